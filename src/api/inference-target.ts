@@ -1,0 +1,23 @@
+import type { Context } from 'hono';
+import { keyAllows } from '../auth/key-record';
+import { resolveEndpoint } from '../endpoints/cache';
+import type { Endpoint } from '../endpoints/schema';
+import type { AppEnv } from '../env';
+import { errors } from '../http/api-error';
+
+/**
+ * The endpoint a request is for: named by the path (`/endpoints/{name}/…`, where
+ * any `model` in the body is ignored) or by the body's `model`. Checks that it
+ * exists (404), that the key may use it (403) and that it is serving (503).
+ */
+export async function targetEndpoint(c: Context<AppEnv>, modelField: unknown): Promise<Endpoint> {
+  const name = c.req.param('name') ?? modelField;
+  if (typeof name !== 'string' || name === '') {
+    throw errors.invalidBody("Invalid 'model': required field is missing (name the endpoint to call)", 'model');
+  }
+  const endpoint = await resolveEndpoint(c.env.DB, name);
+  if (!endpoint) throw errors.unknownModel(name);
+  if (!keyAllows(c.var.apiKey, endpoint.name)) throw errors.notScoped(endpoint.name);
+  if (endpoint.state === 'stopped') throw errors.stopped(endpoint.name);
+  return endpoint;
+}

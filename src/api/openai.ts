@@ -1,0 +1,87 @@
+import { Hono, type Context } from 'hono';
+import { authenticate } from '../auth/authenticate';
+import { keyAllows } from '../auth/key-record';
+import { applyDefaults } from '../endpoints/apply-defaults';
+import { listEndpoints } from '../endpoints/cache';
+import { pickServedEntity } from '../endpoints/traffic';
+import type { AppEnv } from '../env';
+import { admit } from '../gate/lease';
+import { ApiError, errors } from '../http/api-error';
+import { readJsonBody } from '../http/json-body';
+import { validate } from '../http/validate';
+import { OpenAIStreamCodec } from '../protocols/openai/stream-codec';
+import { translateOpenAIResponse } from '../protocols/openai/translate-response';
+import { originPathFor, schemaFor, type InferenceKind } from '../protocols/openai/request-schemas';
+import { relay } from '../proxy/relay';
+import { targetEndpoint } from './inference-target';
+
+/** The OpenAI-compatible inference API, at `/v1/…` and at `/endpoints/{name}/v1/…`. */
+export const openaiRoutes = new Hono<AppEnv>();
+
+openaiRoutes.use('/v1/*', authenticate());
+openaiRoutes.use('/endpoints/:name/v1/*', authenticate());
+
+for (const prefix of ['', '/endpoints/:name']) {
+  openaiRoutes.post(`${prefix}/v1/chat/completions`, (c) => inference(c, 'chat'));
+  openaiRoutes.post(`${prefix}/v1/completions`, (c) => inference(c, 'completions'));
+  openaiRoutes.post(`${prefix}/v1/embeddings`, (c) => inference(c, 'embeddings'));
+  openaiRoutes.get(`${prefix}/v1/models`, listModels);
+}
+
+async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Response> {
+  const raw = await readJsonBody(c);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw errors.invalidBody('Request body must be a JSON object', null);
+  }
+  const request = raw as Record<string, unknown>;
+  validate(schemaFor[kind], request);
+  const stream = kind !== 'embeddings' && request.stream === true;
+  if (request.stream_options != null && !stream) {
+    throw errors.invalidBody("Invalid 'stream_options': only allowed when 'stream' is true", 'stream_options');
+  }
+  const endpoint = await targetEndpoint(c, request.model);
+  const entity = pickServedEntity(endpoint);
+  if (kind === 'embeddings' && entity.protocol === 'tgi') {
+    throw new ApiError(400, `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API`, {
+      param: 'model',
+      code: 'unsupported_operation',
+    });
+  }
+  const body: Record<string, unknown> = { ...applyDefaults(kind, request, endpoint.defaults), model: entity.model };
+  const streamOptions = request.stream_options as { include_usage?: boolean } | null | undefined;
+  if (stream) body.stream_options = { ...streamOptions, include_usage: true };
+
+  const lease = await admit(c.env, c.var.apiKey, endpoint.name);
+  return relay(c, {
+    endpoint,
+    entity,
+    lease,
+    path: originPathFor[kind],
+    body,
+    stream,
+    codec: () =>
+      new OpenAIStreamCodec({
+        originModel: entity.model,
+        endpointName: endpoint.name,
+        clientWantsUsage: streamOptions?.include_usage === true,
+      }),
+    translate: (json) => translateOpenAIResponse(json, endpoint.name),
+  });
+}
+
+async function listModels(c: Context<AppEnv>): Promise<Response> {
+  const only = c.req.param('name');
+  const endpoints = (await listEndpoints(c.env.DB)).filter(
+    (e) => keyAllows(c.var.apiKey, e.name) && (only === undefined || e.name === only),
+  );
+  if (only !== undefined && endpoints.length === 0) throw errors.unknownModel(only);
+  return c.json({
+    object: 'list',
+    data: endpoints.map((e) => ({
+      id: e.name,
+      object: 'model',
+      created: Math.floor(Date.parse(e.created_at) / 1000),
+      owned_by: 'edge-llm-router',
+    })),
+  });
+}

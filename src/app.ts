@@ -1,0 +1,16 @@
+import { Hono } from 'hono';
+import { adminRoutes } from './api/admin';
+import { openaiRoutes } from './api/openai';
+import type { AppEnv } from './env';
+import { handleError, handleNotFound } from './http/error-handler';
+import { requestId } from './http/request-id';
+
+/** The router: request ids, the admin API, the inference APIs, and JSON errors for everything else. */
+export const app = new Hono<AppEnv>();
+
+app.use('*', requestId());
+app.get('/healthz', (c) => c.json({ status: 'ok' }));
+app.route('/admin/v1', adminRoutes);
+app.route('/', openaiRoutes);
+app.notFound(handleNotFound);
+app.onError(handleError);

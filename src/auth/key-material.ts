@@ -1,0 +1,34 @@
+/** Key plaintext, its hash, and the short prefix shown in listings. */
+const KEY_PREFIX = 'sk-rt-';
+
+export function generateKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return KEY_PREFIX + base64url(bytes);
+}
+
+export function generateKeyId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return 'key_' + base64url(bytes);
+}
+
+export async function hashKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  return toHex(new Uint8Array(digest));
+}
+
+/** What an operator sees of a key in listings: enough to recognise it, useless to call with. */
+export function displayPrefix(key: string): string {
+  return key.slice(0, KEY_PREFIX.length + 6);
+}
+
+function base64url(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}

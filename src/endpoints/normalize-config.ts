@@ -1,0 +1,54 @@
+import { ApiError } from '../http/api-error';
+import type { EndpointConfig, EndpointPatch, ServedEntity, TrafficRoute } from './schema';
+
+/**
+ * Builds the stored config from a create body, or from the current config plus a
+ * patch, and checks what the field schemas cannot: unique served-entity names and
+ * a traffic split that names existing entities and adds up to 100.
+ */
+export function normalizeConfig(input: EndpointPatch, base?: EndpointConfig): EndpointConfig {
+  const served = input.served_entities ?? base?.served_entities;
+  if (!served) throw new ApiError(400, 'served_entities is required', { param: 'served_entities' });
+  const names = new Set<string>();
+  for (const entity of served) {
+    if (names.has(entity.name)) {
+      throw new ApiError(400, `served entity '${entity.name}' appears twice`, { param: 'served_entities' });
+    }
+    names.add(entity.name);
+  }
+  const entitiesChanged = input.served_entities !== undefined;
+  const traffic = input.traffic ?? (entitiesChanged || !base ? evenSplit(served) : base.traffic);
+  checkTraffic(traffic, names);
+  return {
+    served_entities: served,
+    traffic,
+    defaults: input.defaults ?? base?.defaults ?? {},
+    rate_limits: input.rate_limits ?? base?.rate_limits ?? [],
+    tags: input.tags ?? base?.tags ?? [],
+    timeouts: input.timeouts ?? base?.timeouts ?? {},
+  };
+}
+
+function evenSplit(served: ServedEntity[]): TrafficRoute[] {
+  const share = Math.floor(100 / served.length);
+  return served.map((entity, i) => ({
+    served_entity: entity.name,
+    percentage: share + (i === 0 ? 100 - share * served.length : 0),
+  }));
+}
+
+function checkTraffic(traffic: TrafficRoute[], names: Set<string>): void {
+  const seen = new Set<string>();
+  let total = 0;
+  for (const route of traffic) {
+    if (!names.has(route.served_entity)) {
+      throw new ApiError(400, `traffic names unknown served entity '${route.served_entity}'`, { param: 'traffic' });
+    }
+    if (seen.has(route.served_entity)) {
+      throw new ApiError(400, `traffic names served entity '${route.served_entity}' twice`, { param: 'traffic' });
+    }
+    seen.add(route.served_entity);
+    total += route.percentage;
+  }
+  if (total !== 100) throw new ApiError(400, `traffic percentages add up to ${total}, not 100`, { param: 'traffic' });
+}

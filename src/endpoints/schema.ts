@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** Endpoint and served-entity names: URL-safe, so they can sit in `/endpoints/{name}/…`. */
+export const ResourceName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters: letters, digits, ".", "_" or "-"');
+
+export const Origin = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  weight: z.number().int().min(1).max(1000).optional(),
+});
+
+export const ServedEntity = z.strictObject({
+  name: ResourceName,
+  protocol: z.enum(['openai', 'tgi']),
+  /** The model id the origin serves (vLLM `--served-model-name`, or `tgi`). */
+  model: z.string().min(1).max(256),
+  origins: z.array(Origin).min(1).max(64),
+});
+
+export const TrafficRoute = z.strictObject({
+  served_entity: z.string(),
+  percentage: z.number().int().min(0).max(100),
+});
+
+export const Defaults = z.strictObject({
+  system_prompt: z.string().max(100_000).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  max_tokens: z.number().int().min(1).optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  top_k: z.number().int().min(-1).optional(),
+  stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(16)]).optional(),
+  presence_penalty: z.number().min(-2).max(2).optional(),
+  frequency_penalty: z.number().min(-2).max(2).optional(),
+});
+
+export const RateLimit = z.strictObject({
+  key: z.enum(['api_key', 'endpoint']),
+  calls: z.number().int().min(1),
+  renewal_period: z.enum(['minute', 'hour', 'day']),
+});
+
+export const Tag = z.strictObject({ key: z.string().min(1).max(128), value: z.string().max(256) });
+
+export const Timeouts = z.strictObject({
+  /** Streaming: time until the origin's response headers. */
+  first_byte_ms: z.number().int().min(1).max(3_600_000).optional(),
+  /** Streaming: longest silence between two chunks of the origin's stream. */
+  idle_ms: z.number().int().min(1).max(3_600_000).optional(),
+  /** Whole request, headers to last byte (non-streaming requests wait this long for the answer). */
+  total_ms: z.number().int().min(1).max(3_600_000).optional(),
+});
+
+const configFields = {
+  description: z.string().max(1024).optional(),
+  served_entities: z.array(ServedEntity).min(1).max(16),
+  traffic: z.array(TrafficRoute).optional(),
+  defaults: Defaults.optional(),
+  rate_limits: z.array(RateLimit).max(8).optional(),
+  tags: z.array(Tag).max(64).optional(),
+  timeouts: Timeouts.optional(),
+};
+
+export const EndpointCreate = z.strictObject({ name: ResourceName, ...configFields });
+export const EndpointPatch = z.strictObject(configFields).partial();
+
+export type EndpointCreate = z.infer<typeof EndpointCreate>;
+export type EndpointPatch = z.infer<typeof EndpointPatch>;
+export type ServedEntity = z.infer<typeof ServedEntity>;
+export type TrafficRoute = z.infer<typeof TrafficRoute>;
+export type Defaults = z.infer<typeof Defaults>;
+export type RateLimit = z.infer<typeof RateLimit>;
+export type Tag = z.infer<typeof Tag>;
+export type Timeouts = z.infer<typeof Timeouts>;
+
+/** What one config version holds (stored as JSON in `endpoint_configs`). */
+export interface EndpointConfig {
+  served_entities: ServedEntity[];
+  traffic: TrafficRoute[];
+  defaults: Defaults;
+  rate_limits: RateLimit[];
+  tags: Tag[];
+  timeouts: Timeouts;
+}
+
+/** An endpoint as the API shows it and the data plane uses it. */
+export interface Endpoint extends EndpointConfig {
+  name: string;
+  description: string;
+  state: 'ready' | 'stopped';
+  config_version: number;
+  created_at: string;
+  updated_at: string;
+}

@@ -1,0 +1,21 @@
+import type { KeyGate } from './gate/key-gate';
+import type { KeyRecord } from './auth/key-record';
+
+/** Bindings declared in wrangler.toml (and secrets from .dev.vars / `wrangler secret`). */
+export interface Env {
+  DB: D1Database;
+  GATE: DurableObjectNamespace<KeyGate>;
+  /** Bearer token of the admin API. Unset = admin API refuses every call. */
+  ADMIN_TOKEN?: string;
+  /** Largest accepted request body in bytes (default 8 MiB). */
+  MAX_BODY_BYTES?: string;
+  /** Concurrency limit given to keys created without one. */
+  DEFAULT_CONCURRENCY_LIMIT?: string;
+}
+
+export interface Variables {
+  requestId: string;
+  apiKey: KeyRecord;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Variables };

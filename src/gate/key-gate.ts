@@ -1,0 +1,115 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env';
+import type { Admission, UsageReport, UsageRow } from './types';
+
+/**
+ * The gate: one Durable Object per API key (named by the key's hash).
+ *
+ * Leases live in the object's SQLite, so an evicted or restarted object keeps
+ * counting what is in flight. `acquire` purges expired leases, counts and
+ * inserts with synchronous SQL calls and no await in between: the step is
+ * atomic without a lock. An alarm reclaims leases whose holder never released
+ * them (a crashed isolate), so a slot is held at most for one lease TTL.
+ */
+export class KeyGate extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS leases_expiry ON leases (expires_at);
+      CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS usage (
+        endpoint TEXT NOT NULL, hour TEXT NOT NULL,
+        requests INTEGER NOT NULL DEFAULT 0, completed INTEGER NOT NULL DEFAULT 0,
+        aborted INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,
+        prompt_tokens INTEGER NOT NULL DEFAULT 0, completion_tokens INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (endpoint, hour)
+      );
+    `);
+  }
+
+  /** Admit one request if fewer than `limit` leases are live. */
+  async acquire(limit: number, ttlMs: number, endpoint: string): Promise<Admission> {
+    if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
+    const now = Date.now();
+    this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', now);
+    const inFlight = this.countLeases();
+    if (inFlight >= limit) {
+      return { ok: false, reason: 'concurrency', retryAfterSeconds: 1 };
+    }
+    const leaseId = crypto.randomUUID();
+    this.sql.exec('INSERT INTO leases (id, expires_at, endpoint) VALUES (?, ?, ?)', leaseId, now + ttlMs, endpoint);
+    await this.armAlarm(now + ttlMs);
+    return { ok: true, leaseId, inFlight: inFlight + 1 };
+  }
+
+  /** Free a slot and record what the request used. Idempotent: a second release is a no-op. */
+  async release(leaseId: string, usage?: UsageReport): Promise<boolean> {
+    const freed = this.sql.exec('DELETE FROM leases WHERE id = ? RETURNING id', leaseId).toArray().length > 0;
+    if (freed && usage) this.recordUsage(usage);
+    return freed;
+  }
+
+  /** Extend a live lease (long streams call this well before it expires). */
+  async renew(leaseId: string, ttlMs: number): Promise<boolean> {
+    const expiresAt = Date.now() + ttlMs;
+    const renewed = this.sql
+      .exec('UPDATE leases SET expires_at = ? WHERE id = ? RETURNING id', expiresAt, leaseId)
+      .toArray().length > 0;
+    if (renewed) await this.armAlarm(expiresAt);
+    return renewed;
+  }
+
+  /** Refuse every later request for this key, wherever it comes from. */
+  async revoke(): Promise<void> {
+    this.sql.exec("INSERT OR REPLACE INTO flags (name, value) VALUES ('revoked', '1')");
+  }
+
+  async inFlight(): Promise<number> {
+    this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', Date.now());
+    return this.countLeases();
+  }
+
+  async usage(): Promise<UsageRow[]> {
+    return this.sql.exec<UsageRow & Record<string, SqlStorageValue>>(
+      'SELECT * FROM usage ORDER BY hour DESC, endpoint',
+    ).toArray();
+  }
+
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', now);
+    const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM leases').one().next;
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  private isRevoked(): boolean {
+    return this.sql.exec("SELECT 1 FROM flags WHERE name = 'revoked'").toArray().length > 0;
+  }
+
+  private countLeases(): number {
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n;
+  }
+
+  private async armAlarm(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+  }
+
+  private recordUsage(usage: UsageReport): void {
+    const hour = new Date().toISOString().slice(0, 13) + ':00:00Z';
+    this.sql.exec(
+      `INSERT INTO usage (endpoint, hour, requests, completed, aborted, failed, prompt_tokens, completion_tokens)
+       VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)
+       ON CONFLICT (endpoint, hour) DO UPDATE SET
+         requests = requests + 1, completed = completed + ?3, aborted = aborted + ?4, failed = failed + ?5,
+         prompt_tokens = prompt_tokens + ?6, completion_tokens = completion_tokens + ?7`,
+      usage.endpoint, hour,
+      usage.outcome === 'completed' ? 1 : 0, usage.outcome === 'aborted' ? 1 : 0, usage.outcome === 'failed' ? 1 : 0,
+      usage.promptTokens, usage.completionTokens,
+    );
+  }
+}

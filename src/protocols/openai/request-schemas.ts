@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * What the router checks of OpenAI-style request bodies before any origin sees
+ * them. Objects are loose: fields the router does not know (vLLM extras such as
+ * `top_k`, `min_p`, `repetition_penalty`) pass through to the origin untouched.
+ */
+const optionalNumber = (schema: z.ZodNumber) => schema.nullable().optional();
+
+const samplingFields = {
+  model: z.string().min(1).optional(),
+  stream: z.boolean().nullable().optional(),
+  stream_options: z.looseObject({ include_usage: z.boolean().nullable().optional() }).nullable().optional(),
+  temperature: optionalNumber(z.number().min(0).max(2)),
+  top_p: optionalNumber(z.number().gt(0).max(1)),
+  top_k: optionalNumber(z.number().int().min(-1)),
+  max_tokens: optionalNumber(z.number().int().min(1)),
+  n: optionalNumber(z.number().int().min(1).max(128)),
+  presence_penalty: optionalNumber(z.number().min(-2).max(2)),
+  frequency_penalty: optionalNumber(z.number().min(-2).max(2)),
+  seed: optionalNumber(z.number().int()),
+  stop: z.union([z.string(), z.array(z.string()).max(16)]).nullable().optional(),
+  user: z.string().optional(),
+};
+
+const Message = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string() })), z.null()]).optional(),
+});
+
+export const ChatRequest = z.looseObject({
+  ...samplingFields,
+  messages: z.array(Message).min(1),
+  max_completion_tokens: optionalNumber(z.number().int().min(1)),
+});
+
+const tokenIds = z.array(z.number().int());
+export const CompletionRequest = z.looseObject({
+  ...samplingFields,
+  prompt: z.union([z.string(), z.array(z.string()).min(1), tokenIds.min(1), z.array(tokenIds).min(1)]),
+});
+
+export const EmbeddingRequest = z.looseObject({
+  model: z.string().min(1).optional(),
+  input: z.union([z.string(), z.array(z.string()).min(1), tokenIds.min(1), z.array(tokenIds).min(1)]),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+  dimensions: z.number().int().min(1).optional(),
+  user: z.string().optional(),
+});
+
+export type ChatRequest = z.infer<typeof ChatRequest>;
+export type CompletionRequest = z.infer<typeof CompletionRequest>;
+export type EmbeddingRequest = z.infer<typeof EmbeddingRequest>;
+
+export type InferenceKind = 'chat' | 'completions' | 'embeddings';
+
+export const schemaFor = { chat: ChatRequest, completions: CompletionRequest, embeddings: EmbeddingRequest } as const;
+
+export const originPathFor: Record<InferenceKind, string> = {
+  chat: '/v1/chat/completions',
+  completions: '/v1/completions',
+  embeddings: '/v1/embeddings',
+};

@@ -1,0 +1,108 @@
+import { SseParser } from '../sse-parser';
+import type { StreamCodec, TokenCounts } from '../stream-codec';
+import { errorEvent, originErrorMessage } from './error-body';
+
+export interface OpenAIStreamOptions {
+  /** The model id the origin reports, replaced by the endpoint name the client asked for. */
+  originModel: string;
+  endpointName: string;
+  /** The client asked for `stream_options.include_usage`; if not, the usage-only chunk the router asked for is dropped. */
+  clientWantsUsage: boolean;
+}
+
+/**
+ * OpenAI-style SSE from vLLM, SGLang, llama.cpp or TGI's Messages API, re-framed
+ * as `data: {json}\n\n` with the endpoint's name as `model`. It reads usage from
+ * the usage chunk, counts content chunks as a fallback, turns in-stream origin
+ * errors into OpenAI error events, and reports a stream that ends without
+ * `[DONE]` as an error instead of a clean end.
+ */
+export class OpenAIStreamCodec implements StreamCodec {
+  private readonly parser = new SseParser();
+  private readonly modelFrom: string;
+  private readonly modelTo: string;
+  private contentChunks = 0;
+  private reported: TokenCounts | null = null;
+  complete = false;
+  errored = false;
+
+  constructor(private readonly opts: OpenAIStreamOptions) {
+    this.modelFrom = `"model":${JSON.stringify(opts.originModel)}`;
+    this.modelTo = `"model":${JSON.stringify(opts.endpointName)}`;
+  }
+
+  get usage(): TokenCounts {
+    return this.reported ?? { promptTokens: 0, completionTokens: this.contentChunks };
+  }
+
+  push(text: string): string {
+    let out = '';
+    for (const event of this.parser.push(text)) {
+      if (event.kind === 'comment') out += `:${event.text}\n\n`;
+      else out += this.onData(event.data, event.event);
+    }
+    return out;
+  }
+
+  end(): string {
+    let out = '';
+    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data, event.event);
+    if (this.complete || this.errored) return out;
+    return out + this.fail('The origin ended the stream before the response was complete', 'origin_stream_truncated');
+  }
+
+  fail(message: string, code: string): string {
+    if (this.errored) return '';
+    this.errored = true;
+    return errorEvent(message, code) + 'data: [DONE]\n\n';
+  }
+
+  private onData(data: string, eventName?: string): string {
+    if (this.errored) return '';
+    if (data === '[DONE]') {
+      this.complete = true;
+      return 'data: [DONE]\n\n';
+    }
+    if (eventName === 'error' || data.startsWith('{"error"')) {
+      this.errored = true;
+      return errorEvent(`Origin error: ${originErrorMessage(data)}`, 'origin_error') + 'data: [DONE]\n\n';
+    }
+    if (data.includes('"usage":{')) {
+      const usageOnly = this.readUsage(data);
+      if (usageOnly && !this.opts.clientWantsUsage) return '';
+    } else if (data.includes('"choices":[{')) {
+      this.contentChunks++;
+    }
+    return `data: ${this.renameModel(data)}\n\n`;
+  }
+
+  /** Records the chunk's usage; returns true when the chunk carries nothing else (no choices). */
+  private readUsage(data: string): boolean {
+    try {
+      const chunk = JSON.parse(data) as { usage?: { prompt_tokens?: number; completion_tokens?: number }; choices?: unknown[] };
+      if (chunk.usage) {
+        this.reported = {
+          promptTokens: chunk.usage.prompt_tokens ?? 0,
+          completionTokens: chunk.usage.completion_tokens ?? 0,
+        };
+      }
+      if (chunk.choices?.length) this.contentChunks++;
+      return !chunk.choices?.length;
+    } catch {
+      return false;
+    }
+  }
+
+  private renameModel(data: string): string {
+    if (data.includes(this.modelFrom)) return data.replace(this.modelFrom, this.modelTo);
+    if (!data.includes('"model"')) return data;
+    try {
+      const chunk = JSON.parse(data) as { model?: unknown };
+      if (typeof chunk.model !== 'string') return data;
+      chunk.model = this.opts.endpointName;
+      return JSON.stringify(chunk);
+    } catch {
+      return data;
+    }
+  }
+}

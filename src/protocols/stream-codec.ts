@@ -1,0 +1,22 @@
+/** Token counts as far as a response has told them. */
+export interface TokenCounts {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/**
+ * Turns an origin's SSE text into the client's frames, chunk by chunk. The relay
+ * calls `push` for each chunk the origin sends and writes what comes back at once.
+ */
+export interface StreamCodec {
+  push(text: string): string;
+  /** The origin closed its stream normally: what to send last (an error event if it ended early). */
+  end(): string;
+  /** The relay gave up on the origin (timeout, drop): the error frame for the client. */
+  fail(message: string, code: string): string;
+  readonly usage: TokenCounts;
+  /** True once the stream carried a complete answer (e.g. `[DONE]`). */
+  readonly complete: boolean;
+  /** True once the stream carried an error event. */
+  readonly errored: boolean;
+}

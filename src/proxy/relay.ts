@@ -1,0 +1,135 @@
+import type { Context } from 'hono';
+import type { Endpoint, ServedEntity } from '../endpoints/schema';
+import type { AppEnv } from '../env';
+import type { Lease } from '../gate/lease';
+import { ApiError } from '../http/api-error';
+import { fetchFromPool } from '../origins/fetch-from-pool';
+import type { StreamCodec, TokenCounts } from '../protocols/stream-codec';
+import { ClientGone, OriginTimeout } from './abort-reasons';
+import { originFailure } from './origin-failure';
+import { pump, type Outcome } from './pump';
+import { logRequest } from './request-log';
+import { effectiveTimeouts } from './timeouts';
+
+export interface RelayInput {
+  endpoint: Endpoint;
+  entity: ServedEntity;
+  lease: Lease;
+  path: string;
+  body: unknown;
+  stream: boolean;
+  /** Streaming: builds the codec that re-frames the origin's SSE for the client. */
+  codec: () => StreamCodec;
+  /** Non-streaming: turns the origin's JSON into the client's, and reads its usage. */
+  translate: (originJson: unknown) => { body: unknown; usage: TokenCounts };
+}
+
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * Sends an admitted request to the served entity's origins and relays the answer.
+ * The lease is released exactly once on every way out (completion, origin error,
+ * timeout, client disconnect), inside `waitUntil` so that the release RPC runs
+ * even after the client has gone.
+ */
+export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Response> {
+  const started = Date.now();
+  const timeouts = effectiveTimeouts(input.endpoint.timeouts);
+  const abort = new AbortController();
+  const clientSignal = c.req.raw.signal;
+  const onClientGone = () => abort.abort(new ClientGone());
+  if (clientSignal?.aborted) onClientGone();
+  clientSignal?.addEventListener('abort', onClientGone);
+
+  let ttfb: number | null = null;
+  const finish = (status: number, outcome: Outcome, usage: TokenCounts) => {
+    clientSignal?.removeEventListener('abort', onClientGone);
+    logRequest({
+      request_id: c.var.requestId, key_id: c.var.apiKey.id, endpoint: input.endpoint.name,
+      served_entity: input.entity.name, stream: input.stream, status, outcome,
+      prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens,
+      ttfb_ms: ttfb, duration_ms: Date.now() - started,
+    });
+    return input.lease.release({ endpoint: input.endpoint.name, outcome, ...usage });
+  };
+
+  const work = (async (): Promise<Response> => {
+    const totalTimer = input.stream
+      ? undefined
+      : setTimeout(() => abort.abort(new OriginTimeout('total', timeouts.totalMs)), timeouts.totalMs);
+    try {
+      const response = await fetchFromPool(input.entity, {
+        path: input.path,
+        body: JSON.stringify(input.body),
+        headers: { 'content-type': 'application/json', accept: input.stream ? 'text/event-stream' : 'application/json', 'x-request-id': c.var.requestId },
+        abort,
+        firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
+      });
+      ttfb = Date.now() - started;
+      if (!response.ok) throw await originFailure(response);
+      if (input.stream && response.body && isEventStream(response)) {
+        return startStream(c, input, response.body, abort, timeouts, started, finish);
+      }
+      const { body, usage } = input.translate(await response.json());
+      await finish(200, 'completed', usage);
+      return Response.json(body, { headers: { 'x-served-entity': input.entity.name } });
+    } catch (err) {
+      const apiError = toApiError(err, input.entity);
+      await finish(apiError.status, err instanceof ClientGone ? 'aborted' : 'failed', { promptTokens: 0, completionTokens: 0 });
+      throw apiError;
+    } finally {
+      if (totalTimer !== undefined) clearTimeout(totalTimer);
+    }
+  })();
+  c.executionCtx.waitUntil(work.then(noop, noop));
+  return work;
+}
+
+function startStream(
+  c: Context<AppEnv>,
+  input: RelayInput,
+  originBody: ReadableStream<Uint8Array>,
+  abort: AbortController,
+  timeouts: ReturnType<typeof effectiveTimeouts>,
+  started: number,
+  finish: (status: number, outcome: Outcome, usage: TokenCounts) => Promise<void>,
+): Response {
+  const codec = input.codec();
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const done = pump(originBody, writable, codec, {
+    idleMs: timeouts.idleMs,
+    deadline: started + timeouts.totalMs,
+    abort,
+    onChunk: () => {
+      const renewal = input.lease.renewIfDue();
+      if (renewal) c.executionCtx.waitUntil(renewal);
+    },
+  }).then((outcome) => finish(200, outcome, codec.usage));
+  c.executionCtx.waitUntil(done);
+  return new Response(readable, { headers: { ...SSE_HEADERS, 'x-served-entity': input.entity.name } });
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').includes('text/event-stream');
+}
+
+function toApiError(err: unknown, entity: ServedEntity): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof OriginTimeout) {
+    return new ApiError(504, `The origin of served entity '${entity.name}' did not answer within ${err.ms} ms`, {
+      type: 'server_error',
+      code: 'origin_timeout',
+    });
+  }
+  if (err instanceof ClientGone) return new ApiError(499, 'Client closed the request', { code: 'client_closed' });
+  return new ApiError(502, `The origin of served entity '${entity.name}' failed: ${err instanceof Error ? err.message : String(err)}`, {
+    type: 'server_error',
+    code: 'origin_error',
+  });
+}
+
+function noop(): void {}
