@@ -5,6 +5,7 @@ export type Outcome = 'completed' | 'aborted' | 'failed';
 
 export interface PumpOptions {
   idleMs: number;
+  totalMs: number;
   /** Absolute time (ms since epoch) after which the stream is cut. */
   deadline: number;
   abort: AbortController;
@@ -20,12 +21,12 @@ export interface PumpOptions {
  * is aborted, so the GPU stops). Never throws; resolves to how it ended.
  */
 export async function pump(
-  origin: ReadableStream<Uint8Array>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  first: ReadableStreamReadResult<Uint8Array>,
   client: WritableStream<Uint8Array>,
   codec: StreamCodec,
   opts: PumpOptions,
 ): Promise<Outcome> {
-  const reader = origin.getReader();
   const writer = client.getWriter();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
@@ -36,8 +37,8 @@ export async function pump(
   };
   let outcome: Outcome;
   try {
-    for (;;) {
-      const { done, value } = await readWithin(reader, opts);
+    for (let next: ReadableStreamReadResult<Uint8Array> | null = first; ; next = null) {
+      const { done, value } = next ?? (await readWithin(reader, opts));
       if (done) {
         await write(codec.end());
         outcome = codec.errored ? 'failed' : 'completed';
@@ -67,15 +68,24 @@ export async function pump(
   return outcome;
 }
 
-async function readWithin(
+function readWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   opts: PumpOptions,
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   const remaining = opts.deadline - Date.now();
-  const [ms, phase] = remaining < opts.idleMs ? [remaining, 'total' as const] : [opts.idleMs, 'idle' as const];
+  return remaining < opts.idleMs ? readBefore(reader, remaining, 'total', opts.totalMs) : readBefore(reader, opts.idleMs, 'idle', opts.idleMs);
+}
+
+/** One read that fails with an OriginTimeout after `ms`. */
+export async function readBefore(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+  phase: OriginTimeout['phase'],
+  configuredMs: number,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OriginTimeout(phase, phase === 'idle' ? opts.idleMs : ms)), Math.max(ms, 0));
+    timer = setTimeout(() => reject(new OriginTimeout(phase, configuredMs)), Math.max(ms, 0));
   });
   try {
     return await Promise.race([reader.read(), timeout]);

@@ -7,7 +7,7 @@ import { fetchFromPool } from '../origins/fetch-from-pool';
 import type { StreamCodec, TokenCounts } from '../protocols/stream-codec';
 import { ClientGone, OriginTimeout } from './abort-reasons';
 import { originFailure } from './origin-failure';
-import { pump, type Outcome } from './pump';
+import { pump, readBefore, type Outcome } from './pump';
 import { logRequest } from './request-log';
 import { effectiveTimeouts } from './timeouts';
 
@@ -72,12 +72,16 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
       ttfb = Date.now() - started;
       if (!response.ok) throw await originFailure(response);
       if (input.stream && response.body && isEventStream(response)) {
-        return startStream(c, input, response.body, abort, timeouts, started, finish);
+        // Hold the status until the first event: a stall before it is still a clean 504.
+        const reader = response.body.getReader();
+        const first = await readBefore(reader, timeouts.firstByteMs - (Date.now() - started), 'first_byte', timeouts.firstByteMs);
+        return startStream(c, input, reader, first, abort, timeouts, started, finish);
       }
       const { body, usage } = input.translate(await response.json());
       await finish(200, 'completed', usage);
       return Response.json(body, { headers: { 'x-served-entity': input.entity.name } });
     } catch (err) {
+      if (!abort.signal.aborted) abort.abort(err);
       const apiError = toApiError(err, input.entity);
       await finish(apiError.status, err instanceof ClientGone ? 'aborted' : 'failed', { promptTokens: 0, completionTokens: 0 });
       throw apiError;
@@ -92,7 +96,8 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
 function startStream(
   c: Context<AppEnv>,
   input: RelayInput,
-  originBody: ReadableStream<Uint8Array>,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  first: ReadableStreamReadResult<Uint8Array>,
   abort: AbortController,
   timeouts: ReturnType<typeof effectiveTimeouts>,
   started: number,
@@ -100,8 +105,9 @@ function startStream(
 ): Response {
   const codec = input.codec();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const done = pump(originBody, writable, codec, {
+  const done = pump(reader, first, writable, codec, {
     idleMs: timeouts.idleMs,
+    totalMs: timeouts.totalMs,
     deadline: started + timeouts.totalMs,
     abort,
     onChunk: () => {

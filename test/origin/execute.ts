@@ -1,0 +1,148 @@
+// Sends a Plan under a fault mode, and settles the request's stats outcome.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { faultResponse, type Mode } from './modes.ts';
+import type { BodyPlan, Flavor, Plan, StreamPlan } from './plan.ts';
+import { errorFrames, TGI_KEEPALIVE, TGI_KEEPALIVE_MS } from './sse.ts';
+import type { Tracker } from './stats.ts';
+
+type Conn = {
+  req: IncomingMessage;
+  res: ServerResponse;
+  tracker: Tracker;
+  /** Resolves after `ms`, or at once when the connection closes. */
+  sleep(ms: number): Promise<void>;
+  /** Resolves when the connection closes. */
+  untilClosed(): Promise<void>;
+  gone(): boolean;
+  /** The emulator cuts the connection itself (drop / reset). */
+  cut(reset: boolean): void;
+};
+
+function connection(req: IncomingMessage, res: ServerResponse, tracker: Tracker): Conn {
+  let closed = false;
+  let selfCut = false;
+  const waiters = new Set<() => void>();
+  res.on('error', () => {});
+  res.on('close', () => {
+    closed = true;
+    if (!res.writableFinished && !selfCut) tracker.finish('aborted');
+    for (const w of waiters) w();
+    waiters.clear();
+  });
+  const untilClosed = () =>
+    new Promise<void>((resolve) => {
+      if (closed) resolve();
+      else waiters.add(resolve);
+    });
+  return {
+    req, res, tracker, untilClosed,
+    gone: () => closed,
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        if (closed || ms <= 0) return resolve();
+        const wake = () => {
+          clearTimeout(timer);
+          waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, ms);
+        waiters.add(wake);
+      }),
+    cut: (reset) => {
+      selfCut = true;
+      tracker.finish('dropped');
+      const socket = req.socket;
+      if (reset) socket.resetAndDestroy();
+      else socket.destroy();
+    },
+  };
+}
+
+function tokenDelay(mode: Mode): number {
+  return mode.name === 'slow' || mode.name === 'normal' ? mode.arg : 2;
+}
+
+async function sendBody(c: Conn, plan: BodyPlan, mode: Mode): Promise<void> {
+  const payload = Buffer.from(plan.body);
+  const headers = { ...plan.headers, 'content-length': String(payload.length) };
+  c.tracker.setStatus(plan.status);
+  if (mode.name === 'stall') return c.untilClosed();
+  if (mode.name === 'slow') await c.sleep(plan.tokens * mode.arg);
+  if (c.gone()) return;
+  if (mode.name === 'drop') {
+    c.res.writeHead(plan.status, headers);
+    c.res.write(payload.subarray(0, Math.floor(payload.length / 2)), () => c.cut(false));
+    return;
+  }
+  c.res.writeHead(plan.status, headers);
+  c.res.end(payload, () => c.tracker.finish(plan.status < 400 ? 'completed' : 'error'));
+}
+
+/** Index of the frame before which a drop/stall/instream-error fault fires (after `n` token frames). */
+function faultIndex(plan: StreamPlan, n: number): number {
+  let seen = 0;
+  let lastToken = -1;
+  for (let i = 0; i < plan.frames.length; i++) {
+    if (!plan.frames[i]?.token) continue;
+    if (seen === n) return i;
+    seen++;
+    lastToken = i;
+  }
+  return lastToken + 1;
+}
+
+async function sendStream(c: Conn, plan: StreamPlan, mode: Mode, flavor: Flavor): Promise<void> {
+  const faulty = mode.name === 'drop' || mode.name === 'stall' || mode.name === 'instream-error';
+  // stall/0 hangs right after the headers, before any event (even a role-only chunk).
+  const at = faulty ? (mode.name === 'stall' && mode.arg === 0 ? 0 : faultIndex(plan, mode.arg)) : -1;
+  const delay = tokenDelay(mode);
+  c.tracker.setStatus(plan.status);
+  c.res.writeHead(plan.status, plan.headers);
+  c.res.flushHeaders();
+  const keepAlive =
+    flavor === 'tgi' ? setInterval(() => { if (!c.gone()) c.res.write(TGI_KEEPALIVE); }, TGI_KEEPALIVE_MS) : null;
+  let flushed: Promise<void> = Promise.resolve();
+  try {
+    for (let i = 0; i <= plan.frames.length; i++) {
+      if (c.gone()) return;
+      if (i === at) {
+        if (mode.name === 'drop') {
+          await Promise.race([flushed, c.untilClosed()]); // let the frames already written reach the client first
+          return c.cut(false);
+        }
+        if (mode.name === 'stall') return await c.untilClosed();
+        for (const f of errorFrames(plan.style, 'emulated failure')) c.res.write(f);
+        c.res.end(() => c.tracker.finish('error'));
+        return;
+      }
+      const frame = plan.frames[i];
+      if (frame === undefined) break;
+      if (frame.token) await c.sleep(delay);
+      if (c.gone()) return;
+      if (frame.data !== '') flushed = new Promise<void>((resolve) => c.res.write(frame.data, () => resolve()));
+    }
+    c.res.end(() => c.tracker.finish(plan.failed ? 'error' : 'completed'));
+  } finally {
+    if (keepAlive) clearInterval(keepAlive);
+  }
+}
+
+export async function execute(
+  req: IncomingMessage, res: ServerResponse, tracker: Tracker, plan: Plan, mode: Mode, flavor: Flavor,
+): Promise<void> {
+  const c = connection(req, res, tracker);
+  switch (mode.name) {
+    case 'reset':
+      return c.cut(true);
+    case 'error500':
+    case 'error424':
+    case 'error429':
+      return sendBody(c, faultResponse(mode.name, flavor), mode);
+    case 'instream-error':
+      if (plan.kind === 'body') return sendBody(c, plan.status < 400 ? faultResponse('error500', flavor) : plan, mode);
+      return sendStream(c, plan, mode, flavor);
+    default:
+      return plan.kind === 'body' ? sendBody(c, plan, mode) : sendStream(c, plan, mode, flavor);
+  }
+}

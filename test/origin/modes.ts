@@ -1,0 +1,83 @@
+// Fault modes, chosen per request by a path prefix `/mode/<name>[/<n>]` (wins) or the
+// header `x-emulator-mode: <name>[/<n>]`. The flavour prefix `/tgi` (or `/vllm`) may
+// come before or after the mode prefix: `/mode/slow/50/tgi/generate`, `/tgi/mode/drop/2/generate`.
+
+import { json, type BodyPlan, type Flavor } from './plan.ts';
+
+export const MODE_NAMES = [
+  'normal', 'slow', 'error500', 'error424', 'error429', 'drop', 'stall', 'instream-error', 'reset',
+] as const;
+export type ModeName = (typeof MODE_NAMES)[number];
+
+/** `arg` is milliseconds for normal/slow, a token count for drop/stall/instream-error, unused otherwise. */
+export type Mode = { name: ModeName; arg: number; label: string };
+
+const DEFAULT_ARG: Record<ModeName, number> = {
+  normal: 2, slow: 100, error500: 0, error424: 0, error429: 0, drop: 3, stall: 0, 'instream-error': 2, reset: 0,
+};
+
+export const NORMAL_MODE: Mode = { name: 'normal', arg: DEFAULT_ARG.normal, label: 'normal' };
+
+function isModeName(s: string): s is ModeName {
+  return (MODE_NAMES as readonly string[]).includes(s);
+}
+
+function makeMode(name: ModeName, arg: string | undefined): Mode {
+  const n = arg === undefined ? DEFAULT_ARG[name] : Number(arg);
+  return { name, arg: n, label: arg === undefined ? name : `${name}/${n}` };
+}
+
+/** Parses "slow/200" (header form). Returns an error string for an unknown name. */
+export function parseModeSpec(spec: string): Mode | string {
+  const [name = '', arg] = spec.trim().split('/');
+  if (!isModeName(name)) return `unknown emulator mode: ${name}`;
+  if (arg !== undefined && !/^\d+$/.test(arg)) return `bad emulator mode argument: ${arg}`;
+  return makeMode(name, arg);
+}
+
+export type Prefixes = { path: string; mode: Mode | null; flavor: Flavor | null; error: string | null };
+
+/** Strips `/mode/<name>[/<n>]`, `/tgi` and `/vllm` prefixes (any order) from a pathname. */
+export function stripPrefixes(pathname: string): Prefixes {
+  let segs = pathname.split('/').slice(1);
+  let mode: Mode | null = null;
+  let flavor: Flavor | null = null;
+  let error: string | null = null;
+  for (;;) {
+    const head = segs[0];
+    if (head === 'mode' && mode === null && segs.length >= 2) {
+      const name = segs[1] ?? '';
+      if (!isModeName(name)) {
+        error = `unknown emulator mode: ${name}`;
+        segs = segs.slice(2);
+        continue;
+      }
+      const arg = segs[2] !== undefined && /^\d+$/.test(segs[2]) ? segs[2] : undefined;
+      mode = makeMode(name, arg);
+      segs = segs.slice(arg === undefined ? 2 : 3);
+    } else if ((head === 'tgi' || head === 'vllm') && flavor === null) {
+      flavor = head;
+      segs = segs.slice(1);
+    } else {
+      break;
+    }
+  }
+  return { path: `/${segs.join('/')}`, mode, flavor, error };
+}
+
+/** The HTTP error a fault mode answers with, in the flavour's own error shape. */
+export function faultResponse(name: 'error500' | 'error424' | 'error429', flavor: Flavor): BodyPlan {
+  if (flavor === 'tgi') {
+    if (name === 'error424') {
+      return json(424, { error: 'Request failed during generation: emulated failure', error_type: 'generation' });
+    }
+    if (name === 'error429') return json(429, { error: 'Model is overloaded', error_type: 'overloaded' });
+    return json(500, { error: 'Incomplete generation', error_type: 'incomplete_generation' });
+  }
+  if (name === 'error429') {
+    // Core vLLM never sends 429; this mimics a proxy in front of it, in vLLM's error shape.
+    return json(429, { error: { message: 'Too many requests', type: 'TooManyRequestsError', param: null, code: 429 } });
+  }
+  // vLLM has no 424: error424 behaves like error500 there.
+  return json(500, { error: { message: 'Internal server error (emulated)', type: 'InternalServerError', param: null, code: 500 } });
+}

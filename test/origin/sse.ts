@@ -1,0 +1,42 @@
+// SSE framing in the three flavours the origins speak (PROTOCOLS §0).
+
+/** vLLM /v1/*: `data: {json}\n\n` (with a space), ends with `data: [DONE]\n\n`. */
+export function vllmEvent(payload: unknown): string {
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
+export const VLLM_DONE = 'data: [DONE]\n\n';
+
+/** TGI (axum Sse): `data:{json}\n\n`, no space. /generate_stream has no terminator; TGI /v1/* ends with `data:[DONE]`. */
+export function tgiEvent(payload: unknown): string {
+  return `data:${JSON.stringify(payload)}\n\n`;
+}
+export const TGI_DONE = 'data:[DONE]\n\n';
+
+/** axum's default keep-alive comment (sent every 15 s by TGI). */
+export const TGI_KEEPALIVE = ':\n\n';
+export const TGI_KEEPALIVE_MS = 15_000;
+
+/** Which stream dialect a response speaks; decides the in-stream error frames. */
+export type SseStyle = 'vllm' | 'tgi-generate' | 'tgi-openai';
+
+export const VLLM_SSE_HEADERS: Record<string, string> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+};
+
+export const TGI_SSE_HEADERS: Record<string, string> = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache',
+};
+
+/** In-stream error frames (status already 200), followed by the dialect's terminator if any. */
+export function errorFrames(style: SseStyle, message: string): string[] {
+  switch (style) {
+    case 'vllm':
+      return [vllmEvent({ error: { message, type: 'InternalServerError', param: null, code: 500 } }), VLLM_DONE];
+    case 'tgi-generate':
+      return [tgiEvent({ error: `Request failed during generation: ${message}`, error_type: 'generation' })];
+    case 'tgi-openai':
+      return [tgiEvent({ error: { message: `Request failed during generation: ${message}`, http_status_code: 422 } }), TGI_DONE];
+  }
+}

@@ -1,0 +1,101 @@
+// Request counters and a ring of recent requests, exposed at GET /__stats.
+
+export type Outcome = 'completed' | 'aborted' | 'dropped' | 'error' | 'in_flight';
+
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  /** Normalised route key, as counted in `byRoute` (e.g. "POST /generate", "POST /tgi/v1/chat/completions"). */
+  route: string;
+  flavor: 'vllm' | 'tgi';
+  mode: string;
+  headers: Record<string, string>;
+  body: unknown;
+  status: number;
+  outcome: Outcome;
+  startedAt: number;
+  endedAt?: number;
+};
+
+export type OriginStats = {
+  requests: number;
+  inFlight: number;
+  /** Responses the emulator finished writing (success and error statuses alike). */
+  completed: number;
+  /** The client closed the connection before the emulator finished. */
+  aborted: number;
+  /** The emulator itself cut the connection (drop / reset modes). */
+  dropped: number;
+  byRoute: Record<string, number>;
+  recent: RecordedRequest[];
+};
+
+const RECENT_LIMIT = 200;
+const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+
+export function redactHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === undefined) continue;
+    const key = k.toLowerCase();
+    out[key] = REDACTED.has(key) ? '[redacted]' : Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+export class StatsStore {
+  private epoch = 0;
+  private s: OriginStats = StatsStore.empty();
+
+  private static empty(): OriginStats {
+    return { requests: 0, inFlight: 0, completed: 0, aborted: 0, dropped: 0, byRoute: {}, recent: [] };
+  }
+
+  /** Registers a request; returns a finisher that settles it exactly once. */
+  begin(rec: Omit<RecordedRequest, 'outcome' | 'status' | 'startedAt'>): Tracker {
+    const epoch = this.epoch;
+    const entry: RecordedRequest = { ...rec, status: 0, outcome: 'in_flight', startedAt: Date.now() };
+    this.s.requests++;
+    this.s.inFlight++;
+    this.s.byRoute[rec.route] = (this.s.byRoute[rec.route] ?? 0) + 1;
+    this.s.recent.push(entry);
+    if (this.s.recent.length > RECENT_LIMIT) this.s.recent.splice(0, this.s.recent.length - RECENT_LIMIT);
+    let settled = false;
+    return {
+      entry,
+      setStatus: (status) => {
+        entry.status = status;
+      },
+      finish: (outcome) => {
+        if (settled) return;
+        settled = true;
+        entry.outcome = outcome;
+        entry.endedAt = Date.now();
+        if (epoch !== this.epoch) return; // counters were reset meanwhile
+        this.s.inFlight--;
+        if (outcome === 'aborted') this.s.aborted++;
+        else if (outcome === 'dropped') this.s.dropped++;
+        else this.s.completed++;
+      },
+    };
+  }
+
+  inFlight(): number {
+    return this.s.inFlight;
+  }
+
+  snapshot(): OriginStats {
+    return structuredClone(this.s);
+  }
+
+  reset(): void {
+    this.epoch++;
+    this.s = StatsStore.empty();
+  }
+}
+
+export type Tracker = {
+  entry: RecordedRequest;
+  setStatus(status: number): void;
+  finish(outcome: Exclude<Outcome, 'in_flight'>): void;
+};

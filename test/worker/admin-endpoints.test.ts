@@ -1,0 +1,130 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { admin, call, createEndpoint, originUrl } from './helpers/router';
+
+const entity = (name = 'primary') => ({ name, protocol: 'openai', model: 'm', origins: [{ url: originUrl() }] });
+
+describe('admin API: endpoints', () => {
+  it('refuses calls without the admin token, in OpenAI error shape', async () => {
+    const none = await call('/admin/v1/endpoints');
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ error: { message: 'Invalid admin token', type: 'authentication_error' } });
+    const wrong = await call('/admin/v1/endpoints', { token: 'nope' });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('creates an endpoint with its first config version', async () => {
+    const res = await admin('POST', '/endpoints', {
+      name: 'create-me',
+      description: 'Llama for the support bot',
+      served_entities: [entity()],
+      defaults: { system_prompt: 'Be brief.', temperature: 0.3 },
+      rate_limits: [{ key: 'api_key', calls: 100, renewal_period: 'minute' }],
+      tags: [{ key: 'team', value: 'support' }],
+    });
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      name: 'create-me',
+      description: 'Llama for the support bot',
+      state: 'ready',
+      config_version: 1,
+      traffic: [{ served_entity: 'primary', percentage: 100 }],
+      defaults: { system_prompt: 'Be brief.', temperature: 0.3 },
+      tags: [{ key: 'team', value: 'support' }],
+    });
+    const stored = await env.DB.prepare('SELECT version FROM endpoint_configs WHERE endpoint = ?').bind('create-me').all();
+    expect(stored.results).toEqual([{ version: 1 }]);
+  });
+
+  it('says which field is wrong', async () => {
+    const cases: Array<[unknown, string]> = [
+      [{ served_entities: [entity()] }, 'name'],
+      [{ name: 'bad name!', served_entities: [entity()] }, 'name'],
+      [{ name: 'x', served_entities: [] }, 'served_entities'],
+      [{ name: 'x', served_entities: [{ ...entity(), protocol: 'grpc' }] }, 'served_entities.0.protocol'],
+      [{ name: 'x', served_entities: [{ ...entity(), origins: [{ url: 'ftp://h' }] }] }, 'served_entities.0.origins.0.url'],
+      [{ name: 'x', served_entities: [entity()], defaults: { temperature: 3 } }, 'defaults.temperature'],
+      [{ name: 'x', served_entities: [entity()], defaults: { colour: 'red' } }, 'defaults'],
+      [{ name: 'x', served_entities: [entity()], traffic: [{ served_entity: 'primary', percentage: 90 }] }, 'traffic'],
+    ];
+    for (const [body, param] of cases) {
+      const res = await admin('POST', '/endpoints', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: { param: string } }).error.param).toBe(param);
+    }
+  });
+
+  it('refuses malformed JSON with a JSON error', async () => {
+    const res = await call('/admin/v1/endpoints', { method: 'POST', token: 'test-admin-token', body: '{"name":' });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_json' } });
+  });
+
+  it('refuses a second endpoint with the same name', async () => {
+    await createEndpoint('twice');
+    const res = await admin('POST', '/endpoints', { name: 'twice', served_entities: [entity()] });
+    expect(res.status).toBe(409);
+  });
+
+  it('lists and shows endpoints; 404 for an unknown one', async () => {
+    await createEndpoint('listed-1');
+    await createEndpoint('listed-2');
+    const list = (await (await admin('GET', '/endpoints')).json()) as { data: Array<{ name: string }> };
+    expect(list.data.map((e) => e.name)).toEqual(expect.arrayContaining(['listed-1', 'listed-2']));
+    expect((await admin('GET', '/endpoints/listed-2')).status).toBe(200);
+    const missing = await admin('GET', '/endpoints/nope');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'endpoint_not_found' } });
+  });
+
+  it('updates by writing a new config version and keeps the old one', async () => {
+    await createEndpoint('evolving');
+    const res = await admin('PATCH', '/endpoints/evolving', {
+      served_entities: [entity('a'), entity('b')],
+      traffic: [
+        { served_entity: 'a', percentage: 80 },
+        { served_entity: 'b', percentage: 20 },
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ config_version: 2, traffic: [{ served_entity: 'a', percentage: 80 }, { served_entity: 'b', percentage: 20 }] });
+    const second = await admin('PATCH', '/endpoints/evolving', { description: 'now with b', defaults: { max_tokens: 7 } });
+    expect(await second.json()).toMatchObject({ config_version: 3, description: 'now with b', defaults: { max_tokens: 7 }, served_entities: [{ name: 'a' }, { name: 'b' }] });
+    const versions = await env.DB.prepare('SELECT version FROM endpoint_configs WHERE endpoint = ? ORDER BY version').bind('evolving').all();
+    expect(versions.results).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+  });
+
+  it('refuses an update that breaks the config, and an empty one', async () => {
+    await createEndpoint('guarded');
+    const bad = await admin('PATCH', '/endpoints/guarded', { traffic: [{ served_entity: 'ghost', percentage: 100 }] });
+    expect(bad.status).toBe(400);
+    expect((await admin('PATCH', '/endpoints/guarded', {})).status).toBe(400);
+    expect((await admin('PATCH', '/endpoints/guarded', { name: 'renamed' })).status).toBe(400);
+    expect(await (await admin('GET', '/endpoints/guarded')).json()).toMatchObject({ config_version: 1 });
+  });
+
+  it('lets only one of two concurrent updates win', async () => {
+    await createEndpoint('contended');
+    const results = await Promise.all([
+      admin('PATCH', '/endpoints/contended', { description: 'one' }),
+      admin('PATCH', '/endpoints/contended', { description: 'two' }),
+    ]);
+    const statuses = results.map((r) => r.status).sort();
+    // D1 serialises the writes; either both apply in turn (200, 200) on fresh reads, or the loser gets 409.
+    expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
+    const final = (await (await admin('GET', '/endpoints/contended')).json()) as { config_version: number };
+    expect(final.config_version).toBe(1 + statuses.filter((s) => s === 200).length);
+  });
+
+  it('stops, starts and deletes', async () => {
+    await createEndpoint('lifecycle');
+    expect(await (await admin('POST', '/endpoints/lifecycle/stop')).json()).toMatchObject({ state: 'stopped' });
+    expect(await (await admin('POST', '/endpoints/lifecycle/start')).json()).toMatchObject({ state: 'ready' });
+    const del = await admin('DELETE', '/endpoints/lifecycle');
+    expect(await del.json()).toEqual({ name: 'lifecycle', deleted: true });
+    expect((await admin('GET', '/endpoints/lifecycle')).status).toBe(404);
+    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM endpoint_configs WHERE endpoint = ?').bind('lifecycle').first('n'))).toBe(0);
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
+import { call, createEndpoint, createKey, eventually, inFlight, originStats } from './helpers/router';
+
+const hello = [{ role: 'user', content: 'hello' }];
+
+describe('per-key concurrency', () => {
+  it('admits exactly N of M simultaneous requests and returns every slot afterwards', async () => {
+    await createEndpoint('slow-many', { mode: 'slow/50' });
+    const { id, key } = await createKey({ concurrency_limit: 3 });
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'slow-many', messages: hello, stream: true } }),
+      ),
+    );
+    const admitted = responses.filter((r) => r.status === 200);
+    const refused = responses.filter((r) => r.status === 429);
+    expect(admitted).toHaveLength(3);
+    expect(refused).toHaveLength(5);
+    for (const r of refused) expect(((await r.json()) as { error: { message: string } }).error.message).toBe(CONCURRENCY_MESSAGE);
+    expect(await inFlight(id)).toBe(3);
+    await Promise.all(admitted.map((r) => r.text()));
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+  });
+
+  it('keys do not share slots', async () => {
+    await createEndpoint('slow-shared', { mode: 'slow/50' });
+    const a = await createKey({ concurrency_limit: 1 });
+    const b = await createKey({ concurrency_limit: 1 });
+    const body = { model: 'slow-shared', messages: hello, stream: true };
+    const [ra, rb] = await Promise.all([a, b].map((k) => call('/v1/chat/completions', { method: 'POST', token: k.key, json: body })));
+    expect([ra!.status, rb!.status]).toEqual([200, 200]);
+    await Promise.all([ra!.text(), rb!.text()]);
+  });
+
+  it('frees the slot and aborts the origin when the client cancels mid-stream', async () => {
+    await createEndpoint('slow-cancel', { mode: 'slow/200' });
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const abortedBefore = (await originStats()).aborted;
+    const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'slow-cancel', messages: hello, stream: true } });
+    const reader = res.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await eventually(async () => expect((await originStats()).aborted).toBeGreaterThan(abortedBefore));
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+  });
+});

@@ -1,0 +1,193 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
+import { admin, call, createEndpoint, createKey, eventually, inFlight, sseEvents } from './helpers/router';
+
+type ErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
+const chat = (token: string, json: unknown, init: RequestInit = {}) =>
+  call('/v1/chat/completions', { method: 'POST', token, json, ...init });
+const hello = [{ role: 'user', content: 'hello' }];
+
+async function expectError(res: Response, status: number, match: Partial<ErrorBody['error']>): Promise<ErrorBody> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/json');
+  const body = (await res.json()) as ErrorBody;
+  expect(body.error).toMatchObject(match);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+  return body;
+}
+
+describe('inference errors (OpenAI shape)', () => {
+  it('401 for a missing, malformed or unknown key', async () => {
+    await createEndpoint('auth-target');
+    await expectError(await call('/v1/chat/completions', { method: 'POST', json: { model: 'auth-target', messages: hello } }), 401, {
+      message: 'Invalid API key',
+      type: 'authentication_error',
+    });
+    await expectError(await chat('sk-rt-not-a-real-key', { model: 'auth-target', messages: hello }), 401, { message: 'Invalid API key' });
+    await expectError(await call('/v1/models', { headers: { authorization: 'Basic abc' } }), 401, { message: 'Invalid API key' });
+  });
+
+  it('401 on the very next request after revocation', async () => {
+    await createEndpoint('revoke-target');
+    const { id, key } = await createKey();
+    expect((await chat(key, { model: 'revoke-target', messages: hello })).status).toBe(200);
+    await admin('POST', `/keys/${id}/revoke`);
+    await expectError(await chat(key, { model: 'revoke-target', messages: hello }), 401, { message: 'Invalid API key' });
+  });
+
+  it('the gate refuses a revoked key even when an isolate still caches it as active', async () => {
+    await createEndpoint('revoke-gate');
+    const { id, key } = await createKey();
+    expect((await chat(key, { model: 'revoke-gate', messages: hello })).status).toBe(200);
+    // Revoke as another isolate would: in D1 and at the gate, without touching this isolate's cache.
+    await env.DB.prepare("UPDATE api_keys SET status = 'revoked' WHERE id = ?").bind(id).run();
+    const hash = await env.DB.prepare('SELECT hash FROM api_keys WHERE id = ?').bind(id).first<string>('hash');
+    await env.GATE.getByName(hash!).revoke();
+    await expectError(await chat(key, { model: 'revoke-gate', messages: hello }), 401, { message: 'Invalid API key' });
+  });
+
+  it('403 when the key is not scoped to the endpoint', async () => {
+    await createEndpoint('scope-a');
+    await createEndpoint('scope-b');
+    const { key } = await createKey({ endpoints: ['scope-a'] });
+    await expectError(await chat(key, { model: 'scope-b', messages: hello }), 403, { type: 'permission_error', code: 'endpoint_not_allowed' });
+    const scopedUrl = await call('/endpoints/scope-b/v1/chat/completions', { method: 'POST', token: key, json: { messages: hello } });
+    await expectError(scopedUrl, 403, { code: 'endpoint_not_allowed' });
+  });
+
+  it('404 for an unknown model', async () => {
+    const { key } = await createKey();
+    await expectError(await chat(key, { model: 'no-such-endpoint', messages: hello }), 404, { param: 'model', code: 'model_not_found' });
+  });
+
+  it('400 names the invalid field', async () => {
+    await createEndpoint('validation');
+    const { key } = await createKey();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ messages: hello }, 'model'],
+      [{ model: 'validation' }, 'messages'],
+      [{ model: 'validation', messages: [] }, 'messages'],
+      [{ model: 'validation', messages: [{ role: 'wizard', content: 'x' }] }, 'messages.0.role'],
+      [{ model: 'validation', messages: hello, temperature: 5 }, 'temperature'],
+      [{ model: 'validation', messages: hello, top_p: 0 }, 'top_p'],
+      [{ model: 'validation', messages: hello, max_tokens: 0 }, 'max_tokens'],
+      [{ model: 'validation', messages: hello, stream: 'yes' }, 'stream'],
+      [{ model: 'validation', messages: hello, stream_options: { include_usage: true } }, 'stream_options'],
+    ];
+    for (const [json, param] of cases) {
+      const body = await expectError(await chat(key, json), 400, { type: 'invalid_request_error', param });
+      expect(body.error.message).toContain(param);
+    }
+    await expectError(await chat(key, undefined, { body: 'not json' }), 400, { code: 'invalid_json' });
+    await expectError(await chat(key, [1, 2]), 400, { code: 'invalid_body' });
+    await expectError(await call('/v1/completions', { method: 'POST', token: key, json: { model: 'validation' } }), 400, { param: 'prompt' });
+    await expectError(await call('/v1/embeddings', { method: 'POST', token: key, json: { model: 'validation', input: 3 } }), 400, { param: 'input' });
+  });
+
+  it('413 for a body over the limit, declared or streamed', async () => {
+    const { key } = await createKey();
+    const limit = Number(env.MAX_BODY_BYTES);
+    const big = JSON.stringify({ model: 'x', messages: [{ role: 'user', content: 'a'.repeat(limit) }] });
+    await expectError(await chat(key, undefined, { body: big }), 413, { code: 'request_too_large' });
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    await expectError(await chat(key, undefined, { body: chunked, duplex: 'half' } as RequestInit), 413, { code: 'request_too_large' });
+  });
+
+  it('503 while the endpoint is stopped; start serves again', async () => {
+    await createEndpoint('stoppable');
+    const { key } = await createKey();
+    await admin('POST', '/endpoints/stoppable/stop');
+    const res = await chat(key, { model: 'stoppable', messages: hello });
+    await expectError(res, 503, { code: 'endpoint_stopped' });
+    expect(res.headers.get('retry-after')).toBeTruthy();
+    await admin('POST', '/endpoints/stoppable/start');
+    expect((await chat(key, { model: 'stoppable', messages: hello })).status).toBe(200);
+  });
+
+  it('429 with the exact message and Retry-After once the key is at its limit', async () => {
+    await createEndpoint('busy', { mode: 'slow/100' });
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const first = await chat(key, { model: 'busy', messages: hello, stream: true });
+    expect(first.status).toBe(200);
+    const refused = await chat(key, { model: 'busy', messages: hello });
+    await expectError(refused, 429, { message: CONCURRENCY_MESSAGE, type: 'rate_limit_error' });
+    expect(refused.headers.get('retry-after')).toBe('1');
+    await first.text();
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+    expect((await chat(key, { model: 'busy', messages: hello })).status).toBe(200);
+  });
+
+  it('502 when the origin fails, and the slot comes back', async () => {
+    await createEndpoint('broken', { mode: 'error500' });
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const body = await expectError(await chat(key, { model: 'broken', messages: hello }), 502, { type: 'server_error', code: 'origin_error' });
+    expect(body.error.message).toContain('HTTP 500');
+    await expectError(await chat(key, { model: 'broken', messages: hello, stream: true }), 502, { code: 'origin_error' });
+    expect(await inFlight(id)).toBe(0);
+  });
+
+  it('502 when no origin can be reached', async () => {
+    const res = await admin('POST', '/endpoints', {
+      name: 'unreachable',
+      served_entities: [{ name: 'x', protocol: 'openai', model: 'm', origins: [{ url: 'http://127.0.0.1:9' }] }],
+    });
+    expect(res.status).toBe(201);
+    const { key } = await createKey();
+    await expectError(await chat(key, { model: 'unreachable', messages: hello }), 502, { code: 'origin_unreachable' });
+  });
+
+  it('504 when the origin stalls before the first byte, and the slot comes back', async () => {
+    await createEndpoint('stalled', { mode: 'stall', body: { timeouts: { first_byte_ms: 300, total_ms: 300 } } });
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    await expectError(await chat(key, { model: 'stalled', messages: hello }), 504, { code: 'origin_timeout' });
+    await expectError(await chat(key, { model: 'stalled', messages: hello, stream: true }), 504, { code: 'origin_timeout' });
+    expect(await inFlight(id)).toBe(0);
+  });
+
+  it('an origin that goes silent mid-stream yields an error event, not a clean end', async () => {
+    await createEndpoint('idle', { mode: 'stall/2', body: { timeouts: { idle_ms: 300 } } });
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const events = await sseEvents(await chat(key, { model: 'idle', messages: hello, stream: true }));
+    const error = events.map((e) => (e === '[DONE]' ? {} : JSON.parse(e))).find((e: { error?: unknown }) => e.error) as ErrorBody;
+    expect(error.error).toMatchObject({ code: 'origin_timeout' });
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+  });
+
+  it('an origin that drops mid-stream yields an error event', async () => {
+    await createEndpoint('dropping', { mode: 'drop/2' });
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const events = await sseEvents(await chat(key, { model: 'dropping', messages: hello, stream: true }));
+    const last = events.filter((e) => e !== '[DONE]').at(-1)!;
+    expect(JSON.parse(last)).toMatchObject({ error: { type: 'server_error' } });
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+  });
+
+  it('an in-stream origin error is relayed as an OpenAI error event', async () => {
+    await createEndpoint('instream', { mode: 'instream-error/2' });
+    const { key } = await createKey();
+    const events = await sseEvents(await chat(key, { model: 'instream', messages: hello, stream: true }));
+    const errors = events.filter((e) => e.startsWith('{"error"'));
+    expect(errors).toHaveLength(1);
+    expect(JSON.parse(errors[0]!)).toMatchObject({ error: { code: 'origin_error' } });
+  });
+
+  it('origin validation errors keep their status and message', async () => {
+    await createEndpoint('origin-400');
+    const { key } = await createKey();
+    // Passes the router's checks, but vLLM refuses min_p outside [0, 1].
+    const res = await chat(key, { model: 'origin-400', messages: hello, min_p: 7 });
+    const body = await expectError(res, 400, { code: 'origin_rejected_request' });
+    expect(body.error.message.toLowerCase()).toContain('min_p');
+  });
+
+  it('unknown routes answer JSON 404', async () => {
+    const res = await call('/nope');
+    await expectError(res, 404, { code: 'route_not_found' });
+  });
+});

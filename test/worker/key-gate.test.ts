@@ -1,0 +1,76 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { KeyGate } from '../../src/gate/key-gate';
+
+const usage = { endpoint: 'e', outcome: 'completed' as const, promptTokens: 3, completionTokens: 5 };
+let n = 0;
+const freshGate = () => env.GATE.getByName(`gate-test-${n++}-${crypto.randomUUID()}`);
+
+describe('KeyGate', () => {
+  it('admits up to the limit and refuses the next with a retry hint', async () => {
+    const gate = freshGate();
+    const a = await gate.acquire(2, 60_000, 'e');
+    const b = await gate.acquire(2, 60_000, 'e');
+    const c = await gate.acquire(2, 60_000, 'e');
+    expect(a).toMatchObject({ ok: true, inFlight: 1 });
+    expect(b).toMatchObject({ ok: true, inFlight: 2 });
+    expect(c).toEqual({ ok: false, reason: 'concurrency', retryAfterSeconds: 1 });
+    expect(await gate.inFlight()).toBe(2);
+  });
+
+  it('admits exactly the limit when many acquire at once', async () => {
+    const gate = freshGate();
+    const results = await Promise.all(Array.from({ length: 20 }, () => gate.acquire(5, 60_000, 'e')));
+    expect(results.filter((r) => r.ok)).toHaveLength(5);
+    expect(await gate.inFlight()).toBe(5);
+  });
+
+  it('frees the slot on release, once: a second release is a no-op', async () => {
+    const gate = freshGate();
+    const lease = await gate.acquire(1, 60_000, 'e');
+    if (!lease.ok) throw new Error('not admitted');
+    expect(await gate.release(lease.leaseId, usage)).toBe(true);
+    expect(await gate.release(lease.leaseId, usage)).toBe(false);
+    expect(await gate.inFlight()).toBe(0);
+    const rows = await gate.usage();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ endpoint: 'e', requests: 1, completed: 1, prompt_tokens: 3, completion_tokens: 5 });
+  });
+
+  it('does not count an expired lease, even before the alarm runs', async () => {
+    const gate = freshGate();
+    await gate.acquire(1, 1, 'e');
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await gate.acquire(1, 60_000, 'e')).toMatchObject({ ok: true });
+  });
+
+  it('reclaims leases whose holder never released them when the alarm fires', async () => {
+    const gate = freshGate();
+    await gate.acquire(3, 20, 'e');
+    await gate.acquire(3, 60_000, 'e');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await runDurableObjectAlarm(gate)).toBe(true);
+    const remaining = await runInDurableObject(gate, (_instance: KeyGate, state) =>
+      state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n,
+    );
+    expect(remaining).toBe(1);
+    // The alarm is re-armed for the lease that is still live.
+    expect(await runInDurableObject(gate, (_i: KeyGate, state) => state.storage.getAlarm())).not.toBeNull();
+  });
+
+  it('extends a lease on renew', async () => {
+    const gate = freshGate();
+    const lease = await gate.acquire(1, 30, 'e');
+    if (!lease.ok) throw new Error('not admitted');
+    expect(await gate.renew(lease.leaseId, 60_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(await gate.acquire(1, 60_000, 'e')).toMatchObject({ ok: false, reason: 'concurrency' });
+  });
+
+  it('refuses every request once revoked', async () => {
+    const gate = freshGate();
+    await gate.revoke();
+    expect(await gate.acquire(10, 60_000, 'e')).toEqual({ ok: false, reason: 'revoked', retryAfterSeconds: 0 });
+  });
+});

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+const root = import.meta.dirname;
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(root, 'migrations'));
+  return {
+    test: {
+      projects: [
+        {
+          // Inside workerd, against the real D1 and the real gate Durable Object.
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: path.join(root, 'wrangler.toml') },
+              miniflare: {
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token' },
+              },
+            }),
+          ],
+          test: {
+            name: 'worker',
+            include: ['test/worker/**/*.test.ts', 'test/unit/**/*.test.ts'],
+            setupFiles: ['test/worker/setup/apply-migrations.ts'],
+            globalSetup: ['test/setup/origin-emulator.ts'],
+          },
+        },
+        {
+          // Node: the origin emulator's own tests and the end-to-end suite (wrangler dev + openai SDK).
+          test: {
+            name: 'e2e',
+            environment: 'node',
+            include: ['test/origin/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+            globalSetup: ['test/e2e/setup/stack.ts'],
+            testTimeout: 30_000,
+            hookTimeout: 120_000,
+          },
+        },
+      ],
+    },
+  };
+});
