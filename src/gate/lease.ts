@@ -4,7 +4,7 @@ import { ApiError, errors } from '../http/api-error';
 import type { KeyGate } from './key-gate';
 import type { UsageReport } from './types';
 
-/** How long a lease lives without renewal. Streams renew it every third of this. */
+/** How long a lease lives without renewal. Requests in flight renew it every third of this. */
 export const LEASE_TTL_MS = 120_000;
 
 /**
@@ -13,7 +13,7 @@ export const LEASE_TTL_MS = 120_000;
  */
 export class Lease {
   private released: Promise<void> | null = null;
-  private renewedAt = Date.now();
+  private renewal: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly gate: DurableObjectStub<KeyGate>,
@@ -21,16 +21,25 @@ export class Lease {
     private readonly ttlMs: number,
   ) {}
 
-  /** Renews when a third of the TTL has passed since the last renewal; returns the RPC, if one was made. */
-  renewIfDue(now = Date.now()): Promise<unknown> | null {
-    if (this.released || now - this.renewedAt < this.ttlMs / 3) return null;
-    this.renewedAt = now;
-    return this.gate.renew(this.id, this.ttlMs).catch((err: unknown) => {
-      console.warn(JSON.stringify({ msg: 'lease renew failed', lease: this.id, error: String(err) }));
-    });
+  /**
+   * Renews the lease every third of its TTL until it is released, so a long
+   * request (a long stream, or a slow non-streaming answer) keeps its slot while
+   * a crashed one loses it within one TTL.
+   */
+  keepAlive(waitUntil: (p: Promise<unknown>) => void): void {
+    if (this.released || this.renewal) return;
+    this.renewal = setInterval(() => {
+      waitUntil(
+        this.gate.renew(this.id, this.ttlMs).catch((err: unknown) => {
+          console.warn(JSON.stringify({ msg: 'lease renew failed', lease: this.id, error: String(err) }));
+        }),
+      );
+    }, this.ttlMs / 3);
   }
 
   release(usage: UsageReport): Promise<void> {
+    if (this.renewal) clearInterval(this.renewal);
+    this.renewal = null;
     this.released ??= this.gate.release(this.id, usage).then(
       () => undefined,
       (err: unknown) => {

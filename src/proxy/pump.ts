@@ -9,8 +9,6 @@ export interface PumpOptions {
   /** Absolute time (ms since epoch) after which the stream is cut. */
   deadline: number;
   abort: AbortController;
-  /** Called on every origin chunk (lease renewal). */
-  onChunk?: () => void;
 }
 
 /**
@@ -44,7 +42,6 @@ export async function pump(
         outcome = codec.errored ? 'failed' : 'completed';
         break;
       }
-      opts.onChunk?.();
       await write(codec.push(decoder.decode(value, { stream: true })));
     }
   } catch (err) {

@@ -57,6 +57,7 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
     return input.lease.release({ endpoint: input.endpoint.name, outcome, ...usage });
   };
 
+  input.lease.keepAlive((p) => c.executionCtx.waitUntil(p));
   const work = (async (): Promise<Response> => {
     const totalTimer = input.stream
       ? undefined
@@ -110,10 +111,6 @@ function startStream(
     totalMs: timeouts.totalMs,
     deadline: started + timeouts.totalMs,
     abort,
-    onChunk: () => {
-      const renewal = input.lease.renewIfDue();
-      if (renewal) c.executionCtx.waitUntil(renewal);
-    },
   }).then((outcome) => finish(200, outcome, codec.usage));
   c.executionCtx.waitUntil(done);
   return new Response(readable, { headers: { ...SSE_HEADERS, 'x-served-entity': input.entity.name } });

@@ -44,4 +44,22 @@ describe('per-key concurrency', () => {
     await eventually(async () => expect((await originStats()).aborted).toBeGreaterThan(abortedBefore));
     await eventually(async () => expect(await inFlight(id)).toBe(0));
   });
+
+  it('frees the slot and aborts the origin when a non-streaming client goes away', async () => {
+    await createEndpoint('stall-cancel', { mode: 'stall' });
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const abortedBefore = (await originStats()).aborted;
+    const controller = new AbortController();
+    const pending = call('/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'stall-cancel', messages: hello },
+      signal: controller.signal,
+    });
+    await eventually(async () => expect(await inFlight(id)).toBe(1));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await eventually(async () => expect((await originStats()).aborted).toBeGreaterThan(abortedBefore));
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+  });
 });

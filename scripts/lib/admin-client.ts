@@ -1,0 +1,220 @@
+// A small typed client for the router's admin API (`/admin/v1`). Every method throws
+// an AdminApiError carrying the router's JSON error message on a non-2xx answer.
+
+export type Protocol = 'openai' | 'tgi';
+
+export interface OriginInput {
+  url: string;
+  weight?: number;
+}
+
+export interface ServedEntityInput {
+  name: string;
+  protocol: Protocol;
+  model: string;
+  origins: OriginInput[];
+}
+
+export interface EndpointDefaults {
+  system_prompt?: string;
+  temperature?: number;
+  max_tokens?: number;
+  top_p?: number;
+  top_k?: number;
+  stop?: string | string[];
+  presence_penalty?: number;
+  frequency_penalty?: number;
+}
+
+export interface EndpointTimeouts {
+  first_byte_ms?: number;
+  idle_ms?: number;
+  total_ms?: number;
+}
+
+export interface EndpointRateLimit {
+  key: 'api_key' | 'endpoint';
+  calls: number;
+  renewal_period: 'minute' | 'hour' | 'day';
+}
+
+export interface EndpointConfigInput {
+  description?: string;
+  served_entities: ServedEntityInput[];
+  traffic?: Array<{ served_entity: string; percentage: number }>;
+  defaults?: EndpointDefaults;
+  rate_limits?: EndpointRateLimit[];
+  tags?: Array<{ key: string; value: string }>;
+  timeouts?: EndpointTimeouts;
+}
+
+export interface EndpointCreateInput extends EndpointConfigInput {
+  name: string;
+}
+
+export interface Endpoint extends Required<Omit<EndpointConfigInput, 'description'>> {
+  name: string;
+  description: string;
+  state: 'ready' | 'stopped';
+  config_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface KeyCreateInput {
+  description?: string;
+  /** Endpoint names the key may call; absent or null = every endpoint. */
+  endpoints?: string[] | null;
+  concurrency_limit?: number;
+}
+
+export interface ApiKeyInfo {
+  id: string;
+  prefix: string;
+  description: string;
+  endpoints: string[] | null;
+  concurrency_limit: number;
+  status: 'active' | 'revoked';
+  created_at: string;
+  revoked_at?: string | null;
+}
+
+/** The create answer: the only place the plaintext key appears. */
+export interface CreatedKey extends ApiKeyInfo {
+  key: string;
+}
+
+export interface KeyDetails extends ApiKeyInfo {
+  in_flight: number;
+}
+
+export interface UsageRow {
+  endpoint: string;
+  hour: string;
+  requests: number;
+  completed: number;
+  aborted: number;
+  failed: number;
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface ListResponse<T> {
+  object: 'list';
+  data: T[];
+}
+
+export class AdminApiError extends Error {
+  readonly status: number;
+  readonly body: unknown;
+  readonly code: string | null;
+
+  constructor(status: number, message: string, body: unknown, code: string | null) {
+    super(message);
+    this.name = 'AdminApiError';
+    this.status = status;
+    this.body = body;
+    this.code = code;
+  }
+}
+
+export class AdminClient {
+  readonly baseUrl: string;
+  private readonly token: string;
+
+  /** `baseUrl` is the router's root URL (e.g. `http://127.0.0.1:8787`). */
+  constructor(baseUrl: string, token: string) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.token = token;
+  }
+
+  // Endpoints
+
+  createEndpoint(input: EndpointCreateInput): Promise<Endpoint> {
+    return this.request('POST', '/endpoints', input);
+  }
+
+  async listEndpoints(): Promise<Endpoint[]> {
+    return (await this.request<ListResponse<Endpoint>>('GET', '/endpoints')).data;
+  }
+
+  getEndpoint(name: string): Promise<Endpoint> {
+    return this.request('GET', `/endpoints/${encodeURIComponent(name)}`);
+  }
+
+  /** The endpoint, or null when it does not exist (404). */
+  async findEndpoint(name: string): Promise<Endpoint | null> {
+    try {
+      return await this.getEndpoint(name);
+    } catch (err) {
+      if (err instanceof AdminApiError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  updateEndpoint(name: string, patch: Partial<EndpointConfigInput>): Promise<Endpoint> {
+    return this.request('PATCH', `/endpoints/${encodeURIComponent(name)}`, patch);
+  }
+
+  deleteEndpoint(name: string): Promise<{ name: string; deleted: boolean }> {
+    return this.request('DELETE', `/endpoints/${encodeURIComponent(name)}`);
+  }
+
+  stopEndpoint(name: string): Promise<Endpoint> {
+    return this.request('POST', `/endpoints/${encodeURIComponent(name)}/stop`);
+  }
+
+  startEndpoint(name: string): Promise<Endpoint> {
+    return this.request('POST', `/endpoints/${encodeURIComponent(name)}/start`);
+  }
+
+  // Keys
+
+  createKey(input: KeyCreateInput = {}): Promise<CreatedKey> {
+    return this.request('POST', '/keys', input);
+  }
+
+  async listKeys(): Promise<ApiKeyInfo[]> {
+    return (await this.request<ListResponse<ApiKeyInfo>>('GET', '/keys')).data;
+  }
+
+  getKey(id: string): Promise<KeyDetails> {
+    return this.request('GET', `/keys/${encodeURIComponent(id)}`);
+  }
+
+  async keyUsage(id: string): Promise<UsageRow[]> {
+    return (await this.request<ListResponse<UsageRow>>('GET', `/keys/${encodeURIComponent(id)}/usage`)).data;
+  }
+
+  updateKey(id: string, patch: { description: string }): Promise<ApiKeyInfo> {
+    return this.request('PATCH', `/keys/${encodeURIComponent(id)}`, patch);
+  }
+
+  revokeKey(id: string): Promise<ApiKeyInfo> {
+    return this.request('POST', `/keys/${encodeURIComponent(id)}/revoke`);
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${this.baseUrl}/admin/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: reported as text below
+    }
+    if (!response.ok) {
+      const error = (json as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
+      const message = typeof error?.message === 'string' ? error.message : text.slice(0, 500) || response.statusText;
+      const code = typeof error?.code === 'string' ? error.code : null;
+      throw new AdminApiError(response.status, `${method} /admin/v1${path} → ${response.status}: ${message}`, json ?? text, code);
+    }
+    return json as T;
+  }
+}

@@ -1,0 +1,35 @@
+// vitest globalSetup of the e2e project: one local stack (origin emulator + `wrangler dev`
+// on free ports, D1 in a fresh temp dir) shared by every e2e test file.
+//
+// wrangler's output is kept out of the test report; it is written to
+// .wrangler/e2e/wrangler.log at teardown (and shown if the stack fails to start).
+// E2E_WRANGLER_LOG=1 echoes it live instead.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { REPO_ROOT, startStack } from '../../../scripts/lib/stack.ts';
+
+/** Small on purpose: errors.test.ts sends a body just over it (413). */
+export const E2E_MAX_BODY_BYTES = 65_536;
+
+export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
+  const stack = await startStack({
+    quiet: process.env.E2E_WRANGLER_LOG !== '1',
+    vars: { MAX_BODY_BYTES: String(E2E_MAX_BODY_BYTES) },
+  });
+  provide('routerUrl', stack.routerUrl);
+  provide('originUrl', stack.originUrl);
+  provide('adminToken', stack.adminToken);
+
+  return async () => {
+    await stack.stop();
+    const logFile = path.join(REPO_ROOT, '.wrangler', 'e2e', 'wrangler.log');
+    try {
+      await mkdir(path.dirname(logFile), { recursive: true });
+      await writeFile(logFile, stack.logs() + '\n');
+    } catch {
+      // the log is a convenience
+    }
+  };
+}
