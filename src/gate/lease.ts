@@ -19,6 +19,8 @@ export class Lease {
     private readonly gate: DurableObjectStub<KeyGate>,
     readonly id: string,
     private readonly ttlMs: number,
+    /** How long admission took (the acquire round trip), for Server-Timing. */
+    readonly admissionMs = 0,
   ) {}
 
   /**
@@ -59,6 +61,7 @@ export function gateFor(env: Env, key: KeyRecord): DurableObjectStub<KeyGate> {
 export async function admit(env: Env, key: KeyRecord, endpoint: string): Promise<Lease> {
   const gate = gateFor(env, key);
   let admission;
+  const started = performance.now();
   try {
     admission = await gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint);
   } catch (err) {
@@ -68,7 +71,7 @@ export async function admit(env: Env, key: KeyRecord, endpoint: string): Promise
       headers: { 'retry-after': '1' },
     });
   }
-  if (admission.ok) return new Lease(gate, admission.leaseId, LEASE_TTL_MS);
+  if (admission.ok) return new Lease(gate, admission.leaseId, LEASE_TTL_MS, performance.now() - started);
   if (admission.reason === 'revoked') throw errors.invalidKey();
   throw errors.concurrency(admission.retryAfterSeconds);
 }

@@ -80,7 +80,7 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
       }
       const { body, usage } = input.translate(await response.json());
       await finish(200, 'completed', usage);
-      return Response.json(body, { headers: { 'x-served-entity': input.entity.name } });
+      return Response.json(body, { headers: routingHeaders(input, ttfb) });
     } catch (err) {
       if (!abort.signal.aborted) abort.abort(err);
       const apiError = toApiError(err, input.entity);
@@ -113,7 +113,15 @@ function startStream(
     abort,
   }).then((outcome) => finish(200, outcome, codec.usage));
   c.executionCtx.waitUntil(done);
-  return new Response(readable, { headers: { ...SSE_HEADERS, 'x-served-entity': input.entity.name } });
+  return new Response(readable, { headers: { ...SSE_HEADERS, ...routingHeaders(input, Date.now() - started) } });
+}
+
+/** Which served entity answered, and Server-Timing for admission (`gate`) and the origin's first byte (`origin`). */
+function routingHeaders(input: RelayInput, originMs: number | null): Record<string, string> {
+  return {
+    'x-served-entity': input.entity.name,
+    'server-timing': `gate;dur=${input.lease.admissionMs.toFixed(2)}, origin;dur=${originMs ?? 0}`,
+  };
 }
 
 function isEventStream(response: Response): boolean {

@@ -21,6 +21,7 @@ describe('inference: OpenAI routes', () => {
     const res = await chat(key, { model: 'chat-basic', messages: say('m1') });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBeTruthy();
+    expect(res.headers.get('server-timing')).toMatch(/^gate;dur=\d+\.\d{2}, origin;dur=\d+$/);
     const body = (await res.json()) as { model: string; object: string; choices: Array<{ message: { content: string } }>; usage: { completion_tokens: number } };
     expect(body).toMatchObject({ model: 'chat-basic', object: 'chat.completion' });
     expect(body.choices[0]!.message.content.length).toBeGreaterThan(0);
