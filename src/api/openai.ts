@@ -9,9 +9,8 @@ import { admit } from '../gate/lease';
 import { ApiError, errors } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
-import { OpenAIStreamCodec } from '../protocols/openai/stream-codec';
-import { translateOpenAIResponse } from '../protocols/openai/translate-response';
-import { originPathFor, schemaFor, type InferenceKind } from '../protocols/openai/request-schemas';
+import { openaiPassthrough } from '../protocols/openai/passthrough';
+import { schemaFor, type InferenceKind } from '../protocols/openai/request-schemas';
 import { relay } from '../proxy/relay';
 import { targetEndpoint } from './inference-target';
 
@@ -47,26 +46,11 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
       code: 'unsupported_operation',
     });
   }
-  const body: Record<string, unknown> = { ...applyDefaults(kind, request, endpoint.defaults), model: entity.model };
-  const streamOptions = request.stream_options as { include_usage?: boolean } | null | undefined;
-  if (stream) body.stream_options = { ...streamOptions, include_usage: true };
-
+  const adapted = applyDefaults(kind, request, endpoint.defaults);
+  const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
+  const exchange = openaiPassthrough(kind, adapted, ctx);
   const lease = await admit(c.env, c.var.apiKey, endpoint.name);
-  return relay(c, {
-    endpoint,
-    entity,
-    lease,
-    path: originPathFor[kind],
-    body,
-    stream,
-    codec: () =>
-      new OpenAIStreamCodec({
-        originModel: entity.model,
-        endpointName: endpoint.name,
-        clientWantsUsage: streamOptions?.include_usage === true,
-      }),
-    translate: (json) => translateOpenAIResponse(json, endpoint.name),
-  });
+  return relay(c, { ...ctx, lease, exchange });
 }
 
 async function listModels(c: Context<AppEnv>): Promise<Response> {

@@ -4,7 +4,8 @@ import type { AppEnv } from '../env';
 import type { Lease } from '../gate/lease';
 import { ApiError } from '../http/api-error';
 import { fetchFromPool } from '../origins/fetch-from-pool';
-import type { StreamCodec, TokenCounts } from '../protocols/stream-codec';
+import type { TokenCounts } from '../protocols/stream-codec';
+import type { OriginExchange } from './exchange';
 import { ClientGone, OriginTimeout } from './abort-reasons';
 import { originFailure } from './origin-failure';
 import { pump, readBefore, type Outcome } from './pump';
@@ -15,13 +16,8 @@ export interface RelayInput {
   endpoint: Endpoint;
   entity: ServedEntity;
   lease: Lease;
-  path: string;
-  body: unknown;
   stream: boolean;
-  /** Streaming: builds the codec that re-frames the origin's SSE for the client. */
-  codec: () => StreamCodec;
-  /** Non-streaming: turns the origin's JSON into the client's, and reads its usage. */
-  translate: (originJson: unknown) => { body: unknown; usage: TokenCounts };
+  exchange: OriginExchange;
 }
 
 const SSE_HEADERS = {
@@ -64,8 +60,8 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
       : setTimeout(() => abort.abort(new OriginTimeout('total', timeouts.totalMs)), timeouts.totalMs);
     try {
       const response = await fetchFromPool(input.entity, {
-        path: input.path,
-        body: JSON.stringify(input.body),
+        path: input.exchange.path,
+        body: JSON.stringify(input.exchange.body),
         headers: { 'content-type': 'application/json', accept: input.stream ? 'text/event-stream' : 'application/json', 'x-request-id': c.var.requestId },
         abort,
         firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
@@ -78,7 +74,7 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
         const first = await readBefore(reader, timeouts.firstByteMs - (Date.now() - started), 'first_byte', timeouts.firstByteMs);
         return startStream(c, input, reader, first, abort, timeouts, started, finish);
       }
-      const { body, usage } = input.translate(await response.json());
+      const { body, usage } = input.exchange.translate(await response.json(), response.headers);
       await finish(200, 'completed', usage);
       return Response.json(body, { headers: routingHeaders(input, ttfb) });
     } catch (err) {
@@ -104,7 +100,7 @@ function startStream(
   started: number,
   finish: (status: number, outcome: Outcome, usage: TokenCounts) => Promise<void>,
 ): Response {
-  const codec = input.codec();
+  const codec = input.exchange.codec();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
   const done = pump(reader, first, writable, codec, {
     idleMs: timeouts.idleMs,
