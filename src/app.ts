@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { adminRoutes } from './api/admin';
 import { openaiRoutes } from './api/openai';
+import { tgiRoutes } from './api/tgi';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './http/error-handler';
 import { requestId } from './http/request-id';
@@ -12,5 +13,6 @@ app.use('*', requestId());
 app.get('/healthz', (c) => c.json({ status: 'ok' }));
 app.route('/admin/v1', adminRoutes);
 app.route('/', openaiRoutes);
+app.route('/', tgiRoutes);
 app.notFound(handleNotFound);
 app.onError(handleError);

@@ -9,15 +9,20 @@ export function renderOpenAIError(err: ApiError): Response {
   return Response.json(body, { status: err.status, headers: err.headers });
 }
 
-/** TGI shape: `{ error, error_type }`. */
+/**
+ * TGI shape: `{ error, error_type }`. A request TGI could parse but not accept is
+ * its 422 `validation` (including an origin refusing it: vLLM's 400 becomes 422);
+ * only a body that is not JSON stays 400.
+ */
 export function renderTgiError(err: ApiError): Response {
-  return Response.json({ error: err.message, error_type: tgiErrorType(err) }, { status: err.status, headers: err.headers });
+  const status = err.status === 400 && err.code !== 'invalid_json' ? 422 : err.status;
+  return Response.json({ error: err.message, error_type: tgiErrorType(err, status) }, { status, headers: err.headers });
 }
 
-function tgiErrorType(err: ApiError): string {
-  if (err.status === 422 || err.status === 400) return 'validation';
-  if (err.status === 429) return 'overloaded';
-  if (err.status >= 500) return 'generation';
+function tgiErrorType(err: ApiError, status: number): string {
+  if (status === 422 || status === 400) return 'validation';
+  if (status === 429) return 'overloaded';
+  if (status === 424 || status >= 500) return 'generation';
   return err.type;
 }
 

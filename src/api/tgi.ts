@@ -1,0 +1,44 @@
+import { Hono, type Context } from 'hono';
+import { authenticate } from '../auth/authenticate';
+import { pickServedEntity } from '../endpoints/traffic';
+import type { AppEnv } from '../env';
+import { admit } from '../gate/lease';
+import { readJsonBody } from '../http/json-body';
+import { applyGenerateDefaults } from '../protocols/tgi/generate-defaults';
+import { generateOnOpenAI } from '../protocols/tgi/generate-on-openai';
+import { parseGenerate } from '../protocols/tgi/parse-generate';
+import { generateOnTgi, type GenerateRoute } from '../protocols/tgi/tgi-passthrough';
+import { validateGenerate } from '../protocols/tgi/validate-generate';
+import { relay } from '../proxy/relay';
+import { targetEndpoint } from './inference-target';
+
+/**
+ * TGI's generate API: `/generate`, `/generate_stream`, and the compat root
+ * `POST /endpoints/{name}` (body with `stream`; a non-stream answer is an array),
+ * also under `/endpoints/{name}/…`. Errors use TGI's `{ error, error_type }`.
+ * Whichever protocol the endpoint's origin speaks, the client gets TGI's shapes.
+ */
+export const tgiRoutes = new Hono<AppEnv>();
+
+for (const path of ['/generate', '/generate_stream', '/endpoints/:name/generate', '/endpoints/:name/generate_stream', '/endpoints/:name']) {
+  tgiRoutes.use(path, authenticate());
+}
+for (const prefix of ['', '/endpoints/:name']) {
+  tgiRoutes.post(`${prefix}/generate`, (c) => generate(c, 'generate'));
+  tgiRoutes.post(`${prefix}/generate_stream`, (c) => generate(c, 'generate_stream'));
+}
+tgiRoutes.post('/endpoints/:name', (c) => generate(c, 'compat'));
+
+async function generate(c: Context<AppEnv>, route: GenerateRoute): Promise<Response> {
+  const request = parseGenerate(await readJsonBody(c));
+  const stream = route === 'generate_stream' || (route === 'compat' && request.stream === true);
+  validateGenerate(request, stream);
+  const endpoint = await targetEndpoint(c, request.model);
+  const withDefaults = applyGenerateDefaults(request, endpoint.defaults);
+  validateGenerate(withDefaults, stream);
+  const entity = pickServedEntity(endpoint);
+  const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
+  const exchange = entity.protocol === 'tgi' ? generateOnTgi(withDefaults, route, ctx) : generateOnOpenAI(withDefaults, route, ctx);
+  const lease = await admit(c.env, c.var.apiKey, endpoint.name);
+  return relay(c, { ...ctx, lease, exchange });
+}

@@ -1,0 +1,126 @@
+import { ApiError } from '../../http/api-error';
+import { originErrorMessage } from '../openai/error-body';
+import { SseParser } from '../sse-parser';
+import type { StreamCodec, TokenCounts } from '../stream-codec';
+import { tgiErrorEvent } from './error-event';
+import type { TgiFinishReason, TgiStreamEvent, TgiToken } from './generate-schema';
+import { tgiFinishReason } from './vllm-finish-reason';
+import { tgiTokens, type CompletionLogprobs } from './vllm-logprobs';
+
+interface CompletionChunk {
+  choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: CompletionLogprobs | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+export interface GenerateFromCompletionsOptions {
+  /** The prompt, when the client asked for `return_full_text`; prepended to the final `generated_text`. */
+  prefix: string;
+  wantDetails: boolean;
+  seed: number | null;
+}
+
+/** The token TGI's final event carries when generation ended on EOS, which vLLM does not stream as text. */
+const EOS_TOKEN: TgiToken = { id: 0, text: '', logprob: null, special: true };
+
+/**
+ * vLLM `/v1/completions` SSE → TGI `/generate_stream` events. A vLLM chunk may hold
+ * several tokens; with the logprobs the router asks for, each token becomes its own
+ * TGI event (`index` from 1), written as soon as its chunk arrives. The chunk with
+ * `finish_reason` gives TGI's final event (`generated_text`, and `details` when
+ * asked), sent once the usage chunk that follows it has arrived. `[DONE]` is
+ * dropped (TGI has none); origin errors become TGI error events.
+ */
+export class GenerateFromCompletionsCodec implements StreamCodec {
+  private readonly parser = new SseParser();
+  private index = 0;
+  private text = '';
+  private pendingFinal: { token: TgiToken; finish: TgiFinishReason } | null = null;
+  private reported: TokenCounts | null = null;
+  complete = false;
+  errored = false;
+
+  constructor(private readonly opts: GenerateFromCompletionsOptions) {}
+
+  get usage(): TokenCounts {
+    return this.reported ?? { promptTokens: 0, completionTokens: this.index };
+  }
+
+  push(text: string): string {
+    let out = '';
+    for (const event of this.parser.push(text)) out += event.kind === 'comment' ? `:${event.text}\n\n` : this.onData(event.data);
+    return out;
+  }
+
+  end(): string {
+    let out = '';
+    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data);
+    if (this.pendingFinal) return out + this.emitFinal();
+    if (this.complete || this.errored) return out;
+    return out + this.fail('The origin ended the stream before the final event', 'incomplete_generation_stream');
+  }
+
+  fail(message: string, code: string): string {
+    if (this.errored || this.complete) return '';
+    this.errored = true;
+    this.pendingFinal = null;
+    return tgiErrorEvent(message, code === 'incomplete_generation_stream' ? code : 'generation');
+  }
+
+  private onData(data: string): string {
+    if (this.errored || this.complete) return '';
+    if (data === '[DONE]') return this.pendingFinal ? this.emitFinal() : '';
+    if (data.startsWith('{"error"')) return this.fail(`Request failed during generation: ${originErrorMessage(data)}`, 'generation');
+    let chunk: CompletionChunk;
+    try {
+      chunk = JSON.parse(data) as CompletionChunk;
+    } catch {
+      return this.fail('The origin sent an event that is not JSON', 'generation');
+    }
+    if (chunk.usage) {
+      this.reported = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
+    }
+    const choice = chunk.choices?.[0];
+    if (!choice) return this.pendingFinal && this.reported ? this.emitFinal() : '';
+    return this.onChoice(choice);
+  }
+
+  private onChoice(choice: NonNullable<CompletionChunk['choices']>[number]): string {
+    const delta = choice.text ?? '';
+    const base = choice.logprobs?.text_offset?.[0] ?? this.text.length;
+    let tokens = tgiTokens(choice.logprobs, delta, base);
+    if (tokens.length === 0 && delta) tokens = [{ id: 0, text: delta, logprob: null, special: false }];
+    this.text += delta;
+    let out = '';
+    if (choice.finish_reason == null) {
+      for (const token of tokens) out += this.event(token);
+      return out;
+    }
+    let finish: TgiFinishReason;
+    try {
+      finish = tgiFinishReason(choice.finish_reason, choice.stop_reason);
+    } catch (err) {
+      return this.fail(err instanceof ApiError ? err.message : String(err), 'generation');
+    }
+    const last = tokens.pop() ?? EOS_TOKEN;
+    for (const token of tokens) out += this.event(token);
+    this.pendingFinal = { token: last, finish };
+    return this.reported ? out + this.emitFinal() : out;
+  }
+
+  private event(token: TgiToken, final?: Pick<TgiStreamEvent, 'generated_text' | 'details'>): string {
+    this.index++;
+    const event: TgiStreamEvent = { index: this.index, token, generated_text: null, details: null, ...final };
+    return `data:${JSON.stringify(event)}\n\n`;
+  }
+
+  private emitFinal(): string {
+    const pending = this.pendingFinal!;
+    this.pendingFinal = null;
+    this.complete = true;
+    const generatedTokens = this.reported?.completionTokens ?? this.index + 1;
+    const details = this.opts.wantDetails
+      ? { finish_reason: pending.finish, generated_tokens: generatedTokens, seed: this.opts.seed, input_length: this.reported?.promptTokens ?? 0 }
+      : null;
+    return this.event(pending.token, { generated_text: this.opts.prefix + this.text, details });
+  }
+}
