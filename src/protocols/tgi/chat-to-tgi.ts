@@ -1,0 +1,49 @@
+import { refuseCommon, stopList, unsupported } from './refuse-unsupported';
+import { responseFormatToGrammar } from './response-format-to-grammar';
+
+/** TGI's default `--max-top-n-tokens`. */
+export const MAX_TOP_LOGPROBS = 5;
+
+/**
+ * An OpenAI chat request as TGI's Messages API (`POST /v1/chat/completions`) takes
+ * it (PROTOCOLS §6.2). TGI's traps are fixed or refused here:
+ * - `stop` must be an array of at most 4; `top_logprobs` at most 5;
+ * - `top_p` 1.0 is rejected (1.0 means "off": dropped), and any top_p makes TGI sample (dropped at temperature 0);
+ * - `presence_penalty` becomes repetition_penalty = value + 2 (0 dropped, else refused);
+ * - `logit_bias` is typed f32[] (empty dropped, else refused); `n` is ignored (>1 refused);
+ * - `response_format` has TGI's own shape; `max_completion_tokens` → `max_tokens`;
+ * - `null` fields are dropped (TGI's booleans such as `stream` do not accept null).
+ * Usage is always asked for on streams. Unknown extras pass through (TGI ignores them).
+ */
+export function chatToTgi(request: Record<string, unknown>, originModel: string, stream: boolean): Record<string, unknown> {
+  refuseCommon(request);
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(request)) if (value !== null && value !== undefined) body[key] = value;
+  body.model = originModel;
+
+  delete body.presence_penalty;
+  delete body.logit_bias;
+  delete body.n;
+  const stop = stopList(request.stop);
+  if (stop) body.stop = stop;
+  if (typeof request.top_logprobs === 'number' && request.top_logprobs > MAX_TOP_LOGPROBS) {
+    throw unsupported('top_logprobs', `TGI returns at most ${MAX_TOP_LOGPROBS} top tokens per position (--max-top-n-tokens)`);
+  }
+  // 1.0 means off (TGI refuses it); under greedy decoding (temperature 0) a top_p < 1 would make TGI sample.
+  if (typeof body.top_p === 'number' && (body.top_p >= 1 || body.temperature === 0)) delete body.top_p;
+  if (body.max_completion_tokens !== undefined) {
+    body.max_tokens = body.max_completion_tokens;
+    delete body.max_completion_tokens;
+  }
+  const grammar = responseFormatToGrammar(request.response_format);
+  if (grammar === undefined) delete body.response_format;
+  else body.response_format = grammar;
+
+  if (stream) {
+    const options = request.stream_options as Record<string, unknown> | null | undefined;
+    body.stream_options = { ...options, include_usage: true };
+  } else {
+    delete body.stream_options;
+  }
+  return body;
+}

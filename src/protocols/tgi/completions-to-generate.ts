@@ -1,0 +1,84 @@
+import type { GenerateParameters } from './generate-schema';
+import { refuseCommon, stopList, unsupported } from './refuse-unsupported';
+import { responseFormatToGrammar } from './response-format-to-grammar';
+
+/** OpenAI's default `max_tokens` for completions (vLLM's too); TGI's own default is "the rest of the context". */
+export const OPENAI_COMPLETIONS_MAX_TOKENS = 16;
+/** OpenAI's limit on completions `logprobs`, and TGI's default `--max-top-n-tokens`. */
+export const MAX_COMPLETION_LOGPROBS = 5;
+
+/** A completions request as a TGI generate call, and what the answer's translation needs to know. */
+export interface GenerateCall {
+  body: { inputs: string; parameters: GenerateParameters };
+  /** `logprobs: N` asked for (null: no logprobs in the answer). */
+  logprobs: number | null;
+  /** `echo`: the prompt leads the text (TGI's `return_full_text`; a stream sends it first). */
+  echo: boolean;
+}
+
+/**
+ * An OpenAI completions request as TGI's `POST /generate(_stream)` body. One text
+ * prompt only (TGI's generate API has no batching and takes no token ids); greedy
+ * decoding for temperature 0 (TGI refuses temperature 0), sampling otherwise;
+ * `details` always on (finish reason and token counts come from there). Fields
+ * TGI cannot honour are refused with a 400 that names them.
+ */
+export function completionsToGenerate(request: Record<string, unknown>, originModel: string): GenerateCall {
+  refuseCommon(request);
+  const inputs = singlePrompt(request.prompt);
+  if (request.suffix != null && request.suffix !== '') {
+    throw unsupported('suffix', 'TGI has no fill-in-the-middle suffix; put the text into the prompt instead');
+  }
+  if (typeof request.best_of === 'number' && request.best_of > 1) {
+    throw unsupported('best_of', "TGI's best_of needs sampling without a seed, streams refuse it and it is not OpenAI's server-side ranking");
+  }
+  const echo = request.echo === true;
+  const logprobs = typeof request.logprobs === 'number' ? request.logprobs : null;
+  if (logprobs !== null && logprobs > MAX_COMPLETION_LOGPROBS) {
+    throw unsupported('logprobs', `TGI returns at most ${MAX_COMPLETION_LOGPROBS} top tokens per position (--max-top-n-tokens)`);
+  }
+  if (logprobs !== null && echo) {
+    throw unsupported('echo', 'echo with logprobs needs the prompt tokens\' logprobs, which TGI gives only when started with --enable-prefill-logprobs (and never when streaming)');
+  }
+
+  const p: GenerateParameters = {
+    max_new_tokens: typeof request.max_tokens === 'number' ? request.max_tokens : OPENAI_COMPLETIONS_MAX_TOKENS,
+    details: true,
+    decoder_input_details: false,
+  };
+  const greedy = request.temperature === 0;
+  p.do_sample = !greedy;
+  if (!greedy) {
+    // TGI samples whenever top_p < 1, top_k > 0 or typical_p < 1: under greedy decoding they are left out.
+    if (typeof request.temperature === 'number') p.temperature = request.temperature;
+    if (typeof request.top_p === 'number' && request.top_p < 1) p.top_p = request.top_p;
+    if (typeof request.top_k === 'number' && request.top_k > 0) p.top_k = request.top_k;
+    if (typeof request.typical_p === 'number' && request.typical_p < 1) p.typical_p = request.typical_p;
+  }
+  if (typeof request.seed === 'number') p.seed = request.seed;
+  const stop = stopList(request.stop);
+  if (stop?.length) p.stop = stop;
+  if (typeof request.frequency_penalty === 'number' && request.frequency_penalty !== 0) p.frequency_penalty = request.frequency_penalty;
+  if (typeof request.repetition_penalty === 'number') p.repetition_penalty = request.repetition_penalty;
+  const truncate = request.truncate_prompt_tokens ?? request.truncate;
+  if (typeof truncate === 'number' && truncate > 0) p.truncate = truncate;
+  if (typeof request.watermark === 'boolean') p.watermark = request.watermark;
+  if (echo) p.return_full_text = true;
+  if (logprobs !== null && logprobs > 0) p.top_n_tokens = logprobs;
+  const grammar = responseFormatToGrammar(request.response_format);
+  if (grammar !== undefined) p.grammar = grammar as GenerateParameters['grammar'];
+  if (originModel !== 'tgi') p.adapter_id = originModel;
+  return { body: { inputs, parameters: p }, logprobs, echo };
+}
+
+/** The one text prompt TGI's generate API takes: a string, or an array of exactly one string. */
+function singlePrompt(prompt: unknown): string {
+  const list = Array.isArray(prompt) ? (prompt as unknown[]) : [prompt];
+  if (list.some((x) => typeof x !== 'string')) throw unsupported('prompt', 'TGI takes text prompts only, not token ids');
+  if (list.length !== 1) {
+    throw unsupported('prompt', `TGI's generate API takes one prompt per request (${list.length} given); send one request per prompt`);
+  }
+  const one = list[0] as string;
+  if (one === '') throw unsupported('prompt', 'TGI refuses an empty input; send at least one token of text');
+  return one;
+}

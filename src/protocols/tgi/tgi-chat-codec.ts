@@ -1,0 +1,100 @@
+import { errorEvent, originErrorMessage } from '../openai/error-body';
+import { SseParser } from '../sse-parser';
+import type { StreamCodec, TokenCounts } from '../stream-codec';
+import { openaiFinishReason } from './openai-finish-reason';
+
+export interface TgiChatStreamOptions {
+  endpointName: string;
+  /** The chunks' `id` when TGI sends its empty one: `chatcmpl-<request id>`. */
+  id: string;
+  /** The client asked for `stream_options.include_usage`; if not, the usage chunk the router asked for is dropped. */
+  clientWantsUsage: boolean;
+}
+
+interface ChatChunk {
+  id?: unknown;
+  model?: unknown;
+  choices?: Array<{ index?: number; delta?: { role?: unknown }; finish_reason?: unknown }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+/**
+ * TGI's Messages API stream (`data:{json}`, `data:[DONE]`) as OpenAI's: the
+ * endpoint's name as `model`, a real `id`, finish reasons in OpenAI terms
+ * (`stop_sequence`/`eos_token` → `stop`), the role only on a choice's first delta,
+ * `usage` only where OpenAI puts it. TGI's in-stream error
+ * (`{"error":{"message",…}}`) becomes an OpenAI error event, and a stream that
+ * ends without `[DONE]` is reported as an error rather than a clean end.
+ */
+export class TgiChatCodec implements StreamCodec {
+  private readonly parser = new SseParser();
+  private readonly roleSent = new Set<number>();
+  private contentChunks = 0;
+  private reported: TokenCounts | null = null;
+  complete = false;
+  errored = false;
+
+  constructor(private readonly opts: TgiChatStreamOptions) {}
+
+  get usage(): TokenCounts {
+    return this.reported ?? { promptTokens: 0, completionTokens: this.contentChunks };
+  }
+
+  push(text: string): string {
+    let out = '';
+    for (const event of this.parser.push(text)) {
+      if (event.kind === 'comment') out += `:${event.text}\n\n`;
+      else out += this.onData(event.data, event.event);
+    }
+    return out;
+  }
+
+  end(): string {
+    let out = '';
+    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data, event.event);
+    if (this.complete || this.errored) return out;
+    return out + this.fail('The origin ended the stream before the response was complete', 'origin_stream_truncated');
+  }
+
+  fail(message: string, code: string): string {
+    if (this.errored) return '';
+    this.errored = true;
+    return errorEvent(message, code) + 'data: [DONE]\n\n';
+  }
+
+  private onData(data: string, eventName?: string): string {
+    if (this.errored || this.complete) return '';
+    if (data === '[DONE]') {
+      this.complete = true;
+      return 'data: [DONE]\n\n';
+    }
+    let chunk: ChatChunk & { error?: unknown };
+    try {
+      chunk = JSON.parse(data) as ChatChunk & { error?: unknown };
+    } catch {
+      return this.fail(`The origin sent an event that is not JSON: ${data.slice(0, 200)}`, 'origin_error');
+    }
+    if (eventName === 'error' || (chunk && typeof chunk === 'object' && chunk.error)) {
+      return this.fail(`Origin error: ${originErrorMessage(data)}`, 'origin_error');
+    }
+    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+    if (chunk.usage) {
+      this.reported = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
+      if (choices.length === 0 && !this.opts.clientWantsUsage) return '';
+    } else if (!this.opts.clientWantsUsage) {
+      delete chunk.usage;
+    }
+    if (choices.length) this.contentChunks++;
+    if (typeof chunk.id !== 'string' || chunk.id === '') chunk.id = this.opts.id;
+    chunk.model = this.opts.endpointName;
+    for (const choice of choices) {
+      const index = choice.index ?? 0;
+      if (choice.delta && 'role' in choice.delta) {
+        if (this.roleSent.has(index)) delete choice.delta.role;
+        else this.roleSent.add(index);
+      }
+      choice.finish_reason = openaiFinishReason(choice.finish_reason);
+    }
+    return `data: ${JSON.stringify(chunk)}\n\n`;
+  }
+}

@@ -1,0 +1,35 @@
+import type { TokenCounts } from '../stream-codec';
+import { openaiFinishReason } from './openai-finish-reason';
+
+interface TgiChatResponse {
+  id?: unknown;
+  model?: unknown;
+  choices?: Array<{ finish_reason?: unknown; message?: { tool_calls?: Array<{ function?: { arguments?: unknown } }> | null } }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+/**
+ * A non-streaming TGI Messages API answer as OpenAI's: the endpoint's name as
+ * `model`, a real `id` instead of TGI's `""`, finish reasons in OpenAI terms and
+ * tool-call arguments as a JSON string (older TGI sent an object).
+ */
+export function translateTgiChat(json: unknown, endpointName: string, requestId: string): { body: unknown; usage: TokenCounts } {
+  const response = (json && typeof json === 'object' ? json : {}) as TgiChatResponse;
+  response.model = endpointName;
+  if (typeof response.id !== 'string' || response.id === '') response.id = `chatcmpl-${requestId}`;
+  for (const choice of response.choices ?? []) {
+    choice.finish_reason = openaiFinishReason(choice.finish_reason);
+    for (const call of choice.message?.tool_calls ?? []) {
+      if (call.function && typeof call.function.arguments !== 'string' && call.function.arguments !== undefined) {
+        call.function.arguments = JSON.stringify(call.function.arguments);
+      }
+    }
+  }
+  return {
+    body: response,
+    usage: {
+      promptTokens: response.usage?.prompt_tokens ?? 0,
+      completionTokens: response.usage?.completion_tokens ?? 0,
+    },
+  };
+}
