@@ -5,12 +5,12 @@ import { applyDefaults } from '../endpoints/apply-defaults';
 import { listEndpoints } from '../endpoints/cache';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
-import { admit } from '../gate/lease';
 import { ApiError, errors } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import { openaiPassthrough } from '../protocols/openai/passthrough';
 import { schemaFor, type InferenceKind } from '../protocols/openai/request-schemas';
+import { openaiOnTgi } from '../protocols/tgi/openai-on-tgi';
 import { relay } from '../proxy/relay';
 import { targetEndpoint } from './inference-target';
 
@@ -48,9 +48,9 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
   }
   const adapted = applyDefaults(kind, request, endpoint.defaults);
   const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
-  const exchange = openaiPassthrough(kind, adapted, ctx);
-  const lease = await admit(c.env, c.var.apiKey, endpoint.name);
-  return relay(c, { ...ctx, lease, exchange });
+  const exchange =
+    entity.protocol === 'tgi' && kind !== 'embeddings' ? openaiOnTgi(kind, adapted, ctx) : openaiPassthrough(kind, adapted, ctx);
+  return relay(c, { ...ctx, exchange });
 }
 
 async function listModels(c: Context<AppEnv>): Promise<Response> {

@@ -2,7 +2,6 @@ import { Hono, type Context } from 'hono';
 import { authenticate } from '../auth/authenticate';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
-import { admit } from '../gate/lease';
 import { readJsonBody } from '../http/json-body';
 import { applyGenerateDefaults } from '../protocols/tgi/generate-defaults';
 import { generateOnOpenAI } from '../protocols/tgi/generate-on-openai';
@@ -39,6 +38,5 @@ async function generate(c: Context<AppEnv>, route: GenerateRoute): Promise<Respo
   const entity = pickServedEntity(endpoint);
   const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
   const exchange = entity.protocol === 'tgi' ? generateOnTgi(withDefaults, route, ctx) : generateOnOpenAI(withDefaults, route, ctx);
-  const lease = await admit(c.env, c.var.apiKey, endpoint.name);
-  return relay(c, { ...ctx, lease, exchange });
+  return relay(c, { ...ctx, exchange });
 }

@@ -4,10 +4,10 @@ import { originErrorMessage } from '../protocols/openai/error-body';
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
- * Maps an origin's non-2xx answer to the router's. Errors about the client's own
- * request (400, 413, 422: bad parameters, context overflow) keep their status
- * and message; the origin being overloaded stays a retryable 429; anything else
- * (5xx, or 401/403/404 that mean the endpoint is misconfigured) is a 502.
+ * Maps an origin's 4xx answer (5xx and 429 are retried on another origin first,
+ * see send-with-failover) to the router's. Errors about the client's own request
+ * (400, 413, 422: bad parameters, context overflow) keep their status and
+ * message; anything else (401/403/404: the endpoint is misconfigured) is a 502.
  */
 export async function originFailure(response: Response): Promise<ApiError> {
   const text = (await response.text().catch(() => '')).slice(0, MAX_ERROR_BODY);
@@ -15,13 +15,6 @@ export async function originFailure(response: Response): Promise<ApiError> {
   const status = response.status;
   if (status === 400 || status === 413 || status === 422) {
     return new ApiError(status, message, { code: 'origin_rejected_request' });
-  }
-  if (status === 429 || status === 503) {
-    return new ApiError(status === 429 ? 429 : 503, `The origin is overloaded: ${message}`, {
-      type: status === 429 ? 'rate_limit_error' : 'server_error',
-      code: 'origin_overloaded',
-      headers: { 'retry-after': '1' },
-    });
   }
   return new ApiError(502, `The origin answered HTTP ${status}: ${message}`, { type: 'server_error', code: 'origin_error' });
 }

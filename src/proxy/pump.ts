@@ -1,5 +1,6 @@
 import type { StreamCodec } from '../protocols/stream-codec';
 import { abortReason, ClientGone, OriginTimeout } from './abort-reasons';
+import { readBefore } from './read-before';
 
 export type Outcome = 'completed' | 'aborted' | 'failed';
 
@@ -71,22 +72,4 @@ function readWithin(
 ): Promise<ReadableStreamReadResult<Uint8Array>> {
   const remaining = opts.deadline - Date.now();
   return remaining < opts.idleMs ? readBefore(reader, remaining, 'total', opts.totalMs) : readBefore(reader, opts.idleMs, 'idle', opts.idleMs);
-}
-
-/** One read that fails with an OriginTimeout after `ms`. */
-export async function readBefore(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  ms: number,
-  phase: OriginTimeout['phase'],
-  configuredMs: number,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new OriginTimeout(phase, configuredMs)), Math.max(ms, 0));
-  });
-  try {
-    return await Promise.race([reader.read(), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,23 +1,28 @@
 import type { Context } from 'hono';
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { AppEnv } from '../env';
-import type { Lease } from '../gate/lease';
+import { admit, type Lease } from '../gate/lease';
 import { ApiError } from '../http/api-error';
-import { fetchFromPool } from '../origins/fetch-from-pool';
+import { candidateOrigins, recordEjection } from '../origins/candidates';
+import type { Origin } from '../origins/select';
+import { sendWithFailover } from '../origins/send-with-failover';
 import type { TokenCounts } from '../protocols/stream-codec';
 import type { OriginExchange } from './exchange';
 import { ClientGone, OriginTimeout } from './abort-reasons';
 import { originFailure } from './origin-failure';
-import { pump, readBefore, type Outcome } from './pump';
+import { pump, type Outcome } from './pump';
 import { logRequest } from './request-log';
 import { effectiveTimeouts } from './timeouts';
 
 export interface RelayInput {
   endpoint: Endpoint;
   entity: ServedEntity;
-  lease: Lease;
   stream: boolean;
   exchange: OriginExchange;
+}
+
+interface Admitted extends RelayInput {
+  lease: Lease;
 }
 
 const SSE_HEADERS = {
@@ -32,7 +37,14 @@ const SSE_HEADERS = {
  * timeout, client disconnect), inside `waitUntil` so that the release RPC runs
  * even after the client has gone.
  */
-export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Response> {
+export async function relay(c: Context<AppEnv>, request: RelayInput): Promise<Response> {
+  const affinityKey = c.req.header('x-session-id') ?? sessionUser(request.exchange.body);
+  const candidates = await candidateOrigins(c.env.DB, request.endpoint, request.entity, affinityKey);
+  const lease = await admit(c.env, c.var.apiKey, request.endpoint.name);
+  return run(c, { ...request, lease }, candidates);
+}
+
+async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): Promise<Response> {
   const started = Date.now();
   const timeouts = effectiveTimeouts(input.endpoint.timeouts);
   const abort = new AbortController();
@@ -42,8 +54,10 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
   clientSignal?.addEventListener('abort', onClientGone);
 
   let ttfb: number | null = null;
+  let originDone = noop;
   const finish = (status: number, outcome: Outcome, usage: TokenCounts) => {
     clientSignal?.removeEventListener('abort', onClientGone);
+    originDone();
     logRequest({
       request_id: c.var.requestId, key_id: c.var.apiKey.id, endpoint: input.endpoint.name,
       served_entity: input.entity.name, stream: input.stream, status, outcome,
@@ -59,21 +73,21 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
       ? undefined
       : setTimeout(() => abort.abort(new OriginTimeout('total', timeouts.totalMs)), timeouts.totalMs);
     try {
-      const response = await fetchFromPool(input.entity, {
+      const answer = await sendWithFailover(input.entity, candidates, {
         path: input.exchange.path,
         body: JSON.stringify(input.exchange.body),
         headers: { 'content-type': 'application/json', accept: input.stream ? 'text/event-stream' : 'application/json', 'x-request-id': c.var.requestId },
         abort,
+        // Streams hold their status until the first event, so a stall before it is still a clean 504 (or a failover).
         firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
+        stream: input.stream,
+        onEjected: (origin, detail) => c.executionCtx.waitUntil(recordEjection(c.env.DB, origin.url, detail)),
       });
+      originDone = answer.done;
       ttfb = Date.now() - started;
+      const response = answer.response;
       if (!response.ok) throw await originFailure(response);
-      if (input.stream && response.body && isEventStream(response)) {
-        // Hold the status until the first event: a stall before it is still a clean 504.
-        const reader = response.body.getReader();
-        const first = await readBefore(reader, timeouts.firstByteMs - (Date.now() - started), 'first_byte', timeouts.firstByteMs);
-        return startStream(c, input, reader, first, abort, timeouts, started, finish);
-      }
+      if (answer.reader && answer.first) return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finish);
       const { body, usage } = input.exchange.translate(await response.json(), response.headers);
       await finish(200, 'completed', usage);
       return Response.json(body, { headers: routingHeaders(input, ttfb) });
@@ -92,7 +106,7 @@ export async function relay(c: Context<AppEnv>, input: RelayInput): Promise<Resp
 
 function startStream(
   c: Context<AppEnv>,
-  input: RelayInput,
+  input: Admitted,
   reader: ReadableStreamDefaultReader<Uint8Array>,
   first: ReadableStreamReadResult<Uint8Array>,
   abort: AbortController,
@@ -113,15 +127,11 @@ function startStream(
 }
 
 /** Which served entity answered, and Server-Timing for admission (`gate`) and the origin's first byte (`origin`). */
-function routingHeaders(input: RelayInput, originMs: number | null): Record<string, string> {
+function routingHeaders(input: Admitted, originMs: number | null): Record<string, string> {
   return {
     'x-served-entity': input.entity.name,
     'server-timing': `gate;dur=${input.lease.admissionMs.toFixed(2)}, origin;dur=${originMs ?? 0}`,
   };
-}
-
-function isEventStream(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').includes('text/event-stream');
 }
 
 function toApiError(err: unknown, entity: ServedEntity): ApiError {
@@ -137,6 +147,12 @@ function toApiError(err: unknown, entity: ServedEntity): ApiError {
     type: 'server_error',
     code: 'origin_error',
   });
+}
+
+/** The OpenAI `user` field, when the client sent one: a session key for origin affinity. */
+function sessionUser(body: unknown): string | undefined {
+  const user = (body as { user?: unknown } | null)?.user;
+  return typeof user === 'string' && user !== '' ? user : undefined;
 }
 
 function noop(): void {}

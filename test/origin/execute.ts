@@ -135,6 +135,10 @@ export async function execute(
   switch (mode.name) {
     case 'reset':
       return c.cut(true);
+    case 'flap':
+      // Up in even windows of `arg` ms, down (connection reset) in odd ones.
+      if (Math.floor(Date.now() / Math.max(mode.arg, 1)) % 2 === 1) return c.cut(true);
+      return plan.kind === 'body' ? sendBody(c, plan, mode) : sendStream(c, plan, mode, flavor);
     case 'error500':
     case 'error424':
     case 'error429':

@@ -5,15 +5,19 @@
 import { json, type BodyPlan, type Flavor } from './plan.ts';
 
 export const MODE_NAMES = [
-  'normal', 'slow', 'error500', 'error424', 'error429', 'drop', 'stall', 'instream-error', 'reset',
+  'normal', 'slow', 'error500', 'error424', 'error429', 'drop', 'stall', 'instream-error', 'reset', 'flap',
 ] as const;
 export type ModeName = (typeof MODE_NAMES)[number];
 
-/** `arg` is milliseconds for normal/slow, a token count for drop/stall/instream-error, unused otherwise. */
+/**
+ * `arg` is milliseconds for normal/slow, a token count for drop/stall/instream-error,
+ * the window length in ms for flap (alternating windows: up, then down with connections
+ * reset), unused otherwise.
+ */
 export type Mode = { name: ModeName; arg: number; label: string };
 
 const DEFAULT_ARG: Record<ModeName, number> = {
-  normal: 2, slow: 100, error500: 0, error424: 0, error429: 0, drop: 3, stall: 0, 'instream-error': 2, reset: 0,
+  normal: 2, slow: 100, error500: 0, error424: 0, error429: 0, drop: 3, stall: 0, 'instream-error': 2, reset: 0, flap: 500,
 };
 
 export const NORMAL_MODE: Mode = { name: 'normal', arg: DEFAULT_ARG.normal, label: 'normal' };

@@ -123,13 +123,21 @@ describe('inference errors (OpenAI shape)', () => {
     expect((await chat(key, { model: 'busy', messages: hello })).status).toBe(200);
   });
 
-  it('502 when the origin fails, and the slot comes back', async () => {
+  it('502 when the origin fails (after retries), then 503 once its breaker has ejected it; the slot comes back', async () => {
     await createEndpoint('broken', { mode: 'error500' });
     const { id, key } = await createKey({ concurrency_limit: 1 });
     const body = await expectError(await chat(key, { model: 'broken', messages: hello }), 502, { type: 'server_error', code: 'origin_error' });
     expect(body.error.message).toContain('HTTP 500');
-    await expectError(await chat(key, { model: 'broken', messages: hello, stream: true }), 502, { code: 'origin_error' });
+    // Three consecutive failures (the attempts of that one request) opened the origin's breaker.
+    const ejected = await chat(key, { model: 'broken', messages: hello, stream: true });
+    await expectError(ejected, 503, { code: 'no_healthy_origin' });
+    expect(ejected.headers.get('retry-after')).toBeTruthy();
     expect(await inFlight(id)).toBe(0);
+    const health = (await env.DB.prepare('SELECT healthy, source FROM origin_health WHERE url LIKE ?').bind('%/mode/error500').first()) as {
+      healthy: number;
+      source: string;
+    };
+    expect(health).toEqual({ healthy: 0, source: 'passive' });
   });
 
   it('502 when no origin can be reached', async () => {

@@ -4,6 +4,7 @@ import { normalizeConfig } from '../../endpoints/normalize-config';
 import { EndpointCreate, EndpointPatch, type Endpoint } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
 import type { AppEnv } from '../../env';
+import { forgetHealth, healthMap, markedDown } from '../../origins/health-store';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
@@ -31,7 +32,26 @@ endpointAdmin.post('/', async (c) => {
 
 endpointAdmin.get('/', async (c) => c.json({ object: 'list', data: await store(c).list() }));
 
-endpointAdmin.get('/:name', async (c) => c.json(await existing(c)));
+/** Endpoint info, with each origin's last known health (cron probe or a breaker's ejection). */
+endpointAdmin.get('/:name', async (c) => {
+  const endpoint = await existing(c);
+  forgetHealth();
+  const health = await healthMap(c.env.DB);
+  const origin_health = endpoint.served_entities.flatMap((entity) =>
+    entity.origins.map((o) => {
+      const h = health.get(o.url);
+      return {
+        served_entity: entity.name,
+        url: o.url,
+        healthy: h ? (markedDown(health, o.url) ? false : h.healthy ? true : null) : null,
+        checked_at: h?.checked_at ?? null,
+        source: h?.source ?? null,
+        detail: h?.detail ?? '',
+      };
+    }),
+  );
+  return c.json({ ...endpoint, origin_health });
+});
 
 endpointAdmin.patch('/:name', async (c) => {
   const patch = validate(EndpointPatch, await readJsonBody(c));

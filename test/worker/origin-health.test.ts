@@ -1,0 +1,71 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import worker from '../../src/index';
+import { CHAT_MODEL, admin, call, createKey, originUrl } from './helpers/router';
+
+async function runCron(): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ cron: '* * * * *' }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+interface Health {
+  served_entity: string;
+  url: string;
+  healthy: boolean | null;
+  source: string | null;
+  detail: string;
+}
+
+describe('origin health', () => {
+  it('the cron probe records each origin and endpoint info shows it', async () => {
+    const up = originUrl();
+    const down = 'http://127.0.0.1:9';
+    await admin('POST', '/endpoints', {
+      name: 'probed',
+      served_entities: [{ name: 'pool', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: up }, { url: down }] }],
+    });
+    const before = (await (await admin('GET', '/endpoints/probed')).json()) as { origin_health: Health[] };
+    expect(before.origin_health.map((h) => h.healthy)).toEqual([null, null]);
+
+    await runCron();
+    const after = (await (await admin('GET', '/endpoints/probed')).json()) as { origin_health: Health[] };
+    expect(after.origin_health).toEqual([
+      expect.objectContaining({ served_entity: 'pool', url: up, healthy: true, source: 'probe' }),
+      expect.objectContaining({ served_entity: 'pool', url: down, healthy: false, source: 'probe', detail: expect.stringContaining('GET /health failed') }),
+    ]);
+  });
+
+  it('an endpoint whose only origin is down answers 503 at once, without trying it', async () => {
+    await admin('POST', '/endpoints', {
+      name: 'all-down',
+      served_entities: [{ name: 'only', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: 'http://127.0.0.1:9/down' }] }],
+    });
+    await runCron();
+    const { key } = await createKey();
+    const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'all-down', messages: [{ role: 'user', content: 'x' }] } });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'no_healthy_origin', message: expect.stringContaining("endpoint 'all-down'") } });
+  });
+
+  it('a probe that succeeds clears a passive ejection recorded by another isolate', async () => {
+    const url = originUrl('normal/1');
+    await env.DB.prepare("INSERT INTO origin_health (url, healthy, checked_at, source, detail) VALUES (?, 0, ?, 'passive', 'x')")
+      .bind(url, new Date().toISOString())
+      .run();
+    await admin('POST', '/endpoints', {
+      name: 'recovering',
+      served_entities: [{ name: 'only', protocol: 'openai', model: CHAT_MODEL, origins: [{ url }] }],
+    });
+    const { key } = await createKey();
+    const body = { model: 'recovering', messages: [{ role: 'user', content: 'x' }] };
+    // This isolate's health cache may still be warm from before the insert; either way, after the probe it serves.
+    await runCron();
+    const info = (await (await admin('GET', '/endpoints/recovering')).json()) as { origin_health: Health[] };
+    expect(info.origin_health[0]).toMatchObject({ healthy: true, source: 'probe' });
+    const { forgetHealth } = await import('../../src/origins/health-store');
+    forgetHealth();
+    expect((await call('/v1/chat/completions', { method: 'POST', token: key, json: body })).status).toBe(200);
+  });
+});
