@@ -26,11 +26,17 @@ export class Lease {
   /**
    * Renews the lease every third of its TTL until it is released, so a long
    * request (a long stream, or a slow non-streaming answer) keeps its slot while
-   * a crashed one loses it within one TTL.
+   * a crashed one loses it within one TTL. Renewal stops after `maxMs` whatever
+   * happens, so even a request stuck in this isolate frees its slot one TTL later.
    */
-  keepAlive(waitUntil: (p: Promise<unknown>) => void): void {
+  keepAlive(waitUntil: (p: Promise<unknown>) => void, maxMs: number): void {
     if (this.released || this.renewal) return;
+    const until = Date.now() + maxMs;
     this.renewal = setInterval(() => {
+      if (Date.now() > until) {
+        if (this.renewal) clearInterval(this.renewal);
+        return;
+      }
       waitUntil(
         this.gate.renew(this.id, this.ttlMs).catch((err: unknown) => {
           console.warn(JSON.stringify({ msg: 'lease renew failed', lease: this.id, error: String(err) }));

@@ -29,15 +29,21 @@ export async function pump(
   const writer = client.getWriter();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
+  const signal = opts.abort.signal;
   // The client cancelling the response body errors our writable side.
   writer.closed.catch(() => opts.abort.abort(new ClientGone()));
-  const write = async (text: string) => {
-    if (text) await writer.write(encoder.encode(text));
-  };
+  // The total deadline also bounds writes a slow (or vanished) client never drains.
+  const deadline = setTimeout(() => opts.abort.abort(new OriginTimeout('total', opts.totalMs)), Math.max(opts.deadline - Date.now(), 0));
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
+  const write = (text: string) => (text ? Promise.race([writer.write(encoder.encode(text)), aborted]) : Promise.resolve());
   let outcome: Outcome;
   try {
     for (let next: ReadableStreamReadResult<Uint8Array> | null = first; ; next = null) {
-      const { done, value } = next ?? (await readWithin(reader, opts));
+      const { done, value } = next ?? (await Promise.race([readWithin(reader, opts), aborted]));
       if (done) {
         await write(codec.end());
         outcome = codec.errored ? 'failed' : 'completed';
@@ -46,24 +52,47 @@ export async function pump(
       await write(codec.push(decoder.decode(value, { stream: true })));
     }
   } catch (err) {
-    const reason = abortReason(opts.abort.signal) ?? (err instanceof OriginTimeout ? err : null);
-    if (reason instanceof ClientGone || (!reason && opts.abort.signal.aborted)) {
-      outcome = 'aborted';
-    } else {
-      if (!opts.abort.signal.aborted) opts.abort.abort(reason ?? new Error('origin stream failed'));
-      const message =
-        reason instanceof OriginTimeout
-          ? `The origin sent nothing for ${reason.ms} ms (${reason.phase} timeout)`
-          : 'The origin connection failed mid-stream';
-      outcome = (await write(codec.fail(message, reason ? 'origin_timeout' : 'origin_stream_failed')).then(
-        () => 'failed',
-        () => 'aborted',
-      )) as Outcome;
-    }
+    const reason = abortReason(signal) ?? (err instanceof OriginTimeout ? err : null);
+    outcome = reason instanceof ClientGone || (!reason && signal.aborted) ? 'aborted' : await failStream(writer, codec, encoder, reason);
+    if (!signal.aborted) opts.abort.abort(reason ?? new Error('origin stream failed'));
+  } finally {
+    clearTimeout(deadline);
   }
-  await writer.close().catch(() => undefined);
   reader.cancel().catch(() => undefined);
+  // Not awaited: the origin is done; the client drains what is queued at its own pace.
+  writer.close().catch(() => undefined);
   return outcome;
+}
+
+/** How long the router waits to hand the client its final error event before giving up on the client. */
+const ERROR_EVENT_GRACE_MS = 2_000;
+
+/** The origin failed or timed out mid-stream: tell the client in its protocol, if it is still there to hear it. */
+async function failStream(
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+  codec: StreamCodec,
+  encoder: TextEncoder,
+  reason: OriginTimeout | ClientGone | null,
+): Promise<Outcome> {
+  const message =
+    reason instanceof OriginTimeout
+      ? reason.phase === 'total'
+        ? `The response did not finish within ${reason.ms} ms (total timeout)`
+        : `The origin sent nothing for ${reason.ms} ms (${reason.phase} timeout)`
+      : 'The origin connection failed mid-stream';
+  const frame = codec.fail(message, reason ? 'origin_timeout' : 'origin_stream_failed');
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const grace = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('client did not take the error event')), ERROR_EVENT_GRACE_MS);
+  });
+  try {
+    if (frame) await Promise.race([writer.write(encoder.encode(frame)), grace]);
+    return 'failed';
+  } catch {
+    return 'aborted';
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function readWithin(

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { AppEnv } from '../env';
-import { admit, type Lease } from '../gate/lease';
+import { admit, LEASE_TTL_MS, type Lease } from '../gate/lease';
 import { ApiError } from '../http/api-error';
 import { candidateOrigins, recordEjection } from '../origins/candidates';
 import type { Origin } from '../origins/select';
@@ -67,7 +67,7 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
     return input.lease.release({ endpoint: input.endpoint.name, outcome, ...usage });
   };
 
-  input.lease.keepAlive((p) => c.executionCtx.waitUntil(p));
+  input.lease.keepAlive((p) => c.executionCtx.waitUntil(p), timeouts.totalMs + LEASE_TTL_MS / 3);
   const work = (async (): Promise<Response> => {
     const totalTimer = input.stream
       ? undefined

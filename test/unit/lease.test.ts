@@ -25,7 +25,7 @@ describe('Lease', () => {
     const { calls, gate } = recordingGate();
     const lease = new Lease(gate, 'l1', 60);
     const pending: Promise<unknown>[] = [];
-    lease.keepAlive((p) => pending.push(p));
+    lease.keepAlive((p) => pending.push(p), 60_000);
     await new Promise((r) => setTimeout(r, 75));
     await lease.release(usage);
     const renewals = calls.filter((c) => c === 'renew l1').length;
@@ -33,6 +33,17 @@ describe('Lease', () => {
     await new Promise((r) => setTimeout(r, 60));
     expect(calls.filter((c) => c === 'renew l1').length).toBe(renewals);
     expect(pending.length).toBe(renewals);
+  });
+
+  it('stops renewing after its maximum lifetime, even if never released', async () => {
+    const { calls, gate } = recordingGate();
+    const lease = new Lease(gate, 'l3', 30);
+    lease.keepAlive(() => undefined, 25);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(calls.filter((c) => c === 'renew l3').length).toBeLessThanOrEqual(3);
+    const count = calls.length;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(calls.length).toBe(count);
   });
 
   it('releases once, however many exits call release', async () => {

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { CHAT_MODEL, admin, call, createKey, inFlight, originUrl } from './helpers/router';
+
+/**
+ * Fault injection: thousands of requests against origins that refuse, fail, crawl,
+ * stall, drop mid-stream, error in-stream and flap, with a fifth of the clients
+ * leaving at a random moment. Afterwards no key holds a slot, no request outlived
+ * its timeouts, and every client that stayed saw a full answer or a structured error.
+ */
+const TOTAL = 2_000;
+const PARALLEL = 24;
+const ABORT_SHARE = 0.2;
+const TIMEOUTS = { first_byte_ms: 400, idle_ms: 300, total_ms: 1_500 };
+/** No request may run longer than its total timeout plus this (failover backoff, scheduling on a 2-core machine). */
+const HANG_SLACK_MS = 3_000;
+
+const endpoints: Array<[name: string, origins: string[], weight: number]> = [
+  ['fi-healthy', [originUrl('normal/1')], 4],
+  ['fi-pool', [originUrl('flap/200'), 'http://127.0.0.1:9', originUrl('normal/1')], 3],
+  ['fi-slow', [originUrl('slow/20')], 2],
+  ['fi-500', [originUrl('error500')], 1],
+  ['fi-stall', [originUrl('stall')], 1],
+  ['fi-midstall', [originUrl('stall/2')], 1],
+  ['fi-drop', [originUrl('drop/3')], 1],
+  ['fi-instream', [originUrl('instream-error/2')], 1],
+  ['fi-flap', [originUrl('flap/150')], 1],
+];
+
+const codes: Record<string, number> = {};
+
+type Verdict = 'answer' | 'error' | 'aborted' | `violation: ${string}`;
+
+function pickEndpoint(random: number): string {
+  const total = endpoints.reduce((s, e) => s + e[2], 0);
+  let point = random * total;
+  for (const [name, , weight] of endpoints) {
+    point -= weight;
+    if (point < 0) return name;
+  }
+  return endpoints[0]![0];
+}
+
+async function judge(res: Response, stream: boolean): Promise<Verdict> {
+  const type = res.headers.get('content-type') ?? '';
+  if (res.status !== 200) {
+    if (!type.includes('application/json')) return `violation: HTTP ${res.status} with ${type}`;
+    const body = (await res.json()) as { error?: { message?: unknown; code?: unknown } };
+    codes[`${res.status} ${String(body.error?.code)}`] = (codes[`${res.status} ${String(body.error?.code)}`] ?? 0) + 1;
+    return typeof body.error?.message === 'string' && body.error.message ? 'error' : `violation: HTTP ${res.status} without an error object`;
+  }
+  if (!stream) {
+    const body = (await res.json()) as { choices?: Array<{ message?: { content?: unknown } }> };
+    return typeof body.choices?.[0]?.message?.content === 'string' ? 'answer' : 'violation: 200 without a message';
+  }
+  if (!type.includes('text/event-stream')) return `violation: stream answered with ${type}`;
+  const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+  const errors = events.filter((e) => e.startsWith('{"error"'));
+  if (errors.length > 0) {
+    const parsed = JSON.parse(errors[0]!) as { error?: { message?: unknown } };
+    return typeof parsed.error?.message === 'string' ? 'error' : 'violation: malformed error event';
+  }
+  return events.at(-1) === '[DONE]' ? 'answer' : 'violation: stream ended without [DONE] or an error event';
+}
+
+describe('fault injection', () => {
+  it(`${TOTAL} requests with ${ABORT_SHARE * 100}% client aborts and faulty origins leak nothing and hang nowhere`, { timeout: 180_000 }, async () => {
+    for (const [name, origins] of endpoints) {
+      const res = await admin('POST', '/endpoints', {
+        name,
+        served_entities: [{ name: 'pool', protocol: 'openai', model: CHAT_MODEL, origins: origins.map((url) => ({ url })) }],
+        timeouts: TIMEOUTS,
+      });
+      expect(res.status, name).toBe(201);
+    }
+    // 6 keys × 4 slots = the client's parallelism: 429s happen only while releases catch up.
+    const keys = await Promise.all(Array.from({ length: 6 }, () => createKey({ concurrency_limit: 4 })));
+
+    let seed = 20261123;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const verdicts: Record<string, number> = {};
+    const violations: string[] = [];
+    let longest = 0;
+    let abortsPlanned = 0;
+    let next = 0;
+
+    async function one(i: number): Promise<void> {
+      const key = keys[i % keys.length]!;
+      const model = pickEndpoint(random());
+      const stream = random() < 0.6;
+      const abortAfter = random() < ABORT_SHARE ? random() * 300 : null;
+      if (abortAfter !== null) abortsPlanned++;
+      const controller = new AbortController();
+      const timer = abortAfter === null ? null : setTimeout(() => controller.abort(), abortAfter);
+      const started = Date.now();
+      let verdict: Verdict;
+      try {
+        const res = await call('/v1/chat/completions', {
+          method: 'POST',
+          token: key.key,
+          json: { model, messages: [{ role: 'user', content: `fault ${i}` }], stream, max_tokens: 8 },
+          signal: controller.signal,
+        });
+        verdict = await judge(res, stream);
+        // A refused client waits a moment before its next request, as the SDKs do (they honour Retry-After).
+        if (res.status === 429) await new Promise((r) => setTimeout(r, 20));
+      } catch (err) {
+        verdict = controller.signal.aborted ? 'aborted' : `violation: ${String(err)}`;
+      } finally {
+        if (timer !== null) clearTimeout(timer);
+      }
+      const took = Date.now() - started;
+      longest = Math.max(longest, took);
+      if (took > TIMEOUTS.total_ms + HANG_SLACK_MS) violations.push(`request ${i} to ${model} took ${took} ms`);
+      if (verdict.startsWith('violation')) violations.push(`request ${i} to ${model} (stream ${stream}): ${verdict}`);
+      const label = verdict.startsWith('violation') ? 'violation' : verdict;
+      verdicts[label] = (verdicts[label] ?? 0) + 1;
+    }
+
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        while (next < TOTAL) await one(next++);
+      }),
+    );
+
+    console.log(JSON.stringify({ msg: 'fault injection', total: TOTAL, aborts_planned: abortsPlanned, verdicts, codes, longest_ms: longest }));
+    expect(violations).toEqual([]);
+    expect((verdicts.answer ?? 0) + (verdicts.error ?? 0) + (verdicts.aborted ?? 0)).toBe(TOTAL);
+    expect(verdicts.answer).toBeGreaterThan(TOTAL * 0.2);
+    expect(verdicts.error).toBeGreaterThan(TOTAL * 0.1);
+    // A fifth of the clients leave at a random moment; those whose answer came first count as answers or errors.
+    expect(abortsPlanned).toBeGreaterThan(TOTAL * 0.15);
+    expect(verdicts.aborted).toBeGreaterThan(TOTAL * 0.02);
+
+    // Every slot comes back: releases run in waitUntil, so give them a moment.
+    const deadline = Date.now() + 10_000;
+    for (const key of keys) {
+      for (;;) {
+        const n = await inFlight(key.id);
+        if (n === 0) break;
+        if (Date.now() > deadline) throw new Error(`key ${key.id} still holds ${n} slot(s)`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  });
+});
