@@ -61,6 +61,21 @@ export interface Endpoint extends Required<Omit<EndpointConfigInput, 'descriptio
   updated_at: string;
 }
 
+/** An origin's last known health, as endpoint info reports it (null = never checked). */
+export interface OriginHealthInfo {
+  served_entity: string;
+  url: string;
+  healthy: boolean | null;
+  checked_at: string | null;
+  source: 'probe' | 'passive' | null;
+  detail: string;
+}
+
+/** Endpoint info (GET /endpoints/{name}): the endpoint plus its origins' health. */
+export interface EndpointDetails extends Endpoint {
+  origin_health?: OriginHealthInfo[];
+}
+
 export interface KeyCreateInput {
   description?: string;
   /** Endpoint names the key may call; absent or null = every endpoint. */
@@ -104,28 +119,43 @@ export interface ListResponse<T> {
   data: T[];
 }
 
+/** A list answer that also names the key it is about (`GET /keys/{id}/usage`). */
+export interface KeyUsageResponse extends ListResponse<UsageRow> {
+  key_id: string;
+}
+
+export interface AdminClientOptions {
+  /** Per-request time limit; none when absent. */
+  timeoutMs?: number;
+}
+
 export class AdminApiError extends Error {
   readonly status: number;
   readonly body: unknown;
   readonly code: string | null;
+  /** The router's own error message (`error.message`), without the method, path and status. */
+  readonly apiMessage: string;
 
-  constructor(status: number, message: string, body: unknown, code: string | null) {
+  constructor(status: number, message: string, body: unknown, code: string | null, apiMessage: string = message) {
     super(message);
     this.name = 'AdminApiError';
     this.status = status;
     this.body = body;
     this.code = code;
+    this.apiMessage = apiMessage;
   }
 }
 
 export class AdminClient {
   readonly baseUrl: string;
   private readonly token: string;
+  private readonly timeoutMs: number | undefined;
 
   /** `baseUrl` is the router's root URL (e.g. `http://127.0.0.1:8787`). */
-  constructor(baseUrl: string, token: string) {
+  constructor(baseUrl: string, token: string, opts: AdminClientOptions = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.token = token;
+    this.timeoutMs = opts.timeoutMs;
   }
 
   // Endpoints
@@ -135,15 +165,20 @@ export class AdminClient {
   }
 
   async listEndpoints(): Promise<Endpoint[]> {
-    return (await this.request<ListResponse<Endpoint>>('GET', '/endpoints')).data;
+    return (await this.listEndpointsResponse()).data;
   }
 
-  getEndpoint(name: string): Promise<Endpoint> {
+  /** The list answer as the API sends it (`{ object: 'list', data }`). */
+  listEndpointsResponse(): Promise<ListResponse<Endpoint>> {
+    return this.request('GET', '/endpoints');
+  }
+
+  getEndpoint(name: string): Promise<EndpointDetails> {
     return this.request('GET', `/endpoints/${encodeURIComponent(name)}`);
   }
 
   /** The endpoint, or null when it does not exist (404). */
-  async findEndpoint(name: string): Promise<Endpoint | null> {
+  async findEndpoint(name: string): Promise<EndpointDetails | null> {
     try {
       return await this.getEndpoint(name);
     } catch (err) {
@@ -175,7 +210,12 @@ export class AdminClient {
   }
 
   async listKeys(): Promise<ApiKeyInfo[]> {
-    return (await this.request<ListResponse<ApiKeyInfo>>('GET', '/keys')).data;
+    return (await this.listKeysResponse()).data;
+  }
+
+  /** The list answer as the API sends it (`{ object: 'list', data }`). */
+  listKeysResponse(): Promise<ListResponse<ApiKeyInfo>> {
+    return this.request('GET', '/keys');
   }
 
   getKey(id: string): Promise<KeyDetails> {
@@ -183,7 +223,12 @@ export class AdminClient {
   }
 
   async keyUsage(id: string): Promise<UsageRow[]> {
-    return (await this.request<ListResponse<UsageRow>>('GET', `/keys/${encodeURIComponent(id)}/usage`)).data;
+    return (await this.keyUsageResponse(id)).data;
+  }
+
+  /** The usage answer as the API sends it (`{ object: 'list', key_id, data }`). */
+  keyUsageResponse(id: string): Promise<KeyUsageResponse> {
+    return this.request('GET', `/keys/${encodeURIComponent(id)}/usage`);
   }
 
   updateKey(id: string, patch: { description: string }): Promise<ApiKeyInfo> {
@@ -201,6 +246,7 @@ export class AdminClient {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: this.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.timeoutMs),
     });
     const text = await response.text();
     let json: unknown = undefined;
@@ -213,7 +259,12 @@ export class AdminClient {
       const error = (json as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
       const message = typeof error?.message === 'string' ? error.message : text.slice(0, 500) || response.statusText;
       const code = typeof error?.code === 'string' ? error.code : null;
-      throw new AdminApiError(response.status, `${method} /admin/v1${path} → ${response.status}: ${message}`, json ?? text, code);
+      throw new AdminApiError(response.status, `${method} /admin/v1${path} → ${response.status}: ${message}`, json ?? text, code, message);
+    }
+    if (json === undefined) {
+      // A 2xx that is not the router's JSON: most likely a base URL that is not the router.
+      const message = `expected a JSON answer, got ${text ? `'${text.slice(0, 80)}'` : 'an empty body'}`;
+      throw new AdminApiError(response.status, `${method} /admin/v1${path} → ${response.status}: ${message}`, text, null, message);
     }
     return json as T;
   }

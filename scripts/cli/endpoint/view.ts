@@ -1,0 +1,80 @@
+// Human views of endpoints: the list table and the info page.
+
+import type { Endpoint, EndpointDetails, OriginHealthInfo } from '../../lib/admin-client.ts';
+import { formatEntries, formatTime, orDash, truncate } from '../format.ts';
+import { renderFields, renderTable } from '../table.ts';
+
+const unique = (items: string[]) => [...new Set(items)];
+
+export function endpointTable(endpoints: Endpoint[]): string {
+  if (endpoints.length === 0) return 'No endpoints.';
+  return renderTable(
+    [
+      { header: 'name', value: (e) => e.name },
+      { header: 'state', value: (e) => e.state },
+      { header: 'version', value: (e) => String(e.config_version), align: 'right' },
+      { header: 'protocol', value: (e) => unique(e.served_entities.map((s) => s.protocol)).join(',') },
+      { header: 'model', value: (e) => truncate(unique(e.served_entities.map((s) => s.model)).join(', '), 48) },
+      { header: 'origins', value: (e) => String(e.served_entities.reduce((n, s) => n + s.origins.length, 0)), align: 'right' },
+      { header: 'updated', value: (e) => formatTime(e.updated_at) },
+      { header: 'description', value: (e) => truncate(e.description, 40) },
+    ],
+    endpoints,
+  );
+}
+
+/** Info answers carry each origin's health; create, update, stop and start answers do not. */
+export function endpointDetails(e: EndpointDetails): string {
+  const fields = renderFields([
+    ['name', e.name],
+    ['description', orDash(e.description)],
+    ['state', e.state],
+    ['config version', String(e.config_version)],
+    ['created', formatTime(e.created_at)],
+    ['updated', formatTime(e.updated_at)],
+    ['defaults', orNone(formatEntries(e.defaults))],
+    ['tags', orNone(e.tags.map((t) => `${t.key}=${t.value}`))],
+    ['timeouts', e.timeouts && Object.keys(e.timeouts).length ? formatEntries(e.timeouts) : '(router defaults)'],
+    ['rate limits', orNone(e.rate_limits.map((r) => `${r.calls} per ${r.renewal_period} per ${r.key}`))],
+  ]);
+  const share = new Map(e.traffic.map((t) => [t.served_entity, t.percentage]));
+  const health = e.origin_health;
+  const healthOf = (entity: string, url: string) =>
+    formatHealth(health?.find((h) => h.served_entity === entity && h.url === url));
+  const rows = e.served_entities.flatMap((s) =>
+    s.origins.map((o, i) => ({
+      entity: i === 0 ? s.name : '',
+      protocol: i === 0 ? s.protocol : '',
+      model: i === 0 ? s.model : '',
+      traffic: i === 0 ? `${share.get(s.name) ?? 0}%` : '',
+      origin: o.url,
+      weight: o.weight === undefined ? '' : String(o.weight),
+      health: healthOf(s.name, o.url),
+    })),
+  );
+  const entities = renderTable(
+    [
+      { header: 'served entity', value: (r) => r.entity },
+      { header: 'protocol', value: (r) => r.protocol },
+      { header: 'model', value: (r) => r.model },
+      { header: 'traffic', value: (r) => r.traffic, align: 'right' },
+      { header: 'origin', value: (r) => r.origin },
+      { header: 'weight', value: (r) => r.weight, align: 'right' },
+      ...(health ? [{ header: 'health', value: (r: (typeof rows)[number]) => r.health }] : []),
+    ],
+    rows,
+  );
+  return `${fields}\n\n${entities}`;
+}
+
+function orNone(items: string[]): string | string[] {
+  return items.length ? items : 'none';
+}
+
+/** `healthy`, `unhealthy` or `unknown`, with how and when it was last seen. */
+function formatHealth(h: OriginHealthInfo | undefined): string {
+  if (!h) return 'unknown';
+  const state = h.healthy === null ? 'unknown' : h.healthy ? 'healthy' : 'unhealthy';
+  const seen = h.checked_at ? ` (${h.source ?? 'seen'} ${formatTime(h.checked_at)}${h.detail ? `: ${truncate(h.detail, 40)}` : ''})` : '';
+  return state + seen;
+}
