@@ -7,7 +7,10 @@ export const ResourceName = z
 
 export const Origin = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** Share of idle-time traffic relative to the entity's other origins (default 1). */
   weight: z.number().int().min(1).max(1000).optional(),
+  /** Where the origin runs (e.g. `us-east-1`), shown in endpoint info; informational. */
+  region: z.string().min(1).max(64).optional(),
 });
 
 export const ServedEntity = z.strictObject({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
-import { call, createEndpoint, createKey, eventually, inFlight, originStats } from './helpers/router';
+import { admin, call, createEndpoint, createKey, eventually, inFlight, originStats } from './helpers/router';
 
 const hello = [{ role: 'user', content: 'hello' }];
 
@@ -61,5 +61,49 @@ describe('per-key concurrency', () => {
     await expect(pending).rejects.toThrow();
     await eventually(async () => expect((await originStats()).aborted).toBeGreaterThan(abortedBefore));
     await eventually(async () => expect(await inFlight(id)).toBe(0));
+  });
+});
+
+describe('cancellation before the first byte, and usage on every exit path', () => {
+  it('a streaming client that leaves before the first event frees its slot and aborts the origin', async () => {
+    await createEndpoint('stall-stream-cancel', { mode: 'stall' });
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const abortedBefore = (await originStats()).aborted;
+    const controller = new AbortController();
+    const pending = call('/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'stall-stream-cancel', messages: hello, stream: true },
+      signal: controller.signal,
+    });
+    await eventually(async () => expect(await inFlight(id)).toBe(1));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await eventually(async () => expect((await originStats()).aborted).toBeGreaterThan(abortedBefore), 1_000);
+    await eventually(async () => expect(await inFlight(id)).toBe(0), 1_000);
+  });
+
+  it('counts the tokens delivered before the client left, and those of failed streams', async () => {
+    await createEndpoint('usage-aborted', { mode: 'slow/50' });
+    await createEndpoint('usage-dropped', { mode: 'drop/4' });
+    const { id, key } = await createKey();
+    const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'usage-aborted', messages: hello, stream: true } });
+    const reader = res.body!.getReader();
+    let chunks = 0;
+    while (chunks < 4) {
+      const { value } = await reader.read();
+      chunks += (new TextDecoder().decode(value).match(/"content":"[^"]+"/g) ?? []).length;
+    }
+    await reader.cancel();
+    await (await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'usage-dropped', messages: hello, stream: true } })).text();
+    await eventually(async () => {
+      const rows = ((await (await admin('GET', `/keys/${id}/usage`)).json()) as { data: Array<{ endpoint: string; aborted: number; failed: number; completion_tokens: number }> }).data;
+      const aborted = rows.find((r) => r.endpoint === 'usage-aborted');
+      const dropped = rows.find((r) => r.endpoint === 'usage-dropped');
+      expect(aborted).toMatchObject({ aborted: 1 });
+      expect(aborted!.completion_tokens).toBeGreaterThanOrEqual(3);
+      expect(dropped).toMatchObject({ failed: 1 });
+      expect(dropped!.completion_tokens).toBeGreaterThanOrEqual(3);
+    });
   });
 });
