@@ -1,5 +1,6 @@
 import type { KeyGate } from './gate/key-gate';
 import type { KeyRecord } from './auth/key-record';
+import type { Principal } from './auth/principal';
 
 /** Bindings declared in wrangler.toml (and secrets from .dev.vars / `wrangler secret`). */
 export interface Env {
@@ -16,6 +17,8 @@ export interface Env {
 export interface Variables {
   requestId: string;
   apiKey: KeyRecord;
+  /** Who is calling the admin API (set by adminAuth). */
+  principal: Principal;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

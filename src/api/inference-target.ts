@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { keyAllows } from '../auth/key-record';
+import { keyMayCall } from '../auth/policy';
 import { resolveEndpoint } from '../endpoints/cache';
 import type { Endpoint } from '../endpoints/schema';
 import type { AppEnv } from '../env';
@@ -8,7 +8,8 @@ import { errors } from '../http/api-error';
 /**
  * The endpoint a request is for: named by the path (`/endpoints/{name}/…`, where
  * any `model` in the body is ignored) or by the body's `model`. Checks that it
- * exists (404), that the key may use it (403) and that it is serving (503).
+ * exists for the key's tenant (404), that the key's scope allows it (403) and that
+ * it is serving (503).
  */
 export async function targetEndpoint(c: Context<AppEnv>, modelField: unknown): Promise<Endpoint> {
   const name = c.req.param('name') ?? modelField;
@@ -16,8 +17,12 @@ export async function targetEndpoint(c: Context<AppEnv>, modelField: unknown): P
     throw errors.invalidBody("Invalid 'model': required field is missing (name the endpoint to call)", 'model');
   }
   const endpoint = await resolveEndpoint(c.env.DB, name);
-  if (!endpoint) throw errors.unknownModel(name);
-  if (!keyAllows(c.var.apiKey, endpoint.name)) throw errors.notScoped(endpoint.name);
+  const key = c.var.apiKey;
+  // Another tenant's endpoint (not shared with this key's tenant) does not exist for this key.
+  if (!endpoint || (endpoint.tenant_id !== key.tenant_id && !endpoint.shared_with.includes(key.tenant_id))) {
+    throw errors.unknownModel(name);
+  }
+  if (!keyMayCall(key, endpoint)) throw errors.notScoped(endpoint.name);
   if (endpoint.state === 'stopped') throw errors.stopped(endpoint.name);
   return endpoint;
 }

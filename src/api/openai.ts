@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { authenticate } from '../auth/authenticate';
-import { keyAllows } from '../auth/key-record';
+import { keyMayCall } from '../auth/policy';
 import { applyDefaults } from '../endpoints/apply-defaults';
 import { listEndpoints } from '../endpoints/cache';
 import { pickServedEntity } from '../endpoints/traffic';
@@ -56,7 +56,7 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
 async function listModels(c: Context<AppEnv>): Promise<Response> {
   const only = c.req.param('name');
   const endpoints = (await listEndpoints(c.env.DB)).filter(
-    (e) => keyAllows(c.var.apiKey, e.name) && (only === undefined || e.name === only),
+    (e) => keyMayCall(c.var.apiKey, e) && (only === undefined || e.name === only),
   );
   if (only !== undefined && endpoints.length === 0) throw errors.unknownModel(only);
   return c.json({

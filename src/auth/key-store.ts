@@ -1,19 +1,9 @@
 import type { KeyRecord } from './key-record';
 
-interface KeyRow {
-  id: string;
-  hash: string;
-  prefix: string;
-  description: string;
-  endpoints: string | null;
-  concurrency_limit: number;
-  status: 'active' | 'revoked';
-  created_at: string;
-  revoked_at: string | null;
-}
+type KeyRow = Omit<KeyRecord, 'endpoints' | 'locked'> & { endpoints: string | null; locked: number };
 
 function toRecord(row: KeyRow): KeyRecord {
-  return { ...row, endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as string[]) };
+  return { ...row, endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as string[]), locked: row.locked === 1 };
 }
 
 /** D1 access for API keys. */
@@ -36,33 +26,31 @@ export class KeyStore {
   }
 
   async insert(key: KeyRecord): Promise<void> {
-    await this.db
+    await this.insertStatement(key).run();
+  }
+
+  /** The INSERT for a key, for batches that write it with other rows (an endpoint and its First Key). */
+  insertStatement(key: KeyRecord): D1PreparedStatement {
+    return this.db
       .prepare(
-        `INSERT INTO api_keys (id, hash, prefix, description, endpoints, concurrency_limit, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO api_keys (id, hash, prefix, description, endpoints, concurrency_limit, status, created_at,
+           tenant_id, kind, role, expires_at, locked, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         key.id, key.hash, key.prefix, key.description,
         key.endpoints === null ? null : JSON.stringify(key.endpoints),
         key.concurrency_limit, key.status, key.created_at,
-      )
-      .run();
+        key.tenant_id, key.kind, key.role, key.expires_at, key.locked ? 1 : 0, key.created_by,
+      );
   }
 
-  async setDescription(id: string, description: string): Promise<KeyRecord | null> {
-    const row = await this.db
-      .prepare('UPDATE api_keys SET description = ? WHERE id = ? RETURNING *')
-      .bind(description, id)
-      .first<KeyRow>();
-    return row ? toRecord(row) : null;
-  }
-
-  /** Marks the key revoked (once; a revoked key stays revoked). */
-  async revoke(id: string, at: string): Promise<KeyRecord | null> {
-    await this.db
-      .prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'")
-      .bind(at, id)
-      .run();
-    return this.byId(id);
+  /** Keys locked to an endpoint (its First Key). */
+  async firstKeysOf(endpoint: string): Promise<KeyRecord[]> {
+    const { results } = await this.db
+      .prepare('SELECT k.* FROM api_keys k, json_each(k.endpoints) e WHERE k.locked = 1 AND e.value = ?')
+      .bind(endpoint)
+      .all<KeyRow>();
+    return results.map(toRecord);
   }
 }

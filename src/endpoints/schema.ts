@@ -18,6 +18,8 @@ export const ServedEntity = z.strictObject({
   protocol: z.enum(['openai', 'tgi']),
   /** The model id the origin serves (vLLM `--served-model-name`, or `tgi`). */
   model: z.string().min(1).max(256),
+  /** The model's version (informational, e.g. a registry version), updatable in place. */
+  model_version: z.string().min(1).max(128).optional(),
   origins: z.array(Origin).min(1).max(64),
 });
 
@@ -64,7 +66,12 @@ const configFields = {
   timeouts: Timeouts.optional(),
 };
 
-export const EndpointCreate = z.strictObject({ name: ResourceName, ...configFields });
+export const EndpointCreate = z.strictObject({
+  name: ResourceName,
+  /** Owning tenant; only an org admin may name one (others create in their own tenant). */
+  tenant: ResourceName.optional(),
+  ...configFields,
+});
 export const EndpointPatch = z.strictObject(configFields).partial();
 
 export type EndpointCreate = z.infer<typeof EndpointCreate>;
@@ -90,8 +97,18 @@ export interface EndpointConfig {
 export interface Endpoint extends EndpointConfig {
   name: string;
   description: string;
+  /** Stored state; the API also shows `not_ready` when no origin of the serving config is healthy. */
   state: 'ready' | 'stopped';
+  /** The config version that serves. */
   config_version: number;
+  /** A newer version being rolled out (serves once its origins pass a health probe), or null. */
+  pending_version: number | null;
+  config_update: 'none' | 'in_progress' | 'failed';
+  config_update_error: string;
+  tenant_id: string;
+  owner: string;
+  /** Other tenants whose keys may call this endpoint. */
+  shared_with: string[];
   created_at: string;
   updated_at: string;
 }

@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-import type { Admission, UsageReport, UsageRow } from './types';
+import type { Admission, RateRule, RateTake, UsageReport, UsageRow } from './types';
 
 /**
  * The gate: one Durable Object per API key (named by the key's hash).
@@ -18,7 +18,11 @@ export class KeyGate extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(`
-      CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL, windows TEXT NOT NULL DEFAULT '[]');
+      CREATE TABLE IF NOT EXISTS rate_windows (
+        endpoint TEXT NOT NULL, period_ms INTEGER NOT NULL, window INTEGER NOT NULL, calls INTEGER NOT NULL,
+        PRIMARY KEY (endpoint, period_ms, window)
+      );
       CREATE INDEX IF NOT EXISTS leases_expiry ON leases (expires_at);
       CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS usage (
@@ -31,8 +35,12 @@ export class KeyGate extends DurableObject<Env> {
     `);
   }
 
-  /** Admit one request if fewer than `limit` leases are live. */
-  async acquire(limit: number, ttlMs: number, endpoint: string): Promise<Admission> {
+  /**
+   * Admit one request if fewer than `limit` leases are live and every rate rule
+   * has calls left in its current window. Concurrency is checked first, so a
+   * request refused for concurrency costs no rate quota. One synchronous step.
+   */
+  async acquire(limit: number, ttlMs: number, endpoint: string, rules: RateRule[] = []): Promise<Admission> {
     if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
     const now = Date.now();
     this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', now);
@@ -40,17 +48,38 @@ export class KeyGate extends DurableObject<Env> {
     if (inFlight >= limit) {
       return { ok: false, reason: 'concurrency', retryAfterSeconds: 1 };
     }
+    const take = this.takeRate(endpoint, rules, now);
+    if (!take.ok) return take;
     const leaseId = crypto.randomUUID();
-    this.sql.exec('INSERT INTO leases (id, expires_at, endpoint) VALUES (?, ?, ?)', leaseId, now + ttlMs, endpoint);
+    this.sql.exec(
+      'INSERT INTO leases (id, expires_at, endpoint, windows) VALUES (?, ?, ?, ?)',
+      leaseId, now + ttlMs, endpoint, JSON.stringify(take.windows),
+    );
     await this.armAlarm(now + ttlMs);
     return { ok: true, leaseId, inFlight: inFlight + 1 };
   }
 
-  /** Free a slot and record what the request used. Idempotent: a second release is a no-op. */
-  async release(leaseId: string, usage?: UsageReport): Promise<boolean> {
-    const freed = this.sql.exec('DELETE FROM leases WHERE id = ? RETURNING id', leaseId).toArray().length > 0;
-    if (freed && usage) this.recordUsage(usage);
-    return freed;
+  /** Rate quota without a lease (an endpoint's all-keys limits live in an object of their own). */
+  async take(endpoint: string, rules: RateRule[]): Promise<RateTake> {
+    return this.takeRate(endpoint, rules, Date.now());
+  }
+
+  /** Gives back quota taken by `take` (the request was refused further on). */
+  async refund(endpoint: string, windows: Array<[number, number]>): Promise<void> {
+    this.refundWindows(endpoint, windows);
+  }
+
+  /**
+   * Free a slot and record what the request used. Idempotent: a second release is a
+   * no-op. `refund`: the request never ran (refused after admission), so its rate
+   * quota is given back too.
+   */
+  async release(leaseId: string, usage?: UsageReport, refund = false): Promise<boolean> {
+    const row = this.sql.exec<{ endpoint: string; windows: string }>('DELETE FROM leases WHERE id = ? RETURNING endpoint, windows', leaseId).toArray()[0];
+    if (!row) return false;
+    if (refund) this.refundWindows(row.endpoint, JSON.parse(row.windows) as Array<[number, number]>);
+    if (usage) this.recordUsage(usage);
+    return true;
   }
 
   /** Extend a live lease (long streams call this well before it expires). */
@@ -84,6 +113,39 @@ export class KeyGate extends DurableObject<Env> {
     this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', now);
     const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM leases').one().next;
     if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  private takeRate(endpoint: string, rules: RateRule[], now: number): RateTake {
+    const windows: Array<[number, number]> = [];
+    for (const rule of rules) {
+      const window = Math.floor(now / rule.periodMs);
+      const used =
+        this.sql
+          .exec<{ calls: number }>('SELECT calls FROM rate_windows WHERE endpoint = ? AND period_ms = ? AND window = ?', endpoint, rule.periodMs, window)
+          .toArray()[0]?.calls ?? 0;
+      if (used >= rule.calls) {
+        return { ok: false, reason: 'rate', retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * rule.periodMs - now) / 1000)), limit: rule.label };
+      }
+      windows.push([rule.periodMs, window]);
+    }
+    for (const [periodMs, window] of windows) {
+      this.sql.exec(
+        `INSERT INTO rate_windows (endpoint, period_ms, window, calls) VALUES (?, ?, ?, 1)
+         ON CONFLICT (endpoint, period_ms, window) DO UPDATE SET calls = calls + 1`,
+        endpoint, periodMs, window,
+      );
+      this.sql.exec('DELETE FROM rate_windows WHERE endpoint = ? AND period_ms = ? AND window < ?', endpoint, periodMs, window);
+    }
+    return { ok: true, windows };
+  }
+
+  private refundWindows(endpoint: string, windows: Array<[number, number]>): void {
+    for (const [periodMs, window] of windows) {
+      this.sql.exec(
+        'UPDATE rate_windows SET calls = calls - 1 WHERE endpoint = ? AND period_ms = ? AND window = ? AND calls > 0',
+        endpoint, periodMs, window,
+      );
+    }
   }
 
   private isRevoked(): boolean {

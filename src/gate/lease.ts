@@ -2,7 +2,8 @@ import type { KeyRecord } from '../auth/key-record';
 import type { Env } from '../env';
 import { ApiError, errors } from '../http/api-error';
 import type { KeyGate } from './key-gate';
-import type { UsageReport } from './types';
+import type { Endpoint, RateLimit } from '../endpoints/schema';
+import type { Admission, RateRule, RateTake, Refusal, UsageReport } from './types';
 
 /** How long a lease lives without renewal. Requests in flight renew it every third of this. */
 export const LEASE_TTL_MS = 120_000;
@@ -63,13 +64,51 @@ export function gateFor(env: Env, key: KeyRecord): DurableObjectStub<KeyGate> {
   return env.GATE.getByName(key.hash);
 }
 
-/** Admission: one RPC to the key's gate. Refusals become 429 (concurrency) or 401 (revoked). */
-export async function admit(env: Env, key: KeyRecord, endpoint: string): Promise<Lease> {
+const PERIOD_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+/** The endpoint's rate limits of one kind, as the gate counts them. */
+function rules(endpoint: Endpoint, kind: RateLimit['key']): RateRule[] {
+  return endpoint.rate_limits
+    .filter((r) => r.key === kind)
+    .map((r) => ({
+      calls: r.calls,
+      periodMs: PERIOD_MS[r.renewal_period],
+      label: `${r.calls} calls per ${r.renewal_period} ${kind === 'api_key' ? 'for this API key on' : 'for all keys of'} endpoint '${endpoint.name}'`,
+    }));
+}
+
+/** The object that counts an endpoint's all-keys rate limits. */
+function endpointLimiter(env: Env, endpoint: Endpoint): DurableObjectStub<KeyGate> {
+  return env.GATE.getByName(`endpoint:${endpoint.name}`);
+}
+
+/**
+ * Admission: one RPC to the key's gate (concurrency, revocation and the key's own
+ * rate limits in one atomic step), plus one to the endpoint's limiter only when the
+ * endpoint has all-keys rate limits. Refusals: 429 (concurrency, rate) or 401 (revoked).
+ */
+export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint): Promise<Lease> {
   const gate = gateFor(env, key);
-  let admission;
   const started = performance.now();
+  const admission = await gateCall(key, async (): Promise<Admission> => gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.name, rules(endpoint, 'api_key')));
+  if (!admission.ok) throw refusal(admission);
+  const shared = rules(endpoint, 'endpoint');
+  if (shared.length) {
+    const take = await gateCall(key, async () => (await endpointLimiter(env, endpoint).take(endpoint.name, shared)) as RateTake).catch(async (err: unknown) => {
+      await gate.release(admission.leaseId, undefined, true);
+      throw err;
+    });
+    if (!take.ok) {
+      await gate.release(admission.leaseId, undefined, true);
+      throw refusal(take);
+    }
+  }
+  return new Lease(gate, admission.leaseId, LEASE_TTL_MS, performance.now() - started);
+}
+
+async function gateCall<T>(key: KeyRecord, call: () => Promise<T>): Promise<T> {
   try {
-    admission = await gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint);
+    return await call();
   } catch (err) {
     console.error(JSON.stringify({ msg: 'gate unavailable', key: key.id, error: String(err) }));
     throw new ApiError(503, 'Admission control is temporarily unavailable, please retry', {
@@ -77,7 +116,14 @@ export async function admit(env: Env, key: KeyRecord, endpoint: string): Promise
       headers: { 'retry-after': '1' },
     });
   }
-  if (admission.ok) return new Lease(gate, admission.leaseId, LEASE_TTL_MS, performance.now() - started);
-  if (admission.reason === 'revoked') throw errors.invalidKey();
-  throw errors.concurrency(admission.retryAfterSeconds);
+}
+
+function refusal(r: Refusal): ApiError {
+  if (r.reason === 'rate') {
+    return new ApiError(429, `Rate limit exceeded: ${r.limit}. Retry after ${r.retryAfterSeconds} s`, {
+      code: 'rate_limit_exceeded',
+      headers: { 'retry-after': String(r.retryAfterSeconds) },
+    });
+  }
+  return r.reason === 'revoked' ? errors.invalidKey() : errors.concurrency(r.retryAfterSeconds);
 }

@@ -6,9 +6,21 @@ export interface UsageReport {
   completionTokens: number;
 }
 
-export type Admission =
-  | { ok: true; leaseId: string; inFlight: number }
-  | { ok: false; reason: 'concurrency' | 'revoked'; retryAfterSeconds: number };
+/** A calls-per-period limit, counted in fixed windows aligned to the epoch. */
+export interface RateRule {
+  calls: number;
+  periodMs: number;
+  /** How the refusal names the limit, e.g. "100 calls per minute for this API key on endpoint 'chat'". */
+  label: string;
+}
+
+export type Refusal =
+  | { ok: false; reason: 'concurrency' | 'revoked'; retryAfterSeconds: number }
+  | { ok: false; reason: 'rate'; retryAfterSeconds: number; limit: string };
+
+export type Admission = { ok: true; leaseId: string; inFlight: number } | Refusal;
+
+export type RateTake = { ok: true; windows: Array<[periodMs: number, window: number]> } | Extract<Refusal, { reason: 'rate' }>;
 
 export interface UsageRow {
   endpoint: string;

@@ -21,7 +21,7 @@ export async function probeOrigins(db: D1Database, timeoutMs = PROBE_TIMEOUT_MS)
   return results;
 }
 
-async function probeOne(url: string, timeoutMs: number): Promise<OriginHealth> {
+export async function probeOne(url: string, timeoutMs: number): Promise<OriginHealth> {
   const checked_at = new Date().toISOString();
   try {
     const res = await fetch(originUrl(url, '/health'), { signal: AbortSignal.timeout(timeoutMs) });

@@ -40,7 +40,7 @@ const SSE_HEADERS = {
 export async function relay(c: Context<AppEnv>, request: RelayInput): Promise<Response> {
   const affinityKey = c.req.header('x-session-id') ?? sessionUser(request.exchange.body);
   const candidates = await candidateOrigins(c.env.DB, request.endpoint, request.entity, affinityKey);
-  const lease = await admit(c.env, c.var.apiKey, request.endpoint.name);
+  const lease = await admit(c.env, c.var.apiKey, request.endpoint);
   return run(c, { ...request, lease }, candidates);
 }
 

@@ -74,3 +74,37 @@ describe('KeyGate', () => {
     expect(await gate.acquire(10, 60_000, 'e')).toEqual({ ok: false, reason: 'revoked', retryAfterSeconds: 0 });
   });
 });
+
+describe('KeyGate rate windows', () => {
+  const rule = (calls: number) => ({ calls, periodMs: 60_000, label: `${calls}/min` });
+
+  it('counts calls per window with admission, refusing with the time left in the window', async () => {
+    const gate = freshGate();
+    const a = await gate.acquire(10, 60_000, 'e', [rule(2)]);
+    const b = await gate.acquire(10, 60_000, 'e', [rule(2)]);
+    const c = await gate.acquire(10, 60_000, 'e', [rule(2)]);
+    expect([a.ok, b.ok]).toEqual([true, true]);
+    expect(c).toMatchObject({ ok: false, reason: 'rate', limit: '2/min' });
+    if (c.ok) throw new Error('admitted');
+    expect(c.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(c.retryAfterSeconds).toBeLessThanOrEqual(60);
+    // Another endpoint has its own window.
+    expect((await gate.acquire(10, 60_000, 'other', [rule(2)])).ok).toBe(true);
+  });
+
+  it('gives quota back when a lease is released with refund, and on refund()', async () => {
+    const gate = freshGate();
+    const a = await gate.acquire(10, 60_000, 'e', [rule(1)]);
+    if (!a.ok) throw new Error('not admitted');
+    expect((await gate.acquire(10, 60_000, 'e', [rule(1)])).ok).toBe(false);
+    await gate.release(a.leaseId, undefined, true);
+    expect((await gate.acquire(10, 60_000, 'e', [rule(1)])).ok).toBe(true);
+
+    const limiter = freshGate();
+    const t = await limiter.take('e', [rule(1)]);
+    if (!t.ok) throw new Error('refused');
+    expect((await limiter.take('e', [rule(1)])).ok).toBe(false);
+    await limiter.refund('e', t.windows);
+    expect((await limiter.take('e', [rule(1)])).ok).toBe(true);
+  });
+});

@@ -1,80 +1,204 @@
 import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { auditStatement } from '../../audit/audit-log';
+import { forgetKey } from '../../auth/key-cache';
+import { KeyStore } from '../../auth/key-store';
+import { newKey } from '../../auth/new-key';
+import { forbidden, policy } from '../../auth/policy';
 import { forgetEndpoint } from '../../endpoints/cache';
+import { endpointView } from '../../endpoints/endpoint-view';
 import { normalizeConfig } from '../../endpoints/normalize-config';
-import { EndpointCreate, EndpointPatch, type Endpoint } from '../../endpoints/schema';
+import { rollOut } from '../../endpoints/rollout';
+import { EndpointCreate, EndpointPatch, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
 import type { AppEnv } from '../../env';
-import { forgetHealth, healthMap, markedDown } from '../../origins/health-store';
+import { gateFor } from '../../gate/lease';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
+import { forgetHealth, healthMap } from '../../origins/health-store';
+import { defaultLimit } from './default-limit';
+import { managedEndpoint, visibleEndpoint } from './endpoint-access';
+import { requireTenant } from './tenant-access';
 
-/** Admin API for endpoints: create, list, info, update (new config version), stop, start, delete. */
+/**
+ * Admin API for endpoints: create (with its First Key), list, info, update and
+ * rollback (new config versions, rolled out once healthy), stop, start, delete,
+ * and sharing with other tenants.
+ */
 export const endpointAdmin = new Hono<AppEnv>();
 
 const now = () => new Date().toISOString();
 const store = (c: Context<AppEnv>) => new EndpointStore(c.env.DB);
 
-async function existing(c: Context<AppEnv>): Promise<Endpoint> {
-  const name = c.req.param('name')!;
-  const endpoint = await store(c).get(name);
-  if (!endpoint) throw new ApiError(404, `Endpoint '${name}' does not exist`, { code: 'endpoint_not_found' });
-  return endpoint;
+async function show(c: Context<AppEnv>, name: string, status: 200 | 201 | 202 = 200, extra: Record<string, unknown> = {}) {
+  forgetEndpoint(name);
+  const endpoint = (await store(c).get(name))!;
+  forgetHealth();
+  return c.json({ ...endpointView(endpoint, await healthMap(c.env.DB), true), ...extra }, status);
 }
 
 endpointAdmin.post('/', async (c) => {
+  const p = c.var.principal;
   const input = validate(EndpointCreate, await readJsonBody(c));
+  const tenantId = input.tenant ?? p.tenantId ?? 'default';
+  if (!policy.createsEndpointsIn(p, tenantId)) {
+    throw forbidden(p.tenantId !== null && tenantId !== p.tenantId ? 'You can only create endpoints in your own tenant' : `Your role (${p.role}) may not create endpoints`);
+  }
+  await requireTenant(c, tenantId, 'tenant');
   const config = normalizeConfig(input);
-  const endpoint = await store(c).create(input.name, input.description ?? '', config, now());
-  forgetEndpoint(endpoint.name);
-  return c.json(endpoint, 201);
+  const at = now();
+  const first = await newKey(
+    {
+      description: `First Key of endpoint '${input.name}'`, endpoints: [input.name], concurrency_limit: defaultLimit(c),
+      tenant_id: tenantId, kind: 'endpoint', role: null, expires_at: null, locked: true, created_by: p.id,
+    },
+    at,
+  );
+  const db = c.env.DB;
+  await store(c).create({ name: input.name, description: input.description ?? '', tenantId, owner: p.id }, config, at, [
+    new KeyStore(db).insertStatement(first.record),
+    auditStatement(db, p, { action: 'endpoint.create', targetType: 'endpoint', targetId: input.name, tenantId, detail: { config_version: 1 } }, at),
+    auditStatement(db, p, { action: 'key.create', targetType: 'key', targetId: first.record.id, tenantId, detail: { first_key_of: input.name } }, at),
+  ]);
+  return show(c, input.name, 201, { first_key: { id: first.record.id, key: first.plaintext, prefix: first.record.prefix } });
 });
 
-endpointAdmin.get('/', async (c) => c.json({ object: 'list', data: await store(c).list() }));
+endpointAdmin.get('/', async (c) => {
+  const health = await healthMap(c.env.DB);
+  const visible = (await store(c).list()).filter((e) => policy.seesEndpoint(c.var.principal, e));
+  return c.json({ object: 'list', data: visible.map((e) => endpointView(e, health)) });
+});
 
 /** Endpoint info, with each origin's last known health (cron probe or a breaker's ejection). */
-endpointAdmin.get('/:name', async (c) => {
-  const endpoint = await existing(c);
-  forgetHealth();
-  const health = await healthMap(c.env.DB);
-  const origin_health = endpoint.served_entities.flatMap((entity) =>
-    entity.origins.map((o) => {
-      const h = health.get(o.url);
-      return {
-        served_entity: entity.name,
-        url: o.url,
-        healthy: h ? (markedDown(health, o.url) ? false : h.healthy ? true : null) : null,
-        checked_at: h?.checked_at ?? null,
-        source: h?.source ?? null,
-        detail: h?.detail ?? '',
-      };
-    }),
-  );
-  return c.json({ ...endpoint, origin_health });
-});
+endpointAdmin.get('/:name', async (c) => show(c, (await visibleEndpoint(c)).name));
 
+/** A new config version: it serves once its origins answer a health probe (200), or later (202, `config_update: in_progress`). */
 endpointAdmin.patch('/:name', async (c) => {
   const patch = validate(EndpointPatch, await readJsonBody(c));
   if (Object.keys(patch).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
-  const current = await existing(c);
-  const config = normalizeConfig(patch, current);
-  const updated = await store(c).update(current, patch.description ?? current.description, config, now());
-  forgetEndpoint(updated.name);
-  return c.json(updated);
+  const current = await managedEndpoint(c);
+  const fields = Object.keys(patch);
+  return propose(c, current, patch.description ?? current.description, normalizeConfig(patch, current), 'endpoint.update', { fields });
 });
+
+endpointAdmin.get('/:name/versions', async (c) => {
+  const endpoint = await visibleEndpoint(c);
+  const versions = await store(c).versions(endpoint.name);
+  return c.json({
+    object: 'list',
+    data: versions.map((v) => ({
+      version: v.version,
+      created_at: v.created_at,
+      serving: v.version === endpoint.config_version,
+      pending: v.version === endpoint.pending_version,
+      config: v.config,
+    })),
+  });
+});
+
+const Rollback = z.strictObject({ version: z.number().int().min(1) });
+
+/** Roll back to an earlier version: its config becomes a new version, rolled out like any update. */
+endpointAdmin.post('/:name/rollback', async (c) => {
+  const { version } = validate(Rollback, await readJsonBody(c));
+  const current = await managedEndpoint(c);
+  const target = (await store(c).versions(current.name)).find((v) => v.version === version);
+  if (!target) throw new ApiError(404, `Endpoint '${current.name}' has no config version ${version}`, { param: 'version', code: 'version_not_found' });
+  return propose(c, current, current.description, target.config, 'endpoint.rollback', { to_version: version });
+});
+
+const EntityUpdate = z.strictObject({
+  model: z.string().min(1).max(256).optional(),
+  model_version: z.string().min(1).max(128).optional(),
+});
+
+/** Update one served entity's model (or model version) in place: a new config version with only that change. */
+endpointAdmin.patch('/:name/served-entities/:entity', async (c) => {
+  const change = validate(EntityUpdate, await readJsonBody(c));
+  if (Object.keys(change).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
+  const current = await managedEndpoint(c);
+  const name = c.req.param('entity');
+  if (!current.served_entities.some((e) => e.name === name)) {
+    throw new ApiError(404, `Endpoint '${current.name}' has no served entity '${name}'`, { code: 'served_entity_not_found' });
+  }
+  const served_entities = current.served_entities.map((e) => (e.name === name ? { ...e, ...change } : e));
+  return propose(c, current, current.description, { ...current, served_entities }, 'endpoint.update_served_entity', { served_entity: name, ...change });
+});
+
+async function propose(
+  c: Context<AppEnv>,
+  current: Endpoint,
+  description: string,
+  config: EndpointConfig,
+  action: string,
+  detail: Record<string, unknown>,
+): Promise<Response> {
+  const at = now();
+  const audit = (version: number) =>
+    auditStatement(c.env.DB, c.var.principal, { action, targetType: 'endpoint', targetId: current.name, tenantId: current.tenant_id, detail: { ...detail, config_version: version } }, at);
+  const version = await store(c).propose(current, description, pick(config), at, (v) => [audit(v)]);
+  const switched = await rollOut(c.env.DB, current.name, version, config, (p) => c.executionCtx.waitUntil(p.then(() => forgetEndpoint(current.name))));
+  return show(c, current.name, switched ? 200 : 202);
+}
+
+function pick(config: EndpointConfig): EndpointConfig {
+  const { served_entities, traffic, defaults, rate_limits, tags, timeouts } = config;
+  return { served_entities, traffic, defaults, rate_limits, tags, timeouts };
+}
 
 for (const [action, state] of [['stop', 'stopped'], ['start', 'ready']] as const) {
   endpointAdmin.post(`/:name/${action}`, async (c) => {
-    const endpoint = await existing(c);
-    const updated = await store(c).setState(endpoint.name, state, now());
-    forgetEndpoint(endpoint.name);
-    return c.json(updated);
+    const endpoint = await managedEndpoint(c);
+    const at = now();
+    await c.env.DB.batch([
+      store(c).setStateStatement(endpoint.name, state, at),
+      auditStatement(c.env.DB, c.var.principal, { action: `endpoint.${action}`, targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
+    ]);
+    return show(c, endpoint.name);
   });
 }
 
+/** Deletes the endpoint, its config history and shares; its First Key is revoked with it. */
 endpointAdmin.delete('/:name', async (c) => {
-  const endpoint = await existing(c);
-  await store(c).delete(endpoint.name);
+  const endpoint = await managedEndpoint(c);
+  const keys = new KeyStore(c.env.DB);
+  const firstKeys = await keys.firstKeysOf(endpoint.name);
+  const at = now();
+  await c.env.DB.batch([
+    ...store(c).deleteStatements(endpoint.name),
+    ...firstKeys.map((k) => c.env.DB.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'").bind(at, k.id)),
+    auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.delete', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
+  ]);
+  await Promise.all(firstKeys.map((k) => gateFor(c.env, k).revoke()));
+  for (const k of firstKeys) forgetKey(k.hash);
   forgetEndpoint(endpoint.name);
   return c.json({ name: endpoint.name, deleted: true });
+});
+
+const Share = z.strictObject({ tenant: z.string().min(1) });
+
+/** Share an endpoint with another tenant: that tenant's keys may call it (and its members see it). */
+endpointAdmin.post('/:name/shares', async (c) => {
+  const { tenant } = validate(Share, await readJsonBody(c));
+  const endpoint = await managedEndpoint(c);
+  if (tenant === endpoint.tenant_id) throw new ApiError(400, 'An endpoint is always available to its own tenant', { param: 'tenant', code: 'own_tenant' });
+  await requireTenant(c, tenant, 'tenant', true);
+  const at = now();
+  await c.env.DB.batch([
+    store(c).shareStatement(endpoint.name, tenant, at),
+    auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.share', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id, detail: { with: tenant } }, at),
+  ]);
+  return show(c, endpoint.name);
+});
+
+endpointAdmin.delete('/:name/shares/:tenant', async (c) => {
+  const endpoint = await managedEndpoint(c);
+  const tenant = c.req.param('tenant');
+  const at = now();
+  await c.env.DB.batch([
+    store(c).unshareStatement(endpoint.name, tenant),
+    auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.unshare', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id, detail: { with: tenant } }, at),
+  ]);
+  return show(c, endpoint.name);
 });

@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import { notFound, policy } from '../../auth/policy';
+import type { AppEnv } from '../../env';
+import { ApiError } from '../../http/api-error';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export async function getTenant(db: D1Database, id: string): Promise<Tenant | null> {
+  return db.prepare('SELECT * FROM tenants WHERE id = ?').bind(id).first<Tenant>();
+}
+
+/**
+ * Checks a tenant named in a request body exists (400 naming `param` if not).
+ * `anyTenant`: the caller may name a tenant it cannot otherwise see (sharing an endpoint with it).
+ */
+export async function requireTenant(c: Context<AppEnv>, id: string, param: string, anyTenant = false): Promise<Tenant> {
+  const tenant = await getTenant(c.env.DB, id);
+  if (!tenant || (!anyTenant && !policy.seesTenant(c.var.principal, id))) {
+    throw new ApiError(400, `Tenant '${id}' does not exist`, { param, code: 'tenant_not_found' });
+  }
+  return tenant;
+}
+
+/** The tenant in the path, if the caller may see it. */
+export async function visibleTenant(c: Context<AppEnv>): Promise<Tenant> {
+  const id = c.req.param('id')!;
+  const tenant = await getTenant(c.env.DB, id);
+  if (!tenant || !policy.seesTenant(c.var.principal, id)) throw notFound('Tenant', id);
+  return tenant;
+}

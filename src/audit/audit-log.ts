@@ -1,0 +1,56 @@
+import type { Principal } from '../auth/principal';
+
+export interface AuditEntry {
+  action: string;
+  targetType: 'endpoint' | 'key' | 'tenant';
+  targetId: string;
+  tenantId: string | null;
+  /** What changed (field names, versions, states): never request or response content. */
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actor: string;
+  actor_role: string;
+  tenant_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  detail: Record<string, unknown>;
+}
+
+/** The INSERT of one audit record, to run in the same batch as the change it records. */
+export function auditStatement(db: D1Database, actor: Principal, entry: AuditEntry, at: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO audit_log (at, actor, actor_role, tenant_id, action, target_type, target_id, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .bind(at, actor.id, actor.role, entry.tenantId, entry.action, entry.targetType, entry.targetId, JSON.stringify(entry.detail ?? {}));
+}
+
+/** Newest first; `tenantId` null = every tenant. */
+export async function listAudit(
+  db: D1Database,
+  opts: { tenantId: string | null; limit: number; beforeId?: number; targetId?: string },
+): Promise<AuditRecord[]> {
+  const where: string[] = [];
+  const binds: unknown[] = [];
+  if (opts.tenantId !== null) {
+    where.push('tenant_id = ?');
+    binds.push(opts.tenantId);
+  }
+  if (opts.beforeId !== undefined) {
+    where.push('id < ?');
+    binds.push(opts.beforeId);
+  }
+  if (opts.targetId !== undefined) {
+    where.push('target_id = ?');
+    binds.push(opts.targetId);
+  }
+  const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+  const { results } = await db.prepare(sql).bind(...binds, opts.limit).all<Omit<AuditRecord, 'detail'> & { detail: string }>();
+  return results.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+}

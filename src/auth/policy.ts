@@ -1,0 +1,62 @@
+import type { Endpoint } from '../endpoints/schema';
+import { ApiError } from '../http/api-error';
+import type { KeyRecord } from './key-record';
+import { rank, type Principal, type Role } from './principal';
+
+/**
+ * Who may do what in the admin API:
+ * - org admin (the ADMIN_TOKEN, or an org_admin platform key): everything, every tenant;
+ * - tenant admin: every endpoint and key of its tenant;
+ * - owner: the endpoints it created, and keys for them;
+ * - member: sees its tenant's endpoints (and those shared with it), manages the keys it created.
+ * What a principal may not see answers 404, as if it did not exist; what it may see
+ * but not change answers 403.
+ */
+export const policy = {
+  seesTenant(p: Principal, tenantId: string): boolean {
+    return p.tenantId === null || p.tenantId === tenantId;
+  },
+
+  seesEndpoint(p: Principal, e: Endpoint): boolean {
+    return p.tenantId === null || e.tenant_id === p.tenantId || e.shared_with.includes(p.tenantId);
+  },
+
+  managesEndpoint(p: Principal, e: Endpoint): boolean {
+    if (p.tenantId === null) return true;
+    if (e.tenant_id !== p.tenantId) return false;
+    return p.role === 'tenant_admin' || (p.role === 'owner' && e.owner === p.id);
+  },
+
+  createsEndpointsIn(p: Principal, tenantId: string): boolean {
+    if (p.tenantId === null) return true;
+    return p.tenantId === tenantId && (p.role === 'tenant_admin' || p.role === 'owner');
+  },
+
+  seesKey(p: Principal, k: KeyRecord): boolean {
+    if (p.tenantId === null) return true;
+    if (k.tenant_id !== p.tenantId) return false;
+    return p.role === 'tenant_admin' || k.created_by === p.id;
+  },
+
+  /** May `p` give a platform key this role? Never above its own, and only org admins make org admins. */
+  grantsRole(p: Principal, role: Role): boolean {
+    if (p.tenantId === null) return true;
+    return p.role === 'tenant_admin' && rank(role) <= rank('tenant_admin');
+  },
+};
+
+export function notFound(kind: 'Endpoint' | 'API key' | 'Tenant', id: string): ApiError {
+  return new ApiError(404, `${kind} '${id}' does not exist`, {
+    code: kind === 'Endpoint' ? 'endpoint_not_found' : kind === 'API key' ? 'key_not_found' : 'tenant_not_found',
+  });
+}
+
+export function forbidden(message: string): ApiError {
+  return new ApiError(403, message, { code: 'forbidden' });
+}
+
+/** Can an endpoint key of `tenantId`, scoped to `scope` (null = all), call this endpoint? */
+export function keyMayCall(key: KeyRecord, e: Endpoint): boolean {
+  const tenantMay = e.tenant_id === key.tenant_id || e.shared_with.includes(key.tenant_id);
+  return tenantMay && (key.endpoints === null || key.endpoints.includes(e.name));
+}

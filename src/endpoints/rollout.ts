@@ -1,0 +1,54 @@
+import { probeOne } from '../origins/probe';
+import type { EndpointConfig } from './schema';
+import { EndpointStore } from './store';
+
+export const ROLLOUT_ATTEMPTS = 5;
+export const ROLLOUT_RETRY_MS = 1_000;
+const PROBE_TIMEOUT_MS = 3_000;
+
+/**
+ * Is a config version ready to serve? Every served entity with traffic needs at
+ * least one origin that answers its health probe. Returns what is wrong, or null.
+ */
+export async function readiness(config: EndpointConfig): Promise<string | null> {
+  const live = config.served_entities.filter((e) => config.traffic.some((t) => t.served_entity === e.name && t.percentage > 0));
+  const problems = await Promise.all(
+    live.map(async (entity) => {
+      const results = await Promise.all(entity.origins.map((o) => probeOne(o.url, PROBE_TIMEOUT_MS)));
+      return results.some((r) => r.healthy) ? null : `served entity '${entity.name}': ${results.map((r) => `${r.url} ${r.detail}`).join('; ')}`;
+    }),
+  );
+  const failing = problems.filter((p): p is string => p !== null);
+  return failing.length ? `no healthy origin for ${failing.join(' | ')}` : null;
+}
+
+/**
+ * Rolls a pending version out: probes it (first attempt inline, so an update to
+ * healthy origins switches before the API answers), retries in the background,
+ * then switches atomically or records why it failed. The serving version keeps
+ * serving throughout. Returns true if it switched during the first attempt.
+ */
+export async function rollOut(
+  db: D1Database,
+  name: string,
+  version: number,
+  config: EndpointConfig,
+  waitUntil: (p: Promise<unknown>) => void,
+): Promise<boolean> {
+  const store = new EndpointStore(db);
+  const first = await readiness(config);
+  if (first === null) return store.activate(name, version, new Date().toISOString());
+  waitUntil(
+    (async () => {
+      let problem: string | null = first;
+      for (let attempt = 1; attempt < ROLLOUT_ATTEMPTS && problem !== null; attempt++) {
+        await new Promise((r) => setTimeout(r, ROLLOUT_RETRY_MS));
+        problem = await readiness(config);
+      }
+      const now = new Date().toISOString();
+      if (problem === null) await store.activate(name, version, now);
+      else await store.failRollout(name, version, `Config version ${version} never became ready: ${problem}`, now);
+    })().catch((err: unknown) => console.error(JSON.stringify({ msg: 'rollout failed', endpoint: name, version, error: String(err) }))),
+  );
+  return false;
+}
