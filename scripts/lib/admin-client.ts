@@ -55,10 +55,23 @@ export interface EndpointCreateInput extends EndpointConfigInput {
 export interface Endpoint extends Required<Omit<EndpointConfigInput, 'description'>> {
   name: string;
   description: string;
-  state: 'ready' | 'stopped';
+  /** `not_ready`: no origin of the serving config is healthy. */
+  state: 'ready' | 'not_ready' | 'stopped';
   config_version: number;
+  /** A newer config version being rolled out (serves once its origins are healthy). */
+  pending_version: number | null;
+  config_update: 'none' | 'in_progress' | 'failed';
+  config_update_error: string;
+  tenant: string;
+  owner: string;
+  shared_with: string[];
   created_at: string;
   updated_at: string;
+}
+
+/** The create answer: the endpoint and its First Key (plaintext shown only here). */
+export interface CreatedEndpoint extends Endpoint {
+  first_key: { id: string; key: string; prefix: string };
 }
 
 /** An origin's last known health, as endpoint info reports it (null = never checked). */
@@ -160,7 +173,7 @@ export class AdminClient {
 
   // Endpoints
 
-  createEndpoint(input: EndpointCreateInput): Promise<Endpoint> {
+  createEndpoint(input: EndpointCreateInput): Promise<CreatedEndpoint> {
     return this.request('POST', '/endpoints', input);
   }
 

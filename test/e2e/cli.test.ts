@@ -5,8 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { CreatedKey, Endpoint, ListResponse } from '../../scripts/lib/admin-client.ts';
 import { mergeTags, entityNameFor } from '../../scripts/cli/endpoint/spec.ts';
 import { renderFields, renderTable } from '../../scripts/cli/table.ts';
@@ -136,6 +135,15 @@ describe('edge-router endpoint', () => {
       '--tag', 'team=ml', '--tag', 'env=dev',
     ]);
     expect(out).toContain(`Created endpoint '${name}'`);
+    // Its First Key, printed once: it calls the endpoint straight away.
+    const firstKey = /^ {4}(sk-rt-\S+)$/m.exec(out)?.[1];
+    expect(firstKey).toBeTruthy();
+    const firstCall = await fetch(`${inject('routerUrl')}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${firstKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: name, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(firstCall.status).toBe(200);
     expect(out).toContain('config version  1');
 
     const endpoint = await admin().getEndpoint(name);

@@ -38,7 +38,17 @@ const create: Command = {
     const flags = readEndpointFlags(inv.values);
     const body = buildCreateBody(inv.positionals[0], fileOf(inv), flags);
     const created = await ctx.client().createEndpoint(body);
-    ctx.out.result(created, () => `Created endpoint '${created.name}'.\n\n${endpointDetails(created)}`);
+    ctx.out.result(created, () =>
+      [
+        `Created endpoint '${created.name}'.`,
+        '',
+        endpointDetails(created),
+        '',
+        `Its First Key ${created.first_key.id} (scoped to it; cannot be revoked or edited), shown only this once:`,
+        '',
+        `    ${created.first_key.key}`,
+      ].join('\n'),
+    );
   },
 };
 

@@ -28,8 +28,17 @@ export function endpointDetails(e: EndpointDetails): string {
   const fields = renderFields([
     ['name', e.name],
     ['description', orDash(e.description)],
+    ['tenant', e.tenant ?? 'default'],
     ['state', e.state],
     ['config version', String(e.config_version)],
+    [
+      'config update',
+      e.config_update === 'in_progress'
+        ? `in progress (version ${e.pending_version})`
+        : e.config_update === 'failed'
+          ? `failed: ${e.config_update_error}`
+          : 'none',
+    ],
     ['created', formatTime(e.created_at)],
     ['updated', formatTime(e.updated_at)],
     ['defaults', orNone(formatEntries(e.defaults))],
