@@ -1,6 +1,5 @@
-import { SseParser } from '../sse-parser';
-import type { StreamCodec, TokenCounts } from '../stream-codec';
-import { errorEvent, originErrorMessage } from './error-body';
+import { OpenAISseCodec } from '../sse-codec';
+import { originErrorMessage } from './error-body';
 
 export interface OpenAIStreamOptions {
   /** The model id the origin reports, replaced by the endpoint name the client asked for. */
@@ -17,61 +16,30 @@ export interface OpenAIStreamOptions {
  * errors into OpenAI error events, and reports a stream that ends without
  * `[DONE]` as an error instead of a clean end.
  */
-export class OpenAIStreamCodec implements StreamCodec {
-  private readonly parser = new SseParser();
+export class OpenAIStreamCodec extends OpenAISseCodec {
   private readonly modelFrom: string;
   private readonly modelTo: string;
-  private contentChunks = 0;
-  private reported: TokenCounts | null = null;
-  complete = false;
-  errored = false;
 
   constructor(private readonly opts: OpenAIStreamOptions) {
+    super();
     this.modelFrom = `"model":${JSON.stringify(opts.originModel)}`;
     this.modelTo = `"model":${JSON.stringify(opts.endpointName)}`;
   }
 
-  get usage(): TokenCounts {
-    return this.reported ?? { promptTokens: 0, completionTokens: this.contentChunks };
-  }
-
-  push(text: string): string {
-    let out = '';
-    for (const event of this.parser.push(text)) {
-      if (event.kind === 'comment') out += `:${event.text}\n\n`;
-      else out += this.onData(event.data, event.event);
-    }
-    return out;
-  }
-
-  end(): string {
-    let out = '';
-    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data, event.event);
-    if (this.complete || this.errored) return out;
-    return out + this.fail('The origin ended the stream before the response was complete', 'origin_stream_truncated');
-  }
-
-  fail(message: string, code: string): string {
-    if (this.errored) return '';
-    this.errored = true;
-    return errorEvent(message, code) + 'data: [DONE]\n\n';
-  }
-
-  private onData(data: string, eventName?: string): string {
+  protected onData(data: string, eventName?: string): string {
     if (this.errored) return '';
     if (data === '[DONE]') {
       this.complete = true;
       return 'data: [DONE]\n\n';
     }
     if (eventName === 'error' || data.startsWith('{"error"')) {
-      this.errored = true;
-      return errorEvent(`Origin error: ${originErrorMessage(data)}`, 'origin_error') + 'data: [DONE]\n\n';
+      return this.fail(`Origin error: ${originErrorMessage(data)}`, 'origin_error');
     }
     if (data.includes('"usage":{')) {
       const usageOnly = this.readUsage(data);
       if (usageOnly && !this.opts.clientWantsUsage) return '';
     } else if (data.includes('"choices":[{')) {
-      this.contentChunks++;
+      this.counted++;
     }
     return `data: ${this.renameModel(data)}\n\n`;
   }
@@ -86,7 +54,7 @@ export class OpenAIStreamCodec implements StreamCodec {
           completionTokens: chunk.usage.completion_tokens ?? 0,
         };
       }
-      if (chunk.choices?.length) this.contentChunks++;
+      if (chunk.choices?.length) this.counted++;
       return !chunk.choices?.length;
     } catch {
       return false;

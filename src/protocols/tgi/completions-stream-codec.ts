@@ -1,6 +1,5 @@
-import { errorEvent, originErrorMessage } from '../openai/error-body';
-import { SseParser } from '../sse-parser';
-import type { StreamCodec, TokenCounts } from '../stream-codec';
+import { originErrorMessage } from '../openai/error-body';
+import { OpenAISseCodec } from '../sse-codec';
 import { completionLogprobs } from './completions-logprobs';
 import type { TgiStreamEvent } from './generate-schema';
 import { openaiFinishReason } from './openai-finish-reason';
@@ -23,45 +22,16 @@ export interface CompletionsStreamOptions {
  * (`{"error":…,"error_type":…}`) becomes an OpenAI error event, and a stream that
  * ends before the final event (the one with `generated_text`) is reported as an error.
  */
-export class CompletionsStreamCodec implements StreamCodec {
-  private readonly parser = new SseParser();
+export class CompletionsStreamCodec extends OpenAISseCodec {
   private readonly created = Math.floor(Date.now() / 1000);
-  private tokens = 0;
   private textLength = 0;
   private started = false;
-  private reported: TokenCounts | null = null;
-  complete = false;
-  errored = false;
 
-  constructor(private readonly opts: CompletionsStreamOptions) {}
-
-  get usage(): TokenCounts {
-    return this.reported ?? { promptTokens: 0, completionTokens: this.tokens };
+  constructor(private readonly opts: CompletionsStreamOptions) {
+    super();
   }
 
-  push(text: string): string {
-    let out = '';
-    for (const event of this.parser.push(text)) {
-      if (event.kind === 'comment') out += `:${event.text}\n\n`;
-      else out += this.onData(event.data, event.event);
-    }
-    return out;
-  }
-
-  end(): string {
-    let out = '';
-    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data, event.event);
-    if (this.complete || this.errored) return out;
-    return out + this.fail('The origin ended the stream before the response was complete', 'origin_stream_truncated');
-  }
-
-  fail(message: string, code: string): string {
-    if (this.errored) return '';
-    this.errored = true;
-    return errorEvent(message, code) + 'data: [DONE]\n\n';
-  }
-
-  private onData(data: string, eventName?: string): string {
+  protected onData(data: string, eventName?: string): string {
     if (this.errored || this.complete) return '';
     let event: Partial<TgiStreamEvent> & { error?: unknown };
     try {
@@ -79,7 +49,7 @@ export class CompletionsStreamCodec implements StreamCodec {
       this.textLength += this.opts.echo?.length ?? 0;
     }
     const token = event.token;
-    if (token) this.tokens++;
+    if (token) this.counted++;
     const text = token && !token.special ? token.text : '';
     const logprobs =
       this.opts.logprobs === null || !token
@@ -93,7 +63,7 @@ export class CompletionsStreamCodec implements StreamCodec {
     const details = event.details;
     this.reported = {
       promptTokens: details?.input_length ?? 0,
-      completionTokens: details?.generated_tokens ?? this.tokens,
+      completionTokens: details?.generated_tokens ?? this.counted,
     };
     out += this.chunk(text, logprobs, openaiFinishReason(details?.finish_reason));
     if (this.opts.clientWantsUsage) {

@@ -1,8 +1,6 @@
 import { ApiError } from '../../http/api-error';
 import { originErrorMessage } from '../openai/error-body';
-import { SseParser } from '../sse-parser';
-import type { StreamCodec, TokenCounts } from '../stream-codec';
-import { tgiErrorEvent } from './error-event';
+import { TgiSseCodec } from '../sse-codec';
 import type { TgiFinishReason, TgiStreamEvent, TgiToken } from './generate-schema';
 import { tgiFinishReason } from './vllm-finish-reason';
 import { tgiTokens, type CompletionLogprobs } from './vllm-logprobs';
@@ -30,43 +28,24 @@ const EOS_TOKEN: TgiToken = { id: 0, text: '', logprob: null, special: true };
  * asked), sent once the usage chunk that follows it has arrived. `[DONE]` is
  * dropped (TGI has none); origin errors become TGI error events.
  */
-export class GenerateFromCompletionsCodec implements StreamCodec {
-  private readonly parser = new SseParser();
-  private index = 0;
+export class GenerateFromCompletionsCodec extends TgiSseCodec {
   private text = '';
   private pendingFinal: { token: TgiToken; finish: TgiFinishReason } | null = null;
-  private reported: TokenCounts | null = null;
-  complete = false;
-  errored = false;
 
-  constructor(private readonly opts: GenerateFromCompletionsOptions) {}
-
-  get usage(): TokenCounts {
-    return this.reported ?? { promptTokens: 0, completionTokens: this.index };
+  constructor(private readonly opts: GenerateFromCompletionsOptions) {
+    super();
   }
 
-  push(text: string): string {
-    let out = '';
-    for (const event of this.parser.push(text)) out += event.kind === 'comment' ? `:${event.text}\n\n` : this.onData(event.data);
-    return out;
-  }
-
-  end(): string {
-    let out = '';
-    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data);
-    if (this.pendingFinal) return out + this.emitFinal();
-    if (this.complete || this.errored) return out;
-    return out + this.fail('The origin ended the stream before the final event', 'incomplete_generation_stream');
-  }
-
-  fail(message: string, code: string): string {
-    if (this.errored || this.complete) return '';
-    this.errored = true;
+  override fail(message: string, code: string): string {
     this.pendingFinal = null;
-    return tgiErrorEvent(message, code === 'incomplete_generation_stream' ? code : 'generation');
+    return super.fail(message, code);
   }
 
-  private onData(data: string): string {
+  protected override flush(): string {
+    return this.pendingFinal ? this.emitFinal() : '';
+  }
+
+  protected onData(data: string): string {
     if (this.errored || this.complete) return '';
     if (data === '[DONE]') return this.pendingFinal ? this.emitFinal() : '';
     if (data.startsWith('{"error"')) return this.fail(`Request failed during generation: ${originErrorMessage(data)}`, 'generation');
@@ -108,8 +87,8 @@ export class GenerateFromCompletionsCodec implements StreamCodec {
   }
 
   private event(token: TgiToken, final?: Pick<TgiStreamEvent, 'generated_text' | 'details'>): string {
-    this.index++;
-    const event: TgiStreamEvent = { index: this.index, token, generated_text: null, details: null, ...final };
+    this.counted++;
+    const event: TgiStreamEvent = { index: this.counted, token, generated_text: null, details: null, ...final };
     return `data:${JSON.stringify(event)}\n\n`;
   }
 
@@ -117,7 +96,7 @@ export class GenerateFromCompletionsCodec implements StreamCodec {
     const pending = this.pendingFinal!;
     this.pendingFinal = null;
     this.complete = true;
-    const generatedTokens = this.reported?.completionTokens ?? this.index + 1;
+    const generatedTokens = this.reported?.completionTokens ?? this.counted + 1;
     const details = this.opts.wantDetails
       ? { finish_reason: pending.finish, generated_tokens: generatedTokens, seed: this.opts.seed, input_length: this.reported?.promptTokens ?? 0 }
       : null;

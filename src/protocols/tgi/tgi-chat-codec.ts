@@ -1,6 +1,5 @@
-import { errorEvent, originErrorMessage } from '../openai/error-body';
-import { SseParser } from '../sse-parser';
-import type { StreamCodec, TokenCounts } from '../stream-codec';
+import { originErrorMessage } from '../openai/error-body';
+import { OpenAISseCodec } from '../sse-codec';
 import { openaiFinishReason } from './openai-finish-reason';
 
 export interface TgiChatStreamOptions {
@@ -26,43 +25,14 @@ interface ChatChunk {
  * (`{"error":{"message",…}}`) becomes an OpenAI error event, and a stream that
  * ends without `[DONE]` is reported as an error rather than a clean end.
  */
-export class TgiChatCodec implements StreamCodec {
-  private readonly parser = new SseParser();
+export class TgiChatCodec extends OpenAISseCodec {
   private readonly roleSent = new Set<number>();
-  private contentChunks = 0;
-  private reported: TokenCounts | null = null;
-  complete = false;
-  errored = false;
 
-  constructor(private readonly opts: TgiChatStreamOptions) {}
-
-  get usage(): TokenCounts {
-    return this.reported ?? { promptTokens: 0, completionTokens: this.contentChunks };
+  constructor(private readonly opts: TgiChatStreamOptions) {
+    super();
   }
 
-  push(text: string): string {
-    let out = '';
-    for (const event of this.parser.push(text)) {
-      if (event.kind === 'comment') out += `:${event.text}\n\n`;
-      else out += this.onData(event.data, event.event);
-    }
-    return out;
-  }
-
-  end(): string {
-    let out = '';
-    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data, event.event);
-    if (this.complete || this.errored) return out;
-    return out + this.fail('The origin ended the stream before the response was complete', 'origin_stream_truncated');
-  }
-
-  fail(message: string, code: string): string {
-    if (this.errored) return '';
-    this.errored = true;
-    return errorEvent(message, code) + 'data: [DONE]\n\n';
-  }
-
-  private onData(data: string, eventName?: string): string {
+  protected onData(data: string, eventName?: string): string {
     if (this.errored || this.complete) return '';
     if (data === '[DONE]') {
       this.complete = true;
@@ -84,7 +54,7 @@ export class TgiChatCodec implements StreamCodec {
     } else if (!this.opts.clientWantsUsage) {
       delete chunk.usage;
     }
-    if (choices.length) this.contentChunks++;
+    if (choices.length) this.counted++;
     if (typeof chunk.id !== 'string' || chunk.id === '') chunk.id = this.opts.id;
     chunk.model = this.opts.endpointName;
     for (const choice of choices) {

@@ -1,6 +1,4 @@
-import { SseParser } from '../sse-parser';
-import type { StreamCodec, TokenCounts } from '../stream-codec';
-import { tgiErrorEvent } from './error-event';
+import { TgiSseCodec } from '../sse-codec';
 import type { TgiStreamEvent } from './generate-schema';
 
 /**
@@ -11,49 +9,21 @@ import type { TgiStreamEvent } from './generate-schema';
  * in-stream error passes through; a stream that ends before the final event
  * gets TGI's own `incomplete_generation_stream` error.
  */
-export class TgiStreamCodec implements StreamCodec {
-  private readonly parser = new SseParser();
+export class TgiStreamCodec extends TgiSseCodec {
 
   /** `clientWantsDetails` false: the router asked the origin for details (for token counts); they are removed again. */
-  constructor(private readonly clientWantsDetails: boolean) {}
-
-  private tokens = 0;
-  private reported: TokenCounts | null = null;
-  complete = false;
-  errored = false;
-
-  get usage(): TokenCounts {
-    return this.reported ?? { promptTokens: 0, completionTokens: this.tokens };
+  constructor(private readonly clientWantsDetails: boolean) {
+    super();
   }
 
-  push(text: string): string {
-    let out = '';
-    for (const event of this.parser.push(text)) {
-      out += event.kind === 'comment' ? `:${event.text}\n\n` : this.onData(event.data);
-    }
-    return out;
-  }
 
-  end(): string {
-    let out = '';
-    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data);
-    if (this.complete || this.errored) return out;
-    return out + this.fail('The origin ended the stream before the final event', 'incomplete_generation_stream');
-  }
-
-  fail(message: string, code: string): string {
-    if (this.errored) return '';
-    this.errored = true;
-    return tgiErrorEvent(message, code === 'incomplete_generation_stream' ? code : 'generation');
-  }
-
-  private onData(data: string): string {
+  protected onData(data: string): string {
     if (this.errored || this.complete) return '';
     if (data.startsWith('{"error"')) {
       this.errored = true;
       return `data:${data}\n\n`;
     }
-    this.tokens++;
+    this.counted++;
     const out = data.includes('"generated_text":null') ? data : this.readFinal(data);
     return `data:${out}\n\n`;
   }
