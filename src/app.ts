@@ -11,6 +11,8 @@ export const app = new Hono<AppEnv>();
 
 app.use('*', requestId());
 app.get('/healthz', (c) => c.json({ status: 'ok' }));
+app.get('/openapi.json', async (c) => (await import('./openapi/serve')).openApiJson(c));
+app.get('/docs', async (c) => (await import('./openapi/serve')).docsPage(c));
 app.route('/admin/v1', adminRoutes);
 app.route('/', openaiRoutes);
 app.route('/', tgiRoutes);

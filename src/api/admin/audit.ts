@@ -1,23 +1,17 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { listAudit } from '../../audit/audit-log';
 import { forbidden } from '../../auth/policy';
 import type { AppEnv } from '../../env';
 import { validate } from '../../http/validate';
+import { AuditQuery } from './admin-schemas';
 
 /** The audit log: org admins read everything, tenant admins their tenant's records. */
 export const auditAdmin = new Hono<AppEnv>();
 
-const Query = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  before: z.coerce.number().int().min(1).optional(),
-  target: z.string().min(1).optional(),
-});
-
 auditAdmin.get('/', async (c) => {
   const p = c.var.principal;
   if (p.tenantId !== null && p.role !== 'tenant_admin') throw forbidden('Only org and tenant admins may read the audit log');
-  const q = validate(Query, c.req.query());
+  const q = validate(AuditQuery, c.req.query());
   const data = await listAudit(c.env.DB, { tenantId: p.tenantId, limit: q.limit ?? 100, beforeId: q.before, targetId: q.target });
   return c.json({ object: 'list', data, next_before: data.length ? data.at(-1)!.id : null });
 });

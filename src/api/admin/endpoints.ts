@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
 import { forgetKey } from '../../auth/key-cache';
 import { KeyStore } from '../../auth/key-store';
@@ -17,6 +16,7 @@ import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
 import { forgetHealth, healthMap } from '../../origins/health-store';
+import { EntityUpdate, Rollback, Share } from './admin-schemas';
 import { defaultLimit } from './default-limit';
 import { managedEndpoint, visibleEndpoint } from './endpoint-access';
 import { requireTenant } from './tenant-access';
@@ -97,8 +97,6 @@ endpointAdmin.get('/:name/versions', async (c) => {
   });
 });
 
-const Rollback = z.strictObject({ version: z.number().int().min(1) });
-
 /** Roll back to an earlier version: its config becomes a new version, rolled out like any update. */
 endpointAdmin.post('/:name/rollback', async (c) => {
   const { version } = validate(Rollback, await readJsonBody(c));
@@ -106,11 +104,6 @@ endpointAdmin.post('/:name/rollback', async (c) => {
   const target = (await store(c).versions(current.name)).find((v) => v.version === version);
   if (!target) throw new ApiError(404, `Endpoint '${current.name}' has no config version ${version}`, { param: 'version', code: 'version_not_found' });
   return propose(c, current, current.description, target.config, 'endpoint.rollback', { to_version: version });
-});
-
-const EntityUpdate = z.strictObject({
-  model: z.string().min(1).max(256).optional(),
-  model_version: z.string().min(1).max(128).optional(),
 });
 
 /** Update one served entity's model (or model version) in place: a new config version with only that change. */
@@ -175,8 +168,6 @@ endpointAdmin.delete('/:name', async (c) => {
   forgetEndpoint(endpoint.name);
   return c.json({ name: endpoint.name, deleted: true });
 });
-
-const Share = z.strictObject({ tenant: z.string().min(1) });
 
 /** Share an endpoint with another tenant: that tenant's keys may call it (and its members see it). */
 endpointAdmin.post('/:name/shares', async (c) => {

@@ -1,18 +1,15 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
 import { forbidden } from '../../auth/policy';
-import { ResourceName } from '../../endpoints/schema';
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
+import { TenantCreate } from './admin-schemas';
 import { visibleTenant, type Tenant } from './tenant-access';
 
 /** Admin API for tenants: org admins create them; everyone sees their own. */
 export const tenantAdmin = new Hono<AppEnv>();
-
-const TenantCreate = z.strictObject({ name: ResourceName });
 
 tenantAdmin.post('/', async (c) => {
   const p = c.var.principal;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { KeyCreate, KeyPatch } from '../../api/admin/key-schemas';
+import { adminErrors } from '../error-responses';
+import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage } from '../shapes/keys';
+import type { RouteSpec } from '../route-spec';
+
+/** Admin API for API keys (src/api/admin/keys.ts), under `/admin/v1/keys`. */
+const base = '/admin/v1/keys';
+const common = { tag: 'Admin: keys', auth: 'adminToken', params: { id: { description: 'API key id (`key_…`)', schema: z.string() } } } as const;
+
+const notFound = { 404: 'Unknown key (or not visible to the caller)' };
+
+export const adminKeyRoutes: RouteSpec[] = [
+  {
+    ...common, method: 'post', path: base, operationId: 'createKey',
+    summary: 'Create an API key (the plaintext is shown only in this answer)',
+    description: '`kind: endpoint` (default) keys call the inference API; `kind: platform` keys call the admin API with `role`.',
+    body: { schema: KeyCreate },
+    responses: { 201: { description: 'The key, with its plaintext `key`', json: KeyCreated }, ...adminErrors([400, 401, 403, 413]) },
+  },
+  {
+    ...common, method: 'get', path: base, operationId: 'listKeys',
+    summary: 'List the keys the caller may see',
+    responses: { 200: { description: 'The keys', json: KeyList }, ...adminErrors([401, 403]) },
+  },
+  {
+    ...common, method: 'get', path: `${base}/{id}`, operationId: 'getKey',
+    summary: 'Key info, with its requests in flight',
+    responses: { 200: { description: 'The key', json: KeyInfo }, ...adminErrors([401, 403, 404], notFound) },
+  },
+  {
+    ...common, method: 'get', path: `${base}/{id}/usage`, operationId: 'getKeyUsage',
+    summary: 'Requests, outcomes and tokens per endpoint and hour',
+    responses: { 200: { description: 'Usage rows, newest hour first', json: KeyUsage }, ...adminErrors([401, 403, 404], notFound) },
+  },
+  {
+    ...common, method: 'patch', path: `${base}/{id}`, operationId: 'updateKey',
+    summary: 'Edit a key’s description',
+    body: { schema: KeyPatch },
+    responses: {
+      200: { description: 'The key', json: KeyObject },
+      ...adminErrors([400, 401, 403, 404, 413], { ...notFound, 403: 'A First Key, or a role that may not do this' }),
+    },
+  },
+  {
+    ...common, method: 'post', path: `${base}/{id}/revoke`, operationId: 'revokeKey',
+    summary: 'Revoke a key (irreversible, refused from its next request)',
+    responses: {
+      200: { description: 'The revoked key', json: KeyObject },
+      ...adminErrors([401, 403, 404], { ...notFound, 403: 'A First Key, or a role that may not do this' }),
+    },
+  },
+];

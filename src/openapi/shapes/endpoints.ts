@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { Defaults, RateLimit, ServedEntity, Tag, Timeouts, TrafficRoute, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
+import type { ConfigVersion } from '../../endpoints/store';
+import type { OriginHealth } from '../../origins/health-store';
+import type { Assert, SameShape } from '../same-shape';
+
+/** An endpoint as the admin API shows it (src/endpoints/endpoint-view.ts over the `Endpoint` record). */
+const config = {
+  served_entities: z.array(ServedEntity),
+  traffic: z.array(TrafficRoute),
+  defaults: Defaults,
+  rate_limits: z.array(RateLimit),
+  tags: z.array(Tag),
+  timeouts: Timeouts,
+};
+
+export const EndpointConfigObject = z.object(config);
+
+export const EndpointObject = z.object({
+  name: z.string(),
+  description: z.string(),
+  tenant: z.string().meta({ description: 'Owning tenant' }),
+  owner: z.string().meta({ description: 'Who created it: `admin` or a platform key id' }),
+  shared_with: z.array(z.string()).meta({ description: 'Other tenants whose keys may call it' }),
+  state: z.enum(['ready', 'not_ready', 'stopped']).meta({ description: '`not_ready`: no origin of the serving config is healthy' }),
+  config_version: z.number().int().meta({ description: 'The config version that serves' }),
+  pending_version: z.number().int().nullable().meta({ description: 'A newer version being rolled out, or null' }),
+  config_update: z.enum(['none', 'in_progress', 'failed']),
+  config_update_error: z.string(),
+  ...config,
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+
+const OriginHealthEntry = z.object({
+  served_entity: z.string(),
+  url: z.string(),
+  healthy: z.boolean().nullable().meta({ description: 'null: never probed' }),
+  checked_at: z.iso.datetime().nullable(),
+  source: z.enum(['probe', 'passive']).nullable(),
+  detail: z.string(),
+});
+
+/** Endpoint info and the answer of every endpoint write: the endpoint with each origin's last known health. */
+export const EndpointInfo = EndpointObject.extend({ origin_health: z.array(OriginHealthEntry) });
+
+export const EndpointCreated = EndpointInfo.extend({
+  first_key: z
+    .object({ id: z.string(), key: z.string(), prefix: z.string() })
+    .meta({ description: "The endpoint's First Key (scoped to it, cannot be revoked or edited); `key` is shown only here" }),
+});
+
+export const EndpointList = z.object({ object: z.literal('list'), data: z.array(EndpointObject) });
+
+export const EndpointVersionList = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      version: z.number().int(),
+      created_at: z.iso.datetime(),
+      serving: z.boolean(),
+      pending: z.boolean(),
+      config: EndpointConfigObject,
+    }),
+  ),
+});
+
+export const EndpointDeleted = z.object({ name: z.string(), deleted: z.literal(true) });
+
+type ShownFields = 'tenant' | 'state';
+type _EndpointMatches = Assert<
+  SameShape<Omit<z.infer<typeof EndpointObject>, ShownFields>, Omit<Endpoint, 'tenant_id' | 'state'>>
+>;
+type _ConfigMatches = Assert<SameShape<z.infer<typeof EndpointConfigObject>, EndpointConfig>>;
+type _VersionMatches = Assert<
+  SameShape<Omit<z.infer<typeof EndpointVersionList>['data'][number], 'serving' | 'pending'>, ConfigVersion>
+>;
+type _HealthSourceMatches = Assert<SameShape<NonNullable<z.infer<typeof OriginHealthEntry>['source']>, OriginHealth['source']>>;

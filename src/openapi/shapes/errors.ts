@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import type { OpenAIErrorObject } from '../../protocols/openai/error-body';
+import type { TgiError } from '../../protocols/tgi/generate-schema';
+import type { Assert, SameShape } from '../same-shape';
+
+/** The OpenAI error body (src/http/error-renderers.ts): inference /v1 routes and the admin API. */
+export const OpenAIError = z.object({
+  error: z.object({
+    message: z.string(),
+    type: z.string().meta({
+      description: 'invalid_request_error, authentication_error, permission_error, not_found_error, request_too_large, rate_limit_error or server_error',
+    }),
+    param: z.string().nullable().meta({ description: 'The request field at fault, dotted (`served_entities.0.origins.0.url`), or null' }),
+    code: z.string().nullable().meta({ description: 'Machine-readable reason, e.g. `invalid_body`, `model_not_found`, `concurrency_limit_exceeded`' }),
+  }),
+});
+
+/** TGI's error body, also used for TGI stream error events. */
+export const TgiErrorBody = z.object({
+  error: z.string(),
+  error_type: z.string().meta({
+    description: '`validation` (400/422), `overloaded` (429), `generation` (424 and 5xx), `incomplete_generation_stream` (in a stream); otherwise the OpenAI error type',
+  }),
+});
+
+type _OpenAIErrorMatches = Assert<SameShape<z.infer<typeof OpenAIError>['error'], OpenAIErrorObject>>;
+type _TgiErrorMatches = Assert<SameShape<z.infer<typeof TgiErrorBody>, TgiError>>;

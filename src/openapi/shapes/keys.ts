@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import type { publicKey } from '../../auth/key-record';
+import { ROLES } from '../../auth/principal';
+import type { UsageRow } from '../../gate/types';
+import type { Assert, SameShape } from '../same-shape';
+
+/** An API key as the admin API shows it (`publicKey()` in src/auth/key-record.ts): never its hash. */
+export const KeyObject = z.object({
+  id: z.string().meta({ description: '`key_…`' }),
+  prefix: z.string().meta({ description: 'The first characters of the key, to recognise it' }),
+  description: z.string(),
+  kind: z.enum(['endpoint', 'platform']).meta({ description: '`endpoint`: inference API only; `platform`: admin API, with `role`' }),
+  role: z.enum(ROLES).nullable(),
+  tenant: z.string(),
+  endpoints: z.array(z.string()).nullable().meta({ description: 'Endpoints it may call; null: every endpoint its tenant may use' }),
+  concurrency_limit: z.number().int(),
+  status: z.enum(['active', 'revoked']),
+  first_key: z.boolean().meta({ description: "An endpoint's First Key: cannot be revoked or edited" }),
+  created_by: z.string(),
+  created_at: z.iso.datetime(),
+  expires_at: z.iso.datetime().nullable(),
+  revoked_at: z.iso.datetime().nullable(),
+});
+
+export const KeyCreated = KeyObject.extend({
+  key: z.string().meta({ description: 'The plaintext key (`sk-rt-…`): shown only in this response' }),
+});
+
+export const KeyInfo = KeyObject.extend({
+  in_flight: z.number().int().meta({ description: 'Requests in flight now (read from the key’s gate)' }),
+});
+
+export const KeyList = z.object({ object: z.literal('list'), data: z.array(KeyObject) });
+
+export const UsageRowObject = z.object({
+  endpoint: z.string(),
+  hour: z.string().meta({ description: 'Start of the hour, `YYYY-MM-DDTHH:00:00Z`' }),
+  requests: z.number().int(),
+  completed: z.number().int(),
+  aborted: z.number().int(),
+  failed: z.number().int(),
+  prompt_tokens: z.number().int(),
+  completion_tokens: z.number().int(),
+});
+
+export const KeyUsage = z.object({ object: z.literal('list'), key_id: z.string(), data: z.array(UsageRowObject) });
+
+type _KeyMatches = Assert<SameShape<z.infer<typeof KeyObject>, ReturnType<typeof publicKey>>>;
+type _UsageMatches = Assert<SameShape<z.infer<typeof UsageRowObject>, UsageRow>>;
