@@ -13,6 +13,10 @@ import type { Admission, RateRule, RateTake, UsageReport, UsageRow } from './typ
  */
 export class KeyGate extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** The armed alarm's time as this instance knows it (undefined: not read yet). Only this object sets it. */
+  private alarmAt: number | null | undefined;
+  /** Mirror of the persisted revoked flag (undefined: not read yet). Only this object writes it. */
+  private revoked: boolean | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -95,6 +99,7 @@ export class KeyGate extends DurableObject<Env> {
   /** Refuse every later request for this key, wherever it comes from. */
   async revoke(): Promise<void> {
     this.sql.exec("INSERT OR REPLACE INTO flags (name, value) VALUES ('revoked', '1')");
+    this.revoked = true;
   }
 
   async inFlight(): Promise<number> {
@@ -109,10 +114,14 @@ export class KeyGate extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null; // a fired alarm is no longer armed
     const now = Date.now();
     this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', now);
     const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM leases').one().next;
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    if (next !== null) {
+      await this.ctx.storage.setAlarm(next);
+      this.alarmAt = next;
+    }
   }
 
   private takeRate(endpoint: string, rules: RateRule[], now: number): RateTake {
@@ -149,16 +158,21 @@ export class KeyGate extends DurableObject<Env> {
   }
 
   private isRevoked(): boolean {
-    return this.sql.exec("SELECT 1 FROM flags WHERE name = 'revoked'").toArray().length > 0;
+    this.revoked ??= this.sql.exec("SELECT 1 FROM flags WHERE name = 'revoked'").toArray().length > 0;
+    return this.revoked;
   }
 
   private countLeases(): number {
     return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n;
   }
 
+  /** Makes sure an alarm fires by `at` (the earliest expiry wins); storage is read once per instance, written only when it moves. */
   private async armAlarm(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null || this.alarmAt > at) {
+      this.alarmAt = at;
+      await this.ctx.storage.setAlarm(at);
+    }
   }
 
   private recordUsage(usage: UsageReport): void {
