@@ -47,8 +47,8 @@ export class KeyGate extends DurableObject<Env> {
   async acquire(limit: number, ttlMs: number, endpoint: string, rules: RateRule[] = []): Promise<Admission> {
     if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
     const now = Date.now();
-    this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', now);
-    const inFlight = this.countLeases();
+    // Expired leases do not count (the alarm deletes them): one read, no write, unless admitted.
+    const inFlight = this.countLeases(now);
     if (inFlight >= limit) {
       return { ok: false, reason: 'concurrency', retryAfterSeconds: 1 };
     }
@@ -103,8 +103,7 @@ export class KeyGate extends DurableObject<Env> {
   }
 
   async inFlight(): Promise<number> {
-    this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', Date.now());
-    return this.countLeases();
+    return this.countLeases(Date.now());
   }
 
   async usage(): Promise<UsageRow[]> {
@@ -162,8 +161,8 @@ export class KeyGate extends DurableObject<Env> {
     return this.revoked;
   }
 
-  private countLeases(): number {
-    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n;
+  private countLeases(now: number): number {
+    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases WHERE expires_at > ?', now).one().n;
   }
 
   /** Makes sure an alarm fires by `at` (the earliest expiry wins); storage is read once per instance, written only when it moves. */
