@@ -37,6 +37,10 @@ export class KeyGate extends DurableObject<Env> {
         PRIMARY KEY (endpoint, hour)
       );
     `);
+    // Objects created before rate limits have a leases table without `windows`.
+    if (!this.sql.exec("SELECT 1 FROM pragma_table_info('leases') WHERE name = 'windows'").toArray().length) {
+      this.sql.exec("ALTER TABLE leases ADD COLUMN windows TEXT NOT NULL DEFAULT '[]'");
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { KeyGate } from '../../src/gate/key-gate';
@@ -106,5 +106,20 @@ describe('KeyGate rate windows', () => {
     expect((await limiter.take('e', [rule(1)])).ok).toBe(false);
     await limiter.refund('e', t.windows);
     expect((await limiter.take('e', [rule(1)])).ok).toBe(true);
+  });
+});
+
+describe('KeyGate schema upgrade', () => {
+  it('adds what a gate created by an older version lacks, keeping its leases', async () => {
+    const gate = freshGate();
+    await runInDurableObject(gate, (_i: KeyGate, state) => {
+      state.storage.sql.exec('DROP TABLE leases');
+      state.storage.sql.exec('CREATE TABLE leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL)');
+      state.storage.sql.exec('INSERT INTO leases (id, expires_at, endpoint) VALUES (?, ?, ?)', 'old', Date.now() + 60_000, 'e');
+    });
+    await evictDurableObject(gate);
+    expect(await gate.inFlight()).toBe(1);
+    expect(await gate.acquire(2, 60_000, 'e', [{ calls: 5, periodMs: 60_000, label: '5/min' }])).toMatchObject({ ok: true, inFlight: 2 });
+    expect(await gate.release('old', usage)).toBe(true);
   });
 });
