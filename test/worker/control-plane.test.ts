@@ -175,6 +175,9 @@ describe('tenants and roles', () => {
     expect((await acmeOwner('POST', '/keys', { kind: 'platform', role: 'member' })).status).toBe(403);
     expect((await acmeAdmin('POST', '/tenants', { name: 'mine' })).status).toBe(403);
     expect(((await (await acmeAdmin('GET', '/tenants')).json()) as Json).data.map((t: Json) => t.id)).toEqual(['acme']);
+    expect((await acmeAdmin('GET', '/tenants/acme')).status).toBe(200);
+    expect((await acmeAdmin('GET', '/tenants/globex')).status).toBe(404);
+    expect((await admin('POST', '/tenants', { name: 'acme' })).status).toBe(409);
 
     // Keys stay on their side of the API.
     expect((await as(memberKey.key)('GET', '/endpoints')).status).toBe(403);
