@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { onCleanup, onExit } from './cleanup.ts';
+import { childEnv, signalGroup, sleep } from '../lib/process-group.ts';
 
 export interface GroupChild {
   child: ChildProcess;
@@ -11,28 +12,6 @@ export interface GroupChild {
   /** Resolves with the first output line matching `re`; rejects if the process ends first or on timeout. */
   waitFor(re: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   stop(): Promise<void>;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function childEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-    WRANGLER_SEND_METRICS: 'false',
-    CI: process.env.CI ?? '1',
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
-  };
 }
 
 export function spawnGroup(name: string, args: string[], cwd: string): GroupChild {

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startOrigin } from '../../test/origin/server.ts';
 import { AdminClient } from './admin-client.ts';
+import { childEnv, signalGroup, sleep } from './process-group.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
@@ -51,16 +52,6 @@ export interface Stack {
 
 const LOG_LINES = 4000;
 const HOST = '127.0.0.1';
-
-const childEnv = (): NodeJS.ProcessEnv => ({
-  ...process.env,
-  CLOUDFLARE_CF_FETCH_ENABLED: 'false',
-  WRANGLER_SEND_METRICS: 'false',
-  // No prompts, no colour codes in captured logs.
-  CI: process.env.CI ?? '1',
-  FORCE_COLOR: '0',
-  NO_COLOR: '1',
-});
 
 /** The wrangler CLI entry, run with this very node binary (same as `npx wrangler`, minus npm). */
 function wranglerBin(): string {
@@ -138,18 +129,6 @@ function run(args: string[], log: LogBuffer): Promise<void> {
     });
   });
 }
-
-/** Signals every process of a group; false when none is left. */
-function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
-  try {
-    process.kill(-pid, signal);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function stopGroup(child: ChildProcess): Promise<void> {
   const pid = child.pid;
