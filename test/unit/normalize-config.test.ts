@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeConfig } from '../../src/endpoints/normalize-config';
-import { ApiError } from '../../src/http/api-error';
+import { refusal } from './refusal';
 
 const entity = (name: string) => ({ name, protocol: 'openai' as const, model: 'm', origins: [{ url: 'http://o' }] });
 
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected an ApiError');
-}
 
 describe('normalizeConfig', () => {
   it('splits traffic evenly when none is given', () => {

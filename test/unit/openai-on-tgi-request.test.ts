@@ -1,23 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Endpoint, ServedEntity } from '../../src/endpoints/schema';
 import { ApiError } from '../../src/http/api-error';
+import type { Endpoint, ServedEntity } from '../../src/endpoints/schema';
 import { chatToTgi } from '../../src/protocols/tgi/chat-to-tgi';
 import { completionsToGenerate } from '../../src/protocols/tgi/completions-to-generate';
 import { openaiOnTgi } from '../../src/protocols/tgi/openai-on-tgi';
+import { refusal } from './refusal';
 
 const messages = [{ role: 'user', content: 'hi' }];
 const chat = (extra: Record<string, unknown>, stream = false) => chatToTgi({ model: 'ep', messages, ...extra }, 'tgi', stream);
 const gen = (extra: Record<string, unknown>, model = 'tgi') => completionsToGenerate({ model: 'ep', prompt: 'Once upon', ...extra }, model);
 
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 function expectRefused(fn: () => unknown, param: string): ApiError {
   const err = refusal(fn);

@@ -2,20 +2,12 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
 import { admin, call, createEndpoint, createKey, eventually, inFlight, sseEvents } from './helpers/router';
+import { expectError, type ErrorBody } from './helpers/expect-error';
 
-type ErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
 const chat = (token: string, json: unknown, init: RequestInit = {}) =>
   call('/v1/chat/completions', { method: 'POST', token, json, ...init });
 const hello = [{ role: 'user', content: 'hello' }];
 
-async function expectError(res: Response, status: number, match: Partial<ErrorBody['error']>): Promise<ErrorBody> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/json');
-  const body = (await res.json()) as ErrorBody;
-  expect(body.error).toMatchObject(match);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
-  return body;
-}
 
 describe('inference errors (OpenAI shape)', () => {
   it('401 for a missing, malformed or unknown key', async () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { admin, call, createKey, eventually, inFlight, originRequestWith, originStats, originUrl, sseEvents } from './helpers/router';
+import { expectError, type ErrorBody } from './helpers/expect-error';
 
 // OpenAI chat and completions on an endpoint whose served entity speaks TGI: chat goes to
 // TGI's Messages API, completions to /generate(_stream); the emulator serves TGI under /tgi.
 
-type ErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
 type ChatBody = {
   id: string;
   object: string;
@@ -42,14 +42,6 @@ const chat = (token: string, json: unknown) => post(token, '/v1/chat/completions
 const complete = (token: string, json: unknown) => post(token, '/v1/completions', json);
 const say = (marker: string) => [{ role: 'user', content: `hello ${marker}` }];
 
-async function expectError(res: Response, status: number, match: Partial<ErrorBody['error']>): Promise<ErrorBody> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/json');
-  const body = (await res.json()) as ErrorBody;
-  expect(body.error).toMatchObject(match);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
-  return body;
-}
 
 const parse = <T>(events: string[]) => events.filter((e) => e !== '[DONE]').map((e) => JSON.parse(e) as T);
 
