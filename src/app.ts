@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { adminRoutes } from './api/admin';
+import { authenticate } from './auth/authenticate';
 import { openaiRoutes } from './api/openai';
 import { tgiRoutes } from './api/tgi';
 import type { AppEnv } from './env';
@@ -14,6 +15,9 @@ app.get('/healthz', (c) => c.json({ status: 'ok' }));
 app.get('/openapi.json', async (c) => (await import('./openapi/serve')).openApiJson(c));
 app.get('/docs', async (c) => (await import('./openapi/serve')).docsPage(c));
 app.route('/admin/v1', adminRoutes);
+// Inference auth for every /v1 route group (OpenAI, Responses, Anthropic Messages).
+app.use('/v1/*', authenticate());
+app.use('/endpoints/:name/v1/*', authenticate());
 app.route('/', openaiRoutes);
 app.route('/', tgiRoutes);
 app.notFound(handleNotFound);

@@ -13,6 +13,8 @@ export interface ServedEntityInput {
   protocol: Protocol;
   model: string;
   origins: OriginInput[];
+  /** The origin serves `POST /v1/responses` itself: Responses requests pass through. */
+  responses_api?: boolean;
 }
 
 export interface EndpointDefaults {

@@ -1,5 +1,4 @@
 import { Hono, type Context } from 'hono';
-import { authenticate } from '../auth/authenticate';
 import { keyMayCall } from '../auth/policy';
 import { applyDefaults } from '../endpoints/apply-defaults';
 import { listEndpoints } from '../endpoints/cache';
@@ -13,17 +12,17 @@ import { schemaFor, type InferenceKind } from '../protocols/openai/request-schem
 import { openaiOnTgi } from '../protocols/tgi/openai-on-tgi';
 import { relay } from '../proxy/relay';
 import { targetEndpoint } from './inference-target';
+import { createResponse } from './responses';
 
 /** The OpenAI-compatible inference API, at `/v1/…` and at `/endpoints/{name}/v1/…`. */
 export const openaiRoutes = new Hono<AppEnv>();
 
-openaiRoutes.use('/v1/*', authenticate());
-openaiRoutes.use('/endpoints/:name/v1/*', authenticate());
-
+// Authenticated by the /v1 middleware in app.ts.
 for (const prefix of ['', '/endpoints/:name']) {
   openaiRoutes.post(`${prefix}/v1/chat/completions`, (c) => inference(c, 'chat'));
   openaiRoutes.post(`${prefix}/v1/completions`, (c) => inference(c, 'completions'));
   openaiRoutes.post(`${prefix}/v1/embeddings`, (c) => inference(c, 'embeddings'));
+  openaiRoutes.post(`${prefix}/v1/responses`, createResponse);
   openaiRoutes.get(`${prefix}/v1/models`, listModels);
 }
 

@@ -21,6 +21,8 @@ export const ServedEntity = z.strictObject({
   /** The model's version (informational, e.g. a registry version), updatable in place. */
   model_version: z.string().min(1).max(128).optional(),
   origins: z.array(Origin).min(1).max(64),
+  /** The origin serves the OpenAI Responses API (`POST /v1/responses`, e.g. vLLM): Responses requests pass through instead of being translated to chat. */
+  responses_api: z.boolean().optional(),
 });
 
 export const TrafficRoute = z.strictObject({

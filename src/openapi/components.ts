@@ -3,6 +3,7 @@ import { EntityUpdate, Rollback, Share, TenantCreate } from '../api/admin/admin-
 import { KeyCreate, KeyPatch } from '../api/admin/key-schemas';
 import { Defaults, EndpointCreate, EndpointPatch, Origin, RateLimit, ResourceName, ServedEntity, Tag, Timeouts, TrafficRoute } from '../endpoints/schema';
 import { ChatRequest, CompletionRequest, EmbeddingRequest } from '../protocols/openai/request-schemas';
+import { ResponsesRequest } from '../protocols/responses/types';
 import { GenerateParameters, GenerateRequest, Grammar } from '../protocols/tgi/generate-schema';
 import { AuditList, AuditRecordObject } from './shapes/audit';
 import {
@@ -11,6 +12,7 @@ import {
 import { OpenAIError, TgiErrorBody } from './shapes/errors';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage, UsageRowObject } from './shapes/keys';
 import { ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList } from './shapes/openai';
+import { ResponseObjectShape, ResponseStreamEvent } from './shapes/responses';
 import { DocsPage, Health, OpenApiDocument } from './shapes/service';
 import { TenantList, TenantObject } from './shapes/tenants';
 import { GenerateCompatResponse, GenerateResponse, GenerateStreamEvent, TgiGenerationDetails, TgiToken } from './shapes/tgi';
@@ -22,12 +24,13 @@ import { GenerateCompatResponse, GenerateResponse, GenerateStreamEvent, TgiGener
  */
 const named = {
   // Requests: the schemas the code validates with.
-  ChatRequest, CompletionRequest, EmbeddingRequest,
+  ChatRequest, CompletionRequest, EmbeddingRequest, ResponsesRequest,
   GenerateRequest, GenerateParameters, Grammar,
   EndpointCreate, EndpointPatch, ResourceName, ServedEntity, Origin, TrafficRoute, Defaults, RateLimit, Tag, Timeouts,
   KeyCreate, KeyPatch, Rollback, EntityUpdate, Share, TenantCreate,
   // Responses.
   ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList,
+  Response: ResponseObjectShape, ResponseStreamEvent,
   GenerateResponse, GenerateCompatResponse, GenerateStreamEvent, TgiGenerationDetails, TgiToken,
   Endpoint: EndpointObject, EndpointConfig: EndpointConfigObject, EndpointInfo, EndpointCreated, EndpointList, EndpointVersionList, EndpointDeleted,
   Key: KeyObject, KeyCreated, KeyInfo, KeyList, KeyUsage, UsageRow: UsageRowObject,

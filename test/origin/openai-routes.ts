@@ -6,6 +6,7 @@ import { chatCompletions } from './vllm-chat.ts';
 import { servedModels } from './vllm-common.ts';
 import { completions } from './vllm-completions.ts';
 import { embeddings } from './vllm-embeddings.ts';
+import { responses } from './vllm-responses.ts';
 
 function modelCard(id: string, created: number): Record<string, unknown> {
   return {
@@ -30,6 +31,7 @@ const ROUTES: Record<string, Record<string, (ctx: RouteContext) => Plan>> = {
   '/v1/chat/completions': { POST: chatCompletions },
   '/v1/completions': { POST: completions },
   '/v1/embeddings': { POST: embeddings },
+  '/v1/responses': { POST: responses },
 };
 
 export const OPENAI_PATHS = Object.keys(ROUTES);

@@ -17,7 +17,7 @@ export const TGI_KEEPALIVE = ':\n\n';
 export const TGI_KEEPALIVE_MS = 15_000;
 
 /** Which stream dialect a response speaks; decides the in-stream error frames. */
-export type SseStyle = 'vllm' | 'tgi-generate' | 'tgi-openai';
+export type SseStyle = 'vllm' | 'vllm-responses' | 'tgi-generate' | 'tgi-openai';
 
 export const VLLM_SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -34,6 +34,8 @@ export function errorFrames(style: SseStyle, message: string): string[] {
   switch (style) {
     case 'vllm':
       return [vllmEvent({ error: { message, type: 'InternalServerError', param: null, code: 500 } }), VLLM_DONE];
+    case 'vllm-responses':
+      return [`event: error\ndata: ${JSON.stringify({ type: 'error', code: 'server_error', message, param: null, sequence_number: 0 })}\n\n`];
     case 'tgi-generate':
       return [tgiEvent({ error: `Request failed during generation: ${message}`, error_type: 'generation' })];
     case 'tgi-openai':

@@ -8,6 +8,7 @@ import {
   deserializeError, finishMessages, guardAxumJson, isOverloaded, OVERLOADED, SYSTEM_FINGERPRINT, tgiError,
 } from './tgi-common.ts';
 import { countWords, generate, messagesText, topCandidates, type Generation, type Tok } from './tokens.ts';
+import { argumentPieces, plannedToolCall, type PlannedCall } from './tool-calls.ts';
 import { CHAT_FIELDS, checkFields, COMPLETION_FIELDS, TGI_LIMITS, validateGenerate } from './validate-tgi.ts';
 
 const SSE_HEADERS = { ...TGI_SSE_HEADERS, 'x-accel-buffering': 'no' };
@@ -79,9 +80,11 @@ export function tgiChat(ctx: RouteContext): Plan {
   const invalid = validateGenerate(inputs, countWords(inputs), p, { stream: streaming });
   if (invalid) return streaming ? failStream(invalid) : tgiError(422, invalid, 'validation');
 
-  const { gen, inputLength } = run(inputs, p);
   const model = typeof body.model === 'string' ? body.model : 'tgi';
   const created = nowSeconds();
+  const call = plannedToolCall(body);
+  if (call) return tgiToolCall(body, { id: '', created, model, system_fingerprint: SYSTEM_FINGERPRINT }, call, countWords(inputs));
+  const { gen, inputLength } = run(inputs, p);
   const top = typeof body.top_logprobs === 'number' ? body.top_logprobs : 0;
   const wantLogprobs = body.logprobs === true;
   const head = { id: '', created, model, system_fingerprint: SYSTEM_FINGERPRINT };
@@ -159,6 +162,43 @@ export function tgiCompletions(ctx: RouteContext): Plan {
       token: true,
     })),
   );
+  frames.push({ data: TGI_DONE, token: false });
+  return stream('tgi-openai', SSE_HEADERS, frames);
+}
+
+/**
+ * TGI's tool call (PROTOCOLS §6.2): non-stream, `id` "0", `arguments` a JSON string and
+ * `description: null`; streamed, every delta carries the role and a tool_calls entry with
+ * `id` "" (the name on the first, then argument pieces), and usage:null on every chunk.
+ */
+function tgiToolCall(body: Record<string, unknown>, head: Record<string, unknown>, call: PlannedCall, inputLength: number): Plan {
+  const pieces = argumentPieces(call.arguments);
+  const generated = pieces.length + 1;
+  if (body.stream !== true) {
+    return json(200, {
+      object: 'chat.completion', ...head,
+      choices: [{
+        index: 0,
+        message: { role: 'assistant', tool_calls: [{ id: '0', type: 'function', function: { description: null, name: call.name, arguments: call.arguments } }] },
+        logprobs: null, finish_reason: 'stop',
+      }],
+      usage: usageOf(inputLength, generated),
+    }, {}, generated);
+  }
+  const chunk = (fn: Record<string, unknown>, finish: string | null) =>
+    tgiEvent({
+      object: 'chat.completion.chunk', ...head,
+      choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: '', type: 'function', function: fn }] }, logprobs: null, finish_reason: finish }],
+      usage: null,
+    });
+  const frames: Frame[] = [
+    { data: chunk({ name: call.name, arguments: '' }, null), token: true },
+    ...pieces.map((piece, i) => ({ data: chunk({ name: null, arguments: piece }, i === pieces.length - 1 ? 'stop' : null), token: true })),
+  ];
+  const so = body.stream_options;
+  if (isObject(so) && so.include_usage === true) {
+    frames.push({ data: tgiEvent({ object: 'chat.completion.chunk', ...head, choices: [], usage: usageOf(inputLength, generated) }), token: false });
+  }
   frames.push({ data: TGI_DONE, token: false });
   return stream('tgi-openai', SSE_HEADERS, frames);
 }

@@ -1,8 +1,10 @@
 // vLLM POST /v1/chat/completions (PROTOCOLS §4.2).
 
+import { randomUUID } from 'node:crypto';
 import { json, nowSeconds, stream, type Frame, type Plan, type RouteContext } from './plan.ts';
 import { VLLM_DONE, VLLM_SSE_HEADERS, vllmEvent } from './sse.ts';
 import { countWords, generate, messagesText, topCandidates, type Tok } from './tokens.ts';
+import { argumentPieces, plannedToolCall, type PlannedCall } from './tool-calls.ts';
 import { checkCombinations, checkContext, checkSampling, checkShape, MAX_MODEL_LEN } from './validate-openai.ts';
 import {
   badRequest, finishFields, guardJson, renderToken, requestIdSuffix, resolveModel, servedModels, stopList,
@@ -38,6 +40,8 @@ export function chatCompletions(ctx: RouteContext): Plan {
   const sampling = checkSampling(body, 'chat');
   if (sampling) return badRequest(sampling.message, sampling.param);
 
+  const call = plannedToolCall(body);
+  if (call) return toolCallAnswer(ctx, body, model, call, promptTokens);
   const gen = generate(prompt, {
     maxTokens: maxTokens ?? MAX_MODEL_LEN - promptTokens,
     stop: stopList(body.stop),
@@ -94,6 +98,40 @@ export function chatCompletions(ctx: RouteContext): Plan {
     frames.push({ data: chunk([choice], i + 1), token: true });
   });
   if (su.include) {
+    frames.push({ data: vllmEvent({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usage(promptTokens, completionTokens) }), token: false });
+  }
+  frames.push({ data: VLLM_DONE, token: false });
+  return stream('vllm', { ...VLLM_SSE_HEADERS }, frames);
+}
+
+/** A tool call (PROTOCOLS §4): finish_reason `tool_calls`, content null; streamed as the call's name, then its arguments in pieces. */
+function toolCallAnswer(ctx: RouteContext, body: Record<string, unknown>, model: string, call: PlannedCall, promptTokens: number): Plan {
+  const id = `chatcmpl-${requestIdSuffix(ctx)}`;
+  const callId = `chatcmpl-tool-${randomUUID().replace(/-/g, '')}`;
+  const created = nowSeconds();
+  const pieces = argumentPieces(call.arguments);
+  const completionTokens = pieces.length + 1;
+  if (body.stream !== true) {
+    return json(200, {
+      id, object: 'chat.completion', created, model,
+      choices: [{
+        index: 0,
+        message: { role: 'assistant', content: null, reasoning_content: null, tool_calls: [{ id: callId, type: 'function', function: { name: call.name, arguments: call.arguments } }] },
+        logprobs: null, finish_reason: 'tool_calls', stop_reason: null,
+      }],
+      usage: { ...usage(promptTokens, completionTokens), prompt_tokens_details: null },
+      prompt_logprobs: null, system_fingerprint: null,
+    }, {}, completionTokens);
+  }
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+    vllmEvent({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...(finish ? { stop_reason: null } : {}) }] });
+  const frames: Frame[] = [
+    { data: chunk({ role: 'assistant', content: '' }), token: false },
+    { data: chunk({ tool_calls: [{ id: callId, type: 'function', index: 0, function: { name: call.name } }] }), token: true },
+    ...pieces.map((arguments_) => ({ data: chunk({ tool_calls: [{ index: 0, function: { arguments: arguments_ } }] }), token: true })),
+    { data: chunk({}, 'tool_calls'), token: false },
+  ];
+  if (streamUsage(body).include) {
     frames.push({ data: vllmEvent({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usage(promptTokens, completionTokens) }), token: false });
   }
   frames.push({ data: VLLM_DONE, token: false });

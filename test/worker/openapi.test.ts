@@ -131,12 +131,12 @@ describe('GET /openapi.json', () => {
 
   it('documents 429 with Retry-After on every inference call, and event streams where the route streams', () => {
     const inference = operations().filter(({ method, op }) => method === 'post' && op.tags.some((t) => t.endsWith('inference')));
-    expect(inference.length).toBe(11);
+    expect(inference.length).toBe(13);
     for (const { method, path, op } of inference) {
       expect(op.responses['429'], line(method, path)).toBeDefined();
       expect(op.responses['429']!.headers, line(method, path)).toHaveProperty('Retry-After');
     }
-    for (const path of ['/v1/chat/completions', '/v1/completions', '/generate_stream', '/endpoints/{name}']) {
+    for (const path of ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/generate_stream', '/endpoints/{name}']) {
       const ok = doc.paths[path]!.post!.responses['200']!;
       expect(ok.content, path).toHaveProperty(['text/event-stream']);
       expect(ok.content!['text/event-stream']!['x-event-data'], path).toHaveProperty('$ref');

@@ -4,12 +4,14 @@ import { adminEndpointRoutes } from './admin-endpoints';
 import { adminKeyRoutes } from './admin-keys';
 import { adminTenantRoutes } from './admin-tenants';
 import { openaiRoutes } from './openai';
+import { responsesRoutes } from './responses';
 import { serviceRoutes } from './service';
 import { tgiRoutes } from './tgi';
 
 /** Every route the router serves, in the order the API description lists them. Add a route here when you add one to the app. */
 export const ROUTES: readonly RouteSpec[] = [
   ...openaiRoutes,
+  ...responsesRoutes,
   ...tgiRoutes,
   ...adminEndpointRoutes,
   ...adminKeyRoutes,
