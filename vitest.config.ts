@@ -15,7 +15,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: path.join(root, 'wrangler.toml') },
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token' },
+                // Ejections of 1 s (not 10 s): the health tests wait one out to watch the half-open trial.
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token', OUTLIER_BASE_EJECTION_MS: '1000' },
               },
             }),
           ],

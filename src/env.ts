@@ -12,6 +12,14 @@ export interface Env {
   MAX_BODY_BYTES?: string;
   /** Concurrency limit given to keys created without one. */
   DEFAULT_CONCURRENCY_LIMIT?: string;
+  /** Passive outlier detection (see origins/outlier-config.ts): failures in a row that eject an (origin, model), default 5. */
+  OUTLIER_CONSECUTIVE_FAILURES?: string;
+  /** First ejection's length in ms (doubles with each further one), default 10000. */
+  OUTLIER_BASE_EJECTION_MS?: string;
+  /** Longest ejection in ms, default 300000. */
+  OUTLIER_MAX_EJECTION_MS?: string;
+  /** Largest share of a served entity's origins ejected at once, in percent (one may always be), default 50. */
+  OUTLIER_MAX_EJECTION_PERCENT?: string;
 }
 
 export interface Variables {

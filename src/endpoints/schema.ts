@@ -49,13 +49,21 @@ export const RateLimit = z.strictObject({
 
 export const Tag = z.strictObject({ key: z.string().min(1).max(128), value: z.string().max(256) });
 
+/** Below this a timeout is a mistake, not a choice (no origin answers in under 100 ms with any reliability). */
+const MIN_TIMEOUT_MS = 100;
+const timeoutMs = z
+  .number()
+  .int()
+  .min(MIN_TIMEOUT_MS, `must be at least ${MIN_TIMEOUT_MS} ms`)
+  .max(3_600_000, 'must be at most 3600000 ms (1 hour)');
+
 export const Timeouts = z.strictObject({
-  /** Streaming: time until the origin's response headers. */
-  first_byte_ms: z.number().int().min(1).max(3_600_000).optional(),
+  /** Streaming: time until the origin's first event (failover to the next origin after it; under 1 s it does not count against the origin). */
+  first_byte_ms: timeoutMs.optional(),
   /** Streaming: longest silence between two chunks of the origin's stream. */
-  idle_ms: z.number().int().min(1).max(3_600_000).optional(),
+  idle_ms: timeoutMs.optional(),
   /** Whole request, headers to last byte (non-streaming requests wait this long for the answer). */
-  total_ms: z.number().int().min(1).max(3_600_000).optional(),
+  total_ms: timeoutMs.optional(),
 });
 
 const configFields = {

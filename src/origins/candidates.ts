@@ -1,29 +1,26 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
-import { breakers } from './breaker';
-import { healthMap, recordHealth } from './health-store';
+import { firstRetryAt, healthMap } from './health-store';
+import { outliers } from './outlier-detector';
 import { selectOrigins, type Origin } from './select';
 
 /**
- * The origins this request may try, best first; none healthy → 503 at once,
- * before the request takes a concurrency slot.
+ * The origins this request may try, best first. Only the cron probe's marks can
+ * leave none (passive ejections fall back to panic routing): then 503 at once,
+ * before the request takes a concurrency slot, with `Retry-After` saying when the
+ * first mark stops counting.
  */
 export async function candidateOrigins(db: D1Database, endpoint: Endpoint, entity: ServedEntity, affinityKey?: string): Promise<Origin[]> {
   const health = await healthMap(db);
-  const candidates = selectOrigins(entity.origins, { health, breakers, affinityKey });
+  const candidates = selectOrigins(entity.origins, entity.model, { health, outliers, affinityKey });
   if (candidates.length === 0) {
+    const now = Date.now();
+    const retryAfter = Math.max(1, Math.ceil((firstRetryAt(health, entity.origins.map((o) => o.url)) - now) / 1000));
     throw new ApiError(
       503,
-      `No healthy origin for served entity '${entity.name}' of endpoint '${endpoint.name}': every origin is failing its health checks or was ejected after consecutive failures`,
-      { type: 'server_error', code: 'no_healthy_origin', headers: { 'retry-after': '5' } },
+      `No healthy origin for served entity '${entity.name}' of endpoint '${endpoint.name}': every origin failed its last health probe (GET /health); the router tries again in ${retryAfter} s`,
+      { type: 'server_error', code: 'no_healthy_origin', headers: { 'retry-after': String(retryAfter) } },
     );
   }
   return candidates;
-}
-
-/** A breaker opened in this isolate: mark the origin down for every isolate (until the mark ages out or a probe clears it). */
-export function recordEjection(db: D1Database, url: string, detail: string): Promise<void> {
-  return recordHealth(db, [{ url, healthy: false, checked_at: new Date().toISOString(), source: 'passive', detail }]).catch((err: unknown) => {
-    console.error(JSON.stringify({ msg: 'recording an ejection failed', error: String(err) }));
-  });
 }

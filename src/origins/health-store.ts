@@ -4,7 +4,8 @@ export interface OriginHealth {
   url: string;
   healthy: boolean;
   checked_at: string;
-  source: 'probe' | 'passive';
+  /** Only the cron's active probes write here (rows from before passive marks were dropped say `passive` and are ignored). */
+  source: 'probe';
   detail: string;
 }
 
@@ -12,7 +13,7 @@ interface HealthRow {
   url: string;
   healthy: number;
   checked_at: string;
-  source: 'probe' | 'passive';
+  source: 'probe';
   detail: string;
 }
 
@@ -23,11 +24,11 @@ const cache = new TtlCache<Map<string, OriginHealth>>(1);
 
 const toHealth = (row: HealthRow): OriginHealth => ({ ...row, healthy: row.healthy === 1 });
 
-/** Every origin's last known health, cached per isolate for a few seconds. */
+/** Every origin's last probed health, cached per isolate for a few seconds. */
 export async function healthMap(db: D1Database): Promise<Map<string, OriginHealth>> {
   const cached = cache.get('all');
   if (cached) return cached;
-  const { results } = await db.prepare('SELECT * FROM origin_health').all<HealthRow>();
+  const { results } = await db.prepare("SELECT * FROM origin_health WHERE source = 'probe'").all<HealthRow>();
   const map = new Map(results.map((row) => [row.url, toHealth(row)]));
   cache.set('all', map, CACHE_TTL_MS);
   return map;
@@ -37,6 +38,20 @@ export async function healthMap(db: D1Database): Promise<Map<string, OriginHealt
 export function markedDown(health: Map<string, OriginHealth>, url: string, now = Date.now()): boolean {
   const h = health.get(url);
   return !!h && !h.healthy && now - Date.parse(h.checked_at) < UNHEALTHY_TTL_MS;
+}
+
+/**
+ * When the first of these origins' down-marks stops counting (ms since epoch):
+ * the router tries that origin again then, unless a newer probe marked it down
+ * again (or up, earlier).
+ */
+export function firstRetryAt(health: Map<string, OriginHealth>, urls: string[]): number {
+  let at = Infinity;
+  for (const url of urls) {
+    const h = health.get(url);
+    if (h && !h.healthy) at = Math.min(at, Date.parse(h.checked_at) + UNHEALTHY_TTL_MS);
+  }
+  return Number.isFinite(at) ? at : Date.now();
 }
 
 export async function recordHealth(db: D1Database, entries: OriginHealth[]): Promise<void> {

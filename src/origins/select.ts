@@ -1,27 +1,32 @@
 import type { ServedEntity } from '../endpoints/schema';
-import type { OriginBreakers } from './breaker';
 import { markedDown, type OriginHealth } from './health-store';
+import type { OutlierDetector } from './outlier-detector';
 
 export type Origin = ServedEntity['origins'][number];
 
 export interface Selection {
   health: Map<string, OriginHealth>;
-  breakers: OriginBreakers;
+  outliers: OutlierDetector;
   /** A session key (`user`, or an `x-session-id` header): the same key goes to the same healthy origin. */
   affinityKey?: string;
   random?: () => number;
 }
 
 /**
- * The origins one request may try, best first. Origins marked down (by the cron
- * probe or another isolate's breaker) or ejected by this isolate's breaker are
- * left out. With a session key, rendezvous hashing keeps a session on one origin
- * while it stays healthy; otherwise the origin with the fewest outstanding requests
- * in this isolate comes first, and ties are broken by a weighted draw (so idle
- * origins share the traffic in proportion to their weights).
+ * The origins one request may try for `model`, best first. Origins the cron
+ * probe marked down are left out; so are those this isolate's outlier detector
+ * ejected for this model (or holds in a half-open trial) — unless that leaves
+ * none, then every origin the probe did not mark down is tried anyway (panic
+ * mode: refusing would be certain failure, routing may succeed). With a session
+ * key, rendezvous hashing keeps a session on one origin while it stays healthy;
+ * otherwise the origin with the fewest outstanding requests in this isolate
+ * comes first, and ties are broken by a weighted draw (so idle origins share the
+ * traffic in proportion to their weights).
  */
-export function selectOrigins(origins: Origin[], sel: Selection, now = Date.now()): Origin[] {
-  const usable = origins.filter((o) => !markedDown(sel.health, o.url, now) && sel.breakers.available(o.url, now));
+export function selectOrigins(origins: Origin[], model: string, sel: Selection, now = Date.now()): Origin[] {
+  const up = origins.filter((o) => !markedDown(sel.health, o.url, now));
+  const available = up.filter((o) => sel.outliers.available(o.url, model, now));
+  const usable = available.length > 0 ? available : up;
   const random = sel.random ?? Math.random;
   if (sel.affinityKey !== undefined) {
     const key = sel.affinityKey;
@@ -31,7 +36,7 @@ export function selectOrigins(origins: Origin[], sel: Selection, now = Date.now(
       .map((x) => x.o);
   }
   return usable
-    .map((o) => ({ o, outstanding: sel.breakers.outstanding(o.url), tie: random() ** (1 / (o.weight ?? 1)) }))
+    .map((o) => ({ o, outstanding: sel.outliers.outstanding(o.url), tie: random() ** (1 / (o.weight ?? 1)) }))
     .sort((a, b) => a.outstanding - b.outstanding || b.tie - a.tie)
     .map((x) => x.o);
 }

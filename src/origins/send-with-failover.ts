@@ -2,11 +2,12 @@ import type { ServedEntity } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import { abortReason, OriginTimeout } from '../proxy/abort-reasons';
-import { breakers } from './breaker';
+import { TIMEOUT_FLOOR_MS } from './outlier-config';
+import { nextRequestToken, outliers, type AttemptVerdicts } from './outlier-detector';
 import { originUrl } from './origin-url';
 import type { Origin } from './select';
 
-/** Attempts per request at most (the same origin is retried when it is the only one). */
+/** Attempts per request at most: one per origin; a pool of one origin retries connection failures only. */
 export const MAX_ATTEMPTS = 3;
 const BACKOFF_BASE_MS = 50;
 const BACKOFF_MAX_MS = 400;
@@ -20,7 +21,7 @@ export interface OriginRequest {
   /** Per attempt: until the response headers and, for streams, the first chunk. */
   firstByteMs: number;
   stream: boolean;
-  /** Called when an attempt fails in a way that ejects its origin (for health records). */
+  /** Called when an attempt's failure ejects its origin in this isolate (for the log). */
   onEjected?: (origin: Origin, detail: string) => void;
 }
 
@@ -34,42 +35,56 @@ export interface OriginAnswer {
   done: () => void;
 }
 
-type Failure = { kind: 'timeout'; ms: number } | { kind: 'status'; status: number; message: string } | { kind: 'network'; message: string };
+type Failure =
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'status'; status: number; message: string }
+  | { kind: 'connect'; message: string }
+  | { kind: 'broken'; message: string };
 
 /**
- * Sends the request to the candidate origins until one answers. Before anything
- * reaches the client, a refused or reset connection, a 5xx or 429, or no first
- * byte in time moves on to the next origin (cycling when there are fewer than
- * MAX_ATTEMPTS), after a jittered backoff. Each failure feeds the origin's circuit
- * breaker. A 4xx is the client's problem, not the origin's: returned as it is.
+ * Sends the request to the candidate origins until one answers, at most one
+ * attempt per origin. Before anything reaches the client, a refused or reset
+ * connection, a 5xx or 429, or no first byte in time moves on to the next
+ * candidate after a jittered backoff; with a single candidate only a connection
+ * failure (refused, reset before any byte) is retried — a 500 is an answer, and
+ * repeating it costs the origin without helping the client. Each attempt settles
+ * the origin's outlier scopes exactly once (see outlier-detector.ts); a 4xx is the
+ * client's problem, returned as it is. Nothing is tried once the client has gone.
  */
 export async function sendWithFailover(entity: ServedEntity, candidates: Origin[], req: OriginRequest): Promise<OriginAnswer> {
+  const request = nextRequestToken();
+  const pool = entity.origins.map((o) => o.url);
   let last: Failure | null = null;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS && candidates.length > 0; attempt++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const origin = candidates.length === 1 ? candidates[0] : candidates[attempt];
+    if (!origin) break;
     if (attempt > 0) await backoff(attempt, req.abort.signal);
     throwIfAborted(req.abort.signal);
-    const origin = candidates[attempt % candidates.length]!;
-    const outcome = await tryOrigin(origin, req);
+    const outcome = await tryOrigin(origin, entity.model, request, pool, req);
     if ('answer' in outcome) return outcome.answer;
     last = outcome.failure;
-    if (breakers.failed(origin.url)) req.onEjected?.(origin, describe(outcome.failure));
+    if (outcome.ejected) req.onEjected?.(origin, describe(outcome.failure));
+    if (candidates.length === 1 && last.kind !== 'connect') break;
   }
   throwIfAborted(req.abort.signal);
   throw failureError(entity, last);
 }
 
-async function tryOrigin(origin: Origin, req: OriginRequest): Promise<{ answer: OriginAnswer } | { failure: Failure }> {
+type Attempt = { answer: OriginAnswer } | { failure: Failure; ejected: boolean };
+
+async function tryOrigin(origin: Origin, model: string, request: number, pool: string[], req: OriginRequest): Promise<Attempt> {
   const attempt = new AbortController();
   const onAbort = () => attempt.abort(req.abort.signal.reason);
   req.abort.signal.addEventListener('abort', onAbort);
   const timer = setTimeout(() => attempt.abort(new OriginTimeout('first_byte', req.firstByteMs)), req.firstByteMs);
-  const done = breakers.start(origin.url);
+  const verdict = outliers.start(origin.url, model, request);
   const finish = () => {
-    done();
+    verdict.end();
     req.abort.signal.removeEventListener('abort', onAbort);
   };
+  let response: Response | null = null;
   try {
-    const response = await fetch(originUrl(origin.url, req.path), {
+    response = await fetch(originUrl(origin.url, req.path), {
       method: 'POST',
       headers: req.headers,
       body: req.body,
@@ -78,24 +93,49 @@ async function tryOrigin(origin: Origin, req: OriginRequest): Promise<{ answer: 
     if (response.status >= 500 || response.status === 429) {
       const message = originErrorMessage(await response.text().catch(() => ''));
       finish();
-      return { failure: { kind: 'status', status: response.status, message } };
+      const failure: Failure = { kind: 'status', status: response.status, message };
+      // A 429 says the server is busy, not broken: it is tried elsewhere but counts against nothing.
+      if (response.status === 429) {
+        verdict.abandoned();
+        return { failure, ejected: false };
+      }
+      return { failure, ejected: verdict.failed('model', pool) };
     }
     const answer: OriginAnswer = { origin, response, done: finish };
     if (req.stream && response.ok && response.body && isEventStream(response)) {
       answer.reader = response.body.getReader();
       answer.first = await answer.reader.read(); // still under the attempt's first-byte timer
     }
-    breakers.succeeded(origin.url);
+    verdict.succeeded();
     return { answer };
   } catch (err) {
     finish();
-    if (req.abort.signal.aborted) throw abortReason(req.abort.signal) ?? err;
-    const reason = abortReason(attempt.signal);
-    if (reason instanceof OriginTimeout) return { failure: { kind: 'timeout', ms: reason.ms } };
-    return { failure: { kind: 'network', message: err instanceof Error ? err.message : String(err) } };
+    if (req.abort.signal.aborted) {
+      // The client left, or the request's own total timeout fired: no verdict on the origin.
+      verdict.abandoned();
+      throw abortReason(req.abort.signal) ?? err;
+    }
+    return settleFailure(verdict, classify(err, attempt.signal, response !== null), pool, req.firstByteMs);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function classify(err: unknown, signal: AbortSignal, answered: boolean): Failure {
+  const reason = abortReason(signal);
+  if (reason instanceof OriginTimeout) return { kind: 'timeout', ms: reason.ms };
+  const message = err instanceof Error ? err.message : String(err);
+  return answered ? { kind: 'broken', message } : { kind: 'connect', message };
+}
+
+function settleFailure(verdict: AttemptVerdicts, failure: Failure, pool: string[], firstByteMs: number): Attempt {
+  if (failure.kind === 'connect') return { failure, ejected: verdict.failed('connect', pool) };
+  // A first-byte timeout shorter than the floor is the client's choice, not the origin's fault.
+  if (failure.kind === 'timeout' && firstByteMs < TIMEOUT_FLOOR_MS) {
+    verdict.abandoned();
+    return { failure, ejected: false };
+  }
+  return { failure, ejected: verdict.failed('model', pool) };
 }
 
 function isEventStream(response: Response): boolean {
@@ -105,6 +145,7 @@ function isEventStream(response: Response): boolean {
 function describe(f: Failure): string {
   if (f.kind === 'timeout') return `no first byte within ${f.ms} ms`;
   if (f.kind === 'status') return `HTTP ${f.status}: ${f.message}`;
+  if (f.kind === 'broken') return `stream failed before its first event: ${f.message}`;
   return f.message;
 }
 
@@ -124,6 +165,12 @@ function failureError(entity: ServedEntity, last: Failure | null): ApiError {
   }
   if (last?.kind === 'status') {
     return new ApiError(502, `The origin answered HTTP ${last.status}: ${last.message}`, { type: 'server_error', code: 'origin_error' });
+  }
+  if (last?.kind === 'broken') {
+    return new ApiError(502, `The origin of served entity '${entity.name}' failed before its first event (${last.message})`, {
+      type: 'server_error',
+      code: 'origin_error',
+    });
   }
   return new ApiError(502, `No origin of served entity '${entity.name}' could be reached${last ? ` (${last.message})` : ''}`, {
     type: 'server_error',

@@ -1,5 +1,6 @@
 import type { StreamCodec } from '../protocols/stream-codec';
 import { abortReason, ClientGone, OriginTimeout } from './abort-reasons';
+import { ERROR_EVENT_GRACE_MS, KEEP_ALIVE_FRAME, KEEP_ALIVE_MS } from './keep-alive';
 import { readBefore } from './read-before';
 
 export type Outcome = 'completed' | 'aborted' | 'failed';
@@ -14,19 +15,21 @@ export interface PumpOptions {
 
 /**
  * Moves the origin's stream to the client as it arrives: each origin chunk is
- * decoded, re-framed by the codec and written before the next read. Ends on the
- * origin's end, a timeout (an error event goes to the client), the origin
- * failing mid-way (an error event too) or the client leaving (the origin fetch
- * is aborted, so the GPU stops). Never throws; resolves to how it ended.
+ * decoded, re-framed by the codec and written before the next read. While the
+ * origin is silent, an SSE comment (`: keep-alive`, which every SSE client
+ * skips) goes out every KEEP_ALIVE_MS, so a client that has left is noticed by
+ * the failed write within seconds, not at the idle timeout. Ends on the origin's
+ * end, a timeout (an error event goes to the client), the origin failing mid-way
+ * (an error event too) or the client leaving (the origin fetch is aborted, so the
+ * GPU stops). Never throws; resolves to how it ended.
  */
 export async function pump(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   first: ReadableStreamReadResult<Uint8Array>,
-  client: WritableStream<Uint8Array>,
+  writer: WritableStreamDefaultWriter<Uint8Array>,
   codec: StreamCodec,
   opts: PumpOptions,
 ): Promise<Outcome> {
-  const writer = client.getWriter();
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const signal = opts.abort.signal;
@@ -43,7 +46,7 @@ export async function pump(
   let outcome: Outcome;
   try {
     for (let next: ReadableStreamReadResult<Uint8Array> | null = first; ; next = null) {
-      const { done, value } = next ?? (await Promise.race([readWithin(reader, opts), aborted]));
+      const { done, value } = next ?? (await readKeepingAlive(readWithin(reader, opts), aborted, () => write(KEEP_ALIVE_FRAME)));
       if (done) {
         await write(codec.end());
         outcome = codec.errored ? 'failed' : 'completed';
@@ -64,8 +67,6 @@ export async function pump(
   return outcome;
 }
 
-/** How long the router waits to hand the client its final error event before giving up on the client. */
-const ERROR_EVENT_GRACE_MS = 2_000;
 
 /** The origin failed or timed out mid-stream: tell the client in its protocol, if it is still there to hear it. */
 async function failStream(
@@ -92,6 +93,25 @@ async function failStream(
     return 'aborted';
   } finally {
     clearTimeout(timer);
+  }
+}
+
+const TICK = Symbol('keep-alive tick');
+
+/** Awaits the origin's next chunk; every KEEP_ALIVE_MS of silence meanwhile, sends a keep-alive comment. */
+async function readKeepingAlive<T>(read: Promise<T>, aborted: Promise<never>, keepAlive: () => Promise<unknown>): Promise<T> {
+  for (;;) {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const tick = new Promise<typeof TICK>((resolve) => {
+      timer = setTimeout(() => resolve(TICK), KEEP_ALIVE_MS);
+    });
+    try {
+      const next = await Promise.race([read, tick, aborted]);
+      if (next !== TICK) return next;
+    } finally {
+      clearTimeout(timer);
+    }
+    await keepAlive();
   }
 }
 

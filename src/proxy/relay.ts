@@ -3,16 +3,20 @@ import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { AppEnv } from '../env';
 import { admit, LEASE_TTL_MS, type Lease } from '../gate/lease';
 import { ApiError } from '../http/api-error';
-import { candidateOrigins, recordEjection } from '../origins/candidates';
+import { candidateOrigins } from '../origins/candidates';
+import { outlierConfig } from '../origins/outlier-config';
+import { outliers } from '../origins/outlier-detector';
+import { loggableOriginUrl } from '../origins/origin-url';
 import type { Origin } from '../origins/select';
-import { sendWithFailover } from '../origins/send-with-failover';
+import { sendWithFailover, type OriginAnswer } from '../origins/send-with-failover';
 import type { TokenCounts } from '../protocols/stream-codec';
 import type { OriginExchange } from './exchange';
 import { ClientGone, OriginTimeout } from './abort-reasons';
 import { originFailure } from './origin-failure';
 import { pump, type Outcome } from './pump';
 import { logRequest } from './request-log';
-import { effectiveTimeouts } from './timeouts';
+import { effectiveTimeouts, type EffectiveTimeouts } from './timeouts';
+import { ERROR_EVENT_GRACE_MS, keepAlive, STATUS_HOLD_MS } from './keep-alive';
 
 export interface RelayInput {
   endpoint: Endpoint;
@@ -46,6 +50,7 @@ export async function relay(c: Context<AppEnv>, request: RelayInput): Promise<Re
 
 async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): Promise<Response> {
   const started = Date.now();
+  outliers.config = outlierConfig(c.env);
   const timeouts = effectiveTimeouts(input.endpoint.timeouts);
   const abort = new AbortController();
   const clientSignal = c.req.raw.signal;
@@ -68,41 +73,53 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
   };
 
   input.lease.keepAlive((p) => c.executionCtx.waitUntil(p), timeouts.totalMs + LEASE_TTL_MS / 3);
+  // The whole request, streams included (the pump also cuts a stream at the same deadline).
+  const totalTimer = setTimeout(() => abort.abort(new OriginTimeout('total', timeouts.totalMs)), timeouts.totalMs);
+  const finishOnce = once((status: number, outcome: Outcome, usage: TokenCounts) => {
+    clearTimeout(totalTimer);
+    return finish(status, outcome, usage);
+  });
+  const answering = (async (): Promise<OriginAnswer> => {
+    const answer = await sendWithFailover(input.entity, candidates, {
+      path: input.exchange.path,
+      body: JSON.stringify(input.exchange.body),
+      headers: { 'content-type': 'application/json', accept: input.stream ? 'text/event-stream' : 'application/json', 'x-request-id': c.var.requestId },
+      abort,
+      // Streams: until the first event, per attempt (then the next origin is tried).
+      firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
+      stream: input.stream,
+      onEjected: (origin, detail) => logEjection(c.var.requestId, origin.url, input.entity.model, detail),
+    });
+    originDone = answer.done;
+    ttfb = Date.now() - started;
+    if (!answer.response.ok) throw await originFailure(answer.response);
+    return answer;
+  })();
+  const failed = async (err: unknown): Promise<never> => {
+    if (!abort.signal.aborted) abort.abort(err);
+    const apiError = toApiError(err, input.entity);
+    await finishOnce(apiError.status, err instanceof ClientGone ? 'aborted' : 'failed', NO_USAGE);
+    throw apiError;
+  };
   const work = (async (): Promise<Response> => {
-    const totalTimer = input.stream
-      ? undefined
-      : setTimeout(() => abort.abort(new OriginTimeout('total', timeouts.totalMs)), timeouts.totalMs);
     try {
-      const answer = await sendWithFailover(input.entity, candidates, {
-        path: input.exchange.path,
-        body: JSON.stringify(input.exchange.body),
-        headers: { 'content-type': 'application/json', accept: input.stream ? 'text/event-stream' : 'application/json', 'x-request-id': c.var.requestId },
-        abort,
-        // Streams hold their status until the first event, so a stall before it is still a clean 504 (or a failover).
-        firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
-        stream: input.stream,
-        onEjected: (origin, detail) => c.executionCtx.waitUntil(recordEjection(c.env.DB, origin.url, detail)),
-      });
-      originDone = answer.done;
-      ttfb = Date.now() - started;
-      const response = answer.response;
-      if (!response.ok) throw await originFailure(response);
-      if (answer.reader && answer.first) return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finish);
-      const { body, usage } = input.exchange.translate(await response.json(), response.headers);
-      await finish(200, 'completed', usage);
+      // A stream's status is held for STATUS_HOLD_MS at most; past it the stream starts with keep-alives.
+      const answer = input.stream ? await within(answering, STATUS_HOLD_MS) : await answering;
+      if (answer === HELD_TOO_LONG) return committedStream(c, input, answering, abort, timeouts, started, finishOnce);
+      if (answer.reader && answer.first) return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce);
+      const { body, usage } = input.exchange.translate(await answer.response.json(), answer.response.headers);
+      await finishOnce(200, 'completed', usage);
       return Response.json(body, { headers: routingHeaders(input, ttfb) });
     } catch (err) {
-      if (!abort.signal.aborted) abort.abort(err);
-      const apiError = toApiError(err, input.entity);
-      await finish(apiError.status, err instanceof ClientGone ? 'aborted' : 'failed', { promptTokens: 0, completionTokens: 0 });
-      throw apiError;
-    } finally {
-      if (totalTimer !== undefined) clearTimeout(totalTimer);
+      return failed(err);
     }
   })();
   c.executionCtx.waitUntil(work.then(noop, noop));
   return work;
 }
+
+type Finish = (status: number, outcome: Outcome, usage: TokenCounts) => Promise<void>;
+const NO_USAGE: TokenCounts = { promptTokens: 0, completionTokens: 0 };
 
 function startStream(
   c: Context<AppEnv>,
@@ -110,20 +127,98 @@ function startStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   first: ReadableStreamReadResult<Uint8Array>,
   abort: AbortController,
-  timeouts: ReturnType<typeof effectiveTimeouts>,
+  timeouts: EffectiveTimeouts,
   started: number,
-  finish: (status: number, outcome: Outcome, usage: TokenCounts) => Promise<void>,
+  finish: Finish,
 ): Response {
   const codec = input.exchange.codec();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const done = pump(reader, first, writable, codec, {
-    idleMs: timeouts.idleMs,
-    totalMs: timeouts.totalMs,
-    deadline: started + timeouts.totalMs,
-    abort,
-  }).then((outcome) => finish(200, outcome, codec.usage));
+  const done = pump(reader, first, writable.getWriter(), codec, pumpOptions(abort, timeouts, started)).then((outcome) =>
+    finish(200, outcome, codec.usage),
+  );
   c.executionCtx.waitUntil(done);
   return new Response(readable, { headers: { ...SSE_HEADERS, ...routingHeaders(input, Date.now() - started) } });
+}
+
+/**
+ * The origin has not sent a first event within STATUS_HOLD_MS: answer 200 now and
+ * send keep-alive comments while the wait (and any failover) goes on, so a client
+ * that leaves is noticed at the next write — its origin attempt is aborted and no
+ * other origin is tried. What comes later is relayed in the stream: the events, or
+ * the failure as an error event in the client's protocol.
+ */
+function committedStream(
+  c: Context<AppEnv>,
+  input: Admitted,
+  answering: Promise<OriginAnswer>,
+  abort: AbortController,
+  timeouts: EffectiveTimeouts,
+  started: number,
+  finish: Finish,
+): Response {
+  const codec = input.exchange.codec();
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  writer.closed.catch(() => abort.abort(new ClientGone()));
+  const alive = keepAlive(writer);
+  const done = (async () => {
+    let answer: OriginAnswer;
+    try {
+      answer = await answering;
+    } catch (err) {
+      alive.stop();
+      if (!abort.signal.aborted) abort.abort(err);
+      const gone = err instanceof ClientGone;
+      if (!gone) {
+        const apiError = toApiError(err, input.entity);
+        const frame = codec.fail(apiError.message, apiError.code ?? 'origin_error');
+        await Promise.race([writer.write(new TextEncoder().encode(frame)).catch(noop), sleep(ERROR_EVENT_GRACE_MS)]);
+      }
+      writer.close().catch(noop);
+      return finish(200, gone ? 'aborted' : 'failed', NO_USAGE);
+    }
+    alive.stop();
+    if (!answer.reader || !answer.first) {
+      // An answer that is not an event stream (a 200 JSON to a streaming request): nothing to relay.
+      await answer.response.body?.cancel().catch(noop);
+      const frame = codec.fail('The origin answered a streaming request without an event stream', 'origin_error');
+      await Promise.race([writer.write(new TextEncoder().encode(frame)).catch(noop), sleep(ERROR_EVENT_GRACE_MS)]);
+      writer.close().catch(noop);
+      return finish(200, 'failed', NO_USAGE);
+    }
+    const outcome = await pump(answer.reader, answer.first, writer, codec, pumpOptions(abort, timeouts, started));
+    return finish(200, outcome, codec.usage);
+  })();
+  c.executionCtx.waitUntil(done);
+  return new Response(readable, { headers: { ...SSE_HEADERS, ...routingHeaders(input, null) } });
+}
+
+function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, started: number) {
+  return { idleMs: timeouts.idleMs, totalMs: timeouts.totalMs, deadline: started + timeouts.totalMs, abort };
+}
+
+const HELD_TOO_LONG = Symbol('held too long');
+
+/** The promise's value if it settles within `ms`, else HELD_TOO_LONG (the promise runs on). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof HELD_TOO_LONG> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const held = new Promise<typeof HELD_TOO_LONG>((resolve) => {
+    timer = setTimeout(() => resolve(HELD_TOO_LONG), ms);
+  });
+  try {
+    return await Promise.race([promise, held]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function once<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  let result: Promise<void> | null = null;
+  return (...args) => (result ??= fn(...args));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Which served entity answered, and Server-Timing for admission (`gate`) and the origin's first byte (`origin`). */
@@ -153,6 +248,12 @@ function toApiError(err: unknown, entity: ServedEntity): ApiError {
 function sessionUser(body: unknown): string | undefined {
   const user = (body as { user?: unknown } | null)?.user;
   return typeof user === 'string' && user !== '' ? user : undefined;
+}
+
+/** An (origin, model) or an origin was ejected in this isolate: one log line (ids and the failure, no content). */
+function logEjection(requestId: string, url: string, model: string, detail: string): void {
+  const until = outliers.ejectedUntil(url, model);
+  console.warn(JSON.stringify({ msg: 'origin ejected', request_id: requestId, origin: loggableOriginUrl(url), model, until: new Date(until).toISOString(), detail: detail.slice(0, 300) }));
 }
 
 function noop(): void {}

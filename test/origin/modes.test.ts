@@ -91,6 +91,27 @@ describe('fault modes', () => {
     await waitFor(() => origin.stats().dropped === 1);
   });
 
+  it('<model>@<mode> fails that model only, on the same URL', async () => {
+    const broken = await post(`${origin.url}/v1/chat/completions`, { ...CHAT, stream: false, model: 'meta-llama/Llama-3.1-8B-Instruct@error500' });
+    expect(broken.status).toBe(500);
+    const fine = await post(`${origin.url}/v1/chat/completions`, { ...CHAT, stream: false, model: 'meta-llama/Llama-3.1-8B-Instruct' });
+    expect(fine.status).toBe(200);
+    const prefixed = await post(`${origin.url}/mode/normal/v1/chat/completions`, { ...CHAT, stream: false, model: 'meta-llama/Llama-3.1-8B-Instruct@error500' });
+    expect(prefixed.status).toBe(200);
+    expect((await post(`${origin.url}/v1/chat/completions`, { ...CHAT, model: 'x@bogus' })).status).toBe(400);
+  });
+
+  it('switch/<n> runs under the mode last set for n', async () => {
+    const url = `${origin.url}/mode/switch/3/v1/chat/completions`;
+    expect((await post(url, { ...CHAT, stream: false })).status).toBe(200);
+    expect((await fetch(`${origin.url}/__switch?id=3&mode=error500`, { method: 'POST' })).status).toBe(200);
+    expect((await post(url, { ...CHAT, stream: false })).status).toBe(500);
+    expect((await post(`${origin.url}/mode/switch/4/v1/chat/completions`, { ...CHAT, stream: false })).status).toBe(200);
+    expect((await fetch(`${origin.url}/__switch?id=3&mode=normal`, { method: 'POST' })).status).toBe(200);
+    expect((await post(url, { ...CHAT, stream: false })).status).toBe(200);
+    expect((await fetch(`${origin.url}/__switch?id=3&mode=bogus`, { method: 'POST' })).status).toBe(400);
+  });
+
   it('rejects an unknown mode', async () => {
     const res = await post(`${origin.url}/mode/bogus/v1/chat/completions`, CHAT);
     expect(res.status).toBe(400);
@@ -110,6 +131,12 @@ describe('stats', () => {
     });
     expect(at(stats, 'recent.0.headers.authorization')).toBe('[redacted]');
     expect(at(stats, 'recent.0')).toMatchObject({ method: 'POST', status: 200, outcome: 'completed', flavor: 'vllm', body: { stream: false } });
+    const byId: unknown = await (await fetch(`${origin.url}/__requests?id=nope`)).json();
+    expect(byId).toEqual([]);
+    await post(`${origin.url}/v1/chat/completions`, { ...CHAT, stream: false }, { headers: { 'x-request-id': 'find-me' } });
+    await waitFor(() => origin.stats().completed === 4);
+    const found: unknown = await (await fetch(`${origin.url}/__requests?id=find-me`)).json();
+    expect(found).toMatchObject([{ status: 200, headers: { 'x-request-id': 'find-me' } }]);
     expect((await fetch(`${origin.url}/__reset`, { method: 'POST' })).status).toBe(200);
     expect(origin.stats()).toMatchObject({ requests: 0, recent: [] });
   });

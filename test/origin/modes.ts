@@ -5,19 +5,19 @@
 import { json, type BodyPlan, type Flavor } from './plan.ts';
 
 export const MODE_NAMES = [
-  'normal', 'slow', 'error500', 'error424', 'error429', 'drop', 'stall', 'instream-error', 'reset', 'flap',
+  'normal', 'slow', 'error500', 'error424', 'error429', 'drop', 'stall', 'instream-error', 'reset', 'flap', 'switch',
 ] as const;
 export type ModeName = (typeof MODE_NAMES)[number];
 
 /**
  * `arg` is milliseconds for normal/slow, a token count for drop/stall/instream-error,
  * the window length in ms for flap (alternating windows: up, then down with connections
- * reset), unused otherwise.
+ * reset), the switch's number for switch (its mode is set with `POST /__switch`), unused otherwise.
  */
 export type Mode = { name: ModeName; arg: number; label: string };
 
 const DEFAULT_ARG: Record<ModeName, number> = {
-  normal: 2, slow: 100, error500: 0, error424: 0, error429: 0, drop: 3, stall: 0, 'instream-error': 2, reset: 0, flap: 500,
+  normal: 2, slow: 100, error500: 0, error424: 0, error429: 0, drop: 3, stall: 0, 'instream-error': 2, reset: 0, flap: 500, switch: 0,
 };
 
 export const NORMAL_MODE: Mode = { name: 'normal', arg: DEFAULT_ARG.normal, label: 'normal' };
@@ -84,4 +84,37 @@ export function faultResponse(name: 'error500' | 'error424' | 'error429', flavor
   }
   // vLLM has no 424: error424 behaves like error500 there.
   return json(500, { error: { message: 'Internal server error (emulated)', type: 'InternalServerError', param: null, code: 500 } });
+}
+
+/**
+ * A fault mode carried by the model name: `<model>@<name>[/<n>]` (e.g.
+ * `meta-llama/Llama-3.1-8B-Instruct@error500`) is `<model>` under that mode, so one
+ * emulator URL can serve a failing model next to healthy ones. Null when the name
+ * carries no `@`; an error string for an unknown mode.
+ */
+export function splitModelMode(model: string): { model: string; mode: Mode } | string | null {
+  const at = model.lastIndexOf('@');
+  if (at <= 0) return null;
+  const mode = parseModeSpec(model.slice(at + 1));
+  return typeof mode === 'string' ? mode : { model: model.slice(0, at), mode };
+}
+
+/** Switchable modes: `switch/<n>` behaves as whatever mode `POST /__switch?id=<n>&mode=<spec>` last set (normal at first). */
+export class Switches {
+  private readonly modes = new Map<number, Mode>();
+
+  set(id: number, mode: Mode): void {
+    this.modes.set(id, mode);
+  }
+
+  /** The mode a request runs under: a switch resolves to its current mode. */
+  resolve(mode: Mode): Mode {
+    if (mode.name !== 'switch') return mode;
+    const current = this.modes.get(mode.arg) ?? NORMAL_MODE;
+    return { ...current, label: `${mode.label}:${current.label}` };
+  }
+
+  clear(): void {
+    this.modes.clear();
+  }
 }

@@ -1,7 +1,7 @@
 // Reading an incoming request into a RouteContext: body, JSON, flavour and mode.
 
 import type { IncomingMessage } from 'node:http';
-import { NORMAL_MODE, parseModeSpec, stripPrefixes, type Mode } from './modes.ts';
+import { NORMAL_MODE, parseModeSpec, splitModelMode, stripPrefixes, type Mode } from './modes.ts';
 import { isObject, type Flavor } from './plan.ts';
 import { TGI_ONLY_PATHS } from './tgi-routes.ts';
 import { TGI_MODEL_NAME } from './vllm-common.ts';
@@ -24,7 +24,7 @@ export function parseJson(raw: string): { body: unknown; jsonError: string | nul
   }
 }
 
-export type Target = { path: string; mode: Mode; prefixFlavor: Flavor | null; error: string | null };
+export type Target = { path: string; mode: Mode; prefixFlavor: Flavor | null; error: string | null; modePrefixed?: boolean };
 
 /** Path prefixes first; the x-emulator-mode header only when no mode prefix was given. */
 export function target(pathname: string, headerMode: string | undefined): Target {
@@ -36,7 +36,7 @@ export function target(pathname: string, headerMode: string | undefined): Target
     if (typeof parsed === 'string') error = parsed;
     else mode = parsed;
   }
-  return { path: pre.path, mode: mode ?? NORMAL_MODE, prefixFlavor: pre.flavor, error };
+  return { path: pre.path, mode: mode ?? NORMAL_MODE, prefixFlavor: pre.flavor, error, modePrefixed: pre.mode !== null };
 }
 
 /** `/tgi` prefix, a TGI-only path, or model "tgi" on a /v1 generation route → TGI; otherwise vLLM. */
@@ -53,4 +53,17 @@ export function chooseFlavor(prefix: Flavor | null, method: string, path: string
 export function routeKey(method: string, path: string, flavor: Flavor): string {
   const shared = flavor === 'tgi' && !TGI_ONLY_PATHS.includes(path);
   return `${method} ${shared ? '/tgi' : ''}${path}`;
+}
+
+/**
+ * A mode in the body's model name (`<model>@<mode>`, see modes.ts) applies unless the
+ * path named one; the body's `model` is rewritten to the plain name either way.
+ */
+export function applyModelMode(t: Target, body: unknown): Target {
+  if (!isObject(body) || typeof body.model !== 'string') return t;
+  const split = splitModelMode(body.model);
+  if (split === null) return t;
+  if (typeof split === 'string') return { ...t, error: split };
+  body.model = split.model;
+  return t.modePrefixed ? t : { ...t, mode: split.mode };
 }

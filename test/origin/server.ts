@@ -4,7 +4,7 @@
 //
 // Flavour: `/tgi` prefix (or TGI-only paths, or model "tgi" on /v1) → TGI; otherwise vLLM.
 // Faults: `/mode/<name>[/<n>]` prefix or `x-emulator-mode` header (see modes.ts).
-// Admin: GET /__stats, POST /__reset.
+// Admin: GET /__stats, GET /__requests?id=<x-request-id>, POST /__switch?id=<n>&mode=<spec>, POST /__reset.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { execute } from './execute.ts';
 import { openaiRoute } from './openai-routes.ts';
 import { json, text, type Plan, type RouteContext } from './plan.ts';
-import { chooseFlavor, parseJson, readBody, routeKey, target } from './request.ts';
+import { applyModelMode, chooseFlavor, parseJson, readBody, routeKey, target } from './request.ts';
+import { parseModeSpec, Switches } from './modes.ts';
 import { redactHeaders, StatsStore, type OriginStats } from './stats.ts';
 import { tgiRoute } from './tgi-routes.ts';
 
@@ -33,7 +34,7 @@ export type Origin = {
   close(): Promise<void>;
 };
 
-type Env = { stats: StatsStore; models: string[]; embeddingModels: string[] };
+type Env = { stats: StatsStore; switches: Switches; models: string[]; embeddingModels: string[] };
 
 function sendNow(res: ServerResponse, plan: Plan): void {
   if (plan.kind !== 'body') return;
@@ -45,16 +46,30 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
   const method = req.method ?? 'GET';
   const url = new URL(req.url ?? '/', 'http://origin');
   const headerMode = req.headers['x-emulator-mode'];
-  const t = target(url.pathname, Array.isArray(headerMode) ? headerMode[0] : headerMode);
+  let t = target(url.pathname, Array.isArray(headerMode) ? headerMode[0] : headerMode);
   if (t.path === '/__stats' && method === 'GET') return sendNow(res, json(200, env.stats.snapshot()));
+  if (t.path === '/__requests' && method === 'GET') return sendNow(res, json(200, env.stats.withRequestId(url.searchParams.get('id') ?? '')));
+  if (t.path === '/__switch' && method === 'POST') {
+    const mode = parseModeSpec(url.searchParams.get('mode') ?? '');
+    const id = Number(url.searchParams.get('id'));
+    if (typeof mode === 'string' || mode.name === 'switch' || !Number.isInteger(id)) {
+      return sendNow(res, json(400, { error: 'POST /__switch?id=<integer>&mode=<mode spec other than switch>' }));
+    }
+    env.switches.set(id, mode);
+    return sendNow(res, json(200, { id, mode: mode.label }));
+  }
   if (t.path === '/__reset' && method === 'POST') {
     env.stats.reset();
+    env.switches.clear();
     return sendNow(res, json(200, { ok: true }));
   }
   if (t.error) return sendNow(res, json(400, { error: t.error }));
 
   const raw = await readBody(req);
   const { body, jsonError } = parseJson(raw);
+  t = applyModelMode(t, body);
+  if (t.error) return sendNow(res, json(400, { error: t.error }));
+  t = { ...t, mode: env.switches.resolve(t.mode) };
   const flavor = chooseFlavor(t.prefixFlavor, method, t.path, body);
   const headers = redactHeaders(req.headers);
   const ctx: RouteContext = {
@@ -74,6 +89,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
 export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   const env: Env = {
     stats: new StatsStore(),
+    switches: new Switches(),
     models: opts.models ?? DEFAULT_MODELS,
     embeddingModels: opts.embeddingModels ?? DEFAULT_EMBEDDING_MODELS,
   };

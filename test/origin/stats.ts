@@ -31,6 +31,8 @@ export type OriginStats = {
 };
 
 const RECENT_LIMIT = 200;
+/** Request ids remembered for `GET /__requests?id=` (oldest forgotten first): far beyond the recent ring, so a busy run cannot push a test's requests out. */
+const BY_ID_LIMIT = 20_000;
 const REDACTED = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
 
 export function redactHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -46,6 +48,7 @@ export function redactHeaders(raw: Record<string, string | string[] | undefined>
 export class StatsStore {
   private epoch = 0;
   private s: OriginStats = StatsStore.empty();
+  private byId = new Map<string, RecordedRequest[]>();
 
   private static empty(): OriginStats {
     return { requests: 0, inFlight: 0, completed: 0, aborted: 0, dropped: 0, byRoute: {}, recent: [] };
@@ -60,6 +63,13 @@ export class StatsStore {
     this.s.byRoute[rec.route] = (this.s.byRoute[rec.route] ?? 0) + 1;
     this.s.recent.push(entry);
     if (this.s.recent.length > RECENT_LIMIT) this.s.recent.splice(0, this.s.recent.length - RECENT_LIMIT);
+    const id = rec.headers['x-request-id'];
+    if (id) {
+      const list = this.byId.get(id);
+      if (list) list.push(entry);
+      else this.byId.set(id, [entry]);
+      if (this.byId.size > BY_ID_LIMIT) this.byId.delete(this.byId.keys().next().value!);
+    }
     let settled = false;
     return {
       entry,
@@ -84,6 +94,11 @@ export class StatsStore {
     return this.s.inFlight;
   }
 
+  /** Every remembered request that carried this X-Request-Id, oldest first. */
+  withRequestId(id: string): RecordedRequest[] {
+    return structuredClone(this.byId.get(id) ?? []);
+  }
+
   snapshot(): OriginStats {
     return structuredClone(this.s);
   }
@@ -91,6 +106,7 @@ export class StatsStore {
   reset(): void {
     this.epoch++;
     this.s = StatsStore.empty();
+    this.byId.clear();
   }
 }
 

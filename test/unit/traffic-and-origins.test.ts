@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../src/endpoints/schema';
 import { pickServedEntity } from '../../src/endpoints/traffic';
-import { COOLDOWN_MS, OriginBreakers } from '../../src/origins/breaker';
+import { OutlierDetector } from '../../src/origins/outlier-detector';
 import { originUrl } from '../../src/origins/origin-url';
 import { selectOrigins } from '../../src/origins/select';
 
@@ -32,13 +32,13 @@ describe('pickServedEntity', () => {
 
 describe('selectOrigins', () => {
   const origins = [{ url: 'http://x' }, { url: 'http://y', weight: 3 }, { url: 'http://z' }];
-  const fresh = () => ({ health: new Map(), breakers: new OriginBreakers() });
+  const fresh = () => ({ health: new Map(), outliers: new OutlierDetector() });
 
   it('puts the origin with the fewest outstanding requests first', () => {
     const sel = fresh();
-    sel.breakers.start('http://x');
-    sel.breakers.start('http://y');
-    expect(selectOrigins(origins, sel)[0]!.url).toBe('http://z');
+    sel.outliers.start('http://x', 'm', 1);
+    sel.outliers.start('http://y', 'm', 2);
+    expect(selectOrigins(origins, 'm', sel)[0]!.url).toBe('http://z');
   });
 
   it('breaks ties by a weighted draw, so idle origins share traffic by weight', () => {
@@ -46,7 +46,7 @@ describe('selectOrigins', () => {
     let seed = 1;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     for (let i = 0; i < 5000; i++) {
-      const first = selectOrigins(origins, { ...fresh(), random })[0]!.url;
+      const first = selectOrigins(origins, 'm', { ...fresh(), random })[0]!.url;
       counts[first] = (counts[first] ?? 0) + 1;
     }
     expect(counts['http://y']! / 5000).toBeGreaterThan(0.5);
@@ -54,37 +54,33 @@ describe('selectOrigins', () => {
     expect(counts['http://x']).toBeGreaterThan(500);
   });
 
-  it('leaves out origins marked down recently, and counts an old mark no more', () => {
+  it('leaves out origins the probe marked down recently, and counts an old mark no more', () => {
     const now = Date.parse('2026-01-01T00:10:00Z');
     const health = new Map([
       ['http://x', { url: 'http://x', healthy: false, checked_at: '2026-01-01T00:09:30Z', source: 'probe' as const, detail: '' }],
-      ['http://z', { url: 'http://z', healthy: false, checked_at: '2026-01-01T00:05:00Z', source: 'passive' as const, detail: '' }],
+      ['http://z', { url: 'http://z', healthy: false, checked_at: '2026-01-01T00:05:00Z', source: 'probe' as const, detail: '' }],
     ]);
-    const urls = selectOrigins(origins, { health, breakers: new OriginBreakers() }, now).map((o) => o.url).sort();
+    const urls = selectOrigins(origins, 'm', { health, outliers: new OutlierDetector() }, now).map((o) => o.url).sort();
     expect(urls).toEqual(['http://y', 'http://z']);
   });
 
-  it('ejects an origin after consecutive failures, then lets one probe through after the cooldown', () => {
+  it('leaves out an ejected origin while others are left, and routes to it anyway when it is the last (panic mode)', () => {
     const sel = fresh();
     const t0 = 1_000_000;
-    expect(sel.breakers.failed('http://x', t0)).toBe(false);
-    expect(sel.breakers.failed('http://x', t0)).toBe(false);
-    expect(sel.breakers.failed('http://x', t0)).toBe(true);
-    expect(selectOrigins(origins, sel, t0 + 1).map((o) => o.url)).not.toContain('http://x');
-    const later = t0 + COOLDOWN_MS;
-    expect(selectOrigins(origins, sel, later).map((o) => o.url)).toContain('http://x');
-    sel.breakers.start('http://x', later); // the half-open probe
-    expect(selectOrigins(origins, sel, later).map((o) => o.url)).not.toContain('http://x');
-    sel.breakers.succeeded('http://x');
-    expect(selectOrigins(origins, sel, later).map((o) => o.url)).toContain('http://x');
+    for (let request = 1; request <= 5; request++) sel.outliers.start('http://x', 'm', request, t0).failed('model', ['http://x', 'http://y', 'http://z'], t0);
+    expect(sel.outliers.ejected('http://x', 'm', t0)).toBe(true);
+    expect(selectOrigins(origins, 'm', sel, t0 + 1).map((o) => o.url)).not.toContain('http://x');
+    // Another model on the same server is not affected.
+    expect(selectOrigins(origins, 'other', sel, t0 + 1).map((o) => o.url)).toContain('http://x');
+    expect(selectOrigins([{ url: 'http://x' }], 'm', sel, t0 + 1).map((o) => o.url)).toEqual(['http://x']);
   });
 
   it('keeps a session on one origin while it is healthy', () => {
     const sel = fresh();
-    const pick = (key: string) => selectOrigins(origins, { ...sel, affinityKey: key })[0]!.url;
+    const pick = (key: string) => selectOrigins(origins, 'm', { ...sel, affinityKey: key })[0]!.url;
     const first = pick('user-42');
     for (let i = 0; i < 10; i++) {
-      sel.breakers.start('http://x');
+      sel.outliers.start('http://x', 'm', i);
       expect(pick('user-42')).toBe(first);
     }
     const spread = new Set(Array.from({ length: 50 }, (_, i) => pick(`user-${i}`)));

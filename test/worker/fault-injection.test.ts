@@ -6,6 +6,8 @@ import { CHAT_MODEL, admin, call, createKey, inFlight, originUrl } from './helpe
  * stall, drop mid-stream, error in-stream and flap, with a fifth of the clients
  * leaving at a random moment. Afterwards no key holds a slot, no request outlived
  * its timeouts, and every client that stayed saw a full answer or a structured error.
+ * Three endpoints share one origin server with different models, one of which
+ * fails every request: the other two keep serving throughout (no blast radius).
  */
 const TOTAL = 2_000;
 const PARALLEL = 24;
@@ -14,7 +16,12 @@ const TIMEOUTS = { first_byte_ms: 400, idle_ms: 300, total_ms: 1_500 };
 /** No request may run longer than its total timeout plus this (failover backoff, scheduling on a 2-core machine). */
 const HANG_SLACK_MS = 3_000;
 
-const endpoints: Array<[name: string, origins: string[], weight: number]> = [
+/** Generous timeouts for the shared server's endpoints: on a loaded 2-core machine a healthy answer must never time out. */
+const SHARED_TIMEOUTS = { first_byte_ms: 8_000, idle_ms: 8_000, total_ms: 12_000 };
+const SHARED_HEALTHY = ['fi-shared-a', 'fi-shared-b'];
+const SHARED_BROKEN = 'fi-shared-broken';
+
+const endpoints: Array<[name: string, origins: string[], weight: number, model?: string]> = [
   ['fi-healthy', [originUrl('normal/1')], 4],
   ['fi-pool', [originUrl('flap/200'), 'http://127.0.0.1:9', originUrl('normal/1')], 3],
   ['fi-slow', [originUrl('slow/20')], 2],
@@ -24,7 +31,13 @@ const endpoints: Array<[name: string, origins: string[], weight: number]> = [
   ['fi-drop', [originUrl('drop/3')], 1],
   ['fi-instream', [originUrl('instream-error/2')], 1],
   ['fi-flap', [originUrl('flap/150')], 1],
+  // One server, three models (think LoRA adapters): the emulator fails `<model>@error500` only.
+  ['fi-shared-a', [originUrl()], 1, CHAT_MODEL],
+  ['fi-shared-b', [originUrl()], 1, `${CHAT_MODEL}@normal/1`],
+  [SHARED_BROKEN, [originUrl()], 2, `${CHAT_MODEL}@error500`],
 ];
+const isShared = (name: string) => name === SHARED_BROKEN || SHARED_HEALTHY.includes(name);
+const totalMsOf = (name: string) => (isShared(name) ? SHARED_TIMEOUTS : TIMEOUTS).total_ms;
 
 const codes: Record<string, number> = {};
 
@@ -64,11 +77,11 @@ async function judge(res: Response, stream: boolean): Promise<Verdict> {
 
 describe('fault injection', () => {
   it(`${TOTAL} requests with ${ABORT_SHARE * 100}% client aborts and faulty origins leak nothing and hang nowhere`, { timeout: 180_000 }, async () => {
-    for (const [name, origins] of endpoints) {
+    for (const [name, origins, , model] of endpoints) {
       const res = await admin('POST', '/endpoints', {
         name,
-        served_entities: [{ name: 'pool', protocol: 'openai', model: CHAT_MODEL, origins: origins.map((url) => ({ url })) }],
-        timeouts: TIMEOUTS,
+        served_entities: [{ name: 'pool', protocol: 'openai', model: model ?? CHAT_MODEL, origins: origins.map((url) => ({ url })) }],
+        timeouts: isShared(name) ? SHARED_TIMEOUTS : TIMEOUTS,
       });
       expect(res.status, name).toBe(201);
     }
@@ -78,6 +91,8 @@ describe('fault injection', () => {
     let seed = 20261123;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const verdicts: Record<string, number> = {};
+    /** Per endpoint: `<status> <verdict>` → count (`aborted` when the client left first). */
+    const byEndpoint: Record<string, Record<string, number>> = {};
     const violations: string[] = [];
     let longest = 0;
     let abortsPlanned = 0;
@@ -93,6 +108,7 @@ describe('fault injection', () => {
       const timer = abortAfter === null ? null : setTimeout(() => controller.abort(), abortAfter);
       const started = Date.now();
       let verdict: Verdict;
+      let status = 0;
       try {
         const res = await call('/v1/chat/completions', {
           method: 'POST',
@@ -100,6 +116,7 @@ describe('fault injection', () => {
           json: { model, messages: [{ role: 'user', content: `fault ${i}` }], stream, max_tokens: 8 },
           signal: controller.signal,
         });
+        status = res.status;
         verdict = await judge(res, stream);
         // A refused client waits a moment before its next request, as the SDKs do (they honour Retry-After).
         if (res.status === 429) await new Promise((r) => setTimeout(r, 20));
@@ -110,7 +127,10 @@ describe('fault injection', () => {
       }
       const took = Date.now() - started;
       longest = Math.max(longest, took);
-      if (took > TIMEOUTS.total_ms + HANG_SLACK_MS) violations.push(`request ${i} to ${model} took ${took} ms`);
+      if (took > totalMsOf(model) + HANG_SLACK_MS) violations.push(`request ${i} to ${model} took ${took} ms`);
+      const seen = (byEndpoint[model] ??= {});
+      const what = verdict === 'aborted' ? 'aborted' : `${status} ${verdict}`;
+      seen[what] = (seen[what] ?? 0) + 1;
       if (verdict.startsWith('violation')) violations.push(`request ${i} to ${model} (stream ${stream}): ${verdict}`);
       const label = verdict.startsWith('violation') ? 'violation' : verdict;
       verdicts[label] = (verdicts[label] ?? 0) + 1;
@@ -123,7 +143,18 @@ describe('fault injection', () => {
     );
 
     console.log(JSON.stringify({ msg: 'fault injection', total: TOTAL, aborts_planned: abortsPlanned, verdicts, codes, longest_ms: longest }));
+    console.log(JSON.stringify({ msg: 'fault injection: shared server', ...Object.fromEntries([...SHARED_HEALTHY, SHARED_BROKEN].map((n) => [n, byEndpoint[n]])) }));
     expect(violations).toEqual([]);
+    // The shared server's healthy models answered every client that stayed (429 is the key's own limit), from first to last.
+    for (const name of SHARED_HEALTHY) {
+      const seen = byEndpoint[name] ?? {};
+      expect(Object.keys(seen).filter((k) => k !== '200 answer' && k !== '429 error' && k !== 'aborted'), name).toEqual([]);
+      expect(seen['200 answer'] ?? 0, name).toBeGreaterThan(20);
+    }
+    // The failing model: its own 502 each time (tried, never refused with 503 for being ejected).
+    const broken = byEndpoint[SHARED_BROKEN] ?? {};
+    expect(Object.keys(broken).filter((k) => k !== '502 error' && k !== '429 error' && k !== 'aborted')).toEqual([]);
+    expect(broken['502 error'] ?? 0).toBeGreaterThan(20);
     expect((verdicts.answer ?? 0) + (verdicts.error ?? 0) + (verdicts.aborted ?? 0)).toBe(TOTAL);
     expect(verdicts.answer).toBeGreaterThan(TOTAL * 0.2);
     expect(verdicts.error).toBeGreaterThan(TOTAL * 0.1);

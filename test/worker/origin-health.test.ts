@@ -47,11 +47,34 @@ describe('origin health', () => {
     const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'all-down', messages: [{ role: 'user', content: 'x' }] } });
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ error: { code: 'no_healthy_origin', message: expect.stringContaining("endpoint 'all-down'") } });
+    // Retry-After: when the probe's mark stops counting and the router tries the origin again (within a minute).
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
   });
 
-  it('a probe that succeeds clears a passive ejection recorded by another isolate', async () => {
-    const url = originUrl('normal/1');
+  it('only probe marks count: a passive mark (as older versions wrote) refuses nothing', async () => {
+    const url = originUrl('normal/3');
     await env.DB.prepare("INSERT INTO origin_health (url, healthy, checked_at, source, detail) VALUES (?, 0, ?, 'passive', 'x')")
+      .bind(url, new Date().toISOString())
+      .run();
+    const { forgetHealth } = await import('../../src/origins/health-store');
+    forgetHealth();
+    await admin('POST', '/endpoints', {
+      name: 'passive-marked',
+      served_entities: [{ name: 'only', protocol: 'openai', model: CHAT_MODEL, origins: [{ url }] }],
+    });
+    const { key } = await createKey();
+    const body = { model: 'passive-marked', messages: [{ role: 'user', content: 'x' }] };
+    expect((await call('/v1/chat/completions', { method: 'POST', token: key, json: body })).status).toBe(200);
+    const info = (await (await admin('GET', '/endpoints/passive-marked')).json()) as { state: string; origin_health: Health[] };
+    expect(info.state).toBe('ready');
+    expect(info.origin_health[0]).toMatchObject({ healthy: null, source: null });
+  });
+
+  it('a probe that succeeds clears a probe mark recorded before', async () => {
+    const url = originUrl('normal/4');
+    await env.DB.prepare("INSERT INTO origin_health (url, healthy, checked_at, source, detail) VALUES (?, 0, ?, 'probe', 'x')")
       .bind(url, new Date().toISOString())
       .run();
     await admin('POST', '/endpoints', {
@@ -60,11 +83,12 @@ describe('origin health', () => {
     });
     const { key } = await createKey();
     const body = { model: 'recovering', messages: [{ role: 'user', content: 'x' }] };
-    // This isolate's health cache may still be warm from before the insert; either way, after the probe it serves.
+    const { forgetHealth } = await import('../../src/origins/health-store');
+    forgetHealth();
+    expect((await call('/v1/chat/completions', { method: 'POST', token: key, json: body })).status).toBe(503);
     await runCron();
     const info = (await (await admin('GET', '/endpoints/recovering')).json()) as { origin_health: Health[] };
     expect(info.origin_health[0]).toMatchObject({ healthy: true, source: 'probe' });
-    const { forgetHealth } = await import('../../src/origins/health-store');
     forgetHealth();
     expect((await call('/v1/chat/completions', { method: 'POST', token: key, json: body })).status).toBe(200);
   });

@@ -37,7 +37,7 @@ const OriginHealthEntry = z.object({
   url: z.string(),
   healthy: z.boolean().nullable().meta({ description: 'null: never probed' }),
   checked_at: z.iso.datetime().nullable(),
-  source: z.enum(['probe', 'passive']).nullable(),
+  source: z.enum(['probe']).nullable().meta({ description: 'probe: the cron probe (GET /health), the only writer; null: never probed' }),
   detail: z.string(),
 });
 

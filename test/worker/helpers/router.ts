@@ -97,3 +97,14 @@ export async function sseEvents(res: Response): Promise<string[]> {
     .filter((e) => e.startsWith('data: '))
     .map((e) => e.slice('data: '.length));
 }
+
+/** Every request the emulator received with this X-Request-Id (the router forwards the client's), oldest first. */
+export async function originAttempts(requestId: string): Promise<OriginRecord[]> {
+  return (await fetch(`${inject('originUrl')}/__requests?id=${encodeURIComponent(requestId)}`)).json();
+}
+
+/** Sets the emulator's `switch/<id>` mode (see test/origin/README.md). */
+export async function setSwitch(id: number, mode: string): Promise<void> {
+  const res = await fetch(`${inject('originUrl')}/__switch?id=${id}&mode=${encodeURIComponent(mode)}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`switch ${id} → ${mode}: ${res.status}`);
+}
