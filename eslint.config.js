@@ -2,13 +2,26 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.wrangler/', 'coverage/', 'worker-configuration.d.ts'] },
+  { ignores: ['node_modules/', '.wrangler/', 'coverage/', 'dist/', 'worker-configuration.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       'no-console': 'off',
+    },
+  },
+  {
+    // The web console renders API values as text only (console/src/dom.ts): no HTML parsing sinks.
+    files: ['console/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'Build elements with h() from console/src/dom.ts; values must stay text.' },
+        { property: 'outerHTML', message: 'Build elements with h() from console/src/dom.ts; values must stay text.' },
+        { property: 'insertAdjacentHTML', message: 'Build elements with h() from console/src/dom.ts; values must stay text.' },
+        { object: 'document', property: 'write', message: 'Build elements with h() from console/src/dom.ts.' },
+      ],
     },
   },
 );

@@ -1,10 +1,13 @@
 import path from 'node:path';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { buildConsole } from './scripts/build-console.ts';
 
 const root = import.meta.dirname;
 
 export default defineConfig(async () => {
+  // The web console's bundle (dist/web, wrangler.toml `[assets]`): the worker pool serves it, the browser tests load it.
+  await buildConsole();
   const migrations = await readD1Migrations(path.join(root, 'migrations'));
   return {
     test: {
@@ -30,11 +33,12 @@ export default defineConfig(async () => {
           },
         },
         {
-          // Node: the origin emulator's own tests and the end-to-end suite (wrangler dev + openai SDK).
+          // Node: the origin emulator's own tests, the end-to-end suite (wrangler dev + openai SDK) and the
+          // console's browser tests (Debian's Chromium through playwright-core, against the same stack).
           test: {
             name: 'e2e',
             environment: 'node',
-            include: ['test/origin/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+            include: ['test/origin/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/browser/**/*.test.ts'],
             globalSetup: ['test/e2e/setup/stack.ts'],
             testTimeout: 30_000,
             hookTimeout: 120_000,

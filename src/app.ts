@@ -3,6 +3,7 @@ import { adminRoutes } from './api/admin';
 import { authenticate } from './auth/authenticate';
 import { openaiRoutes } from './api/openai';
 import { tgiRoutes } from './api/tgi';
+import { consoleRoutes } from './console/serve';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './http/error-handler';
 import { requestId } from './http/request-id';
@@ -18,6 +19,7 @@ app.route('/admin/v1', adminRoutes);
 // Inference auth for every /v1 route group (OpenAI, Responses, Anthropic Messages).
 app.use('/v1/*', authenticate());
 app.use('/endpoints/:name/v1/*', authenticate());
+app.route('/', consoleRoutes);
 app.route('/', openaiRoutes);
 app.route('/', tgiRoutes);
 app.notFound(handleNotFound);

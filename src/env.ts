@@ -6,6 +6,8 @@ import type { Principal } from './auth/principal';
 export interface Env {
   DB: D1Database;
   GATE: DurableObjectNamespace<KeyGate>;
+  /** The web console's files (Workers Static Assets, dist/web); absent when deployed without them. */
+  ASSETS?: Fetcher;
   /** Bearer token of the admin API. Unset = admin API refuses every call. */
   ADMIN_TOKEN?: string;
   /** Largest accepted request body in bytes (default 8 MiB). */

@@ -12,6 +12,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startOrigin } from '../../test/origin/server.ts';
+import { buildConsole } from '../build-console.ts';
 import { AdminClient } from './admin-client.ts';
 import { childEnv, signalGroup, sleep } from './process-group.ts';
 
@@ -188,6 +189,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       persistDir = path.resolve(REPO_ROOT, persistDir);
     }
 
+    // wrangler reads the `[assets]` directory before it runs the `[build]` command: build it first.
+    await buildConsole();
     const bin = wranglerBin();
     await run([bin, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistDir], log);
 

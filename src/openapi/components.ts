@@ -13,7 +13,7 @@ import { OpenAIError, TgiErrorBody } from './shapes/errors';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage, UsageRowObject } from './shapes/keys';
 import { ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList } from './shapes/openai';
 import { ResponseObjectShape, ResponseStreamEvent } from './shapes/responses';
-import { DocsPage, Health, OpenApiDocument } from './shapes/service';
+import { ConsoleFile, ConsolePage, DocsPage, Health, Me, OpenApiDocument } from './shapes/service';
 import { TenantList, TenantObject } from './shapes/tenants';
 import { GenerateCompatResponse, GenerateResponse, GenerateStreamEvent, TgiGenerationDetails, TgiToken } from './shapes/tgi';
 
@@ -36,7 +36,7 @@ const named = {
   Key: KeyObject, KeyCreated, KeyInfo, KeyList, KeyUsage, UsageRow: UsageRowObject,
   Tenant: TenantObject, TenantList,
   AuditRecord: AuditRecordObject, AuditList,
-  Health, OpenApiDocument, DocsPage,
+  Health, OpenApiDocument, DocsPage, ConsolePage, ConsoleFile, Me,
   // Errors.
   OpenAIError, TgiError: TgiErrorBody,
 } satisfies Record<string, z.ZodType>;

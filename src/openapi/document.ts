@@ -20,6 +20,8 @@ const TAGS: Record<TagName, string> = {
   'Admin: keys': 'API keys: endpoint keys for inference, platform keys (with a role) for this admin API.',
   'Admin: tenants': 'Tenants own endpoints and keys.',
   'Admin: audit': 'Who changed what, when.',
+  'Admin: model requests': 'Requests for a model to be deployed: submitted by anyone with a platform key, triaged by org and tenant admins.',
+  Console: 'The web console: one page and its script and stylesheet, served with a strict Content-Security-Policy.',
   Service: 'Unauthenticated service routes.',
 };
 
@@ -128,6 +130,7 @@ function response(spec: ResponseSpec): ResponseObject {
     content['text/event-stream'] = { schema: { type: 'string', description: spec.events.description }, 'x-event-data': named(spec.events.data) };
   }
   if (spec.html) content['text/html'] = { schema: named(spec.html) };
+  for (const type of spec.files?.mediaTypes ?? []) content[type] = { schema: named(spec.files!.schema) };
   return {
     description: spec.description,
     ...(spec.headers?.length ? { headers: Object.fromEntries(spec.headers.map((h) => [h, HEADERS[h]])) } : {}),

@@ -5,7 +5,7 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Who may call: an endpoint API key, the admin token (or a platform key), or anyone. */
 export type Auth = 'apiKey' | 'adminToken' | 'none';
 
-export type TagName = 'OpenAI inference' | 'TGI inference' | 'Admin: endpoints' | 'Admin: keys' | 'Admin: tenants' | 'Admin: audit' | 'Service';
+export type TagName = 'OpenAI inference' | 'TGI inference' | 'Admin: endpoints' | 'Admin: keys' | 'Admin: tenants' | 'Admin: audit' | 'Admin: model requests' | 'Console' | 'Service';
 
 export interface ParamSpec {
   description: string;
@@ -23,6 +23,8 @@ export interface ResponseSpec {
   events?: { data: z.ZodType; description: string };
   /** `text/html` body. */
   html?: z.ZodType;
+  /** Any other body (the console's script and stylesheet): its media types, one named schema for all. */
+  files?: { mediaTypes: string[]; schema: z.ZodType };
   headers?: HeaderName[];
 }
 

@@ -161,7 +161,7 @@ describe('GET /openapi.json', () => {
 
   it('names who may call: API keys for inference, the admin token for /admin, nobody for the service routes', () => {
     for (const { method, path, op } of operations()) {
-      const expected = ['/healthz', '/openapi.json', '/docs'].includes(path) ? [] : path.startsWith('/admin/') ? [{ adminToken: [] }] : [{ apiKey: [] }];
+      const expected = ['/healthz', '/openapi.json', '/docs', '/', '/console/{file}'].includes(path) ? [] : path.startsWith('/admin/') ? [{ adminToken: [] }] : [{ apiKey: [] }];
       expect(op.security, line(method, path)).toEqual(expected);
     }
   });

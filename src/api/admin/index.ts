@@ -4,6 +4,7 @@ import type { AppEnv } from '../../env';
 import { endpointAdmin } from './endpoints';
 import { auditAdmin } from './audit';
 import { keyAdmin } from './keys';
+import { meAdmin } from './me';
 import { tenantAdmin } from './tenants';
 
 /** The admin API under `/admin/v1`, behind the admin token. */
@@ -13,3 +14,4 @@ adminRoutes.route('/endpoints', endpointAdmin);
 adminRoutes.route('/keys', keyAdmin);
 adminRoutes.route('/tenants', tenantAdmin);
 adminRoutes.route('/audit', auditAdmin);
+adminRoutes.route('/me', meAdmin);

@@ -1,0 +1,8 @@
+// Every page of the console, in navigation order; the first one a session may see is the start page.
+// To add a page, see ../page.ts.
+
+import type { Page } from '../page';
+import { dashboardPage } from './dashboard';
+import { playgroundPage } from './playground';
+
+export const PAGES: Page[] = [playgroundPage, dashboardPage];

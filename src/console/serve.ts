@@ -1,0 +1,50 @@
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../env';
+import { ApiError } from '../http/api-error';
+
+/**
+ * The web console: `GET /` (its one HTML page) and `GET /console/*` (its script and
+ * stylesheet), read from Workers Static Assets (the `ASSETS` binding, built into
+ * dist/web by scripts/build-console.ts). wrangler.toml sets `run_worker_first`, so the
+ * inference routes never pay an asset lookup and every console response leaves
+ * through here with the security headers below.
+ */
+export const consoleRoutes = new Hono<AppEnv>();
+
+/**
+ * No inline script or style, nothing from another origin, no framing, no plugins, no
+ * form posts: the page's only code is /console/app.js and it talks only to this origin.
+ */
+export const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': CONSOLE_CSP,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  // The key is pasted into the page: nothing the console serves is worth caching without revalidation.
+  'cache-control': 'no-cache',
+};
+
+async function fromAssets(c: Context<AppEnv>, path: string): Promise<Response> {
+  if (!c.env.ASSETS) throw new ApiError(503, 'The console is not deployed with this Worker (no ASSETS binding)', { code: 'console_unavailable' });
+  const asset = await c.env.ASSETS.fetch(new URL(path, c.req.url), { method: 'GET', headers: c.req.raw.headers });
+  if (asset.status === 404) throw new ApiError(404, `No console file at ${c.req.path}`, { code: 'route_not_found' });
+  const res = new Response(asset.body, asset);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.headers.set(name, value);
+  return res;
+}
+
+consoleRoutes.get('/', (c) => fromAssets(c, '/'));
+consoleRoutes.get('/console/:file', (c) => fromAssets(c, `/console/${c.req.param('file')}`));

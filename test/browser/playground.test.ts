@@ -1,0 +1,155 @@
+// The playground in Chromium against wrangler dev + the origin emulator: a streamed chat stopped midway
+// (the emulator sees the client leave and the key's slot comes back), a temperature set in the panel
+// reaching the origin and the snippets, the copied cURL snippet run against the router, and errors shown
+// as the next step.
+
+import { execFile } from 'node:child_process';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launch, newContext, screenshot, signIn } from './browser.ts';
+import { admin, createEndpoint, createKey, eventually, originStats, routerUrl } from './helpers.ts';
+
+let browser: Browser;
+let slowEp: string;
+let fastEp: string;
+let stoppedEp: string;
+let key: { id: string; key: string };
+
+beforeAll(async () => {
+  slowEp = (await createEndpoint('pg-slow', { mode: 'slow/300' })).name;
+  fastEp = (await createEndpoint('pg-fast')).name;
+  stoppedEp = (await createEndpoint('pg-stopped')).name;
+  await admin().stopEndpoint(stoppedEp);
+  key = await createKey([slowEp, fastEp, stoppedEp]);
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function pick(page: Page, endpoint: string): Promise<void> {
+  await page.getByLabel('Model (endpoint)').selectOption(endpoint);
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  await page.getByLabel('Message').fill(text);
+  await page.getByLabel('Message').press('Enter');
+}
+
+/** The newest row of "API calls of this session", once it is there. */
+async function lastCall(page: Page, count: number): Promise<string[]> {
+  const rows = page.locator('table.calls tbody tr[data-request-id]');
+  await expect.poll(() => rows.count()).toBe(count);
+  return rows.first().locator('td').allTextContents();
+}
+
+describe('playground', () => {
+  it('streams a chat token by token, and Stop aborts the request: the origin sees the client leave and the slot comes back', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, key.key);
+    await pick(page, slowEp);
+    await say(page, 'Tell me a long story about the sea');
+
+    const bubble = page.locator('.msg.assistant.streaming');
+    await expect.poll(async () => ((await bubble.textContent()) ?? '').trim().split(/\s+/).filter(Boolean).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(await page.getByRole('button', { name: 'Stop' }).isEnabled()).toBe(true);
+    // The key holds one slot while the stream runs.
+    expect((await admin().getKey(key.id)).in_flight).toBe(1);
+
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByRole('status').filter({ hasText: 'Stopped' }).waitFor();
+    const partial = (await page.locator('.msg.assistant').last().textContent()) ?? '';
+    expect(partial).toContain('Stopped');
+
+    const [, request, endpoint, status, , , , requestId] = await lastCall(page, 1);
+    expect(request).toBe('POST /v1/chat/completions');
+    expect(endpoint).toBe(slowEp);
+    expect(status).toBe('stopped');
+    const recorded = await eventually(async () => {
+      const found = (await originStats()).recent.find((r) => r.headers['x-request-id'] === requestId);
+      if (found?.outcome !== 'aborted') throw new Error(`origin outcome: ${found?.outcome}`);
+      return found;
+    });
+    expect(recorded.outcome).toBe('aborted');
+    await eventually(async () => expect((await admin().getKey(key.id)).in_flight).toBe(0));
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('sends the temperature set in the panel to the origin, shows it in every snippet, and the copied cURL snippet runs against the router', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, key.key);
+    await pick(page, fastEp);
+    await page.getByLabel('Temperature').fill('0.3');
+    await page.getByLabel('Max tokens').fill('40');
+    await page.getByLabel('System prompt').fill('You are a concise assistant.');
+    await say(page, 'What is the capital of France?');
+    const [, , , status, , , tokens, requestId] = await lastCall(page, 1);
+    expect(status).toBe('200');
+    expect(tokens).toMatch(/^\d+ \/ \d+$/);
+    expect(((await page.locator('.msg.assistant').last().textContent()) ?? '').length).toBeGreaterThan(0);
+
+    const recorded = await eventually(async () => {
+      const found = (await originStats()).recent.find((r) => r.headers['x-request-id'] === requestId);
+      if (!found) throw new Error('not recorded yet');
+      return found;
+    });
+    const body = recorded.body as { temperature?: number; max_tokens?: number; messages: Array<{ role: string; content: string }> };
+    expect(body.temperature).toBe(0.3);
+    expect(body.max_tokens).toBe(40);
+    expect(body.messages[0]).toEqual({ role: 'system', content: 'You are a concise assistant.' });
+    await screenshot(page, 'playground');
+
+    await page.getByRole('tab', { name: 'API' }).click();
+    const code = page.locator('pre.snippet');
+    const expected: Record<string, RegExp> = {
+      Python: /temperature=0\.3,/,
+      JavaScript: /"temperature": 0\.3/,
+      cURL: /"temperature": 0\.3/,
+      'TGI /generate': /"temperature": 0\.3/,
+    };
+    for (const [tab, pattern] of Object.entries(expected)) {
+      await page.getByRole('tab', { name: tab }).click();
+      const text = (await code.textContent()) ?? '';
+      expect(text, tab).toMatch(pattern);
+      expect(text, tab).toContain(fastEp);
+      expect(text, tab).toContain('EDGE_ROUTER_API_KEY');
+      expect(text, tab).not.toContain(key.key);
+    }
+    await screenshot(page, 'playground-api');
+
+    await page.getByRole('tab', { name: 'cURL' }).click();
+    await page.getByRole('button', { name: 'Copy code' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await code.textContent());
+    const out = await runShell(copied, { EDGE_ROUTER_API_KEY: key.key });
+    expect(out).toContain('data: ');
+    expect(out.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a failure as what to do next', async () => {
+    const { context, page } = await newContext(browser, routerUrl());
+    await signIn(page, key.key);
+    await pick(page, stoppedEp);
+    await say(page, 'Hello?');
+    const alert = page.locator('.messages [role="alert"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/is stopped.*Start it from its page under Endpoints, or ask an operator\./);
+    const [, , , status] = await lastCall(page, 1);
+    expect(status).toBe('503');
+    await context.close();
+  });
+});
+
+function runShell(script: string, env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('bash', ['-c', script], { env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
