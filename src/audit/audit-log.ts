@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal';
 
 export interface AuditEntry {
   action: string;
-  targetType: 'endpoint' | 'key' | 'tenant';
+  targetType: 'endpoint' | 'key' | 'tenant' | 'model_request';
   targetId: string;
   tenantId: string | null;
   /** What changed (field names, versions, states): never request or response content. */

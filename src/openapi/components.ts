@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EntityUpdate, Rollback, Share, TenantCreate } from '../api/admin/admin-schemas';
 import { KeyCreate, KeyPatch } from '../api/admin/key-schemas';
+import { ModelRequestCreate, ModelRequestUpdate } from '../api/admin/model-request-schemas';
 import { Defaults, EndpointCreate, EndpointPatch, Origin, RateLimit, ResourceName, ServedEntity, Tag, Timeouts, TrafficRoute } from '../endpoints/schema';
 import { ChatRequest, CompletionRequest, EmbeddingRequest } from '../protocols/openai/request-schemas';
 import { ResponsesRequest } from '../protocols/responses/types';
@@ -11,6 +12,7 @@ import {
 } from './shapes/endpoints';
 import { OpenAIError, TgiErrorBody } from './shapes/errors';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage, UsageRowObject } from './shapes/keys';
+import { ModelRequestList, ModelRequestObject } from './shapes/model-requests';
 import { ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList } from './shapes/openai';
 import { ResponseObjectShape, ResponseStreamEvent } from './shapes/responses';
 import { ConsoleFile, ConsolePage, DocsPage, Health, Me, OpenApiDocument } from './shapes/service';
@@ -27,7 +29,7 @@ const named = {
   ChatRequest, CompletionRequest, EmbeddingRequest, ResponsesRequest,
   GenerateRequest, GenerateParameters, Grammar,
   EndpointCreate, EndpointPatch, ResourceName, ServedEntity, Origin, TrafficRoute, Defaults, RateLimit, Tag, Timeouts,
-  KeyCreate, KeyPatch, Rollback, EntityUpdate, Share, TenantCreate,
+  KeyCreate, KeyPatch, Rollback, EntityUpdate, Share, TenantCreate, ModelRequestCreate, ModelRequestUpdate,
   // Responses.
   ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList,
   Response: ResponseObjectShape, ResponseStreamEvent,
@@ -36,6 +38,7 @@ const named = {
   Key: KeyObject, KeyCreated, KeyInfo, KeyList, KeyUsage, UsageRow: UsageRowObject,
   Tenant: TenantObject, TenantList,
   AuditRecord: AuditRecordObject, AuditList,
+  ModelRequest: ModelRequestObject, ModelRequestList,
   Health, OpenApiDocument, DocsPage, ConsolePage, ConsoleFile, Me,
   // Errors.
   OpenAIError, TgiError: TgiErrorBody,

@@ -5,6 +5,7 @@ import { endpointAdmin } from './endpoints';
 import { auditAdmin } from './audit';
 import { keyAdmin } from './keys';
 import { meAdmin } from './me';
+import { modelRequestAdmin } from './model-requests';
 import { tenantAdmin } from './tenants';
 
 /** The admin API under `/admin/v1`, behind the admin token. */
@@ -15,3 +16,4 @@ adminRoutes.route('/keys', keyAdmin);
 adminRoutes.route('/tenants', tenantAdmin);
 adminRoutes.route('/audit', auditAdmin);
 adminRoutes.route('/me', meAdmin);
+adminRoutes.route('/model-requests', modelRequestAdmin);

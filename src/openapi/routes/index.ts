@@ -2,6 +2,7 @@ import type { RouteSpec } from '../route-spec';
 import { adminAuditRoutes } from './admin-audit';
 import { adminEndpointRoutes } from './admin-endpoints';
 import { adminKeyRoutes } from './admin-keys';
+import { adminModelRequestRoutes } from './admin-model-requests';
 import { adminTenantRoutes } from './admin-tenants';
 import { openaiRoutes } from './openai';
 import { responsesRoutes } from './responses';
@@ -17,5 +18,6 @@ export const ROUTES: readonly RouteSpec[] = [
   ...adminKeyRoutes,
   ...adminTenantRoutes,
   ...adminAuditRoutes,
+  ...adminModelRequestRoutes,
   ...serviceRoutes,
 ];

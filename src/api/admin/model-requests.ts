@@ -1,0 +1,147 @@
+import { Hono, type Context } from 'hono';
+import { auditStatement } from '../../audit/audit-log';
+import { forbidden } from '../../auth/policy';
+import type { Principal } from '../../auth/principal';
+import type { AppEnv } from '../../env';
+import { ApiError } from '../../http/api-error';
+import { readJsonBody } from '../../http/json-body';
+import { validate } from '../../http/validate';
+import { ModelRequestStore, type ModelRequest, type Scope } from '../../model-requests/store';
+import { ModelRequestCreate, ModelRequestQuery, ModelRequestUpdate, type ModelRequestStatus } from './model-request-schemas';
+import { requireTenant } from './tenant-access';
+
+/**
+ * Model requests: any platform principal asks for a model for its tenant; org and
+ * tenant admins triage (open → approved / declined / deployed, with a note). Owners
+ * and members see only their own requests, tenant admins their tenant's, org admins
+ * all: the scope is part of every query's WHERE clause.
+ */
+export const modelRequestAdmin = new Hono<AppEnv>();
+
+const BASE = '/admin/v1/model-requests';
+const DEFAULT_LIMIT = 50;
+
+/** Where a status may go next; declined and deployed are final. */
+const NEXT: Record<ModelRequestStatus, ModelRequestStatus[]> = {
+  open: ['approved', 'declined', 'deployed'],
+  approved: ['deployed', 'declined'],
+  declined: [],
+  deployed: [],
+};
+
+const store = (c: Context<AppEnv>) => new ModelRequestStore(c.env.DB);
+
+function scopeOf(p: Principal): Scope {
+  if (p.tenantId === null) return { tenantId: null, requestedBy: null };
+  if (p.role === 'tenant_admin') return { tenantId: p.tenantId, requestedBy: null };
+  return { tenantId: p.tenantId, requestedBy: p.id };
+}
+
+const triages = (p: Principal) => p.tenantId === null || p.role === 'tenant_admin';
+
+function notFound(id: string): ApiError {
+  return new ApiError(404, `Model request '${id}' does not exist`, { code: 'model_request_not_found' });
+}
+
+function duplicate(existing: ModelRequest): ApiError {
+  return new ApiError(
+    409,
+    `Tenant '${existing.tenant}' already has an open request for '${existing.model}': ${existing.id}. Follow that one instead of asking again.`,
+    { param: 'model', code: 'model_request_exists', headers: { location: `${BASE}/${existing.id}` } },
+  );
+}
+
+function newId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return 'mr_' + btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+modelRequestAdmin.post('/', async (c) => {
+  const p = c.var.principal;
+  const input = validate(ModelRequestCreate, await readJsonBody(c));
+  const tenantId = input.tenant ?? p.tenantId ?? 'default';
+  if (p.tenantId !== null && tenantId !== p.tenantId) throw forbidden('You can only request models for your own tenant');
+  await requireTenant(c, tenantId, 'tenant');
+  const existing = await store(c).openFor(tenantId, input.model);
+  if (existing) throw duplicate(existing);
+  const at = new Date().toISOString();
+  const request: ModelRequest = {
+    id: newId(),
+    tenant: tenantId,
+    requested_by: p.id,
+    model: input.model,
+    use_case: input.use_case,
+    requirements: input.requirements ?? '',
+    evaluation_criteria: input.evaluation_criteria ?? '',
+    current_limitations: input.current_limitations ?? '',
+    expected_rpm_average: input.expected_rpm_average ?? null,
+    expected_rpm_peak: input.expected_rpm_peak ?? null,
+    status: 'open',
+    note: '',
+    decided_by: null,
+    created_at: at,
+    updated_at: at,
+  };
+  try {
+    await c.env.DB.batch([
+      store(c).insertStatement(request),
+      auditStatement(c.env.DB, p, { action: 'model_request.create', targetType: 'model_request', targetId: request.id, tenantId, detail: { model: request.model } }, at),
+    ]);
+  } catch (err) {
+    // Two asked at once: the partial unique index let one through.
+    const winner = String(err).includes('UNIQUE') ? await store(c).openFor(tenantId, input.model) : null;
+    if (winner) throw duplicate(winner);
+    throw err;
+  }
+  return c.json(request, 201);
+});
+
+modelRequestAdmin.get('/', async (c) => {
+  const q = validate(ModelRequestQuery, c.req.query());
+  const limit = q.limit ?? DEFAULT_LIMIT;
+  const rows = await store(c).list(scopeOf(c.var.principal), { limit: limit + 1, after: q.cursor ? decodeCursor(q.cursor) : undefined, status: q.status });
+  const data = rows.slice(0, limit);
+  const last = data.at(-1);
+  const next_cursor = rows.length > limit && last ? encodeCursor(last) : null;
+  return c.json({ object: 'list', data, next_cursor });
+});
+
+modelRequestAdmin.get('/:id', async (c) => {
+  const id = c.req.param('id');
+  const found = await store(c).get(id, scopeOf(c.var.principal));
+  if (!found) throw notFound(id);
+  return c.json(found);
+});
+
+modelRequestAdmin.patch('/:id', async (c) => {
+  const p = c.var.principal;
+  const id = c.req.param('id');
+  const input = validate(ModelRequestUpdate, await readJsonBody(c));
+  const found = await store(c).get(id, scopeOf(p));
+  if (!found) throw notFound(id);
+  if (!triages(p)) throw forbidden('Only org and tenant admins may change the status of a model request');
+  if (!NEXT[found.status].includes(input.status)) {
+    throw new ApiError(409, `Model request '${id}' is ${found.status}; it cannot become ${input.status}`, { param: 'status', code: 'invalid_transition' });
+  }
+  const at = new Date().toISOString();
+  const [update] = await c.env.DB.batch([
+    store(c).updateStatement(id, found.status, input.status, input.note ?? found.note, p.id, at),
+    auditStatement(c.env.DB, p, { action: 'model_request.update', targetType: 'model_request', targetId: id, tenantId: found.tenant, detail: { from: found.status, to: input.status } }, at),
+  ]);
+  if (!update?.meta.changes) throw new ApiError(409, `Model request '${id}' changed meanwhile; read it again`, { code: 'conflict' });
+  return c.json((await store(c).get(id, scopeOf(p)))!);
+});
+
+function encodeCursor(r: ModelRequest): string {
+  return btoa(`${r.created_at}|${r.id}`).replaceAll('=', '');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  try {
+    const [createdAt, id] = atob(cursor).split('|');
+    if (createdAt && id && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
+  } catch {
+    // fall through
+  }
+  throw new ApiError(400, "Invalid 'cursor': pass back the next_cursor of the previous page", { param: 'cursor', code: 'invalid_query' });
+}
