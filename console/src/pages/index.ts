@@ -3,6 +3,9 @@
 
 import type { Page } from '../page';
 import { dashboardPage } from './dashboard';
+import { endpointsPage } from './endpoints';
+import { keysPage } from './keys';
+import { modelRequestsPage } from './model-requests';
 import { playgroundPage } from './playground';
 
-export const PAGES: Page[] = [playgroundPage, dashboardPage];
+export const PAGES: Page[] = [playgroundPage, endpointsPage, keysPage, modelRequestsPage, dashboardPage];

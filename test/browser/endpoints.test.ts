@@ -1,0 +1,166 @@
+// Endpoints in Chromium: create one through the form (a validation error shown at its field first), its
+// page (description rendered as text, URLs copied, origin health, versions and rollback, stop/start,
+// delete with confirmation), and what a member is not offered.
+
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { launch, newContext, openPage, screenshot, signIn } from './browser.ts';
+import { adminCall, CHAT_MODEL, createEndpoint, createTenant, originUrl, platformKey, routerUrl, uniqueName } from './helpers.ts';
+
+const XSS = '<img src=x onerror=alert(1)>';
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Records every dialog (an alert() from injected markup would land here) and dismisses it. */
+function watchDialogs(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('dialog', (d) => {
+    seen.push(d.message());
+    void d.dismiss();
+  });
+  return seen;
+}
+
+describe('endpoints', () => {
+  it('creates an endpoint through the form, showing the router’s validation error beside the field first', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    const dialogs = watchDialogs(page);
+    await signIn(page, inject('adminToken'));
+    await openPage(page, 'Endpoints');
+    await page.getByRole('link', { name: 'Create endpoint' }).click();
+
+    const name = uniqueName('ui-ep');
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Description').fill(XSS);
+    await page.getByLabel('Served entity name').fill('main');
+    await page.getByLabel('Model', { exact: true }).fill(CHAT_MODEL);
+    await page.getByLabel('Origin URL').fill('ftp://not-an-origin');
+    await page.getByLabel('Region').fill('eu-west');
+    await page.getByLabel('Temperature').fill('0.4');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByLabel('Tag key').fill('team');
+    await page.getByLabel('Tag value').fill('search');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+
+    // The router's message, at the origin URL field, and focus moved there.
+    const urlField = page.locator('[data-field="served_entities.0.origins.0.url"]');
+    await urlField.locator('.field-error').waitFor();
+    expect(await urlField.locator('.field-error').textContent()).toContain('must be an http(s) URL');
+    expect(await urlField.locator('input').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('ftp://not-an-origin');
+    await screenshot(page, 'endpoint-form-error');
+
+    await page.getByLabel('Origin URL').fill(originUrl());
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await page.getByRole('heading', { name: `Endpoint ${name} created` }).waitFor();
+    const firstKey = (await page.locator('code.secret').textContent()) ?? '';
+    expect(firstKey).toMatch(/^sk-/);
+    const stored = await adminCall<{ description: string; defaults: { temperature?: number }; tags: unknown[]; served_entities: Array<{ origins: Array<{ region?: string }> }> }>(
+      'GET', `/endpoints/${name}`,
+    );
+    expect(stored.description).toBe(XSS);
+    expect(stored.defaults.temperature).toBe(0.4);
+    expect(stored.tags).toEqual([{ key: 'team', value: 'search' }]);
+    expect(stored.served_entities[0]!.origins[0]!.region).toBe('eu-west');
+
+    await page.getByRole('button', { name: 'Open endpoint' }).click();
+    await page.getByRole('heading', { name: 'URLs' }).waitFor();
+    // The description is shown as text: the markup is not parsed, nothing ran.
+    expect(await page.locator('dd .description').textContent()).toBe(XSS);
+    expect(await page.locator('main img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the endpoint: URLs with copy, origin health, versions with rollback, stop/start, and delete with confirmation', async () => {
+    const ep = await createEndpoint('ui-info', { defaults: { temperature: 0.2 } });
+    await adminCall('PATCH', `/endpoints/${ep.name}`, { description: XSS, defaults: { temperature: 0.5 } }, { expect: 200 });
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    const dialogs = watchDialogs(page);
+    await signIn(page, inject('adminToken'));
+
+    // In the list, the description is text too.
+    await page.goto(`/#/endpoints`);
+    const row = page.locator(`tr[data-endpoint="${ep.name}"]`);
+    expect(await row.locator('td.description').textContent()).toBe(XSS);
+
+    await row.getByRole('link', { name: ep.name }).click();
+    await page.getByRole('heading', { name: 'URLs' }).waitFor();
+    const urls = page.getByRole('region', { name: 'URLs' });
+    const lines = await urls.locator('.copyable').allTextContents();
+    const base = routerUrl();
+    for (const url of [`${base}/v1`, `${base}/endpoints/${ep.name}/v1`, `${base}/endpoints/${ep.name}/generate`, `${base}/endpoints/${ep.name}/generate_stream`, `${base}/endpoints/${ep.name}`]) {
+      expect(lines.some((l) => l.includes(url)), url).toBe(true);
+    }
+    await urls.locator('.copyable').filter({ hasText: 'TGI /generate_stream' }).getByRole('button', { name: 'Copy' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${base}/endpoints/${ep.name}/generate_stream`);
+    expect(await page.locator('table').filter({ hasText: 'Origin' }).first().textContent()).toContain(originUrl());
+    expect(await page.locator('dd .description').textContent()).toBe(XSS);
+    await screenshot(page, 'endpoint');
+
+    // Versions: v2 serves; roll back to v1 (confirmed) → v3 with v1's temperature.
+    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
+    await page.getByRole('cell', { name: 'v3', exact: true }).waitFor();
+    expect((await adminCall<{ defaults: { temperature: number } }>('GET', `/endpoints/${ep.name}`)).defaults.temperature).toBe(0.2);
+
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).waitFor();
+    expect((await adminCall<{ state: string }>('GET', `/endpoints/${ep.name}`)).state).toBe('stopped');
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
+    await page.getByRole('button', { name: 'Stop', exact: true }).waitFor();
+    expect((await adminCall<{ state: string }>('GET', `/endpoints/${ep.name}`)).state).not.toBe('stopped');
+
+    // Delete: Cancel keeps it; confirming deletes it.
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('cannot be undone');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await adminCall('GET', `/endpoints/${ep.name}`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete endpoint' }).click();
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await adminCall('GET', `/endpoints/${ep.name}`, undefined, { expect: 404 });
+    expect(await page.locator(`tr[data-endpoint="${ep.name}"]`).count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('offers a member neither create nor changes', async () => {
+    const tenant = uniqueName('ui-t');
+    await createTenant(tenant);
+    const member = await platformKey(tenant, 'member');
+    const owner = await platformKey(tenant, 'owner');
+    const name = uniqueName('ui-owned');
+    await adminCall('POST', '/endpoints', { name, served_entities: [{ name: 'main', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] }] }, { token: owner.key });
+
+    const { context, page } = await newContext(browser, routerUrl());
+    await signIn(page, member.key);
+    await page.goto('/#/endpoints');
+    await page.locator(`tr[data-endpoint="${name}"]`).waitFor();
+    expect(await page.getByRole('link', { name: 'Create endpoint' }).count()).toBe(0);
+    await page.goto(`/#/endpoints/${name}`);
+    await page.getByRole('heading', { name: 'URLs' }).waitFor();
+    for (const action of ['Edit', 'Stop', 'Delete']) expect(await page.getByRole('button', { name: action, exact: true }).count(), action).toBe(0);
+    expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+    await context.close();
+
+    // Its owner is offered them.
+    const mine = await newContext(browser, routerUrl());
+    await signIn(mine.page, owner.key);
+    await mine.page.goto(`/#/endpoints/${name}`);
+    await mine.page.getByRole('button', { name: 'Delete', exact: true }).waitFor();
+    expect(await mine.page.getByRole('link', { name: 'Edit' }).count()).toBe(1);
+    await mine.context.close();
+  });
+});

@@ -1,0 +1,124 @@
+// Keys in Chromium: add one (the plaintext shown once, copied, and working), revoke it through the
+// "irreversible" confirmation (and it stops working), the First Key marked and protected, and a
+// member offered only what its role allows.
+
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { launch, newContext, openPage, screenshot, signIn } from './browser.ts';
+import { adminCall, createEndpoint, createTenant, platformKey, routerUrl, uniqueName } from './helpers.ts';
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function modelsStatus(key: string): Promise<number> {
+  const res = await fetch(`${routerUrl()}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+  await res.body?.cancel();
+  return res.status;
+}
+
+describe('keys', () => {
+  it('adds a key scoped to one endpoint (shown once, copied, working) and revokes it after the irreversible confirmation', async () => {
+    const ep = await createEndpoint('ui-keys');
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await openPage(page, 'Keys');
+    const description = uniqueName('browser key');
+    await page.getByLabel('Description').fill(description);
+    await page.getByLabel('All endpoints its tenant may use').uncheck();
+    await page.getByLabel(ep.name, { exact: true }).check();
+    await page.getByLabel('Concurrency limit').fill('3');
+    await page.getByRole('button', { name: 'Create key' }).click();
+
+    const secret = page.locator('code.secret');
+    await secret.waitFor();
+    const plaintext = (await secret.textContent()) ?? '';
+    await page.getByRole('status').getByRole('button', { name: 'Copy' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(plaintext);
+    expect(await modelsStatus(plaintext)).toBe(200);
+    const keys = await adminCall<{ data: Array<{ id: string; description: string; endpoints: string[] | null; concurrency_limit: number }> }>('GET', '/keys');
+    const created = keys.data.find((k) => k.description === description)!;
+    expect(created).toMatchObject({ endpoints: [ep.name], concurrency_limit: 3 });
+
+    await page.getByRole('button', { name: 'Done: show it in the list' }).click();
+    const row = page.locator(`tr[data-key="${created.id}"]`);
+    await row.waitFor();
+    // The list never shows the plaintext again.
+    expect(await page.locator('main').textContent()).not.toContain(plaintext);
+
+    await row.getByRole('button', { name: /^Revoke/ }).click();
+    const dialog = page.getByRole('dialog');
+    expect(await dialog.textContent()).toContain('irreversible');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await modelsStatus(plaintext)).toBe(200);
+
+    await row.getByRole('button', { name: /^Revoke/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
+    await page.locator(`tr[data-key="${created.id}"] .pill`, { hasText: 'revoked' }).waitFor();
+    expect(await page.locator(`tr[data-key="${created.id}"]`).getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
+    expect(await modelsStatus(plaintext)).toBe(401);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('marks the First Key and offers neither edit nor revoke for it; key info shows in-flight and usage', async () => {
+    const ep = await createEndpoint('ui-first');
+    const first = (ep as unknown as { first_key: { id: string } }).first_key;
+    const { context, page } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await page.goto('/#/keys');
+    const row = page.locator(`tr[data-key="${first.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('.badge').textContent()).toBe('First Key');
+    expect(await row.getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
+
+    await row.getByRole('link').first().click();
+    await page.getByText('In flight now').waitFor();
+    expect(await page.getByText('cannot be edited or revoked').count()).toBeGreaterThan(0);
+    expect(await page.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Save description' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('offers a member endpoint keys for named endpoints only, and edits its own key’s description', async () => {
+    const tenant = uniqueName('ui-kt');
+    await createTenant(tenant);
+    const owner = await platformKey(tenant, 'owner');
+    const member = await platformKey(tenant, 'member');
+    const name = uniqueName('ui-kt-ep');
+    await adminCall('POST', '/endpoints', { name, served_entities: [{ name: 'main', protocol: 'openai', model: 'meta-llama/Llama-3.1-8B-Instruct', origins: [{ url: inject('originUrl') }] }] }, { token: owner.key });
+
+    const { context, page } = await newContext(browser, routerUrl());
+    await signIn(page, member.key);
+    await openPage(page, 'Keys');
+    await page.getByLabel('Kind').waitFor();
+    const kinds = await page.getByLabel('Kind').locator('option').allTextContents();
+    expect(kinds).toEqual(['Endpoint key (inference API)']);
+    expect(await page.getByLabel(name, { exact: true }).isVisible()).toBe(true);
+    // Without naming an endpoint it says so at the endpoints field.
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const pick = page.locator('[data-field="endpoints"] .field-error');
+    await pick.waitFor();
+    expect(await pick.textContent()).toContain('your role must name the endpoints');
+
+    await page.getByLabel(name, { exact: true }).check();
+    await page.getByLabel('Description').fill('mine');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.locator('code.secret').waitFor();
+    await page.getByRole('button', { name: 'Done: show it in the list' }).click();
+    await page.locator('td.description', { hasText: 'mine' }).first().waitFor();
+    await page.locator('tr', { hasText: 'mine' }).getByRole('link').first().click();
+    await page.getByLabel('Description').fill('mine, renamed');
+    await page.getByRole('button', { name: 'Save description' }).click();
+    await page.locator('dd.description', { hasText: 'mine, renamed' }).waitFor();
+    await screenshot(page, 'key');
+    await context.close();
+  });
+});
