@@ -39,13 +39,14 @@ export function parseModeSpec(spec: string): Mode | string {
   return makeMode(name, arg);
 }
 
-export type Prefixes = { path: string; mode: Mode | null; flavor: Flavor | null; error: string | null };
+export type Prefixes = { path: string; mode: Mode | null; flavor: Flavor | null; guard: boolean; error: string | null };
 
-/** Strips `/mode/<name>[/<n>]`, `/tgi` and `/vllm` prefixes (any order) from a pathname. */
+/** Strips `/mode/<name>[/<n>]`, `/tgi`, `/vllm` and `/llama-guard` prefixes (any order) from a pathname. */
 export function stripPrefixes(pathname: string): Prefixes {
   let segs = pathname.split('/').slice(1);
   let mode: Mode | null = null;
   let flavor: Flavor | null = null;
+  let guard = false;
   let error: string | null = null;
   for (;;) {
     const head = segs[0];
@@ -62,11 +63,14 @@ export function stripPrefixes(pathname: string): Prefixes {
     } else if ((head === 'tgi' || head === 'vllm') && flavor === null) {
       flavor = head;
       segs = segs.slice(1);
+    } else if (head === 'llama-guard' && !guard) {
+      guard = true;
+      segs = segs.slice(1);
     } else {
       break;
     }
   }
-  return { path: `/${segs.join('/')}`, mode, flavor, error };
+  return { path: `/${segs.join('/')}`, mode, flavor, guard, error };
 }
 
 /** The HTTP error a fault mode answers with, in the flavour's own error shape. */

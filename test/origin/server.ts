@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { execute } from './execute.ts';
+import { isGuardRequest, llamaGuardRoute } from './llama-guard.ts';
 import { openaiRoute } from './openai-routes.ts';
 import { json, text, type Plan, type RouteContext } from './plan.ts';
 import { applyModelMode, chooseFlavor, parseJson, readBody, routeKey, target } from './request.ts';
@@ -80,9 +81,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
     method, path: url.pathname, route: routeKey(method, t.path, flavor), flavor, mode: t.mode.label,
     headers, body: body ?? null,
   });
-  const plan = flavor === 'tgi'
-    ? raw.length > TGI_PAYLOAD_LIMIT ? text(413, 'Failed to buffer the request body: length limit exceeded') : tgiRoute(ctx)
-    : openaiRoute(ctx);
+  const plan = isGuardRequest(t.guardPrefix, flavor, t.path, body)
+    ? llamaGuardRoute(ctx, flavor)
+    : flavor === 'tgi'
+      ? raw.length > TGI_PAYLOAD_LIMIT ? text(413, 'Failed to buffer the request body: length limit exceeded') : tgiRoute(ctx)
+      : openaiRoute(ctx);
   await execute(req, res, tracker, plan, t.mode, flavor);
 }
 

@@ -101,7 +101,14 @@ function findStop(text: string, from: number, stops: string[], atEndOnly: boolea
   return best;
 }
 
+/**
+ * `<<say-unsafe:S<n>@<k>>>` in a prompt makes the k-th generated token (from 0) the
+ * Llama Guard marker `<<unsafe:S<n>>>`, so output guardrails have something to find.
+ */
+const SAY_UNSAFE = /<<say-unsafe:(S\d{1,2})@(\d+)>>/;
+
 export function generate(prompt: string, o: GenOptions): Generation {
+  const say = SAY_UNSAFE.exec(prompt);
   const tokens: Tok[] = [];
   const pieces: string[] = [];
   const stops = o.stop ?? [];
@@ -110,7 +117,7 @@ export function generate(prompt: string, o: GenOptions): Generation {
     tokens, pieces, text: pieces.join(''), finish, stopMatched,
   });
   for (let i = 0; i < o.maxTokens; i++) {
-    const tok = tokenAt(prompt, i, o.ignoreEos, o.salt);
+    const tok = say && i === Number(say[2]) ? wordToken(`<<unsafe:${say[1]}>>`, 0, i) : tokenAt(prompt, i, o.ignoreEos, o.salt);
     tokens.push(tok);
     if (tok.special) {
       pieces.push('');
