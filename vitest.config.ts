@@ -25,8 +25,8 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'worker',
-            // The router logs one JSON line per request; thousands of them (fault injection) bury the test report.
-            onConsoleLog: (log: string) => !log.includes('"msg":"request"'),
+            // The router logs one JSON line per request (and per guard check); thousands of them (fault injection) bury the test report.
+            onConsoleLog: (log: string) => !log.includes('"msg":"request"') && !log.includes('"msg":"guardrail"'),
             include: ['test/worker/**/*.test.ts', 'test/unit/**/*.test.ts'],
             setupFiles: ['test/worker/setup/apply-migrations.ts'],
             globalSetup: ['test/setup/origin-emulator.ts'],

@@ -40,6 +40,15 @@ export interface EndpointRateLimit {
   renewal_period: 'minute' | 'hour' | 'day';
 }
 
+/** One guardrail: a Llama Guard endpoint checking prompts (input) or answers (output). */
+export interface GuardInput {
+  endpoint: string;
+  categories?: string[];
+  action: 'block' | 'flag';
+  on_error: 'fail_open' | 'fail_closed';
+  stream_check_tokens?: number;
+}
+
 export interface EndpointConfigInput {
   description?: string;
   served_entities: ServedEntityInput[];
@@ -48,14 +57,17 @@ export interface EndpointConfigInput {
   rate_limits?: EndpointRateLimit[];
   tags?: Array<{ key: string; value: string }>;
   timeouts?: EndpointTimeouts;
+  guardrails?: { input?: GuardInput; output?: GuardInput };
 }
 
 export interface EndpointCreateInput extends EndpointConfigInput {
   name: string;
 }
 
-export interface Endpoint extends Required<Omit<EndpointConfigInput, 'description'>> {
+export interface Endpoint extends Required<Omit<EndpointConfigInput, 'description' | 'guardrails'>> {
   name: string;
+  /** Absent when the endpoint has none. */
+  guardrails?: EndpointConfigInput['guardrails'];
   description: string;
   /** `not_ready`: no origin of the serving config is healthy. */
   state: 'ready' | 'not_ready' | 'stopped';

@@ -7,6 +7,8 @@ import type { AppEnv } from '../env';
 import { ApiError, errors } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
+import { chatConversation, promptConversations } from '../guardrails/conversation';
+import { requestGuard } from '../guardrails/request-guard';
 import { openaiPassthrough } from '../protocols/openai/passthrough';
 import { schemaFor, type InferenceKind } from '../protocols/openai/request-schemas';
 import { openaiOnTgi } from '../protocols/tgi/openai-on-tgi';
@@ -45,11 +47,15 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
       code: 'unsupported_operation',
     });
   }
+  const guard =
+    kind === 'embeddings'
+      ? undefined
+      : requestGuard(c, endpoint, kind, () => (kind === 'chat' ? [chatConversation(request.messages)] : promptConversations(request.prompt)));
   const adapted = applyDefaults(kind, request, endpoint.defaults);
   const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
   const exchange =
     entity.protocol === 'tgi' && kind !== 'embeddings' ? openaiOnTgi(kind, adapted, ctx) : openaiPassthrough(kind, adapted, ctx);
-  return relay(c, { ...ctx, exchange });
+  return relay(c, { ...ctx, exchange, guard });
 }
 
 async function listModels(c: Context<AppEnv>): Promise<Response> {

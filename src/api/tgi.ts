@@ -3,6 +3,8 @@ import { authenticate } from '../auth/authenticate';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
 import { readJsonBody } from '../http/json-body';
+import { inputsConversation } from '../guardrails/conversation';
+import { requestGuard } from '../guardrails/request-guard';
 import { applyGenerateDefaults } from '../protocols/tgi/generate-defaults';
 import { generateOnOpenAI } from '../protocols/tgi/generate-on-openai';
 import { parseGenerate } from '../protocols/tgi/parse-generate';
@@ -38,5 +40,6 @@ async function generate(c: Context<AppEnv>, route: GenerateRoute): Promise<Respo
   const entity = pickServedEntity(endpoint);
   const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
   const exchange = entity.protocol === 'tgi' ? generateOnTgi(withDefaults, route, ctx) : generateOnOpenAI(withDefaults, route, ctx);
-  return relay(c, { ...ctx, exchange });
+  const guard = requestGuard(c, endpoint, 'generate', () => [inputsConversation(request.inputs)]);
+  return relay(c, { ...ctx, exchange, guard });
 }

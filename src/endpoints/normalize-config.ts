@@ -19,6 +19,7 @@ export function normalizeConfig(input: EndpointPatch, base?: EndpointConfig): En
   const entitiesChanged = input.served_entities !== undefined;
   const traffic = input.traffic ?? (entitiesChanged || !base ? evenSplit(served) : base.traffic);
   checkTraffic(traffic, names);
+  const guardrails = input.guardrails ?? base?.guardrails;
   return {
     served_entities: served,
     traffic,
@@ -26,6 +27,8 @@ export function normalizeConfig(input: EndpointPatch, base?: EndpointConfig): En
     rate_limits: input.rate_limits ?? base?.rate_limits ?? [],
     tags: input.tags ?? base?.tags ?? [],
     timeouts: input.timeouts ?? base?.timeouts ?? {},
+    // `{}` (no input, no output guard) removes the field.
+    ...(guardrails?.input || guardrails?.output ? { guardrails } : {}),
   };
 }
 

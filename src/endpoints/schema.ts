@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CATEGORY_CODES } from '../guardrails/categories';
 
 /** Endpoint and served-entity names: URL-safe, so they can sit in `/endpoints/{name}/…`. */
 export const ResourceName = z
@@ -66,6 +67,22 @@ export const Timeouts = z.strictObject({
   total_ms: timeoutMs.optional(),
 });
 
+/** One guardrail: a Llama Guard endpoint that checks prompts (input) or answers (output). */
+export const Guard = z.strictObject({
+  /** Name of an endpoint serving a Llama Guard 3 model, visible to this endpoint's tenant and not guarded itself. */
+  endpoint: ResourceName,
+  /** Hazard categories to check (default: all of S1–S14). */
+  categories: z.array(z.enum(CATEGORY_CODES)).min(1).max(CATEGORY_CODES.length).optional(),
+  /** `block`: refuse (or cut the stream); `flag`: serve, and name the categories in a response header. */
+  action: z.enum(['block', 'flag']),
+  /** What a guard failure or timeout does: serve unchecked (`fail_open`) or refuse (`fail_closed`). */
+  on_error: z.enum(['fail_open', 'fail_closed']),
+  /** Output guards on streams: check the answer every this many tokens (default 64) and at the end. */
+  stream_check_tokens: z.number().int().min(1).max(4096).optional(),
+});
+
+export const Guardrails = z.strictObject({ input: Guard.optional(), output: Guard.optional() });
+
 const configFields = {
   description: z.string().max(1024).optional(),
   served_entities: z.array(ServedEntity).min(1).max(16),
@@ -74,6 +91,8 @@ const configFields = {
   rate_limits: z.array(RateLimit).max(8).optional(),
   tags: z.array(Tag).max(64).optional(),
   timeouts: Timeouts.optional(),
+  /** Llama Guard moderation of prompts and answers; `{}` removes it. */
+  guardrails: Guardrails.optional(),
 };
 
 export const EndpointCreate = z.strictObject({
@@ -92,6 +111,8 @@ export type Defaults = z.infer<typeof Defaults>;
 export type RateLimit = z.infer<typeof RateLimit>;
 export type Tag = z.infer<typeof Tag>;
 export type Timeouts = z.infer<typeof Timeouts>;
+export type Guard = z.infer<typeof Guard>;
+export type Guardrails = z.infer<typeof Guardrails>;
 
 /** What one config version holds (stored as JSON in `endpoint_configs`). */
 export interface EndpointConfig {
@@ -101,6 +122,8 @@ export interface EndpointConfig {
   rate_limits: RateLimit[];
   tags: Tag[];
   timeouts: Timeouts;
+  /** Absent when the endpoint has no guardrails (and in versions written before they existed). */
+  guardrails?: Guardrails;
 }
 
 /** An endpoint as the API shows it and the data plane uses it. */

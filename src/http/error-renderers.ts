@@ -15,6 +15,8 @@ export function renderOpenAIError(err: ApiError): Response {
  * only a body that is not JSON stays 400.
  */
 export function renderTgiError(err: ApiError): Response {
+  // A guardrail's refusal stays 400, and names itself as the error type.
+  if (err.code === 'content_policy_violation') return Response.json({ error: err.message, error_type: err.code }, { status: 400, headers: err.headers });
   const status = err.status === 400 && err.code !== 'invalid_json' ? 422 : err.status;
   return Response.json({ error: err.message, error_type: tgiErrorType(err, status) }, { status, headers: err.headers });
 }

@@ -37,7 +37,12 @@ const SECURITY_SCHEMES = {
 const HEADERS: Record<HeaderName, { description: string; schema: JsonSchema }> = {
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
   'X-Served-Entity': { description: 'The served entity that answered', schema: { type: 'string' } },
-  'Server-Timing': { description: '`gate;dur=…` (admission) and `origin;dur=…` (the origin’s first byte), in ms', schema: { type: 'string' } },
+  'Server-Timing': {
+    description: '`gate;dur=…` (admission), `origin;dur=…` (the origin’s first byte) and, with guardrails, `guard-input;dur=…` / `guard-output;dur=…` (guard checks), in ms',
+    schema: { type: 'string' },
+  },
+  'X-Guardrails-Flagged': { description: 'Guardrails with `action: flag` found these categories: `input=S1,S10; output=S2`', schema: { type: 'string' } },
+  'X-Guardrails-Unchecked': { description: 'A guard failed and `on_error: fail_open` served the request unchecked: `input`, `output`', schema: { type: 'string' } },
 };
 
 let cached: OpenApiDocument | undefined;

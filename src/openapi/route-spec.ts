@@ -13,7 +13,7 @@ export interface ParamSpec {
 }
 
 /** A response header, by name. */
-export type HeaderName = 'Retry-After' | 'X-Served-Entity' | 'Server-Timing';
+export type HeaderName = 'Retry-After' | 'X-Served-Entity' | 'Server-Timing' | 'X-Guardrails-Flagged' | 'X-Guardrails-Unchecked';
 
 export interface ResponseSpec {
   description: string;

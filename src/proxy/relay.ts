@@ -3,6 +3,8 @@ import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { AppEnv } from '../env';
 import { admit, LEASE_TTL_MS, type Lease } from '../gate/lease';
 import { ApiError } from '../http/api-error';
+import { protocolForPath, renderError } from '../http/error-renderers';
+import type { RequestGuard } from '../guardrails/request-guard';
 import { candidateOrigins } from '../origins/candidates';
 import { outlierConfig } from '../origins/outlier-config';
 import { outliers } from '../origins/outlier-detector';
@@ -23,6 +25,8 @@ export interface RelayInput {
   entity: ServedEntity;
   stream: boolean;
   exchange: OriginExchange;
+  /** The endpoint's guardrails for this request, if it has any (src/guardrails). */
+  guard?: RequestGuard;
 }
 
 interface Admitted extends RelayInput {
@@ -79,7 +83,10 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
     clearTimeout(totalTimer);
     return finish(status, outcome, usage);
   });
+  // The input guardrail decides before anything is sent to the origin.
+  const checked = input.guard?.checkInput(abort.signal);
   const answering = (async (): Promise<OriginAnswer> => {
+    await checked;
     const answer = await sendWithFailover(input.entity, candidates, {
       path: input.exchange.path,
       body: JSON.stringify(input.exchange.body),
@@ -101,14 +108,18 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
     await finishOnce(apiError.status, err instanceof ClientGone ? 'aborted' : 'failed', NO_USAGE);
     throw apiError;
   };
+  answering.catch(noop); // awaited below, unless the input check failed first
   const work = (async (): Promise<Response> => {
     try {
+      await checked; // a refused prompt is a plain error response, before any stream starts
       // A stream's status is held for STATUS_HOLD_MS at most; past it the stream starts with keep-alives.
       const answer = input.stream ? await within(answering, STATUS_HOLD_MS) : await answering;
       if (answer === HELD_TOO_LONG) return committedStream(c, input, answering, abort, timeouts, started, finishOnce);
       if (answer.reader && answer.first) return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce);
       const { body, usage } = input.exchange.translate(await answer.response.json(), answer.response.headers);
-      await finishOnce(200, 'completed', usage);
+      const withheld = (await input.guard?.checkAnswer(body, abort.signal)) ?? null;
+      await finishOnce(withheld?.status ?? 200, 'completed', usage);
+      if (withheld) return renderError(protocolForPath(c.req.path), withheld);
       return Response.json(body, { headers: routingHeaders(input, ttfb) });
     } catch (err) {
       return failed(err);
@@ -137,7 +148,7 @@ function startStream(
     finish(200, outcome, codec.usage),
   );
   c.executionCtx.waitUntil(done);
-  return new Response(readable, { headers: { ...SSE_HEADERS, ...routingHeaders(input, Date.now() - started) } });
+  return new Response(guarded(input, readable, abort), { headers: { ...SSE_HEADERS, ...routingHeaders(input, Date.now() - started) } });
 }
 
 /**
@@ -190,7 +201,7 @@ function committedStream(
     return finish(200, outcome, codec.usage);
   })();
   c.executionCtx.waitUntil(done);
-  return new Response(readable, { headers: { ...SSE_HEADERS, ...routingHeaders(input, null) } });
+  return new Response(guarded(input, readable, abort), { headers: { ...SSE_HEADERS, ...routingHeaders(input, null) } });
 }
 
 function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, started: number) {
@@ -221,12 +232,19 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Which served entity answered, and Server-Timing for admission (`gate`) and the origin's first byte (`origin`). */
+/** A stream, through the output guardrail when the endpoint has one. */
+function guarded(input: Admitted, body: ReadableStream<Uint8Array>, abort: AbortController): ReadableStream<Uint8Array> {
+  return input.guard ? input.guard.stream(body, abort) : body;
+}
+
+/**
+ * Which served entity answered, and Server-Timing for admission (`gate`), the
+ * origin's first byte (`origin`) and guard checks (`guard-input`, `guard-output`);
+ * with guardrails, what they flagged.
+ */
 function routingHeaders(input: Admitted, originMs: number | null): Record<string, string> {
-  return {
-    'x-served-entity': input.entity.name,
-    'server-timing': `gate;dur=${input.lease.admissionMs.toFixed(2)}, origin;dur=${originMs ?? 0}`,
-  };
+  const timing = [`gate;dur=${input.lease.admissionMs.toFixed(2)}`, `origin;dur=${originMs ?? 0}`, ...(input.guard?.serverTiming() ?? [])];
+  return { 'x-served-entity': input.entity.name, 'server-timing': timing.join(', '), ...input.guard?.headers() };
 }
 
 function toApiError(err: unknown, entity: ServedEntity): ApiError {

@@ -7,6 +7,7 @@ import { forbidden, policy } from '../../auth/policy';
 import { forgetEndpoint } from '../../endpoints/cache';
 import { endpointView } from '../../endpoints/endpoint-view';
 import { normalizeConfig } from '../../endpoints/normalize-config';
+import { checkGuardrails } from '../../guardrails/validate-config';
 import { rollOut } from '../../endpoints/rollout';
 import { EndpointCreate, EndpointPatch, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
@@ -47,6 +48,7 @@ endpointAdmin.post('/', async (c) => {
   }
   await requireTenant(c, tenantId, 'tenant');
   const config = normalizeConfig(input);
+  await checkGuardrails(c.env.DB, input.name, tenantId, config);
   const at = now();
   const first = await newKey(
     {
@@ -79,7 +81,9 @@ endpointAdmin.patch('/:name', async (c) => {
   if (Object.keys(patch).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
   const current = await managedEndpoint(c);
   const fields = Object.keys(patch);
-  return propose(c, current, patch.description ?? current.description, normalizeConfig(patch, current), 'endpoint.update', { fields });
+  const config = normalizeConfig(patch, current);
+  if (patch.guardrails !== undefined) await checkGuardrails(c.env.DB, current.name, current.tenant_id, config);
+  return propose(c, current, patch.description ?? current.description, config, 'endpoint.update', { fields });
 });
 
 endpointAdmin.get('/:name/versions', async (c) => {
@@ -103,6 +107,7 @@ endpointAdmin.post('/:name/rollback', async (c) => {
   const current = await managedEndpoint(c);
   const target = (await store(c).versions(current.name)).find((v) => v.version === version);
   if (!target) throw new ApiError(404, `Endpoint '${current.name}' has no config version ${version}`, { param: 'version', code: 'version_not_found' });
+  await checkGuardrails(c.env.DB, current.name, current.tenant_id, target.config);
   return propose(c, current, current.description, target.config, 'endpoint.rollback', { to_version: version });
 });
 
@@ -136,8 +141,8 @@ async function propose(
 }
 
 function pick(config: EndpointConfig): EndpointConfig {
-  const { served_entities, traffic, defaults, rate_limits, tags, timeouts } = config;
-  return { served_entities, traffic, defaults, rate_limits, tags, timeouts };
+  const { served_entities, traffic, defaults, rate_limits, tags, timeouts, guardrails } = config;
+  return { served_entities, traffic, defaults, rate_limits, tags, timeouts, ...(guardrails ? { guardrails } : {}) };
 }
 
 for (const [action, state] of [['stop', 'stopped'], ['start', 'ready']] as const) {

@@ -14,10 +14,11 @@ export const SESSION_HEADER: Record<string, ParamSpec> = {
   'X-Session-Id': { description: 'Session key for origin affinity (else the body’s `user`, when it has one)', schema: z.string() },
 };
 
-const STREAM_ERROR = 'A failure after the stream started (origin dropped, went silent, or sent an error) ends it with `data: {"error":{…}}` and `data: [DONE]`.';
+const STREAM_ERROR =
+  'A failure after the stream started (origin dropped, went silent, or sent an error) ends it with `data: {"error":{…}}` and `data: [DONE]`. An output guardrail that stops the answer first sends a chunk with `finish_reason: "content_filter"`, then the error (`content_policy_violation`).';
 
 export const inferenceErrors = openaiErrors({
-  400: 'Invalid body (`error.param` names the field), or the origin refused the request (its message)',
+  400: 'Invalid body (`error.param` names the field), the origin refused the request (its message), or a guardrail blocked the prompt or the answer (`content_policy_violation`, naming the categories)',
   401: 'Missing, unknown, revoked (`Invalid API key`) or expired (`API key has expired`) key',
   403: 'The key is not scoped to the endpoint, or is a platform key',
   404: 'Unknown model (endpoint), or another tenant’s endpoint not shared with the key’s tenant',
@@ -25,11 +26,11 @@ export const inferenceErrors = openaiErrors({
   422: 'The origin refused the request with a 422 (its message)',
   429: '`Concurrent request limit reached, please try again later`, or `Rate limit exceeded: <the limit>` (or every origin is overloaded)',
   502: 'Every attempt failed (origin 5xx, connection refused or reset)',
-  503: 'The endpoint is stopped, none of its origins is healthy (`no_healthy_origin`), or admission is unavailable',
+  503: 'The endpoint is stopped, none of its origins is healthy (`no_healthy_origin`), admission is unavailable, or a `fail_closed` guardrail could not check (`guardrail_unavailable`)',
   504: 'No first byte within the endpoint’s timeout',
 });
 
-const routing = ['X-Served-Entity', 'Server-Timing'] as const;
+const routing = ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-Guardrails-Unchecked'] as const;
 
 export const openaiRoutes: RouteSpec[] = PREFIXES.flatMap(({ prefix, operationSuffix, note }): RouteSpec[] => [
   {
@@ -73,7 +74,7 @@ export const openaiRoutes: RouteSpec[] = PREFIXES.flatMap(({ prefix, operationSu
     summary: 'Embeddings',
     description: `${note} OpenAI-protocol endpoints only: one that serves a TGI model answers 400 \`unsupported_operation\`.`,
     body: { schema: EmbeddingRequest },
-    responses: { 200: { description: 'The embeddings', json: EmbeddingList, headers: [...routing] }, ...inferenceErrors },
+    responses: { 200: { description: 'The embeddings', json: EmbeddingList, headers: ['X-Served-Entity', 'Server-Timing'] }, ...inferenceErrors },
   },
   {
     method: 'get', path: `${prefix}/v1/models`, operationId: `listModels${operationSuffix}`,

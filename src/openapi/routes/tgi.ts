@@ -11,7 +11,7 @@ const PREFIXES = [
 ];
 
 const errors = tgiErrors({
-  400: 'The body is not JSON (`validation`)',
+  400: 'The body is not JSON (`validation`), or a guardrail blocked the inputs or the answer (`content_policy_violation`)',
   401: 'Missing, unknown, revoked or expired API key',
   403: 'The key is not scoped to the endpoint, or is a platform key',
   404: 'Unknown endpoint, or another tenant’s endpoint not shared with the key’s tenant',
@@ -20,7 +20,7 @@ const errors = tgiErrors({
   424: 'The generation failed at the origin (`generation`)',
   429: 'The key’s concurrency limit or a rate limit is reached, or every origin is overloaded (`overloaded`)',
   502: 'Every attempt failed: origin 5xx, connection refused or reset (`generation`)',
-  503: 'The endpoint is stopped, none of its origins is healthy, or admission is unavailable (`generation`)',
+  503: 'The endpoint is stopped, none of its origins is healthy, admission is unavailable, or a `fail_closed` guardrail could not check (`generation`)',
   504: 'No first byte within the endpoint’s timeout (`generation`)',
 });
 
@@ -30,7 +30,7 @@ const EVENTS = {
     '`data:{json}` events (TGI framing, no space), one per token; the final one has `generated_text` (and `details` when asked for). A failure ends the stream with `data:{"error":…,"error_type":…}`.',
 };
 
-const streamed: ResponseSpec = { description: 'Token events', events: EVENTS, headers: ['X-Served-Entity', 'Server-Timing'] };
+const streamed: ResponseSpec = { description: 'Token events', events: EVENTS, headers: ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-Guardrails-Unchecked'] };
 
 export const tgiRoutes: RouteSpec[] = [
   ...PREFIXES.flatMap(({ prefix, operationSuffix, note }): RouteSpec[] => [
@@ -41,7 +41,7 @@ export const tgiRoutes: RouteSpec[] = [
       description: note,
       body: { schema: GenerateRequest },
       responses: {
-        200: { description: 'The generated text', json: GenerateResponse, headers: ['X-Served-Entity', 'Server-Timing'] },
+        200: { description: 'The generated text', json: GenerateResponse, headers: ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-Guardrails-Unchecked'] },
         ...errors,
       },
     },
@@ -65,7 +65,7 @@ export const tgiRoutes: RouteSpec[] = [
         description: 'The generated text (an array), or with `stream: true` token events',
         json: GenerateCompatResponse,
         events: EVENTS,
-        headers: ['X-Served-Entity', 'Server-Timing'],
+        headers: ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-Guardrails-Unchecked'],
       },
       ...errors,
     },

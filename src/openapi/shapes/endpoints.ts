@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Defaults, RateLimit, ServedEntity, Tag, Timeouts, TrafficRoute, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
+import { Defaults, Guardrails, RateLimit, ServedEntity, Tag, Timeouts, TrafficRoute, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
 import type { ConfigVersion } from '../../endpoints/store';
 import type { OriginHealth } from '../../origins/health-store';
 import type { Assert, SameShape } from '../same-shape';
@@ -12,6 +12,7 @@ const config = {
   rate_limits: z.array(RateLimit),
   tags: z.array(Tag),
   timeouts: Timeouts,
+  guardrails: Guardrails.optional().meta({ description: 'Llama Guard moderation of prompts (`input`) and answers (`output`); absent when none' }),
 };
 
 export const EndpointConfigObject = z.object(config);

@@ -1,0 +1,79 @@
+import { ApiError } from '../http/api-error';
+
+/** Llama Guard's two roles: the person (`User`) and the model (`Agent`). */
+export type GuardRole = 'User' | 'Agent';
+
+export interface Turn {
+  role: GuardRole;
+  content: string;
+}
+
+/** What one input check assesses: a conversation whose last `User` turn is judged. */
+export type Conversation = Turn[];
+
+/**
+ * Chat messages as Llama Guard turns: `assistant` is the Agent (its text and any
+ * tool-call arguments); every other role — user, system, developer, tool — is text
+ * the client sent, so it is assessed as the User's. Consecutive turns of one role
+ * are merged, as the guard expects alternating turns.
+ */
+export function chatConversation(messages: unknown): Conversation {
+  const turns: Turn[] = [];
+  for (const message of Array.isArray(messages) ? messages : []) {
+    if (!message || typeof message !== 'object') continue;
+    const m = message as { role?: unknown; content?: unknown; tool_calls?: unknown };
+    const agent = m.role === 'assistant';
+    const parts = [contentText(m.content)];
+    if (agent && Array.isArray(m.tool_calls)) {
+      for (const call of m.tool_calls) {
+        const args = (call as { function?: { arguments?: unknown } } | null)?.function?.arguments;
+        if (typeof args === 'string') parts.push(args);
+      }
+    }
+    push(turns, agent ? 'Agent' : 'User', parts.filter(Boolean).join('\n'));
+  }
+  return turns;
+}
+
+/**
+ * A completions prompt: each prompt of a batch is its own conversation (one User
+ * turn). Token-id prompts cannot be read by the guard, so they are refused.
+ */
+export function promptConversations(prompt: unknown): Conversation[] {
+  const prompts = typeof prompt === 'string' ? [prompt] : Array.isArray(prompt) && prompt.every((p) => typeof p === 'string') ? (prompt as string[]) : null;
+  if (!prompts) {
+    throw new ApiError(400, "Invalid 'prompt': this endpoint moderates its prompts, so send them as text, not token ids", {
+      param: 'prompt',
+      code: 'invalid_body',
+    });
+  }
+  return prompts.map((p) => [{ role: 'User', content: p }]);
+}
+
+/** TGI `inputs`: one User turn. */
+export function inputsConversation(inputs: string): Conversation {
+  return [{ role: 'User', content: inputs }];
+}
+
+/** The conversation with the model's answer appended: what an output check assesses. */
+export function withAnswer(conversation: Conversation, answer: string): Conversation {
+  const turns = [...conversation];
+  push(turns, 'Agent', answer);
+  return turns;
+}
+
+function push(turns: Turn[], role: GuardRole, content: string): void {
+  if (!content) return;
+  const last = turns[turns.length - 1];
+  if (last?.role === role) last.content = `${last.content}\n\n${content}`;
+  else turns.push({ role, content });
+}
+
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+    .filter(Boolean)
+    .join('\n');
+}
