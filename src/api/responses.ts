@@ -3,6 +3,8 @@ import { applyDefaults } from '../endpoints/apply-defaults';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
 import { readJsonBody } from '../http/json-body';
+import { chatConversation } from '../guardrails/conversation';
+import { requestGuard } from '../guardrails/request-guard';
 import { validate } from '../http/validate';
 import { refuseUnsupported } from '../protocols/responses/refusals';
 import { ResponsesRequest } from '../protocols/responses/types';
@@ -31,5 +33,6 @@ export async function createResponse(c: Context<AppEnv>): Promise<Response> {
     entity.protocol === 'openai' && entity.responses_api === true
       ? responsesPassthrough(withResponsesDefaults(req, endpoint.defaults), ctx)
       : responsesOnChat(req, applyDefaults('chat', chatRequest, endpoint.defaults), ctx);
-  return relay(c, { ...ctx, exchange });
+  const guard = requestGuard(c, endpoint, 'responses', () => [chatConversation(chatRequest.messages)]);
+  return relay(c, { ...ctx, exchange, guard });
 }

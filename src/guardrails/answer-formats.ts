@@ -2,7 +2,7 @@ import { errorEvent } from '../protocols/openai/error-body';
 import { tgiErrorEvent } from '../protocols/tgi/error-event';
 
 /** The client protocols whose answers an output guard can read (and whose streams it can cut). */
-export type ClientFormat = 'chat' | 'completions' | 'generate';
+export type ClientFormat = 'chat' | 'completions' | 'generate' | 'responses';
 
 /**
  * How the output guard reads the answer the client is about to get, in the
@@ -15,6 +15,8 @@ export interface AnswerFormat {
   texts(body: unknown): Map<number, string>;
   /** One data event of the client's stream → the text it adds, by choice index (empty: not answer text). */
   read(data: string): Array<[number, string]>;
+  /** A data event was passed on to the client (held events may be dropped): for state the ending continues from. */
+  sent?(data: string): void;
   /** The end of a stream the guard cut: the finish reason `content_filter` where the protocol has one, then an error event. */
   cut(message: string): string;
   /** The end of a stream the guard could not check while it must not pass it (`fail_closed`). */
@@ -26,6 +28,7 @@ export const GUARD_UNAVAILABLE = 'guardrail_unavailable';
 
 export function answerFormat(format: ClientFormat): AnswerFormat {
   if (format === 'generate') return new GenerateFormat();
+  if (format === 'responses') return new ResponsesFormat();
   return new OpenAIFormat(format);
 }
 
@@ -130,4 +133,60 @@ class GenerateFormat implements AnswerFormat {
   fail(message: string): string {
     return tgiErrorEvent(message, 'generation');
   }
+}
+
+/**
+ * The Responses API: a response's `output` items (message text, function-call
+ * arguments, reasoning); streams carry `response.*.delta` events. A cut stream ends
+ * with `response.incomplete` (`incomplete_details.reason: content_filter`), then
+ * an `error` event, numbered on from the stream's last `sequence_number`.
+ */
+class ResponsesFormat implements AnswerFormat {
+  private response: Json = {};
+  private sequence = -1;
+
+  texts(body: unknown): Map<number, string> {
+    const out = new Map<number, string>();
+    const output = (body as { output?: unknown } | null)?.output;
+    for (const item of Array.isArray(output) ? (output as Json[]) : []) add(out, 0, itemText(item));
+    return out;
+  }
+
+  sent(data: string): void {
+    const event = data.includes('"sequence_number"') ? parse(data) : null;
+    if (!event) return;
+    if (typeof event.sequence_number === 'number') this.sequence = event.sequence_number;
+    if ((event.type === 'response.created' || event.type === 'response.in_progress') && event.response && typeof event.response === 'object') {
+      this.response = event.response as Json;
+    }
+  }
+
+  read(data: string): Array<[number, string]> {
+    if (!data.includes('.delta"')) return [];
+    const event = parse(data);
+    if (!event) return [];
+    const delta = typeof event.type === 'string' && event.type.endsWith('.delta') && typeof event.delta === 'string' ? event.delta : '';
+    return /^response\.(output_text|function_call_arguments|reasoning_text|reasoning_summary_text)\.delta$/.test(String(event.type)) && delta ? [[0, delta]] : [];
+  }
+
+  cut(message: string): string {
+    const response = { ...this.response, status: 'incomplete', incomplete_details: { reason: 'content_filter' }, output: [], usage: null };
+    return this.frame('response.incomplete', { response }) + this.frame('error', { code: CONTENT_POLICY, message, param: null });
+  }
+
+  fail(message: string): string {
+    const response = { ...this.response, status: 'failed', error: { code: GUARD_UNAVAILABLE, message }, output: [], usage: null };
+    return this.frame('response.failed', { response }) + this.frame('error', { code: GUARD_UNAVAILABLE, message, param: null });
+  }
+
+  private frame(type: string, fields: Json): string {
+    return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: ++this.sequence, ...fields })}\n\n`;
+  }
+}
+
+/** One Responses output item's text: message content, function-call arguments, reasoning. */
+function itemText(item: Json): string {
+  if (typeof item.arguments === 'string') return item.arguments;
+  const parts = [...(Array.isArray(item.content) ? item.content : []), ...(Array.isArray(item.summary) ? item.summary : [])] as Array<Json | null>;
+  return parts.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
 }

@@ -21,6 +21,8 @@ export interface StageOptions {
 
 interface Held {
   frame: string;
+  /** Its data lines, joined. */
+  data: string;
   /** Answer tokens up to and including this frame: it may go once a check has covered that many. */
   upTo: number;
 }
@@ -52,7 +54,11 @@ export function guardStream(source: ReadableStream<Uint8Array>, format: AnswerFo
   };
   const release = () => {
     let i = 0;
-    while (i < held.length && held[i]!.upTo <= covered) emit(held[i++]!.frame);
+    for (; i < held.length && held[i]!.upTo <= covered; i++) {
+      const { frame, data } = held[i]!;
+      emit(frame);
+      if (data) format.sent?.(data);
+    }
     held = held.slice(i);
   };
   const stop = (frames: string) => {
@@ -97,7 +103,7 @@ export function guardStream(source: ReadableStream<Uint8Array>, format: AnswerFo
     const added = data ? format.read(data) : [];
     for (const [index, text] of added) texts.set(index, (texts.get(index) ?? '') + text);
     if (added.length) tokens++;
-    held.push({ frame, upTo: tokens });
+    held.push({ frame, data, upTo: tokens });
   };
 
   const stage = new TransformStream<Uint8Array, Uint8Array>({

@@ -265,3 +265,31 @@ describe('output guardrail', () => {
     expect(frames.slice(0, -1).every((f) => f.token && !String(f.token.text).includes('unsafe'))).toBe(true);
   });
 });
+
+describe('guardrails on the Responses API (translated onto the chat path)', () => {
+  it('blocks a prompt, withholds a non-streaming answer, and cuts a stream with response.incomplete (content_filter)', async () => {
+    await createGuard('resp-guard');
+    await createGuarded('resp', { input: guard('resp-guard', { categories: ['S10'] }), output: guard('resp-guard', { stream_check_tokens: 2 }) });
+    const { key } = await createKey();
+    const respond = (json: Json) => call('/v1/responses', { method: 'POST', token: key, json: { model: 'resp', ...json } });
+
+    const n = nonce();
+    await expectError(await respond({ input: `Hateful ${n} <<unsafe:S10>>` }), 400, { code: 'content_policy_violation', message: expect.stringContaining('S10 (Hate)') });
+    expect((await seen(n)).model).toHaveLength(0);
+
+    await expectError(await respond({ input: 'Say <<say-unsafe:S7@4>>' }), 400, { code: 'content_policy_violation', message: expect.stringContaining('S7 (Privacy)') });
+    expect((await respond({ input: 'Tell me about Paris' })).status).toBe(200);
+
+    const res = await respond({ input: 'Stream <<say-unsafe:S7@9>>', stream: true });
+    const events = (await res.text())
+      .split('\n\n')
+      .filter((b) => b.startsWith('event: '))
+      .map((b) => JSON.parse(b.split('\n')[1]!.slice('data: '.length)) as Json);
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    const deltas = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta as string).join('');
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas).not.toContain('unsafe');
+    expect(events.at(-2)).toMatchObject({ type: 'response.incomplete', response: { status: 'incomplete', incomplete_details: { reason: 'content_filter' }, model: 'resp' } });
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'content_policy_violation', message: expect.stringContaining('S7 (Privacy)') });
+  });
+});
