@@ -4,7 +4,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../lib/stack.ts';
 import { HARNESS_NAMES, type HarnessName } from './harness.ts';
 
-export const SECTION_KEYS = ['latency', 'floor', 'ttft', 'gaps', 'throughput', 'admission', 'scaling'] as const;
+export const SECTION_KEYS = ['latency', 'floor', 'ttft', 'guard', 'gaps', 'throughput', 'admission', 'scaling'] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 
 export interface CliOptions {

@@ -24,6 +24,10 @@ export const EP_FAST = 'bench-fast';
 export const EP_SLOW = 'bench-slow';
 export const EP_HOLD = 'bench-hold';
 export const EP_SILENT = 'bench-silent';
+/** A Llama Guard endpoint (the emulator's Llama Guard mode, answering at once) and an endpoint whose prompts it checks. */
+export const EP_GUARD = 'bench-guard';
+export const EP_GUARDED = 'bench-guarded';
+export const GUARD_MODEL = 'meta-llama/Llama-Guard-3-8B';
 
 const PROMPT = 'Benchmark the router: answer this short question in a few words, please.';
 
@@ -69,6 +73,14 @@ export async function setupFixtures(harness: Harness, originUrl: string, gapMs: 
   await ensureEndpoint(admin, EP_SLOW, `${originUrl}/mode/${slowMode(gapMs)}`);
   await ensureEndpoint(admin, EP_HOLD, `${originUrl}/mode/${HOLD_MODE}`);
   await ensureEndpoint(admin, EP_SILENT, `${originUrl}/mode/${SILENT_MODE}`, { timeouts: { first_byte_ms: 600_000, idle_ms: 600_000, total_ms: 3_600_000 } });
+  await admin.createEndpoint({
+    name: EP_GUARD,
+    description: 'bench: Llama Guard on the emulator',
+    served_entities: [{ name: `${EP_GUARD}-entity`, protocol: 'openai', model: GUARD_MODEL, origins: [{ url: `${originUrl}/mode/${FAST_MODE}` }] }],
+  });
+  await ensureEndpoint(admin, EP_GUARDED, `${originUrl}/mode/${FAST_MODE}`, {
+    guardrails: { input: { endpoint: EP_GUARD, action: 'block', on_error: 'fail_closed' } },
+  });
   const mainKey = await admin.createKey({ description: 'bench main key', concurrency_limit: 10_000 });
   const tightKey = await admin.createKey({ description: 'bench key at its limit', concurrency_limit: 1 });
   const body = {

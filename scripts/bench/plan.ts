@@ -8,6 +8,8 @@ export interface Plan {
   latency: { concurrency: number[]; requests: Record<number, number>; warmup: number; rounds: number };
   floor: { concurrency: number[]; requests: number; warmup: number };
   ttft: { concurrency: number[]; requests: number; warmup: number };
+  /** TTFT through the router with and without an input guard (alternating rounds). */
+  guard: { concurrency: number[]; requests: number; warmup: number; rounds: number };
   gaps: { gapMs: number; runs: Array<{ concurrency: number; streams: number }> };
   throughput: { steps: number[]; durationMs: number; warmupPerWorker: number };
   admission: { held: number[]; concurrency: number[]; requests: number; probeHeld: number[]; probeN: number };
@@ -21,6 +23,7 @@ export const FULL: Plan = {
   latency: { concurrency: [1, 16, 64], requests: { 1: 2000, 16: 6000, 64: 6000 }, warmup: 300, rounds: 2 },
   floor: { concurrency: [1, 16], requests: 2000, warmup: 200 },
   ttft: { concurrency: [1, 16], requests: 1000, warmup: 100 },
+  guard: { concurrency: [1, 16], requests: 1000, warmup: 100, rounds: 2 },
   gaps: { gapMs: 20, runs: [{ concurrency: 1, streams: 20 }, { concurrency: 16, streams: 160 }] },
   throughput: { steps: [1, 2, 4, 8, 16, 32, 64, 128], durationMs: 3000, warmupPerWorker: 10 },
   admission: { held: [0, 10, 100], concurrency: [1, 16], requests: 600, probeHeld: [0, 10, 100, 1000], probeN: 200 },
@@ -34,6 +37,7 @@ export const SMOKE: Plan = {
   latency: { concurrency: [1, 16, 64], requests: { 1: 40, 16: 64, 64: 128 }, warmup: 10, rounds: 1 },
   floor: { concurrency: [1], requests: 30, warmup: 5 },
   ttft: { concurrency: [1], requests: 20, warmup: 5 },
+  guard: { concurrency: [1], requests: 20, warmup: 5, rounds: 1 },
   gaps: { gapMs: 5, runs: [{ concurrency: 1, streams: 2 }, { concurrency: 4, streams: 4 }] },
   throughput: { steps: [1, 4, 16], durationMs: 250, warmupPerWorker: 2 },
   admission: { held: [0, 5], concurrency: [1], requests: 20, probeHeld: [0, 5], probeN: 20 },

@@ -97,6 +97,23 @@ function ttftTable(hs: HarnessResult[]): string {
   );
 }
 
+function guardTable(hs: HarnessResult[]): string {
+  const rows = hs.flatMap((h) =>
+    (h.guard ?? []).map((p) => [
+      h.name, String(p.concurrency), `${p.plain.streams} / ${p.guarded.streams}`,
+      triple(p.plain.firstEvent.p50, p.plain.firstEvent.p90, p.plain.firstEvent.p99),
+      triple(p.guarded.firstEvent.p50, p.guarded.firstEvent.p90, p.guarded.firstEvent.p99),
+      `${signed(p.added.p50)} / ${signed(p.added.p90)} / ${signed(p.added.p99)}`,
+      String(p.plain.errors + p.plain.incomplete + p.guarded.errors + p.guarded.incomplete),
+    ]),
+  );
+  return section(
+    '2c. Time to first token with an input guard (ms to the first SSE event, both through the router)',
+    renderTable([L('harness'), R('C'), R('streams'), R('no guard p50 / p90 / p99'), R('input guard p50 / p90 / p99'), R('added p50 / p90 / p99'), R('errors')], rows),
+    ['The guard endpoint is the emulator in Llama Guard mode, answering at once (normal/0): the added time is the router\'s guard call (one routed non-streaming request and its verdict), not a model\'s.'],
+  );
+}
+
 function gapsTable(hs: HarnessResult[]): string {
   const rows = hs.flatMap((h) =>
     (h.gaps ?? []).map((p) => [
@@ -269,6 +286,7 @@ export function renderReport(r: BenchResults): string {
     latencyTable(hs),
     floorTable(hs),
     ttftTable(hs),
+    guardTable(hs),
     gapsTable(hs),
     throughputTable(hs),
     admissionTable(hs),

@@ -11,6 +11,7 @@ import type { Rung } from './scenarios/floor.ts';
 import type { ProfileResult } from './scenarios/profile.ts';
 import type { LatencyPoint } from './scenarios/latency.ts';
 import type { ScalingResult } from './scenarios/scaling.ts';
+import type { GuardPoint } from './scenarios/guardrails.ts';
 import type { GapPoint, TtftPoint } from './scenarios/streaming.ts';
 import type { ThroughputResult } from './scenarios/throughput.ts';
 import type { TargetCheck } from './targets.ts';
@@ -28,6 +29,7 @@ export interface HarnessResult {
   latency?: LatencyPoint[];
   floor?: Rung[];
   ttft?: TtftPoint[];
+  guard?: GuardPoint[];
   gaps?: GapPoint[];
   throughput?: ThroughputResult;
   admission?: AdmissionResult;

@@ -23,6 +23,7 @@ import { runFloor } from './scenarios/floor.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runScaling } from './scenarios/scaling.ts';
 import { runProfile, type ProfileResult } from './scenarios/profile.ts';
+import { runGuardTtft } from './scenarios/guardrails.ts';
 import { runGaps, runTtft } from './scenarios/streaming.ts';
 import { runThroughput } from './scenarios/throughput.ts';
 import { checkTargets } from './targets.ts';
@@ -34,6 +35,7 @@ const SECTIONS: Array<{ key: SectionKey; title: string; run: (ctx: Ctx) => Promi
   { key: 'latency', title: '1. added latency', run: runLatency },
   { key: 'floor', title: 'hot-path floor', run: runFloor },
   { key: 'ttft', title: '2a. time to first token', run: runTtft },
+  { key: 'guard', title: '2c. time to first token with an input guard', run: runGuardTtft },
   { key: 'gaps', title: '2b. SSE gaps', run: runGaps },
   { key: 'throughput', title: '3. throughput', run: runThroughput },
   { key: 'admission', title: '4. admission cost', run: runAdmission },

@@ -42,11 +42,11 @@ export interface GapPoint {
   added: Added;
 }
 
-async function streams(ctx: Ctx, target: Target, spec: RequestSpec, concurrency: number, n: number, warmup: number) {
+export async function streams(ctx: Ctx, target: Target, spec: RequestSpec, concurrency: number, n: number, warmup: number) {
   return closedLoop<StreamReply>({ concurrency, requests: n, durationMs: ctx.plan.maxPointMs, warmup, send: () => requestStream(target, spec) });
 }
 
-function side(replies: StreamReply[], errors: number): StreamSide {
+export function side(replies: StreamReply[], errors: number): StreamSide {
   const ok = replies.filter((r) => r.status === 200 && r.sawDone);
   return {
     firstEvent: summarize(ok.map((r) => r.firstEventMs)),
