@@ -5,7 +5,7 @@
  * is the write itself: a client that has gone makes it fail, which frees the
  * request's slot and aborts the origin within seconds instead of at a timeout.
  */
-export const KEEP_ALIVE_MS = 2_000;
+export const KEEP_ALIVE_MS = 1_000;
 export const KEEP_ALIVE_FRAME = ': keep-alive\n\n';
 
 /**

@@ -72,7 +72,7 @@ endpointAdmin.get('/', async (c) => {
   return c.json({ object: 'list', data: visible.map((e) => endpointView(e, health)) });
 });
 
-/** Endpoint info, with each origin's last known health (cron probe or a breaker's ejection). */
+/** Endpoint info, with each origin's last probed health (the cron probe; passive ejections are per isolate and not shown). */
 endpointAdmin.get('/:name', async (c) => show(c, (await visibleEndpoint(c)).name));
 
 /** A new config version: it serves once its origins answer a health probe (200), or later (202, `config_update: in_progress`). */

@@ -20,7 +20,7 @@ const errors = tgiErrors({
   424: 'The generation failed at the origin (`generation`)',
   429: 'The key’s concurrency limit or a rate limit is reached, or every origin is overloaded (`overloaded`)',
   502: 'Every attempt failed: origin 5xx, connection refused or reset (`generation`)',
-  503: 'The endpoint is stopped, none of its origins is healthy, admission is unavailable, or a `fail_closed` guardrail could not check (`generation`)',
+  503: 'The endpoint is stopped, every origin failed its last health probe, admission is unavailable, or a `fail_closed` guardrail could not check (`generation`)',
   504: 'No first byte within the endpoint’s timeout (`generation`)',
 });
 

@@ -36,7 +36,7 @@ export const EndpointObject = z.object({
 const OriginHealthEntry = z.object({
   served_entity: z.string(),
   url: z.string(),
-  healthy: z.boolean().nullable().meta({ description: 'null: never probed' }),
+  healthy: z.boolean().nullable().meta({ description: 'the last health probe (a failed one counts for 60 s); null: never probed' }),
   checked_at: z.iso.datetime().nullable(),
   source: z.enum(['probe']).nullable().meta({ description: 'probe: the cron probe (GET /health), the only writer; null: never probed' }),
   detail: z.string(),
