@@ -92,8 +92,9 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
       body: JSON.stringify(input.exchange.body),
       headers: { 'content-type': 'application/json', accept: input.stream ? 'text/event-stream' : 'application/json', 'x-request-id': c.var.requestId },
       abort,
-      // Streams: until the first event, per attempt (then the next origin is tried).
-      firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs,
+      // Streams: until the first event, per attempt (then the next origin is tried). Non-streaming requests wait
+      // for their whole answer: the request's own total timeout ends them first, which counts against no origin.
+      firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs + NON_STREAM_ATTEMPT_SLACK_MS,
       stream: input.stream,
       onEjected: (origin, detail) => logEjection(c.var.requestId, origin.url, input.entity.model, detail),
     });
@@ -130,6 +131,7 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
 }
 
 type Finish = (status: number, outcome: Outcome, usage: TokenCounts) => Promise<void>;
+const NON_STREAM_ATTEMPT_SLACK_MS = 1_000;
 const NO_USAGE: TokenCounts = { promptTokens: 0, completionTokens: 0 };
 
 function startStream(
