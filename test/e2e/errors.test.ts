@@ -56,7 +56,7 @@ describe('authentication (401)', () => {
   it('refuses a request without a key on every inference route', async () => {
     const res = await fetch(`${client.baseURL}/models`);
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { message: 'Invalid API key' } });
+    expect(await res.json()).toMatchObject({ error: { message: "Missing API key: send an endpoint API key as 'Authorization: Bearer <key>'" } });
   });
 
   it('refuses a revoked key on the very next request', async () => {
