@@ -22,7 +22,7 @@ export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType | undefin
   const path = [...base, ...issue.path];
   const at = schemaAt(root, [...issue.path]);
   // A union whose branches got past the type check: what the closest branch says is what to fix.
-  if (issue.code === 'invalid_union' && issue.errors.length > 0 && !('discriminator' in issue && issue.discriminator)) {
+  if (issue.code === 'invalid_union' && issue.input !== undefined && issue.errors.length > 0 && !('discriminator' in issue && issue.discriminator)) {
     const inner = closestBranch(issue.errors, at);
     if (inner) return describeIssue(inner.issue, inner.schema, missing, path);
   }
@@ -30,9 +30,12 @@ export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType | undefin
 }
 
 function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, missing: string): string {
+  // Nothing sent where a value is required (a plain type or a union of types).
+  if (issue.input === undefined && (issue.code === 'invalid_type' || (issue.code === 'invalid_union' && !('discriminator' in issue && issue.discriminator)))) {
+    return missing;
+  }
   switch (issue.code) {
     case 'invalid_type': {
-      if (issue.input === undefined) return missing;
       const expected = issue.expected === 'int' || isInteger(schema) ? 'integer' : issue.expected;
       return `expected ${expected}, got ${kindOf(issue.input, expected)}`;
     }

@@ -203,6 +203,9 @@ describe('the messages the issue reported, word for word', () => {
     expect(refusal(() => validate(ChatRequest, {})).message).toBe("Invalid 'messages': required field is missing");
     expect(refusal(() => parseGenerate({})).message).toBe('Failed to deserialize the JSON body into the target type: inputs: missing field');
     expect(refusal(() => validate(EndpointCreate, { name: 'x' })).message).toBe("Invalid 'served_entities': required field is missing");
+    // A required field whose type is a union (string or array).
+    expect(refusal(() => validate(CompletionRequest, {})).message).toBe("Invalid 'prompt': required field is missing");
+    expect(refusal(() => validate(EmbeddingRequest, { model: 'm' })).message).toBe("Invalid 'input': required field is missing");
   });
 
   it('says why a union refused a value: the closest branch, or the types it takes', () => {
