@@ -29,6 +29,9 @@ export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType | undefin
   return { param: joinPath(path), message: describeLeaf(issue, at, missing) };
 }
 
+/** zod's own wording; anything else is the schema author's message, kept as it is. */
+const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized)/;
+
 function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, missing: string): string {
   // Nothing sent where a value is required (a plain type or a union of types).
   if (issue.input === undefined && (issue.code === 'invalid_type' || (issue.code === 'invalid_union' && !('discriminator' in issue && issue.discriminator)))) {
@@ -40,8 +43,10 @@ function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, mi
       return `expected ${expected}, got ${kindOf(issue.input, expected)}`;
     }
     case 'too_small':
+      if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
       return bound(issue.origin, 'small', issue.minimum, issue.inclusive ?? true);
     case 'too_big':
+      if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
       return bound(issue.origin, 'big', issue.maximum, issue.inclusive ?? true);
     case 'invalid_value':
       return issue.values.length === 1
@@ -115,8 +120,8 @@ function closestBranch(
 }
 
 function formatMessage(issue: z.core.$ZodIssueInvalidStringFormat): string {
-  // A schema's own wording (e.g. "must be an http(s) URL") is kept; zod's defaults start with "Invalid".
-  if (!/^Invalid/.test(issue.message)) return issue.message;
+  // A schema's own wording (e.g. "must be an http(s) URL") is kept.
+  if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
   if (issue.format === 'datetime') return 'must be an ISO 8601 date-time with a time zone, e.g. 2030-01-01T00:00:00Z';
   if (issue.format === 'url') return 'must be a URL';
   if (issue.format === 'regex') return `must match ${issue.pattern ?? 'the expected pattern'}`;

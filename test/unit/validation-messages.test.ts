@@ -22,7 +22,7 @@ const config = {
   defaults: { system_prompt: 's', temperature: 1, max_tokens: 5, top_p: 1, top_k: 1, stop: 'x', presence_penalty: 0, frequency_penalty: 0 },
   rate_limits: [{ key: 'api_key', calls: 5, renewal_period: 'minute' }],
   tags: [{ key: 'k', value: 'v' }],
-  timeouts: { first_byte_ms: 5, idle_ms: 5, total_ms: 5 },
+  timeouts: { first_byte_ms: 500, idle_ms: 500, total_ms: 500 },
 };
 
 interface Case {
@@ -147,9 +147,14 @@ function fieldBreakages(node: Json, path: (string | number)[]): Breakage[] {
   }
   if (node.type === 'integer' || node.type === 'number') {
     // Safe-integer bounds are zod's, not the schema's; only the schema's own are checked.
-    if (typeof node.minimum === 'number' && node.minimum > -1e15) out.push({ path, value: node.minimum - 1, message: `must be ≥ ${node.minimum}` });
+    // The bound in symbols, or the schema's own words for it ("must be at least 100 ms").
+    if (typeof node.minimum === 'number' && node.minimum > -1e15) {
+      out.push({ path, value: node.minimum - 1, message: new RegExp(`^must be (≥ ${node.minimum}|at least ${node.minimum}\\b.*)$`) });
+    }
     if (typeof node.exclusiveMinimum === 'number') out.push({ path, value: node.exclusiveMinimum, message: `must be > ${node.exclusiveMinimum}` });
-    if (typeof node.maximum === 'number' && node.maximum < 1e15) out.push({ path, value: node.maximum + 1, message: `must be ≤ ${node.maximum}` });
+    if (typeof node.maximum === 'number' && node.maximum < 1e15) {
+      out.push({ path, value: node.maximum + 1, message: new RegExp(`^must be (≤ ${node.maximum}|at most ${node.maximum}\\b.*)$`) });
+    }
   }
   return out;
 }
