@@ -24,4 +24,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The launcher is plain JavaScript run by Node (TypeScript files get their globals from their types).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
 );

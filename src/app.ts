@@ -6,6 +6,7 @@ import { tgiRoutes } from './api/tgi';
 import { consoleRoutes } from './console/serve';
 import type { AppEnv } from './env';
 import { handleError, handleNotFound } from './http/error-handler';
+import { methodsForPath } from './http/method-not-allowed';
 import { requestId } from './http/request-id';
 
 /** The router: request ids, the admin API, the inference APIs, and JSON errors for everything else. */
@@ -22,5 +23,6 @@ app.use('/endpoints/:name/v1/*', authenticate());
 app.route('/', consoleRoutes);
 app.route('/', openaiRoutes);
 app.route('/', tgiRoutes);
-app.notFound(handleNotFound);
+const allowedMethods = methodsForPath(() => app.routes);
+app.notFound((c) => handleNotFound(c, allowedMethods(c.req.path)));
 app.onError(handleError);

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { ApiError } from '../http/api-error';
+import { isAdminToken } from './admin-token';
 import { bearerToken } from './bearer';
 import { lookupKey } from './key-cache';
 import { hashKey } from './key-material';
@@ -13,11 +14,9 @@ import { ADMIN_PRINCIPAL, type Principal } from './principal';
  * Endpoint keys are for the inference API only.
  */
 export const adminAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const token = bearerToken(c.req.header('authorization'));
-  if (!token) throw invalidToken();
+  const token = bearerToken(c.req.header('authorization'), 'admin');
   const hash = await hashKey(token);
-  const expected = c.env.ADMIN_TOKEN;
-  if (expected && sameDigest(hash, await hashKey(expected))) {
+  if (await isAdminToken(hash, c.env.ADMIN_TOKEN)) {
     c.set('principal', ADMIN_PRINCIPAL);
     return next();
   }
@@ -35,11 +34,4 @@ export const adminAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
 
 function invalidToken(): ApiError {
   return new ApiError(401, 'Invalid admin token', { code: 'invalid_admin_token' });
-}
-
-/** Compares two hex digests without an early exit, so timing says nothing about where they differ. */
-function sameDigest(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
 }

@@ -1,16 +1,26 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
 import { ApiError, errors } from '../http/api-error';
+import { isAdminToken } from './admin-token';
 import { bearerToken } from './bearer';
 import { lookupKey } from './key-cache';
 import { hashKey } from './key-material';
 import { keyExpired } from './key-record';
 
-/** Inference auth: a live endpoint key in `Authorization: Bearer`, else 401 `Invalid API key`. */
+/**
+ * Inference auth: a live endpoint key in `Authorization: Bearer`, else 401 `Invalid API key`
+ * (unknown and revoked keys alike). The ADMIN_TOKEN is recognised only once the lookup failed,
+ * so a real key's request pays nothing for that message.
+ */
 export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const token = bearerToken(c.req.header('authorization'));
-  if (!token) throw errors.invalidKey();
-  const record = await lookupKey(c.env.DB, await hashKey(token));
+  const token = bearerToken(c.req.header('authorization'), 'inference');
+  const hash = await hashKey(token);
+  const record = await lookupKey(c.env.DB, hash);
+  if (!record && (await isAdminToken(hash, c.env.ADMIN_TOKEN))) {
+    throw new ApiError(403, 'The admin token is for the admin API (/admin/v1); call the inference API with an endpoint key', {
+      code: 'admin_token_on_inference_api',
+    });
+  }
   if (!record || record.status !== 'active') throw errors.invalidKey();
   if (keyExpired(record)) throw new ApiError(401, 'API key has expired', { code: 'expired_api_key' });
   if (record.kind !== 'endpoint') {

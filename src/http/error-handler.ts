@@ -13,9 +13,17 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   return renderError(protocol, new ApiError(500, 'Internal error in the router', { code: 'internal_error' }));
 }
 
-export function handleNotFound(c: Context<AppEnv>): Response {
-  return renderError(
-    protocolForPath(c.req.path),
-    new ApiError(404, `No route for ${c.req.method} ${c.req.path}`, { code: 'route_not_found' }),
-  );
+/** No route matched: 405 with `Allow` when the path has routes for other methods, else 404. */
+export function handleNotFound(c: Context<AppEnv>, allowed: string[] = []): Response {
+  const protocol = protocolForPath(c.req.path);
+  if (allowed.length > 0) {
+    return renderError(
+      protocol,
+      new ApiError(405, `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allowed.filter((m) => m !== 'HEAD').join(' or ')}`, {
+        code: 'method_not_allowed',
+        headers: { allow: allowed.join(', ') },
+      }),
+    );
+  }
+  return renderError(protocol, new ApiError(404, `No route for ${c.req.method} ${c.req.path}`, { code: 'route_not_found' }));
 }

@@ -1,18 +1,12 @@
 import type { z } from 'zod';
 import { errors } from './api-error';
+import { describeFirstIssue } from './issue-message';
 
-/** Parses with a zod schema; a failure becomes a 400 that names the offending field. */
+/** Parses with a zod schema; a failure becomes a 400 that names the offending field and what is wrong with it. */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value);
+  // reportInput: the issue carries the value sent, so a wrong type is not mistaken for a missing field.
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const param = issue.path.length ? issue.path.map(String).join('.') : null;
-  const where = param ? `'${param}'` : 'request body';
-  throw errors.invalidBody(`Invalid ${where}: ${describe(issue)}`, param);
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && issue.input === undefined) return 'required field is missing';
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  return issue.message;
+  const { param, message } = describeFirstIssue(result.error, schema, 'required field is missing');
+  throw errors.invalidBody(`Invalid ${param ? `'${param}'` : 'request body'}: ${message}`, param);
 }

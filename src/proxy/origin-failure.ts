@@ -2,19 +2,68 @@ import { ApiError } from '../http/api-error';
 import { originErrorMessage } from '../protocols/openai/error-body';
 
 const MAX_ERROR_BODY = 64 * 1024;
+/** Origin statuses that are about the request itself (bad parameters, too long, wrong media type). */
+const CLIENT_MISTAKES = new Set([400, 409, 413, 415, 422]);
+
+/** What the client may be told about where the request went: the endpoint, never the origin's model id or URL. */
+export interface FailureContext {
+  endpoint: string;
+  /** The model id sent to the origin (the served entity's, or a TGI adapter). */
+  model: string;
+  originUrl: string;
+  /** The client's route, e.g. `/v1/embeddings` or `/endpoints/demo/generate`. */
+  path: string;
+}
 
 /**
- * Maps an origin's 4xx answer (5xx and 429 are retried on another origin first,
- * see send-with-failover) to the router's. Errors about the client's own request
- * (400, 413, 422: bad parameters, context overflow) keep their status and
- * message; anything else (401/403/404: the endpoint is misconfigured) is a 502.
+ * Maps an origin's 4xx answer (5xx and 429 are retried on another origin first, see
+ * send-with-failover) to the router's, in terms of the endpoint the client called:
+ * - 404 / 405: the origin has no such model or route for this kind of request, which is
+ *   the client's choice of endpoint: 400 `unsupported_operation` (the openai SDKs do not retry it);
+ * - 401 / 403 / 407: the origin refused the router itself, an operator's problem: 502;
+ * - 400, 409, 413, 415, 422 (bad parameters, context overflow) keep their status;
+ * - anything else (TGI's 424 generation error, 408, …) is the origin's failure: 502.
+ * The origin's message goes along with its model id and URL replaced by the endpoint's name.
  */
-export async function originFailure(response: Response): Promise<ApiError> {
+export async function originFailure(response: Response, ctx: FailureContext): Promise<ApiError> {
   const text = (await response.text().catch(() => '')).slice(0, MAX_ERROR_BODY);
-  const message = originErrorMessage(text);
+  const message = scrub(originErrorMessage(text), ctx);
   const status = response.status;
-  if (status === 400 || status === 413 || status === 422) {
-    return new ApiError(status, message, { code: 'origin_rejected_request' });
+  if (status === 404 || status === 405) {
+    return new ApiError(400, `Endpoint '${ctx.endpoint}' does not serve ${operation(ctx.path)} requests (its origin has no such model or route)`, {
+      param: 'model',
+      code: 'unsupported_operation',
+    });
   }
-  return new ApiError(502, `The origin answered HTTP ${status}: ${message}`, { type: 'server_error', code: 'origin_error' });
+  if (status === 401 || status === 403 || status === 407) {
+    return new ApiError(502, `The origin of endpoint '${ctx.endpoint}' refused the router (HTTP ${status}); its origin configuration needs fixing`, {
+      type: 'server_error',
+      code: 'origin_error',
+    });
+  }
+  if (CLIENT_MISTAKES.has(status)) return new ApiError(status, message, { code: 'origin_rejected_request' });
+  return new ApiError(502, `The origin of endpoint '${ctx.endpoint}' answered HTTP ${status}: ${message}`, { type: 'server_error', code: 'origin_error' });
+}
+
+/** The client's route as an operation: `/v1/chat/completions` → "chat completions", TGI's routes → "generate". */
+function operation(path: string): string {
+  if (path.endsWith('/embeddings')) return 'embeddings';
+  if (path.endsWith('/chat/completions')) return 'chat completions';
+  if (path.endsWith('/completions')) return 'completions';
+  return 'generate';
+}
+
+/** The origin's text with its model id and its URL (or host) replaced by the endpoint's name. */
+function scrub(message: string, ctx: FailureContext): string {
+  let out = message;
+  let host = '';
+  try {
+    host = new URL(ctx.originUrl).host;
+  } catch {
+    // not a URL: nothing more to hide
+  }
+  for (const secret of [ctx.originUrl.replace(/\/+$/, ''), host, ctx.model]) {
+    if (secret && secret !== ctx.endpoint) out = out.split(secret).join(ctx.endpoint);
+  }
+  return out;
 }

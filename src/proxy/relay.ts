@@ -100,7 +100,10 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
     });
     originDone = answer.done;
     ttfb = Date.now() - started;
-    if (!answer.response.ok) throw await originFailure(answer.response);
+    if (!answer.response.ok) {
+      const model = String((input.exchange.body as { model?: unknown } | null)?.model ?? input.entity.model);
+      throw await originFailure(answer.response, { endpoint: input.endpoint.name, model, originUrl: answer.origin.url, path: c.req.path });
+    }
     return answer;
   })();
   const failed = async (err: unknown): Promise<never> => {

@@ -13,13 +13,16 @@ import OpenAI, {
 } from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  CHAT_MODEL,
   CONCURRENCY_MESSAGE,
   admin,
   createEndpoint,
   createKey,
   inFlight,
   eventually,
+  newRequestId,
   openai,
+  recordedWithId,
   rejectionOf,
   userMessage,
 } from './helpers.ts';
@@ -56,7 +59,7 @@ describe('authentication (401)', () => {
   it('refuses a request without a key on every inference route', async () => {
     const res = await fetch(`${client.baseURL}/models`);
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { message: 'Invalid API key' } });
+    expect(await res.json()).toMatchObject({ error: { message: "Missing API key: send an endpoint API key as 'Authorization: Bearer <key>'" } });
   });
 
   it('refuses a revoked key on the very next request', async () => {
@@ -100,6 +103,23 @@ describe('invalid requests (400) and oversized bodies (413)', () => {
     expect((err as APIError).status).toBe(400);
     expect((err as APIError).param).toBe('temperature');
     expect((err as APIError).message).toMatch(/^400 Invalid 'temperature'/);
+  });
+
+  it('embeddings on a chat-only endpoint: BadRequestError naming the endpoint, not retried by the SDK', async () => {
+    const id = newRequestId('chat-only-embed');
+    // The SDK's own retry policy (2 retries of 408/409/429/5xx), as a user would have it.
+    const sdk = new OpenAI({ apiKey: client.apiKey, baseURL: client.baseURL });
+    const err = await rejectionOf(sdk.embeddings.create({ model: okEp, input: 'hi' }, { headers: { 'x-request-id': id } }));
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as APIError).message).toBe(`400 Endpoint '${okEp}' does not serve embeddings requests (its origin has no such model or route)`);
+    expect((err as APIError).message).not.toContain(CHAT_MODEL);
+    expect(await recordedWithId(id)).toHaveLength(1);
+  });
+
+  it('refuses a wrong-typed field saying what type it wants', async () => {
+    const err = await rejectionOf(client.chat.completions.create({ ...hello(okEp), max_tokens: '20' as unknown as number }));
+    expect(err).toBeInstanceOf(BadRequestError);
+    expect((err as APIError).message).toBe("400 Invalid 'max_tokens': expected integer, got string");
   });
 
   it('refuses an empty messages list and names the field', async () => {

@@ -13,11 +13,11 @@ describe('inference errors (OpenAI shape)', () => {
   it('401 for a missing, malformed or unknown key', async () => {
     await createEndpoint('auth-target');
     await expectError(await call('/v1/chat/completions', { method: 'POST', json: { model: 'auth-target', messages: hello } }), 401, {
-      message: 'Invalid API key',
+      message: "Missing API key: send an endpoint API key as 'Authorization: Bearer <key>'",
       type: 'authentication_error',
     });
     await expectError(await chat('sk-rt-not-a-real-key', { model: 'auth-target', messages: hello }), 401, { message: 'Invalid API key' });
-    await expectError(await call('/v1/models', { headers: { authorization: 'Basic abc' } }), 401, { message: 'Invalid API key' });
+    await expectError(await call('/v1/models', { headers: { authorization: 'Basic abc' } }), 401, { code: 'invalid_authorization_header' });
   });
 
   it('401 on the very next request after revocation', async () => {

@@ -89,7 +89,19 @@ describe.each([
     await create(ep('eos'));
     const { key } = await createKey();
     const plain = await post('/generate', key, { model: ep('eos'), inputs: `hi eos-${protocol}`, parameters: { max_new_tokens: 100, details: true } });
-    expect(await plain.json()).toMatchObject({ details: { finish_reason: 'eos_token' } });
+    const detailed = (await plain.json()) as { generated_text: string; details: { finish_reason: string; generated_tokens: number; tokens: TgiEvent['token'][] } };
+    expect(detailed).toMatchObject({ details: { finish_reason: 'eos_token' } });
+    // As in the stream: every generated token listed, the last one TGI's special EOS token.
+    expect(detailed.details.tokens).toHaveLength(detailed.details.generated_tokens);
+    expect(detailed.details.tokens.at(-1)).toMatchObject({ special: true });
+    expect(detailed.details.tokens.filter((t) => !t.special).map((t) => t.text).join('')).toBe(detailed.generated_text);
+    const { raw: sameRaw, events: same } = await tgiEvents(
+      await post('/generate_stream', key, { model: ep('eos'), inputs: `hi eos-${protocol}`, parameters: { max_new_tokens: 100, details: true } }),
+    );
+    const sameFinal = expectTgiStream(sameRaw, same as TgiEvent[]);
+    expect(same).toHaveLength(detailed.details.generated_tokens);
+    expect(sameFinal.details!.generated_tokens).toBe(detailed.details.generated_tokens);
+    expect((same as TgiEvent[]).map((e) => e.token.special)).toEqual(detailed.details.tokens.map((t) => t.special));
     const bare = await post('/generate', key, { model: ep('eos'), inputs: `hi bare-${protocol}` });
     const body = (await bare.json()) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['generated_text']);
@@ -238,7 +250,7 @@ describe('TGI validation and errors', () => {
     await createEndpoint('tgi-other');
     const noKey = await call('/generate', { method: 'POST', json: { model: 'tgi-errs', inputs: 'x' } });
     expect(noKey.status).toBe(401);
-    expect(await noKey.json()).toMatchObject({ error: 'Invalid API key', error_type: 'authentication_error' });
+    expect(await noKey.json()).toMatchObject({ error: expect.stringMatching(/^Missing API key/), error_type: 'authentication_error' });
 
     const { key } = await createKey({ endpoints: ['tgi-errs'], concurrency_limit: 1 });
     const scoped = await post('/generate', key, { model: 'tgi-other', inputs: 'x' });

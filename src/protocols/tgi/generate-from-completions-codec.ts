@@ -3,7 +3,7 @@ import { originErrorMessage } from '../openai/error-body';
 import { TgiSseCodec } from '../sse-codec';
 import type { TgiFinishReason, TgiStreamEvent, TgiToken } from './generate-schema';
 import { tgiFinishReason } from './vllm-finish-reason';
-import { tgiTokens, type CompletionLogprobs } from './vllm-logprobs';
+import { EOS_TOKEN, tgiTokens, type CompletionLogprobs } from './vllm-logprobs';
 
 interface CompletionChunk {
   choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: CompletionLogprobs | null }>;
@@ -16,9 +16,6 @@ export interface GenerateFromCompletionsOptions {
   wantDetails: boolean;
   seed: number | null;
 }
-
-/** The token TGI's final event carries when generation ended on EOS, which vLLM does not stream as text. */
-const EOS_TOKEN: TgiToken = { id: 0, text: '', logprob: null, special: true };
 
 /**
  * vLLM `/v1/completions` SSE → TGI `/generate_stream` events. A vLLM chunk may hold

@@ -4,7 +4,7 @@ import { tgiSamples, type GenerateParameters, type GenerateRequest, type TgiDeta
 import { GenerateFromCompletionsCodec } from './generate-from-completions-codec';
 import type { GenerateRoute } from './tgi-passthrough';
 import { tgiFinishReason } from './vllm-finish-reason';
-import { tgiTokens, type CompletionLogprobs } from './vllm-logprobs';
+import { EOS_TOKEN, tgiTokens, type CompletionLogprobs } from './vllm-logprobs';
 
 /** vLLM's completions default is 16 tokens; TGI's is "the rest of the context". Without a value from the request or the endpoint, the router asks for this many. */
 export const DEFAULT_MAX_NEW_TOKENS = 1024;
@@ -65,13 +65,11 @@ export function generateOnOpenAI(req: GenerateRequest, route: GenerateRoute, ctx
       const choice = response.choices?.[0] ?? {};
       const text = choice.text ?? '';
       const usage = { promptTokens: response.usage?.prompt_tokens ?? 0, completionTokens: response.usage?.completion_tokens ?? 0 };
-      const details: TgiDetails = {
-        finish_reason: tgiFinishReason(choice.finish_reason, choice.stop_reason),
-        generated_tokens: usage.completionTokens,
-        seed,
-        prefill: [],
-        tokens: tgiTokens(choice.logprobs, text, choice.logprobs?.text_offset?.[0] ?? 0),
-      };
+      const finish = tgiFinishReason(choice.finish_reason, choice.stop_reason);
+      const tokens = tgiTokens(choice.logprobs, text, choice.logprobs?.text_offset?.[0] ?? 0);
+      // vLLM counts the EOS token but lists no logprob for it; TGI lists it, as the stream's final event does.
+      if (finish === 'eos_token' && tokens.length < usage.completionTokens) tokens.push(EOS_TOKEN);
+      const details: TgiDetails = { finish_reason: finish, generated_tokens: usage.completionTokens, seed, prefill: [], tokens };
       const result = wantDetails ? { generated_text: prefix + text, details } : { generated_text: prefix + text };
       return { body: route === 'compat' ? [result] : result, usage };
     },

@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/api-error';
+import { describeFirstIssue } from '../../http/issue-message';
 import { GenerateRequest } from './generate-schema';
 
 /**
@@ -6,12 +7,10 @@ import { GenerateRequest } from './generate-schema';
  * deserialize the JSON body" (as JSON here, with the field named), not a 400.
  */
 export function parseGenerate(raw: unknown): GenerateRequest {
-  const result = GenerateRequest.safeParse(raw);
+  const result = GenerateRequest.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const param = issue.path.map(String).join('.') || null;
-  const what = issue.code === 'invalid_type' && issue.input === undefined ? 'missing field' : issue.message;
-  throw new ApiError(422, `Failed to deserialize the JSON body into the target type: ${param ? `${param}: ` : ''}${what}`, {
+  const { param, message } = describeFirstIssue(result.error, GenerateRequest, 'missing field');
+  throw new ApiError(422, `Failed to deserialize the JSON body into the target type: ${param ? `${param}: ` : ''}${message}`, {
     type: 'validation',
     param,
     code: 'validation',

@@ -7,6 +7,9 @@ export interface CompletionLogprobs {
   text_offset?: number[];
 }
 
+/** The token TGI ends with when generation stops on EOS; vLLM sends no text (and no logprob entry) for it. */
+export const EOS_TOKEN: TgiToken = { id: 0, text: '', logprob: null, special: true };
+
 /**
  * TGI tokens from vLLM completion logprobs. The router asks for
  * `return_tokens_as_token_ids`, so each token reads `token_id:<id>`; its text is

@@ -1,0 +1,200 @@
+import type { z } from 'zod';
+
+/**
+ * What a client must fix, in words, for one zod issue: "expected integer, got string",
+ * "must be ≥ 1", "unknown value 'x', expected one of 'a', 'b'". The schema is needed
+ * to tell integers from numbers (zod reports both as `number` when the type is wrong).
+ * Issues must come from a parse with `reportInput: true`: without the input, a wrong
+ * type cannot be told from a missing field.
+ */
+export interface IssueText {
+  /** Dotted path of the offending field (`messages.0.role`), or null for the body itself. */
+  param: string | null;
+  message: string;
+}
+
+/** The first issue of a failed parse, described. `missing` is the wording for an absent required field. */
+export function describeFirstIssue(error: z.ZodError, schema: z.ZodType, missing: string): IssueText {
+  return describeIssue(error.issues[0]!, schema, missing);
+}
+
+export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType | undefined, missing: string, base: PropertyKey[] = []): IssueText {
+  const path = [...base, ...issue.path];
+  const at = schemaAt(root, [...issue.path]);
+  // A union whose branches got past the type check: what the closest branch says is what to fix.
+  if (issue.code === 'invalid_union' && issue.input !== undefined && issue.errors.length > 0 && !('discriminator' in issue && issue.discriminator)) {
+    const inner = closestBranch(issue.errors, at);
+    if (inner) return describeIssue(inner.issue, inner.schema, missing, path);
+  }
+  return { param: joinPath(path), message: describeLeaf(issue, at, missing) };
+}
+
+/** zod's own wording; anything else is the schema author's message, kept as it is. */
+const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized)/;
+
+function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, missing: string): string {
+  // Nothing sent where a value is required (a plain type or a union of types).
+  if (issue.input === undefined && (issue.code === 'invalid_type' || (issue.code === 'invalid_union' && !('discriminator' in issue && issue.discriminator)))) {
+    return missing;
+  }
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = issue.expected === 'int' || isInteger(schema) ? 'integer' : issue.expected;
+      return `expected ${expected}, got ${kindOf(issue.input, expected)}`;
+    }
+    case 'too_small':
+      if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
+      return bound(issue.origin, 'small', issue.minimum, issue.inclusive ?? true);
+    case 'too_big':
+      if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
+      return bound(issue.origin, 'big', issue.maximum, issue.inclusive ?? true);
+    case 'invalid_value':
+      return issue.values.length === 1
+        ? `expected ${quote(issue.values[0])}, got ${shown(issue.input)}`
+        : `unknown value ${shown(issue.input)}, expected one of ${issue.values.map(quote).join(', ')}`;
+    case 'invalid_union':
+      if ('discriminator' in issue && issue.discriminator) {
+        const options = ((issue as { options?: unknown[] }).options ?? []).map(quote).join(', ');
+        const value = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator];
+        return value === undefined ? missing : `unknown value ${shown(value)}, expected one of ${options}`;
+      }
+      return unionTypes(issue, schema);
+    case 'unrecognized_keys':
+      return `unknown field(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
+    case 'invalid_format':
+      return formatMessage(issue);
+    default:
+      return issue.message;
+  }
+}
+
+/** "must be ≥ 1", "must have at most 16 items", "must not be empty". */
+function bound(origin: string, side: 'small' | 'big', limit: number | bigint, inclusive: boolean): string {
+  const n = Number(limit);
+  if (origin === 'array' || origin === 'set') {
+    if (side === 'small') return n === 1 && inclusive ? 'must not be empty' : `must have at least ${inclusive ? n : n + 1} item(s)`;
+    return `must have at most ${inclusive ? n : n - 1} item(s)`;
+  }
+  if (origin === 'string') {
+    if (side === 'small') return n === 1 && inclusive ? 'must not be empty' : `must be at least ${inclusive ? n : n + 1} characters long`;
+    return `must be at most ${inclusive ? n : n - 1} characters long`;
+  }
+  if (side === 'small') return `must be ${inclusive ? '≥' : '>'} ${n}`;
+  return `must be ${inclusive ? '≤' : '<'} ${n}`;
+}
+
+/** A union none of whose branches took the value's type: "expected string or array, got number". */
+function unionTypes(issue: z.core.$ZodIssueInvalidUnion, schema: z.ZodType | undefined): string {
+  const expected = new Set<string>();
+  const options = unionOptions(schema);
+  issue.errors.forEach((branch, i) => {
+    for (const inner of branch) {
+      if (inner.code === 'invalid_type' && inner.path.length === 0) {
+        expected.add(inner.expected === 'int' || isInteger(options[i]) ? 'integer' : inner.expected);
+      } else if (inner.code === 'invalid_value' && inner.path.length === 0) {
+        for (const v of inner.values) expected.add(quote(v));
+      }
+    }
+  });
+  if (expected.size === 0) return issue.message;
+  return `expected ${[...expected].join(' or ')}, got ${kindOf(issue.input, '')}`;
+}
+
+/**
+ * Of a union's failed branches, the one that got furthest: a branch that accepted the
+ * value's type and failed on something inside (a bound, an element) says more than
+ * "expected string or array".
+ */
+function closestBranch(
+  errors: z.core.$ZodIssue[][],
+  schema: z.ZodType | undefined,
+): { issue: z.core.$ZodIssue; schema: z.ZodType | undefined } | null {
+  const options = unionOptions(schema);
+  for (let i = 0; i < errors.length; i++) {
+    const first = errors[i]?.[0];
+    if (!first) continue;
+    const typeMiss = (first.code === 'invalid_type' || first.code === 'invalid_value') && first.path.length === 0;
+    if (!typeMiss) return { issue: first, schema: options[i] };
+  }
+  return null;
+}
+
+function formatMessage(issue: z.core.$ZodIssueInvalidStringFormat): string {
+  // A schema's own wording (e.g. "must be an http(s) URL") is kept.
+  if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
+  if (issue.format === 'datetime') return 'must be an ISO 8601 date-time with a time zone, e.g. 2030-01-01T00:00:00Z';
+  if (issue.format === 'url') return 'must be a URL';
+  if (issue.format === 'regex') return `must match ${issue.pattern ?? 'the expected pattern'}`;
+  return `must be a valid ${issue.format}`;
+}
+
+/** The JSON kind of a value, or the value itself where the kind alone would confuse (1.5 for an integer). */
+function kindOf(input: unknown, expected: string): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'array';
+  if (typeof input === 'number') {
+    if (Number.isNaN(input)) return 'not a number';
+    return expected === 'integer' ? String(input) : 'number';
+  }
+  return typeof input;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+}
+
+function quote(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+function joinPath(path: PropertyKey[]): string | null {
+  return path.length ? path.map(String).join('.') : null;
+}
+
+// --- finding the schema of a field, through wrappers, objects, arrays and unions ---
+
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType; options?: z.ZodType[]; valueType?: z.ZodType };
+
+function def(schema: z.ZodType): Def {
+  return (schema as unknown as { _zod: { def: Def } })._zod.def;
+}
+
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch']);
+
+function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
+  let current = schema;
+  for (let i = 0; current && i < 16; i++) {
+    const d = def(current);
+    if (WRAPPERS.has(d.type) && d.innerType) current = d.innerType;
+    else if (d.type === 'pipe' && d.in) current = d.in;
+    else break;
+  }
+  return current;
+}
+
+function unionOptions(schema: z.ZodType | undefined): Array<z.ZodType | undefined> {
+  const s = unwrap(schema);
+  return s && def(s).type === 'union' ? (def(s).options ?? []) : [];
+}
+
+function schemaAt(root: z.ZodType | undefined, path: PropertyKey[]): z.ZodType | undefined {
+  const s = unwrap(root);
+  if (!s || path.length === 0) return s;
+  const [head, ...rest] = path;
+  const d = def(s);
+  if (d.type === 'object') return schemaAt(d.shape?.[String(head)], rest);
+  if (d.type === 'array') return schemaAt(d.element, rest);
+  if (d.type === 'record') return schemaAt(d.valueType, rest);
+  if (d.type === 'union') {
+    for (const option of d.options ?? []) {
+      const found = schemaAt(option, path);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function isInteger(schema: z.ZodType | undefined): boolean {
+  const s = unwrap(schema);
+  return !!s && def(s).type === 'number' && (s as unknown as { isInt?: boolean }).isInt === true;
+}
