@@ -39,7 +39,12 @@ export class MetricsBatch {
   private seq = 0;
   size = 0;
 
-  constructor(readonly isolateId: string = crypto.randomUUID()) {}
+  /** Random ids cannot be made at module load in Workers: this one is made on the first flush. */
+  constructor(private id?: string) {}
+
+  get isolateId(): string {
+    return (this.id ??= crypto.randomUUID());
+  }
 
   add(endpoint: string, minute: number, entity: string, series: string, value: number): void {
     if (value === 0) return;
