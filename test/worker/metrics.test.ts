@@ -45,7 +45,8 @@ async function totals(name: string) {
 /** Waits for the exact figures, then waits several more flush intervals and checks they did not move (nothing counted twice). */
 async function expectExactly(name: string, expected: Partial<Awaited<ReturnType<typeof totals>>>): Promise<void> {
   await eventually(async () => expect(await totals(name)).toMatchObject(expected), 10_000);
-  await new Promise((r) => setTimeout(r, 500));
+  // METRICS_FLUSH_MS is 500 in the test config: this outlasts two more flushes.
+  await new Promise((r) => setTimeout(r, 1_200));
   expect(await totals(name)).toMatchObject(expected);
 }
 
