@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketIndex, LATENCY_BUCKETS_MS } from '../../src/metrics/buckets';
 import { MetricsRecorder, metricsObject } from '../../src/metrics/recorder';
 import { resolveEndpoint } from '../../src/endpoints/cache';
-import { ADMIN_TOKEN, admin, call, createEndpoint, createKey, eventually } from './helpers/router';
+import { ADMIN_TOKEN, admin, call, createEndpoint, createKey, eventually, originUrl } from './helpers/router';
 import { expectError } from './helpers/expect-error';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -152,24 +152,39 @@ describe('request metrics', () => {
     expect(m.origins[0].origin).not.toContain('?');
   });
 
-  it('counts failovers and failed origin attempts', async () => {
+  it('counts origin attempts, failovers and ejections', async () => {
+    // A dead origin drawn first almost every time (weight 1000 to 1) next to a live one.
     const res = await admin('POST', '/endpoints', {
       name: 'mx-failover',
-      served_entities: [{ name: 'main', protocol: 'openai', model: 'meta-llama/Llama-3.1-8B-Instruct', origins: [{ url: 'http://127.0.0.1:9' }] }],
+      served_entities: [
+        {
+          name: 'main', protocol: 'openai', model: 'meta-llama/Llama-3.1-8B-Instruct',
+          origins: [{ url: 'http://127.0.0.1:9', weight: 1000 }, { url: originUrl(), weight: 1 }],
+        },
+      ],
     });
     expect(res.status).toBe(201);
     const { key } = await createKey();
-    await expectError(await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'mx-failover', messages: hello } }), 502, {});
+    for (let i = 0; i < 8; i++) {
+      const answer = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'mx-failover', messages: hello, max_tokens: 2 } });
+      expect(answer.status).toBe(200);
+      await answer.text();
+    }
     const m = await eventually(async () => {
       const json = await metricsJson('mx-failover');
-      expect(sum(json.total.requests.failed)).toBe(1);
+      expect(sum(json.total.requests.completed)).toBe(8);
       return json;
     }, 10_000);
-    expect(sum(m.total.failovers)).toBe(2);
-    expect(m.origins).toHaveLength(1);
-    expect(sum(m.origins[0].attempts)).toBe(3);
-    expect(sum(m.origins[0].failures)).toBe(3);
-    expect(sum(m.origins[0].ejections)).toBe(1);
+    const dead = m.origins.find((o: Json) => o.origin === 'http://127.0.0.1:9')!;
+    const live = m.origins.find((o: Json) => o.origin !== 'http://127.0.0.1:9')!;
+    // Every request ended on the live origin; each failed attempt on the dead one was followed by a failover.
+    expect(sum(live.attempts)).toBe(8);
+    expect(sum(live.failures)).toBe(0);
+    expect(sum(dead.failures)).toBe(sum(dead.attempts));
+    expect(sum(m.total.failovers)).toBe(sum(dead.failures));
+    // Five failures in a row (OUTLIER_CONSECUTIVE_FAILURES) eject the dead origin.
+    expect(sum(dead.failures)).toBeGreaterThanOrEqual(5);
+    expect(sum(dead.ejections)).toBeGreaterThanOrEqual(1);
   });
 });
 
