@@ -51,7 +51,7 @@ export function recordAttempt(c: Context<AppEnv>, endpoint: string, entity: stri
   recorder.schedule(c.env, (p) => c.executionCtx.waitUntil(p));
 }
 
-const NOT_INFERENCE = /^\/(admin|metrics|dashboard|healthz|openapi\.json|docs)(\/|$)/;
+const NOT_INFERENCE = /^\/(admin|metrics|console|healthz|openapi\.json|docs)(\/|$)/;
 const NAMED_IN_PATH = /^\/endpoints\/([^/]+)/;
 
 /**
