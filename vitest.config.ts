@@ -31,7 +31,8 @@ export default defineConfig(async () => {
               wrangler: { configPath: path.join(root, 'wrangler.toml') },
               miniflare: {
                 // Ejections of 1 s (not 10 s): the health tests wait one out to watch the half-open trial.
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token', OUTLIER_BASE_EJECTION_MS: '1000' },
+                // Metrics flush half a second after a request, so tests see them quickly.
+                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token', OUTLIER_BASE_EJECTION_MS: '1000', METRICS_FLUSH_MS: '500' },
               },
             }),
           ],

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { adminRoutes } from './api/admin';
 import { authenticate } from './auth/authenticate';
 import { openaiRoutes } from './api/openai';
+import { prometheusRoutes } from './api/prometheus';
 import { tgiRoutes } from './api/tgi';
 import { consoleRoutes } from './console/serve';
 import type { AppEnv } from './env';
@@ -17,6 +18,7 @@ app.get('/healthz', (c) => c.json({ status: 'ok' }));
 app.get('/openapi.json', async (c) => (await import('./openapi/serve')).openApiJson(c));
 app.get('/docs', async (c) => (await import('./openapi/serve')).docsPage(c));
 app.route('/admin/v1', adminRoutes);
+app.route('/', prometheusRoutes);
 // Inference auth for every /v1 route group (OpenAI, Responses, Anthropic Messages).
 app.use('/v1/*', authenticate());
 app.use('/endpoints/:name/v1/*', authenticate());

@@ -1,4 +1,5 @@
 import type { KeyGate } from './gate/key-gate';
+import type { EndpointMetrics } from './metrics/endpoint-metrics';
 import type { KeyRecord } from './auth/key-record';
 import type { Principal } from './auth/principal';
 
@@ -8,6 +9,8 @@ export interface Env {
   GATE: DurableObjectNamespace<KeyGate>;
   /** The web console's files (Workers Static Assets, dist/web); absent when deployed without them. */
   ASSETS?: Fetcher;
+  /** One object per endpoint: its metrics in minute and hour buckets. */
+  METRICS: DurableObjectNamespace<EndpointMetrics>;
   /** Bearer token of the admin API. Unset = admin API refuses every call. */
   ADMIN_TOKEN?: string;
   /** Largest accepted request body in bytes (default 8 MiB). */
@@ -22,6 +25,10 @@ export interface Env {
   OUTLIER_MAX_EJECTION_MS?: string;
   /** Largest share of a served entity's origins ejected at once, in percent (one may always be), default 50. */
   OUTLIER_MAX_EJECTION_PERCENT?: string;
+  /** "false" turns request metrics off (default on). */
+  METRICS_ENABLED?: string;
+  /** How long each isolate batches metrics before flushing them, in ms (default 5000). */
+  METRICS_FLUSH_MS?: string;
 }
 
 export interface Variables {
@@ -29,6 +36,9 @@ export interface Variables {
   apiKey: KeyRecord;
   /** Who is calling the admin API (set by adminAuth). */
   principal: Principal;
+  /** The endpoint an inference request resolved to, and the body's `model` (for counting refusals). */
+  endpointName?: string;
+  bodyModel?: string;
 }
 
 export type AppEnv = { Bindings: Env; Variables: Variables };

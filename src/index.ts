@@ -3,6 +3,7 @@ import type { Env } from './env';
 import { probeOrigins } from './origins/probe';
 
 export { KeyGate } from './gate/key-gate';
+export { EndpointMetrics } from './metrics/endpoint-metrics';
 
 export default {
   fetch: app.fetch,

@@ -17,6 +17,7 @@ export async function targetEndpoint(c: Context<AppEnv>, modelField: unknown): P
     throw errors.invalidBody("Invalid 'model': required field is missing (name the endpoint to call)", 'model');
   }
   const endpoint = await resolveEndpoint(c.env.DB, name);
+  if (endpoint) c.set('endpointName', endpoint.name);
   const key = c.var.apiKey;
   // Another tenant's endpoint (not shared with this key's tenant) does not exist for this key.
   if (!endpoint || (endpoint.tenant_id !== key.tenant_id && !endpoint.shared_with.includes(key.tenant_id))) {

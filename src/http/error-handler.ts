@@ -1,12 +1,14 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env';
+import { recordRefusal } from '../metrics/hooks';
 import { ApiError } from './api-error';
 import { protocolForPath, renderError } from './error-renderers';
 
 /** Every error leaves as JSON in the route's protocol; unexpected ones are logged (without bodies) as 500. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
   const protocol = protocolForPath(c.req.path);
+  recordRefusal(c, err);
   if (err instanceof ApiError) return renderError(protocol, err);
   if (err instanceof HTTPException) return renderError(protocol, new ApiError(err.status, err.message || 'Request refused'));
   console.error(JSON.stringify({ msg: 'unhandled error', request_id: c.var.requestId, path: c.req.path, error: String(err), stack: err.stack }));

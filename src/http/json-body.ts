@@ -20,7 +20,10 @@ export async function readJsonBody(c: Context<AppEnv>): Promise<unknown> {
   const text = await readLimitedText(c.req.raw.body, limit);
   if (text.trim() === '') throw new ApiError(400, 'Request body is empty; expected a JSON object', { code: 'invalid_json' });
   try {
-    return JSON.parse(text);
+    const body: unknown = JSON.parse(text);
+    const model = (body as { model?: unknown } | null)?.model;
+    if (typeof model === 'string') c.set('bodyModel', model);
+    return body;
   } catch {
     throw new ApiError(400, 'Request body is not valid JSON', { code: 'invalid_json' });
   }

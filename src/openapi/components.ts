@@ -14,6 +14,7 @@ import { OpenAIError, TgiErrorBody } from './shapes/errors';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage, UsageRowObject } from './shapes/keys';
 import { ModelRequestList, ModelRequestObject } from './shapes/model-requests';
 import { ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList } from './shapes/openai';
+import { EndpointMetricsObject, PrometheusText } from './shapes/metrics';
 import { ResponseObjectShape, ResponseStreamEvent } from './shapes/responses';
 import { ConsoleFile, ConsolePage, DocsPage, Health, Me, OpenApiDocument } from './shapes/service';
 import { TenantList, TenantObject } from './shapes/tenants';
@@ -39,6 +40,7 @@ const named = {
   Tenant: TenantObject, TenantList,
   AuditRecord: AuditRecordObject, AuditList,
   ModelRequest: ModelRequestObject, ModelRequestList,
+  EndpointMetrics: EndpointMetricsObject, PrometheusText,
   Health, OpenApiDocument, DocsPage, ConsolePage, ConsoleFile, Me,
   // Errors.
   OpenAIError, TgiError: TgiErrorBody,

@@ -22,6 +22,7 @@ const TAGS: Record<TagName, string> = {
   'Admin: audit': 'Who changed what, when.',
   'Admin: model requests': 'Requests for a model to be deployed: submitted by anyone with a platform key, triaged by org and tenant admins.',
   Console: 'The web console: one page and its script and stylesheet, served with a strict Content-Security-Policy.',
+  Monitoring: 'Per-endpoint metrics: series for dashboards, and `/metrics` for Prometheus.',
   Service: 'Unauthenticated service routes.',
 };
 

@@ -23,6 +23,8 @@ export interface OriginRequest {
   stream: boolean;
   /** Called when an attempt's failure ejects its origin in this isolate (for the log). */
   onEjected?: (origin: Origin, detail: string) => void;
+  /** Called after each attempt: did the origin answer (`ok`), and did its failure eject it? (metrics) */
+  onAttempt?: (origin: Origin, ok: boolean, ejected: boolean) => void;
 }
 
 export interface OriginAnswer {
@@ -61,8 +63,12 @@ export async function sendWithFailover(entity: ServedEntity, candidates: Origin[
     if (attempt > 0) await backoff(attempt, req.abort.signal);
     throwIfAborted(req.abort.signal);
     const outcome = await tryOrigin(origin, entity.model, request, pool, req);
-    if ('answer' in outcome) return outcome.answer;
+    if ('answer' in outcome) {
+      req.onAttempt?.(origin, true, false);
+      return outcome.answer;
+    }
     last = outcome.failure;
+    req.onAttempt?.(origin, false, outcome.ejected);
     if (outcome.ejected) req.onEjected?.(origin, describe(outcome.failure));
     if (candidates.length === 1 && last.kind !== 'connect') break;
   }

@@ -11,6 +11,8 @@ export interface PumpOptions {
   /** Absolute time (ms since epoch) after which the stream is cut. */
   deadline: number;
   abort: AbortController;
+  /** Called as each origin chunk arrives (metrics: inter-token gaps). */
+  onChunk?: () => void;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function pump(
         outcome = codec.errored ? 'failed' : 'completed';
         break;
       }
+      opts.onChunk?.();
       await write(codec.push(decoder.decode(value, { stream: true })));
     }
   } catch (err) {

@@ -11,6 +11,8 @@ import { outliers } from '../origins/outlier-detector';
 import { loggableOriginUrl } from '../origins/origin-url';
 import type { Origin } from '../origins/select';
 import { sendWithFailover, type OriginAnswer } from '../origins/send-with-failover';
+import { GapTimer } from '../metrics/gap-timer';
+import { recordAttempt, recordRequest } from '../metrics/hooks';
 import type { TokenCounts } from '../protocols/stream-codec';
 import type { OriginExchange } from './exchange';
 import { ClientGone, OriginTimeout } from './abort-reasons';
@@ -64,15 +66,19 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
 
   let ttfb: number | null = null;
   let originDone = noop;
+  let attempts = 0;
+  const gaps = input.stream ? new GapTimer() : undefined;
   const finish = (status: number, outcome: Outcome, usage: TokenCounts) => {
     clientSignal?.removeEventListener('abort', onClientGone);
     originDone();
-    logRequest({
+    const line = {
       request_id: c.var.requestId, key_id: c.var.apiKey.id, endpoint: input.endpoint.name,
       served_entity: input.entity.name, stream: input.stream, status, outcome,
       prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens,
       ttfb_ms: ttfb, duration_ms: Date.now() - started,
-    });
+    };
+    logRequest(line);
+    recordRequest(c, line, { admissionMs: input.lease.admissionMs, gaps, attempts });
     return input.lease.release({ endpoint: input.endpoint.name, outcome, ...usage });
   };
 
@@ -97,6 +103,10 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
       firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs + NON_STREAM_ATTEMPT_SLACK_MS,
       stream: input.stream,
       onEjected: (origin, detail) => logEjection(c.var.requestId, origin.url, input.entity.model, detail),
+      onAttempt: (origin, ok, ejected) => {
+        attempts++;
+        recordAttempt(c, input.endpoint.name, input.entity.name, origin.url, ok, ejected);
+      },
     });
     originDone = answer.done;
     ttfb = Date.now() - started;
@@ -118,8 +128,8 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
       await checked; // a refused prompt is a plain error response, before any stream starts
       // A stream's status is held for STATUS_HOLD_MS at most; past it the stream starts with keep-alives.
       const answer = input.stream ? await within(answering, STATUS_HOLD_MS) : await answering;
-      if (answer === HELD_TOO_LONG) return committedStream(c, input, answering, abort, timeouts, started, finishOnce);
-      if (answer.reader && answer.first) return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce);
+      if (answer === HELD_TOO_LONG) return committedStream(c, input, answering, abort, timeouts, started, finishOnce, gaps);
+      if (answer.reader && answer.first) return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce, gaps);
       const { body, usage } = input.exchange.translate(await answer.response.json(), answer.response.headers);
       const withheld = (await input.guard?.checkAnswer(body, abort.signal)) ?? null;
       await finishOnce(withheld?.status ?? 200, 'completed', usage);
@@ -146,10 +156,11 @@ function startStream(
   timeouts: EffectiveTimeouts,
   started: number,
   finish: Finish,
+  gaps?: GapTimer,
 ): Response {
   const codec = input.exchange.codec();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  const done = pump(reader, first, writable.getWriter(), codec, pumpOptions(abort, timeouts, started)).then((outcome) =>
+  const done = pump(reader, first, writable.getWriter(), codec, pumpOptions(abort, timeouts, started, gaps)).then((outcome) =>
     finish(200, outcome, codec.usage),
   );
   c.executionCtx.waitUntil(done);
@@ -171,6 +182,7 @@ function committedStream(
   timeouts: EffectiveTimeouts,
   started: number,
   finish: Finish,
+  gaps?: GapTimer,
 ): Response {
   const codec = input.exchange.codec();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
@@ -202,15 +214,15 @@ function committedStream(
       writer.close().catch(noop);
       return finish(200, 'failed', NO_USAGE);
     }
-    const outcome = await pump(answer.reader, answer.first, writer, codec, pumpOptions(abort, timeouts, started));
+    const outcome = await pump(answer.reader, answer.first, writer, codec, pumpOptions(abort, timeouts, started, gaps));
     return finish(200, outcome, codec.usage);
   })();
   c.executionCtx.waitUntil(done);
   return new Response(guarded(input, readable, abort), { headers: { ...SSE_HEADERS, ...routingHeaders(input, null) } });
 }
 
-function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, started: number) {
-  return { idleMs: timeouts.idleMs, totalMs: timeouts.totalMs, deadline: started + timeouts.totalMs, abort };
+function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, started: number, gaps?: GapTimer) {
+  return { idleMs: timeouts.idleMs, totalMs: timeouts.totalMs, deadline: started + timeouts.totalMs, abort, onChunk: gaps && (() => gaps.tick()) };
 }
 
 const HELD_TOO_LONG = Symbol('held too long');

@@ -159,9 +159,10 @@ describe('GET /openapi.json', () => {
     );
   });
 
-  it('names who may call: API keys for inference, the admin token for /admin, nobody for the service routes', () => {
+  it('names who may call: API keys for inference, the admin token for /admin and /metrics, nobody for the service routes', () => {
     for (const { method, path, op } of operations()) {
-      const expected = ['/healthz', '/openapi.json', '/docs', '/', '/console/{file}'].includes(path) ? [] : path.startsWith('/admin/') ? [{ adminToken: [] }] : [{ apiKey: [] }];
+      const admin = path.startsWith('/admin/') || path === '/metrics';
+      const expected = ['/healthz', '/openapi.json', '/docs', '/', '/console/{file}'].includes(path) ? [] : admin ? [{ adminToken: [] }] : [{ apiKey: [] }];
       expect(op.security, line(method, path)).toEqual(expected);
     }
   });

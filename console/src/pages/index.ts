@@ -5,7 +5,8 @@ import type { Page } from '../page';
 import { dashboardPage } from './dashboard';
 import { endpointsPage } from './endpoints';
 import { keysPage } from './keys';
+import { metricsPage } from './metrics';
 import { modelRequestsPage } from './model-requests';
 import { playgroundPage } from './playground';
 
-export const PAGES: Page[] = [playgroundPage, endpointsPage, keysPage, modelRequestsPage, dashboardPage];
+export const PAGES: Page[] = [playgroundPage, endpointsPage, keysPage, modelRequestsPage, dashboardPage, metricsPage];

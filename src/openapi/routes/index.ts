@@ -4,6 +4,7 @@ import { adminEndpointRoutes } from './admin-endpoints';
 import { adminKeyRoutes } from './admin-keys';
 import { adminModelRequestRoutes } from './admin-model-requests';
 import { adminTenantRoutes } from './admin-tenants';
+import { monitoringRoutes } from './monitoring';
 import { openaiRoutes } from './openai';
 import { responsesRoutes } from './responses';
 import { serviceRoutes } from './service';
@@ -19,5 +20,6 @@ export const ROUTES: readonly RouteSpec[] = [
   ...adminTenantRoutes,
   ...adminAuditRoutes,
   ...adminModelRequestRoutes,
+  ...monitoringRoutes,
   ...serviceRoutes,
 ];

@@ -1,0 +1,29 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../../env';
+import { validate } from '../../http/validate';
+import { parseMetricsQuery } from '../../metrics/query-params';
+import { MetricsQueryParams } from '../../metrics/query-schema';
+import type { SeriesRow } from '../../metrics/endpoint-metrics';
+import { metricsObject } from '../../metrics/recorder';
+import { metricsView } from '../../metrics/series';
+import { visibleEndpoint } from './endpoint-access';
+
+/** An endpoint's metrics over time (for the dashboard and scripts); Prometheus reads `GET /metrics` instead. */
+export const metricsAdmin = new Hono<AppEnv>();
+
+metricsAdmin.get('/:name/metrics', async (c) => {
+  const endpoint = await visibleEndpoint(c);
+  const q = parseMetricsQuery(validate(MetricsQueryParams, c.req.query()));
+  // RPC results lose their tuple types on the way; the rows are SeriesRow tuples.
+  const rows = (await metricsObject(c.env, endpoint).range(q.resolution, q.since, q.until, q.stepMs)) as unknown as SeriesRow[];
+  const view = metricsView(rows, q.since, q.stepMs, q.steps, endpoint.served_entities.map((e) => e.name));
+  return c.json({
+    object: 'endpoint.metrics',
+    endpoint: endpoint.name,
+    since: new Date(q.since).toISOString(),
+    until: new Date(q.until).toISOString(),
+    step: q.stepMs / 1000,
+    resolution: q.resolution,
+    ...view,
+  });
+});

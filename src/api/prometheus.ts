@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { adminAuth } from '../auth/admin-auth';
+import { policy } from '../auth/policy';
+import { EndpointStore } from '../endpoints/store';
+import type { AppEnv } from '../env';
+import { healthMap, markedDown } from '../origins/health-store';
+import type { TotalRow } from '../metrics/endpoint-metrics';
+import { renderPrometheus, type EndpointTotals } from '../metrics/prometheus';
+import { metricsObject } from '../metrics/recorder';
+import { originLabel } from '../metrics/series-keys';
+
+/**
+ * `GET /metrics`: Prometheus' text format, for a scraper holding the ADMIN_TOKEN
+ * or a platform key; each principal sees the endpoints it may see in the admin API.
+ */
+export const prometheusRoutes = new Hono<AppEnv>();
+
+prometheusRoutes.get('/metrics', adminAuth(), async (c) => {
+  const principal = c.var.principal;
+  const endpoints = (await new EndpointStore(c.env.DB).list()).filter((e) => policy.seesEndpoint(principal, e));
+  const health = await healthMap(c.env.DB);
+  const all = await Promise.all(
+    endpoints.map(async (e): Promise<EndpointTotals> => {
+      // RPC results lose their tuple types on the way; these are TotalRow tuples.
+      const { totals, lastMinuteBusy } = (await metricsObject(c.env, e).totals()) as unknown as { totals: TotalRow[]; lastMinuteBusy: TotalRow[] };
+      return {
+        endpoint: e.name,
+        totals,
+        lastMinuteBusy,
+        health: e.served_entities.flatMap((entity) =>
+          entity.origins.map((o) => ({ served_entity: entity.name, origin: originLabel(o.url), healthy: !markedDown(health, o.url) })),
+        ),
+      };
+    }),
+  );
+  return c.body(renderPrometheus(all), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+});

@@ -1,0 +1,84 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../env';
+import { ApiError } from '../http/api-error';
+import type { RequestLogLine } from '../proxy/request-log';
+import type { GapTimer } from './gap-timer';
+import { metricsEnabled, recorder } from './recorder';
+import { refusalReason } from './series-keys';
+
+/**
+ * The request path's only contact with metrics: counts go into this isolate's
+ * batch (memory only) and a flush is scheduled in `waitUntil`. Nothing here awaits.
+ */
+
+/** Requests already counted by the relay, so the error handler does not count them again as refusals. */
+const counted = new WeakSet<Request>();
+
+export interface RelayFacts {
+  /** Admission time before the relay's clock started (counted into latency and TTFT). */
+  admissionMs: number;
+  gaps?: GapTimer;
+  attempts: number;
+}
+
+/** One relayed request, as logged, with what only the relay knows. */
+export function recordRequest(c: Context<AppEnv>, line: RequestLogLine, facts: RelayFacts): void {
+  counted.add(c.req.raw);
+  if (!metricsEnabled(c.env)) return;
+  const end = Date.now();
+  const durationMs = line.duration_ms + facts.admissionMs;
+  recorder.batch.request({
+    endpoint: line.endpoint,
+    entity: line.served_entity,
+    outcome: line.outcome,
+    status: line.status,
+    startedAt: end - durationMs,
+    durationMs,
+    ttftMs: line.stream && line.ttfb_ms !== null && line.outcome !== 'aborted' ? line.ttfb_ms + facts.admissionMs : null,
+    promptTokens: line.prompt_tokens,
+    completionTokens: line.completion_tokens,
+    gaps: facts.gaps,
+    attempts: facts.attempts,
+  });
+  recorder.schedule(c.env, (p) => c.executionCtx.waitUntil(p));
+}
+
+/** One origin attempt of a relayed request (`ok`: it answered), and ejections its failure caused. */
+export function recordAttempt(c: Context<AppEnv>, endpoint: string, entity: string, originUrl: string, ok: boolean, ejected = false): void {
+  if (!metricsEnabled(c.env)) return;
+  recorder.batch.attempt(endpoint, entity, originUrl, ok);
+  if (ejected) recorder.batch.ejection(endpoint, entity, originUrl);
+  recorder.schedule(c.env, (p) => c.executionCtx.waitUntil(p));
+}
+
+const NOT_INFERENCE = /^\/(admin|metrics|console|healthz|openapi\.json|docs)(\/|$)/;
+const NAMED_IN_PATH = /^\/endpoints\/([^/]+)/;
+
+/**
+ * A request refused before it reached an origin (the error handler calls this for
+ * every error). Counted for the endpoint it targeted: the resolved one, else the one
+ * named in the path or the body's `model` (the flush drops names that do not exist).
+ */
+export function recordRefusal(c: Context<AppEnv>, err: Error): void {
+  if (counted.has(c.req.raw) || !metricsEnabled(c.env) || NOT_INFERENCE.test(c.req.path)) return;
+  const endpoint = c.var.endpointName ?? decodeName(NAMED_IN_PATH.exec(c.req.path)?.[1]) ?? c.var.bodyModel;
+  if (!endpoint) return;
+  const status = err instanceof ApiError ? err.status : 500;
+  const code = err instanceof ApiError ? err.code : null;
+  if (status === 404 && code === 'route_not_found') return;
+  recorder.batch.refusal(endpoint, refusalReason(status, code));
+  try {
+    recorder.schedule(c.env, (p) => c.executionCtx.waitUntil(p));
+  } catch {
+    // no execution context (never the case in the Worker): the next request's flush takes it
+  }
+}
+
+function decodeName(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
