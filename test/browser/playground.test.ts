@@ -4,8 +4,12 @@
 // as the next step.
 
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../scripts/lib/stack.ts';
 import { launch, newContext, screenshot, signIn } from './browser.ts';
 import { admin, createEndpoint, createKey, eventually, originStats, routerUrl } from './helpers.ts';
 
@@ -73,6 +77,15 @@ describe('playground', () => {
     });
     expect(recorded.outcome).toBe('aborted');
     await eventually(async () => expect((await admin().getKey(key.id)).in_flight).toBe(0));
+
+    // From the keyboard alone: the message box has focus again, Enter sends, Escape stops.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('prompt');
+    await page.keyboard.type('And another one');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => ((await page.locator('.msg.assistant.streaming').textContent()) ?? '').trim().length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    const [, , , second] = await lastCall(page, 2);
+    expect(second).toBe('stopped');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -119,6 +132,21 @@ describe('playground', () => {
     }
     await screenshot(page, 'playground-api');
 
+    // The JavaScript snippet runs as written with this repository's openai package; the Python one parses.
+    await page.getByRole('tab', { name: 'JavaScript' }).click();
+    const js = (await code.textContent()) ?? '';
+    const jsFile = path.join(REPO_ROOT, '.cache', 'snippets', `snippet-${randomUUID()}.mjs`);
+    await mkdir(path.dirname(jsFile), { recursive: true });
+    await writeFile(jsFile, js);
+    try {
+      const printed = await run(process.execPath, [jsFile], { EDGE_ROUTER_API_KEY: key.key });
+      expect(printed.trim().length).toBeGreaterThan(0);
+    } finally {
+      await rm(jsFile, { force: true });
+    }
+    await page.getByRole('tab', { name: 'Python' }).click();
+    await run('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {}, (await code.textContent()) ?? '');
+
     await page.getByRole('tab', { name: 'cURL' }).click();
     await page.getByRole('button', { name: 'Copy code' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
@@ -146,10 +174,15 @@ describe('playground', () => {
 });
 
 function runShell(script: string, env: Record<string, string>): Promise<string> {
+  return run('bash', ['-c', script], env);
+}
+
+function run(command: string, args: string[], env: Record<string, string>, stdin?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-c', script], { env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+    const child = execFile(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${err.message}\n${stderr}`));
       else resolve(stdout);
     });
+    child.stdin?.end(stdin ?? '');
   });
 }
