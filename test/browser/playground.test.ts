@@ -8,21 +8,24 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/stack.ts';
-import { launch, newContext, screenshot, signIn } from './browser.ts';
-import { admin, createEndpoint, createKey, eventually, originStats, routerUrl } from './helpers.ts';
+import { launch, newContext, screenshot, signIn, unlabelledControls } from './browser.ts';
+import { admin, createEndpoint, createKey, eventually, originStats, originUrl, routerUrl } from './helpers.ts';
 
 let browser: Browser;
 let slowEp: string;
 let fastEp: string;
 let stoppedEp: string;
+let regionEp: string;
+const REGION = `pg-region-${Date.now().toString(36)}`;
 let key: { id: string; key: string };
 
 beforeAll(async () => {
   slowEp = (await createEndpoint('pg-slow', { mode: 'slow/300' })).name;
   fastEp = (await createEndpoint('pg-fast')).name;
   stoppedEp = (await createEndpoint('pg-stopped')).name;
+  regionEp = (await createEndpoint('pg-region', { origins: [{ url: originUrl(), region: REGION }] })).name;
   await admin().stopEndpoint(stoppedEp);
   key = await createKey([slowEp, fastEp, stoppedEp]);
   browser = await launch();
@@ -159,6 +162,29 @@ describe('playground', () => {
     await context.close();
   });
 
+  it('asks a platform session for an endpoint key, then chats with it; every control has a label', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await page.getByText('The inference API takes endpoint keys').waitFor();
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByLabel('Endpoint key for the playground').fill(key.key);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await page.getByText('Chatting with endpoint key').waitFor();
+    expect(await page.locator('.notice code').textContent()).not.toContain(key.key);
+    // The region picker (platform sessions know the origins' regions) narrows the endpoints to that region's.
+    await page.getByLabel('Region').selectOption(REGION);
+    expect(await page.getByLabel('Model (endpoint)').locator('option').allTextContents()).toEqual([regionEp]);
+    await page.getByLabel('Region').selectOption('');
+    await pick(page, fastEp);
+    await say(page, 'Hello from an admin');
+    const [, , , status] = await lastCall(page, 1);
+    expect(status).toBe('200');
+    expect(await unlabelledControls(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows a failure as what to do next', async () => {
     const { context, page } = await newContext(browser, routerUrl());
     await signIn(page, key.key);
@@ -170,6 +196,32 @@ describe('playground', () => {
     const [, , , status] = await lastCall(page, 1);
     expect(status).toBe('503');
     await context.close();
+  });
+
+  it('says to try again later when the key’s concurrency limit is reached', async () => {
+    const single = await createKey([slowEp], 1);
+    // Another client holds the key's only slot with a slow stream.
+    const holder = new AbortController();
+    const held = await fetch(`${routerUrl()}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${single.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: slowEp, messages: [{ role: 'user', content: 'hold the slot' }], stream: true }),
+      signal: holder.signal,
+    });
+    expect(held.status).toBe(200);
+    const { context, page } = await newContext(browser, routerUrl());
+    try {
+      await signIn(page, single.key);
+      await say(page, 'Me too?');
+      const alert = page.locator('.messages [role="alert"]');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(/^Concurrent request limit reached, please try again later\. Try again in \d+ s\.$/);
+      const [, , , status] = await lastCall(page, 1);
+      expect(status).toBe('429');
+    } finally {
+      holder.abort();
+      await context.close();
+    }
   });
 });
 
