@@ -7,7 +7,7 @@
 // (scripts/lib/stack.ts) and by vitest.config.ts, so every way of running the Worker has a fresh bundle.
 // `node scripts/build-console.ts` runs it by hand.
 
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -16,8 +16,11 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 export const CONSOLE_SOURCE = path.join(ROOT, 'console');
 export const ASSETS_DIR = path.join(ROOT, 'dist', 'web');
 
+/**
+ * Files are overwritten in place (never the directory removed first), so a `wrangler dev` serving
+ * dist/web while it is rebuilt never finds it missing.
+ */
 export async function buildConsole(): Promise<void> {
-  await rm(ASSETS_DIR, { recursive: true, force: true });
   await mkdir(path.join(ASSETS_DIR, 'console'), { recursive: true });
   await build({
     entryPoints: { app: path.join(CONSOLE_SOURCE, 'src', 'main.ts') },

@@ -80,11 +80,12 @@ function layout(current: Page | undefined): HTMLElement {
       { class: 'who' },
       h('span', { class: 'role', title: 'Signed in as' }, roleLabel(s)),
       h('code', { class: 'key', 'aria-label': 'Signed-in key (masked)' }, maskKey(s.key)),
-      h('button', { type: 'button', class: 'secondary small', onclick: () => (signOut(), (session = null), navigate('#/')) }, 'Sign out'),
+      h('button', { type: 'button', class: 'secondary small', onclick: () => (signOut(), location.replace('/')) }, 'Sign out'),
     ),
   );
 }
 
+/** Signing out reloads the page, so nothing of the session (a conversation, the calls log) outlives it. */
 function onSignedIn(s: Session): void {
   session = s;
   navigate('#/');

@@ -6,6 +6,8 @@ export type Protocol = 'openai' | 'tgi';
 export interface OriginInput {
   url: string;
   weight?: number;
+  /** Where the origin runs (informational; the console's playground filters by it). */
+  region?: string;
 }
 
 export interface ServedEntityInput {

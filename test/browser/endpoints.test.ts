@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { launch, newContext, openPage, screenshot, signIn } from './browser.ts';
+import { launch, newContext, openPage, screenshot, signIn, unlabelledControls } from './browser.ts';
 import { adminCall, CHAT_MODEL, createEndpoint, createTenant, originUrl, platformKey, routerUrl, uniqueName } from './helpers.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -37,6 +37,7 @@ describe('endpoints', () => {
     await openPage(page, 'Endpoints');
     await page.getByRole('link', { name: 'Create endpoint' }).click();
 
+    expect(await unlabelledControls(page)).toEqual([]);
     const name = uniqueName('ui-ep');
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Description').fill(XSS);
@@ -107,10 +108,22 @@ describe('endpoints', () => {
     expect(await page.locator('dd .description').textContent()).toBe(XSS);
     await screenshot(page, 'endpoint');
 
-    // Versions: v2 serves; roll back to v1 (confirmed) → v3 with v1's temperature.
+    // Edit: the form starts from the serving config; saving writes v3.
+    await page.getByRole('link', { name: 'Edit' }).click();
+    expect(await page.getByLabel('Temperature').inputValue()).toBe('0.5');
+    expect(await page.getByLabel('Origin URL').inputValue()).toBe(originUrl());
+    await page.getByLabel('Temperature').fill('0.9');
+    await page.getByRole('button', { name: 'Save as new version' }).click();
+    await page.getByRole('heading', { name: 'URLs' }).waitFor();
+    expect((await adminCall<{ config_version: number; defaults: { temperature: number } }>('GET', `/endpoints/${ep.name}`))).toMatchObject({
+      config_version: 3,
+      defaults: { temperature: 0.9 },
+    });
+
+    // Versions: v3 serves; roll back to v1 (confirmed) → v4 with v1's temperature.
     await page.getByRole('button', { name: 'Roll back to v1' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
-    await page.getByRole('cell', { name: 'v3', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'v4', exact: true }).waitFor();
     expect((await adminCall<{ defaults: { temperature: number } }>('GET', `/endpoints/${ep.name}`)).defaults.temperature).toBe(0.2);
 
     await page.getByRole('button', { name: 'Stop', exact: true }).click();

@@ -4,21 +4,28 @@
 // as the next step.
 
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, newContext, screenshot, signIn } from './browser.ts';
-import { admin, createEndpoint, createKey, eventually, originStats, routerUrl } from './helpers.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { REPO_ROOT } from '../../scripts/lib/stack.ts';
+import { launch, newContext, screenshot, signIn, unlabelledControls } from './browser.ts';
+import { admin, createEndpoint, createKey, eventually, originStats, originUrl, routerUrl } from './helpers.ts';
 
 let browser: Browser;
 let slowEp: string;
 let fastEp: string;
 let stoppedEp: string;
+let regionEp: string;
+const REGION = `pg-region-${Date.now().toString(36)}`;
 let key: { id: string; key: string };
 
 beforeAll(async () => {
   slowEp = (await createEndpoint('pg-slow', { mode: 'slow/300' })).name;
   fastEp = (await createEndpoint('pg-fast')).name;
   stoppedEp = (await createEndpoint('pg-stopped')).name;
+  regionEp = (await createEndpoint('pg-region', { origins: [{ url: originUrl(), region: REGION }] })).name;
   await admin().stopEndpoint(stoppedEp);
   key = await createKey([slowEp, fastEp, stoppedEp]);
   browser = await launch();
@@ -73,6 +80,15 @@ describe('playground', () => {
     });
     expect(recorded.outcome).toBe('aborted');
     await eventually(async () => expect((await admin().getKey(key.id)).in_flight).toBe(0));
+
+    // From the keyboard alone: the message box has focus again, Enter sends, Escape stops.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('prompt');
+    await page.keyboard.type('And another one');
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => ((await page.locator('.msg.assistant.streaming').textContent()) ?? '').trim().length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    const [, , , second] = await lastCall(page, 2);
+    expect(second).toBe('stopped');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -119,6 +135,21 @@ describe('playground', () => {
     }
     await screenshot(page, 'playground-api');
 
+    // The JavaScript snippet runs as written with this repository's openai package; the Python one parses.
+    await page.getByRole('tab', { name: 'JavaScript' }).click();
+    const js = (await code.textContent()) ?? '';
+    const jsFile = path.join(REPO_ROOT, '.cache', 'snippets', `snippet-${randomUUID()}.mjs`);
+    await mkdir(path.dirname(jsFile), { recursive: true });
+    await writeFile(jsFile, js);
+    try {
+      const printed = await run(process.execPath, [jsFile], { EDGE_ROUTER_API_KEY: key.key });
+      expect(printed.trim().length).toBeGreaterThan(0);
+    } finally {
+      await rm(jsFile, { force: true });
+    }
+    await page.getByRole('tab', { name: 'Python' }).click();
+    await run('python3', ['-c', 'import ast, sys; ast.parse(sys.stdin.read())'], {}, (await code.textContent()) ?? '');
+
     await page.getByRole('tab', { name: 'cURL' }).click();
     await page.getByRole('button', { name: 'Copy code' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
@@ -127,6 +158,29 @@ describe('playground', () => {
     const out = await runShell(copied, { EDGE_ROUTER_API_KEY: key.key });
     expect(out).toContain('data: ');
     expect(out.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('asks a platform session for an endpoint key, then chats with it; every control has a label', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await page.getByText('The inference API takes endpoint keys').waitFor();
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByLabel('Endpoint key for the playground').fill(key.key);
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await page.getByText('Chatting with endpoint key').waitFor();
+    expect(await page.locator('.notice code').textContent()).not.toContain(key.key);
+    // The region picker (platform sessions know the origins' regions) narrows the endpoints to that region's.
+    await page.getByLabel('Region').selectOption(REGION);
+    expect(await page.getByLabel('Model (endpoint)').locator('option').allTextContents()).toEqual([regionEp]);
+    await page.getByLabel('Region').selectOption('');
+    await pick(page, fastEp);
+    await say(page, 'Hello from an admin');
+    const [, , , status] = await lastCall(page, 1);
+    expect(status).toBe('200');
+    expect(await unlabelledControls(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -143,13 +197,44 @@ describe('playground', () => {
     expect(status).toBe('503');
     await context.close();
   });
+
+  it('says to try again later when the key’s concurrency limit is reached', async () => {
+    const single = await createKey([slowEp], 1);
+    // Another client holds the key's only slot with a slow stream.
+    const holder = new AbortController();
+    const held = await fetch(`${routerUrl()}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${single.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: slowEp, messages: [{ role: 'user', content: 'hold the slot' }], stream: true }),
+      signal: holder.signal,
+    });
+    expect(held.status).toBe(200);
+    const { context, page } = await newContext(browser, routerUrl());
+    try {
+      await signIn(page, single.key);
+      await say(page, 'Me too?');
+      const alert = page.locator('.messages [role="alert"]');
+      await alert.waitFor();
+      expect(await alert.textContent()).toMatch(/^Concurrent request limit reached, please try again later\. Try again in \d+ s\.$/);
+      const [, , , status] = await lastCall(page, 1);
+      expect(status).toBe('429');
+    } finally {
+      holder.abort();
+      await context.close();
+    }
+  });
 });
 
 function runShell(script: string, env: Record<string, string>): Promise<string> {
+  return run('bash', ['-c', script], env);
+}
+
+function run(command: string, args: string[], env: Record<string, string>, stdin?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-c', script], { env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
+    const child = execFile(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${err.message}\n${stderr}`));
       else resolve(stdout);
     });
+    child.stdin?.end(stdin ?? '');
   });
 }

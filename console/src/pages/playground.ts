@@ -231,7 +231,9 @@ class Playground {
       bubble.classList.add('failed');
       if (!answer.data) bubble.remove();
       if (outcome.error.param) this.showSettingError(outcome.error.param, outcome.error.message);
-      this.messagesBox.appendChild(h('p', { class: 'error', role: 'alert' }, nextStep(outcome.error)));
+      const platform = this.ctx.session.kind === 'platform' && outcome.error.status === 401;
+      const advice = platform ? `${outcome.error.message}. Change the playground’s endpoint key above.` : nextStep(outcome.error);
+      this.messagesBox.appendChild(h('p', { class: 'error', role: 'alert' }, advice));
       this.status.textContent = '';
     } else {
       if (outcome.stopped) bubble.appendChild(h('span', { class: 'meta' }, 'Stopped'));
