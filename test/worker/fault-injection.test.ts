@@ -151,9 +151,10 @@ describe('fault injection', () => {
       expect(Object.keys(seen).filter((k) => k !== '200 answer' && k !== '429 error' && k !== 'aborted'), name).toEqual([]);
       expect(seen['200 answer'] ?? 0, name).toBeGreaterThan(20);
     }
-    // The failing model: its own 502 each time (tried, never refused with 503 for being ejected).
+    // The failing model: its own error each time — a 502, or on a loaded machine an error event after the 2 s status
+    // hold (200 error) — tried every time, never refused with 503 for being ejected.
     const broken = byEndpoint[SHARED_BROKEN] ?? {};
-    expect(Object.keys(broken).filter((k) => k !== '502 error' && k !== '429 error' && k !== 'aborted')).toEqual([]);
+    expect(Object.keys(broken).filter((k) => !['502 error', '200 error', '429 error', 'aborted'].includes(k))).toEqual([]);
     expect(broken['502 error'] ?? 0).toBeGreaterThan(20);
     expect((verdicts.answer ?? 0) + (verdicts.error ?? 0) + (verdicts.aborted ?? 0)).toBe(TOTAL);
     expect(verdicts.answer).toBeGreaterThan(TOTAL * 0.2);
