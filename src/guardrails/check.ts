@@ -4,12 +4,14 @@ import { CATEGORY_CODES, GUARD_CATEGORIES, type GuardCategory } from './categori
 import type { Conversation, GuardRole } from './conversation';
 import { callGuard, type GuardCallContext } from './guard-call';
 import { guardPrompt } from './prompt';
-import { recordVerdict, type GuardOutcome, type GuardStage } from './record';
+import { recordVerdict, type GuardOutcome, type GuardStage, type GuardVerdictLine } from './record';
 import { parseVerdict } from './verdict';
 
 export interface CheckContext extends GuardCallContext {
   /** The guarded endpoint. */
   endpoint: string;
+  /** Counts the check in the metrics. */
+  count?: (line: GuardVerdictLine) => void;
 }
 
 export interface CheckResult {
@@ -42,10 +44,12 @@ export async function runCheck(ctx: CheckContext, stage: GuardStage, guard: Guar
     result = { outcome: 'error', categories: [], error: err instanceof Error ? err.message : String(err) };
   }
   const durationMs = Date.now() - started;
-  recordVerdict({
+  const line: GuardVerdictLine = {
     request_id: ctx.requestId, endpoint: ctx.endpoint, guard: guard.endpoint, stage, outcome: result.outcome,
     categories: result.categories, on_error: result.outcome === 'error' ? guard.on_error : null, error: result.error, duration_ms: durationMs,
-  });
+  };
+  recordVerdict(line);
+  ctx.count?.(line);
   return { ...result, durationMs };
 }
 

@@ -19,8 +19,8 @@ export interface GuardVerdictLine {
 
 /**
  * One guard check, as a structured log line: verdicts, categories and timings —
- * never the moderated text (errors never quote it either). The line is what the
- * metrics count; one place, so a metrics recorder hooks in here.
+ * never the moderated text (errors never quote it either). The metrics count the
+ * same line (src/metrics/hooks.ts `recordGuardCheck`).
  */
 export function recordVerdict(line: GuardVerdictLine): void {
   console.log(JSON.stringify({ msg: 'guardrail', ...line }));

@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import type { Endpoint, Guard, Guardrails } from '../endpoints/schema';
 import type { AppEnv } from '../env';
+import { recordGuardCheck } from '../metrics/hooks';
 import { ApiError } from '../http/api-error';
 import { answerFormat, CONTENT_POLICY, GUARD_UNAVAILABLE, type ClientFormat } from './answer-formats';
 import { describeCategories, runCheck, type CheckContext, type CheckResult } from './check';
 import { withAnswer, type Conversation } from './conversation';
-import type { GuardStage } from './record';
+import type { GuardStage, GuardVerdictLine } from './record';
 import { guardStream } from './stream-stage';
 
 export const DEFAULT_STREAM_CHECK_TOKENS = 64;
@@ -132,6 +133,7 @@ export function requestGuard(
     requestId: c.var.requestId,
     tenantId: endpoint.tenant_id,
     endpoint: endpoint.name,
+    count: (line: GuardVerdictLine) => recordGuardCheck(c, line),
   };
   return new RequestGuard(ctx, rails, rails.input ? conversations() : contextOnly(conversations), format);
 }

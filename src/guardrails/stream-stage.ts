@@ -94,7 +94,7 @@ export function guardStream(source: ReadableStream<Uint8Array>, format: AnswerFo
       });
   };
   const take = (frame: string) => {
-    if (frame.startsWith(':') && held.length === 0) return emit(frame); // keep-alives are not answer
+    if (frame.startsWith(':')) return emit(frame); // keep-alives are not answer, and keep the client's connection alive while frames are held
     const data = frame
       .split('\n')
       .filter((line) => line.startsWith('data:'))

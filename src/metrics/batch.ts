@@ -92,6 +92,14 @@ export class MetricsBatch {
     this.add(endpoint, minuteOf(at), entity, `attempt:${ok ? 'ok' : 'failed'}:${originLabel(originUrl)}`, 1);
   }
 
+  /** One guardrail check of a request to `endpoint`: its outcome, the categories it found and how long it took. */
+  guard(endpoint: string, stage: string, outcome: string, categories: readonly string[], durationMs: number, at = Date.now()): void {
+    const minute = minuteOf(at);
+    this.add(endpoint, minute, '', `guard:${stage}:${outcome}`, 1);
+    this.add(endpoint, minute, '', `guard_ms:${stage}`, durationMs);
+    for (const category of categories) this.add(endpoint, minute, '', `guard_cat:${stage}:${category}`, 1);
+  }
+
   ejection(endpoint: string, entity: string, originUrl: string, at = Date.now()): void {
     this.add(endpoint, minuteOf(at), entity, `eject:${originLabel(originUrl)}`, 1);
   }

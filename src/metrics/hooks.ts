@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { ApiError } from '../http/api-error';
+import type { GuardVerdictLine } from '../guardrails/record';
 import type { RequestLogLine } from '../proxy/request-log';
 import type { GapTimer } from './gap-timer';
 import { metricsEnabled, recorder } from './recorder';
@@ -48,6 +49,13 @@ export function recordAttempt(c: Context<AppEnv>, endpoint: string, entity: stri
   if (!metricsEnabled(c.env)) return;
   recorder.batch.attempt(endpoint, entity, originUrl, ok);
   if (ejected) recorder.batch.ejection(endpoint, entity, originUrl);
+  recorder.schedule(c.env, (p) => c.executionCtx.waitUntil(p));
+}
+
+/** One guardrail check (the guard call and its verdict) of a request to an endpoint. */
+export function recordGuardCheck(c: Context<AppEnv>, line: GuardVerdictLine): void {
+  if (!metricsEnabled(c.env)) return;
+  recorder.batch.guard(line.endpoint, line.stage, line.outcome, line.categories, line.duration_ms);
   recorder.schedule(c.env, (p) => c.executionCtx.waitUntil(p));
 }
 

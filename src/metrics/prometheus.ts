@@ -60,6 +60,9 @@ export function renderPrometheus(endpoints: EndpointTotals[]): string {
   const attempts = new Family('router_origin_attempts_total', 'counter', 'Origin attempts, by result.');
   const ejections = new Family('router_origin_ejections_total', 'counter', 'Times an origin was ejected by its circuit breaker.');
   const healthy = new Family('router_origin_healthy', 'gauge', '1 when the origin is healthy (last probe or passive check), else 0.');
+  const guardChecks = new Family('router_guard_checks_total', 'counter', 'Guardrail checks (Llama Guard calls) by stage and outcome (pass, flag, block, error).');
+  const guardCategories = new Family('router_guard_categories_total', 'counter', 'Hazard categories guardrail checks found, by stage.');
+  const guardSeconds = new Family('router_guard_seconds_total', 'counter', 'Time spent in guardrail checks, by stage; / router_guard_checks_total = mean guard latency.');
 
   for (const ep of endpoints) {
     const byEntity = new Map<string, Map<string, number>>();
@@ -81,6 +84,9 @@ export function renderPrometheus(endpoints: EndpointTotals[]): string {
         else if (head === 'completion_tokens') completion.sample('', base, value);
         else if (head === 'gen_ms') gen.sample('', base, value / 1000);
         else if (head === 'busy_ms') busy.sample('', base, value / 1000);
+        else if (head === 'guard') guardChecks.sample('', { endpoint: ep.endpoint, stage: a!, outcome: rest[0]! }, value);
+        else if (head === 'guard_cat') guardCategories.sample('', { endpoint: ep.endpoint, stage: a!, category: rest[0]! }, value);
+        else if (head === 'guard_ms') guardSeconds.sample('', { endpoint: ep.endpoint, stage: a! }, value / 1000);
       }
       for (const h of hist) {
         const bounds = BUCKETS[h.name];
@@ -103,7 +109,7 @@ export function renderPrometheus(endpoints: EndpointTotals[]): string {
       healthy.sample('', { endpoint: ep.endpoint, served_entity: h.served_entity, origin: h.origin }, h.healthy ? 1 : 0);
     }
   }
-  return [requests, refusals, ...hist.map((h) => h.f), prompt, completion, gen, busy, inFlight, failovers, attempts, ejections, healthy]
+  return [requests, refusals, ...hist.map((h) => h.f), prompt, completion, gen, busy, inFlight, failovers, attempts, ejections, healthy, guardChecks, guardCategories, guardSeconds]
     .map((f) => f.render())
     .join('');
 }

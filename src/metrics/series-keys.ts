@@ -11,6 +11,8 @@ import type { Outcome } from '../proxy/pump';
  * - `gen_ms`                          time spent generating (first token to end), for decode tokens/s
  * - `busy_ms`                         request-milliseconds inside the minute: / 60 000 = average in-flight
  * - `attempt:ok:<origin>`, `attempt:failed:<origin>`, `failover`, `eject:<origin>`
+ * - `guard:<stage>:<outcome>`, `guard_cat:<stage>:<S1…S14>`, `guard_ms:<stage>`   guardrail checks (stage input | output;
+ *   outcome pass | flag | block | error), the categories they found, their time in ms (endpoint-wide: entity '')
  */
 export const OUTCOMES: readonly Outcome[] = ['completed', 'failed', 'aborted'];
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;

@@ -293,3 +293,25 @@ describe('guardrails on the Responses API (translated onto the chat path)', () =
     expect(events.at(-1)).toMatchObject({ type: 'error', code: 'content_policy_violation', message: expect.stringContaining('S7 (Privacy)') });
   });
 });
+
+describe('guardrail metrics', () => {
+  it('counts checks by stage and outcome, the categories found, and the guard time, in GET /metrics', async () => {
+    await createGuard('mx-guard');
+    await createGuarded('mx-guarded', { input: guard('mx-guard', { action: 'flag' }), output: guard('mx-guard') });
+    const { key } = await createKey();
+    expect((await chat(key, 'mx-guarded', 'Hello <<unsafe:S10>> <<unsafe:S1>>')).status).toBe(200); // input flagged, output passes
+    expect((await chat(key, 'mx-guarded', 'Say <<say-unsafe:S2@3>>')).status).toBe(400); // input passes, output blocked
+    const text = await eventually(async () => {
+      const body = await (await call('/metrics', { token: 'test-admin-token' })).text();
+      expect(body).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="input",outcome="flag"} 1\n');
+      return body;
+    }, 10_000);
+    expect(text).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="input",outcome="pass"} 1\n');
+    expect(text).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="output",outcome="pass"} 1\n');
+    expect(text).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="output",outcome="block"} 1\n');
+    expect(text).toContain('router_guard_categories_total{endpoint="mx-guarded",stage="input",category="S1"} 1\n');
+    expect(text).toContain('router_guard_categories_total{endpoint="mx-guarded",stage="input",category="S10"} 1\n');
+    expect(text).toContain('router_guard_categories_total{endpoint="mx-guarded",stage="output",category="S2"} 1\n');
+    expect(text).toMatch(/router_guard_seconds_total\{endpoint="mx-guarded",stage="input"\} [\d.]+\n/);
+  });
+});
