@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './helpers/expect-error';
-import { admin, call, CHAT_MODEL, createKey, originStats, originUrl, sseEvents } from './helpers/router';
+import { admin, call, CHAT_MODEL, createKey, eventually, inFlight, originStats, originUrl, sseEvents } from './helpers/router';
 
 const OPENAI_KEY = env.OPENAI_API_KEY;
 const ANTHROPIC_KEY = env.ANTHROPIC_API_KEY;
@@ -388,6 +388,46 @@ describe('external models: Anthropic provider', () => {
     expect(error.error.code).toBe('provider_overloaded');
     expect(error.error.message).toContain('overloaded_error');
     expect(events.at(-1)).toBe('[DONE]');
+  });
+});
+
+describe('external models: what the router does for self-hosted origins holds here too', () => {
+  beforeAll(async () => {
+    await createExternal('ext-claude-slow', anthropicModel('claude-sonnet-4-5', 'slow/50'));
+    await createExternal('ext-gpt-stall', openaiModel('llm/v1/chat', 'gpt-4o-mini', 'OPENAI_API_KEY', 'stall'), {
+      timeouts: { first_byte_ms: 300, total_ms: 2_000 },
+    });
+  });
+
+  it('per-key concurrency; a client leaving aborts the provider request, frees the slot and still counts usage', async () => {
+    const { id, key } = await createKey({ concurrency_limit: 1, endpoints: null });
+    const abortedBefore = (await originStats()).aborted;
+    const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'ext-claude-slow', messages: hello, stream: true } });
+    expect(res.status).toBe(200);
+    const second = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'ext-claude-slow', messages: hello } });
+    await expectError(second, 429, { code: 'concurrency_limit_exceeded' });
+    const reader = res.body!.getReader();
+    let deltas = 0;
+    while (deltas < 3) {
+      const { value } = await reader.read();
+      deltas += (new TextDecoder().decode(value).match(/"content":"[^"]+"/g) ?? []).length;
+    }
+    await reader.cancel();
+    await eventually(async () => expect((await originStats()).aborted).toBeGreaterThan(abortedBefore));
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+    await eventually(async () => {
+      const rows = ((await (await admin('GET', `/keys/${id}/usage`)).json()) as { data: Array<{ endpoint: string; aborted: number; prompt_tokens: number; completion_tokens: number }> }).data;
+      const row = rows.find((r) => r.endpoint === 'ext-claude-slow');
+      expect(row?.aborted).toBe(1);
+      expect(row!.prompt_tokens).toBeGreaterThan(0);
+      expect(row!.completion_tokens).toBeGreaterThanOrEqual(3);
+    });
+  });
+
+  it("the endpoint's timeouts hold for a provider that does not answer", async () => {
+    const { key } = await createKey({ endpoints: null });
+    const res = await chat(key, { model: 'ext-gpt-stall', messages: hello });
+    await expectError(res, 504, { code: 'origin_timeout' });
   });
 });
 
