@@ -148,7 +148,8 @@ function messages(ctx: RouteContext): Plan {
 export function anthropicRoute(ctx: RouteContext): Plan {
   if (ctx.path === '/health' && ctx.method === 'GET') return empty(200);
   if (ctx.path !== '/v1/messages' || ctx.method !== 'POST') return anthropicError(404, 'not_found_error', 'Not Found');
-  const key = ctx.rawApiKey;
+  // `x-api-key` (the documented header, which the router sends) or a bearer token (newer SDKs send that).
+  const key = ctx.rawApiKey ?? ctx.rawAuthorization?.replace(/^Bearer\s+/i, '');
   if (!key) return anthropicError(401, 'authentication_error', 'x-api-key header is required');
   if (!ctx.providerKeys.anthropic.includes(key)) return anthropicError(401, 'authentication_error', 'invalid x-api-key');
   if (!ctx.headers['anthropic-version']) return invalid('anthropic-version: header is required');
