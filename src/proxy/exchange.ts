@@ -1,5 +1,6 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { ApiError } from '../http/api-error';
+import type { InferenceKind } from '../protocols/openai/request-schemas';
 import type { StreamCodec, TokenCounts } from '../protocols/stream-codec';
 
 /** What a protocol adapter knows about the request it adapts. */
@@ -10,6 +11,11 @@ export interface ExchangeContext {
   originModel: string;
   requestId: string;
   stream: boolean;
+  /**
+   * For an external model: its provider's exchange for an OpenAI-style request (set by the
+   * route, which holds the secrets). Paths translated to chat (Responses) go through it.
+   */
+  external?: (kind: InferenceKind, request: Record<string, unknown>) => OriginExchange;
 }
 
 /**

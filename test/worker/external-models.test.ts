@@ -391,6 +391,28 @@ describe('external models: Anthropic provider', () => {
   });
 });
 
+describe('external models: the Responses API rides the chat path to the provider', () => {
+  it('answers /v1/responses on an Anthropic and an OpenAI chat model, streaming and not', async () => {
+    await createExternal('ext-resp-claude', anthropicModel());
+    await createExternal('ext-resp-gpt', openaiModel());
+    const { key } = await createKey({ endpoints: null });
+    for (const model of ['ext-resp-claude', 'ext-resp-gpt']) {
+      const res = await call('/v1/responses', { method: 'POST', token: key, json: { model, input: 'Hello there', max_output_tokens: 5 } });
+      const text = await read(res);
+      expect(res.status).toBe(200);
+      const body = JSON.parse(text) as { model: string; status: string; output: Array<{ content: Array<{ text: string }> }>; usage: { output_tokens: number } };
+      expect(body.model).toBe(model);
+      expect(body.status).toBe('incomplete');
+      expect(body.output[0]!.content[0]!.text.length).toBeGreaterThan(0);
+      expect(body.usage.output_tokens).toBe(5);
+      const streamed = await call('/v1/responses', { method: 'POST', token: key, json: { model, input: 'Hello there', stream: true } });
+      const events = await read(streamed);
+      expect(events).toContain('event: response.output_text.delta');
+      expect(events).toContain('event: response.completed');
+    }
+  });
+});
+
 describe('external models: what the router does for self-hosted origins holds here too', () => {
   beforeAll(async () => {
     await createExternal('ext-claude-slow', anthropicModel('claude-sonnet-4-5', 'slow/50'));
