@@ -3,6 +3,7 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { buildConsole } from './scripts/build-console.ts';
 import { filterRuntimeNoise } from './test/setup/runtime-noise.ts';
+import { EMULATOR_ANTHROPIC_KEY, EMULATOR_OPENAI_KEY } from './test/origin/provider-keys.ts';
 
 const root = import.meta.dirname;
 
@@ -30,9 +31,19 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: path.join(root, 'wrangler.toml') },
               miniflare: {
-                // Ejections of 1 s (not 10 s): the health tests wait one out to watch the half-open trial.
-                // Metrics flush half a second after a request, so tests see them quickly.
-                bindings: { TEST_MIGRATIONS: migrations, ADMIN_TOKEN: 'test-admin-token', OUTLIER_BASE_EJECTION_MS: '1000', METRICS_FLUSH_MS: '500' },
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: 'test-admin-token',
+                  // Ejections of 1 s (not 10 s): the health tests wait one out to watch the half-open trial.
+                  OUTLIER_BASE_EJECTION_MS: '1000',
+                  // Metrics flush half a second after a request, so tests see them quickly.
+                  METRICS_FLUSH_MS: '500',
+                  // External models' secrets: the emulated providers' keys, one wrong key, and a granted one left unset.
+                  OPENAI_API_KEY: EMULATOR_OPENAI_KEY,
+                  ANTHROPIC_API_KEY: EMULATOR_ANTHROPIC_KEY,
+                  WRONG_OPENAI_KEY: 'sk-proj-not-the-right-key-9876543210',
+                  EXTERNAL_SECRETS: 'OPENAI_API_KEY, ANTHROPIC_API_KEY, WRONG_OPENAI_KEY, UNSET_API_KEY, ACME_API_KEY:acme',
+                },
               },
             }),
           ],

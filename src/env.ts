@@ -29,6 +29,11 @@ export interface Env {
   METRICS_ENABLED?: string;
   /** How long each isolate batches metrics before flushing them, in ms (default 5000). */
   METRICS_FLUSH_MS?: string;
+  /**
+   * Worker secrets external models may reference (`{{secrets/NAME}}`): comma-separated
+   * names, each optionally limited to a tenant (`NAME:tenant`). Unset = none.
+   */
+  EXTERNAL_SECRETS?: string;
 }
 
 export interface Variables {

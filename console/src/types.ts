@@ -6,12 +6,30 @@ export interface Origin {
   region?: string;
 }
 
-export interface ServedEntity {
+export interface SelfHostedEntity {
   name: string;
   protocol: 'openai' | 'tgi';
   model: string;
   model_version?: string;
   origins: Origin[];
+}
+
+/** A provider's hosted model; its API key is shown as the secret reference (`{{secrets/NAME}}`), never the key. */
+export interface ExternalEntity {
+  name: string;
+  external_model: {
+    name: string;
+    provider: 'openai' | 'anthropic';
+    task: string;
+    openai_config?: { openai_api_key: string; openai_api_base?: string };
+    anthropic_config?: { anthropic_api_key: string; anthropic_api_base?: string };
+  };
+}
+
+export type ServedEntity = SelfHostedEntity | ExternalEntity;
+
+export function isExternal(entity: ServedEntity): entity is ExternalEntity {
+  return 'external_model' in entity;
 }
 
 export interface Defaults {
@@ -37,6 +55,8 @@ export interface EndpointView {
   tenant: string;
   owner: string;
   state: 'ready' | 'not_ready' | 'stopped';
+  /** Why it is not_ready (e.g. an external model's missing secret); empty otherwise. */
+  state_reason?: string;
   config_version: number;
   pending_version: number | null;
   config_update: 'none' | 'in_progress' | 'failed';

@@ -10,13 +10,33 @@ export interface OriginInput {
   region?: string;
 }
 
-export interface ServedEntityInput {
+export interface SelfHostedEntityInput {
   name: string;
   protocol: Protocol;
   model: string;
   origins: OriginInput[];
   /** The origin serves `POST /v1/responses` itself: Responses requests pass through. */
   responses_api?: boolean;
+}
+
+/** A provider's hosted model; API keys are secret references (`{{secrets/NAME}}`). */
+export interface ExternalModelInput {
+  name: string;
+  provider: 'openai' | 'anthropic';
+  task: 'llm/v1/chat' | 'llm/v1/completions' | 'llm/v1/embeddings';
+  openai_config?: { openai_api_key: string; openai_api_base?: string };
+  anthropic_config?: { anthropic_api_key: string; anthropic_api_base?: string };
+}
+
+export interface ExternalEntityInput {
+  name: string;
+  external_model: ExternalModelInput;
+}
+
+export type ServedEntityInput = SelfHostedEntityInput | ExternalEntityInput;
+
+export function isExternalEntity(entity: ServedEntityInput): entity is ExternalEntityInput {
+  return 'external_model' in entity;
 }
 
 export interface EndpointDefaults {
@@ -73,6 +93,8 @@ export interface Endpoint extends Required<Omit<EndpointConfigInput, 'descriptio
   description: string;
   /** `not_ready`: no origin of the serving config is healthy. */
   state: 'ready' | 'not_ready' | 'stopped';
+  /** Why it is not_ready (e.g. an external model's missing secret); empty otherwise. */
+  state_reason?: string;
   config_version: number;
   /** A newer config version being rolled out (serves once its origins are healthy). */
   pending_version: number | null;
@@ -298,3 +320,6 @@ export class AdminClient {
     return json as T;
   }
 }
+
+/** An endpoint on self-hosted origins only (what most tests and scripts create). */
+export type SelfHostedEndpoint = Omit<Endpoint, 'served_entities'> & { served_entities: SelfHostedEntityInput[] };

@@ -7,7 +7,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,11 @@ export interface StackOptions {
   adminToken?: string;
   /** More worker vars (`--var K:V`). */
   vars?: Record<string, string>;
+  /**
+   * Worker secrets (external models' API keys), written to a private env file in a temp
+   * dir given to wrangler with --env-file (wrangler shows their names, never their values).
+   */
+  secrets?: Record<string, string>;
   /** Keep wrangler's output to the log buffer instead of echoing it. */
   quiet?: boolean;
   /** How long to wait for /healthz (default 60 s). */
@@ -199,6 +204,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     else routerPort = await freePort();
 
     const vars = { ...opts.vars, ADMIN_TOKEN: adminToken };
+    const envFileArgs: string[] = [];
+    if (opts.secrets && Object.keys(opts.secrets).length) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'edge-llm-router-secrets-'));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const file = path.join(dir, '.dev.vars');
+      await writeFile(file, Object.entries(opts.secrets).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+      envFileArgs.push('--env-file', file);
+    }
     const args = [
       bin, 'dev',
       '--ip', HOST,
@@ -207,6 +220,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       '--persist-to', persistDir,
       '--show-interactive-dev-session=false',
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
+      ...envFileArgs,
     ];
     const child = spawn(process.execPath, args, {
       cwd: REPO_ROOT,

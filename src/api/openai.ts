@@ -2,8 +2,10 @@ import { Hono, type Context } from 'hono';
 import { keyMayCall } from '../auth/policy';
 import { applyDefaults } from '../endpoints/apply-defaults';
 import { listEndpoints } from '../endpoints/cache';
+import { isExternal, originModelOf } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
+import { externalExchange } from '../external/exchange';
 import { ApiError, errors } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
@@ -41,7 +43,7 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
   }
   const endpoint = await targetEndpoint(c, request.model);
   const entity = pickServedEntity(endpoint);
-  if (kind === 'embeddings' && entity.protocol === 'tgi') {
+  if (!isExternal(entity) && kind === 'embeddings' && entity.protocol === 'tgi') {
     throw new ApiError(400, `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API`, {
       param: 'model',
       code: 'unsupported_operation',
@@ -52,9 +54,12 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
       ? undefined
       : requestGuard(c, endpoint, kind, () => (kind === 'chat' ? [chatConversation(request.messages)] : promptConversations(request.prompt)));
   const adapted = applyDefaults(kind, request, endpoint.defaults);
-  const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
-  const exchange =
-    entity.protocol === 'tgi' && kind !== 'embeddings' ? openaiOnTgi(kind, adapted, ctx) : openaiPassthrough(kind, adapted, ctx);
+  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream };
+  const exchange = isExternal(entity)
+    ? externalExchange(kind, adapted, { ...ctx, entity }, c.env, request.top_k)
+    : entity.protocol === 'tgi' && kind !== 'embeddings'
+      ? openaiOnTgi(kind, adapted, ctx)
+      : openaiPassthrough(kind, adapted, ctx);
   return relay(c, { ...ctx, exchange, guard });
 }
 

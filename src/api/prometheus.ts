@@ -1,3 +1,4 @@
+import { entityOrigins } from '../origins/entity-origins';
 import { Hono } from 'hono';
 import { adminAuth } from '../auth/admin-auth';
 import { policy } from '../auth/policy';
@@ -28,7 +29,7 @@ prometheusRoutes.get('/metrics', adminAuth(), async (c) => {
         totals,
         lastMinuteBusy,
         health: e.served_entities.flatMap((entity) =>
-          entity.origins.map((o) => ({ served_entity: entity.name, origin: originLabel(o.url), healthy: !markedDown(health, o.url) })),
+          entityOrigins(entity).map((o) => ({ served_entity: entity.name, origin: originLabel(o.url), healthy: !markedDown(health, o.url) })),
         ),
       };
     }),

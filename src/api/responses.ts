@@ -1,6 +1,9 @@
 import type { Context } from 'hono';
 import { applyDefaults } from '../endpoints/apply-defaults';
+import { isExternal, originModelOf } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
+import { externalExchange } from '../external/exchange';
+import type { InferenceKind } from '../protocols/openai/request-schemas';
 import type { AppEnv } from '../env';
 import { readJsonBody } from '../http/json-body';
 import { chatConversation } from '../guardrails/conversation';
@@ -28,9 +31,12 @@ export async function createResponse(c: Context<AppEnv>): Promise<Response> {
   const chatRequest = responsesToChat(req);
   const endpoint = await targetEndpoint(c, req.model);
   const entity = pickServedEntity(endpoint);
-  const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
+  const base = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream };
+  const ctx = isExternal(entity)
+    ? { ...base, external: (kind: InferenceKind, request: Record<string, unknown>) => externalExchange(kind, request, { ...base, entity }, c.env, undefined) }
+    : base;
   const exchange =
-    entity.protocol === 'openai' && entity.responses_api === true
+    !isExternal(entity) && entity.protocol === 'openai' && entity.responses_api === true
       ? responsesPassthrough(withResponsesDefaults(req, endpoint.defaults), ctx)
       : responsesOnChat(req, applyDefaults('chat', chatRequest, endpoint.defaults), ctx);
   const guard = requestGuard(c, endpoint, 'responses', () => [chatConversation(chatRequest.messages)]);

@@ -1,6 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { authenticate } from '../auth/authenticate';
+import { isExternal } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
+import { routeOfTask } from '../external/tasks';
+import { ApiError } from '../http/api-error';
 import type { AppEnv } from '../env';
 import { readJsonBody } from '../http/json-body';
 import { inputsConversation } from '../guardrails/conversation';
@@ -38,7 +41,13 @@ async function generate(c: Context<AppEnv>, route: GenerateRoute): Promise<Respo
   const withDefaults = applyGenerateDefaults(request, endpoint.defaults);
   validateGenerate(withDefaults, stream);
   const entity = pickServedEntity(endpoint);
-  const ctx = { endpoint, entity, requestId: c.var.requestId, stream };
+  if (isExternal(entity)) {
+    const task = entity.external_model.task;
+    throw new ApiError(400, `Endpoint '${endpoint.name}' serves an external model for task '${task}': it answers ${routeOfTask[task]} only, not TGI's generate API`, {
+      code: 'unsupported_task',
+    });
+  }
+  const ctx = { endpoint, entity, originModel: entity.model, requestId: c.var.requestId, stream };
   const exchange = entity.protocol === 'tgi' ? generateOnTgi(withDefaults, route, ctx) : generateOnOpenAI(withDefaults, route, ctx);
   const guard = requestGuard(c, endpoint, 'generate', () => [inputsConversation(request.inputs)]);
   return relay(c, { ...ctx, exchange, guard });

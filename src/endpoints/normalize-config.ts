@@ -1,10 +1,12 @@
 import { ApiError } from '../http/api-error';
+import { checkExternalModels } from './external-rules';
 import type { EndpointConfig, EndpointPatch, ServedEntity, TrafficRoute } from './schema';
 
 /**
  * Builds the stored config from a create body, or from the current config plus a
  * patch, and checks what the field schemas cannot: unique served-entity names and
- * a traffic split that names existing entities and adds up to 100.
+ * a traffic split that names existing entities and adds up to 100, and the
+ * external-model rules (external-rules.ts).
  */
 export function normalizeConfig(input: EndpointPatch, base?: EndpointConfig): EndpointConfig {
   const served = input.served_entities ?? base?.served_entities;
@@ -17,6 +19,7 @@ export function normalizeConfig(input: EndpointPatch, base?: EndpointConfig): En
     names.add(entity.name);
   }
   const entitiesChanged = input.served_entities !== undefined;
+  if (entitiesChanged) checkExternalModels(served, base?.served_entities);
   const traffic = input.traffic ?? (entitiesChanged || !base ? evenSplit(served) : base.traffic);
   checkTraffic(traffic, names);
   const guardrails = input.guardrails ?? base?.guardrails;

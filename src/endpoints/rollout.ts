@@ -1,5 +1,7 @@
+import type { Env } from '../env';
+import { externalProblem } from '../external/provider';
 import { probeOne } from '../origins/probe';
-import type { EndpointConfig } from './schema';
+import { isExternal, type EndpointConfig } from './schema';
 import { EndpointStore } from './store';
 
 export const ROLLOUT_ATTEMPTS = 5;
@@ -8,18 +10,20 @@ const PROBE_TIMEOUT_MS = 3_000;
 
 /**
  * Is a config version ready to serve? Every served entity with traffic needs at
- * least one origin that answers its health probe. Returns what is wrong, or null.
+ * least one origin that answers its health probe, or for an external model its
+ * secret (providers are not probed). Returns what is wrong, or null.
  */
-export async function readiness(config: EndpointConfig): Promise<string | null> {
+export async function readiness(config: EndpointConfig, env: Env, tenantId: string): Promise<string | null> {
   const live = config.served_entities.filter((e) => config.traffic.some((t) => t.served_entity === e.name && t.percentage > 0));
   const problems = await Promise.all(
     live.map(async (entity) => {
+      if (isExternal(entity)) return externalProblem(entity, env, tenantId);
       const results = await Promise.all(entity.origins.map((o) => probeOne(o.url, PROBE_TIMEOUT_MS)));
-      return results.some((r) => r.healthy) ? null : `served entity '${entity.name}': ${results.map((r) => `${r.url} ${r.detail}`).join('; ')}`;
+      return results.some((r) => r.healthy) ? null : `no healthy origin for served entity '${entity.name}': ${results.map((r) => `${r.url} ${r.detail}`).join('; ')}`;
     }),
   );
   const failing = problems.filter((p): p is string => p !== null);
-  return failing.length ? `no healthy origin for ${failing.join(' | ')}` : null;
+  return failing.length ? failing.join(' | ') : null;
 }
 
 /**
@@ -29,21 +33,22 @@ export async function readiness(config: EndpointConfig): Promise<string | null> 
  * serving throughout. Returns true if it switched during the first attempt.
  */
 export async function rollOut(
-  db: D1Database,
+  env: Env,
+  tenantId: string,
   name: string,
   version: number,
   config: EndpointConfig,
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<boolean> {
-  const store = new EndpointStore(db);
-  const first = await readiness(config);
+  const store = new EndpointStore(env.DB);
+  const first = await readiness(config, env, tenantId);
   if (first === null) return store.activate(name, version, new Date().toISOString());
   waitUntil(
     (async () => {
       let problem: string | null = first;
       for (let attempt = 1; attempt < ROLLOUT_ATTEMPTS && problem !== null; attempt++) {
         await new Promise((r) => setTimeout(r, ROLLOUT_RETRY_MS));
-        problem = await readiness(config);
+        problem = await readiness(config, env, tenantId);
       }
       const now = new Date().toISOString();
       if (problem === null) await store.activate(name, version, now);

@@ -14,7 +14,8 @@ export const Origin = z.strictObject({
   region: z.string().min(1).max(64).optional(),
 });
 
-export const ServedEntity = z.strictObject({
+/** A served entity on self-hosted origins (vLLM, SGLang, llama.cpp, TGI). */
+export const SelfHostedEntity = z.strictObject({
   name: ResourceName,
   protocol: z.enum(['openai', 'tgi']),
   /** The model id the origin serves (vLLM `--served-model-name`, or `tgi`). */
@@ -25,6 +26,46 @@ export const ServedEntity = z.strictObject({
   /** The origin serves the OpenAI Responses API (`POST /v1/responses`, e.g. vLLM): Responses requests pass through instead of being translated to chat. */
   responses_api: z.boolean().optional(),
 });
+
+/** `{{secrets/NAME}}`: names a Worker secret; the key itself is never part of a config. */
+export const SecretReference = z
+  .string()
+  .regex(/^\{\{secrets\/[A-Za-z_][A-Za-z0-9_]{0,127}\}\}$/, 'must be a secret reference like {{secrets/OPENAI_API_KEY}} naming a Worker secret (put the key itself in the secret, never in the config)');
+
+const ApiBase = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const OpenAIConfig = z.strictObject({
+  openai_api_key: SecretReference,
+  /** Default `https://api.openai.com/v1`. */
+  openai_api_base: ApiBase.optional(),
+});
+
+export const AnthropicConfig = z.strictObject({
+  anthropic_api_key: SecretReference,
+  /** Default `https://api.anthropic.com`. */
+  anthropic_api_base: ApiBase.optional(),
+});
+
+export const ExternalTask = z.enum(['llm/v1/chat', 'llm/v1/completions', 'llm/v1/embeddings']);
+
+export const ExternalModel = z.strictObject({
+  /** The provider's model id, e.g. `gpt-4o-mini` or `claude-sonnet-4-5`. */
+  name: z.string().min(1).max(256),
+  provider: z.enum(['openai', 'anthropic']),
+  /** Which routes the endpoint answers: chat completions, completions or embeddings. */
+  task: ExternalTask,
+  openai_config: OpenAIConfig.optional(),
+  anthropic_config: AnthropicConfig.optional(),
+});
+
+/** A served entity that is a provider's hosted model (Databricks' external models). */
+export const ExternalEntity = z.strictObject({
+  name: ResourceName,
+  external_model: ExternalModel,
+});
+
+/** Either kind; `external_model` in the object picks the external shape (so errors name the right fields). */
+export const ServedEntity = z.union([ExternalEntity, SelfHostedEntity]);
 
 export const TrafficRoute = z.strictObject({
   served_entity: z.string(),
@@ -106,6 +147,19 @@ export const EndpointPatch = z.strictObject(configFields).partial();
 export type EndpointCreate = z.infer<typeof EndpointCreate>;
 export type EndpointPatch = z.infer<typeof EndpointPatch>;
 export type ServedEntity = z.infer<typeof ServedEntity>;
+export type SelfHostedEntity = z.infer<typeof SelfHostedEntity>;
+export type ExternalEntity = z.infer<typeof ExternalEntity>;
+export type ExternalModel = z.infer<typeof ExternalModel>;
+export type ExternalTask = z.infer<typeof ExternalTask>;
+
+export function isExternal(entity: ServedEntity): entity is ExternalEntity {
+  return 'external_model' in entity;
+}
+
+/** The model id the entity's origins (or provider) know: `model`, or the external model's `name`. */
+export function originModelOf(entity: ServedEntity): string {
+  return isExternal(entity) ? entity.external_model.name : entity.model;
+}
 export type TrafficRoute = z.infer<typeof TrafficRoute>;
 export type Defaults = z.infer<typeof Defaults>;
 export type RateLimit = z.infer<typeof RateLimit>;

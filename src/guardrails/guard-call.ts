@@ -1,5 +1,5 @@
 import { resolveEndpoint } from '../endpoints/cache';
-import type { Endpoint } from '../endpoints/schema';
+import { isExternal, type Endpoint } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import { ApiError } from '../http/api-error';
 import { candidateOrigins } from '../origins/candidates';
@@ -39,6 +39,9 @@ export async function callGuard(ctx: GuardCallContext, guardName: string, prompt
   }
   if (endpoint.state === 'stopped') throw new GuardCallError(`guard endpoint '${guardName}' is stopped`);
   const entity = pickServedEntity(endpoint);
+  if (isExternal(entity)) {
+    throw new GuardCallError(`guard endpoint '${guardName}' serves an external model; a guard must be a self-hosted Llama Guard (its completions route is called)`);
+  }
   const totalMs = endpoint.timeouts.total_ms ?? GUARD_DEFAULT_TIMEOUT_MS;
   const abort = new AbortController();
   const onAbort = () => abort.abort(ctx.signal.reason);

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { EntityUpdate, Rollback, Share, TenantCreate } from '../api/admin/admin-schemas';
 import { KeyCreate, KeyPatch } from '../api/admin/key-schemas';
 import { ModelRequestCreate, ModelRequestUpdate } from '../api/admin/model-request-schemas';
-import { Defaults, EndpointCreate, EndpointPatch, Origin, RateLimit, ResourceName, ServedEntity, Tag, Timeouts, TrafficRoute } from '../endpoints/schema';
+import {
+  AnthropicConfig, Defaults, EndpointCreate, EndpointPatch, ExternalEntity, ExternalModel, OpenAIConfig, Origin, RateLimit, ResourceName,
+  SelfHostedEntity, ServedEntity, Tag, Timeouts, TrafficRoute,
+} from '../endpoints/schema';
 import { ChatRequest, CompletionRequest, EmbeddingRequest } from '../protocols/openai/request-schemas';
 import { ResponsesRequest } from '../protocols/responses/types';
 import { GenerateParameters, GenerateRequest, Grammar } from '../protocols/tgi/generate-schema';
@@ -29,7 +32,7 @@ const named = {
   // Requests: the schemas the code validates with.
   ChatRequest, CompletionRequest, EmbeddingRequest, ResponsesRequest,
   GenerateRequest, GenerateParameters, Grammar,
-  EndpointCreate, EndpointPatch, ResourceName, ServedEntity, Origin, TrafficRoute, Defaults, RateLimit, Tag, Timeouts,
+  EndpointCreate, EndpointPatch, ResourceName, ServedEntity, SelfHostedEntity, ExternalEntity, ExternalModel, OpenAIConfig, AnthropicConfig, Origin, TrafficRoute, Defaults, RateLimit, Tag, Timeouts,
   KeyCreate, KeyPatch, Rollback, EntityUpdate, Share, TenantCreate, ModelRequestCreate, ModelRequestUpdate,
   // Responses.
   ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList,

@@ -1,7 +1,8 @@
-import type { Endpoint, ServedEntity } from '../endpoints/schema';
+import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
 import { firstRetryAt, healthMap } from './health-store';
 import { outliers } from './outlier-detector';
+import { entityOrigins } from './entity-origins';
 import { selectOrigins, type Origin } from './select';
 
 /**
@@ -12,10 +13,11 @@ import { selectOrigins, type Origin } from './select';
  */
 export async function candidateOrigins(db: D1Database, endpoint: Endpoint, entity: ServedEntity, affinityKey?: string): Promise<Origin[]> {
   const health = await healthMap(db);
-  const candidates = selectOrigins(entity.origins, entity.model, { health, outliers, affinityKey });
+  const origins = entityOrigins(entity);
+  const candidates = selectOrigins(origins, originModelOf(entity), { health, outliers, affinityKey });
   if (candidates.length === 0) {
     const now = Date.now();
-    const retryAfter = Math.max(1, Math.ceil((firstRetryAt(health, entity.origins.map((o) => o.url)) - now) / 1000));
+    const retryAfter = Math.max(1, Math.ceil((firstRetryAt(health, origins.map((o) => o.url)) - now) / 1000));
     throw new ApiError(
       503,
       `No healthy origin for served entity '${entity.name}' of endpoint '${endpoint.name}': every origin failed its last health probe (GET /health); the router tries again in ${retryAfter} s`,

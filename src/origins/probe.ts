@@ -1,3 +1,4 @@
+import { isExternal } from '../endpoints/schema';
 import { EndpointStore } from '../endpoints/store';
 import { recordHealth, type OriginHealth } from './health-store';
 import { originUrl } from './origin-url';
@@ -14,7 +15,8 @@ export async function probeOrigins(db: D1Database, timeoutMs = PROBE_TIMEOUT_MS)
   const urls = new Set<string>();
   for (const endpoint of endpoints) {
     if (endpoint.state !== 'ready') continue;
-    for (const entity of endpoint.served_entities) for (const origin of entity.origins) urls.add(origin.url);
+    // Providers of external models are not probed (they have no health route; failures eject them passively).
+    for (const entity of endpoint.served_entities) if (!isExternal(entity)) for (const origin of entity.origins) urls.add(origin.url);
   }
   const results = await Promise.all([...urls].map((url) => probeOne(url, timeoutMs)));
   await recordHealth(db, results);

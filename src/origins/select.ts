@@ -1,8 +1,8 @@
-import type { ServedEntity } from '../endpoints/schema';
+import type { SelfHostedEntity } from '../endpoints/schema';
 import { markedDown, type OriginHealth } from './health-store';
 import type { OutlierDetector } from './outlier-detector';
 
-export type Origin = ServedEntity['origins'][number];
+export type Origin = SelfHostedEntity['origins'][number];
 
 export interface Selection {
   health: Map<string, OriginHealth>;

@@ -1,9 +1,11 @@
-import type { ServedEntity } from '../endpoints/schema';
+import { originModelOf, type ServedEntity } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import { abortReason, OriginTimeout } from '../proxy/abort-reasons';
 import { TIMEOUT_FLOOR_MS } from './outlier-config';
 import { nextRequestToken, outliers, type AttemptVerdicts } from './outlier-detector';
+import type { OriginFailureMapper } from '../proxy/exchange';
+import { entityOrigins } from './entity-origins';
 import { originUrl } from './origin-url';
 import type { Origin } from './select';
 
@@ -21,6 +23,8 @@ export interface OriginRequest {
   /** Per attempt: until the response headers and, for streams, the first chunk. */
   firstByteMs: number;
   stream: boolean;
+  /** The last failed attempt's answer in the client's terms (providers), instead of the generic 502/429. */
+  mapFailure?: OriginFailureMapper;
   /** Called when an attempt's failure ejects its origin in this isolate (for the log). */
   onEjected?: (origin: Origin, detail: string) => void;
   /** Called after each attempt: did the origin answer (`ok`), and did its failure eject it? (metrics) */
@@ -39,7 +43,7 @@ export interface OriginAnswer {
 
 type Failure =
   | { kind: 'timeout'; ms: number }
-  | { kind: 'status'; status: number; message: string }
+  | { kind: 'status'; status: number; message: string; body: string; headers: Headers }
   | { kind: 'connect'; message: string }
   | { kind: 'broken'; message: string };
 
@@ -55,14 +59,14 @@ type Failure =
  */
 export async function sendWithFailover(entity: ServedEntity, candidates: Origin[], req: OriginRequest): Promise<OriginAnswer> {
   const request = nextRequestToken();
-  const pool = entity.origins.map((o) => o.url);
+  const pool = entityOrigins(entity).map((o) => o.url);
   let last: Failure | null = null;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const origin = candidates.length === 1 ? candidates[0] : candidates[attempt];
     if (!origin) break;
     if (attempt > 0) await backoff(attempt, req.abort.signal);
     throwIfAborted(req.abort.signal);
-    const outcome = await tryOrigin(origin, entity.model, request, pool, req);
+    const outcome = await tryOrigin(origin, originModelOf(entity), request, pool, req);
     if ('answer' in outcome) {
       req.onAttempt?.(origin, true, false);
       return outcome.answer;
@@ -73,6 +77,7 @@ export async function sendWithFailover(entity: ServedEntity, candidates: Origin[
     if (candidates.length === 1 && last.kind !== 'connect') break;
   }
   throwIfAborted(req.abort.signal);
+  if (last?.kind === 'status' && req.mapFailure) throw req.mapFailure(last.status, last.body, last.headers);
   throw failureError(entity, last);
 }
 
@@ -97,9 +102,9 @@ async function tryOrigin(origin: Origin, model: string, request: number, pool: s
       signal: attempt.signal,
     });
     if (response.status >= 500 || response.status === 429) {
-      const message = originErrorMessage(await response.text().catch(() => ''));
+      const body = await response.text().catch(() => '');
       finish();
-      const failure: Failure = { kind: 'status', status: response.status, message };
+      const failure: Failure = { kind: 'status', status: response.status, message: originErrorMessage(body), body, headers: response.headers };
       // A 429 says the server is busy, not broken: it is tried elsewhere but counts against nothing.
       if (response.status === 429) {
         verdict.abandoned();

@@ -1,12 +1,21 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
+import type { ApiError } from '../http/api-error';
+import type { InferenceKind } from '../protocols/openai/request-schemas';
 import type { StreamCodec, TokenCounts } from '../protocols/stream-codec';
 
 /** What a protocol adapter knows about the request it adapts. */
 export interface ExchangeContext {
   endpoint: Endpoint;
   entity: ServedEntity;
+  /** The model id the origin (or provider) knows the entity's model by. */
+  originModel: string;
   requestId: string;
   stream: boolean;
+  /**
+   * For an external model: its provider's exchange for an OpenAI-style request (set by the
+   * route, which holds the secrets). Paths translated to chat (Responses) go through it.
+   */
+  external?: (kind: InferenceKind, request: Record<string, unknown>) => OriginExchange;
 }
 
 /**
@@ -21,4 +30,11 @@ export interface OriginExchange {
   codec: () => StreamCodec;
   /** Non-streaming: the client's body and the usage, from the origin's JSON (and headers, for TGI's token counts). */
   translate: (originJson: unknown, originHeaders: Headers) => { body: unknown; usage: TokenCounts };
+  /** More request headers for the origin: a provider's credentials (never logged, never shown). */
+  headers?: Record<string, string>;
+  /** The origin's error answer in the client's terms, when it is not the default's (providers' error bodies and statuses). */
+  failure?: OriginFailureMapper;
 }
+
+/** An origin's error answer (status, body text, headers) as the router's error. */
+export type OriginFailureMapper = (status: number, body: string, headers: Headers) => ApiError;

@@ -1,5 +1,6 @@
 import { ApiError } from '../http/api-error';
 import { originErrorMessage } from '../protocols/openai/error-body';
+import type { OriginFailureMapper } from './exchange';
 
 const MAX_ERROR_BODY = 64 * 1024;
 /** Origin statuses that are about the request itself (bad parameters, too long, wrong media type). */
@@ -25,8 +26,10 @@ export interface FailureContext {
  * - anything else (TGI's 424 generation error, 408, …) is the origin's failure: 502.
  * The origin's message goes along with its model id and URL replaced by the endpoint's name.
  */
-export async function originFailure(response: Response, ctx: FailureContext): Promise<ApiError> {
+export async function originFailure(response: Response, ctx: FailureContext, mapper?: OriginFailureMapper): Promise<ApiError> {
   const text = (await response.text().catch(() => '')).slice(0, MAX_ERROR_BODY);
+  // A provider's errors have their own mapping (external/provider-errors.ts).
+  if (mapper) return mapper(response.status, text, response.headers);
   const message = scrub(originErrorMessage(text), ctx);
   const status = response.status;
   if (status === 404 || status === 405) {

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { Endpoint, ServedEntity } from '../endpoints/schema';
+import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/schema';
 import type { AppEnv } from '../env';
 import { admit, LEASE_TTL_MS, type Lease } from '../gate/lease';
 import { ApiError } from '../http/api-error';
@@ -96,13 +96,19 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
     const answer = await sendWithFailover(input.entity, candidates, {
       path: input.exchange.path,
       body: JSON.stringify(input.exchange.body),
-      headers: { 'content-type': 'application/json', accept: input.stream ? 'text/event-stream' : 'application/json', 'x-request-id': c.var.requestId },
+      headers: {
+        'content-type': 'application/json',
+        accept: input.stream ? 'text/event-stream' : 'application/json',
+        'x-request-id': c.var.requestId,
+        ...input.exchange.headers,
+      },
+      mapFailure: input.exchange.failure,
       abort,
       // Streams: until the first event, per attempt (then the next origin is tried). Non-streaming requests wait
       // for their whole answer: the request's own total timeout ends them first, which counts against no origin.
       firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs + NON_STREAM_ATTEMPT_SLACK_MS,
       stream: input.stream,
-      onEjected: (origin, detail) => logEjection(c.var.requestId, origin.url, input.entity.model, detail),
+      onEjected: (origin, detail) => logEjection(c.var.requestId, origin.url, originModelOf(input.entity), detail),
       onAttempt: (origin, ok, ejected) => {
         attempts++;
         recordAttempt(c, input.endpoint.name, input.entity.name, origin.url, ok, ejected);
@@ -111,8 +117,8 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
     originDone = answer.done;
     ttfb = Date.now() - started;
     if (!answer.response.ok) {
-      const model = String((input.exchange.body as { model?: unknown } | null)?.model ?? input.entity.model);
-      throw await originFailure(answer.response, { endpoint: input.endpoint.name, model, originUrl: answer.origin.url, path: c.req.path });
+      const model = String((input.exchange.body as { model?: unknown } | null)?.model ?? originModelOf(input.entity));
+      throw await originFailure(answer.response, { endpoint: input.endpoint.name, model, originUrl: answer.origin.url, path: c.req.path }, input.exchange.failure);
     }
     return answer;
   })();

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { CreatedKey, Endpoint, ListResponse } from '../../scripts/lib/admin-client.ts';
+import type { CreatedKey, ListResponse, SelfHostedEndpoint as Endpoint } from '../../scripts/lib/admin-client.ts';
 import { mergeTags, entityNameFor } from '../../scripts/cli/endpoint/spec.ts';
 import { renderFields, renderTable } from '../../scripts/cli/table.ts';
 import { admin, CHAT_MODEL, closedPort, originUrl, uniqueName } from './helpers.ts';
@@ -194,7 +194,7 @@ describe('edge-router endpoint', () => {
     expect(out).toContain('temperature=0.2');
     expect(out).toContain('env=prod');
 
-    const endpoint = await admin().getEndpoint(name);
+    const endpoint = (await admin().getEndpoint(name)) as unknown as Endpoint;
     expect(endpoint.config_version).toBe(2);
     expect(endpoint.defaults).toEqual({ system_prompt: 'Be brief.', temperature: 0.2, max_tokens: 64 });
     expect(endpoint.tags).toEqual([{ key: 'team', value: 'ml' }, { key: 'env', value: 'prod' }]);

@@ -142,6 +142,8 @@ export async function execute(
     case 'error500':
     case 'error424':
     case 'error429':
+    case 'error403':
+    case 'error529':
       return sendBody(c, faultResponse(mode.name, flavor), mode);
     case 'instream-error':
       if (plan.kind === 'body') return sendBody(c, plan.status < 400 ? faultResponse('error500', flavor) : plan, mode);

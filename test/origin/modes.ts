@@ -3,9 +3,10 @@
 // come before or after the mode prefix: `/mode/slow/50/tgi/generate`, `/tgi/mode/drop/2/generate`.
 
 import { json, type BodyPlan, type Flavor } from './plan.ts';
+import { providerFault } from './provider-errors.ts';
 
 export const MODE_NAMES = [
-  'normal', 'slow', 'error500', 'error424', 'error429', 'drop', 'stall', 'instream-error', 'reset', 'flap', 'switch',
+  'normal', 'slow', 'error500', 'error424', 'error429', 'error403', 'error529', 'drop', 'stall', 'instream-error', 'reset', 'flap', 'switch',
 ] as const;
 export type ModeName = (typeof MODE_NAMES)[number];
 
@@ -17,7 +18,7 @@ export type ModeName = (typeof MODE_NAMES)[number];
 export type Mode = { name: ModeName; arg: number; label: string };
 
 const DEFAULT_ARG: Record<ModeName, number> = {
-  normal: 2, slow: 100, error500: 0, error424: 0, error429: 0, drop: 3, stall: 0, 'instream-error': 2, reset: 0, flap: 500, switch: 0,
+  normal: 2, slow: 100, error500: 0, error424: 0, error429: 0, error403: 0, error529: 0, drop: 3, stall: 0, 'instream-error': 2, reset: 0, flap: 500, switch: 0,
 };
 
 export const NORMAL_MODE: Mode = { name: 'normal', arg: DEFAULT_ARG.normal, label: 'normal' };
@@ -60,7 +61,7 @@ export function stripPrefixes(pathname: string): Prefixes {
       const arg = segs[2] !== undefined && /^\d+$/.test(segs[2]) ? segs[2] : undefined;
       mode = makeMode(name, arg);
       segs = segs.slice(arg === undefined ? 2 : 3);
-    } else if ((head === 'tgi' || head === 'vllm') && flavor === null) {
+    } else if ((head === 'tgi' || head === 'vllm' || head === 'openai' || head === 'anthropic') && flavor === null) {
       flavor = head;
       segs = segs.slice(1);
     } else if (head === 'llama-guard' && !guard) {
@@ -74,7 +75,11 @@ export function stripPrefixes(pathname: string): Prefixes {
 }
 
 /** The HTTP error a fault mode answers with, in the flavour's own error shape. */
-export function faultResponse(name: 'error500' | 'error424' | 'error429', flavor: Flavor): BodyPlan {
+export type FaultName = 'error500' | 'error424' | 'error429' | 'error403' | 'error529';
+
+export function faultResponse(name: FaultName, flavor: Flavor): BodyPlan {
+  if (flavor === 'openai' || flavor === 'anthropic') return providerFault(name, flavor);
+  if (name === 'error403' || name === 'error529') name = 'error500'; // provider statuses; self-hosted servers fail with a 500
   if (flavor === 'tgi') {
     if (name === 'error424') {
       return json(424, { error: 'Request failed during generation: emulated failure', error_type: 'generation' });

@@ -1,8 +1,10 @@
 // What a route wants to send, before fault modes decide how (or whether) it is sent.
 
+import type { ProviderKeys } from './provider-keys.ts';
 import type { SseStyle } from './sse.ts';
 
-export type Flavor = 'vllm' | 'tgi';
+/** vLLM and TGI are self-hosted servers; `openai` and `anthropic` emulate the providers' hosted APIs. */
+export type Flavor = 'vllm' | 'tgi' | 'openai' | 'anthropic';
 
 /** One SSE frame; `token` frames are the ones delayed, counted by drop/stall/instream-error. */
 export type Frame = { data: string; token: boolean };
@@ -43,6 +45,11 @@ export type RouteContext = {
   embeddingModels: string[];
   /** Requests in flight, this one excluded. */
   inFlight: number;
+  /** The credentials as sent (`headers` has them redacted), for the provider flavours' auth checks. */
+  rawAuthorization?: string;
+  rawApiKey?: string;
+  /** API keys the provider flavours accept. */
+  providerKeys: ProviderKeys;
 };
 
 export function json(status: number, payload: unknown, headers: Record<string, string> = {}, tokens = 0): BodyPlan {

@@ -51,6 +51,7 @@ export function chooseFlavor(prefix: Flavor | null, method: string, path: string
 
 /** Key in stats.byRoute: TGI's copies of shared paths are prefixed with /tgi. */
 export function routeKey(method: string, path: string, flavor: Flavor): string {
+  if (flavor === 'openai' || flavor === 'anthropic') return `${method} /${flavor}${path}`;
   const shared = flavor === 'tgi' && !TGI_ONLY_PATHS.includes(path);
   return `${method} ${shared ? '/tgi' : ''}${path}`;
 }

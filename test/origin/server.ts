@@ -12,7 +12,10 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { execute } from './execute.ts';
 import { isGuardRequest, llamaGuardRoute } from './llama-guard.ts';
+import { anthropicRoute } from './anthropic-api.ts';
+import { openaiApiRoute } from './openai-api.ts';
 import { openaiRoute } from './openai-routes.ts';
+import { DEFAULT_PROVIDER_KEYS, type ProviderKeys } from './provider-keys.ts';
 import { json, text, type Plan, type RouteContext } from './plan.ts';
 import { applyModelMode, chooseFlavor, parseJson, readBody, routeKey, target } from './request.ts';
 import { parseModeSpec, Switches } from './modes.ts';
@@ -25,7 +28,7 @@ export const DEFAULT_MODELS = ['meta-llama/Llama-3.1-8B-Instruct', 'tgi'];
 export const DEFAULT_EMBEDDING_MODELS = ['BAAI/bge-small-en-v1.5'];
 const TGI_PAYLOAD_LIMIT = 2_000_000;
 
-export type OriginOptions = { port?: number; host?: string; models?: string[]; embeddingModels?: string[] };
+export type OriginOptions = { port?: number; host?: string; models?: string[]; embeddingModels?: string[]; providerKeys?: ProviderKeys };
 
 export type Origin = {
   url: string;
@@ -35,7 +38,7 @@ export type Origin = {
   close(): Promise<void>;
 };
 
-type Env = { stats: StatsStore; switches: Switches; models: string[]; embeddingModels: string[] };
+type Env = { stats: StatsStore; switches: Switches; models: string[]; embeddingModels: string[]; providerKeys: ProviderKeys };
 
 function sendNow(res: ServerResponse, plan: Plan): void {
   if (plan.kind !== 'body') return;
@@ -76,6 +79,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
   const ctx: RouteContext = {
     method, path: t.path, headers, rawBody: raw,
     body, jsonError, models: env.models, embeddingModels: env.embeddingModels, inFlight: env.stats.inFlight(),
+    providerKeys: env.providerKeys,
+    rawAuthorization: firstHeader(req.headers.authorization),
+    rawApiKey: firstHeader(req.headers['x-api-key']),
   };
   const tracker = env.stats.begin({
     method, path: url.pathname, route: routeKey(method, t.path, flavor), flavor, mode: t.mode.label,
@@ -85,6 +91,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
     ? llamaGuardRoute(ctx, flavor)
     : flavor === 'tgi'
       ? raw.length > TGI_PAYLOAD_LIMIT ? text(413, 'Failed to buffer the request body: length limit exceeded') : tgiRoute(ctx)
+      : flavor === 'openai' ? openaiApiRoute(ctx)
+      : flavor === 'anthropic' ? anthropicRoute(ctx)
       : openaiRoute(ctx);
   await execute(req, res, tracker, plan, t.mode, flavor);
 }
@@ -95,6 +103,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     switches: new Switches(),
     models: opts.models ?? DEFAULT_MODELS,
     embeddingModels: opts.embeddingModels ?? DEFAULT_EMBEDDING_MODELS,
+    providerKeys: opts.providerKeys ?? DEFAULT_PROVIDER_KEYS,
   };
   const server = createServer((req, res) => {
     handle(req, res, env).catch((e: unknown) => {
@@ -119,6 +128,10 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
         server.closeAllConnections();
       }),
   };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function argValue(name: string): string | undefined {

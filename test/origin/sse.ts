@@ -17,7 +17,7 @@ export const TGI_KEEPALIVE = ':\n\n';
 export const TGI_KEEPALIVE_MS = 15_000;
 
 /** Which stream dialect a response speaks; decides the in-stream error frames. */
-export type SseStyle = 'vllm' | 'vllm-responses' | 'tgi-generate' | 'tgi-openai';
+export type SseStyle = 'vllm' | 'vllm-responses' | 'tgi-generate' | 'tgi-openai' | 'openai' | 'anthropic';
 
 export const VLLM_SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -38,7 +38,22 @@ export function errorFrames(style: SseStyle, message: string): string[] {
       return [`event: error\ndata: ${JSON.stringify({ type: 'error', code: 'server_error', message, param: null, sequence_number: 0 })}\n\n`];
     case 'tgi-generate':
       return [tgiEvent({ error: `Request failed during generation: ${message}`, error_type: 'generation' })];
+    case 'openai':
+      // OpenAI's stream reports a failure as an error object, then ends.
+      return [vllmEvent({ error: { message, type: 'server_error', param: null, code: null } })];
+    case 'anthropic':
+      return [anthropicEvent({ type: 'error', error: { type: 'overloaded_error', message: `Overloaded (${message})` } })];
     case 'tgi-openai':
       return [tgiEvent({ error: { message: `Request failed during generation: ${message}`, http_status_code: 422 } }), TGI_DONE];
   }
 }
+
+/** Anthropic's Messages stream: `event: <type>` then `data: {json}` whose `type` is the same. */
+export function anthropicEvent(payload: { type: string } & Record<string, unknown>): string {
+  return `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
+}
+
+export const PROVIDER_SSE_HEADERS: Record<string, string> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+};

@@ -1,5 +1,7 @@
 // Request counters and a ring of recent requests, exposed at GET /__stats.
 
+import type { Flavor } from './plan.ts';
+
 export type Outcome = 'completed' | 'aborted' | 'dropped' | 'error' | 'in_flight';
 
 export type RecordedRequest = {
@@ -7,7 +9,7 @@ export type RecordedRequest = {
   path: string;
   /** Normalised route key, as counted in `byRoute` (e.g. "POST /generate", "POST /tgi/v1/chat/completions"). */
   route: string;
-  flavor: 'vllm' | 'tgi';
+  flavor: Flavor;
   mode: string;
   headers: Record<string, string>;
   body: unknown;

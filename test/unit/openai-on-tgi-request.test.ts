@@ -173,6 +173,7 @@ describe('openaiOnTgi', () => {
   const ctx = (stream: boolean) => ({
     endpoint: { name: 'ep' } as Endpoint,
     entity: { name: 'e', protocol: 'tgi', model: 'tgi', origins: [] } as unknown as ServedEntity,
+    originModel: 'tgi',
     requestId: 'req-1',
     stream,
   });

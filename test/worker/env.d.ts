@@ -6,6 +6,9 @@ declare global {
     interface Env extends RouterEnv {
       TEST_MIGRATIONS: D1Migration[];
       ADMIN_TOKEN: string;
+      OPENAI_API_KEY: string;
+      ANTHROPIC_API_KEY: string;
+      WRONG_OPENAI_KEY: string;
     }
   }
 }

@@ -6,7 +6,7 @@ import { json, listAll, nextStep, ApiFailure } from '../api';
 import { clearFieldErrors, copyButton, field, h, replace, showFieldError } from '../dom';
 import type { PageContext } from '../page';
 import { can } from '../session';
-import type { EndpointView } from '../types';
+import { isExternal, type EndpointView, type SelfHostedEntity } from '../types';
 
 interface OriginDraft { url: string; weight: string; region: string }
 interface EntityDraft { name: string; protocol: 'openai' | 'tgi'; model: string; model_version: string; traffic: string; origins: OriginDraft[] }
@@ -50,7 +50,7 @@ function draftOf(e: EndpointView | null): Draft {
     name: e.name,
     tenant: e.tenant,
     description: e.description,
-    entities: e.served_entities.map((s) => ({
+    entities: e.served_entities.filter((s): s is SelfHostedEntity => !isExternal(s)).map((s) => ({
       name: s.name, protocol: s.protocol, model: s.model, model_version: s.model_version ?? '',
       traffic: e.served_entities.length > 1 ? str(traffic.get(s.name)) : '',
       origins: s.origins.map((o) => ({ url: o.url, weight: str(o.weight), region: o.region ?? '' })),
@@ -110,6 +110,15 @@ function bodyOf(d: Draft, creating: boolean, withTenant: boolean): Record<string
 
 export async function endpointForm(ctx: PageContext, existing: EndpointView | null): Promise<HTMLElement> {
   const creating = existing === null;
+  if (existing && existing.served_entities.some(isExternal)) {
+    // The form edits self-hosted origins; an external model's config (provider, task, secret reference) goes through the API.
+    return h(
+      'section',
+      { class: 'card' },
+      h('h1', null, `Edit ${existing.name}`),
+      h('p', null, 'This endpoint serves an external model. Change it with the admin API (', h('code', null, `PATCH /admin/v1/endpoints/${existing.name}`), ') or the CLI (', h('code', null, `npx edge-router endpoint update ${existing.name} --from-file spec.json`), ').'),
+    );
+  }
   const pickTenant = creating && can.pickTenant(ctx.session);
   const tenants = pickTenant ? await listAll<{ id: string }>('/admin/v1/tenants', ctx.session.key) : [];
   const draft = draftOf(existing);

@@ -5,7 +5,7 @@ import { json, listAll, nextStep, send } from '../api';
 import { confirmDialog, copyButton, h, pill, when } from '../dom';
 import type { Page, PageContext } from '../page';
 import { can, type Session } from '../session';
-import type { EndpointView } from '../types';
+import { isExternal, type EndpointView } from '../types';
 import { endpointForm } from './endpoint-form';
 
 export const endpointsPage: Page = {
@@ -67,7 +67,7 @@ async function endpointList(ctx: PageContext): Promise<HTMLElement> {
                   h('td', { class: 'description' }, e.description || '—'),
                   h('td', null, pill(e.state)),
                   h('td', null, rollout(e)),
-                  h('td', null, e.served_entities.map((s) => s.model).join(', ')),
+                  h('td', null, e.served_entities.map((s) => (isExternal(s) ? `${s.external_model.name} (${s.external_model.provider})` : s.model)).join(', ')),
                   h('td', null, e.tenant),
                   h('td', null, when(e.updated_at)),
                 ),
@@ -211,8 +211,23 @@ function entitiesTable(e: EndpointView): HTMLElement {
     h(
       'tbody',
       null,
-      e.served_entities.map((s) =>
-        h(
+      e.served_entities.map((s) => {
+        if (isExternal(s)) {
+          const m = s.external_model;
+          const base = m.openai_config?.openai_api_base ?? m.anthropic_config?.anthropic_api_base ?? `${m.provider}'s API`;
+          const secret = m.openai_config?.openai_api_key ?? m.anthropic_config?.anthropic_api_key ?? '';
+          return h(
+            'tr',
+            null,
+            h('td', null, s.name),
+            h('td', null, `external: ${m.provider} (${m.task})`),
+            h('td', null, h('code', null, m.name)),
+            h('td', null, '—'),
+            h('td', null, traffic.has(s.name) ? `${traffic.get(s.name)}%` : '—'),
+            h('td', null, h('div', null, h('code', null, base)), h('div', null, 'key: ', h('code', null, secret))),
+          );
+        }
+        return h(
           'tr',
           null,
           h('td', null, s.name),
@@ -221,8 +236,8 @@ function entitiesTable(e: EndpointView): HTMLElement {
           h('td', null, s.model_version ?? '—'),
           h('td', null, traffic.has(s.name) ? `${traffic.get(s.name)}%` : '—'),
           h('td', null, s.origins.map((o) => h('div', null, h('code', null, o.url), ` (${o.weight ?? 1}${o.region ? `, ${o.region}` : ''})`))),
-        ),
-      ),
+        );
+      }),
     ),
   );
 }

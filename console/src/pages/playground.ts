@@ -9,7 +9,7 @@ import type { Page, PageContext } from '../page';
 import { maskKey, playgroundKey, setPlaygroundKey } from '../session';
 import { chatBody, type ChatMessage, type ChatSettings } from '../settings';
 import { SNIPPET_LABELS, snippet, KEY_VARIABLE, type SnippetLanguage } from '../snippets';
-import type { Defaults, EndpointView } from '../types';
+import { isExternal, type Defaults, type EndpointView } from '../types';
 
 interface EndpointChoice {
   name: string;
@@ -63,7 +63,7 @@ async function loadEndpoints(ctx: PageContext): Promise<EndpointChoice[]> {
     const list = await listAll<EndpointView>('/admin/v1/endpoints', ctx.session.key);
     return list.map((e) => ({
       name: e.name,
-      regions: [...new Set(e.served_entities.flatMap((s) => s.origins.map((o) => o.region).filter((r): r is string => !!r)))],
+      regions: [...new Set(e.served_entities.flatMap((s) => (isExternal(s) ? [] : s.origins).map((o) => o.region).filter((r): r is string => !!r)))],
       defaults: e.defaults,
     }));
   }

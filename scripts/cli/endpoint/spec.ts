@@ -3,13 +3,15 @@
 // PATCH, so a flag that changes one part of them is merged into the current value here.
 
 import { readFileSync } from 'node:fs';
-import type {
-  Endpoint,
-  EndpointCreateInput,
-  EndpointDefaults,
-  EndpointConfigInput,
-  Protocol,
-  ServedEntityInput,
+import {
+  isExternalEntity,
+  type Endpoint,
+  type EndpointCreateInput,
+  type EndpointDefaults,
+  type EndpointConfigInput,
+  type Protocol,
+  type SelfHostedEntityInput,
+  type ServedEntityInput,
 } from '../../lib/admin-client.ts';
 import { integerOption, keyValue, listOption, numberOption, stringOption } from '../args.ts';
 import type { OptionSpec, OptionValues } from '../command.ts';
@@ -179,7 +181,10 @@ function withEntityChanges(list: unknown[], flags: EndpointFlags, where: string)
   if (typeof target !== 'object' || target === null) {
     throw new UsageError(`served_entities[${index}] in ${where} is not an object`, { showUsage: false });
   }
-  const changed: ServedEntityInput = {
+  if (isExternalEntity(target)) {
+    throw new UsageError(`served entity '${target.name}' in ${where} is an external model: change its external_model with --from-file`, { showUsage: false });
+  }
+  const changed: SelfHostedEntityInput = {
     ...target,
     ...(flags.model !== undefined ? { model: flags.model } : {}),
     ...(flags.protocol !== undefined ? { protocol: flags.protocol } : {}),

@@ -1,10 +1,18 @@
 // Human views of endpoints: the list table and the info page.
 
-import type { Endpoint, EndpointDetails, OriginHealthInfo } from '../../lib/admin-client.ts';
+import { isExternalEntity, type Endpoint, type EndpointDetails, type OriginHealthInfo, type ServedEntityInput } from '../../lib/admin-client.ts';
 import { formatEntries, formatTime, orDash, truncate } from '../format.ts';
 import { renderFields, renderTable } from '../table.ts';
 
 const unique = (items: string[]) => [...new Set(items)];
+
+/** What the tables show of an entity: an external model shows its provider, model and API base. */
+function shown(s: ServedEntityInput): { protocol: string; model: string; origins: Array<{ url: string; weight?: number }> } {
+  if (!isExternalEntity(s)) return s;
+  const m = s.external_model;
+  const base = m.provider === 'openai' ? (m.openai_config?.openai_api_base ?? 'https://api.openai.com/v1') : (m.anthropic_config?.anthropic_api_base ?? 'https://api.anthropic.com');
+  return { protocol: `external:${m.provider}`, model: `${m.name} (${m.task})`, origins: [{ url: base }] };
+}
 
 export function endpointTable(endpoints: Endpoint[]): string {
   if (endpoints.length === 0) return 'No endpoints.';
@@ -13,9 +21,9 @@ export function endpointTable(endpoints: Endpoint[]): string {
       { header: 'name', value: (e) => e.name },
       { header: 'state', value: (e) => e.state },
       { header: 'version', value: (e) => String(e.config_version), align: 'right' },
-      { header: 'protocol', value: (e) => unique(e.served_entities.map((s) => s.protocol)).join(',') },
-      { header: 'model', value: (e) => truncate(unique(e.served_entities.map((s) => s.model)).join(', '), 48) },
-      { header: 'origins', value: (e) => String(e.served_entities.reduce((n, s) => n + s.origins.length, 0)), align: 'right' },
+      { header: 'protocol', value: (e) => unique(e.served_entities.map((s) => shown(s).protocol)).join(',') },
+      { header: 'model', value: (e) => truncate(unique(e.served_entities.map((s) => shown(s).model)).join(', '), 48) },
+      { header: 'origins', value: (e) => String(e.served_entities.reduce((n, s) => n + shown(s).origins.length, 0)), align: 'right' },
       { header: 'updated', value: (e) => formatTime(e.updated_at) },
       { header: 'description', value: (e) => truncate(e.description, 40) },
     ],
@@ -29,7 +37,7 @@ export function endpointDetails(e: EndpointDetails): string {
     ['name', e.name],
     ['description', orDash(e.description)],
     ['tenant', e.tenant ?? 'default'],
-    ['state', e.state],
+    ['state', e.state_reason ? `${e.state}: ${e.state_reason}` : e.state],
     ['config version', String(e.config_version)],
     [
       'config update',
@@ -50,8 +58,9 @@ export function endpointDetails(e: EndpointDetails): string {
   const health = e.origin_health;
   const healthOf = (entity: string, url: string) =>
     formatHealth(health?.find((h) => h.served_entity === entity && h.url === url));
-  const rows = e.served_entities.flatMap((s) =>
-    s.origins.map((o, i) => ({
+  const rows = e.served_entities.flatMap((entity) => {
+    const s = { name: entity.name, ...shown(entity) };
+    return s.origins.map((o, i) => ({
       entity: i === 0 ? s.name : '',
       protocol: i === 0 ? s.protocol : '',
       model: i === 0 ? s.model : '',
@@ -59,8 +68,8 @@ export function endpointDetails(e: EndpointDetails): string {
       origin: o.url,
       weight: o.weight === undefined ? '' : String(o.weight),
       health: healthOf(s.name, o.url),
-    })),
-  );
+    }));
+  });
   const entities = renderTable(
     [
       { header: 'served entity', value: (r) => r.entity },

@@ -9,9 +9,10 @@ import { endpointView } from '../../endpoints/endpoint-view';
 import { normalizeConfig } from '../../endpoints/normalize-config';
 import { checkGuardrails } from '../../guardrails/validate-config';
 import { rollOut } from '../../endpoints/rollout';
-import { EndpointCreate, EndpointPatch, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
+import { EndpointCreate, EndpointPatch, isExternal, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
 import type { AppEnv } from '../../env';
+import { refuseUngrantedSecrets } from '../../external/provider';
 import { gateFor } from '../../gate/lease';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
@@ -36,7 +37,7 @@ async function show(c: Context<AppEnv>, name: string, status: 200 | 201 | 202 = 
   forgetEndpoint(name);
   const endpoint = (await store(c).get(name))!;
   forgetHealth();
-  return c.json({ ...endpointView(endpoint, await healthMap(c.env.DB), true), ...extra }, status);
+  return c.json({ ...endpointView(endpoint, await healthMap(c.env.DB), c.env, true), ...extra }, status);
 }
 
 endpointAdmin.post('/', async (c) => {
@@ -49,6 +50,7 @@ endpointAdmin.post('/', async (c) => {
   await requireTenant(c, tenantId, 'tenant');
   const config = normalizeConfig(input);
   await checkGuardrails(c.env.DB, input.name, tenantId, config);
+  refuseUngrantedSecrets(config.served_entities, c.env, tenantId);
   const at = now();
   const first = await newKey(
     {
@@ -69,7 +71,7 @@ endpointAdmin.post('/', async (c) => {
 endpointAdmin.get('/', async (c) => {
   const health = await healthMap(c.env.DB);
   const visible = (await store(c).list()).filter((e) => policy.seesEndpoint(c.var.principal, e));
-  return c.json({ object: 'list', data: visible.map((e) => endpointView(e, health)) });
+  return c.json({ object: 'list', data: visible.map((e) => endpointView(e, health, c.env)) });
 });
 
 /** Endpoint info, with each origin's last probed health (the cron probe; passive ejections are per isolate and not shown). */
@@ -81,6 +83,7 @@ endpointAdmin.patch('/:name', async (c) => {
   if (Object.keys(patch).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
   const current = await managedEndpoint(c);
   const fields = Object.keys(patch);
+  if (patch.served_entities) refuseUngrantedSecrets(patch.served_entities, c.env, current.tenant_id);
   const config = normalizeConfig(patch, current);
   if (patch.guardrails !== undefined) await checkGuardrails(c.env.DB, current.name, current.tenant_id, config);
   return propose(c, current, patch.description ?? current.description, config, 'endpoint.update', { fields });
@@ -117,8 +120,12 @@ endpointAdmin.patch('/:name/served-entities/:entity', async (c) => {
   if (Object.keys(change).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
   const current = await managedEndpoint(c);
   const name = c.req.param('entity');
-  if (!current.served_entities.some((e) => e.name === name)) {
-    throw new ApiError(404, `Endpoint '${current.name}' has no served entity '${name}'`, { code: 'served_entity_not_found' });
+  const entity = current.served_entities.find((e) => e.name === name);
+  if (!entity) throw new ApiError(404, `Endpoint '${current.name}' has no served entity '${name}'`, { code: 'served_entity_not_found' });
+  if (isExternal(entity)) {
+    throw new ApiError(400, `Served entity '${name}' is an external model: change its external_model with PATCH /admin/v1/endpoints/${current.name} (served_entities)`, {
+      code: 'external_model_entity',
+    });
   }
   const served_entities = current.served_entities.map((e) => (e.name === name ? { ...e, ...change } : e));
   return propose(c, current, current.description, { ...current, served_entities }, 'endpoint.update_served_entity', { served_entity: name, ...change });
@@ -136,7 +143,7 @@ async function propose(
   const audit = (version: number) =>
     auditStatement(c.env.DB, c.var.principal, { action, targetType: 'endpoint', targetId: current.name, tenantId: current.tenant_id, detail: { ...detail, config_version: version } }, at);
   const version = await store(c).propose(current, description, pick(config), at, (v) => [audit(v)]);
-  const switched = await rollOut(c.env.DB, current.name, version, config, (p) => c.executionCtx.waitUntil(p.then(() => forgetEndpoint(current.name))));
+  const switched = await rollOut(c.env, current.tenant_id, current.name, version, config, (p) => c.executionCtx.waitUntil(p.then(() => forgetEndpoint(current.name))));
   return show(c, current.name, switched ? 200 : 202);
 }
 

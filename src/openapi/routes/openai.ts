@@ -26,7 +26,7 @@ export const inferenceErrors = openaiErrors({
   422: 'The origin refused the request with a 422 (its message)',
   429: '`Concurrent request limit reached, please try again later`, or `Rate limit exceeded: <the limit>` (or every origin is overloaded)',
   502: 'Every attempt failed (origin 5xx, connection refused or reset)',
-  503: 'The endpoint is stopped, every origin failed its last health probe (`no_healthy_origin`; `Retry-After`: when they are tried again), admission is unavailable, or a `fail_closed` guardrail could not check (`guardrail_unavailable`)',
+  503: 'The endpoint is stopped, every origin failed its last health probe (`no_healthy_origin`; `Retry-After`: when they are tried again), its external model lacks its secret (`endpoint_not_ready`) or its provider is overloaded (`provider_overloaded`), admission is unavailable, or a `fail_closed` guardrail could not check (`guardrail_unavailable`)',
   504: 'No first byte within the endpoint’s timeout',
 });
 

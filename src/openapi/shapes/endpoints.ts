@@ -23,7 +23,10 @@ export const EndpointObject = z.object({
   tenant: z.string().meta({ description: 'Owning tenant' }),
   owner: z.string().meta({ description: 'Who created it: `admin` or a platform key id' }),
   shared_with: z.array(z.string()).meta({ description: 'Other tenants whose keys may call it' }),
-  state: z.enum(['ready', 'not_ready', 'stopped']).meta({ description: '`not_ready`: no origin of the serving config is healthy' }),
+  state: z
+    .enum(['ready', 'not_ready', 'stopped'])
+    .meta({ description: "`not_ready`: no origin of the serving config is healthy, or an external model's secret is missing" }),
+  state_reason: z.string().meta({ description: 'Why the endpoint is `not_ready` (names the missing secret, never its value); empty otherwise' }),
   config_version: z.number().int().meta({ description: 'The config version that serves' }),
   pending_version: z.number().int().nullable().meta({ description: 'A newer version being rolled out, or null' }),
   config_update: z.enum(['none', 'in_progress', 'failed']),
@@ -68,7 +71,7 @@ export const EndpointVersionList = z.object({
 
 export const EndpointDeleted = z.object({ name: z.string(), deleted: z.literal(true) });
 
-type ShownFields = 'tenant' | 'state';
+type ShownFields = 'tenant' | 'state' | 'state_reason';
 type _EndpointMatches = Assert<
   SameShape<Omit<z.infer<typeof EndpointObject>, ShownFields>, Omit<Endpoint, 'tenant_id' | 'state'>>
 >;

@@ -9,7 +9,7 @@ import { translateOpenAIResponse } from './translate-response';
  * on streams (the codec drops the usage chunk again if the client did not ask).
  */
 export function openaiPassthrough(kind: InferenceKind, request: Record<string, unknown>, ctx: ExchangeContext): OriginExchange {
-  const body: Record<string, unknown> = { ...request, model: ctx.entity.model };
+  const body: Record<string, unknown> = { ...request, model: ctx.originModel };
   const streamOptions = request.stream_options as { include_usage?: boolean | null } | null | undefined;
   if (ctx.stream) body.stream_options = { ...streamOptions, include_usage: true };
   return {
@@ -17,7 +17,7 @@ export function openaiPassthrough(kind: InferenceKind, request: Record<string, u
     body,
     codec: () =>
       new OpenAIStreamCodec({
-        originModel: ctx.entity.model,
+        originModel: ctx.originModel,
         endpointName: ctx.endpoint.name,
         clientWantsUsage: streamOptions?.include_usage === true,
       }),

@@ -18,6 +18,8 @@ export function responsesOnChat(req: ResponsesRequest, chatRequest: Record<strin
   return {
     path: inner.path,
     body: inner.body,
+    headers: inner.headers,
+    failure: inner.failure,
     codec: () => new ResponsesFromChatCodec(inner.codec(), shell, ctx.requestId),
     translate: (json, headers) => {
       const chat = inner.translate(json, headers);

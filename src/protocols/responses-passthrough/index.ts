@@ -16,7 +16,7 @@ interface OriginResponse {
 export function responsesPassthrough(req: ResponsesRequest, ctx: ExchangeContext): OriginExchange {
   return {
     path: '/v1/responses',
-    body: { ...req, model: ctx.entity.model, store: false, stream: ctx.stream },
+    body: { ...req, model: ctx.originModel, store: false, stream: ctx.stream },
     codec: () => new ResponsesPassthroughCodec(ctx.endpoint.name),
     translate: (json) => {
       const response = (json && typeof json === 'object' ? json : {}) as OriginResponse;

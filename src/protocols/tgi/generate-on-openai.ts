@@ -33,7 +33,7 @@ export function generateOnOpenAI(req: GenerateRequest, route: GenerateRoute, ctx
   const sampling = tgiSamples(req.parameters);
   const wantDetails = p.details === true || p.decoder_input_details === true;
   const body: Record<string, unknown> = {
-    model: p.adapter_id ?? ctx.entity.model,
+    model: p.adapter_id ?? ctx.originModel,
     prompt: req.inputs,
     max_tokens: p.max_new_tokens ?? DEFAULT_MAX_NEW_TOKENS,
     temperature: sampling ? (p.temperature ?? 1) : 0,

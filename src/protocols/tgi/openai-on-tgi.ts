@@ -19,12 +19,12 @@ export function openaiOnTgi(kind: 'chat' | 'completions', request: Record<string
     const id = `chatcmpl-${ctx.requestId}`;
     return {
       path: '/v1/chat/completions',
-      body: chatToTgi(request, ctx.entity.model, ctx.stream),
+      body: chatToTgi(request, ctx.originModel, ctx.stream),
       codec: () => new TgiChatCodec({ endpointName: ctx.endpoint.name, id, clientWantsUsage }),
       translate: (json) => translateTgiChat(json, ctx.endpoint.name, ctx.requestId),
     };
   }
-  const call = completionsToGenerate(request, ctx.entity.model);
+  const call = completionsToGenerate(request, ctx.originModel);
   const id = `cmpl-${ctx.requestId}`;
   return {
     path: ctx.stream ? '/generate_stream' : '/generate',

@@ -9,6 +9,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { REPO_ROOT, startStack } from '../../../scripts/lib/stack.ts';
+import { EMULATOR_ANTHROPIC_KEY, EMULATOR_OPENAI_KEY } from '../../origin/provider-keys.ts';
+
+/** A key the emulated OpenAI refuses (for the provider-401 test). */
+export const E2E_WRONG_OPENAI_KEY = 'sk-proj-e2e-wrong-key-5566778899';
 
 /** Small on purpose: errors.test.ts sends a body just over it (413). */
 export const E2E_MAX_BODY_BYTES = 65_536;
@@ -17,7 +21,9 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
   const stack = await startStack({
     quiet: process.env.E2E_WRANGLER_LOG !== '1',
     // Metrics flush a quarter second after a request, so Prometheus sees them quickly.
-    vars: { MAX_BODY_BYTES: String(E2E_MAX_BODY_BYTES), METRICS_FLUSH_MS: '250' },
+    vars: { MAX_BODY_BYTES: String(E2E_MAX_BODY_BYTES), METRICS_FLUSH_MS: '250', EXTERNAL_SECRETS: 'OPENAI_API_KEY,ANTHROPIC_API_KEY,WRONG_OPENAI_KEY' },
+    // The emulated providers' keys, as the secrets external models reference.
+    secrets: { OPENAI_API_KEY: EMULATOR_OPENAI_KEY, ANTHROPIC_API_KEY: EMULATOR_ANTHROPIC_KEY, WRONG_OPENAI_KEY: E2E_WRONG_OPENAI_KEY },
   });
   provide('routerUrl', stack.routerUrl);
   provide('originUrl', stack.originUrl);
@@ -32,5 +38,8 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
     } catch {
       // the log is a convenience
     }
+    // wrangler names the secrets it loaded, and the router logs every request: neither may show a secret's value.
+    const leaked = [EMULATOR_OPENAI_KEY, EMULATOR_ANTHROPIC_KEY, E2E_WRONG_OPENAI_KEY].filter((secret) => stack.logs().includes(secret));
+    if (leaked.length) throw new Error(`wrangler dev's output contains ${leaked.length} secret value(s)`);
   };
 }

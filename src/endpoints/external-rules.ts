@@ -1,0 +1,36 @@
+import { ApiError } from '../http/api-error';
+import { isExternal, type ServedEntity } from './schema';
+
+/**
+ * Databricks' rules for external models, checked on every new config: a provider
+ * config that matches the provider, a task the provider serves, exactly one served
+ * entity on an endpoint with an external model, and no update that adds or removes
+ * `external_model` (`base` is the current config on updates).
+ */
+export function checkExternalModels(served: ServedEntity[], base?: ServedEntity[]): void {
+  served.forEach((entity, i) => {
+    if (!isExternal(entity)) return;
+    const m = entity.external_model;
+    const at = `served_entities.${i}.external_model`;
+    const own = m.provider === 'openai' ? 'openai_config' : 'anthropic_config';
+    const other = m.provider === 'openai' ? 'anthropic_config' : 'openai_config';
+    if (m[own] === undefined) throw new ApiError(400, `External model '${entity.name}' with provider '${m.provider}' needs '${own}' (its API key as a secret reference)`, { param: `${at}.${own}` });
+    if (m[other] !== undefined) throw new ApiError(400, `External model '${entity.name}' has provider '${m.provider}': remove '${other}'`, { param: `${at}.${other}` });
+    if (m.provider === 'anthropic' && m.task !== 'llm/v1/chat') {
+      throw new ApiError(400, `Provider 'anthropic' serves task 'llm/v1/chat' only (Messages API), not '${m.task}'`, { param: `${at}.task` });
+    }
+  });
+  const external = served.some(isExternal);
+  if (external && served.length !== 1) {
+    throw new ApiError(400, `An endpoint with an external model has exactly one served entity (${served.length} given)`, { param: 'served_entities' });
+  }
+  if (base && base.some(isExternal) !== external) {
+    throw new ApiError(
+      400,
+      external
+        ? 'An update cannot add external_model to an endpoint that serves self-hosted origins: create a new endpoint for the external model'
+        : 'An update cannot remove external_model from an endpoint: create a new endpoint for self-hosted origins',
+      { param: 'served_entities', code: 'external_model_change' },
+    );
+  }
+}
