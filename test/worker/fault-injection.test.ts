@@ -13,8 +13,12 @@ const TOTAL = 2_000;
 const PARALLEL = 24;
 const ABORT_SHARE = 0.2;
 const TIMEOUTS = { first_byte_ms: 400, idle_ms: 300, total_ms: 1_500 };
-/** No request may run longer than its total timeout plus this (failover backoff, scheduling on a 2-core machine). */
-const HANG_SLACK_MS = 3_000;
+/**
+ * No request may run longer than its total timeout plus this (failover backoff, scheduling on a shared 2-core
+ * machine, where whole-process stalls of several seconds happen when every engineer runs a suite). A real hang
+ * would run to the origin's 60 s or forever.
+ */
+const HANG_SLACK_MS = 10_000;
 
 /** Generous timeouts for the shared server's endpoints: on a loaded 2-core machine a healthy answer must never time out. */
 const SHARED_TIMEOUTS = { first_byte_ms: 8_000, idle_ms: 8_000, total_ms: 12_000 };

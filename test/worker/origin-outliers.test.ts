@@ -38,7 +38,7 @@ async function attemptModes(requestId: string): Promise<string[]> {
 }
 
 describe('origin health without blast radius', () => {
-  it('a model that fails on a shared server leaves its other models, and other tenants, serving', async () => {
+  it('a model that fails on a shared server leaves its other models, and other tenants, serving', { timeout: 60_000 }, async () => {
     const shared = originUrl();
     await endpoint('shared-broken', { model: `${CHAT_MODEL}@error500`, origins: [{ url: shared }] });
     await endpoint('shared-chat', { origins: [{ url: shared }] });
@@ -70,7 +70,7 @@ describe('origin health without blast radius', () => {
     expect(marks).toBe(0);
   });
 
-  it('tries each origin of a pool once: a 500 goes to the other origin, and the failing one is ejected after several requests', async () => {
+  it('tries each origin of a pool once: a 500 goes to the other origin, and the failing one is ejected after several requests', { timeout: 60_000 }, async () => {
     await endpoint('pool-500', { origins: [{ url: originUrl('error500/1'), weight: 1000 }, { url: originUrl('normal/1'), weight: 1 }] });
     const { key } = await createKey();
     const tries: string[][] = [];
@@ -86,7 +86,7 @@ describe('origin health without blast radius', () => {
     expect(tries.at(-1)).toEqual(['normal/1']);
   });
 
-  it('a pool of one retries a connection reset, but not a 500', async () => {
+  it('a pool of one retries a connection reset, but not a 500', { timeout: 60_000 }, async () => {
     await endpoint('single-reset', { origins: [{ url: originUrl('reset') }] });
     await endpoint('single-500', { origins: [{ url: originUrl('error500/2') }] });
     const { key } = await createKey();
@@ -98,7 +98,7 @@ describe('origin health without blast radius', () => {
     expect(await originAttempts(failed.requestId)).toHaveLength(1);
   });
 
-  it('a first-byte timeout under the 1 s floor fails over but never counts against the origin', async () => {
+  it('a first-byte timeout under the 1 s floor fails over but never counts against the origin', { timeout: 60_000 }, async () => {
     await endpoint(
       'short-timeout',
       { origins: [{ url: originUrl('stall/0'), weight: 1000 }, { url: originUrl('normal/2'), weight: 1 }] },

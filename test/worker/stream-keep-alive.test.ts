@@ -30,7 +30,7 @@ async function stream(key: string, model: string): Promise<{ res: Response; requ
 }
 
 describe('SSE keep-alives while the origin is silent', () => {
-  it('past the status hold, the stream starts with keep-alives and a first-byte timeout ends it with an error event', async () => {
+  it('past the status hold, the stream starts with keep-alives and a first-byte timeout ends it with an error event', { timeout: 30_000 }, async () => {
     await endpoint('ka-stall', [{ url: originUrl('stall') }], { first_byte_ms: STATUS_HOLD_MS + 1_500, total_ms: 20_000 });
     const { id, key } = await createKey({ concurrency_limit: 1 });
     const { res } = await stream(key, 'ka-stall');
@@ -44,7 +44,7 @@ describe('SSE keep-alives while the origin is silent', () => {
     await eventually(async () => expect(await inFlight(id)).toBe(0));
   });
 
-  it('past the status hold, failover to the next origin goes on behind the keep-alives', async () => {
+  it('past the status hold, failover to the next origin goes on behind the keep-alives', { timeout: 30_000 }, async () => {
     await endpoint('ka-failover', [{ url: originUrl('stall/0'), weight: 1000 }, { url: originUrl('normal/3'), weight: 1 }], {
       first_byte_ms: STATUS_HOLD_MS + 1_500,
     });
@@ -58,7 +58,7 @@ describe('SSE keep-alives while the origin is silent', () => {
     expect((await originAttempts(requestId)).map((a) => a.mode)).toEqual(['stall/0', 'normal/3']);
   });
 
-  it('mid-stream silence gets keep-alives before the idle timeout ends the stream', async () => {
+  it('mid-stream silence gets keep-alives before the idle timeout ends the stream', { timeout: 30_000 }, async () => {
     await endpoint('ka-idle', [{ url: originUrl('stall/2') }], { idle_ms: 3_000 });
     const { key } = await createKey();
     const { res } = await stream(key, 'ka-idle');
@@ -68,7 +68,7 @@ describe('SSE keep-alives while the origin is silent', () => {
     expect(text).toContain('"code":"origin_timeout"');
   });
 
-  it('a failure within the hold keeps its clean status code', async () => {
+  it('a failure within the hold keeps its clean status code', { timeout: 30_000 }, async () => {
     await endpoint('ka-fast-fail', [{ url: originUrl('error500/3') }], {});
     const { key } = await createKey();
     const { res } = await stream(key, 'ka-fast-fail');
