@@ -110,13 +110,20 @@ function closestBranch(
   schema: z.ZodType | undefined,
 ): { issue: z.core.$ZodIssue; schema: z.ZodType | undefined } | null {
   const options = unionOptions(schema);
+  let best: { issue: z.core.$ZodIssue; schema: z.ZodType | undefined; offBranch: number } | null = null;
   for (let i = 0; i < errors.length; i++) {
     const first = errors[i]?.[0];
     if (!first) continue;
     const typeMiss = (first.code === 'invalid_type' || first.code === 'invalid_value') && first.path.length === 0;
-    if (!typeMiss) return { issue: first, schema: options[i] };
+    if (typeMiss) continue;
+    // Of several object branches, the one the input meant has the fewest unknown or missing fields at its own level
+    // (a served entity with `protocol` and `origins` is a self-hosted one, not an external model missing `external_model`).
+    const offBranch = errors[i]!.filter(
+      (issue) => issue.path.length <= 1 && (issue.code === 'unrecognized_keys' || (issue.code === 'invalid_type' && issue.input === undefined)),
+    ).length;
+    if (best === null || offBranch < best.offBranch) best = { issue: first, schema: options[i], offBranch };
   }
-  return null;
+  return best && { issue: best.issue, schema: best.schema };
 }
 
 function formatMessage(issue: z.core.$ZodIssueInvalidStringFormat): string {
