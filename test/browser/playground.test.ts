@@ -199,13 +199,16 @@ describe('playground', () => {
   });
 
   it('says to try again later when the key’s concurrency limit is reached', async () => {
-    const single = await createKey([slowEp], 1);
-    // Another client holds the key's only slot with a slow stream.
+    // An origin that sends one token and then holds the stream open until the client leaves: the slot stays
+    // taken however long the page takes (no timing to race).
+    const holdEp = (await createEndpoint('pg-hold', { mode: 'stall/1' })).name;
+    const single = await createKey([holdEp], 1);
+    // Another client holds the key's only slot.
     const holder = new AbortController();
     const held = await fetch(`${routerUrl()}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${single.key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: slowEp, messages: [{ role: 'user', content: 'hold the slot' }], stream: true }),
+      body: JSON.stringify({ model: holdEp, messages: [{ role: 'user', content: 'hold the slot' }], stream: true }),
       signal: holder.signal,
     });
     expect(held.status).toBe(200);
