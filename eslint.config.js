@@ -27,6 +27,6 @@ export default tseslint.config(
   {
     // The launcher is plain JavaScript run by Node (TypeScript files get their globals from their types).
     files: ['scripts/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
   },
 );

@@ -134,6 +134,7 @@ export async function launch(target, args) {
     file = resolveTarget(target);
     if (newEnough(process.versions.node)) {
       process.argv = [process.execPath, file, ...args];
+      stopWhenOrphaned(() => process.kill(process.pid, 'SIGTERM'));
       await import(pathToFileURL(file).href);
       return;
     }
@@ -154,6 +155,7 @@ function reexec(bin, args) {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
   for (const signal of signals) process.on(signal, forward);
+  stopWhenOrphaned(() => forward('SIGTERM'));
   return new Promise((_, reject) => {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
@@ -162,4 +164,19 @@ function reexec(bin, args) {
       else process.exit(code ?? 1);
     });
   });
+}
+
+/**
+ * `npm run` starts a command through `sh -c`, which dies on SIGTERM or SIGINT sent to npm
+ * without passing the signal on: the command would live on, orphaned (with wrangler and the
+ * emulator behind it). So a command whose parent went away stops as if it had been signalled.
+ */
+function stopWhenOrphaned(stop) {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    stop();
+  }, 250);
+  timer.unref();
 }

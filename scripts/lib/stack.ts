@@ -38,6 +38,8 @@ export interface StackOptions {
   quiet?: boolean;
   /** How long to wait for /healthz (default 60 s). */
   readyTimeoutMs?: number;
+  /** Serve wrangler's `/__scheduled` route, which runs the Cron Trigger's handler on demand (dev only). */
+  testScheduled?: boolean;
 }
 
 export type OriginHandle = Awaited<ReturnType<typeof startOrigin>>;
@@ -219,6 +221,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       '--inspector-port', '0',
       '--persist-to', persistDir,
       '--show-interactive-dev-session=false',
+      ...(opts.testScheduled ? ['--test-scheduled'] : []),
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),
       ...envFileArgs,
     ];

@@ -14,7 +14,11 @@ import { errors } from '../http/api-error';
 export async function targetEndpoint(c: Context<AppEnv>, modelField: unknown): Promise<Endpoint> {
   const name = c.req.param('name') ?? modelField;
   if (typeof name !== 'string' || name === '') {
-    throw errors.invalidBody("Invalid 'model': required field is missing (name the endpoint to call)", 'model');
+    // TGI clients never send `model` (a TGI server has one model): say where the endpoint's name goes.
+    const hint = /\/generate(_stream)?$/.test(c.req.path)
+      ? "name the endpoint in the body's 'model', or call /endpoints/{name}/generate"
+      : 'name the endpoint to call';
+    throw errors.invalidBody(`Invalid 'model': required field is missing (${hint})`, 'model');
   }
   const endpoint = await resolveEndpoint(c.env.DB, name);
   if (endpoint) c.set('endpointName', endpoint.name);

@@ -213,6 +213,20 @@ describe('edge-router endpoint', () => {
     expect(info).toMatch(/^description\s+one origin$/m);
   });
 
+  it('update whose new origins are not healthy yet: says which version serves and which is pending', async () => {
+    const pendingName = uniqueName('cli-pending');
+    await ok(['endpoint', 'create', pendingName, '--model', CHAT_MODEL, '--origin', originUrl()]);
+    const dead = `http://127.0.0.1:${await closedPort()}`;
+    const out = await ok(['endpoint', 'update', pendingName, '--origin', dead]);
+    const endpoint = await admin().getEndpoint(pendingName);
+    expect(endpoint).toMatchObject({ config_version: 1, pending_version: 2, config_update: 'in_progress' });
+    expect(out).toContain(
+      `Updated endpoint '${pendingName}': config version 2 is pending (it serves once its origins pass a health probe); version 1 keeps serving.`,
+    );
+    expect(out).not.toContain('→');
+    await ok(['endpoint', 'delete', pendingName, '--yes']);
+  });
+
   it('update with nothing to change is a usage error, and nothing is written', async () => {
     const result = await cli(['endpoint', 'update', name]);
     expect(result.code).toBe(2);

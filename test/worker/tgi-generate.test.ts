@@ -245,6 +245,18 @@ describe('TGI validation and errors', () => {
     await expect(originRequestWith(marker)).rejects.toThrow();
   });
 
+  it('/generate without a model says to name the endpoint or use /endpoints/{name}/generate', async () => {
+    const { key } = await createKey();
+    for (const path of ['/generate', '/generate_stream']) {
+      const res = await post(path, key, { inputs: 'hi' });
+      expect(res.status).toBe(422);
+      expect(await res.json()).toEqual({
+        error: "Invalid 'model': required field is missing (name the endpoint in the body's 'model', or call /endpoints/{name}/generate)",
+        error_type: 'validation',
+      });
+    }
+  });
+
   it('answers auth, scope, model and concurrency errors in TGI shape', async () => {
     await createEndpoint('tgi-errs', { mode: 'slow/100' });
     await createEndpoint('tgi-other');

@@ -5,7 +5,7 @@ import { flagOption, stringOption } from '../args.ts';
 import type { Command, Context, Group, Invocation } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { buildCreateBody, buildPatch, ENDPOINT_OPTIONS, patchNeedsCurrent, readEndpointFlags, readSpecFile } from './spec.ts';
-import { endpointDetails, endpointTable } from './view.ts';
+import { endpointDetails, endpointTable, updateSummary } from './view.ts';
 
 const NAME = [{ name: 'name' }];
 const YES = { yes: { type: 'boolean' as const, help: 'confirm: deleting cannot be undone' } };
@@ -101,11 +101,10 @@ const update: Command = {
     const merges = patchNeedsCurrent(flags);
     const patch = merges ? null : buildPatch(file, flags, null);
     const client = ctx.client();
-    const current: Endpoint | null = merges ? await client.getEndpoint(name(inv)) : null;
+    // The serving version before the change, to say truthfully what the update did.
+    const current: Endpoint = await client.getEndpoint(name(inv));
     const updated = await client.updateEndpoint(name(inv), patch ?? buildPatch(file, flags, current));
-    ctx.out.result(updated, () =>
-      `Updated endpoint '${updated.name}': config version ${updated.config_version - 1} → ${updated.config_version}.\n\n${endpointDetails(updated)}`,
-    );
+    ctx.out.result(updated, () => `${updateSummary(current, updated)}\n\n${endpointDetails(updated)}`);
   },
 };
 

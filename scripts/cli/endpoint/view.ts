@@ -96,3 +96,18 @@ function formatHealth(h: OriginHealthInfo | undefined): string {
   const seen = h.checked_at ? ` (${h.source ?? 'seen'} ${formatTime(h.checked_at)}${h.detail ? `: ${truncate(h.detail, 40)}` : ''})` : '';
   return state + seen;
 }
+
+/**
+ * What an update did, as the API answered it: the new version serves at once, or it waits
+ * for its origins' health probe while the version that served before keeps serving.
+ */
+export function updateSummary(before: Pick<Endpoint, 'config_version'>, after: Endpoint): string {
+  const head = `Updated endpoint '${after.name}'`;
+  if (after.config_update === 'in_progress' && after.pending_version !== null) {
+    return `${head}: config version ${after.pending_version} is pending (it serves once its origins pass a health probe); version ${after.config_version} keeps serving.`;
+  }
+  if (after.config_update === 'failed') {
+    return `${head}, but the new config version failed its rollout (${after.config_update_error}); version ${after.config_version} keeps serving.`;
+  }
+  return `${head}: config version ${before.config_version} → ${after.config_version}.`;
+}
