@@ -1,11 +1,11 @@
 // `edge-router endpoint …`: create, list, info, update, stop, start, delete.
 
-import type { Endpoint } from '../../lib/admin-client.ts';
+import { AdminApiError, type Endpoint } from '../../lib/admin-client.ts';
 import { flagOption, stringOption } from '../args.ts';
 import type { Command, Context, Group, Invocation } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { buildCreateBody, buildPatch, ENDPOINT_OPTIONS, patchNeedsCurrent, readEndpointFlags, readSpecFile } from './spec.ts';
-import { endpointDetails, endpointTable } from './view.ts';
+import { endpointDetails, endpointTable, sharedEndpointDetails } from './view.ts';
 
 const NAME = [{ name: 'name' }];
 const YES = { yes: { type: 'boolean' as const, help: 'confirm: deleting cannot be undone' } };
@@ -71,8 +71,8 @@ const info: Command = {
   positionals: NAME,
   options: {},
   async run(ctx, inv) {
-    const endpoint = await ctx.client().getEndpoint(name(inv));
-    ctx.out.result(endpoint, () => endpointDetails(endpoint));
+    const endpoint = await ctx.client().readEndpoint(name(inv));
+    ctx.out.result(endpoint, () => (endpoint.access === 'shared' ? sharedEndpointDetails(endpoint) : endpointDetails(endpoint)));
   },
 };
 
@@ -101,7 +101,11 @@ const update: Command = {
     const merges = patchNeedsCurrent(flags);
     const patch = merges ? null : buildPatch(file, flags, null);
     const client = ctx.client();
-    const current: Endpoint | null = merges ? await client.getEndpoint(name(inv)) : null;
+    const read = merges ? await client.readEndpoint(name(inv)) : null;
+    if (read?.access === 'shared') {
+      throw new AdminApiError(403, `endpoint '${read.name}' is only shared with your tenant; its own tenant changes it`, null, 'forbidden');
+    }
+    const current: Endpoint | null = read;
     const updated = await client.updateEndpoint(name(inv), patch ?? buildPatch(file, flags, current));
     ctx.out.result(updated, () =>
       `Updated endpoint '${updated.name}': config version ${updated.config_version - 1} → ${updated.config_version}.\n\n${endpointDetails(updated)}`,
