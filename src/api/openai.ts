@@ -5,6 +5,7 @@ import { isExternal, originModelOf } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
 import { externalExchange } from '../external/exchange';
+import { revokedNow } from '../gate/lease';
 import { ApiError, errors } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
@@ -67,7 +68,9 @@ async function modelList(c: Context<AppEnv>): Promise<Response> {
   const key = c.var.apiKey;
   const only = c.req.param('name');
   const scope = only === undefined ? key.endpoints : (key.endpoints ?? [only]).filter((n) => n === only);
-  const models = await listModels(c.env.DB, key.tenant_id, scope);
+  // No admission here, so ask the key's gate: a key revoked in another isolate (still in this one's cache) is refused.
+  const [revoked, models] = await Promise.all([revokedNow(c.env, key), listModels(c.env.DB, key.tenant_id, scope)]);
+  if (revoked) throw errors.invalidKey();
   if (only !== undefined && models.length === 0) throw errors.unknownModel(only);
   return c.json({
     object: 'list',

@@ -1,4 +1,3 @@
-import { isExternal } from '../endpoints/schema';
 import { EndpointStore } from '../endpoints/store';
 import { recordHealth, type OriginHealth } from './health-store';
 import { originUrl } from './origin-url';

@@ -14,7 +14,7 @@ import { EndpointCreate, EndpointPatch, isExternal, type Endpoint, type Endpoint
 import { EndpointStore } from '../../endpoints/store';
 import type { AppEnv } from '../../env';
 import { refuseUngrantedSecrets } from '../../external/provider';
-import { gateFor } from '../../gate/lease';
+import { forgetEndpointLimits, gateFor } from '../../gate/lease';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
@@ -193,7 +193,7 @@ for (const [action, state] of [['stop', 'stopped'], ['start', 'ready']] as const
   });
 }
 
-/** Deletes the endpoint, its config history and shares; its First Key is revoked with it. */
+/** Deletes the endpoint, its config history, shares and rate-limit state; its First Key is revoked with it. */
 endpointAdmin.delete('/:name', async (c) => {
   const endpoint = await managedEndpoint(c);
   const keys = new KeyStore(c.env.DB);
@@ -204,7 +204,7 @@ endpointAdmin.delete('/:name', async (c) => {
     ...firstKeys.map((k) => c.env.DB.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'").bind(at, k.id)),
     auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.delete', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
   ]);
-  await Promise.all(firstKeys.map((k) => gateFor(c.env, k).revoke()));
+  await Promise.all([...firstKeys.map((k) => gateFor(c.env, k).revoke()), forgetEndpointLimits(c.env, endpoint)]);
   for (const k of firstKeys) forgetKey(k.hash);
   forgetEndpoint(endpoint.name);
   return c.json({ name: endpoint.name, deleted: true });

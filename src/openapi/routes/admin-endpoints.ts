@@ -95,7 +95,7 @@ export const adminEndpointRoutes: RouteSpec[] = [
   {
     ...common, method: 'delete', path: `${base}/{name}`, operationId: 'deleteEndpoint',
     summary: 'Delete an endpoint',
-    description: 'Its config history and shares go with it; its First Key is revoked.',
+    description: 'Its config history, shares and rate-limit counters go with it; its First Key is revoked.',
     responses: { 200: { description: 'Deleted', json: EndpointDeleted }, ...adminErrors([401, 403, 404], notFound) },
   },
   {

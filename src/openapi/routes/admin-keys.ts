@@ -53,6 +53,7 @@ export const adminKeyRoutes: RouteSpec[] = [
   {
     ...common, method: 'post', path: `${base}/{id}/revoke`, operationId: 'revokeKey',
     summary: 'Revoke a key (irreversible, refused from its next request)',
+    description: 'Refused from the next request in every isolate; its running requests end at once (streams with an `api_key_revoked` error event, waiting requests with 401).',
     responses: {
       200: { description: 'The revoked key', json: KeyObject },
       ...adminErrors([401, 403, 404], { ...notFound, 403: 'A First Key, or a role that may not do this' }),
