@@ -34,6 +34,11 @@ export interface Env {
    * names, each optionally limited to a tenant (`NAME:tenant`). Unset = none.
    */
   EXTERNAL_SECRETS?: string;
+  /** Per-tenant quotas (defaults 100, 200, 500, 1000): endpoints, served entities and origins over them, active keys. */
+  TENANT_MAX_ENDPOINTS?: string;
+  TENANT_MAX_SERVED_ENTITIES?: string;
+  TENANT_MAX_ORIGINS?: string;
+  TENANT_MAX_KEYS?: string;
 }
 
 export interface Variables {

@@ -1,6 +1,8 @@
 // Calls to the router's own API (same origin), with the session's key as a Bearer token. No cookies:
 // fetch's default `credentials: 'same-origin'` has none to send, and the router sets none.
 
+import type { EndpointView } from './types';
+
 export interface ErrorBody {
   error: { message: string; type?: string; param?: string | null; code?: string | null };
 }
@@ -111,4 +113,23 @@ export async function listAll<T>(path: string, key: string, maxPages = 50): Prom
     if (!cursor || body.has_more === false) break;
   }
   return items;
+}
+
+/**
+ * An endpoint as the admin API sends it. A tenant the endpoint is only shared with gets its
+ * name, URLs and defaults and nothing of its config (no origins, entities, shares or history):
+ * the pages see that as an endpoint with no served entities, marked `access: 'shared'`.
+ */
+export function endpointView(raw: Partial<EndpointView> & Pick<EndpointView, 'name'>): EndpointView {
+  return {
+    access: 'tenant', description: '', tenant: '—', owner: '—', state: 'ready', config_version: 0, pending_version: null,
+    config_update: 'none', config_update_error: '', served_entities: [], traffic: [], defaults: {}, rate_limits: [], tags: [],
+    timeouts: {}, shared_with: [], created_at: '', updated_at: '',
+    ...raw,
+  };
+}
+
+/** Every endpoint the session may see, normalised (see `endpointView`). */
+export async function listEndpoints(key: string): Promise<EndpointView[]> {
+  return (await listAll<Partial<EndpointView> & Pick<EndpointView, 'name'>>('/admin/v1/endpoints', key)).map(endpointView);
 }

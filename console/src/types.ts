@@ -50,6 +50,8 @@ export interface RateLimit {
 }
 
 export interface EndpointView {
+  /** `shared`: the endpoint is only shared with the caller's tenant; the API then sends no config (see `endpointView`). */
+  access: 'tenant' | 'shared';
   name: string;
   description: string;
   tenant: string;

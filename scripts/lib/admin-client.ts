@@ -87,7 +87,11 @@ export interface EndpointCreateInput extends EndpointConfigInput {
 }
 
 export interface Endpoint extends Required<Omit<EndpointConfigInput, 'description' | 'guardrails'>> {
+  /** The caller's tenant owns it (or the caller is an org admin): the whole endpoint, credentials in origin URLs redacted. */
+  access: 'tenant';
+  id: string;
   name: string;
+  urls: EndpointUrls;
   /** Absent when the endpoint has none. */
   guardrails?: EndpointConfigInput['guardrails'];
   description: string;
@@ -103,6 +107,25 @@ export interface Endpoint extends Required<Omit<EndpointConfigInput, 'descriptio
   tenant: string;
   owner: string;
   shared_with: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EndpointUrls {
+  openai: string;
+  tgi: string;
+}
+
+/** An endpoint shared with the caller's tenant: what its keys need to call it, nothing about origins or history. */
+export interface SharedEndpoint {
+  access: 'shared';
+  name: string;
+  description: string;
+  state: 'ready' | 'stopped';
+  urls: EndpointUrls;
+  defaults: EndpointDefaults;
+  rate_limits: EndpointRateLimit[];
+  timeouts: EndpointTimeouts;
   created_at: string;
   updated_at: string;
 }
@@ -168,6 +191,9 @@ export interface UsageRow {
 export interface ListResponse<T> {
   object: 'list';
   data: T[];
+  /** Paginated listings: more pages follow (fetch them with `cursor` = `next_cursor`). */
+  has_more?: boolean;
+  next_cursor?: string | null;
 }
 
 /** A list answer that also names the key it is about (`GET /keys/{id}/usage`). */
@@ -179,6 +205,9 @@ export interface AdminClientOptions {
   /** Per-request time limit; none when absent. */
   timeoutMs?: number;
 }
+
+/** The largest page the admin API's listings give. */
+const PAGE_SIZE = 200;
 
 export class AdminApiError extends Error {
   readonly status: number;
@@ -215,23 +244,29 @@ export class AdminClient {
     return this.request('POST', '/endpoints', input);
   }
 
-  async listEndpoints(): Promise<Endpoint[]> {
+  async listEndpoints(): Promise<Array<Endpoint | SharedEndpoint>> {
     return (await this.listEndpointsResponse()).data;
   }
 
-  /** The list answer as the API sends it (`{ object: 'list', data }`). */
-  listEndpointsResponse(): Promise<ListResponse<Endpoint>> {
-    return this.request('GET', '/endpoints');
+  /** Every page of the list, followed through `next_cursor`, as one list answer. */
+  listEndpointsResponse(): Promise<ListResponse<Endpoint | SharedEndpoint>> {
+    return this.listAll('/endpoints');
   }
 
+  /** Endpoint info of an endpoint of the caller's own tenant (see `readEndpoint` for one that may be shared with it). */
   getEndpoint(name: string): Promise<EndpointDetails> {
     return this.request('GET', `/endpoints/${encodeURIComponent(name)}`);
   }
 
+  /** Endpoint info: the whole endpoint, or the shared view when it is only shared with the caller's tenant. */
+  readEndpoint(name: string): Promise<EndpointDetails | SharedEndpoint> {
+    return this.request('GET', `/endpoints/${encodeURIComponent(name)}`);
+  }
+
   /** The endpoint, or null when it does not exist (404). */
-  async findEndpoint(name: string): Promise<EndpointDetails | null> {
+  async findEndpoint(name: string): Promise<EndpointDetails | SharedEndpoint | null> {
     try {
-      return await this.getEndpoint(name);
+      return await this.readEndpoint(name);
     } catch (err) {
       if (err instanceof AdminApiError && err.status === 404) return null;
       throw err;
@@ -264,9 +299,22 @@ export class AdminClient {
     return (await this.listKeysResponse()).data;
   }
 
-  /** The list answer as the API sends it (`{ object: 'list', data }`). */
+  /** Every page of the list, followed through `next_cursor`, as one list answer. */
   listKeysResponse(): Promise<ListResponse<ApiKeyInfo>> {
-    return this.request('GET', '/keys');
+    return this.listAll('/keys');
+  }
+
+  /** Follows a paginated listing to its end (pages of the largest size the API gives). */
+  private async listAll<T>(path: string): Promise<ListResponse<T>> {
+    const data: T[] = [];
+    let cursor: string | null | undefined = null;
+    do {
+      const query: string = `?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page: ListResponse<T> = await this.request('GET', path + query);
+      data.push(...page.data);
+      cursor = page.has_more ? page.next_cursor : null;
+    } while (cursor);
+    return { object: 'list', data, has_more: false, next_cursor: null };
   }
 
   getKey(id: string): Promise<KeyDetails> {

@@ -1,11 +1,11 @@
 import { Hono, type Context } from 'hono';
-import { keyMayCall } from '../auth/policy';
 import { applyDefaults } from '../endpoints/apply-defaults';
-import { listEndpoints } from '../endpoints/cache';
+import { listModels } from '../endpoints/cache';
 import { isExternal, originModelOf } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
 import { externalExchange } from '../external/exchange';
+import { revokedNow } from '../gate/lease';
 import { ApiError, errors } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
@@ -27,7 +27,7 @@ for (const prefix of ['', '/endpoints/:name']) {
   openaiRoutes.post(`${prefix}/v1/completions`, (c) => inference(c, 'completions'));
   openaiRoutes.post(`${prefix}/v1/embeddings`, (c) => inference(c, 'embeddings'));
   openaiRoutes.post(`${prefix}/v1/responses`, createResponse);
-  openaiRoutes.get(`${prefix}/v1/models`, listModels);
+  openaiRoutes.get(`${prefix}/v1/models`, modelList);
 }
 
 async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Response> {
@@ -63,15 +63,18 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
   return relay(c, { ...ctx, exchange, guard });
 }
 
-async function listModels(c: Context<AppEnv>): Promise<Response> {
+/** The endpoints this key may call (its tenant's and those shared with it, within its scope), read for its tenant only. */
+async function modelList(c: Context<AppEnv>): Promise<Response> {
+  const key = c.var.apiKey;
   const only = c.req.param('name');
-  const endpoints = (await listEndpoints(c.env.DB)).filter(
-    (e) => keyMayCall(c.var.apiKey, e) && (only === undefined || e.name === only),
-  );
-  if (only !== undefined && endpoints.length === 0) throw errors.unknownModel(only);
+  const scope = only === undefined ? key.endpoints : (key.endpoints ?? [only]).filter((n) => n === only);
+  // No admission here, so ask the key's gate: a key revoked in another isolate (still in this one's cache) is refused.
+  const [revoked, models] = await Promise.all([revokedNow(c.env, key), listModels(c.env.DB, key.tenant_id, scope)]);
+  if (revoked) throw errors.invalidKey();
+  if (only !== undefined && models.length === 0) throw errors.unknownModel(only);
   return c.json({
     object: 'list',
-    data: endpoints.map((e) => ({
+    data: models.map((e) => ({
       id: e.name,
       object: 'model',
       created: Math.floor(Date.parse(e.created_at) / 1000),

@@ -1,7 +1,6 @@
 import { entityOrigins } from '../origins/entity-origins';
 import { Hono } from 'hono';
 import { adminAuth } from '../auth/admin-auth';
-import { policy } from '../auth/policy';
 import { EndpointStore } from '../endpoints/store';
 import type { AppEnv } from '../env';
 import { healthMap, markedDown } from '../origins/health-store';
@@ -16,9 +15,13 @@ import { originLabel } from '../metrics/series-keys';
  */
 export const prometheusRoutes = new Hono<AppEnv>();
 
+/** One scrape covers at most this many endpoints (a tenant's own are bounded by its quota). */
+const SCRAPE_MAX_ENDPOINTS = 5_000;
+
 prometheusRoutes.get('/metrics', adminAuth(), async (c) => {
   const principal = c.var.principal;
-  const endpoints = (await new EndpointStore(c.env.DB).list()).filter((e) => policy.seesEndpoint(principal, e));
+  // Scoped in SQL: a tenant principal's scrape reads its tenant's endpoints (and those shared with it) only.
+  const endpoints = await new EndpointStore(c.env.DB).page(principal.tenantId, '', SCRAPE_MAX_ENDPOINTS);
   const health = await healthMap(c.env.DB);
   const all = await Promise.all(
     endpoints.map(async (e): Promise<EndpointTotals> => {

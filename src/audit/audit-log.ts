@@ -21,14 +21,19 @@ export interface AuditRecord {
   detail: Record<string, unknown>;
 }
 
-/** The INSERT of one audit record, to run in the same batch as the change it records. */
-export function auditStatement(db: D1Database, actor: Principal, entry: AuditEntry, at: string): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT INTO audit_log (at, actor, actor_role, tenant_id, action, target_type, target_id, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(at, actor.id, actor.role, entry.tenantId, entry.action, entry.targetType, entry.targetId, JSON.stringify(entry.detail ?? {}));
+/**
+ * The INSERT of one audit record, to run in the same batch as the change it records.
+ * `ifKey`: written only if that key exists by then (its insert was conditional).
+ */
+export function auditStatement(db: D1Database, actor: Principal, entry: AuditEntry, at: string, opts: { ifKey?: string } = {}): D1PreparedStatement {
+  const values = [at, actor.id, actor.role, entry.tenantId, entry.action, entry.targetType, entry.targetId, JSON.stringify(entry.detail ?? {})];
+  const columns = 'INSERT INTO audit_log (at, actor, actor_role, tenant_id, action, target_type, target_id, detail)';
+  if (opts.ifKey !== undefined) {
+    return db
+      .prepare(`${columns} SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = ?)`)
+      .bind(...values, opts.ifKey);
+  }
+  return db.prepare(`${columns} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(...values);
 }
 
 /** Newest first; `tenantId` null = every tenant. */

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env';
+import { revokedNow } from '../gate/lease';
 import { ApiError } from '../http/api-error';
 import { isAdminToken } from './admin-token';
 import { bearerToken } from './bearer';
@@ -27,6 +28,8 @@ export const adminAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
       code: 'endpoint_key_on_admin_api',
     });
   }
+  // The key cache may still hold a key revoked in another isolate: its gate knows (one RPC; the admin API is not the hot path).
+  if (await revokedNow(c.env, key)) throw invalidToken();
   const principal: Principal = { id: key.id, role: key.role, tenantId: key.role === 'org_admin' ? null : key.tenant_id };
   c.set('principal', principal);
   return next();

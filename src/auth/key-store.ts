@@ -1,4 +1,22 @@
 import type { KeyRecord } from './key-record';
+import type { Role } from './principal';
+
+/** Which keys a listing may return, in SQL: all (tenantId null), or a tenant's, narrowed by role and creator. */
+export interface KeyScope {
+  tenantId: string | null;
+  /** Platform-key roles included (endpoint keys always are). */
+  roles: Role[];
+  /** Only keys this principal created (null: any creator). */
+  createdBy: string | null;
+}
+
+/** Keys sort by creation, then id; a page starts after this position. */
+export interface KeyPosition {
+  created_at: string;
+  id: string;
+}
+
+const ACTIVE_IN_TENANT = "tenant_id = ? AND status = 'active'";
 
 type KeyRow = Omit<KeyRecord, 'endpoints' | 'locked'> & { endpoints: string | null; locked: number };
 
@@ -20,13 +38,50 @@ export class KeyStore {
     return row ? toRecord(row) : null;
   }
 
-  async list(): Promise<KeyRecord[]> {
-    const { results } = await this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, id').all<KeyRow>();
+  /** One page of the keys in `scope`, oldest first, after `after`: `limit` rows read, never the whole table. */
+  async page(scope: KeyScope, after: KeyPosition | null, limit: number): Promise<KeyRecord[]> {
+    const where: string[] = [];
+    const binds: unknown[] = [];
+    if (scope.tenantId !== null) {
+      where.push('tenant_id = ?', '(role IS NULL OR role IN (SELECT value FROM json_each(?)))');
+      binds.push(scope.tenantId, JSON.stringify(scope.roles));
+    }
+    if (scope.createdBy !== null) {
+      where.push('created_by = ?');
+      binds.push(scope.createdBy);
+    }
+    if (after) {
+      where.push('(created_at, id) > (?, ?)');
+      binds.push(after.created_at, after.id);
+    }
+    const sql = `SELECT * FROM api_keys ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ?`;
+    const { results } = await this.db.prepare(sql).bind(...binds, limit).all<KeyRow>();
     return results.map(toRecord);
+  }
+
+  /** Active keys of a tenant (its key quota counts these). */
+  async activeCount(tenantId: string): Promise<number> {
+    return (await this.db.prepare(`SELECT COUNT(*) AS n FROM api_keys WHERE ${ACTIVE_IN_TENANT}`).bind(tenantId).first<number>('n')) ?? 0;
   }
 
   async insert(key: KeyRecord): Promise<void> {
     await this.insertStatement(key).run();
+  }
+
+  /**
+   * The INSERT for a key that only happens while its tenant has fewer than `max`
+   * active keys (checked in the same statement, so concurrent creates cannot overshoot).
+   * `changes` 0 on its result: the quota is full.
+   */
+  insertWithinQuotaStatement(key: KeyRecord, max: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `INSERT INTO api_keys (id, hash, prefix, description, endpoints, concurrency_limit, status, created_at,
+           tenant_id, kind, role, expires_at, locked, created_by)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE (SELECT COUNT(*) FROM api_keys WHERE ${ACTIVE_IN_TENANT.replace('?', '?15')}) < ?16`,
+      )
+      .bind(...this.values(key), key.tenant_id, max);
   }
 
   /** The INSERT for a key, for batches that write it with other rows (an endpoint and its First Key). */
@@ -37,12 +92,16 @@ export class KeyStore {
            tenant_id, kind, role, expires_at, locked, created_by)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .bind(
-        key.id, key.hash, key.prefix, key.description,
-        key.endpoints === null ? null : JSON.stringify(key.endpoints),
-        key.concurrency_limit, key.status, key.created_at,
-        key.tenant_id, key.kind, key.role, key.expires_at, key.locked ? 1 : 0, key.created_by,
-      );
+      .bind(...this.values(key));
+  }
+
+  private values(key: KeyRecord): unknown[] {
+    return [
+      key.id, key.hash, key.prefix, key.description,
+      key.endpoints === null ? null : JSON.stringify(key.endpoints),
+      key.concurrency_limit, key.status, key.created_at,
+      key.tenant_id, key.kind, key.role, key.expires_at, key.locked ? 1 : 0, key.created_by,
+    ];
   }
 
   /** Keys locked to an endpoint (its First Key). */

@@ -1,7 +1,13 @@
 import type { Endpoint } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
 import type { KeyRecord } from './key-record';
-import { rank, type Principal, type Role } from './principal';
+import { rank, ROLES, type Principal, type Role } from './principal';
+
+/**
+ * The most concurrent requests each role may give a key it creates: a member or an
+ * owner cannot hand out more of the origins' capacity than a tenant admin allows.
+ */
+export const ROLE_MAX_CONCURRENCY: Record<Role, number> = { org_admin: 10_000, tenant_admin: 1_000, owner: 64, member: 16 };
 
 /**
  * Who may do what in the admin API:
@@ -21,6 +27,11 @@ export const policy = {
     return p.tenantId === null || e.tenant_id === p.tenantId || e.shared_with.includes(p.tenantId);
   },
 
+  /** Does `p` see this endpoint only because it is shared with its tenant (the shared view: no origins, shares or history)? */
+  seesAsShared(p: Principal, e: Endpoint): boolean {
+    return p.tenantId !== null && e.tenant_id !== p.tenantId;
+  },
+
   managesEndpoint(p: Principal, e: Endpoint): boolean {
     if (p.tenantId === null) return true;
     if (e.tenant_id !== p.tenantId) return false;
@@ -32,10 +43,25 @@ export const policy = {
     return p.tenantId === tenantId && (p.role === 'tenant_admin' || p.role === 'owner');
   },
 
+  /**
+   * Org-wide keys (`org_admin`) are beyond every tenant principal, whatever tenant
+   * they were filed under; a platform key ranked above the caller is too.
+   */
   seesKey(p: Principal, k: KeyRecord): boolean {
     if (p.tenantId === null) return true;
     if (k.tenant_id !== p.tenantId) return false;
+    if (k.role !== null && !policy.keyRolesSeenBy(p).includes(k.role)) return false;
     return p.role === 'tenant_admin' || k.created_by === p.id;
+  },
+
+  /** The platform-key roles a tenant principal may see (and so act on): never `org_admin`, never above its own. */
+  keyRolesSeenBy(p: Principal): Role[] {
+    return ROLES.filter((r) => r !== 'org_admin' && rank(r) <= rank(p.role));
+  },
+
+  /** The highest concurrency limit `p` may give a key (see ROLE_MAX_CONCURRENCY). */
+  maxConcurrency(p: Principal): number {
+    return ROLE_MAX_CONCURRENCY[p.role];
   },
 
   /** May `p` give a platform key this role? Never above its own, and only org admins make org admins. */

@@ -9,8 +9,15 @@ import { EndpointStore } from './store';
  */
 const TTL_MS = 5_000;
 const cache = new TtlCache<Endpoint | null>(2_000);
-const LIST = '\u0000list';
-const listCache = new TtlCache<Endpoint[]>(1);
+/** `GET /v1/models` answers per (tenant, key scope): a few names each, never every tenant's configs. */
+const modelsCache = new TtlCache<ModelEntry[]>(1_000);
+/** The most endpoints `/v1/models` lists (a tenant's own are bounded by its quota; shares add to them). */
+export const MAX_MODELS = 1_000;
+
+export interface ModelEntry {
+  name: string;
+  created_at: string;
+}
 
 export async function resolveEndpoint(db: D1Database, name: string): Promise<Endpoint | null> {
   const cached = cache.get(name);
@@ -20,15 +27,16 @@ export async function resolveEndpoint(db: D1Database, name: string): Promise<End
   return endpoint;
 }
 
-export async function listEndpoints(db: D1Database): Promise<Endpoint[]> {
-  const cached = listCache.get(LIST);
+export async function listModels(db: D1Database, tenantId: string, scope: string[] | null): Promise<ModelEntry[]> {
+  const cacheKey = JSON.stringify([tenantId, scope]);
+  const cached = modelsCache.get(cacheKey);
   if (cached) return cached;
-  const endpoints = await new EndpointStore(db).list();
-  listCache.set(LIST, endpoints, TTL_MS);
-  return endpoints;
+  const models = await new EndpointStore(db).modelsFor(tenantId, scope, MAX_MODELS);
+  modelsCache.set(cacheKey, models, TTL_MS);
+  return models;
 }
 
 export function forgetEndpoint(name: string): void {
   cache.delete(name);
-  listCache.clear();
+  modelsCache.clear();
 }

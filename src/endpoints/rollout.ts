@@ -1,6 +1,7 @@
 import type { Env } from '../env';
 import { externalProblem } from '../external/provider';
-import { probeOne } from '../origins/probe';
+import { PROBE_PARALLELISM, probeOne } from '../origins/probe';
+import { mapBounded } from '../util/map-bounded';
 import { isExternal, type EndpointConfig } from './schema';
 import { EndpointStore } from './store';
 
@@ -18,7 +19,7 @@ export async function readiness(config: EndpointConfig, env: Env, tenantId: stri
   const problems = await Promise.all(
     live.map(async (entity) => {
       if (isExternal(entity)) return externalProblem(entity, env, tenantId);
-      const results = await Promise.all(entity.origins.map((o) => probeOne(o.url, PROBE_TIMEOUT_MS)));
+      const results = await mapBounded(entity.origins, PROBE_PARALLELISM, (o) => probeOne(o.url, PROBE_TIMEOUT_MS));
       return results.some((r) => r.healthy) ? null : `no healthy origin for served entity '${entity.name}': ${results.map((r) => `${r.url} ${r.detail}`).join('; ')}`;
     }),
   );

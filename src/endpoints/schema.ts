@@ -182,6 +182,8 @@ export interface EndpointConfig {
 
 /** An endpoint as the API shows it and the data plane uses it. */
 export interface Endpoint extends EndpointConfig {
+  /** The endpoint's identity: unlike its name, never reused (rate-limit state is keyed by it). */
+  id: string;
   name: string;
   description: string;
   /** Stored state; the API also shows `not_ready` when no origin of the serving config is healthy. */

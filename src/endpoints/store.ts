@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { ApiError, errors } from '../http/api-error';
 import type { Endpoint, EndpointConfig } from './schema';
 
 type EndpointRow = Omit<Endpoint, keyof EndpointConfig | 'shared_with'> & { config: string; shared_with: string };
@@ -6,6 +6,9 @@ type EndpointRow = Omit<Endpoint, keyof EndpointConfig | 'shared_with'> & { conf
 const SELECT = `SELECT e.*, c.config,
     (SELECT json_group_array(s.tenant_id) FROM endpoint_shares s WHERE s.endpoint = e.name) AS shared_with
   FROM endpoints e JOIN endpoint_configs c ON c.endpoint = e.name AND c.version = e.config_version`;
+
+/** Rows a tenant may use: its own endpoints and those shared with it (`?1` is the tenant). */
+const USABLE_BY_TENANT = `(e.tenant_id = ?1 OR e.name IN (SELECT s.endpoint FROM endpoint_shares s WHERE s.tenant_id = ?1))`;
 
 function toEndpoint(row: EndpointRow): Endpoint {
   const config = JSON.parse(row.config) as EndpointConfig;
@@ -28,26 +31,109 @@ export class EndpointStore {
     return row ? toEndpoint(row) : null;
   }
 
-  async list(): Promise<Endpoint[]> {
-    const { results } = await this.db.prepare(`${SELECT} ORDER BY e.name`).all<EndpointRow>();
+  /**
+   * One page of endpoints in name order, after `after`: every tenant's (`tenantId`
+   * null), or those a tenant may use. Reads `limit` rows, never the whole table.
+   */
+  async page(tenantId: string | null, after: string, limit: number): Promise<Endpoint[]> {
+    const stmt =
+      tenantId === null
+        ? this.db.prepare(`${SELECT} WHERE e.name > ?1 ORDER BY e.name LIMIT ?2`).bind(after, limit)
+        : this.db.prepare(`${SELECT} WHERE ${USABLE_BY_TENANT} AND e.name > ?2 ORDER BY e.name LIMIT ?3`).bind(tenantId, after, limit);
+    const { results } = await stmt.all<EndpointRow>();
     return results.map(toEndpoint);
+  }
+
+  /** The named endpoints a tenant may use (own or shared), without their configs' bulk where it is not needed. */
+  async usableByTenant(tenantId: string, names: string[]): Promise<Endpoint[]> {
+    if (names.length === 0) return [];
+    const { results } = await this.db
+      .prepare(`${SELECT} WHERE ${USABLE_BY_TENANT} AND e.name IN (SELECT value FROM json_each(?2)) ORDER BY e.name`)
+      .bind(tenantId, JSON.stringify(names))
+      .all<EndpointRow>();
+    return results.map(toEndpoint);
+  }
+
+  /**
+   * What `GET /v1/models` lists for a key: names and creation times of the endpoints
+   * its tenant may use, narrowed to its scope (`names`, null = all), at most `limit`.
+   */
+  async modelsFor(tenantId: string, names: string[] | null, limit: number): Promise<Array<{ name: string; created_at: string }>> {
+    const scope = names === null ? '' : 'AND e.name IN (SELECT value FROM json_each(?2))';
+    const { results } = await this.db
+      .prepare(`SELECT e.name, e.created_at FROM endpoints e WHERE ${USABLE_BY_TENANT} ${scope} ORDER BY e.name LIMIT ?3`)
+      .bind(tenantId, names === null ? null : JSON.stringify(names), limit)
+      .all<{ name: string; created_at: string }>();
+    return results;
+  }
+
+  /**
+   * What a tenant's endpoints hold now, for its quotas: endpoints, and served entities
+   * and origins over each endpoint's newest config (the pending one when there is one).
+   * `except`: leave this endpoint out (it is being replaced by an update).
+   */
+  async tenantUsage(tenantId: string, except: string | null = null): Promise<{ endpoints: number; servedEntities: number; origins: number }> {
+    const row = await this.db
+      .prepare(
+        `SELECT COUNT(DISTINCT e.name) AS endpoints,
+           COALESCE((SELECT COUNT(*) FROM endpoints e2
+             JOIN endpoint_configs c ON c.endpoint = e2.name AND c.version = COALESCE(e2.pending_version, e2.config_version),
+             json_each(c.config, '$.served_entities') se
+             WHERE e2.tenant_id = ?1 AND e2.name IS NOT ?2), 0) AS servedEntities,
+           COALESCE((SELECT COUNT(*) FROM endpoints e3
+             JOIN endpoint_configs c ON c.endpoint = e3.name AND c.version = COALESCE(e3.pending_version, e3.config_version),
+             json_each(c.config, '$.served_entities') se, json_each(se.value, '$.origins') o
+             WHERE e3.tenant_id = ?1 AND e3.name IS NOT ?2), 0) AS origins
+         FROM endpoints e WHERE e.tenant_id = ?1 AND e.name IS NOT ?2`,
+      )
+      .bind(tenantId, except)
+      .first<{ endpoints: number; servedEntities: number; origins: number }>();
+    return row ?? { endpoints: 0, servedEntities: 0, origins: 0 };
+  }
+
+  /** Names of the other endpoints whose serving config names `guard` as an input or output guard (read in SQL, not by loading every endpoint). */
+  async guardedBy(guard: string): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT e.name FROM endpoints e JOIN endpoint_configs c ON c.endpoint = e.name AND c.version = e.config_version
+         WHERE e.name != ?1 AND (json_extract(c.config, '$.guardrails.input.endpoint') = ?1 OR json_extract(c.config, '$.guardrails.output.endpoint') = ?1)
+         ORDER BY e.name`,
+      )
+      .bind(guard)
+      .all<{ name: string }>();
+    return results.map((r) => r.name);
+  }
+
+  /** Every distinct origin URL of a serving endpoint's serving config (what the cron probes; external models' providers are not probed). */
+  async servingOriginUrls(): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT DISTINCT json_extract(o.value, '$.url') AS url
+         FROM endpoints e JOIN endpoint_configs c ON c.endpoint = e.name AND c.version = e.config_version,
+           json_each(c.config, '$.served_entities') se, json_each(se.value, '$.origins') o
+         WHERE e.state = 'ready' AND json_extract(se.value, '$.external_model') IS NULL ORDER BY url`,
+      )
+      .all<{ url: string }>();
+    return results.map((r) => r.url);
   }
 
   /** Creates the endpoint with config version 1; `also` runs in the same transaction (First Key, audit). */
   async create(
-    meta: { name: string; description: string; tenantId: string; owner: string },
+    meta: { name: string; description: string; tenantId: string; owner: string; maxInTenant: number },
     config: EndpointConfig,
     now: string,
     also: D1PreparedStatement[] = [],
   ): Promise<Endpoint> {
     try {
+      // The row is written only while the tenant is under its endpoint quota (checked in the same
+      // statement); when it is not, the config row's foreign key fails and the whole batch rolls back.
       await this.db.batch([
         this.db
           .prepare(
-            `INSERT INTO endpoints (name, description, state, config_version, created_at, updated_at, tenant_id, owner)
-             VALUES (?, ?, 'ready', 1, ?, ?, ?, ?)`,
+            `INSERT INTO endpoints (id, name, description, state, config_version, created_at, updated_at, tenant_id, owner)
+             SELECT ?1, ?2, ?3, 'ready', 1, ?4, ?4, ?5, ?6 WHERE (SELECT COUNT(*) FROM endpoints WHERE tenant_id = ?5) < ?7`,
           )
-          .bind(meta.name, meta.description, now, now, meta.tenantId, meta.owner),
+          .bind(crypto.randomUUID(), meta.name, meta.description, now, meta.tenantId, meta.owner, meta.maxInTenant),
         this.db
           .prepare('INSERT INTO endpoint_configs (endpoint, version, config, created_at) VALUES (?, 1, ?, ?)')
           .bind(meta.name, JSON.stringify(config), now),
@@ -55,7 +141,15 @@ export class EndpointStore {
       ]);
     } catch (err) {
       if (String(err).includes('UNIQUE') && String(err).includes('endpoints.name')) {
-        throw new ApiError(409, `Endpoint '${meta.name}' already exists`, { param: 'name', code: 'endpoint_exists' });
+        // Names are unique across the organisation (a key's `model` names one endpoint, shares included);
+        // the refusal is the same whoever holds the name, so it says nothing about another tenant.
+        throw new ApiError(409, `The endpoint name '${meta.name}' is taken (names are unique across the organisation); choose another`, {
+          param: 'name',
+          code: 'endpoint_name_taken',
+        });
+      }
+      if (String(err).includes('FOREIGN KEY')) {
+        throw errors.quotaExceeded(meta.tenantId, 'endpoints', meta.maxInTenant);
       }
       throw err;
     }

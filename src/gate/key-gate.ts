@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
-import type { Admission, RateRule, RateTake, UsageReport, UsageRow } from './types';
+import type { Admission, LeaseEnd, RateRule, RateTake, UsageReport, UsageRow } from './types';
 
 /**
  * The gate: one Durable Object per API key (named by the key's hash).
@@ -17,10 +17,16 @@ export class KeyGate extends DurableObject<Env> {
   private alarmAt: number | null | undefined;
   /** Mirror of the persisted revoked flag (undefined: not read yet). Only this object writes it. */
   private revoked: boolean | undefined;
+  /** Requests in flight waiting to hear that their key was revoked (`watch`), by lease id. In memory: see `watch`. */
+  private readonly watchers = new Map<string, (outcome: LeaseEnd) => void>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
+    this.createSchema();
+  }
+
+  private createSchema(): void {
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL, windows TEXT NOT NULL DEFAULT '[]');
       CREATE TABLE IF NOT EXISTS rate_windows (
@@ -48,7 +54,7 @@ export class KeyGate extends DurableObject<Env> {
    * has calls left in its current window. Concurrency is checked first, so a
    * request refused for concurrency costs no rate quota. One synchronous step.
    */
-  async acquire(limit: number, ttlMs: number, endpoint: string, rules: RateRule[] = []): Promise<Admission> {
+  async acquire(limit: number, ttlMs: number, endpointId: string, rules: RateRule[] = []): Promise<Admission> {
     if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
     const now = Date.now();
     // Expired leases do not count (the alarm deletes them): one read, no write, unless admitted.
@@ -56,25 +62,34 @@ export class KeyGate extends DurableObject<Env> {
     if (inFlight >= limit) {
       return { ok: false, reason: 'concurrency', retryAfterSeconds: 1 };
     }
-    const take = this.takeRate(endpoint, rules, now);
+    const take = this.takeRate(endpointId, rules, now);
     if (!take.ok) return take;
     const leaseId = crypto.randomUUID();
     this.sql.exec(
       'INSERT INTO leases (id, expires_at, endpoint, windows) VALUES (?, ?, ?, ?)',
-      leaseId, now + ttlMs, endpoint, JSON.stringify(take.windows),
+      leaseId, now + ttlMs, endpointId, JSON.stringify(take.windows),
     );
     await this.armAlarm(now + ttlMs);
     return { ok: true, leaseId, inFlight: inFlight + 1 };
   }
 
-  /** Rate quota without a lease (an endpoint's all-keys limits live in an object of their own). */
-  async take(endpoint: string, rules: RateRule[]): Promise<RateTake> {
-    return this.takeRate(endpoint, rules, Date.now());
+  /** Rate quota without a lease (an endpoint's all-keys limits live in an object of their own, named by its id). */
+  async take(endpointId: string, rules: RateRule[]): Promise<RateTake> {
+    return this.takeRate(endpointId, rules, Date.now());
   }
 
   /** Gives back quota taken by `take` (the request was refused further on). */
-  async refund(endpoint: string, windows: Array<[number, number]>): Promise<void> {
-    this.refundWindows(endpoint, windows);
+  async refund(endpointId: string, windows: Array<[number, number]>): Promise<void> {
+    this.refundWindows(endpointId, windows);
+  }
+
+  /** Drops everything this object stores (an endpoint's limiter, when the endpoint is deleted). */
+  async forget(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.createSchema(); // empty again, should a straggler still call
+    this.alarmAt = null;
+    this.revoked = false;
   }
 
   /**
@@ -84,6 +99,7 @@ export class KeyGate extends DurableObject<Env> {
    */
   async release(leaseId: string, usage?: UsageReport, refund = false): Promise<boolean> {
     const row = this.sql.exec<{ endpoint: string; windows: string }>('DELETE FROM leases WHERE id = ? RETURNING endpoint, windows', leaseId).toArray()[0];
+    this.settle(leaseId, 'released');
     if (!row) return false;
     if (refund) this.refundWindows(row.endpoint, JSON.parse(row.windows) as Array<[number, number]>);
     if (usage) this.recordUsage(usage);
@@ -100,10 +116,29 @@ export class KeyGate extends DurableObject<Env> {
     return renewed;
   }
 
-  /** Refuse every later request for this key, wherever it comes from. */
+  /** Refuse every later request for this key, wherever it comes from, and end the ones in flight (their `watch` answers). */
   async revoke(): Promise<void> {
     this.sql.exec("INSERT OR REPLACE INTO flags (name, value) VALUES ('revoked', '1')");
     this.revoked = true;
+    for (const leaseId of [...this.watchers.keys()]) this.settle(leaseId, 'revoked');
+  }
+
+  /** Has the key been revoked? (Callers that do not acquire — the admin API, `/v1/models` — ask this.) */
+  async isRevokedNow(): Promise<boolean> {
+    return this.isRevoked();
+  }
+
+  /**
+   * Answers when the lease ends: 'revoked' the moment the key is revoked (the
+   * request then ends itself), 'released' when it is released. A lease this
+   * object does not hold (already released or expired) answers at once. Watchers
+   * live in memory: an object restart breaks the call, and the caller watches again.
+   */
+  async watch(leaseId: string): Promise<LeaseEnd> {
+    if (this.isRevoked()) return 'revoked';
+    if (!this.sql.exec('SELECT 1 FROM leases WHERE id = ?', leaseId).toArray().length) return 'released';
+    this.settle(leaseId, 'released'); // one watcher per lease
+    return new Promise<LeaseEnd>((resolve) => this.watchers.set(leaseId, resolve));
   }
 
   async inFlight(): Promise<number> {
@@ -119,7 +154,7 @@ export class KeyGate extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarmAt = null; // a fired alarm is no longer armed
     const now = Date.now();
-    this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', now);
+    for (const { id } of this.sql.exec<{ id: string }>('DELETE FROM leases WHERE expires_at <= ? RETURNING id', now).toArray()) this.settle(id, 'released');
     const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM leases').one().next;
     if (next !== null) {
       await this.ctx.storage.setAlarm(next);
@@ -127,35 +162,48 @@ export class KeyGate extends DurableObject<Env> {
     }
   }
 
-  private takeRate(endpoint: string, rules: RateRule[], now: number): RateTake {
+  /**
+   * One counter per (endpoint, period, window) counts the requests admitted in it;
+   * every rule of that period is checked against the same counter, so two rules
+   * with the same period (10 and 100 per minute) never count a request twice.
+   */
+  private takeRate(endpointId: string, rules: RateRule[], now: number): RateTake {
     const windows: Array<[number, number]> = [];
     for (const rule of rules) {
       const window = Math.floor(now / rule.periodMs);
       const used =
         this.sql
-          .exec<{ calls: number }>('SELECT calls FROM rate_windows WHERE endpoint = ? AND period_ms = ? AND window = ?', endpoint, rule.periodMs, window)
+          .exec<{ calls: number }>('SELECT calls FROM rate_windows WHERE endpoint = ? AND period_ms = ? AND window = ?', endpointId, rule.periodMs, window)
           .toArray()[0]?.calls ?? 0;
       if (used >= rule.calls) {
         return { ok: false, reason: 'rate', retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * rule.periodMs - now) / 1000)), limit: rule.label };
       }
-      windows.push([rule.periodMs, window]);
+      if (!windows.some(([periodMs]) => periodMs === rule.periodMs)) windows.push([rule.periodMs, window]);
     }
     for (const [periodMs, window] of windows) {
       this.sql.exec(
         `INSERT INTO rate_windows (endpoint, period_ms, window, calls) VALUES (?, ?, ?, 1)
          ON CONFLICT (endpoint, period_ms, window) DO UPDATE SET calls = calls + 1`,
-        endpoint, periodMs, window,
+        endpointId, periodMs, window,
       );
-      this.sql.exec('DELETE FROM rate_windows WHERE endpoint = ? AND period_ms = ? AND window < ?', endpoint, periodMs, window);
+      // Past windows of this period go, whichever endpoint they counted (a deleted endpoint's too).
+      this.sql.exec('DELETE FROM rate_windows WHERE period_ms = ? AND window < ?', periodMs, window);
     }
     return { ok: true, windows };
   }
 
-  private refundWindows(endpoint: string, windows: Array<[number, number]>): void {
+  private settle(leaseId: string, outcome: LeaseEnd): void {
+    const resolve = this.watchers.get(leaseId);
+    if (!resolve) return;
+    this.watchers.delete(leaseId);
+    resolve(outcome);
+  }
+
+  private refundWindows(endpointId: string, windows: Array<[number, number]>): void {
     for (const [periodMs, window] of windows) {
       this.sql.exec(
         'UPDATE rate_windows SET calls = calls - 1 WHERE endpoint = ? AND period_ms = ? AND window = ? AND calls > 0',
-        endpoint, periodMs, window,
+        endpointId, periodMs, window,
       );
     }
   }

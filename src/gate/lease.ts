@@ -46,6 +46,25 @@ export class Lease {
     }, this.ttlMs / 3);
   }
 
+  /**
+   * Calls `onRevoked` the moment the key is revoked while this request runs: the
+   * gate answers a pending `watch` call on revocation (or on release). No await on
+   * the request path; if the gate restarts mid-watch, the watch is made again.
+   */
+  watchRevocation(onRevoked: () => void): void {
+    const watch = async () => {
+      for (let attempt = 0; attempt < WATCH_ATTEMPTS && !this.released; attempt++) {
+        try {
+          if ((await this.gate.watch(this.id)) === 'revoked') onRevoked();
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, WATCH_RETRY_MS));
+        }
+      }
+    };
+    void watch();
+  }
+
   release(usage: UsageReport): Promise<void> {
     if (this.renewal) clearInterval(this.renewal);
     this.renewal = null;
@@ -60,8 +79,16 @@ export class Lease {
   }
 }
 
+const WATCH_ATTEMPTS = 5;
+const WATCH_RETRY_MS = 1_000;
+
 export function gateFor(env: Env, key: KeyRecord): DurableObjectStub<KeyGate> {
   return env.GATE.getByName(key.hash);
+}
+
+/** Is the key revoked? One RPC to its gate, for routes that admit nothing (the admin API, `/v1/models`): revocation counts from the next request in every isolate. */
+export async function revokedNow(env: Env, key: KeyRecord): Promise<boolean> {
+  return gateCall(key, () => gateFor(env, key).isRevokedNow());
 }
 
 const PERIOD_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
@@ -77,9 +104,17 @@ function rules(endpoint: Endpoint, kind: RateLimit['key']): RateRule[] {
     }));
 }
 
-/** The object that counts an endpoint's all-keys rate limits. */
-function endpointLimiter(env: Env, endpoint: Endpoint): DurableObjectStub<KeyGate> {
-  return env.GATE.getByName(`endpoint:${endpoint.name}`);
+/**
+ * The object that counts an endpoint's all-keys rate limits: named by the endpoint's
+ * identity, not its name, so an endpoint re-created under the same name starts afresh.
+ */
+function endpointLimiter(env: Env, endpoint: Pick<Endpoint, 'id'>): DurableObjectStub<KeyGate> {
+  return env.GATE.getByName(`endpoint:${endpoint.id}`);
+}
+
+/** Deletes an endpoint's all-keys rate-limit state (with the endpoint). */
+export async function forgetEndpointLimits(env: Env, endpoint: Pick<Endpoint, 'id'>): Promise<void> {
+  await endpointLimiter(env, endpoint).forget();
 }
 
 /**
@@ -90,11 +125,11 @@ function endpointLimiter(env: Env, endpoint: Endpoint): DurableObjectStub<KeyGat
 export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint): Promise<Lease> {
   const gate = gateFor(env, key);
   const started = performance.now();
-  const admission = await gateCall(key, async (): Promise<Admission> => gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.name, rules(endpoint, 'api_key')));
+  const admission = await gateCall(key, async (): Promise<Admission> => gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules(endpoint, 'api_key')));
   if (!admission.ok) throw refusal(admission);
   const shared = rules(endpoint, 'endpoint');
   if (shared.length) {
-    const take = await gateCall(key, async () => (await endpointLimiter(env, endpoint).take(endpoint.name, shared)) as RateTake).catch(async (err: unknown) => {
+    const take = await gateCall(key, async () => (await endpointLimiter(env, endpoint).take(endpoint.id, shared)) as RateTake).catch(async (err: unknown) => {
       await gate.release(admission.leaseId, undefined, true);
       throw err;
     });

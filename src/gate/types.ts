@@ -18,6 +18,9 @@ export type Refusal =
   | { ok: false; reason: 'concurrency' | 'revoked'; retryAfterSeconds: number }
   | { ok: false; reason: 'rate'; retryAfterSeconds: number; limit: string };
 
+/** How an admitted request's lease ended, as `KeyGate.watch` reports it. */
+export type LeaseEnd = 'revoked' | 'released';
+
 export type Admission = { ok: true; leaseId: string; inFlight: number } | Refusal;
 
 export type RateTake = { ok: true; windows: Array<[periodMs: number, window: number]> } | Extract<Refusal, { reason: 'rate' }>;

@@ -36,9 +36,9 @@ export async function checkGuardrails(db: D1Database, name: string, tenantId: st
       });
     }
   }
-  const guarded = (await store.list()).filter((e) => e.name !== name && STAGES.some((s) => e.guardrails?.[s]?.endpoint === name));
+  const guarded = await store.guardedBy(name);
   if (guarded.length > 0) {
-    throw new ApiError(400, `guardrails: endpoint '${name}' is the guard of '${guarded[0]!.name}'; a guard endpoint must not be guarded itself`, {
+    throw new ApiError(400, `guardrails: endpoint '${name}' is the guard of '${guarded[0]!}'; a guard endpoint must not be guarded itself`, {
       param: 'guardrails',
       code: 'invalid_guardrails',
     });

@@ -49,6 +49,10 @@ export const errors = {
       headers: { 'retry-after': '30' },
     }),
   invalidBody: (message: string, param: string | null) => new ApiError(400, message, { param, code: 'invalid_body' }),
+  quotaExceeded: (tenantId: string, what: string, max: number) =>
+    new ApiError(403, `Tenant '${tenantId}' has reached its quota of ${max} ${what}; delete some or ask an org admin to raise the quota`, {
+      code: 'quota_exceeded',
+    }),
   tooLarge: (limit: number) =>
     new ApiError(413, `Request body exceeds the limit of ${limit} bytes`, { code: 'request_too_large' }),
 };

@@ -11,7 +11,7 @@ import { ResponsesRequest } from '../protocols/responses/types';
 import { GenerateParameters, GenerateRequest, Grammar } from '../protocols/tgi/generate-schema';
 import { AuditList, AuditRecordObject } from './shapes/audit';
 import {
-  EndpointConfigObject, EndpointCreated, EndpointDeleted, EndpointInfo, EndpointList, EndpointObject, EndpointVersionList,
+  EndpointConfigObject, EndpointCreated, EndpointDeleted, EndpointInfo, EndpointList, EndpointObject, EndpointRead, EndpointVersionList, SharedEndpointObject,
 } from './shapes/endpoints';
 import { OpenAIError, TgiErrorBody } from './shapes/errors';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage, UsageRowObject } from './shapes/keys';
@@ -38,7 +38,7 @@ const named = {
   ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList,
   Response: ResponseObjectShape, ResponseStreamEvent,
   GenerateResponse, GenerateCompatResponse, GenerateStreamEvent, TgiGenerationDetails, TgiToken,
-  Endpoint: EndpointObject, EndpointConfig: EndpointConfigObject, EndpointInfo, EndpointCreated, EndpointList, EndpointVersionList, EndpointDeleted,
+  Endpoint: EndpointObject, SharedEndpoint: SharedEndpointObject, EndpointRead, EndpointConfig: EndpointConfigObject, EndpointInfo, EndpointCreated, EndpointList, EndpointVersionList, EndpointDeleted,
   Key: KeyObject, KeyCreated, KeyInfo, KeyList, KeyUsage, UsageRow: UsageRowObject,
   Tenant: TenantObject, TenantList,
   AuditRecord: AuditRecordObject, AuditList,

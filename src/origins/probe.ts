@@ -1,9 +1,11 @@
-import { isExternal } from '../endpoints/schema';
 import { EndpointStore } from '../endpoints/store';
 import { recordHealth, type OriginHealth } from './health-store';
 import { originUrl } from './origin-url';
+import { mapBounded } from '../util/map-bounded';
 
 export const PROBE_TIMEOUT_MS = 5_000;
+/** Probes in flight at once (a Worker invocation has a bounded number of open connections). */
+export const PROBE_PARALLELISM = 6;
 
 /**
  * Active health checks (the Cron Trigger): `GET {origin}/health` on every origin
@@ -11,14 +13,8 @@ export const PROBE_TIMEOUT_MS = 5_000;
  * serve), recorded in D1 where every isolate's origin choice reads it.
  */
 export async function probeOrigins(db: D1Database, timeoutMs = PROBE_TIMEOUT_MS): Promise<OriginHealth[]> {
-  const endpoints = await new EndpointStore(db).list();
-  const urls = new Set<string>();
-  for (const endpoint of endpoints) {
-    if (endpoint.state !== 'ready') continue;
-    // Providers of external models are not probed (they have no health route; failures eject them passively).
-    for (const entity of endpoint.served_entities) if (!isExternal(entity)) for (const origin of entity.origins) urls.add(origin.url);
-  }
-  const results = await Promise.all([...urls].map((url) => probeOne(url, timeoutMs)));
+  const urls = await new EndpointStore(db).servingOriginUrls();
+  const results = await mapBounded(urls, PROBE_PARALLELISM, (url) => probeOne(url, timeoutMs));
   await recordHealth(db, results);
   return results;
 }

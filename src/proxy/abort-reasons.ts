@@ -11,8 +11,15 @@ export class OriginTimeout extends Error {
   }
 }
 
+/** The request's key was revoked while it ran: the gate told us, and the request ends now. */
+export class KeyRevoked extends Error {
+  constructor() {
+    super('API key revoked');
+  }
+}
+
 /** The reason an abort signal carries, if it is one of ours. */
-export function abortReason(signal: AbortSignal): ClientGone | OriginTimeout | null {
+export function abortReason(signal: AbortSignal): ClientGone | OriginTimeout | KeyRevoked | null {
   const reason: unknown = signal.reason;
-  return reason instanceof ClientGone || reason instanceof OriginTimeout ? reason : null;
+  return reason instanceof ClientGone || reason instanceof OriginTimeout || reason instanceof KeyRevoked ? reason : null;
 }

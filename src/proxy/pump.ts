@@ -1,5 +1,5 @@
 import type { StreamCodec } from '../protocols/stream-codec';
-import { abortReason, ClientGone, OriginTimeout } from './abort-reasons';
+import { abortReason, ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import { ERROR_EVENT_GRACE_MS, KEEP_ALIVE_FRAME, KEEP_ALIVE_MS } from './keep-alive';
 import { readBefore } from './read-before';
 
@@ -70,21 +70,25 @@ export async function pump(
   return outcome;
 }
 
-
 /** The origin failed or timed out mid-stream: tell the client in its protocol, if it is still there to hear it. */
 async function failStream(
   writer: WritableStreamDefaultWriter<Uint8Array>,
   codec: StreamCodec,
   encoder: TextEncoder,
-  reason: OriginTimeout | ClientGone | null,
+  reason: OriginTimeout | ClientGone | KeyRevoked | null,
 ): Promise<Outcome> {
+  if (reason instanceof KeyRevoked) return writeFinal(writer, encoder, codec.fail('The API key was revoked', 'api_key_revoked'));
   const message =
     reason instanceof OriginTimeout
       ? reason.phase === 'total'
         ? `The response did not finish within ${reason.ms} ms (total timeout)`
         : `The origin sent nothing for ${reason.ms} ms (${reason.phase} timeout)`
       : 'The origin connection failed mid-stream';
-  const frame = codec.fail(message, reason ? 'origin_timeout' : 'origin_stream_failed');
+  return writeFinal(writer, encoder, codec.fail(message, reason ? 'origin_timeout' : 'origin_stream_failed'));
+}
+
+/** Hands the client the stream's final error event, if it takes it within the grace period. */
+async function writeFinal(writer: WritableStreamDefaultWriter<Uint8Array>, encoder: TextEncoder, frame: string): Promise<Outcome> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const grace = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('client did not take the error event')), ERROR_EVENT_GRACE_MS);

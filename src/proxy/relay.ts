@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/schema';
 import type { AppEnv } from '../env';
 import { admit, LEASE_TTL_MS, type Lease } from '../gate/lease';
-import { ApiError } from '../http/api-error';
+import { ApiError, errors } from '../http/api-error';
 import { protocolForPath, renderError } from '../http/error-renderers';
 import type { RequestGuard } from '../guardrails/request-guard';
 import { candidateOrigins } from '../origins/candidates';
@@ -15,7 +15,7 @@ import { GapTimer } from '../metrics/gap-timer';
 import { recordAttempt, recordRequest } from '../metrics/hooks';
 import type { TokenCounts } from '../protocols/stream-codec';
 import type { OriginExchange } from './exchange';
-import { ClientGone, OriginTimeout } from './abort-reasons';
+import { ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import { originFailure } from './origin-failure';
 import { pump, type Outcome } from './pump';
 import { logRequest } from './request-log';
@@ -83,6 +83,8 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
   };
 
   input.lease.keepAlive((p) => c.executionCtx.waitUntil(p), timeouts.totalMs + LEASE_TTL_MS / 3);
+  // Revoking the key ends this request at once, wherever it runs (the gate knows its leases).
+  input.lease.watchRevocation(() => abort.abort(new KeyRevoked()));
   // The whole request, streams included (the pump also cuts a stream at the same deadline).
   const totalTimer = setTimeout(() => abort.abort(new OriginTimeout('total', timeouts.totalMs)), timeouts.totalMs);
   const finishOnce = once((status: number, outcome: Outcome, usage: TokenCounts) => {
@@ -124,7 +126,8 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
   })();
   const failed = async (err: unknown): Promise<never> => {
     if (!abort.signal.aborted) abort.abort(err);
-    const apiError = toApiError(err, input.entity);
+    // A revocation aborts whatever step was running (the fetch, or reading its body): that is the cause.
+    const apiError = toApiError(abort.signal.reason instanceof KeyRevoked ? abort.signal.reason : err, input.entity);
     await finishOnce(apiError.status, err instanceof ClientGone ? 'aborted' : 'failed', NO_USAGE);
     throw apiError;
   };
@@ -279,6 +282,7 @@ function toApiError(err: unknown, entity: ServedEntity): ApiError {
     });
   }
   if (err instanceof ClientGone) return new ApiError(499, 'Client closed the request', { code: 'client_closed' });
+  if (err instanceof KeyRevoked) return errors.invalidKey();
   return new ApiError(502, `The origin of served entity '${entity.name}' failed: ${err instanceof Error ? err.message : String(err)}`, {
     type: 'server_error',
     code: 'origin_error',

@@ -1,6 +1,6 @@
 // Endpoints in Chromium: create one through the form (a validation error shown at its field first), its
 // page (description rendered as text, URLs copied, origin health, versions and rollback, stop/start,
-// delete with confirmation), and what a member is not offered.
+// delete with confirmation), what a member is not offered, and what a tenant an endpoint is shared with sees.
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,5 +175,33 @@ describe('endpoints', () => {
     await mine.page.getByRole('button', { name: 'Delete', exact: true }).waitFor();
     expect(await mine.page.getByRole('link', { name: 'Edit' }).count()).toBe(1);
     await mine.context.close();
+  });
+
+  it('shows a tenant an endpoint shared with it by name and URLs, without its origins', async () => {
+    const owning = uniqueName('ui-own');
+    const sharedWith = uniqueName('ui-with');
+    await createTenant(owning);
+    await createTenant(sharedWith);
+    const name = uniqueName('ui-shared');
+    const secretOrigin = `${originUrl()}/mode/slow/1`;
+    await adminCall('POST', '/endpoints', { name, tenant: owning, served_entities: [{ name: 'hidden-entity', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: secretOrigin }] }] });
+    await adminCall('POST', `/endpoints/${name}/shares`, { tenant: sharedWith }, { expect: 200 });
+    const member = await platformKey(sharedWith, 'member');
+
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, member.key);
+    await page.goto('/#/endpoints');
+    await page.locator(`tr[data-endpoint="${name}"]`).waitFor();
+    await page.goto(`/#/endpoints/${name}`);
+    await page.getByRole('heading', { name: 'URLs' }).waitFor();
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain('Shared with your tenant');
+    expect(text).toContain(`/endpoints/${name}/v1`);
+    expect(text).not.toContain('hidden-entity');
+    expect(text).not.toContain('/mode/slow/1');
+    expect(text).not.toContain(owning);
+    expect(errors).toEqual([]);
+    await screenshot(page, 'endpoint-shared-view');
+    await context.close();
   });
 });

@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { launch, newContext, openPage, screenshot, signIn } from './browser.ts';
-import { adminCall, createEndpoint, createTenant, platformKey, routerUrl, uniqueName } from './helpers.ts';
+import { admin, adminCall, createEndpoint, createTenant, platformKey, routerUrl, uniqueName } from './helpers.ts';
 
 let browser: Browser;
 
@@ -43,8 +43,8 @@ describe('keys', () => {
     await page.getByRole('status').getByRole('button', { name: 'Copy' }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(plaintext);
     expect(await modelsStatus(plaintext)).toBe(200);
-    const keys = await adminCall<{ data: Array<{ id: string; description: string; endpoints: string[] | null; concurrency_limit: number }> }>('GET', '/keys');
-    const created = keys.data.find((k) => k.description === description)!;
+    // The key listing is paginated: the client follows the cursor to the end.
+    const created = (await admin().listKeys()).find((k) => k.description === description)!;
     expect(created).toMatchObject({ endpoints: [ep.name], concurrency_limit: 3 });
 
     await page.getByRole('button', { name: 'Done: show it in the list' }).click();

@@ -1,7 +1,7 @@
-import { listAll } from '../api';
+import { listAll, listEndpoints } from '../api';
 import { h, pill } from '../dom';
 import type { Page } from '../page';
-import type { EndpointView, KeyView } from '../types';
+import type { KeyView } from '../types';
 
 /** The start page of a platform session: what is running, at a glance. */
 export const dashboardPage: Page = {
@@ -11,7 +11,7 @@ export const dashboardPage: Page = {
   platformOnly: true,
   async render({ session }) {
     const [endpoints, keys] = await Promise.all([
-      listAll<EndpointView>('/admin/v1/endpoints', session.key),
+      listEndpoints(session.key),
       listAll<KeyView>('/admin/v1/keys', session.key),
     ]);
     const count = (state: string) => endpoints.filter((e) => e.state === state).length;

@@ -1,7 +1,7 @@
 // Endpoints: the list (#/endpoints), one endpoint's page (#/endpoints/<name>), and the create and edit
 // forms (#/endpoints/new, #/endpoints/<name>/edit; ./endpoint-form.ts).
 
-import { json, listAll, nextStep, send } from '../api';
+import { endpointView, json, listEndpoints, nextStep, send } from '../api';
 import { confirmDialog, copyButton, h, pill, when } from '../dom';
 import type { Page, PageContext } from '../page';
 import { can, type Session } from '../session';
@@ -25,7 +25,7 @@ export const endpointsPage: Page = {
 const path = (name: string) => `/admin/v1/endpoints/${encodeURIComponent(name)}`;
 
 function loadEndpoint(ctx: PageContext, name: string): Promise<EndpointView> {
-  return json<EndpointView>('GET', path(name), { key: ctx.session.key, signal: ctx.signal });
+  return json<EndpointView>('GET', path(name), { key: ctx.session.key, signal: ctx.signal }).then(endpointView);
 }
 
 /** May this principal change the endpoint? (The router checks again.) */
@@ -38,7 +38,7 @@ export function manages(s: Session, e: EndpointView): boolean {
 }
 
 async function endpointList(ctx: PageContext): Promise<HTMLElement> {
-  const endpoints = await listAll<EndpointView>('/admin/v1/endpoints', ctx.session.key);
+  const endpoints = await listEndpoints(ctx.session.key);
   return h(
     'div',
     { class: 'page' },
@@ -105,10 +105,14 @@ interface Version {
 }
 
 async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElement> {
-  const versions = await json<{ data: Version[] }>('GET', `${path(e.name)}/versions`, { key: ctx.session.key, signal: ctx.signal }).then(
-    (r) => r.data,
-    () => [] as Version[],
-  );
+  // Shared with the caller's tenant: the API sends no origins, entities, owner or history, so none are shown.
+  const shared = e.access === 'shared';
+  const versions = shared
+    ? []
+    : await json<{ data: Version[] }>('GET', `${path(e.name)}/versions`, { key: ctx.session.key, signal: ctx.signal }).then(
+        (r) => r.data,
+        () => [] as Version[],
+      );
   const mine = manages(ctx.session, e);
   const message = h('p', { class: 'error', role: 'alert', hidden: true });
   const act = async (what: () => Promise<unknown>) => {
@@ -172,11 +176,12 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
           'dl',
           { class: 'props' },
           prop('Description', h('span', { class: 'description' }, e.description || '—')),
-          prop('Tenant', e.tenant),
-          prop('Owner', e.owner),
-          prop('Serving config', `v${e.config_version}`),
-          prop('Config rollout', e.config_update === 'none' ? 'up to date' : [pill(e.config_update), e.pending_version ? ` v${e.pending_version}` : '', e.config_update_error ? ` ${e.config_update_error}` : '']),
-          prop('Shared with', e.shared_with.length ? e.shared_with.join(', ') : '—'),
+          e.access === 'shared' ? prop('Access', 'Shared with your tenant: its origins and config belong to its own tenant') : null,
+          shared ? null : prop('Tenant', e.tenant),
+          shared ? null : prop('Owner', e.owner),
+          shared ? null : prop('Serving config', `v${e.config_version}`),
+          shared ? null : prop('Config rollout', e.config_update === 'none' ? 'up to date' : [pill(e.config_update), e.pending_version ? ` v${e.pending_version}` : '', e.config_update_error ? ` ${e.config_update_error}` : '']),
+          shared ? null : prop('Shared with', e.shared_with.length ? e.shared_with.join(', ') : '—'),
           prop('Created', when(e.created_at)),
           prop('Updated', when(e.updated_at)),
         ),
@@ -191,10 +196,10 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
         h('p', { class: 'hint' }, `With the OpenAI base URL, send "model": "${e.name}".`),
       ),
     ),
-    h('section', { class: 'card' }, h('h2', null, 'Served entities and origins'), entitiesTable(e)),
-    h('section', { class: 'card' }, h('h2', null, 'Origin health'), healthTable(e)),
+    shared ? null : h('section', { class: 'card' }, h('h2', null, 'Served entities and origins'), entitiesTable(e)),
+    shared ? null : h('section', { class: 'card' }, h('h2', null, 'Origin health'), healthTable(e)),
     h('section', { class: 'card' }, h('h2', null, 'Configuration'), configProps(e)),
-    h('section', { class: 'card' }, h('h2', null, 'Config versions'), versionsTable(ctx, e, versions, mine, act)),
+    shared ? null : h('section', { class: 'card' }, h('h2', null, 'Config versions'), versionsTable(ctx, e, versions, mine, act)),
   );
 }
 

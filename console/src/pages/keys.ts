@@ -2,7 +2,7 @@
 // The First Key of an endpoint is marked and offers neither edit nor revoke; what the principal's role
 // may not do is not offered (the router refuses it anyway).
 
-import { ApiFailure, json, listAll, nextStep, send } from '../api';
+import { ApiFailure, json, listAll, listEndpoints, nextStep, send } from '../api';
 import { clearFieldErrors, confirmDialog, copyButton, field, h, pill, replace, showFieldError, when } from '../dom';
 import type { Page, PageContext } from '../page';
 import { can, type Role, type Session } from '../session';
@@ -50,7 +50,7 @@ async function revoke(ctx: PageContext, k: KeyView, after: () => void, message: 
 async function keyList(ctx: PageContext): Promise<HTMLElement> {
   const [keys, endpoints] = await Promise.all([
     listAll<KeyView>('/admin/v1/keys', ctx.session.key),
-    listAll<EndpointView>('/admin/v1/endpoints', ctx.session.key),
+    listEndpoints(ctx.session.key),
   ]);
   const message = h('p', { class: 'error', role: 'alert', hidden: true });
   const reload = () => ctx.navigate('#/keys');

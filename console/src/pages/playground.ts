@@ -2,14 +2,14 @@
 // settings, see the same request as code (API view), and the calls this page made. Everything lives in
 // this module's memory: a reload forgets it, and nothing of a chat is stored or logged by the router.
 
-import { json, listAll, nextStep } from '../api';
+import { json, listEndpoints, nextStep } from '../api';
 import { streamChat, type StreamOutcome } from '../chat-stream';
 import { clearFieldErrors, copyButton, field, h, replace, showFieldError, uid } from '../dom';
 import type { Page, PageContext } from '../page';
 import { maskKey, playgroundKey, setPlaygroundKey } from '../session';
 import { chatBody, type ChatMessage, type ChatSettings } from '../settings';
 import { SNIPPET_LABELS, snippet, KEY_VARIABLE, type SnippetLanguage } from '../snippets';
-import { isExternal, type Defaults, type EndpointView } from '../types';
+import { isExternal, type Defaults } from '../types';
 
 interface EndpointChoice {
   name: string;
@@ -60,7 +60,7 @@ export const playgroundPage: Page = {
 
 async function loadEndpoints(ctx: PageContext): Promise<EndpointChoice[]> {
   if (ctx.session.kind === 'platform') {
-    const list = await listAll<EndpointView>('/admin/v1/endpoints', ctx.session.key);
+    const list = await listEndpoints(ctx.session.key);
     return list.map((e) => ({
       name: e.name,
       regions: [...new Set(e.served_entities.flatMap((s) => (isExternal(s) ? [] : s.origins).map((o) => o.region).filter((r): r is string => !!r)))],

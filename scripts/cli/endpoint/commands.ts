@@ -1,11 +1,11 @@
 // `edge-router endpoint …`: create, list, info, update, stop, start, delete.
 
-import type { Endpoint } from '../../lib/admin-client.ts';
+import { AdminApiError, type Endpoint } from '../../lib/admin-client.ts';
 import { flagOption, stringOption } from '../args.ts';
 import type { Command, Context, Group, Invocation } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { buildCreateBody, buildPatch, ENDPOINT_OPTIONS, patchNeedsCurrent, readEndpointFlags, readSpecFile } from './spec.ts';
-import { endpointDetails, endpointTable, updateSummary } from './view.ts';
+import { endpointDetails, endpointTable, sharedEndpointDetails, updateSummary } from './view.ts';
 
 const NAME = [{ name: 'name' }];
 const YES = { yes: { type: 'boolean' as const, help: 'confirm: deleting cannot be undone' } };
@@ -71,8 +71,8 @@ const info: Command = {
   positionals: NAME,
   options: {},
   async run(ctx, inv) {
-    const endpoint = await ctx.client().getEndpoint(name(inv));
-    ctx.out.result(endpoint, () => endpointDetails(endpoint));
+    const endpoint = await ctx.client().readEndpoint(name(inv));
+    ctx.out.result(endpoint, () => (endpoint.access === 'shared' ? sharedEndpointDetails(endpoint) : endpointDetails(endpoint)));
   },
 };
 
@@ -101,8 +101,12 @@ const update: Command = {
     const merges = patchNeedsCurrent(flags);
     const patch = merges ? null : buildPatch(file, flags, null);
     const client = ctx.client();
-    // The serving version before the change, to say truthfully what the update did.
-    const current: Endpoint = await client.getEndpoint(name(inv));
+    // The serving version before the change, to say truthfully what the update did (and to merge flags into).
+    const read = await client.readEndpoint(name(inv));
+    if (read.access === 'shared') {
+      throw new AdminApiError(403, `endpoint '${read.name}' is only shared with your tenant; its own tenant changes it`, null, 'forbidden');
+    }
+    const current: Endpoint = read;
     const updated = await client.updateEndpoint(name(inv), patch ?? buildPatch(file, flags, current));
     ctx.out.result(updated, () => `${updateSummary(current, updated)}\n\n${endpointDetails(updated)}`);
   },

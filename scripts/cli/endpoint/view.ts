@@ -1,6 +1,6 @@
 // Human views of endpoints: the list table and the info page.
 
-import { isExternalEntity, type Endpoint, type EndpointDetails, type OriginHealthInfo, type ServedEntityInput } from '../../lib/admin-client.ts';
+import { isExternalEntity, type Endpoint, type EndpointDetails, type OriginHealthInfo, type ServedEntityInput, type SharedEndpoint } from '../../lib/admin-client.ts';
 import { formatEntries, formatTime, orDash, truncate } from '../format.ts';
 import { renderFields, renderTable } from '../table.ts';
 
@@ -14,21 +14,42 @@ function shown(s: ServedEntityInput): { protocol: string; model: string; origins
   return { protocol: `external:${m.provider}`, model: `${m.name} (${m.task})`, origins: [{ url: base }] };
 }
 
-export function endpointTable(endpoints: Endpoint[]): string {
+/** Endpoints shared with the caller's tenant show no config: their rows say `shared` instead. */
+const own = <T>(e: Endpoint | SharedEndpoint, value: (e: Endpoint) => T, shared = '(shared)'): T | string =>
+  e.access === 'shared' ? shared : value(e);
+
+export function endpointTable(endpoints: Array<Endpoint | SharedEndpoint>): string {
   if (endpoints.length === 0) return 'No endpoints.';
   return renderTable(
     [
       { header: 'name', value: (e) => e.name },
       { header: 'state', value: (e) => e.state },
-      { header: 'version', value: (e) => String(e.config_version), align: 'right' },
-      { header: 'protocol', value: (e) => unique(e.served_entities.map((s) => shown(s).protocol)).join(',') },
-      { header: 'model', value: (e) => truncate(unique(e.served_entities.map((s) => shown(s).model)).join(', '), 48) },
-      { header: 'origins', value: (e) => String(e.served_entities.reduce((n, s) => n + shown(s).origins.length, 0)), align: 'right' },
+      { header: 'version', value: (e) => own(e, (o) => String(o.config_version), '-'), align: 'right' },
+      { header: 'protocol', value: (e) => own(e, (o) => unique(o.served_entities.map((s) => shown(s).protocol)).join(',')) },
+      { header: 'model', value: (e) => own(e, (o) => truncate(unique(o.served_entities.map((s) => shown(s).model)).join(', '), 48), '-') },
+      { header: 'origins', value: (e) => own(e, (o) => String(o.served_entities.reduce((n, s) => n + shown(s).origins.length, 0)), '-'), align: 'right' },
       { header: 'updated', value: (e) => formatTime(e.updated_at) },
       { header: 'description', value: (e) => truncate(e.description, 40) },
     ],
     endpoints,
   );
+}
+
+/** An endpoint shared with the caller's tenant: how to call it, and what the router fills in. */
+export function sharedEndpointDetails(e: SharedEndpoint): string {
+  return renderFields([
+    ['name', e.name],
+    ['description', orDash(e.description)],
+    ['access', 'shared with your tenant (its config and origins are its own tenant\'s)'],
+    ['state', e.state],
+    ['OpenAI base URL', e.urls.openai],
+    ['TGI URL', e.urls.tgi],
+    ['defaults', orNone(formatEntries(e.defaults))],
+    ['timeouts', e.timeouts && Object.keys(e.timeouts).length ? formatEntries(e.timeouts) : '(router defaults)'],
+    ['rate limits', orNone(e.rate_limits.map((r) => `${r.calls} per ${r.renewal_period} per ${r.key}`))],
+    ['created', formatTime(e.created_at)],
+    ['updated', formatTime(e.updated_at)],
+  ]);
 }
 
 /** Info answers carry each origin's health; create, update, stop and start answers do not. */

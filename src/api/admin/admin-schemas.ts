@@ -11,7 +11,7 @@ export const EntityUpdate = z.strictObject({
 });
 
 /** `POST /admin/v1/endpoints/{name}/shares`: the tenant to share with. */
-export const Share = z.strictObject({ tenant: z.string().min(1) });
+export const Share = z.strictObject({ tenant: ResourceName });
 
 /** `POST /admin/v1/tenants`: the tenant's id, URL-safe like endpoint names. */
 export const TenantCreate = z.strictObject({ name: ResourceName });

@@ -1,14 +1,26 @@
 import type { Context } from 'hono';
 import { forbidden, notFound, policy } from '../../auth/policy';
+import type { Principal } from '../../auth/principal';
+import { endpointView } from '../../endpoints/endpoint-view';
+import { redactEntities, redactText, redactUrl } from '../../endpoints/redact';
 import type { Endpoint } from '../../endpoints/schema';
+import { endpointUrls, sharedEndpointView } from '../../endpoints/shared-view';
 import { EndpointStore } from '../../endpoints/store';
-import type { AppEnv } from '../../env';
+import type { AppEnv, Env } from '../../env';
+import type { OriginHealth } from '../../origins/health-store';
 
 /** The endpoint named in the path, if the caller may see it (else 404, as if it did not exist). */
 export async function visibleEndpoint(c: Context<AppEnv>): Promise<Endpoint> {
   const name = c.req.param('name')!;
   const endpoint = await new EndpointStore(c.env.DB).get(name);
   if (!endpoint || !policy.seesEndpoint(c.var.principal, endpoint)) throw notFound('Endpoint', name);
+  return endpoint;
+}
+
+/** The endpoint named in the path, if the caller may see its whole config (its tenant's principals and org admins; 404 otherwise). */
+export async function ownEndpoint(c: Context<AppEnv>): Promise<Endpoint> {
+  const endpoint = await visibleEndpoint(c);
+  if (policy.seesAsShared(c.var.principal, endpoint)) throw notFound('Endpoint', endpoint.name);
   return endpoint;
 }
 
@@ -19,4 +31,34 @@ export async function managedEndpoint(c: Context<AppEnv>): Promise<Endpoint> {
     throw forbidden(`Your role (${c.var.principal.role}) may not change endpoint '${endpoint.name}'`);
   }
   return endpoint;
+}
+
+/**
+ * An endpoint as this principal may read it: a tenant it is shared with gets the
+ * shared view; its own tenant and org admins the whole endpoint, with credentials
+ * in origin URLs (and in details quoting them) redacted.
+ */
+export function viewFor(p: Principal, e: Endpoint, health: Map<string, OriginHealth>, env: Env, baseUrl: string, withOriginHealth = false) {
+  if (policy.seesAsShared(p, e)) return sharedEndpointView(e, baseUrl);
+  const view = endpointView(e, health, env, withOriginHealth);
+  const redacted: Record<string, unknown> = {
+    ...view,
+    access: 'tenant',
+    urls: endpointUrls(baseUrl, e.name),
+    served_entities: redactEntities(e.served_entities),
+    config_update_error: redactText(e.config_update_error),
+  };
+  if (Array.isArray(view.origin_health)) {
+    redacted.origin_health = (view.origin_health as Array<{ url: string; detail: string }>).map((h) => ({
+      ...h,
+      url: redactUrl(h.url),
+      detail: redactText(h.detail),
+    }));
+  }
+  return redacted;
+}
+
+/** The router's own base URL, as the caller reached it. */
+export function baseUrlOf(c: Context<AppEnv>): string {
+  return new URL(c.req.url).origin;
 }

@@ -1,26 +1,29 @@
 import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
 import { forgetKey } from '../../auth/key-cache';
 import { KeyStore } from '../../auth/key-store';
 import { newKey } from '../../auth/new-key';
 import { forbidden, policy } from '../../auth/policy';
 import { forgetEndpoint } from '../../endpoints/cache';
-import { endpointView } from '../../endpoints/endpoint-view';
 import { normalizeConfig } from '../../endpoints/normalize-config';
 import { checkGuardrails } from '../../guardrails/validate-config';
+import { redactConfig, restoreOrigins } from '../../endpoints/redact';
 import { rollOut } from '../../endpoints/rollout';
-import { EndpointCreate, EndpointPatch, isExternal, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
+import { EndpointCreate, EndpointPatch, isExternal, type Endpoint, type EndpointConfig, type ServedEntity } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
 import type { AppEnv } from '../../env';
 import { refuseUngrantedSecrets } from '../../external/provider';
-import { gateFor } from '../../gate/lease';
+import { forgetEndpointLimits, gateFor } from '../../gate/lease';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
+import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { validate } from '../../http/validate';
 import { forgetHealth, healthMap } from '../../origins/health-store';
 import { EntityUpdate, Rollback, Share } from './admin-schemas';
 import { defaultLimit } from './default-limit';
-import { managedEndpoint, visibleEndpoint } from './endpoint-access';
+import { baseUrlOf, managedEndpoint, ownEndpoint, viewFor, visibleEndpoint } from './endpoint-access';
+import { checkEndpointQuotas, tenantQuotas } from './quotas';
 import { requireTenant } from './tenant-access';
 
 /**
@@ -37,7 +40,7 @@ async function show(c: Context<AppEnv>, name: string, status: 200 | 201 | 202 = 
   forgetEndpoint(name);
   const endpoint = (await store(c).get(name))!;
   forgetHealth();
-  return c.json({ ...endpointView(endpoint, await healthMap(c.env.DB), c.env, true), ...extra }, status);
+  return c.json({ ...viewFor(c.var.principal, endpoint, await healthMap(c.env.DB), c.env, baseUrlOf(c), true), ...extra }, status);
 }
 
 endpointAdmin.post('/', async (c) => {
@@ -51,6 +54,7 @@ endpointAdmin.post('/', async (c) => {
   const config = normalizeConfig(input);
   await checkGuardrails(c.env.DB, input.name, tenantId, config);
   refuseUngrantedSecrets(config.served_entities, c.env, tenantId);
+  await checkEndpointQuotas(c, tenantId, config, null);
   const at = now();
   const first = await newKey(
     {
@@ -60,7 +64,7 @@ endpointAdmin.post('/', async (c) => {
     at,
   );
   const db = c.env.DB;
-  await store(c).create({ name: input.name, description: input.description ?? '', tenantId, owner: p.id }, config, at, [
+  await store(c).create({ name: input.name, description: input.description ?? '', tenantId, owner: p.id, maxInTenant: tenantQuotas(c.env).endpoints }, config, at, [
     new KeyStore(db).insertStatement(first.record),
     auditStatement(db, p, { action: 'endpoint.create', targetType: 'endpoint', targetId: input.name, tenantId, detail: { config_version: 1 } }, at),
     auditStatement(db, p, { action: 'key.create', targetType: 'key', targetId: first.record.id, tenantId, detail: { first_key_of: input.name } }, at),
@@ -68,10 +72,15 @@ endpointAdmin.post('/', async (c) => {
   return show(c, input.name, 201, { first_key: { id: first.record.id, key: first.plaintext, prefix: first.record.prefix } });
 });
 
+/** A page of the endpoints the caller may see, in name order: read from its tenant's rows only. */
 endpointAdmin.get('/', async (c) => {
-  const health = await healthMap(c.env.DB);
-  const visible = (await store(c).list()).filter((e) => policy.seesEndpoint(c.var.principal, e));
-  return c.json({ object: 'list', data: visible.map((e) => endpointView(e, health, c.env)) });
+  const p = c.var.principal;
+  const q = validate(PageQuery, c.req.query());
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+  const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, z.string());
+  const [rows, health] = await Promise.all([store(c).page(p.tenantId, after, limit + 1), healthMap(c.env.DB)]);
+  const base = baseUrlOf(c);
+  return c.json(toPage(rows, limit, (e) => e.name, (e) => viewFor(p, e, health, c.env, base)));
 });
 
 /** Endpoint info, with each origin's last probed health (the cron probe; passive ejections are per isolate and not shown). */
@@ -83,14 +92,33 @@ endpointAdmin.patch('/:name', async (c) => {
   if (Object.keys(patch).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
   const current = await managedEndpoint(c);
   const fields = Object.keys(patch);
+  if (patch.served_entities) patch.served_entities = await restoreCredentials(c, current, patch.served_entities);
   if (patch.served_entities) refuseUngrantedSecrets(patch.served_entities, c.env, current.tenant_id);
   const config = normalizeConfig(patch, current);
   if (patch.guardrails !== undefined) await checkGuardrails(c.env.DB, current.name, current.tenant_id, config);
   return propose(c, current, patch.description ?? current.description, config, 'endpoint.update', { fields });
 });
 
+/**
+ * Origin URLs come back redacted from every read; an update that sends one back
+ * unchanged keeps the stored URL (with its credentials). A masked URL matching
+ * nothing stored is refused: the mask is not a credential.
+ */
+async function restoreCredentials(c: Context<AppEnv>, current: Endpoint, entities: ServedEntity[]): Promise<ServedEntity[]> {
+  const stored = [current, ...(await store(c).versions(current.name)).map((v) => v.config)];
+  const { entities: restored, unmatched } = restoreOrigins(entities, stored);
+  if (unmatched.length) {
+    throw new ApiError(400, `Origin URL '${unmatched[0]}' carries the redaction mask '***' but matches no stored origin; give the full URL`, {
+      param: 'served_entities',
+      code: 'invalid_body',
+    });
+  }
+  return restored;
+}
+
+/** Config history: for the endpoint's own tenant and org admins (a tenant it is shared with gets 404), credentials redacted. */
 endpointAdmin.get('/:name/versions', async (c) => {
-  const endpoint = await visibleEndpoint(c);
+  const endpoint = await ownEndpoint(c);
   const versions = await store(c).versions(endpoint.name);
   return c.json({
     object: 'list',
@@ -99,7 +127,7 @@ endpointAdmin.get('/:name/versions', async (c) => {
       created_at: v.created_at,
       serving: v.version === endpoint.config_version,
       pending: v.version === endpoint.pending_version,
-      config: v.config,
+      config: redactConfig(v.config),
     })),
   });
 });
@@ -139,6 +167,7 @@ async function propose(
   action: string,
   detail: Record<string, unknown>,
 ): Promise<Response> {
+  await checkEndpointQuotas(c, current.tenant_id, config, current.name);
   const at = now();
   const audit = (version: number) =>
     auditStatement(c.env.DB, c.var.principal, { action, targetType: 'endpoint', targetId: current.name, tenantId: current.tenant_id, detail: { ...detail, config_version: version } }, at);
@@ -164,7 +193,7 @@ for (const [action, state] of [['stop', 'stopped'], ['start', 'ready']] as const
   });
 }
 
-/** Deletes the endpoint, its config history and shares; its First Key is revoked with it. */
+/** Deletes the endpoint, its config history, shares and rate-limit state; its First Key is revoked with it. */
 endpointAdmin.delete('/:name', async (c) => {
   const endpoint = await managedEndpoint(c);
   const keys = new KeyStore(c.env.DB);
@@ -175,7 +204,7 @@ endpointAdmin.delete('/:name', async (c) => {
     ...firstKeys.map((k) => c.env.DB.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'").bind(at, k.id)),
     auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.delete', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
   ]);
-  await Promise.all(firstKeys.map((k) => gateFor(c.env, k).revoke()));
+  await Promise.all([...firstKeys.map((k) => gateFor(c.env, k).revoke()), forgetEndpointLimits(c.env, endpoint)]);
   for (const k of firstKeys) forgetKey(k.hash);
   forgetEndpoint(endpoint.name);
   return c.json({ name: endpoint.name, deleted: true });
@@ -186,7 +215,8 @@ endpointAdmin.post('/:name/shares', async (c) => {
   const { tenant } = validate(Share, await readJsonBody(c));
   const endpoint = await managedEndpoint(c);
   if (tenant === endpoint.tenant_id) throw new ApiError(400, 'An endpoint is always available to its own tenant', { param: 'tenant', code: 'own_tenant' });
-  await requireTenant(c, tenant, 'tenant', true);
+  // Whether a tenant of that name exists is not checked: the answer is the same either way, so sharing
+  // tells nobody which tenants exist. A share naming no tenant is inert (and dropped if one is created).
   const at = now();
   await c.env.DB.batch([
     store(c).shareStatement(endpoint.name, tenant, at),

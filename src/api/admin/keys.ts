@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
 import { forgetKey } from '../../auth/key-cache';
 import { publicKey, type KeyRecord } from '../../auth/key-record';
@@ -9,11 +10,13 @@ import type { Principal } from '../../auth/principal';
 import { EndpointStore } from '../../endpoints/store';
 import type { AppEnv } from '../../env';
 import { gateFor } from '../../gate/lease';
-import { ApiError } from '../../http/api-error';
+import { ApiError, errors } from '../../http/api-error';
+import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
 import { defaultLimit } from './default-limit';
 import { KeyCreate, KeyPatch } from './key-schemas';
+import { tenantQuotas } from './quotas';
 import { requireTenant } from './tenant-access';
 
 /** Admin API for API keys: create (plaintext shown once), list, info, usage, edit, revoke. */
@@ -43,22 +46,32 @@ keyAdmin.post('/', async (c) => {
   if (kind === 'platform' && !policy.grantsRole(p, input.role!)) throw forbidden(`Your role (${p.role}) may not create ${input.role} keys`);
   const endpoints = input.endpoints ? [...new Set(input.endpoints)] : null;
   if (kind === 'endpoint') await checkScope(c, p, tenantId, endpoints);
+  const concurrency = input.concurrency_limit ?? Math.min(defaultLimit(c), policy.maxConcurrency(p));
+  if (concurrency > policy.maxConcurrency(p)) {
+    throw forbidden(`Your role (${p.role}) may give a key at most ${policy.maxConcurrency(p)} concurrent requests (asked: ${concurrency})`);
+  }
+  const maxKeys = tenantQuotas(c.env).keys;
+  if ((await store(c).activeCount(tenantId)) >= maxKeys) throw errors.quotaExceeded(tenantId, 'active keys', maxKeys);
   if (input.expires_at && Date.parse(input.expires_at) <= Date.now()) {
     throw new ApiError(400, "Invalid 'expires_at': must be in the future", { param: 'expires_at', code: 'invalid_body' });
   }
   const at = new Date().toISOString();
   const { record, plaintext } = await newKey(
     {
-      description: input.description ?? '', endpoints: kind === 'endpoint' ? endpoints : null, concurrency_limit: input.concurrency_limit ?? defaultLimit(c),
+      description: input.description ?? '', endpoints: kind === 'endpoint' ? endpoints : null, concurrency_limit: concurrency,
       tenant_id: tenantId, kind, role: input.role ?? null, expires_at: input.expires_at ? new Date(input.expires_at).toISOString() : null,
       locked: false, created_by: p.id,
     },
     at,
   );
-  await c.env.DB.batch([
-    store(c).insertStatement(record),
-    auditStatement(c.env.DB, p, { action: 'key.create', targetType: 'key', targetId: record.id, tenantId, detail: { kind, role: record.role, endpoints } }, at),
+  // The insert re-checks the quota in SQL (concurrent creates cannot overshoot); the audit record only follows a written key.
+  const [inserted] = await c.env.DB.batch([
+    store(c).insertWithinQuotaStatement(record, maxKeys),
+    auditStatement(c.env.DB, p, { action: 'key.create', targetType: 'key', targetId: record.id, tenantId, detail: { kind, role: record.role, endpoints } }, at, {
+      ifKey: record.id,
+    }),
   ]);
+  if (!inserted || inserted.meta.changes !== 1) throw errors.quotaExceeded(tenantId, 'active keys', maxKeys);
   return c.json({ ...publicKey(record), key: plaintext }, 201);
 });
 
@@ -67,14 +80,14 @@ keyAdmin.post('/', async (c) => {
  * own endpoints, a member only endpoints it can see — and both must name them.
  */
 async function checkScope(c: Context<AppEnv>, p: Principal, tenantId: string, endpoints: string[] | null): Promise<void> {
-  const all = await new EndpointStore(c.env.DB).list();
-  const usable = all.filter((e) => e.tenant_id === tenantId || e.shared_with.includes(tenantId));
   if (endpoints === null) {
     if (p.role === 'owner' || p.role === 'member') {
       throw new ApiError(400, "Invalid 'endpoints': your role must name the endpoints the key may call", { param: 'endpoints', code: 'invalid_body' });
     }
     return;
   }
+  // Only the named endpoints are read, and only those the tenant may use.
+  const usable = await new EndpointStore(c.env.DB).usableByTenant(tenantId, endpoints);
   const byName = new Map(usable.map((e) => [e.name, e]));
   const unknown = endpoints.filter((n) => !byName.has(n) || !policy.seesEndpoint(p, byName.get(n)!));
   if (unknown.length) throw new ApiError(400, `Unknown endpoint(s): ${unknown.join(', ')}`, { param: 'endpoints', code: 'endpoint_not_found' });
@@ -84,7 +97,18 @@ async function checkScope(c: Context<AppEnv>, p: Principal, tenantId: string, en
   }
 }
 
-keyAdmin.get('/', async (c) => c.json({ object: 'list', data: (await store(c).list()).filter((k) => policy.seesKey(c.var.principal, k)).map(publicKey) }));
+const KeyCursor = z.object({ created_at: z.string(), id: z.string() });
+
+/** A page of the keys the caller may see, oldest first; the scope is SQL (its tenant, the roles it may see, its own keys below tenant admin). */
+keyAdmin.get('/', async (c) => {
+  const p = c.var.principal;
+  const q = validate(PageQuery, c.req.query());
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, KeyCursor);
+  const scope = { tenantId: p.tenantId, roles: policy.keyRolesSeenBy(p), createdBy: p.tenantId === null || p.role === 'tenant_admin' ? null : p.id };
+  const rows = await store(c).page(scope, after, limit + 1);
+  return c.json(toPage(rows, limit, (k) => ({ created_at: k.created_at, id: k.id }), publicKey));
+});
 
 /** Key info, with the requests it has in flight right now (read from its gate). */
 keyAdmin.get('/:id', async (c) => {

@@ -1,9 +1,11 @@
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
 import { forbidden } from '../../auth/policy';
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
+import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { validate } from '../../http/validate';
 import { TenantCreate } from './admin-schemas';
 import { visibleTenant, type Tenant } from './tenant-access';
@@ -19,6 +21,8 @@ tenantAdmin.post('/', async (c) => {
   try {
     await c.env.DB.batch([
       c.env.DB.prepare('INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)').bind(name, name, at),
+      // Shares may name a tenant that does not exist (sharing does not reveal which do); a new tenant inherits none.
+      c.env.DB.prepare('DELETE FROM endpoint_shares WHERE tenant_id = ?').bind(name),
       auditStatement(c.env.DB, p, { action: 'tenant.create', targetType: 'tenant', targetId: name, tenantId: name }, at),
     ]);
   } catch (err) {
@@ -28,13 +32,17 @@ tenantAdmin.post('/', async (c) => {
   return c.json({ id: name, name, created_at: at } satisfies Tenant, 201);
 });
 
+/** A page of the tenants the caller may see (org admins: all, in id order; others: their own). */
 tenantAdmin.get('/', async (c) => {
   const p = c.var.principal;
+  const q = validate(PageQuery, c.req.query());
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+  const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, z.string());
   const { results } =
     p.tenantId === null
-      ? await c.env.DB.prepare('SELECT * FROM tenants ORDER BY id').all<Tenant>()
-      : await c.env.DB.prepare('SELECT * FROM tenants WHERE id = ?').bind(p.tenantId).all<Tenant>();
-  return c.json({ object: 'list', data: results });
+      ? await c.env.DB.prepare('SELECT * FROM tenants WHERE id > ? ORDER BY id LIMIT ?').bind(after, limit + 1).all<Tenant>()
+      : await c.env.DB.prepare('SELECT * FROM tenants WHERE id = ? AND id > ?').bind(p.tenantId, after).all<Tenant>();
+  return c.json(toPage(results, limit, (t) => t.id, (t) => t));
 });
 
 tenantAdmin.get('/:id', async (c) => c.json(await visibleTenant(c)));

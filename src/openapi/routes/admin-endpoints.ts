@@ -1,7 +1,8 @@
 import { EntityUpdate, Rollback, Share } from '../../api/admin/admin-schemas';
 import { EndpointCreate, EndpointPatch } from '../../endpoints/schema';
 import { adminErrors } from '../error-responses';
-import { EndpointCreated, EndpointDeleted, EndpointInfo, EndpointList, EndpointVersionList } from '../shapes/endpoints';
+import { PageQuery } from '../../http/pagination';
+import { EndpointCreated, EndpointDeleted, EndpointInfo, EndpointList, EndpointRead, EndpointVersionList } from '../shapes/endpoints';
 import type { ResponseSpec, RouteSpec } from '../route-spec';
 
 /** Admin API for endpoints (src/api/admin/endpoints.ts), under `/admin/v1/endpoints`. */
@@ -20,22 +21,30 @@ export const adminEndpointRoutes: RouteSpec[] = [
   {
     ...common, method: 'post', path: base, operationId: 'createEndpoint',
     summary: 'Create an endpoint, with its First Key',
-    description: 'Config version 1. Traffic defaults to an even split and must add up to 100. `tenant` only for org admins.',
+    description:
+      'Config version 1. Traffic defaults to an even split and must add up to 100. `tenant` only for org admins. ' +
+      'Names are unique across the organisation; the tenant’s quotas of endpoints, served entities and origins apply.',
     body: { schema: EndpointCreate },
     responses: {
       201: { description: 'The endpoint, and its First Key (plaintext shown only here)', json: EndpointCreated },
-      ...adminErrors([400, 401, 403, 409, 413], { 409: 'An endpoint of that name exists' }),
+      ...adminErrors([400, 401, 403, 409, 413], {
+        403: 'A role that may not create endpoints (there), or a tenant quota reached (`quota_exceeded`)',
+        409: 'The name is taken (the answer does not say by whom)',
+      }),
     },
   },
   {
     ...common, method: 'get', path: base, operationId: 'listEndpoints',
-    summary: 'List the endpoints the caller may see',
-    responses: { 200: { description: 'The endpoints', json: EndpointList }, ...adminErrors([401, 403]) },
+    summary: 'List the endpoints the caller may see, a page at a time',
+    description: 'Name order. Its own tenant’s endpoints in full; those shared with it in the shared view. `limit` ≤ 200 (default 50).',
+    query: PageQuery,
+    responses: { 200: { description: 'A page of endpoints', json: EndpointList }, ...adminErrors([400, 401, 403], { 400: 'Invalid `limit` or `cursor`' }) },
   },
   {
     ...common, method: 'get', path: `${base}/{name}`, operationId: 'getEndpoint',
     summary: 'Endpoint info, with each origin’s last known health',
-    responses: { 200: { description: 'The endpoint', json: EndpointInfo }, ...adminErrors([401, 403, 404], notFound) },
+    description: 'Credentials in origin URLs are redacted. A tenant the endpoint is shared with gets the shared view.',
+    responses: { 200: { description: 'The endpoint', json: EndpointRead }, ...adminErrors([401, 403, 404], notFound) },
   },
   {
     ...common, method: 'patch', path: `${base}/{name}`, operationId: 'updateEndpoint',
@@ -50,7 +59,11 @@ export const adminEndpointRoutes: RouteSpec[] = [
   {
     ...common, method: 'get', path: `${base}/{name}/versions`, operationId: 'listEndpointVersions',
     summary: 'The endpoint’s config versions',
-    responses: { 200: { description: 'Every version, newest state marked', json: EndpointVersionList }, ...adminErrors([401, 403, 404], notFound) },
+    description: 'For its own tenant and org admins (a tenant it is shared with gets 404); credentials in origin URLs redacted.',
+    responses: {
+      200: { description: 'Every version, newest state marked', json: EndpointVersionList },
+      ...adminErrors([401, 403, 404], { 404: 'Unknown endpoint, not visible, or only shared with the caller' }),
+    },
   },
   {
     ...common, method: 'post', path: `${base}/{name}/rollback`, operationId: 'rollbackEndpoint',
@@ -82,13 +95,15 @@ export const adminEndpointRoutes: RouteSpec[] = [
   {
     ...common, method: 'delete', path: `${base}/{name}`, operationId: 'deleteEndpoint',
     summary: 'Delete an endpoint',
-    description: 'Its config history and shares go with it; its First Key is revoked.',
+    description: 'Its config history, shares and rate-limit counters go with it; its First Key is revoked.',
     responses: { 200: { description: 'Deleted', json: EndpointDeleted }, ...adminErrors([401, 403, 404], notFound) },
   },
   {
     ...common, method: 'post', path: `${base}/{name}/shares`, operationId: 'shareEndpoint',
     summary: 'Share an endpoint with another tenant',
-    description: 'That tenant’s keys may call it, and its members see it.',
+    description:
+      'That tenant’s keys may call it, and its principals see its shared view. The answer is the same whether or not a ' +
+      'tenant of that name exists; a share naming no tenant does nothing, and a tenant created later does not inherit it.',
     body: { schema: Share, description: 'The tenant to share with' },
     responses: {
       200: { description: 'The endpoint', json: EndpointInfo },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { KeyCreate, KeyPatch } from '../../api/admin/key-schemas';
+import { PageQuery } from '../../http/pagination';
 import { adminErrors } from '../error-responses';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage } from '../shapes/keys';
 import type { RouteSpec } from '../route-spec';
@@ -16,12 +17,19 @@ export const adminKeyRoutes: RouteSpec[] = [
     summary: 'Create an API key (the plaintext is shown only in this answer)',
     description: '`kind: endpoint` (default) keys call the inference API; `kind: platform` keys call the admin API with `role`.',
     body: { schema: KeyCreate },
-    responses: { 201: { description: 'The key, with its plaintext `key`', json: KeyCreated }, ...adminErrors([400, 401, 403, 413]) },
+    responses: {
+      201: { description: 'The key, with its plaintext `key`', json: KeyCreated },
+      ...adminErrors([400, 401, 403, 413], {
+        403: 'A role that may not do this, a `concurrency_limit` above the role’s maximum, or the tenant’s key quota reached (`quota_exceeded`)',
+      }),
+    },
   },
   {
     ...common, method: 'get', path: base, operationId: 'listKeys',
-    summary: 'List the keys the caller may see',
-    responses: { 200: { description: 'The keys', json: KeyList }, ...adminErrors([401, 403]) },
+    summary: 'List the keys the caller may see, a page at a time',
+    description: 'Oldest first. Tenant principals never see org-wide (`org_admin`) keys, nor platform keys above their own role. `limit` ≤ 200 (default 50).',
+    query: PageQuery,
+    responses: { 200: { description: 'A page of keys', json: KeyList }, ...adminErrors([400, 401, 403], { 400: 'Invalid `limit` or `cursor`' }) },
   },
   {
     ...common, method: 'get', path: `${base}/{id}`, operationId: 'getKey',
@@ -45,6 +53,7 @@ export const adminKeyRoutes: RouteSpec[] = [
   {
     ...common, method: 'post', path: `${base}/{id}/revoke`, operationId: 'revokeKey',
     summary: 'Revoke a key (irreversible, refused from its next request)',
+    description: 'Refused from the next request in every isolate; its running requests end at once (streams with an `api_key_revoked` error event, waiting requests with 401).',
     responses: {
       200: { description: 'The revoked key', json: KeyObject },
       ...adminErrors([401, 403, 404], { ...notFound, 403: 'A First Key, or a role that may not do this' }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TenantCreate } from '../../api/admin/admin-schemas';
+import { PageQuery } from '../../http/pagination';
 import { adminErrors } from '../error-responses';
 import { TenantList, TenantObject } from '../shapes/tenants';
 import type { RouteSpec } from '../route-spec';
@@ -20,8 +21,9 @@ export const adminTenantRoutes: RouteSpec[] = [
   },
   {
     ...common, method: 'get', path: base, operationId: 'listTenants',
-    summary: 'List tenants (all for org admins, else the caller’s own)',
-    responses: { 200: { description: 'The tenants', json: TenantList }, ...adminErrors([401, 403]) },
+    summary: 'List tenants (all for org admins, else the caller’s own), a page at a time',
+    query: PageQuery,
+    responses: { 200: { description: 'A page of tenants', json: TenantList }, ...adminErrors([400, 401, 403], { 400: 'Invalid `limit` or `cursor`' }) },
   },
   {
     ...common, method: 'get', path: `${base}/{id}`, operationId: 'getTenant',

@@ -80,7 +80,7 @@ export const openaiRoutes: RouteSpec[] = PREFIXES.flatMap(({ prefix, operationSu
     method: 'get', path: `${prefix}/v1/models`, operationId: `listModels${operationSuffix}`,
     tag: 'OpenAI inference', auth: 'apiKey',
     summary: prefix ? 'The endpoint, as a one-model list' : 'The endpoints this key may call',
-    description: 'Each model’s `id` is an endpoint name.',
+    description: 'Each model’s `id` is an endpoint name: those of the key’s tenant and those shared with it, within the key’s scope (at most 1 000).',
     responses: {
       200: { description: 'The models', json: ModelList },
       ...openaiErrors({ 401: 'Missing, unknown, revoked or expired API key', 403: 'A platform key' }),

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Defaults, Guardrails, RateLimit, ServedEntity, Tag, Timeouts, TrafficRoute, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
 import type { ConfigVersion } from '../../endpoints/store';
 import type { OriginHealth } from '../../origins/health-store';
+import type { sharedEndpointView } from '../../endpoints/shared-view';
+import { PageOf } from './page';
 import type { Assert, SameShape } from '../same-shape';
 
 /** An endpoint as the admin API shows it (src/endpoints/endpoint-view.ts over the `Endpoint` record). */
@@ -17,8 +19,15 @@ const config = {
 
 export const EndpointConfigObject = z.object(config);
 
+const Urls = z
+  .object({ openai: z.string().meta({ description: 'OpenAI base URL (`model` is the endpoint name either way)' }), tgi: z.string() })
+  .meta({ description: 'Where clients call it' });
+
 export const EndpointObject = z.object({
+  access: z.literal('tenant').meta({ description: 'The caller sees the whole endpoint (its tenant, or an org admin)' }),
+  id: z.string().meta({ description: 'Identity: unlike the name, never reused' }),
   name: z.string(),
+  urls: Urls,
   description: z.string(),
   tenant: z.string().meta({ description: 'Owning tenant' }),
   owner: z.string().meta({ description: 'Who created it: `admin` or a platform key id' }),
@@ -54,7 +63,24 @@ export const EndpointCreated = EndpointInfo.extend({
     .meta({ description: "The endpoint's First Key (scoped to it, cannot be revoked or edited); `key` is shown only here" }),
 });
 
-export const EndpointList = z.object({ object: z.literal('list'), data: z.array(EndpointObject) });
+/** An endpoint as a tenant it is shared with sees it (src/endpoints/shared-view.ts): what its keys need to call it. */
+export const SharedEndpointObject = z.object({
+  access: z.literal('shared').meta({ description: 'Shared with the caller’s tenant: no origins, models, traffic, tags, owner, shares or history' }),
+  name: z.string(),
+  description: z.string(),
+  state: z.enum(['ready', 'stopped']),
+  urls: Urls,
+  defaults: Defaults,
+  rate_limits: z.array(RateLimit),
+  timeouts: Timeouts,
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+
+/** What `GET /endpoints/{name}` answers: the whole endpoint, or the shared view. */
+export const EndpointRead = z.union([EndpointInfo, SharedEndpointObject]);
+
+export const EndpointList = PageOf(z.union([EndpointObject, SharedEndpointObject]));
 
 export const EndpointVersionList = z.object({
   object: z.literal('list'),
@@ -71,10 +97,11 @@ export const EndpointVersionList = z.object({
 
 export const EndpointDeleted = z.object({ name: z.string(), deleted: z.literal(true) });
 
-type ShownFields = 'tenant' | 'state' | 'state_reason';
+type ShownFields = 'tenant' | 'state' | 'state_reason' | 'access' | 'urls';
 type _EndpointMatches = Assert<
   SameShape<Omit<z.infer<typeof EndpointObject>, ShownFields>, Omit<Endpoint, 'tenant_id' | 'state'>>
 >;
+type _SharedMatches = Assert<SameShape<z.infer<typeof SharedEndpointObject>, ReturnType<typeof sharedEndpointView>>>;
 type _ConfigMatches = Assert<SameShape<z.infer<typeof EndpointConfigObject>, EndpointConfig>>;
 type _VersionMatches = Assert<
   SameShape<Omit<z.infer<typeof EndpointVersionList>['data'][number], 'serving' | 'pending'>, ConfigVersion>

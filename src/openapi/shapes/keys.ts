@@ -3,6 +3,7 @@ import type { publicKey } from '../../auth/key-record';
 import { ROLES } from '../../auth/principal';
 import type { UsageRow } from '../../gate/types';
 import type { Assert, SameShape } from '../same-shape';
+import { PageOf } from './page';
 
 /** An API key as the admin API shows it (`publicKey()` in src/auth/key-record.ts): never its hash. */
 export const KeyObject = z.object({
@@ -30,7 +31,7 @@ export const KeyInfo = KeyObject.extend({
   in_flight: z.number().int().meta({ description: 'Requests in flight now (read from the key’s gate)' }),
 });
 
-export const KeyList = z.object({ object: z.literal('list'), data: z.array(KeyObject) });
+export const KeyList = PageOf(KeyObject);
 
 export const UsageRowObject = z.object({
   endpoint: z.string(),

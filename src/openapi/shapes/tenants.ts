@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { Tenant } from '../../api/admin/tenant-access';
 import type { Assert, SameShape } from '../same-shape';
+import { PageOf } from './page';
 
 export const TenantObject = z.object({ id: z.string(), name: z.string(), created_at: z.iso.datetime() });
 
-export const TenantList = z.object({ object: z.literal('list'), data: z.array(TenantObject) });
+export const TenantList = PageOf(TenantObject);
 
 type _TenantMatches = Assert<SameShape<z.infer<typeof TenantObject>, Tenant>>;
