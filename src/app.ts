@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { adminRoutes } from './api/admin';
+import { anthropicRoutes } from './api/anthropic';
 import { authenticate } from './auth/authenticate';
 import { openaiRoutes } from './api/openai';
 import { prometheusRoutes } from './api/prometheus';
@@ -24,6 +25,7 @@ app.use('/v1/*', authenticate());
 app.use('/endpoints/:name/v1/*', authenticate());
 app.route('/', consoleRoutes);
 app.route('/', openaiRoutes);
+app.route('/', anthropicRoutes);
 app.route('/', tgiRoutes);
 const allowedMethods = methodsForPath(() => app.routes);
 app.notFound((c) => handleNotFound(c, allowedMethods(c.req.path)));
