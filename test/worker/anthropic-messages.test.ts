@@ -178,7 +178,7 @@ describe('Messages: Anthropic errors and auth', () => {
     expect(viaHeader.status).toBe(200);
   });
 
-  it('answers 429 rate_limit_error at the key’s concurrency limit, and 529 overloaded_error when no origin is healthy', async () => {
+  it('answers 429 rate_limit_error at the key’s concurrency limit, and 529 overloaded_error when the origins are overloaded', async () => {
     await createEndpoint('msg-slow', { mode: 'slow/300' });
     const created = await createKey({ concurrency_limit: 1 });
     const body = { model: 'msg-slow', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] };
@@ -190,14 +190,10 @@ describe('Messages: Anthropic errors and auth', () => {
     });
     expect((await first).status).toBe(200);
 
-    await admin('POST', '/endpoints', { name: 'msg-down', served_entities: [{ name: 'x', protocol: 'openai', model: 'm', origins: [{ url: 'http://127.0.0.1:9' }] }] });
+    // Every origin answers 429 (overloaded): Anthropic's 529 overloaded_error, not the key's rate_limit_error.
+    await createEndpoint('msg-overloaded', { mode: 'error429' });
     const { key } = await createKey();
-    const down = { ...body, model: 'msg-down' };
-    // The first attempts fail (502) and eject the origin; then the endpoint has no healthy origin.
-    await eventually(async () => {
-      const res = await send(key, down);
-      await expectAnthropicError(res, 529, 'overloaded_error', /No healthy origin/);
-    }, 10_000);
+    await expectAnthropicError(await send(key, { ...body, model: 'msg-overloaded' }), 529, 'overloaded_error', /overloaded/);
   });
 
   it('records usage for streamed messages', async () => {
