@@ -1,7 +1,7 @@
 import type { ApiError } from './api-error';
 
 /** Which wire protocol a route speaks, and so which error body it answers with. */
-export type ErrorProtocol = 'openai' | 'tgi' | 'anthropic';
+export type ErrorProtocol = 'openai' | 'tgi' | 'anthropic' | 'tei';
 
 /** OpenAI shape: the openai SDKs read `error.message`, `type`, `param` and `code`. */
 export function renderOpenAIError(err: ApiError): Response {
@@ -58,13 +58,32 @@ function anthropicErrorType(status: number): string {
   }
 }
 
+/**
+ * Text Embeddings Inference's shape, `{ error, error_type }` with TEI's error types
+ * (`Validation`, `Overloaded`, `Unhealthy`, `Backend`); statuses as the router decides
+ * them. Hugging Face's clients read the `error` string.
+ */
+export function renderTeiError(err: ApiError): Response {
+  return Response.json({ error: err.message, error_type: teiErrorType(err) }, { status: err.status, headers: err.headers });
+}
+
+function teiErrorType(err: ApiError): string {
+  if (err.status === 400 || err.status === 413 || err.status === 422) return 'Validation';
+  if (err.status === 429) return 'Overloaded';
+  if (err.status === 503) return 'Unhealthy';
+  if (err.status >= 500) return 'Backend';
+  return err.type;
+}
+
 export function renderError(protocol: ErrorProtocol, err: ApiError): Response {
   if (protocol === 'anthropic') return renderAnthropicError(err);
+  if (protocol === 'tei') return renderTeiError(err);
   return protocol === 'tgi' ? renderTgiError(err) : renderOpenAIError(err);
 }
 
-/** Generate routes speak TGI, the Messages routes Anthropic; everything else (inference /v1, admin) the OpenAI error shape. */
+/** Generate routes speak TGI, the Messages routes Anthropic, embed TEI; everything else (inference /v1, admin) the OpenAI error shape. */
 export function protocolForPath(path: string): ErrorProtocol {
   if (/^(\/endpoints\/[^/]+)?\/v1\/messages\/?$/.test(path)) return 'anthropic';
+  if (/^\/endpoints\/[^/]+\/embed\/?$/.test(path)) return 'tei';
   return /(^|\/)generate(_stream)?$/.test(path) || /^\/endpoints\/[^/]+\/?$/.test(path) ? 'tgi' : 'openai';
 }

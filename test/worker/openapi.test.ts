@@ -131,7 +131,7 @@ describe('GET /openapi.json', () => {
 
   it('documents 429 with Retry-After on every inference call, and event streams where the route streams', () => {
     const inference = operations().filter(({ method, op }) => method === 'post' && op.tags.some((t) => t.endsWith('inference')));
-    expect(inference.length).toBe(15);
+    expect(inference.length).toBe(16);
     for (const { method, path, op } of inference) {
       expect(op.responses['429'], line(method, path)).toBeDefined();
       expect(op.responses['429']!.headers, line(method, path)).toHaveProperty('Retry-After');
@@ -148,7 +148,7 @@ describe('GET /openapi.json', () => {
     expect(tgiError.required).toEqual(['error', 'error_type']);
     expect((doc.components.schemas.AnthropicError as Json).required).toEqual(['type', 'error']);
     for (const { method, path, op } of operations()) {
-      const shape = op.tags.includes('TGI inference') ? 'TgiError' : op.tags.includes('Anthropic inference') ? 'AnthropicError' : 'OpenAIError';
+      const shape = op.tags.includes('TGI inference') || op.tags.includes('TEI inference') ? 'TgiError' : op.tags.includes('Anthropic inference') ? 'AnthropicError' : 'OpenAIError';
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
         const schema = response.content?.['application/json']?.schema;

@@ -6,6 +6,7 @@ import { adminModelRequestRoutes } from './admin-model-requests';
 import { adminTenantRoutes } from './admin-tenants';
 import { monitoringRoutes } from './monitoring';
 import { anthropicRoutes } from './anthropic';
+import { teiRoutes } from './tei';
 import { openaiRoutes } from './openai';
 import { responsesRoutes } from './responses';
 import { serviceRoutes } from './service';
@@ -17,6 +18,7 @@ export const ROUTES: readonly RouteSpec[] = [
   ...responsesRoutes,
   ...anthropicRoutes,
   ...tgiRoutes,
+  ...teiRoutes,
   ...adminEndpointRoutes,
   ...adminKeyRoutes,
   ...adminTenantRoutes,
