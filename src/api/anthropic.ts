@@ -2,6 +2,8 @@ import { Hono, type Context } from 'hono';
 import { applyDefaults } from '../endpoints/apply-defaults';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
+import { chatConversation } from '../guardrails/conversation';
+import { requestGuard } from '../guardrails/request-guard';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import { MessagesRequest } from '../protocols/anthropic/types';
@@ -27,5 +29,6 @@ async function createMessage(c: Context<AppEnv>): Promise<Response> {
   const entity = pickServedEntity(endpoint);
   const ctx = { endpoint, entity, requestId: c.var.requestId, stream: req.stream === true };
   const exchange = anthropicOnChat(req, applyDefaults('chat', chatRequest, endpoint.defaults), ctx);
-  return relay(c, { ...ctx, exchange });
+  const guard = requestGuard(c, endpoint, 'messages', () => [chatConversation(chatRequest.messages)]);
+  return relay(c, { ...ctx, exchange, guard });
 }
