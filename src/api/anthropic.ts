@@ -1,6 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { applyDefaults } from '../endpoints/apply-defaults';
+import { isExternal, originModelOf } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
+import { externalExchange } from '../external/exchange';
+import type { InferenceKind } from '../protocols/openai/request-schemas';
 import type { AppEnv } from '../env';
 import { chatConversation } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
@@ -27,7 +30,11 @@ async function createMessage(c: Context<AppEnv>): Promise<Response> {
   const chatRequest = messagesToChat(req);
   const endpoint = await targetEndpoint(c, req.model);
   const entity = pickServedEntity(endpoint);
-  const ctx = { endpoint, entity, requestId: c.var.requestId, stream: req.stream === true };
+  const base = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream: req.stream === true };
+  // An external model (OpenAI or Anthropic) gets the translated chat request through its provider's exchange.
+  const ctx = isExternal(entity)
+    ? { ...base, external: (kind: InferenceKind, request: Record<string, unknown>) => externalExchange(kind, request, { ...base, entity }, c.env, req.top_k) }
+    : base;
   const exchange = anthropicOnChat(req, applyDefaults('chat', chatRequest, endpoint.defaults), ctx);
   const guard = requestGuard(c, endpoint, 'messages', () => [chatConversation(chatRequest.messages)]);
   return relay(c, { ...ctx, exchange, guard });

@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { authenticate } from '../auth/authenticate';
+import { isExternal, originModelOf } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
 import { ApiError } from '../http/api-error';
@@ -25,11 +26,14 @@ async function embed(c: Context<AppEnv>): Promise<Response> {
   const req = validate(EmbedRequest, await readJsonBody(c));
   const endpoint = await targetEndpoint(c, undefined);
   const entity = pickServedEntity(endpoint);
+  if (isExternal(entity)) {
+    throw new ApiError(400, `Endpoint '${endpoint.name}' serves an external model; call its embeddings at /v1/embeddings`, { code: 'unsupported_operation' });
+  }
   if (entity.protocol === 'tgi') {
     throw new ApiError(400, `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API; call an endpoint that serves an embedding model`, {
       code: 'unsupported_operation',
     });
   }
-  const ctx = { endpoint, entity, requestId: c.var.requestId, stream: false };
+  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream: false };
   return relay(c, { ...ctx, exchange: embedOnOpenAI(req, ctx) });
 }

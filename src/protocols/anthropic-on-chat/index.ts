@@ -17,6 +17,8 @@ export function anthropicOnChat(req: MessagesRequest, chatRequest: Record<string
   return {
     path: inner.path,
     body: inner.body,
+    headers: inner.headers,
+    failure: inner.failure,
     codec: () => new AnthropicFromChatCodec(inner.codec(), opts),
     translate: (json, headers) => {
       const chat = inner.translate(json, headers);

@@ -15,7 +15,7 @@ interface EmbeddingList {
 export function embedOnOpenAI(req: EmbedRequest, ctx: ExchangeContext): OriginExchange {
   return {
     path: '/v1/embeddings',
-    body: embedToOpenAI(req, ctx.entity.model),
+    body: embedToOpenAI(req, ctx.originModel),
     codec: () => {
       throw new Error('internal: embeddings do not stream');
     },
