@@ -53,7 +53,7 @@ describe('POST /endpoints/{name}/embed', () => {
     await expectTeiError(await embed(key, 'tei-on-tgi', { inputs: 'x' }), 400, 'Validation', /serves a TGI model, which has no embeddings API/);
     // A chat model on a vLLM origin: the origin's own refusal comes back.
     await createEndpoint('tei-chat-model');
-    await expectTeiError(await embed(key, 'tei-chat-model', { inputs: 'x' }), 400, 'Validation', /does not exist/);
+    await expectTeiError(await embed(key, 'tei-chat-model', { inputs: 'x' }), 400, 'Validation', /tei-chat-model/);
   });
 
   it('frees the slot and aborts the origin when the client goes away', async () => {
