@@ -8,12 +8,15 @@ import { hashKey } from './key-material';
 import { keyExpired } from './key-record';
 
 /**
- * Inference auth: a live endpoint key in `Authorization: Bearer`, else 401 `Invalid API key`
- * (unknown and revoked keys alike). The ADMIN_TOKEN is recognised only once the lookup failed,
- * so a real key's request pays nothing for that message.
+ * Inference auth: a live endpoint key in `Authorization: Bearer` or, as Anthropic clients
+ * send it, `x-api-key` (read only when there is no Authorization header); else 401
+ * `Invalid API key` (unknown and revoked keys alike). The ADMIN_TOKEN is recognised only
+ * once the lookup failed, so a real key's request pays nothing for that message.
  */
 export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
-  const token = bearerToken(c.req.header('authorization'), 'inference');
+  const apiKeyHeader = c.req.header('x-api-key')?.trim();
+  const authorization = c.req.header('authorization');
+  const token = !authorization?.trim() && apiKeyHeader ? apiKeyHeader : bearerToken(authorization, 'inference');
   const hash = await hashKey(token);
   const record = await lookupKey(c.env.DB, hash);
   if (!record && (await isAdminToken(hash, c.env.ADMIN_TOKEN))) {

@@ -1,8 +1,9 @@
+import { anthropicEvent } from '../protocols/anthropic/events';
 import { errorEvent } from '../protocols/openai/error-body';
 import { tgiErrorEvent } from '../protocols/tgi/error-event';
 
 /** The client protocols whose answers an output guard can read (and whose streams it can cut). */
-export type ClientFormat = 'chat' | 'completions' | 'generate' | 'responses';
+export type ClientFormat = 'chat' | 'completions' | 'generate' | 'responses' | 'messages';
 
 /**
  * How the output guard reads the answer the client is about to get, in the
@@ -29,6 +30,7 @@ export const GUARD_UNAVAILABLE = 'guardrail_unavailable';
 export function answerFormat(format: ClientFormat): AnswerFormat {
   if (format === 'generate') return new GenerateFormat();
   if (format === 'responses') return new ResponsesFormat();
+  if (format === 'messages') return new MessagesFormat();
   return new OpenAIFormat(format);
 }
 
@@ -181,6 +183,57 @@ class ResponsesFormat implements AnswerFormat {
 
   private frame(type: string, fields: Json): string {
     return `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: ++this.sequence, ...fields })}\n\n`;
+  }
+}
+
+/**
+ * Anthropic Messages: text and tool_use blocks; streamed as `text_delta` and
+ * `input_json_delta`. A cut stream closes the open block, says `stop_reason:
+ * "refusal"` in a `message_delta`, then sends an Anthropic `error` event.
+ */
+class MessagesFormat implements AnswerFormat {
+  private openBlock: number | null = null;
+
+  texts(body: unknown): Map<number, string> {
+    const out = new Map<number, string>();
+    const content = (body as { content?: unknown } | null)?.content;
+    for (const block of Array.isArray(content) ? (content as Json[]) : []) {
+      add(out, 0, typeof block.text === 'string' ? block.text : block.type === 'tool_use' ? JSON.stringify(block.input ?? {}) : '');
+    }
+    return out;
+  }
+
+  sent(data: string): void {
+    if (!data.includes('"content_block_')) return;
+    const event = parse(data);
+    if (event?.type === 'content_block_start' && typeof event.index === 'number') this.openBlock = event.index;
+    if (event?.type === 'content_block_stop') this.openBlock = null;
+  }
+
+  read(data: string): Array<[number, string]> {
+    if (!data.includes('"content_block_delta"')) return [];
+    const delta = parse(data)?.delta as Json | undefined;
+    const text = typeof delta?.text === 'string' ? delta.text : typeof delta?.partial_json === 'string' ? delta.partial_json : '';
+    return text ? [[0, text]] : [];
+  }
+
+  cut(message: string): string {
+    return (
+      this.closeBlock() +
+      anthropicEvent('message_delta', { delta: { stop_reason: 'refusal', stop_sequence: null }, usage: { output_tokens: 0 } }) +
+      anthropicEvent('error', { error: { type: 'invalid_request_error', message } })
+    );
+  }
+
+  fail(message: string): string {
+    return this.closeBlock() + anthropicEvent('error', { error: { type: 'api_error', message } });
+  }
+
+  private closeBlock(): string {
+    if (this.openBlock === null) return '';
+    const index = this.openBlock;
+    this.openBlock = null;
+    return anthropicEvent('content_block_stop', { index });
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ApiError } from './api-error';
 
 /** Which wire protocol a route speaks, and so which error body it answers with. */
-export type ErrorProtocol = 'openai' | 'tgi';
+export type ErrorProtocol = 'openai' | 'tgi' | 'anthropic' | 'tei';
 
 /** OpenAI shape: the openai SDKs read `error.message`, `type`, `param` and `code`. */
 export function renderOpenAIError(err: ApiError): Response {
@@ -28,11 +28,62 @@ function tgiErrorType(err: ApiError, status: number): string {
   return err.type;
 }
 
+/** Codes of refusals that mean "the origins are overloaded or unavailable": Anthropic's 529. */
+const OVERLOADED_CODES = new Set(['origin_overloaded', 'no_healthy_origin', 'gate_unavailable']);
+
+/**
+ * Anthropic shape: `{ type: "error", error: { type, message } }`, with Anthropic's
+ * status for each type, so its SDK raises the matching class. The origins being
+ * overloaded or unavailable is its 529 `overloaded_error`; the key's own limits stay
+ * 429 `rate_limit_error`; a request an origin refused (422) is its 400.
+ */
+export function renderAnthropicError(err: ApiError): Response {
+  const overloaded = OVERLOADED_CODES.has(err.code ?? '');
+  const status = overloaded ? 529 : err.status === 422 ? 400 : err.status;
+  const body = { type: 'error', error: { type: anthropicErrorType(status), message: err.message } };
+  return Response.json(body, { status, headers: err.headers });
+}
+
+function anthropicErrorType(status: number): string {
+  switch (status) {
+    case 400: return 'invalid_request_error';
+    case 401: return 'authentication_error';
+    case 403: return 'permission_error';
+    case 404: return 'not_found_error';
+    case 413: return 'request_too_large';
+    case 429: return 'rate_limit_error';
+    case 504: return 'timeout_error';
+    case 529: return 'overloaded_error';
+    default: return status < 500 ? 'invalid_request_error' : 'api_error';
+  }
+}
+
+/**
+ * Text Embeddings Inference's shape, `{ error, error_type }` with TEI's error types
+ * (`Validation`, `Overloaded`, `Unhealthy`, `Backend`); statuses as the router decides
+ * them. Hugging Face's clients read the `error` string.
+ */
+export function renderTeiError(err: ApiError): Response {
+  return Response.json({ error: err.message, error_type: teiErrorType(err) }, { status: err.status, headers: err.headers });
+}
+
+function teiErrorType(err: ApiError): string {
+  if (err.status === 400 || err.status === 413 || err.status === 422) return 'Validation';
+  if (err.status === 429) return 'Overloaded';
+  if (err.status === 503) return 'Unhealthy';
+  if (err.status >= 500) return 'Backend';
+  return err.type;
+}
+
 export function renderError(protocol: ErrorProtocol, err: ApiError): Response {
+  if (protocol === 'anthropic') return renderAnthropicError(err);
+  if (protocol === 'tei') return renderTeiError(err);
   return protocol === 'tgi' ? renderTgiError(err) : renderOpenAIError(err);
 }
 
-/** Generate routes speak TGI; everything else (inference /v1, admin) speaks the OpenAI error shape. */
+/** Generate routes speak TGI, the Messages routes Anthropic, embed TEI; everything else (inference /v1, admin) the OpenAI error shape. */
 export function protocolForPath(path: string): ErrorProtocol {
+  if (/^(\/endpoints\/[^/]+)?\/v1\/messages\/?$/.test(path)) return 'anthropic';
+  if (/^\/endpoints\/[^/]+\/embed\/?$/.test(path)) return 'tei';
   return /(^|\/)generate(_stream)?$/.test(path) || /^\/endpoints\/[^/]+\/?$/.test(path) ? 'tgi' : 'openai';
 }

@@ -7,17 +7,21 @@ import {
   SelfHostedEntity, ServedEntity, Tag, Timeouts, TrafficRoute,
 } from '../endpoints/schema';
 import { ChatRequest, CompletionRequest, EmbeddingRequest } from '../protocols/openai/request-schemas';
+import { MessagesRequest } from '../protocols/anthropic/types';
 import { ResponsesRequest } from '../protocols/responses/types';
+import { EmbedRequest } from '../protocols/tei/types';
 import { GenerateParameters, GenerateRequest, Grammar } from '../protocols/tgi/generate-schema';
 import { AuditList, AuditRecordObject } from './shapes/audit';
 import {
   EndpointConfigObject, EndpointCreated, EndpointDeleted, EndpointInfo, EndpointList, EndpointObject, EndpointRead, EndpointVersionList, SharedEndpointObject,
 } from './shapes/endpoints';
-import { OpenAIError, TgiErrorBody } from './shapes/errors';
+import { AnthropicErrorShape, OpenAIError, TgiErrorBody } from './shapes/errors';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage, UsageRowObject } from './shapes/keys';
 import { ModelRequestList, ModelRequestObject } from './shapes/model-requests';
 import { ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList } from './shapes/openai';
 import { EndpointMetricsObject, PrometheusText } from './shapes/metrics';
+import { AnthropicMessageShape, MessageStreamEvent } from './shapes/anthropic';
+import { EmbedResponse } from './shapes/tei';
 import { ResponseObjectShape, ResponseStreamEvent } from './shapes/responses';
 import { ConsoleFile, ConsolePage, DocsPage, Health, Me, OpenApiDocument } from './shapes/service';
 import { TenantList, TenantObject } from './shapes/tenants';
@@ -30,13 +34,13 @@ import { GenerateCompatResponse, GenerateResponse, GenerateStreamEvent, TgiGener
  */
 const named = {
   // Requests: the schemas the code validates with.
-  ChatRequest, CompletionRequest, EmbeddingRequest, ResponsesRequest,
+  ChatRequest, CompletionRequest, EmbeddingRequest, ResponsesRequest, MessagesRequest, EmbedRequest,
   GenerateRequest, GenerateParameters, Grammar,
   EndpointCreate, EndpointPatch, ResourceName, ServedEntity, SelfHostedEntity, ExternalEntity, ExternalModel, OpenAIConfig, AnthropicConfig, Origin, TrafficRoute, Defaults, RateLimit, Tag, Timeouts,
   KeyCreate, KeyPatch, Rollback, EntityUpdate, Share, TenantCreate, ModelRequestCreate, ModelRequestUpdate,
   // Responses.
   ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList,
-  Response: ResponseObjectShape, ResponseStreamEvent,
+  Response: ResponseObjectShape, ResponseStreamEvent, Message: AnthropicMessageShape, MessageStreamEvent, EmbedResponse,
   GenerateResponse, GenerateCompatResponse, GenerateStreamEvent, TgiGenerationDetails, TgiToken,
   Endpoint: EndpointObject, SharedEndpoint: SharedEndpointObject, EndpointRead, EndpointConfig: EndpointConfigObject, EndpointInfo, EndpointCreated, EndpointList, EndpointVersionList, EndpointDeleted,
   Key: KeyObject, KeyCreated, KeyInfo, KeyList, KeyUsage, UsageRow: UsageRowObject,
@@ -46,7 +50,7 @@ const named = {
   EndpointMetrics: EndpointMetricsObject, PrometheusText,
   Health, OpenApiDocument, DocsPage, ConsolePage, ConsoleFile, Me,
   // Errors.
-  OpenAIError, TgiError: TgiErrorBody,
+  OpenAIError, TgiError: TgiErrorBody, AnthropicError: AnthropicErrorShape,
 } satisfies Record<string, z.ZodType>;
 
 export const components = z.registry<{ id: string }>();

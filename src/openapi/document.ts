@@ -15,7 +15,9 @@ const DESCRIPTION = [
 
 const TAGS: Record<TagName, string> = {
   'OpenAI inference': 'OpenAI-compatible inference: the official openai SDKs work against it. Also under `/endpoints/{name}/v1/…`.',
+  'Anthropic inference': 'Anthropic’s Messages API: the official @anthropic-ai/sdk works against it (key in `x-api-key` or `Authorization: Bearer`). Errors in Anthropic’s `{ type: "error", error: { type, message } }` shape.',
   'TGI inference': 'Hugging Face TGI’s generate API, whatever protocol the endpoint’s origin speaks. Errors in TGI’s `{ error, error_type }` shape.',
+  'TEI inference': 'Hugging Face Text Embeddings Inference’s embed API (what `@huggingface/inference`’s featureExtraction posts), on endpoints that serve an embedding model. Errors in TEI’s `{ error, error_type }` shape.',
   'Admin: endpoints': 'Endpoints: served entities, origins, traffic split, defaults, timeouts; versioned configs, rolled out once healthy.',
   'Admin: keys': 'API keys: endpoint keys for inference, platform keys (with a role) for this admin API.',
   'Admin: tenants': 'Tenants own endpoints and keys.',

@@ -1,4 +1,4 @@
-import { OpenAIError, TgiErrorBody } from './shapes/errors';
+import { AnthropicErrorShape, OpenAIError, TgiErrorBody } from './shapes/errors';
 import type { ResponseSpec } from './route-spec';
 
 /**
@@ -10,6 +10,10 @@ export function openaiErrors(descriptions: Record<number, string>): Record<numbe
   return errors(descriptions, OpenAIError);
 }
 
+export function anthropicErrors(descriptions: Record<number, string>): Record<number, ResponseSpec> {
+  return errors(descriptions, AnthropicErrorShape);
+}
+
 export function tgiErrors(descriptions: Record<number, string>): Record<number, ResponseSpec> {
   return errors(descriptions, TgiErrorBody);
 }
@@ -17,7 +21,7 @@ export function tgiErrors(descriptions: Record<number, string>): Record<number, 
 function errors(descriptions: Record<number, string>, schema: ResponseSpec['json']): Record<number, ResponseSpec> {
   const out: Record<number, ResponseSpec> = {};
   for (const [status, description] of Object.entries(descriptions)) {
-    const retry = status === '429' || status === '503';
+    const retry = status === '429' || status === '503' || status === '529';
     out[Number(status)] = { description, json: schema, ...(retry ? { headers: ['Retry-After'] } : {}) };
   }
   return out;

@@ -5,7 +5,7 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Who may call: an endpoint API key, the admin token (or a platform key), or anyone. */
 export type Auth = 'apiKey' | 'adminToken' | 'none';
 
-export type TagName = 'OpenAI inference' | 'TGI inference' | 'Admin: endpoints' | 'Admin: keys' | 'Admin: tenants' | 'Admin: audit' | 'Admin: model requests' | 'Monitoring' | 'Console' | 'Service';
+export type TagName = 'OpenAI inference' | 'Anthropic inference' | 'TGI inference' | 'TEI inference' | 'Admin: endpoints' | 'Admin: keys' | 'Admin: tenants' | 'Admin: audit' | 'Admin: model requests' | 'Monitoring' | 'Console' | 'Service';
 
 export interface ParamSpec {
   description: string;

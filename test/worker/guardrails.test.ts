@@ -315,3 +315,38 @@ describe('guardrail metrics', () => {
     expect(text).toMatch(/router_guard_seconds_total\{endpoint="mx-guarded",stage="input"\} [\d.]+\n/);
   });
 });
+
+describe('guardrails on the Anthropic Messages API (translated onto the chat path)', () => {
+  it('blocks a prompt, withholds a non-streaming answer, and cuts a stream with stop_reason refusal and an error event', async () => {
+    await createGuard('msg-guard');
+    await createGuarded('msgs', { input: guard('msg-guard', { categories: ['S10'] }), output: guard('msg-guard', { stream_check_tokens: 2 }) });
+    const { key } = await createKey();
+    const send = (content: string, extra: Json = {}) =>
+      call('/v1/messages', { method: 'POST', json: { model: 'msgs', max_tokens: 100, messages: [{ role: 'user', content }], ...extra }, headers: { 'x-api-key': key } });
+
+    const n = nonce();
+    const blocked = await send(`Hateful ${n} <<unsafe:S10>>`);
+    expect(blocked.status).toBe(400);
+    expect(await blocked.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('S10 (Hate)') } });
+    expect((await seen(n)).model).toHaveLength(0);
+
+    const withheld = await send('Say <<say-unsafe:S7@4>>');
+    expect(withheld.status).toBe(400);
+    expect(await withheld.json()).toMatchObject({ error: { message: expect.stringContaining('S7 (Privacy)') } });
+    expect((await send('Tell me about Paris')).status).toBe(200);
+
+    const res = await send('Stream <<say-unsafe:S7@9>>', { stream: true });
+    const events = (await res.text())
+      .split('\n\n')
+      .filter((b) => b.startsWith('event: '))
+      .map((b) => JSON.parse(b.split('\n')[1]!.slice('data: '.length)) as Json);
+    const text = events.filter((e) => e.type === 'content_block_delta').map((e) => e.delta.text as string).join('');
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toContain('unsafe');
+    expect(events.slice(-3)).toMatchObject([
+      { type: 'content_block_stop' },
+      { type: 'message_delta', delta: { stop_reason: 'refusal' } },
+      { type: 'error', error: { message: expect.stringContaining('S7 (Privacy)') } },
+    ]);
+  });
+});

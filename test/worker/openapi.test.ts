@@ -131,29 +131,31 @@ describe('GET /openapi.json', () => {
 
   it('documents 429 with Retry-After on every inference call, and event streams where the route streams', () => {
     const inference = operations().filter(({ method, op }) => method === 'post' && op.tags.some((t) => t.endsWith('inference')));
-    expect(inference.length).toBe(13);
+    expect(inference.length).toBe(16);
     for (const { method, path, op } of inference) {
       expect(op.responses['429'], line(method, path)).toBeDefined();
       expect(op.responses['429']!.headers, line(method, path)).toHaveProperty('Retry-After');
     }
-    for (const path of ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/generate_stream', '/endpoints/{name}']) {
+    for (const path of ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/messages', '/generate_stream', '/endpoints/{name}']) {
       const ok = doc.paths[path]!.post!.responses['200']!;
       expect(ok.content, path).toHaveProperty(['text/event-stream']);
       expect(ok.content!['text/event-stream']!['x-event-data'], path).toHaveProperty('$ref');
     }
   });
 
-  it('documents each protocol’s error shape: TGI’s { error, error_type } on the generate routes, OpenAI’s elsewhere', () => {
+  it('documents each protocol’s error shape: TGI’s { error, error_type } on the generate routes, Anthropic’s on /v1/messages, OpenAI’s elsewhere', () => {
     const tgiError = doc.components.schemas.TgiError as Json;
     expect(tgiError.required).toEqual(['error', 'error_type']);
+    expect((doc.components.schemas.AnthropicError as Json).required).toEqual(['type', 'error']);
     for (const { method, path, op } of operations()) {
-      const tgi = op.tags.includes('TGI inference');
+      const shape = op.tags.includes('TGI inference') || op.tags.includes('TEI inference') ? 'TgiError' : op.tags.includes('Anthropic inference') ? 'AnthropicError' : 'OpenAIError';
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
         const schema = response.content?.['application/json']?.schema;
-        expect(schema, `${line(method, path)} ${status}`).toEqual({ $ref: `#/components/schemas/${tgi ? 'TgiError' : 'OpenAIError'}` });
+        expect(schema, `${line(method, path)} ${status}`).toEqual({ $ref: `#/components/schemas/${shape}` });
       }
     }
+    expect(operations().filter(({ op }) => op.tags.includes('Anthropic inference')).map(({ path }) => path)).toEqual(['/v1/messages', '/endpoints/{name}/v1/messages']);
     expect(operations().filter(({ op }) => op.tags.includes('TGI inference')).map(({ path }) => path)).toEqual(
       expect.arrayContaining(['/generate', '/generate_stream', '/endpoints/{name}/generate', '/endpoints/{name}/generate_stream', '/endpoints/{name}']),
     );

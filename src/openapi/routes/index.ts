@@ -5,6 +5,8 @@ import { adminKeyRoutes } from './admin-keys';
 import { adminModelRequestRoutes } from './admin-model-requests';
 import { adminTenantRoutes } from './admin-tenants';
 import { monitoringRoutes } from './monitoring';
+import { anthropicRoutes } from './anthropic';
+import { teiRoutes } from './tei';
 import { openaiRoutes } from './openai';
 import { responsesRoutes } from './responses';
 import { serviceRoutes } from './service';
@@ -14,7 +16,9 @@ import { tgiRoutes } from './tgi';
 export const ROUTES: readonly RouteSpec[] = [
   ...openaiRoutes,
   ...responsesRoutes,
+  ...anthropicRoutes,
   ...tgiRoutes,
+  ...teiRoutes,
   ...adminEndpointRoutes,
   ...adminKeyRoutes,
   ...adminTenantRoutes,

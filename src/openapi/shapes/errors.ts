@@ -15,6 +15,17 @@ export const OpenAIError = z.object({
   }),
 });
 
+/** Anthropic's error body (src/http/error-renderers.ts): the Messages routes, also as their stream `error` event. */
+export const AnthropicErrorShape = z.object({
+  type: z.literal('error'),
+  error: z.object({
+    type: z.string().meta({
+      description: 'invalid_request_error (400), authentication_error (401), permission_error (403), not_found_error (404), request_too_large (413), rate_limit_error (429), api_error (5xx), timeout_error (504), overloaded_error (529: no healthy origin, or every origin overloaded)',
+    }),
+    message: z.string(),
+  }),
+});
+
 /** TGI's error body, also used for TGI stream error events. */
 export const TgiErrorBody = z.object({
   error: z.string(),

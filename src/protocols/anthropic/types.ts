@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Anthropic Messages API wire types (`POST /v1/messages`), as far as the router
  * reads or writes them. The one source of these types for every adapter.
@@ -132,3 +134,37 @@ export type AnthropicStreamEvent =
   | { type: 'message_stop' }
   | { type: 'ping' }
   | { type: 'error'; error: { type: AnthropicErrorType; message: string } };
+
+/**
+ * What the router checks of a Messages request a client sends (`POST /v1/messages`)
+ * before any origin sees it. Loose: the translation refuses, by name, what it
+ * cannot honour; unknown fields are ignored.
+ */
+const RequestBlock = z.looseObject({ type: z.string() });
+
+export const MessagesRequest = z.looseObject({
+  model: z.string().min(1).optional(),
+  max_tokens: z.number().int().min(1),
+  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(RequestBlock)]) })).min(1),
+  system: z.union([z.string(), z.array(z.looseObject({ type: z.literal('text'), text: z.string() }))]).optional(),
+  stop_sequences: z.array(z.string()).optional(),
+  temperature: z.number().min(0).max(1).optional(),
+  top_p: z.number().gt(0).max(1).optional(),
+  top_k: z.number().int().min(0).optional(),
+  tools: z
+    .array(
+      z.looseObject({
+        type: z.string().optional(),
+        name: z.string().min(1),
+        description: z.string().optional(),
+        input_schema: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .optional(),
+  tool_choice: z
+    .looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional(), disable_parallel_tool_use: z.boolean().optional() })
+    .optional(),
+  metadata: z.looseObject({ user_id: z.string().nullable().optional() }).optional(),
+  stream: z.boolean().optional(),
+});
+export type MessagesRequest = z.infer<typeof MessagesRequest>;

@@ -1,0 +1,39 @@
+import { Hono, type Context } from 'hono';
+import { authenticate } from '../auth/authenticate';
+import { isExternal, originModelOf } from '../endpoints/schema';
+import { pickServedEntity } from '../endpoints/traffic';
+import type { AppEnv } from '../env';
+import { ApiError } from '../http/api-error';
+import { readJsonBody } from '../http/json-body';
+import { validate } from '../http/validate';
+import { EmbedRequest } from '../protocols/tei/types';
+import { embedOnOpenAI } from '../protocols/tei-on-openai';
+import { relay } from '../proxy/relay';
+import { targetEndpoint } from './inference-target';
+
+/**
+ * Text Embeddings Inference's embed API at `POST /endpoints/{name}/embed` (what
+ * `@huggingface/inference`'s featureExtraction posts to an endpoint URL), for
+ * endpoints that serve an embedding model over the OpenAI protocol. Errors in
+ * TEI's `{ error, error_type }` shape.
+ */
+export const teiRoutes = new Hono<AppEnv>();
+
+teiRoutes.use('/endpoints/:name/embed', authenticate());
+teiRoutes.post('/endpoints/:name/embed', embed);
+
+async function embed(c: Context<AppEnv>): Promise<Response> {
+  const req = validate(EmbedRequest, await readJsonBody(c));
+  const endpoint = await targetEndpoint(c, undefined);
+  const entity = pickServedEntity(endpoint);
+  if (isExternal(entity)) {
+    throw new ApiError(400, `Endpoint '${endpoint.name}' serves an external model; call its embeddings at /v1/embeddings`, { code: 'unsupported_operation' });
+  }
+  if (entity.protocol === 'tgi') {
+    throw new ApiError(400, `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API; call an endpoint that serves an embedding model`, {
+      code: 'unsupported_operation',
+    });
+  }
+  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream: false };
+  return relay(c, { ...ctx, exchange: embedOnOpenAI(req, ctx) });
+}

@@ -1,0 +1,32 @@
+import type { AnthropicStopReason } from '../anthropic/types';
+
+/**
+ * Anthropic's stop reason from the chat finish: a tool call is `tool_use`, `length`
+ * is `max_tokens`, a content filter is `refusal`; a stop that matched one of the
+ * request's `stop_sequences` is `stop_sequence` with that string — vLLM names it
+ * in `stop_reason`, TGI leaves it at the end of the text — and any other stop is
+ * `end_turn`.
+ */
+export function anthropicStop(
+  finish: { reason: string | null | undefined; stopReason: unknown },
+  textEnd: string,
+  stops: readonly string[],
+  usedTools: boolean,
+): { stop_reason: AnthropicStopReason; stop_sequence: string | null } {
+  if (usedTools || finish.reason === 'tool_calls') return { stop_reason: 'tool_use', stop_sequence: null };
+  if (finish.reason === 'length') return { stop_reason: 'max_tokens', stop_sequence: null };
+  if (finish.reason === 'content_filter') return { stop_reason: 'refusal', stop_sequence: null };
+  const named = typeof finish.stopReason === 'string' && stops.includes(finish.stopReason) ? finish.stopReason : undefined;
+  const matched = named ?? stops.find((s) => s !== '' && textEnd.endsWith(s));
+  return matched !== undefined ? { stop_reason: 'stop_sequence', stop_sequence: matched } : { stop_reason: 'end_turn', stop_sequence: null };
+}
+
+/** Tool-call arguments (JSON text) as the `input` object Anthropic's tool_use blocks carry. */
+export function toolInput(args: string | undefined): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(args || '{}');
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
+  } catch {
+    return {};
+  }
+}
