@@ -1,8 +1,8 @@
 import type { Env } from '../env';
 import type { ExternalEntity } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
-import { chatOnAnthropic } from '../protocols/chat-on-anthropic/exchange';
-import { openaiPassthrough } from '../protocols/openai/passthrough';
+import { chatOnAnthropic } from '../protocols/chat-on-anthropic';
+import { openaiPassthrough } from '../protocols/openai-passthrough';
 import { originPathFor, type InferenceKind } from '../protocols/openai/request-schemas';
 import type { ExchangeContext, OriginExchange } from '../proxy/exchange';
 import { externalProblem, providerApi, providerHeaders } from './provider';

@@ -1,6 +1,6 @@
 import { anthropicEvent } from '../protocols/anthropic/events';
 import { errorEvent } from '../protocols/openai/error-body';
-import { tgiErrorEvent } from '../protocols/tgi/error-event';
+import { tgiErrorEvent } from '../protocols/tgi/events';
 
 /** The client protocols whose answers an output guard can read (and whose streams it can cut). */
 export type ClientFormat = 'chat' | 'completions' | 'generate' | 'responses' | 'messages';

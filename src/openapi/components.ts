@@ -10,7 +10,7 @@ import { ChatRequest, CompletionRequest, EmbeddingRequest } from '../protocols/o
 import { MessagesRequest } from '../protocols/anthropic/types';
 import { ResponsesRequest } from '../protocols/responses/types';
 import { EmbedRequest } from '../protocols/tei/types';
-import { GenerateParameters, GenerateRequest, Grammar } from '../protocols/tgi/generate-schema';
+import { GenerateParameters, GenerateRequest, Grammar } from '../protocols/tgi/types';
 import { AuditList, AuditRecordObject } from './shapes/audit';
 import {
   EndpointConfigObject, EndpointCreated, EndpointDeleted, EndpointInfo, EndpointList, EndpointObject, EndpointRead, EndpointVersionList, SharedEndpointObject,

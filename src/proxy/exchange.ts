@@ -1,7 +1,7 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { ApiError } from '../http/api-error';
 import type { InferenceKind } from '../protocols/openai/request-schemas';
-import type { StreamCodec, TokenCounts } from '../protocols/stream-codec';
+import type { StreamCodec, TokenCounts } from '../protocols/shared/stream-codec';
 
 /** What a protocol adapter knows about the request it adapts. */
 export interface ExchangeContext {

@@ -1,4 +1,4 @@
-import type { StreamCodec } from '../protocols/stream-codec';
+import type { StreamCodec } from '../protocols/shared/stream-codec';
 import { abortReason, ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import { ERROR_EVENT_GRACE_MS, KEEP_ALIVE_FRAME, KEEP_ALIVE_MS } from './keep-alive';
 import { readBefore } from './read-before';

@@ -13,7 +13,7 @@ import type { Origin } from '../origins/select';
 import { sendWithFailover, type OriginAnswer } from '../origins/send-with-failover';
 import { GapTimer } from '../metrics/gap-timer';
 import { recordAttempt, recordRequest } from '../metrics/hooks';
-import type { TokenCounts } from '../protocols/stream-codec';
+import type { TokenCounts } from '../protocols/shared/stream-codec';
 import type { OriginExchange } from './exchange';
 import { ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import { originFailure } from './origin-failure';

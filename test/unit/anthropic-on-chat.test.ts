@@ -4,10 +4,10 @@ import { renderAnthropicError } from '../../src/http/error-renderers';
 import type { MessagesRequest } from '../../src/protocols/anthropic/types';
 import { messagesToChat } from '../../src/protocols/anthropic-on-chat/request-adapter';
 import { messageFromChat } from '../../src/protocols/anthropic-on-chat/response-translation';
-import { anthropicStop } from '../../src/protocols/anthropic-on-chat/stop-reason';
+import { anthropicStop } from '../../src/protocols/shared/map-chat-finish-reason';
 import { AnthropicFromChatCodec } from '../../src/protocols/anthropic-on-chat/stream-codec';
-import { OpenAIStreamCodec } from '../../src/protocols/openai/stream-codec';
-import { TgiChatCodec } from '../../src/protocols/tgi/tgi-chat-codec';
+import { OpenAIStreamCodec } from '../../src/protocols/openai-passthrough/stream-codec';
+import { TgiChatCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
 
 const base = (extra: Partial<MessagesRequest>): MessagesRequest => ({ max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], ...extra });
 

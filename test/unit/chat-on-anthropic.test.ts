@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/api-error';
 import { chatToAnthropic, DEFAULT_MAX_TOKENS } from '../../src/protocols/chat-on-anthropic/request-adapter';
 import { AnthropicChatCodec } from '../../src/protocols/chat-on-anthropic/stream-codec';
-import { translateAnthropicMessage } from '../../src/protocols/chat-on-anthropic/translate-response';
+import { translateAnthropicMessage } from '../../src/protocols/chat-on-anthropic/response-translation';
 
 const ev = (payload: { type: string } & Record<string, unknown>) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 const STREAM = [

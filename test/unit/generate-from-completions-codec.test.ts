@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GenerateFromCompletionsCodec } from '../../src/protocols/tgi/generate-from-completions-codec';
+import { GenerateFromCompletionsCodec } from '../../src/protocols/generate-on-openai/stream-codec';
 
 const chunk = (text: string, offsets: number[], ids: number[], finish: string | null = null, stopReason: unknown = null) =>
   `data: ${JSON.stringify({

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/api-error';
 import type { Endpoint, ServedEntity } from '../../src/endpoints/schema';
-import { chatToTgi } from '../../src/protocols/tgi/chat-to-tgi';
-import { completionsToGenerate } from '../../src/protocols/tgi/completions-to-generate';
-import { openaiOnTgi } from '../../src/protocols/tgi/openai-on-tgi';
+import { chatToTgi } from '../../src/protocols/chat-on-tgi/request-adapter';
+import { completionsToGenerate } from '../../src/protocols/completions-on-tgi/request-adapter';
+import { openaiOnTgi } from '../../src/protocols/chat-on-tgi';
 import { refusal } from './refusal';
 
 const messages = [{ role: 'user', content: 'hi' }];

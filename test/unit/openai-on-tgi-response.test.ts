@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { completionFromGenerate } from '../../src/protocols/tgi/completions-from-generate';
-import { CompletionsStreamCodec } from '../../src/protocols/tgi/completions-stream-codec';
-import { TgiChatCodec } from '../../src/protocols/tgi/tgi-chat-codec';
-import { translateTgiChat } from '../../src/protocols/tgi/tgi-chat-response';
+import { completionFromGenerate } from '../../src/protocols/completions-on-tgi/response-translation';
+import { CompletionsStreamCodec } from '../../src/protocols/completions-on-tgi/stream-codec';
+import { TgiChatCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
+import { translateTgiChat } from '../../src/protocols/chat-on-tgi/response-translation';
 
 /** The JSON payloads of a client-side SSE text (`data: [DONE]` kept as the string). */
 function payloads(sse: string): unknown[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OpenAIStreamCodec } from '../../src/protocols/openai/stream-codec';
+import { OpenAIStreamCodec } from '../../src/protocols/openai-passthrough/stream-codec';
 
 const chunk = (content: string, extra = '') =>
   `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"org/llama","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}]${extra}}\n\n`;

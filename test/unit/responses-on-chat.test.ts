@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/api-error';
-import { OpenAIStreamCodec } from '../../src/protocols/openai/stream-codec';
+import { OpenAIStreamCodec } from '../../src/protocols/openai-passthrough/stream-codec';
 import { refuseUnsupported } from '../../src/protocols/responses/refusals';
 import type { ResponsesRequest } from '../../src/protocols/responses/types';
 import { responsesToChat } from '../../src/protocols/responses-on-chat/request-adapter';
 import { responseFromChat } from '../../src/protocols/responses-on-chat/response-translation';
 import { ResponsesFromChatCodec } from '../../src/protocols/responses-on-chat/stream-codec';
-import { TgiChatCodec } from '../../src/protocols/tgi/tgi-chat-codec';
+import { TgiChatCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
 
 const shell = (request: Partial<ResponsesRequest> = {}) => ({ id: 'resp_r1', createdAt: 1, endpointName: 'demo', request: { input: 'x', ...request } as ResponsesRequest });
 

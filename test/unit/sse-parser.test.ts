@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SseParser } from '../../src/protocols/sse-parser';
+import { SseParser } from '../../src/protocols/shared/sse-parser';
 
 describe('SseParser', () => {
   it('parses vLLM framing (data: with a space) and TGI framing (data: without)', () => {

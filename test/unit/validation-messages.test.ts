@@ -10,7 +10,7 @@ import { KeyCreate, KeyPatch } from '../../src/api/admin/key-schemas';
 import { EndpointCreate, EndpointPatch } from '../../src/endpoints/schema';
 import { validate } from '../../src/http/validate';
 import { ChatRequest, CompletionRequest, EmbeddingRequest } from '../../src/protocols/openai/request-schemas';
-import { GenerateRequest } from '../../src/protocols/tgi/generate-schema';
+import { GenerateRequest } from '../../src/protocols/tgi/types';
 import { parseGenerate } from '../../src/protocols/tgi/parse-generate';
 import { refusal } from './refusal';
 

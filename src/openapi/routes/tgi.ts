@@ -1,4 +1,4 @@
-import { GenerateRequest } from '../../protocols/tgi/generate-schema';
+import { GenerateRequest } from '../../protocols/tgi/types';
 import { tgiErrors } from '../error-responses';
 import { GenerateCompatResponse, GenerateResponse, GenerateStreamEvent } from '../shapes/tgi';
 import type { ResponseSpec, RouteSpec } from '../route-spec';

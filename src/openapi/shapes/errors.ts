@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { OpenAIErrorObject } from '../../protocols/openai/error-body';
-import type { TgiError } from '../../protocols/tgi/generate-schema';
+import type { TgiError } from '../../protocols/tgi/types';
 import type { Assert, SameShape } from '../same-shape';
 
 /** The OpenAI error body (src/http/error-renderers.ts): inference /v1 routes and the admin API. */

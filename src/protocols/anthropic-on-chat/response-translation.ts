@@ -1,8 +1,8 @@
 import { toolCallId } from '../chat/chat-derived-codec';
 import type { AnthropicContentBlock, AnthropicResponse } from '../anthropic/types';
 import type { ChatCompletionBody } from '../openai/chat-types';
-import type { TokenCounts } from '../stream-codec';
-import { anthropicStop, toolInput } from './stop-reason';
+import type { TokenCounts } from '../shared/stream-codec';
+import { anthropicStop, toolInput } from '../shared/map-chat-finish-reason';
 
 /** A non-streaming chat completion (already normalised by the chat path) as an Anthropic message. */
 export function messageFromChat(

@@ -1,7 +1,7 @@
 import { anthropicErrorEvent, anthropicEvent } from '../anthropic/events';
 import { ChatDerivedCodec, type ChatFinish } from '../chat/chat-derived-codec';
-import type { StreamCodec } from '../stream-codec';
-import { anthropicStop } from './stop-reason';
+import type { StreamCodec } from '../shared/stream-codec';
+import { anthropicStop } from '../shared/map-chat-finish-reason';
 
 export interface AnthropicStreamOptions {
   id: string;

@@ -1,7 +1,7 @@
 import type { AnthropicStreamEvent } from '../anthropic/types';
-import { OpenAISseCodec } from '../sse-codec';
-import type { TokenCounts } from '../stream-codec';
-import { finishReasonOf, openaiUsage, promptTokensOf } from './finish-reason';
+import { OpenAISseCodec } from '../shared/sse-codec';
+import type { TokenCounts } from '../shared/stream-codec';
+import { finishReasonOf, openaiUsage, promptTokensOf } from '../shared/map-anthropic-stop-reason';
 
 export interface AnthropicStreamOptions {
   id: string;

@@ -1,7 +1,7 @@
 import type { ChatChunkBody, ChatToolCallDelta } from '../openai/chat-types';
 import { originErrorMessage } from '../openai/error-body';
-import { SseParser } from '../sse-parser';
-import type { StreamCodec, TokenCounts } from '../stream-codec';
+import { SseParser } from '../shared/sse-parser';
+import type { StreamCodec, TokenCounts } from '../shared/stream-codec';
 
 /** How the chat stream ended: the origin's finish reason and, from vLLM, the stop string that matched. */
 export interface ChatFinish {

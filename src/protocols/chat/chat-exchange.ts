@@ -1,7 +1,7 @@
 import { isExternal } from '../../endpoints/schema';
 import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
-import { openaiPassthrough } from '../openai/passthrough';
-import { openaiOnTgi } from '../tgi/openai-on-tgi';
+import { openaiPassthrough } from '../openai-passthrough';
+import { openaiOnTgi } from '../chat-on-tgi';
 
 /**
  * The router's internal chat path: an OpenAI chat request to the served entity,

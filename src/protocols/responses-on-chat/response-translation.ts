@@ -2,7 +2,7 @@ import { toolCallId } from '../chat/chat-derived-codec';
 import type { ChatCompletionBody } from '../openai/chat-types';
 import { responseObject, statusOf, type ResponseShell } from '../responses/response-object';
 import type { OutputItem, ResponseObject } from '../responses/types';
-import type { TokenCounts } from '../stream-codec';
+import type { TokenCounts } from '../shared/stream-codec';
 
 /** A non-streaming chat completion (already normalised by the chat path) as a Responses `response`. */
 export function responseFromChat(chat: ChatCompletionBody, usage: TokenCounts, shell: ResponseShell, requestId: string): ResponseObject {

@@ -2,7 +2,7 @@ import { ChatDerivedCodec, type ChatFinish } from '../chat/chat-derived-codec';
 import { ResponsesEventWriter } from '../responses/events';
 import { responseObject, statusOf, type ResponseShell } from '../responses/response-object';
 import type { FunctionCallItem, MessageItem, OutputItem } from '../responses/types';
-import type { StreamCodec } from '../stream-codec';
+import type { StreamCodec } from '../shared/stream-codec';
 
 /**
  * The chat stream as Responses events: `response.created` and `response.in_progress`

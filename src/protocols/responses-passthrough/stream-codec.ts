@@ -1,5 +1,5 @@
 import { originErrorMessage } from '../openai/error-body';
-import { SseCodec } from '../sse-codec';
+import { SseCodec } from '../shared/sse-codec';
 
 interface OriginEvent {
   type?: string;

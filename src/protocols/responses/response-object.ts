@@ -1,4 +1,4 @@
-import type { TokenCounts } from '../stream-codec';
+import type { TokenCounts } from '../shared/stream-codec';
 import type { OutputItem, ResponseObject, ResponsesRequest, ResponseStatus, ResponsesUsage } from './types';
 
 /** What a response echoes of its request, and how it is named. */

@@ -1,5 +1,5 @@
 import type { Defaults } from '../../endpoints/schema';
-import type { GenerateParameters, GenerateRequest } from './generate-schema';
+import type { GenerateParameters, GenerateRequest } from './types';
 
 /**
  * The endpoint's defaults, in TGI terms, where the request leaves a parameter out.

@@ -1,6 +1,6 @@
 import { ApiError } from '../../http/api-error';
 import { describeFirstIssue } from '../../http/issue-message';
-import { GenerateRequest } from './generate-schema';
+import { GenerateRequest } from './types';
 
 /**
  * Reads a TGI request body. A body of the wrong shape is TGI's 422 "Failed to

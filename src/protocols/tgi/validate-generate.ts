@@ -1,5 +1,5 @@
 import { ApiError } from '../../http/api-error';
-import { tgiSamples, type GenerateRequest } from './generate-schema';
+import { tgiSamples, type GenerateRequest } from './types';
 
 /** TGI's launcher defaults for the limits its validation uses (`--max-best-of`, `--max-stop-sequences`, `--max-top-n-tokens`). */
 export const TGI_LIMITS = { maxBestOf: 2, maxStopSequences: 4, maxTopNTokens: 5 } as const;

@@ -1,6 +1,6 @@
 import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
-import type { GenerateRequest, TgiGenerateResponse } from './generate-schema';
-import { TgiStreamCodec } from './tgi-stream-codec';
+import type { GenerateRequest, TgiGenerateResponse } from '../tgi/types';
+import { TgiStreamCodec } from './stream-codec';
 
 /** How the client called: `/generate`, `/generate_stream`, or the compat root (whose non-stream answer is an array). */
 export type GenerateRoute = 'generate' | 'generate_stream' | 'compat';

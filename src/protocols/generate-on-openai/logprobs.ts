@@ -1,4 +1,4 @@
-import type { TgiToken } from './generate-schema';
+import type { TgiToken } from '../tgi/types';
 
 /** vLLM completions `logprobs` (`{ tokens, token_logprobs, text_offset }`). */
 export interface CompletionLogprobs {

@@ -1,7 +1,7 @@
 import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
-import { originPathFor, type InferenceKind } from './request-schemas';
+import { originPathFor, type InferenceKind } from '../openai/request-schemas';
 import { OpenAIStreamCodec } from './stream-codec';
-import { translateOpenAIResponse } from './translate-response';
+import { translateOpenAIResponse } from './response-translation';
 
 /**
  * OpenAI-style request to an OpenAI-compatible origin (vLLM, SGLang, llama.cpp):

@@ -1,5 +1,5 @@
 import type { AnthropicStopReason, AnthropicUsage } from '../anthropic/types';
-import type { TokenCounts } from '../stream-codec';
+import type { TokenCounts } from './stream-codec';
 
 /** Anthropic's `stop_reason` as OpenAI's `finish_reason`. */
 export function finishReasonOf(reason: AnthropicStopReason | null | undefined): string | null {

@@ -1,10 +1,10 @@
 import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
 import { ApiError } from '../../http/api-error';
-import { tgiSamples, type GenerateParameters, type GenerateRequest, type TgiDetails } from './generate-schema';
-import { GenerateFromCompletionsCodec } from './generate-from-completions-codec';
-import type { GenerateRoute } from './tgi-passthrough';
-import { tgiFinishReason } from './vllm-finish-reason';
-import { EOS_TOKEN, tgiTokens, type CompletionLogprobs } from './vllm-logprobs';
+import { tgiSamples, type GenerateParameters, type GenerateRequest, type TgiDetails } from '../tgi/types';
+import { GenerateFromCompletionsCodec } from './stream-codec';
+import type { GenerateRoute } from '../generate-passthrough';
+import { tgiFinishReason } from '../shared/map-vllm-finish-reason';
+import { EOS_TOKEN, tgiTokens, type CompletionLogprobs } from './logprobs';
 
 /** vLLM's completions default is 16 tokens; TGI's is "the rest of the context". Without a value from the request or the endpoint, the router asks for this many. */
 export const DEFAULT_MAX_NEW_TOKENS = 1024;

@@ -1,6 +1,6 @@
 import type { AnthropicResponse } from '../anthropic/types';
-import type { TokenCounts } from '../stream-codec';
-import { finishReasonOf, openaiUsage, promptTokensOf } from './finish-reason';
+import type { TokenCounts } from '../shared/stream-codec';
+import { finishReasonOf, openaiUsage, promptTokensOf } from '../shared/map-anthropic-stop-reason';
 
 export interface ResponseNames {
   id: string;

@@ -1,4 +1,4 @@
-import type { TgiToken } from './generate-schema';
+import type { TgiToken } from '../tgi/types';
 
 /** OpenAI's completions `logprobs` object. */
 export interface CompletionLogprobs {

@@ -1,5 +1,5 @@
-import { refuseCommon, stopList, unsupported } from './refuse-unsupported';
-import { responseFormatToGrammar } from './response-format-to-grammar';
+import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
+import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
 
 /** TGI's default `--max-top-n-tokens`. */
 export const MAX_TOP_LOGPROBS = 5;

@@ -1,6 +1,6 @@
 import { originErrorMessage } from '../openai/error-body';
-import { OpenAISseCodec } from '../sse-codec';
-import { openaiFinishReason } from './openai-finish-reason';
+import { OpenAISseCodec } from '../shared/sse-codec';
+import { openaiFinishReason } from '../shared/map-tgi-finish-reason';
 
 export interface TgiChatStreamOptions {
   endpointName: string;

@@ -1,8 +1,8 @@
 import { originErrorMessage } from '../openai/error-body';
-import { OpenAISseCodec } from '../sse-codec';
-import { completionLogprobs } from './completions-logprobs';
-import type { TgiStreamEvent } from './generate-schema';
-import { openaiFinishReason } from './openai-finish-reason';
+import { OpenAISseCodec } from '../shared/sse-codec';
+import { completionLogprobs } from './logprobs';
+import type { TgiStreamEvent } from '../tgi/types';
+import { openaiFinishReason } from '../shared/map-tgi-finish-reason';
 
 export interface CompletionsStreamOptions {
   id: string;

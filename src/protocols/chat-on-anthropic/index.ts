@@ -1,7 +1,7 @@
 import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
 import { chatToAnthropic } from './request-adapter';
 import { AnthropicChatCodec } from './stream-codec';
-import { translateAnthropicMessage } from './translate-response';
+import { translateAnthropicMessage } from './response-translation';
 
 /** An OpenAI chat request to an Anthropic model: Messages API (`POST {base}/v1/messages`) both ways. */
 export function chatOnAnthropic(request: Record<string, unknown>, ctx: ExchangeContext): OriginExchange {

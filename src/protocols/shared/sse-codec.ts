@@ -1,7 +1,7 @@
-import { errorEvent } from './openai/error-body';
+import { errorEvent } from '../openai/error-body';
 import { SseParser } from './sse-parser';
 import type { StreamCodec, TokenCounts } from './stream-codec';
-import { tgiErrorEvent } from './tgi/error-event';
+import { tgiErrorEvent } from '../tgi/events';
 
 /**
  * What every stream codec shares: parse the origin's SSE as it arrives, pass

@@ -1,5 +1,5 @@
-import { OpenAISseCodec } from '../sse-codec';
-import { originErrorMessage } from './error-body';
+import { OpenAISseCodec } from '../shared/sse-codec';
+import { originErrorMessage } from '../openai/error-body';
 
 export interface OpenAIStreamOptions {
   /** The model id the origin reports, replaced by the endpoint name the client asked for. */

@@ -1,7 +1,7 @@
-import type { TokenCounts } from '../stream-codec';
-import type { TgiGenerateResponse, TgiToken } from './generate-schema';
-import { completionLogprobs } from './completions-logprobs';
-import { openaiFinishReason } from './openai-finish-reason';
+import type { TokenCounts } from '../shared/stream-codec';
+import type { TgiGenerateResponse, TgiToken } from '../tgi/types';
+import { completionLogprobs } from './logprobs';
+import { openaiFinishReason } from '../shared/map-tgi-finish-reason';
 
 export interface CompletionContext {
   id: string;

@@ -1,5 +1,5 @@
-import { TgiSseCodec } from '../sse-codec';
-import type { TgiStreamEvent } from './generate-schema';
+import { TgiSseCodec } from '../shared/sse-codec';
+import type { TgiStreamEvent } from '../tgi/types';
 
 /**
  * A TGI origin's `/generate_stream`, relayed to a TGI client: events pass as they

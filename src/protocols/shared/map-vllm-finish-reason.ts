@@ -1,5 +1,5 @@
 import { ApiError } from '../../http/api-error';
-import type { TgiFinishReason } from './generate-schema';
+import type { TgiFinishReason } from '../tgi/types';
 
 /**
  * vLLM's `finish_reason` + `stop_reason` in TGI terms (PROTOCOLS §6.1): `length`

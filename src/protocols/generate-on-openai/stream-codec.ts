@@ -1,9 +1,9 @@
 import { ApiError } from '../../http/api-error';
 import { originErrorMessage } from '../openai/error-body';
-import { TgiSseCodec } from '../sse-codec';
-import type { TgiFinishReason, TgiStreamEvent, TgiToken } from './generate-schema';
-import { tgiFinishReason } from './vllm-finish-reason';
-import { EOS_TOKEN, tgiTokens, type CompletionLogprobs } from './vllm-logprobs';
+import { TgiSseCodec } from '../shared/sse-codec';
+import type { TgiFinishReason, TgiStreamEvent, TgiToken } from '../tgi/types';
+import { tgiFinishReason } from '../shared/map-vllm-finish-reason';
+import { EOS_TOKEN, tgiTokens, type CompletionLogprobs } from './logprobs';
 
 interface CompletionChunk {
   choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: CompletionLogprobs | null }>;

@@ -1,10 +1,10 @@
 import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
-import { chatToTgi } from './chat-to-tgi';
-import { completionFromGenerate } from './completions-from-generate';
-import { CompletionsStreamCodec } from './completions-stream-codec';
-import { completionsToGenerate } from './completions-to-generate';
-import { TgiChatCodec } from './tgi-chat-codec';
-import { translateTgiChat } from './tgi-chat-response';
+import { chatToTgi } from './request-adapter';
+import { completionFromGenerate } from '../completions-on-tgi/response-translation';
+import { CompletionsStreamCodec } from '../completions-on-tgi/stream-codec';
+import { completionsToGenerate } from '../completions-on-tgi/request-adapter';
+import { TgiChatCodec } from './stream-codec';
+import { translateTgiChat } from './response-translation';
 
 /**
  * An OpenAI chat or completions request to a TGI origin. Chat goes to TGI's own

@@ -1,6 +1,6 @@
-import type { GenerateParameters } from './generate-schema';
-import { refuseCommon, stopList, unsupported } from './refuse-unsupported';
-import { responseFormatToGrammar } from './response-format-to-grammar';
+import type { GenerateParameters } from '../tgi/types';
+import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
+import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
 
 /** OpenAI's default `max_tokens` for completions (vLLM's too); TGI's own default is "the rest of the context". */
 export const OPENAI_COMPLETIONS_MAX_TOKENS = 16;

@@ -1,4 +1,4 @@
-import type { TokenCounts } from '../stream-codec';
+import type { TokenCounts } from '../shared/stream-codec';
 
 interface OpenAIResponse {
   model?: unknown;

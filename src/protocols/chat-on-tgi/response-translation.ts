@@ -1,5 +1,5 @@
-import type { TokenCounts } from '../stream-codec';
-import { openaiFinishReason } from './openai-finish-reason';
+import type { TokenCounts } from '../shared/stream-codec';
+import { openaiFinishReason } from '../shared/map-tgi-finish-reason';
 
 interface TgiChatResponse {
   id?: unknown;
