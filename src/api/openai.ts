@@ -1,20 +1,18 @@
 import { Hono, type Context } from 'hono';
 import { applyDefaults } from '../endpoints/apply-defaults';
 import { listModels } from '../endpoints/cache';
-import { isExternal, originModelOf } from '../endpoints/schema';
-import { pickServedEntity } from '../endpoints/traffic';
+import { isExternal } from '../endpoints/schema';
 import type { AppEnv } from '../env';
-import { externalExchange } from '../external/exchange';
 import { revokedNow } from '../gate/lease';
 import { ApiError, errors } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import { chatConversation, promptConversations } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
-import { openaiPassthrough } from '../protocols/openai-passthrough';
 import { schemaFor, type InferenceKind } from '../protocols/openai/request-schemas';
-import { openaiOnTgi } from '../protocols/chat-on-tgi';
+import { originExchange } from '../protocols/registry';
 import { relay } from '../proxy/relay';
+import { exchangeContext } from './exchange-context';
 import { targetEndpoint } from './inference-target';
 import { createResponse } from './responses';
 
@@ -42,7 +40,8 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
     throw errors.invalidBody("Invalid 'stream_options': only allowed when 'stream' is true", 'stream_options');
   }
   const endpoint = await targetEndpoint(c, request.model);
-  const entity = pickServedEntity(endpoint);
+  const ctx = exchangeContext(c, endpoint, stream, kind, request.top_k);
+  const entity = ctx.entity;
   if (!isExternal(entity) && kind === 'embeddings' && entity.protocol === 'tgi') {
     throw new ApiError(400, `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API`, {
       param: 'model',
@@ -53,13 +52,7 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
     kind === 'embeddings'
       ? undefined
       : requestGuard(c, endpoint, kind, () => (kind === 'chat' ? [chatConversation(request.messages)] : promptConversations(request.prompt)));
-  const adapted = applyDefaults(kind, request, endpoint.defaults);
-  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream };
-  const exchange = isExternal(entity)
-    ? externalExchange(kind, adapted, { ...ctx, entity }, c.env, request.top_k)
-    : entity.protocol === 'tgi' && kind !== 'embeddings'
-      ? openaiOnTgi(kind, adapted, ctx)
-      : openaiPassthrough(kind, adapted, ctx);
+  const exchange = originExchange(kind, applyDefaults(kind, request, endpoint.defaults), ctx);
   return relay(c, { ...ctx, exchange, guard });
 }
 

@@ -7,7 +7,7 @@ import { ApiError } from '../http/api-error';
 import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import { EmbedRequest } from '../protocols/tei/types';
-import { embedOnOpenAI } from '../protocols/tei-on-openai';
+import { originExchange } from '../protocols/registry';
 import { relay } from '../proxy/relay';
 import { targetEndpoint } from './inference-target';
 
@@ -35,5 +35,5 @@ async function embed(c: Context<AppEnv>): Promise<Response> {
     });
   }
   const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream: false };
-  return relay(c, { ...ctx, exchange: embedOnOpenAI(req, ctx) });
+  return relay(c, { ...ctx, exchange: originExchange('embed', req, ctx) });
 }

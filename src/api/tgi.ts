@@ -8,10 +8,10 @@ import type { AppEnv } from '../env';
 import { readJsonBody } from '../http/json-body';
 import { inputsConversation } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
+import { originExchange } from '../protocols/registry';
 import { applyGenerateDefaults } from '../protocols/tgi/generate-defaults';
-import { generateOnOpenAI } from '../protocols/generate-on-openai';
 import { parseGenerate } from '../protocols/tgi/parse-generate';
-import { generateOnTgi, type GenerateRoute } from '../protocols/generate-passthrough';
+import type { GenerateRoute } from '../protocols/tgi/types';
 import { validateGenerate } from '../protocols/tgi/validate-generate';
 import { relay } from '../proxy/relay';
 import { targetEndpoint } from './inference-target';
@@ -48,7 +48,7 @@ async function generate(c: Context<AppEnv>, route: GenerateRoute): Promise<Respo
     });
   }
   const ctx = { endpoint, entity, originModel: entity.model, requestId: c.var.requestId, stream };
-  const exchange = entity.protocol === 'tgi' ? generateOnTgi(withDefaults, route, ctx) : generateOnOpenAI(withDefaults, route, ctx);
+  const exchange = originExchange('generate', { request: withDefaults, route }, ctx);
   const guard = requestGuard(c, endpoint, 'generate', () => [inputsConversation(request.inputs)]);
   return relay(c, { ...ctx, exchange, guard });
 }

@@ -1,28 +1,27 @@
 import type { Env } from '../env';
-import type { ExternalEntity } from '../endpoints/schema';
+import type { Endpoint, ExternalEntity } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
-import { chatOnAnthropic } from '../protocols/chat-on-anthropic';
-import { openaiPassthrough } from '../protocols/openai-passthrough';
-import { originPathFor, type InferenceKind } from '../protocols/openai/request-schemas';
-import type { ExchangeContext, OriginExchange } from '../proxy/exchange';
+import type { InferenceKind } from '../protocols/openai/request-schemas';
+import type { OriginExchange } from '../proxy/exchange';
 import { externalProblem, providerApi, providerHeaders } from './provider';
 import { providerFailure } from './provider-errors';
 import { secretValue } from './secrets';
 import { kindOfTask, routeOfTask } from './tasks';
 
 /**
- * An OpenAI-style request to an external model: refused (400) on a route its
- * task does not answer, 503 while its secret is missing, else the provider's
- * exchange with the provider's credentials (the client's key stays here).
+ * An external model's provider transport for a request of `kind` (Responses and
+ * Messages requests count as chat): refused (400) on a route its task does not
+ * answer, 503 while its secret is missing, else a wrapper that gives the pair's
+ * exchange the provider's credentials (the client's key stays here), API base and
+ * error mapping.
  */
-export function externalExchange(
+export function providerTransport(
   kind: InferenceKind,
-  request: Record<string, unknown>,
-  ctx: ExchangeContext & { entity: ExternalEntity },
+  ctx: { endpoint: Endpoint; entity: ExternalEntity },
   env: Env,
   /** The client's own `top_k` (before the endpoint's defaults). */
   clientTopK: unknown,
-): OriginExchange {
+): (exchange: OriginExchange) => OriginExchange {
   const model = ctx.entity.external_model;
   if (kindOfTask[model.task] !== kind) {
     throw new ApiError(
@@ -42,11 +41,13 @@ export function externalExchange(
     });
   }
   const call = { headers: providerHeaders(api, key), failure: providerFailure(api, ctx.entity.name, key) };
-  if (api.provider === 'anthropic') return { ...chatOnAnthropic(request, ctx), ...call };
+  if (api.provider === 'anthropic') return (exchange) => ({ ...exchange, ...call });
   if (clientTopK != null) {
     throw new ApiError(400, `'top_k' is not supported by this endpoint's OpenAI model: OpenAI has no top-k sampling`, { param: 'top_k', code: 'unsupported_parameter' });
   }
-  const { top_k: _fromDefaults, ...body } = request; // an endpoint default for self-hosted models; OpenAI refuses the field
-  // OpenAI's base URL ends in /v1 (as the openai SDK's baseURL does): its routes are /chat/completions, /completions, /embeddings.
-  return { ...openaiPassthrough(kind, body, ctx), path: originPathFor[kind].replace(/^\/v1/, ''), ...call };
+  return (exchange) => {
+    const { top_k: _fromDefaults, ...body } = exchange.body as Record<string, unknown>; // an endpoint default for self-hosted models; OpenAI refuses the field
+    // OpenAI's base URL ends in /v1 (as the openai SDK's baseURL does): its routes are /chat/completions, /completions, /embeddings.
+    return { ...exchange, body, path: exchange.path.replace(/^\/v1/, ''), ...call };
+  };
 }

@@ -1,6 +1,5 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { ApiError } from '../http/api-error';
-import type { InferenceKind } from '../protocols/openai/request-schemas';
 import type { StreamCodec, TokenCounts } from '../protocols/shared/stream-codec';
 
 /** What a protocol adapter knows about the request it adapts. */
@@ -12,10 +11,11 @@ export interface ExchangeContext {
   requestId: string;
   stream: boolean;
   /**
-   * For an external model: its provider's exchange for an OpenAI-style request (set by the
-   * route, which holds the secrets). Paths translated to chat (Responses) go through it.
+   * For an external model: its provider's transport (credentials, API base, error
+   * mapping), wrapped around the exchange of the pair that talks to the provider
+   * (set by the route, which holds the secrets; see external/exchange.ts).
    */
-  external?: (kind: InferenceKind, request: Record<string, unknown>) => OriginExchange;
+  provider?: (exchange: OriginExchange) => OriginExchange;
 }
 
 /**

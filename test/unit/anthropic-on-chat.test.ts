@@ -3,11 +3,11 @@ import { ApiError } from '../../src/http/api-error';
 import { renderAnthropicError } from '../../src/http/error-renderers';
 import type { MessagesRequest } from '../../src/protocols/anthropic/types';
 import { messagesToChat } from '../../src/protocols/anthropic-on-chat/request-adapter';
-import { messageFromChat } from '../../src/protocols/anthropic-on-chat/response-translation';
-import { anthropicStop } from '../../src/protocols/shared/map-chat-finish-reason';
-import { AnthropicFromChatCodec } from '../../src/protocols/anthropic-on-chat/stream-codec';
-import { OpenAIStreamCodec } from '../../src/protocols/openai-passthrough/stream-codec';
-import { TgiChatCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
+import { anthropicOnChatResponse } from '../../src/protocols/anthropic-on-chat/response-translation';
+import { mapChatFinishToAnthropic } from '../../src/protocols/shared/map-chat-finish-reason';
+import { AnthropicOnChatCodec } from '../../src/protocols/anthropic-on-chat/stream-codec';
+import { OpenAIPassthroughCodec } from '../../src/protocols/openai-passthrough/stream-codec';
+import { ChatOnTgiCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
 
 const base = (extra: Partial<MessagesRequest>): MessagesRequest => ({ max_tokens: 10, messages: [{ role: 'user', content: 'hi' }], ...extra });
 
@@ -84,15 +84,15 @@ describe('messagesToChat', () => {
 
 describe('stop reasons and the non-streaming answer', () => {
   it('names the stop sequence vLLM reports, or the one TGI left at the end of the text', () => {
-    expect(anthropicStop({ reason: 'stop', stopReason: 'END' }, 'abc', ['END'], false)).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
-    expect(anthropicStop({ reason: 'stop', stopReason: null }, 'abc END', ['END'], false)).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
-    expect(anthropicStop({ reason: 'stop', stopReason: null }, 'abc', ['END'], false)).toEqual({ stop_reason: 'end_turn', stop_sequence: null });
-    expect(anthropicStop({ reason: 'length', stopReason: null }, '', [], false).stop_reason).toBe('max_tokens');
-    expect(anthropicStop({ reason: 'stop', stopReason: null }, '', [], true).stop_reason).toBe('tool_use');
+    expect(mapChatFinishToAnthropic({ reason: 'stop', stopReason: 'END' }, 'abc', ['END'], false)).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
+    expect(mapChatFinishToAnthropic({ reason: 'stop', stopReason: null }, 'abc END', ['END'], false)).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
+    expect(mapChatFinishToAnthropic({ reason: 'stop', stopReason: null }, 'abc', ['END'], false)).toEqual({ stop_reason: 'end_turn', stop_sequence: null });
+    expect(mapChatFinishToAnthropic({ reason: 'length', stopReason: null }, '', [], false).stop_reason).toBe('max_tokens');
+    expect(mapChatFinishToAnthropic({ reason: 'stop', stopReason: null }, '', [], true).stop_reason).toBe('tool_use');
   });
 
   it('builds text and tool_use blocks with parsed input', () => {
-    const msg = messageFromChat(
+    const msg = anthropicOnChatResponse(
       { choices: [{ message: { content: 'Hi', tool_calls: [{ id: '', function: { name: 'f', arguments: '{"x":2}' } }] }, finish_reason: 'tool_calls' }] },
       { promptTokens: 4, completionTokens: 6 },
       { id: 'msg_r1', endpointName: 'demo', requestId: 'r1', stops: [] },
@@ -114,12 +114,12 @@ describe('stop reasons and the non-streaming answer', () => {
   });
 });
 
-describe('AnthropicFromChatCodec', () => {
+describe('AnthropicOnChatCodec', () => {
   const opts = { id: 'msg_r1', endpointName: 'demo', requestId: 'r1', stops: ['END'] };
 
   it('frames text then a tool call as two blocks, and ends with the usage', () => {
     const chunk = (delta: unknown, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', model: 'org/m', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-    const c = new AnthropicFromChatCodec(new OpenAIStreamCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true }), opts);
+    const c = new AnthropicOnChatCodec(new OpenAIPassthroughCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true }), opts);
     const stream =
       chunk({ role: 'assistant', content: '' }) + chunk({ content: 'Let me ' }) + chunk({ content: 'check.' }) +
       chunk({ tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'f' } }] }) +
@@ -141,13 +141,13 @@ describe('AnthropicFromChatCodec', () => {
   it('sees the stop sequence TGI keeps at the end of a streamed text', () => {
     const tgi = (text: string, finish: string | null = null) =>
       `data:${JSON.stringify({ object: 'chat.completion.chunk', id: '', model: 'tgi', choices: [{ index: 0, delta: { role: 'assistant', content: text }, finish_reason: finish }], usage: null })}\n\n`;
-    const c = new AnthropicFromChatCodec(new TgiChatCodec({ endpointName: 'demo', id: 'chatcmpl-r1', clientWantsUsage: true }), opts);
+    const c = new AnthropicOnChatCodec(new ChatOnTgiCodec({ endpointName: 'demo', id: 'chatcmpl-r1', clientWantsUsage: true }), opts);
     const events = parse(c.push(tgi('all E') + tgi('N') + tgi('D', 'stop_sequence') + 'data:[DONE]\n\n') + c.end());
     expect(events.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'stop_sequence', stop_sequence: 'END' } });
   });
 
   it('tells a failure as an Anthropic error event, once', () => {
-    const c = new AnthropicFromChatCodec(new OpenAIStreamCodec({ originModel: 'm', endpointName: 'demo', clientWantsUsage: true }), opts);
+    const c = new AnthropicOnChatCodec(new OpenAIPassthroughCodec({ originModel: 'm', endpointName: 'demo', clientWantsUsage: true }), opts);
     const events = parse(c.fail('The origin sent nothing for 10 ms (idle timeout)', 'origin_timeout'));
     expect(events.map((e) => e.type)).toEqual(['message_start', 'ping', 'error']);
     expect(events[2]).toEqual({ type: 'error', error: { type: 'timeout_error', message: 'The origin sent nothing for 10 ms (idle timeout)' } });

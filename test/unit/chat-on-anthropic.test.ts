@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/api-error';
 import { chatToAnthropic, DEFAULT_MAX_TOKENS } from '../../src/protocols/chat-on-anthropic/request-adapter';
-import { AnthropicChatCodec } from '../../src/protocols/chat-on-anthropic/stream-codec';
-import { translateAnthropicMessage } from '../../src/protocols/chat-on-anthropic/response-translation';
+import { ChatOnAnthropicCodec } from '../../src/protocols/chat-on-anthropic/stream-codec';
+import { chatOnAnthropicResponse } from '../../src/protocols/chat-on-anthropic/response-translation';
 
 const ev = (payload: { type: string } & Record<string, unknown>) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 const STREAM = [
@@ -30,12 +30,12 @@ function payloads(out: string): unknown[] {
     });
 }
 
-describe('AnthropicChatCodec', () => {
+describe('ChatOnAnthropicCodec', () => {
   it('gives the same chunks however the stream is split into network reads', () => {
-    const whole = new AnthropicChatCodec({ id: 'chatcmpl-x', endpointName: 'ep', clientWantsUsage: true });
+    const whole = new ChatOnAnthropicCodec({ id: 'chatcmpl-x', endpointName: 'ep', clientWantsUsage: true });
     const expected = whole.push(STREAM) + whole.end();
     for (const size of [1, 7, 64]) {
-      const c = new AnthropicChatCodec({ id: 'chatcmpl-x', endpointName: 'ep', clientWantsUsage: true });
+      const c = new ChatOnAnthropicCodec({ id: 'chatcmpl-x', endpointName: 'ep', clientWantsUsage: true });
       let out = '';
       for (let i = 0; i < STREAM.length; i += size) out += c.push(STREAM.slice(i, i + size));
       out += c.end();
@@ -58,11 +58,11 @@ describe('AnthropicChatCodec', () => {
   });
 
   it('reports a stream that ends before message_stop as an error, and an error event as one', () => {
-    const cut = new AnthropicChatCodec({ id: 'x', endpointName: 'ep', clientWantsUsage: false });
+    const cut = new ChatOnAnthropicCodec({ id: 'x', endpointName: 'ep', clientWantsUsage: false });
     const out = cut.push(STREAM.slice(0, STREAM.indexOf('event: message_delta'))) + cut.end();
     expect(out).toContain('"code":"origin_stream_truncated"');
     expect(cut.usage.promptTokens).toBe(15); // usage so far is still counted
-    const failed = new AnthropicChatCodec({ id: 'x', endpointName: 'ep', clientWantsUsage: false });
+    const failed = new ChatOnAnthropicCodec({ id: 'x', endpointName: 'ep', clientWantsUsage: false });
     const error = failed.push(ev({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
     expect(error).toContain('"code":"provider_overloaded"');
     expect(failed.errored).toBe(true);
@@ -121,9 +121,9 @@ describe('chatToAnthropic', () => {
   });
 });
 
-describe('translateAnthropicMessage', () => {
+describe('chatOnAnthropicResponse', () => {
   it('joins text, turns tool_use into tool_calls and counts cached prompt tokens', () => {
-    const { body, usage } = translateAnthropicMessage(
+    const { body, usage } = chatOnAnthropicResponse(
       {
         id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', stop_reason: 'max_tokens', stop_sequence: null,
         content: [{ type: 'text', text: 'a' }, { type: 'thinking', thinking: 'hidden' }, { type: 'text', text: 'b' }, { type: 'tool_use', id: 't', name: 'f', input: { q: 1 } }],

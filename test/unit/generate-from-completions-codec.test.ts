@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GenerateFromCompletionsCodec } from '../../src/protocols/generate-on-openai/stream-codec';
+import { GenerateOnOpenAICodec } from '../../src/protocols/generate-on-openai/stream-codec';
 
 const chunk = (text: string, offsets: number[], ids: number[], finish: string | null = null, stopReason: unknown = null) =>
   `data: ${JSON.stringify({
@@ -19,9 +19,9 @@ function parse(out: string) {
     });
 }
 
-describe('GenerateFromCompletionsCodec', () => {
+describe('GenerateOnOpenAICodec', () => {
   it('splits a multi-token chunk into one TGI event per token, text cut at the offsets', () => {
-    const codec = new GenerateFromCompletionsCodec({ prefix: '', wantDetails: false, seed: null });
+    const codec = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
     const events = parse(codec.push(chunk(' Hello world', [0, 6], [11, 12])));
     expect(events).toEqual([
       { index: 1, token: { id: 11, text: ' Hello', logprob: -0.5, special: false }, generated_text: null, details: null },
@@ -30,7 +30,7 @@ describe('GenerateFromCompletionsCodec', () => {
   });
 
   it('holds the final event until the usage chunk, then sends generated_text and details', () => {
-    const codec = new GenerateFromCompletionsCodec({ prefix: 'Q:', wantDetails: true, seed: 7 });
+    const codec = new GenerateOnOpenAICodec({ prefix: 'Q:', wantDetails: true, seed: 7 });
     const first = parse(codec.push(chunk(' a', [0], [1]) + chunk(' b stop', [2, 4], [2, 3], 'stop', 'stop')));
     expect(first.map((e) => e.index)).toEqual([1, 2]);
     expect(codec.complete).toBe(false);
@@ -48,7 +48,7 @@ describe('GenerateFromCompletionsCodec', () => {
   });
 
   it('synthesizes the special EOS token when generation ends on EOS with no text', () => {
-    const codec = new GenerateFromCompletionsCodec({ prefix: '', wantDetails: true, seed: null });
+    const codec = new GenerateOnOpenAICodec({ prefix: '', wantDetails: true, seed: null });
     codec.push(chunk(' a', [0], [1]));
     const out = parse(codec.push(chunk('', [], [], 'stop', null) + usage));
     expect(out).toHaveLength(1);
@@ -56,16 +56,16 @@ describe('GenerateFromCompletionsCodec', () => {
   });
 
   it('turns origin errors and truncated streams into TGI error events', () => {
-    const failing = new GenerateFromCompletionsCodec({ prefix: '', wantDetails: false, seed: null });
+    const failing = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
     const err = parse(failing.push('data: {"error":{"message":"boom","type":"InternalServerError","param":null,"code":500}}\n\n'));
     expect(err).toEqual([{ error: 'Request failed during generation: boom', error_type: 'generation' }]);
-    const truncated = new GenerateFromCompletionsCodec({ prefix: '', wantDetails: false, seed: null });
+    const truncated = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
     truncated.push(chunk(' a', [0], [1]));
     expect(parse(truncated.end())).toEqual([{ error: 'The origin ended the stream before the final event', error_type: 'incomplete_generation_stream' }]);
   });
 
   it('maps abort/error finish reasons to a generation error', () => {
-    const codec = new GenerateFromCompletionsCodec({ prefix: '', wantDetails: false, seed: null });
+    const codec = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
     const out = parse(codec.push(chunk('', [], [], 'abort')));
     expect(out[0]).toMatchObject({ error_type: 'generation' });
     expect(codec.errored).toBe(true);

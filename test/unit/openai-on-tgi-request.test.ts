@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/api-error';
 import type { Endpoint, ServedEntity } from '../../src/endpoints/schema';
 import { chatToTgi } from '../../src/protocols/chat-on-tgi/request-adapter';
-import { completionsToGenerate } from '../../src/protocols/completions-on-tgi/request-adapter';
-import { openaiOnTgi } from '../../src/protocols/chat-on-tgi';
+import { completionsToTgi } from '../../src/protocols/completions-on-tgi/request-adapter';
+import { originExchange } from '../../src/protocols/registry';
 import { refusal } from './refusal';
 
 const messages = [{ role: 'user', content: 'hi' }];
 const chat = (extra: Record<string, unknown>, stream = false) => chatToTgi({ model: 'ep', messages, ...extra }, 'tgi', stream);
-const gen = (extra: Record<string, unknown>, model = 'tgi') => completionsToGenerate({ model: 'ep', prompt: 'Once upon', ...extra }, model);
+const gen = (extra: Record<string, unknown>, model = 'tgi') => completionsToTgi({ model: 'ep', prompt: 'Once upon', ...extra }, model);
 
 
 function expectRefused(fn: () => unknown, param: string): ApiError {
@@ -179,13 +179,13 @@ describe('openaiOnTgi', () => {
   });
 
   it('routes chat to the Messages API and completions to /generate or /generate_stream', () => {
-    expect(openaiOnTgi('chat', { messages }, ctx(false)).path).toBe('/v1/chat/completions');
-    expect(openaiOnTgi('completions', { prompt: 'x' }, ctx(false)).path).toBe('/generate');
-    expect(openaiOnTgi('completions', { prompt: 'x', stream: true }, ctx(true)).path).toBe('/generate_stream');
+    expect(originExchange('chat', { messages }, ctx(false)).path).toBe('/v1/chat/completions');
+    expect(originExchange('completions', { prompt: 'x' }, ctx(false)).path).toBe('/generate');
+    expect(originExchange('completions', { prompt: 'x', stream: true }, ctx(true)).path).toBe('/generate_stream');
   });
 
   it('refuses while building the exchange, before any origin call', () => {
-    expect(() => openaiOnTgi('chat', { messages, n: 3 }, ctx(false))).toThrow(ApiError);
-    expect(() => openaiOnTgi('completions', { prompt: 'x', suffix: 'y' }, ctx(false))).toThrow(ApiError);
+    expect(() => originExchange('chat', { messages, n: 3 }, ctx(false))).toThrow(ApiError);
+    expect(() => originExchange('completions', { prompt: 'x', suffix: 'y' }, ctx(false))).toThrow(ApiError);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { completionFromGenerate } from '../../src/protocols/completions-on-tgi/response-translation';
-import { CompletionsStreamCodec } from '../../src/protocols/completions-on-tgi/stream-codec';
-import { TgiChatCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
-import { translateTgiChat } from '../../src/protocols/chat-on-tgi/response-translation';
+import { completionsOnTgiResponse } from '../../src/protocols/completions-on-tgi/response-translation';
+import { CompletionsOnTgiCodec } from '../../src/protocols/completions-on-tgi/stream-codec';
+import { ChatOnTgiCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
+import { chatOnTgiResponse } from '../../src/protocols/chat-on-tgi/response-translation';
 
 /** The JSON payloads of a client-side SSE text (`data: [DONE]` kept as the string). */
 function payloads(sse: string): unknown[] {
@@ -21,9 +21,9 @@ const tgiChunk = (content: string, finish: string | null = null) =>
 const tgiUsage = `data:{"object":"chat.completion.chunk",${head},"choices":[],"usage":{"prompt_tokens":4,"completion_tokens":3,"total_tokens":7}}\n\n`;
 const TGI_DONE = 'data:[DONE]\n\n';
 
-const chatCodec = (clientWantsUsage = false) => new TgiChatCodec({ endpointName: 'ep', id: 'chatcmpl-r1', clientWantsUsage });
+const chatCodec = (clientWantsUsage = false) => new ChatOnTgiCodec({ endpointName: 'ep', id: 'chatcmpl-r1', clientWantsUsage });
 
-describe('TgiChatCodec', () => {
+describe('ChatOnTgiCodec', () => {
   it('renames the model, fills the id, keeps the role only on the first delta, maps finish reasons', () => {
     const c = chatCodec();
     const out = payloads(c.push(tgiChunk(' Hi') + tgiChunk(' there') + tgiChunk('', 'stop_sequence') + tgiUsage + TGI_DONE)) as Array<
@@ -88,14 +88,14 @@ describe('TgiChatCodec', () => {
   });
 });
 
-describe('translateTgiChat', () => {
+describe('chatOnTgiResponse', () => {
   it('fills the id, renames the model, maps finish reasons and reads usage', () => {
     const json = {
       object: 'chat.completion', id: '', created: 1, model: 'tgi', system_fingerprint: '3.3.6-native',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hi photographer' }, logprobs: null, finish_reason: 'stop_sequence' }],
       usage: { prompt_tokens: 2, completion_tokens: 5, total_tokens: 7 },
     };
-    const { body, usage } = translateTgiChat(json, 'ep', 'r2');
+    const { body, usage } = chatOnTgiResponse(json, 'ep', 'r2');
     expect(body).toMatchObject({ id: 'chatcmpl-r2', model: 'ep', system_fingerprint: '3.3.6-native', choices: [{ finish_reason: 'stop' }] });
     expect(usage).toEqual({ promptTokens: 2, completionTokens: 5 });
   });
@@ -105,7 +105,7 @@ describe('translateTgiChat', () => {
       id: '', model: 'tgi',
       choices: [{ index: 0, message: { role: 'assistant', tool_calls: [{ id: '0', type: 'function', function: { name: 'f', arguments: { a: 1 } } }] }, finish_reason: 'length' }],
     };
-    const { body } = translateTgiChat(json, 'ep', 'r3') as { body: { choices: Array<{ finish_reason: string; message: { tool_calls: Array<{ function: { arguments: unknown } }> } }> } };
+    const { body } = chatOnTgiResponse(json, 'ep', 'r3') as { body: { choices: Array<{ finish_reason: string; message: { tool_calls: Array<{ function: { arguments: unknown } }> } }> } };
     expect(body.choices[0]!.finish_reason).toBe('length');
     expect(body.choices[0]!.message.tool_calls[0]!.function.arguments).toBe('{"a":1}');
   });
@@ -115,12 +115,12 @@ describe('translateTgiChat', () => {
 
 const tok = (id: number, text: string, logprob: number, special = false) => ({ id, text, logprob, special });
 
-describe('completionFromGenerate', () => {
+describe('completionsOnTgiResponse', () => {
   const headers = new Headers({ 'x-prompt-tokens': '3', 'x-generated-tokens': '4' });
 
   it('builds a text_completion with usage from the header and details', () => {
     const json = { generated_text: ' I am a', details: { finish_reason: 'eos_token', generated_tokens: 4, seed: null, prefill: [], tokens: [] } };
-    const { body, usage } = completionFromGenerate(json, headers, { id: 'cmpl-r', endpointName: 'ep', logprobs: null });
+    const { body, usage } = completionsOnTgiResponse(json, headers, { id: 'cmpl-r', endpointName: 'ep', logprobs: null });
     expect(body).toMatchObject({
       id: 'cmpl-r', object: 'text_completion', model: 'ep',
       choices: [{ index: 0, text: ' I am a', logprobs: null, finish_reason: 'stop' }],
@@ -131,7 +131,7 @@ describe('completionFromGenerate', () => {
 
   it('maps length and stop_sequence', () => {
     const finish = (reason: string) =>
-      (completionFromGenerate({ generated_text: 'x', details: { finish_reason: reason, generated_tokens: 1 } }, headers, { id: 'i', endpointName: 'ep', logprobs: null })
+      (completionsOnTgiResponse({ generated_text: 'x', details: { finish_reason: reason, generated_tokens: 1 } }, headers, { id: 'i', endpointName: 'ep', logprobs: null })
         .body as { choices: Array<{ finish_reason: string }> }).choices[0]!.finish_reason;
     expect(finish('length')).toBe('length');
     expect(finish('stop_sequence')).toBe('stop');
@@ -146,7 +146,7 @@ describe('completionFromGenerate', () => {
         top_tokens: [[tok(1, ' I', -0.1), tok(9, ' We', -1)], [tok(2, ' am', -0.2), tok(8, ' was', -2)], [tok(3, '</s>', -0.01, true)]],
       },
     };
-    const { body } = completionFromGenerate(json, headers, { id: 'i', endpointName: 'ep', logprobs: 2 });
+    const { body } = completionsOnTgiResponse(json, headers, { id: 'i', endpointName: 'ep', logprobs: 2 });
     expect((body as { choices: Array<{ logprobs: unknown }> }).choices[0]!.logprobs).toEqual({
       tokens: [' I', ' am'],
       token_logprobs: [-0.1, -0.2],
@@ -161,12 +161,12 @@ const genEvent = (index: number, t: ReturnType<typeof tok>, extra: Record<string
 const genFinal = (index: number, t: ReturnType<typeof tok>, text: string, finish: string, generated: number, input = 3) =>
   `data:${JSON.stringify({ index, token: t, generated_text: text, details: { finish_reason: finish, generated_tokens: generated, seed: null, input_length: input } })}\n\n`;
 
-const compCodec = (opts: Partial<ConstructorParameters<typeof CompletionsStreamCodec>[0]> = {}) =>
-  new CompletionsStreamCodec({ id: 'cmpl-r', endpointName: 'ep', logprobs: null, echo: null, clientWantsUsage: false, ...opts });
+const compCodec = (opts: Partial<ConstructorParameters<typeof CompletionsOnTgiCodec>[0]> = {}) =>
+  new CompletionsOnTgiCodec({ id: 'cmpl-r', endpointName: 'ep', logprobs: null, echo: null, clientWantsUsage: false, ...opts });
 
 type CompChunk = { id: string; object: string; model: string; choices: Array<{ index: number; text: string; logprobs: unknown; finish_reason: string | null }>; usage?: unknown };
 
-describe('CompletionsStreamCodec', () => {
+describe('CompletionsOnTgiCodec', () => {
   it('turns token events into text_completion chunks and the final event into the finish, then [DONE]', () => {
     const c = compCodec();
     const text = c.push(genEvent(1, tok(1, ' I', -0.1)) + genEvent(2, tok(2, ' am', -0.2)) + genFinal(3, tok(3, '</s>', -0.01, true), ' I am', 'eos_token', 3));

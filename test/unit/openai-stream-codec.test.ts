@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OpenAIStreamCodec } from '../../src/protocols/openai-passthrough/stream-codec';
+import { OpenAIPassthroughCodec } from '../../src/protocols/openai-passthrough/stream-codec';
 
 const chunk = (content: string, extra = '') =>
   `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"org/llama","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}]${extra}}\n\n`;
@@ -7,10 +7,10 @@ const usageChunk =
   'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"org/llama","choices":[],"usage":{"prompt_tokens":9,"total_tokens":11,"completion_tokens":2}}\n\n';
 
 function codec(clientWantsUsage = false) {
-  return new OpenAIStreamCodec({ originModel: 'org/llama', endpointName: 'demo', clientWantsUsage });
+  return new OpenAIPassthroughCodec({ originModel: 'org/llama', endpointName: 'demo', clientWantsUsage });
 }
 
-describe('OpenAIStreamCodec', () => {
+describe('OpenAIPassthroughCodec', () => {
   it('renames the model in every chunk and re-frames as `data: `', () => {
     const c = codec();
     const out = c.push(chunk('Hi').replace('data: ', 'data:'));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/api-error';
-import { OpenAIStreamCodec } from '../../src/protocols/openai-passthrough/stream-codec';
+import { OpenAIPassthroughCodec } from '../../src/protocols/openai-passthrough/stream-codec';
 import { refuseUnsupported } from '../../src/protocols/responses/refusals';
 import type { ResponsesRequest } from '../../src/protocols/responses/types';
 import { responsesToChat } from '../../src/protocols/responses-on-chat/request-adapter';
-import { responseFromChat } from '../../src/protocols/responses-on-chat/response-translation';
-import { ResponsesFromChatCodec } from '../../src/protocols/responses-on-chat/stream-codec';
-import { TgiChatCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
+import { responsesOnChatResponse } from '../../src/protocols/responses-on-chat/response-translation';
+import { ResponsesOnChatCodec } from '../../src/protocols/responses-on-chat/stream-codec';
+import { ChatOnTgiCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
 
 const shell = (request: Partial<ResponsesRequest> = {}) => ({ id: 'resp_r1', createdAt: 1, endpointName: 'demo', request: { input: 'x', ...request } as ResponsesRequest });
 
@@ -95,9 +95,9 @@ describe('responsesToChat', () => {
   });
 });
 
-describe('responseFromChat', () => {
+describe('responsesOnChatResponse', () => {
   it('turns text and tool calls into output items, length into incomplete', () => {
-    const body = responseFromChat(
+    const body = responsesOnChatResponse(
       {
         choices: [{ message: { content: 'Hi', tool_calls: [{ id: '0', type: 'function', function: { name: 'f', arguments: '{}' } }] }, finish_reason: 'length' }],
       },
@@ -117,15 +117,15 @@ describe('responseFromChat', () => {
   });
 });
 
-describe('ResponsesFromChatCodec', () => {
+describe('ResponsesOnChatCodec', () => {
   const vllm = (delta: unknown, finish: string | null = null) =>
     `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'org/m', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   const usage = 'data: {"id":"c","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}\n\n';
-  const inner = () => new OpenAIStreamCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true });
+  const inner = () => new OpenAIPassthroughCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true });
 
   it('emits the typed events in order, whatever the chunk boundaries, and completes with usage', () => {
     const stream = vllm({ role: 'assistant', content: '' }) + vllm({ content: 'Hel' }) + vllm({ content: 'lo' }, 'stop') + usage + 'data: [DONE]\n\n';
-    const c = new ResponsesFromChatCodec(inner(), shell(), 'r1');
+    const c = new ResponsesOnChatCodec(inner(), shell(), 'r1');
     let out = '';
     for (let i = 0; i < stream.length; i += 7) out += c.push(stream.slice(i, i + 7));
     out += c.end();
@@ -144,7 +144,7 @@ describe('ResponsesFromChatCodec', () => {
   it('streams TGI tool calls (empty ids, name then argument pieces) as a function_call item', () => {
     const tgi = (fn: unknown, finish: string | null = null) =>
       `data:${JSON.stringify({ object: 'chat.completion.chunk', id: '', model: 'tgi', created: 1, choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: '', type: 'function', function: fn }] }, finish_reason: finish }], usage: null })}\n\n`;
-    const c = new ResponsesFromChatCodec(new TgiChatCodec({ endpointName: 'demo', id: 'chatcmpl-r1', clientWantsUsage: true }), shell(), 'r1');
+    const c = new ResponsesOnChatCodec(new ChatOnTgiCodec({ endpointName: 'demo', id: 'chatcmpl-r1', clientWantsUsage: true }), shell(), 'r1');
     const events = parse(c.push(tgi({ name: 'f', arguments: '' }) + tgi({ name: null, arguments: '{"a":' }) + tgi({ name: null, arguments: '1}' }, 'stop') + 'data:[DONE]\n\n') + c.end());
     expect(events.find((e) => e.type === 'response.output_item.added')!.item).toMatchObject({ type: 'function_call', call_id: 'call_r1_0', name: 'f' });
     expect(events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({ arguments: '{"a":1}', name: 'f' });
@@ -152,7 +152,7 @@ describe('ResponsesFromChatCodec', () => {
   });
 
   it('reports a stream that ends without [DONE] as response.failed and an error event', () => {
-    const c = new ResponsesFromChatCodec(inner(), shell(), 'r1');
+    const c = new ResponsesOnChatCodec(inner(), shell(), 'r1');
     const events = parse(c.push(vllm({ content: 'Hi' })) + c.end());
     expect(events.slice(-2)).toMatchObject([
       { type: 'response.failed', response: { status: 'failed', error: { code: 'origin_stream_truncated' } } },
@@ -163,7 +163,7 @@ describe('ResponsesFromChatCodec', () => {
   });
 
   it('tells a relay failure (timeout) in the same way, once', () => {
-    const c = new ResponsesFromChatCodec(inner(), shell(), 'r1');
+    const c = new ResponsesOnChatCodec(inner(), shell(), 'r1');
     const events = parse(c.fail('The origin sent nothing for 10 ms (idle timeout)', 'origin_timeout'));
     expect(events.map((e) => e.type)).toEqual(['response.created', 'response.in_progress', 'response.failed', 'error']);
     expect(c.end()).toBe('');

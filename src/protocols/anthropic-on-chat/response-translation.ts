@@ -2,10 +2,11 @@ import { toolCallId } from '../chat/chat-derived-codec';
 import type { AnthropicContentBlock, AnthropicResponse } from '../anthropic/types';
 import type { ChatCompletionBody } from '../openai/chat-types';
 import type { TokenCounts } from '../shared/stream-codec';
-import { anthropicStop, toolInput } from '../shared/map-chat-finish-reason';
+import { mapChatFinishToAnthropic } from '../shared/map-chat-finish-reason';
+import { toolInput } from './tool-input';
 
 /** A non-streaming chat completion (already normalised by the chat path) as an Anthropic message. */
-export function messageFromChat(
+export function anthropicOnChatResponse(
   chat: ChatCompletionBody,
   usage: TokenCounts,
   opts: { id: string; endpointName: string; requestId: string; stops: readonly string[] },
@@ -18,7 +19,7 @@ export function messageFromChat(
   calls.forEach((call, slot) => {
     content.push({ type: 'tool_use', id: toolCallId(call.id, opts.requestId, slot), name: call.function?.name ?? '', input: toolInput(call.function?.arguments) });
   });
-  const stop = anthropicStop({ reason: choice?.finish_reason, stopReason: choice?.stop_reason }, text, opts.stops, calls.length > 0);
+  const stop = mapChatFinishToAnthropic({ reason: choice?.finish_reason, stopReason: choice?.stop_reason }, text, opts.stops, calls.length > 0);
   return {
     id: opts.id,
     type: 'message',

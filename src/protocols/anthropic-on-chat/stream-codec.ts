@@ -1,9 +1,9 @@
 import { anthropicErrorEvent, anthropicEvent } from '../anthropic/events';
 import { ChatDerivedCodec, type ChatFinish } from '../chat/chat-derived-codec';
 import type { StreamCodec } from '../shared/stream-codec';
-import { anthropicStop } from '../shared/map-chat-finish-reason';
+import { mapChatFinishToAnthropic } from '../shared/map-chat-finish-reason';
 
-export interface AnthropicStreamOptions {
+export interface AnthropicOnChatOptions {
   id: string;
   endpointName: string;
   requestId: string;
@@ -17,7 +17,7 @@ export interface AnthropicStreamOptions {
  * the stop reason and the usage (input tokens too: the chat stream reports them
  * only at its end) and `message_stop`. Failures are Anthropic `error` events.
  */
-export class AnthropicFromChatCodec extends ChatDerivedCodec {
+export class AnthropicOnChatCodec extends ChatDerivedCodec {
   private started = false;
   /** Index of the open content block and what it holds; -1 when none is open. */
   private open = { index: -1, kind: '' as 'text' | 'tool' | '' };
@@ -29,7 +29,7 @@ export class AnthropicFromChatCodec extends ChatDerivedCodec {
 
   constructor(
     inner: StreamCodec,
-    private readonly opts: AnthropicStreamOptions,
+    private readonly opts: AnthropicOnChatOptions,
   ) {
     super(inner, opts.requestId);
     this.tailLength = Math.max(0, ...opts.stops.map((s) => s.length));
@@ -59,7 +59,7 @@ export class AnthropicFromChatCodec extends ChatDerivedCodec {
   }
 
   protected onFinish(finish: ChatFinish): string {
-    const stop = anthropicStop(finish, this.tail, this.opts.stops, this.toolBlocks.length > 0);
+    const stop = mapChatFinishToAnthropic(finish, this.tail, this.opts.stops, this.toolBlocks.length > 0);
     const usage = { input_tokens: this.usage.promptTokens, output_tokens: this.usage.completionTokens };
     return this.start() + this.closeBlock() + anthropicEvent('message_delta', { delta: stop, usage }) + anthropicEvent('message_stop');
   }

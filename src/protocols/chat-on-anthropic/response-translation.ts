@@ -1,6 +1,8 @@
 import type { AnthropicResponse } from '../anthropic/types';
 import type { TokenCounts } from '../shared/stream-codec';
-import { finishReasonOf, openaiUsage, promptTokensOf } from '../shared/map-anthropic-stop-reason';
+import { promptTokensOf } from '../anthropic/usage';
+import { openaiUsage } from '../openai/usage';
+import { mapAnthropicStopReason } from '../shared/map-anthropic-stop-reason';
 
 export interface ResponseNames {
   id: string;
@@ -13,7 +15,7 @@ export interface ResponseNames {
  * reason as `finish_reason`, usage in OpenAI's fields. Thinking blocks are not
  * shown (the router never asks for them).
  */
-export function translateAnthropicMessage(json: unknown, names: ResponseNames): { body: unknown; usage: TokenCounts } {
+export function chatOnAnthropicResponse(json: unknown, names: ResponseNames): { body: unknown; usage: TokenCounts } {
   const message = (json && typeof json === 'object' ? json : {}) as Partial<AnthropicResponse>;
   let text = '';
   const toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
@@ -37,7 +39,7 @@ export function translateAnthropicMessage(json: unknown, names: ResponseNames): 
           ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
         },
         logprobs: null,
-        finish_reason: finishReasonOf(message.stop_reason) ?? 'stop',
+        finish_reason: mapAnthropicStopReason(message.stop_reason) ?? 'stop',
       },
     ],
     usage: openaiUsage(usage),

@@ -1,9 +1,11 @@
 import type { AnthropicStreamEvent } from '../anthropic/types';
 import { OpenAISseCodec } from '../shared/sse-codec';
 import type { TokenCounts } from '../shared/stream-codec';
-import { finishReasonOf, openaiUsage, promptTokensOf } from '../shared/map-anthropic-stop-reason';
+import { promptTokensOf } from '../anthropic/usage';
+import { openaiUsage } from '../openai/usage';
+import { mapAnthropicStopReason } from '../shared/map-anthropic-stop-reason';
 
-export interface AnthropicStreamOptions {
+export interface ChatOnAnthropicOptions {
   id: string;
   endpointName: string;
   /** The client asked for `stream_options.include_usage`: a usage chunk (empty `choices`) before `[DONE]`. */
@@ -19,7 +21,7 @@ export interface AnthropicStreamOptions {
  * nothing; an `error` event becomes an OpenAI error event. A stream that ends
  * without `message_stop` is reported as an error, not a clean end.
  */
-export class AnthropicChatCodec extends OpenAISseCodec {
+export class ChatOnAnthropicCodec extends OpenAISseCodec {
   private readonly created = Math.floor(Date.now() / 1000);
   /** Anthropic content-block index → OpenAI tool-call index. */
   private readonly toolCalls = new Map<number, number>();
@@ -27,7 +29,7 @@ export class AnthropicChatCodec extends OpenAISseCodec {
   private outputTokens = 0;
   private deltas = 0;
 
-  constructor(private readonly opts: AnthropicStreamOptions) {
+  constructor(private readonly opts: ChatOnAnthropicOptions) {
     super();
   }
 
@@ -79,7 +81,7 @@ export class AnthropicChatCodec extends OpenAISseCodec {
         const { delta, usage } = event as Extract<AnthropicStreamEvent, { type: 'message_delta' }>;
         if (typeof usage?.output_tokens === 'number') this.outputTokens = usage.output_tokens;
         if (typeof usage?.input_tokens === 'number') this.promptTokens = promptTokensOf(usage);
-        return this.chunk({}, finishReasonOf(delta?.stop_reason) ?? 'stop');
+        return this.chunk({}, mapAnthropicStopReason(delta?.stop_reason) ?? 'stop');
       }
       case 'message_stop': {
         this.complete = true;

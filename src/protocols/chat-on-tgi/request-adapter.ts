@@ -1,8 +1,7 @@
+import { TGI_LIMITS } from '../tgi/limits';
 import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
 import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
 
-/** TGI's default `--max-top-n-tokens`. */
-export const MAX_TOP_LOGPROBS = 5;
 
 /**
  * An OpenAI chat request as TGI's Messages API (`POST /v1/chat/completions`) takes
@@ -26,8 +25,8 @@ export function chatToTgi(request: Record<string, unknown>, originModel: string,
   delete body.n;
   const stop = stopList(request.stop);
   if (stop) body.stop = stop;
-  if (typeof request.top_logprobs === 'number' && request.top_logprobs > MAX_TOP_LOGPROBS) {
-    throw unsupported('top_logprobs', `TGI returns at most ${MAX_TOP_LOGPROBS} top tokens per position (--max-top-n-tokens)`);
+  if (typeof request.top_logprobs === 'number' && request.top_logprobs > TGI_LIMITS.maxTopNTokens) {
+    throw unsupported('top_logprobs', `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`);
   }
   // 1.0 means off (TGI refuses it); under greedy decoding (temperature 0) a top_p < 1 would make TGI sample.
   if (typeof body.top_p === 'number' && (body.top_p >= 1 || body.temperature === 0)) delete body.top_p;

@@ -1,8 +1,8 @@
 import { originErrorMessage } from '../openai/error-body';
 import { OpenAISseCodec } from '../shared/sse-codec';
-import { openaiFinishReason } from '../shared/map-tgi-finish-reason';
+import { mapTgiFinishReason } from '../shared/map-tgi-finish-reason';
 
-export interface TgiChatStreamOptions {
+export interface ChatOnTgiOptions {
   endpointName: string;
   /** The chunks' `id` when TGI sends its empty one: `chatcmpl-<request id>`. */
   id: string;
@@ -25,10 +25,10 @@ interface ChatChunk {
  * (`{"error":{"message",…}}`) becomes an OpenAI error event, and a stream that
  * ends without `[DONE]` is reported as an error rather than a clean end.
  */
-export class TgiChatCodec extends OpenAISseCodec {
+export class ChatOnTgiCodec extends OpenAISseCodec {
   private readonly roleSent = new Set<number>();
 
-  constructor(private readonly opts: TgiChatStreamOptions) {
+  constructor(private readonly opts: ChatOnTgiOptions) {
     super();
   }
 
@@ -63,7 +63,7 @@ export class TgiChatCodec extends OpenAISseCodec {
         if (this.roleSent.has(index)) delete choice.delta.role;
         else this.roleSent.add(index);
       }
-      choice.finish_reason = openaiFinishReason(choice.finish_reason);
+      choice.finish_reason = mapTgiFinishReason(choice.finish_reason);
     }
     return `data: ${JSON.stringify(chunk)}\n\n`;
   }

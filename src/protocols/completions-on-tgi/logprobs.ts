@@ -1,12 +1,5 @@
+import type { CompletionLogprobs } from '../openai/completion-logprobs';
 import type { TgiToken } from '../tgi/types';
-
-/** OpenAI's completions `logprobs` object. */
-export interface CompletionLogprobs {
-  tokens: string[];
-  token_logprobs: Array<number | null>;
-  top_logprobs: Array<Record<string, number>>;
-  text_offset: number[];
-}
 
 /**
  * Builds OpenAI completions logprobs from TGI tokens (`details.tokens` and

@@ -1,11 +1,10 @@
 import type { GenerateParameters } from '../tgi/types';
+import { TGI_LIMITS } from '../tgi/limits';
 import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
 import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
 
 /** OpenAI's default `max_tokens` for completions (vLLM's too); TGI's own default is "the rest of the context". */
 export const OPENAI_COMPLETIONS_MAX_TOKENS = 16;
-/** OpenAI's limit on completions `logprobs`, and TGI's default `--max-top-n-tokens`. */
-export const MAX_COMPLETION_LOGPROBS = 5;
 
 /** A completions request as a TGI generate call, and what the answer's translation needs to know. */
 export interface GenerateCall {
@@ -23,7 +22,7 @@ export interface GenerateCall {
  * `details` always on (finish reason and token counts come from there). Fields
  * TGI cannot honour are refused with a 400 that names them.
  */
-export function completionsToGenerate(request: Record<string, unknown>, originModel: string): GenerateCall {
+export function completionsToTgi(request: Record<string, unknown>, originModel: string): GenerateCall {
   refuseCommon(request);
   const inputs = singlePrompt(request.prompt);
   if (request.suffix != null && request.suffix !== '') {
@@ -34,8 +33,8 @@ export function completionsToGenerate(request: Record<string, unknown>, originMo
   }
   const echo = request.echo === true;
   const logprobs = typeof request.logprobs === 'number' ? request.logprobs : null;
-  if (logprobs !== null && logprobs > MAX_COMPLETION_LOGPROBS) {
-    throw unsupported('logprobs', `TGI returns at most ${MAX_COMPLETION_LOGPROBS} top tokens per position (--max-top-n-tokens)`);
+  if (logprobs !== null && logprobs > TGI_LIMITS.maxTopNTokens) {
+    throw unsupported('logprobs', `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`);
   }
   if (logprobs !== null && echo) {
     throw unsupported('echo', 'echo with logprobs needs the prompt tokens\' logprobs, which TGI gives only when started with --enable-prefill-logprobs (and never when streaming)');

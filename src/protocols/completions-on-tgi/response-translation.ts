@@ -1,7 +1,7 @@
 import type { TokenCounts } from '../shared/stream-codec';
 import type { TgiGenerateResponse, TgiToken } from '../tgi/types';
 import { completionLogprobs } from './logprobs';
-import { openaiFinishReason } from '../shared/map-tgi-finish-reason';
+import { mapTgiFinishReason } from '../shared/map-tgi-finish-reason';
 
 export interface CompletionContext {
   id: string;
@@ -15,7 +15,7 @@ export interface CompletionContext {
  * count comes from TGI's `x-prompt-tokens` header (the body has none); the
  * generated count and the finish reason from `details`.
  */
-export function completionFromGenerate(
+export function completionsOnTgiResponse(
   json: unknown,
   headers: Headers,
   ctx: CompletionContext,
@@ -38,7 +38,7 @@ export function completionFromGenerate(
         index: 0,
         text: typeof response.generated_text === 'string' ? response.generated_text : '',
         logprobs,
-        finish_reason: openaiFinishReason(details?.finish_reason),
+        finish_reason: mapTgiFinishReason(details?.finish_reason),
       },
     ],
     usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },

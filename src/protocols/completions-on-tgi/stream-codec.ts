@@ -2,9 +2,9 @@ import { originErrorMessage } from '../openai/error-body';
 import { OpenAISseCodec } from '../shared/sse-codec';
 import { completionLogprobs } from './logprobs';
 import type { TgiStreamEvent } from '../tgi/types';
-import { openaiFinishReason } from '../shared/map-tgi-finish-reason';
+import { mapTgiFinishReason } from '../shared/map-tgi-finish-reason';
 
-export interface CompletionsStreamOptions {
+export interface CompletionsOnTgiOptions {
   id: string;
   endpointName: string;
   /** `logprobs: N` asked for, or null. */
@@ -22,12 +22,12 @@ export interface CompletionsStreamOptions {
  * (`{"error":…,"error_type":…}`) becomes an OpenAI error event, and a stream that
  * ends before the final event (the one with `generated_text`) is reported as an error.
  */
-export class CompletionsStreamCodec extends OpenAISseCodec {
+export class CompletionsOnTgiCodec extends OpenAISseCodec {
   private readonly created = Math.floor(Date.now() / 1000);
   private textLength = 0;
   private started = false;
 
-  constructor(private readonly opts: CompletionsStreamOptions) {
+  constructor(private readonly opts: CompletionsOnTgiOptions) {
     super();
   }
 
@@ -65,7 +65,7 @@ export class CompletionsStreamCodec extends OpenAISseCodec {
       promptTokens: details?.input_length ?? 0,
       completionTokens: details?.generated_tokens ?? this.counted,
     };
-    out += this.chunk(text, logprobs, openaiFinishReason(details?.finish_reason));
+    out += this.chunk(text, logprobs, mapTgiFinishReason(details?.finish_reason));
     if (this.opts.clientWantsUsage) {
       const { promptTokens, completionTokens } = this.reported;
       out += this.frame({

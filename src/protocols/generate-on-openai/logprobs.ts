@@ -1,14 +1,5 @@
+import type { CompletionLogprobs } from '../openai/completion-logprobs';
 import type { TgiToken } from '../tgi/types';
-
-/** vLLM completions `logprobs` (`{ tokens, token_logprobs, text_offset }`). */
-export interface CompletionLogprobs {
-  tokens?: string[];
-  token_logprobs?: Array<number | null>;
-  text_offset?: number[];
-}
-
-/** The token TGI ends with when generation stops on EOS; vLLM sends no text (and no logprob entry) for it. */
-export const EOS_TOKEN: TgiToken = { id: 0, text: '', logprob: null, special: true };
 
 /**
  * TGI tokens from vLLM completion logprobs. The router asks for
@@ -16,7 +7,7 @@ export const EOS_TOKEN: TgiToken = { id: 0, text: '', logprob: null, special: tr
  * the slice of the generated text between its offset and the next one.
  * `text` is the text these offsets index into, starting at `base`.
  */
-export function tgiTokens(logprobs: CompletionLogprobs | null | undefined, text: string, base = 0, nextOffset?: number): TgiToken[] {
+export function tgiTokens(logprobs: Partial<CompletionLogprobs> | null | undefined, text: string, base = 0, nextOffset?: number): TgiToken[] {
   const tokens = logprobs?.tokens ?? [];
   const offsets = logprobs?.text_offset ?? [];
   return tokens.map((token, i) => {

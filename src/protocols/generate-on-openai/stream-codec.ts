@@ -1,16 +1,17 @@
 import { ApiError } from '../../http/api-error';
 import { originErrorMessage } from '../openai/error-body';
 import { TgiSseCodec } from '../shared/sse-codec';
-import type { TgiFinishReason, TgiStreamEvent, TgiToken } from '../tgi/types';
-import { tgiFinishReason } from '../shared/map-vllm-finish-reason';
-import { EOS_TOKEN, tgiTokens, type CompletionLogprobs } from './logprobs';
+import type { CompletionLogprobs } from '../openai/completion-logprobs';
+import { mapVllmFinishReason } from '../shared/map-vllm-finish-reason';
+import { EOS_TOKEN, type TgiFinishReason, type TgiStreamEvent, type TgiToken } from '../tgi/types';
+import { tgiTokens } from './logprobs';
 
 interface CompletionChunk {
-  choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: CompletionLogprobs | null }>;
+  choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: Partial<CompletionLogprobs> | null }>;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
 
-export interface GenerateFromCompletionsOptions {
+export interface GenerateOnOpenAIOptions {
   /** The prompt, when the client asked for `return_full_text`; prepended to the final `generated_text`. */
   prefix: string;
   wantDetails: boolean;
@@ -25,11 +26,11 @@ export interface GenerateFromCompletionsOptions {
  * asked), sent once the usage chunk that follows it has arrived. `[DONE]` is
  * dropped (TGI has none); origin errors become TGI error events.
  */
-export class GenerateFromCompletionsCodec extends TgiSseCodec {
+export class GenerateOnOpenAICodec extends TgiSseCodec {
   private text = '';
   private pendingFinal: { token: TgiToken; finish: TgiFinishReason } | null = null;
 
-  constructor(private readonly opts: GenerateFromCompletionsOptions) {
+  constructor(private readonly opts: GenerateOnOpenAIOptions) {
     super();
   }
 
@@ -73,7 +74,7 @@ export class GenerateFromCompletionsCodec extends TgiSseCodec {
     }
     let finish: TgiFinishReason;
     try {
-      finish = tgiFinishReason(choice.finish_reason, choice.stop_reason);
+      finish = mapVllmFinishReason(choice.finish_reason, choice.stop_reason);
     } catch (err) {
       return this.fail(err instanceof ApiError ? err.message : String(err), 'generation');
     }

@@ -1,9 +1,8 @@
 import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
-import type { GenerateRequest, TgiGenerateResponse } from '../tgi/types';
-import { TgiStreamCodec } from './stream-codec';
-
-/** How the client called: `/generate`, `/generate_stream`, or the compat root (whose non-stream answer is an array). */
-export type GenerateRoute = 'generate' | 'generate_stream' | 'compat';
+import type { ProtocolPair } from '../pair';
+import type { GenerateInput } from '../tgi/types';
+import { generatePassthroughResponse } from './response-translation';
+import { GeneratePassthroughCodec } from './stream-codec';
 
 /**
  * A TGI request to a TGI origin: `/generate` or `/generate_stream` with the same
@@ -11,26 +10,17 @@ export type GenerateRoute = 'generate' | 'generate_stream' | 'compat';
  * removed). The router always asks for `details`, which carry the token counts,
  * and removes them again when the client did not ask.
  */
-export function generateOnTgi(req: GenerateRequest, route: GenerateRoute, ctx: ExchangeContext): OriginExchange {
-  const clientWantsDetails = req.parameters?.details === true;
-  const parameters = { ...(req.parameters ?? { do_sample: true }), details: true };
-  return {
-    path: ctx.stream ? '/generate_stream' : '/generate',
-    body: { inputs: req.inputs, parameters },
-    codec: () => new TgiStreamCodec(clientWantsDetails),
-    translate: (json, headers) => {
-      const response = json as TgiGenerateResponse;
-      const usage = {
-        promptTokens: Number(headers.get('x-prompt-tokens') ?? response.details?.input_length ?? 0),
-        completionTokens: response.details?.generated_tokens ?? Number(headers.get('x-generated-tokens') ?? 0),
-      };
-      const body = clientWantsDetails || req.parameters?.decoder_input_details ? response : withoutDetails(response);
-      return { body: route === 'compat' ? [body] : body, usage };
-    },
-  };
-}
-
-function withoutDetails(response: TgiGenerateResponse): TgiGenerateResponse {
-  const { details: _details, ...rest } = response;
-  return rest;
-}
+export const generatePassthrough: ProtocolPair<GenerateInput> = {
+  client: 'generate',
+  origin: 'tgi',
+  exchange(input: GenerateInput, ctx: ExchangeContext): OriginExchange {
+    const req = input.request;
+    const parameters = { ...(req.parameters ?? { do_sample: true }), details: true };
+    return {
+      path: ctx.stream ? '/generate_stream' : '/generate',
+      body: { inputs: req.inputs, parameters },
+      codec: () => new GeneratePassthroughCodec(req.parameters?.details === true),
+      translate: (json, headers) => generatePassthroughResponse(json, headers, input),
+    };
+  },
+};

@@ -9,7 +9,7 @@ import type { TgiStreamEvent } from '../tgi/types';
  * in-stream error passes through; a stream that ends before the final event
  * gets TGI's own `incomplete_generation_stream` error.
  */
-export class TgiStreamCodec extends TgiSseCodec {
+export class GeneratePassthroughCodec extends TgiSseCodec {
 
   /** `clientWantsDetails` false: the router asked the origin for details (for token counts); they are removed again. */
   constructor(private readonly clientWantsDetails: boolean) {

@@ -6,7 +6,7 @@ interface OpenAIResponse {
 }
 
 /** A non-streaming OpenAI-style answer with the endpoint's name as `model`, and its usage. */
-export function translateOpenAIResponse(json: unknown, endpointName: string): { body: unknown; usage: TokenCounts } {
+export function openaiPassthroughResponse(json: unknown, endpointName: string): { body: unknown; usage: TokenCounts } {
   const response = (json ?? {}) as OpenAIResponse;
   if (typeof response === 'object' && 'model' in response) response.model = endpointName;
   return {

@@ -1,7 +1,7 @@
 import { OpenAISseCodec } from '../shared/sse-codec';
 import { originErrorMessage } from '../openai/error-body';
 
-export interface OpenAIStreamOptions {
+export interface OpenAIPassthroughOptions {
   /** The model id the origin reports, replaced by the endpoint name the client asked for. */
   originModel: string;
   endpointName: string;
@@ -16,11 +16,11 @@ export interface OpenAIStreamOptions {
  * errors into OpenAI error events, and reports a stream that ends without
  * `[DONE]` as an error instead of a clean end.
  */
-export class OpenAIStreamCodec extends OpenAISseCodec {
+export class OpenAIPassthroughCodec extends OpenAISseCodec {
   private readonly modelFrom: string;
   private readonly modelTo: string;
 
-  constructor(private readonly opts: OpenAIStreamOptions) {
+  constructor(private readonly opts: OpenAIPassthroughOptions) {
     super();
     this.modelFrom = `"model":${JSON.stringify(opts.originModel)}`;
     this.modelTo = `"model":${JSON.stringify(opts.endpointName)}`;

@@ -1,13 +1,14 @@
 import { toolCallId } from '../chat/chat-derived-codec';
 import type { ChatCompletionBody } from '../openai/chat-types';
-import { responseObject, statusOf, type ResponseShell } from '../responses/response-object';
+import { responseObject, type ResponseShell } from '../responses/response-object';
+import { mapChatFinishToResponses } from '../shared/map-chat-finish-reason';
 import type { OutputItem, ResponseObject } from '../responses/types';
 import type { TokenCounts } from '../shared/stream-codec';
 
 /** A non-streaming chat completion (already normalised by the chat path) as a Responses `response`. */
-export function responseFromChat(chat: ChatCompletionBody, usage: TokenCounts, shell: ResponseShell, requestId: string): ResponseObject {
+export function responsesOnChatResponse(chat: ChatCompletionBody, usage: TokenCounts, shell: ResponseShell, requestId: string): ResponseObject {
   const choice = chat.choices?.[0];
-  const { status, incompleteReason } = statusOf(choice?.finish_reason);
+  const { status, incompleteReason } = mapChatFinishToResponses(choice?.finish_reason);
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
   const output: OutputItem[] = [];
   const text = choice?.message?.content ?? '';

@@ -1,6 +1,7 @@
 import { ChatDerivedCodec, type ChatFinish } from '../chat/chat-derived-codec';
 import { ResponsesEventWriter } from '../responses/events';
-import { responseObject, statusOf, type ResponseShell } from '../responses/response-object';
+import { responseObject, type ResponseShell } from '../responses/response-object';
+import { mapChatFinishToResponses } from '../shared/map-chat-finish-reason';
 import type { FunctionCallItem, MessageItem, OutputItem } from '../responses/types';
 import type { StreamCodec } from '../shared/stream-codec';
 
@@ -11,7 +12,7 @@ import type { StreamCodec } from '../shared/stream-codec';
  * per tool call with its `function_call_arguments.delta`s; and `response.completed`
  * (or `response.incomplete` when the output hit `max_output_tokens`) with the usage.
  */
-export class ResponsesFromChatCodec extends ChatDerivedCodec {
+export class ResponsesOnChatCodec extends ChatDerivedCodec {
   private readonly events = new ResponsesEventWriter();
   private readonly output: OutputItem[] = [];
   private started = false;
@@ -62,7 +63,7 @@ export class ResponsesFromChatCodec extends ChatDerivedCodec {
   }
 
   protected onFinish(finish: ChatFinish): string {
-    const { status, incompleteReason } = statusOf(finish.reason);
+    const { status, incompleteReason } = mapChatFinishToResponses(finish.reason);
     const itemStatus = status === 'completed' ? 'completed' : 'incomplete';
     let out = this.start();
     if (this.message) {

@@ -61,10 +61,3 @@ export function responseObject(
     user: req.user ?? null,
   };
 }
-
-/** A chat finish reason as a response's status: `length` is incomplete (`max_output_tokens`), as is a content filter. */
-export function statusOf(finishReason: string | null | undefined): { status: ResponseStatus; incompleteReason: string | null } {
-  if (finishReason === 'length') return { status: 'incomplete', incompleteReason: 'max_output_tokens' };
-  if (finishReason === 'content_filter') return { status: 'incomplete', incompleteReason: 'content_filter' };
-  return { status: 'completed', incompleteReason: null };
-}

@@ -1,8 +1,12 @@
-import type { AnthropicStopReason, AnthropicUsage } from '../anthropic/types';
-import type { TokenCounts } from './stream-codec';
+import type { AnthropicStopReason } from '../anthropic/types';
 
-/** Anthropic's `stop_reason` as OpenAI's `finish_reason`. */
-export function finishReasonOf(reason: AnthropicStopReason | null | undefined): string | null {
+/**
+ * Anthropic's `stop_reason` as OpenAI's `finish_reason` (docs/protocols/finish-reasons.md):
+ * `end_turn`, `stop_sequence`, `pause_turn` → `stop`; `max_tokens` and
+ * `model_context_window_exceeded` → `length`; `tool_use` → `tool_calls`;
+ * `refusal` → `content_filter`; a reason added later → `stop`; none → null.
+ */
+export function mapAnthropicStopReason(reason: AnthropicStopReason | null | undefined): string | null {
   switch (reason) {
     case 'end_turn':
     case 'stop_sequence':
@@ -18,13 +22,4 @@ export function finishReasonOf(reason: AnthropicStopReason | null | undefined): 
     default:
       return reason == null ? null : 'stop';
   }
-}
-
-/** Prompt tokens include the cached ones (Anthropic counts them apart from `input_tokens`). */
-export function promptTokensOf(usage: Partial<AnthropicUsage> | undefined): number {
-  return (usage?.input_tokens ?? 0) + (usage?.cache_creation_input_tokens ?? 0) + (usage?.cache_read_input_tokens ?? 0);
-}
-
-export function openaiUsage(counts: TokenCounts): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
-  return { prompt_tokens: counts.promptTokens, completion_tokens: counts.completionTokens, total_tokens: counts.promptTokens + counts.completionTokens };
 }

@@ -1,4 +1,10 @@
 import type { AnthropicStopReason } from '../anthropic/types';
+import type { ResponseStatus } from '../responses/types';
+
+/**
+ * The chat path's finish (OpenAI `finish_reason`, and vLLM's `stop_reason`) in the
+ * terms of the client protocols translated to chat (docs/protocols/finish-reasons.md).
+ */
 
 /**
  * Anthropic's stop reason from the chat finish: a tool call is `tool_use`, `length`
@@ -7,7 +13,7 @@ import type { AnthropicStopReason } from '../anthropic/types';
  * in `stop_reason`, TGI leaves it at the end of the text — and any other stop is
  * `end_turn`.
  */
-export function anthropicStop(
+export function mapChatFinishToAnthropic(
   finish: { reason: string | null | undefined; stopReason: unknown },
   textEnd: string,
   stops: readonly string[],
@@ -21,12 +27,9 @@ export function anthropicStop(
   return matched !== undefined ? { stop_reason: 'stop_sequence', stop_sequence: matched } : { stop_reason: 'end_turn', stop_sequence: null };
 }
 
-/** Tool-call arguments (JSON text) as the `input` object Anthropic's tool_use blocks carry. */
-export function toolInput(args: string | undefined): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(args || '{}');
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : { value: parsed };
-  } catch {
-    return {};
-  }
+/** A chat finish reason as a Responses status: `length` is incomplete (`max_output_tokens`), as is a content filter. */
+export function mapChatFinishToResponses(finishReason: string | null | undefined): { status: ResponseStatus; incompleteReason: string | null } {
+  if (finishReason === 'length') return { status: 'incomplete', incompleteReason: 'max_output_tokens' };
+  if (finishReason === 'content_filter') return { status: 'incomplete', incompleteReason: 'content_filter' };
+  return { status: 'completed', incompleteReason: null };
 }

@@ -4,7 +4,7 @@
  * the other two through, and its completions stream says `""` until the end.
  * `tool_calls` (and any other OpenAI value) is kept; nothing at all is `null`.
  */
-export function openaiFinishReason(reason: unknown): string | null {
+export function mapTgiFinishReason(reason: unknown): string | null {
   if (reason === 'eos_token' || reason === 'stop_sequence') return 'stop';
   if (typeof reason === 'string' && reason !== '') return reason;
   return null;

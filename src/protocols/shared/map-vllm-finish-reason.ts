@@ -6,7 +6,7 @@ import type { TgiFinishReason } from '../tgi/types';
  * stays; `stop` with a matched stop string is `stop_sequence`, with an EOS or stop
  * token id it is `eos_token`; `abort` / `error` mean generation failed (TGI's 424).
  */
-export function tgiFinishReason(finishReason: string | null | undefined, stopReason: unknown): TgiFinishReason {
+export function mapVllmFinishReason(finishReason: string | null | undefined, stopReason: unknown): TgiFinishReason {
   if (finishReason === 'length') return 'length';
   if (finishReason === 'stop' || finishReason === 'tool_calls') return typeof stopReason === 'string' ? 'stop_sequence' : 'eos_token';
   throw new ApiError(424, `Request failed during generation: the origin ended with finish_reason '${finishReason}'`, {

@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/api-error';
+import { TGI_LIMITS } from './limits';
 
 /**
  * A 400 for an OpenAI field a TGI origin cannot honour. Refusing is better than
@@ -39,15 +40,13 @@ export function refuseCommon(request: Record<string, unknown>): void {
   }
 }
 
-/** TGI's default `--max-stop-sequences` (and OpenAI's own limit). */
-export const MAX_STOP_SEQUENCES = 4;
 
 /** `stop` as the array TGI needs (a bare string is a 422 there); more than 4 refused. */
 export function stopList(stop: unknown): string[] | undefined {
   if (stop == null) return undefined;
   const list = typeof stop === 'string' ? [stop] : (stop as string[]);
-  if (list.length > MAX_STOP_SEQUENCES) {
-    throw unsupported('stop', `TGI accepts at most ${MAX_STOP_SEQUENCES} stop sequences (${list.length} given)`);
+  if (list.length > TGI_LIMITS.maxStopSequences) {
+    throw unsupported('stop', `TGI accepts at most ${TGI_LIMITS.maxStopSequences} stop sequences (${list.length} given)`);
   }
   return list;
 }

@@ -46,6 +46,15 @@ export const GenerateRequest = z.looseObject({
 export type GenerateParameters = z.infer<typeof GenerateParameters>;
 export type GenerateRequest = z.infer<typeof GenerateRequest>;
 
+/** How the client called: `/generate`, `/generate_stream`, or the compat root (whose non-stream answer is an array). */
+export type GenerateRoute = 'generate' | 'generate_stream' | 'compat';
+
+/** What a generate pair gets: the request (endpoint defaults applied, validated) and the route it came by. */
+export interface GenerateInput {
+  request: GenerateRequest;
+  route: GenerateRoute;
+}
+
 export type TgiFinishReason = 'length' | 'eos_token' | 'stop_sequence';
 
 export interface TgiToken {
@@ -54,6 +63,9 @@ export interface TgiToken {
   logprob: number | null;
   special: boolean;
 }
+
+/** The token TGI ends with when generation stops on EOS (vLLM sends no text, and no logprob entry, for it). */
+export const EOS_TOKEN: TgiToken = { id: 0, text: '', logprob: null, special: true };
 
 export interface TgiDetails {
   finish_reason: TgiFinishReason;

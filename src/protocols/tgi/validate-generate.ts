@@ -1,8 +1,7 @@
 import { ApiError } from '../../http/api-error';
+import { TGI_LIMITS } from './limits';
 import { tgiSamples, type GenerateRequest } from './types';
 
-/** TGI's launcher defaults for the limits its validation uses (`--max-best-of`, `--max-stop-sequences`, `--max-top-n-tokens`). */
-export const TGI_LIMITS = { maxBestOf: 2, maxStopSequences: 4, maxTopNTokens: 5 } as const;
 
 function invalid(message: string, param: string): ApiError {
   return new ApiError(422, `Input validation error: ${message}`, { type: 'validation', param, code: 'validation' });

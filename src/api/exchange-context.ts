@@ -1,0 +1,25 @@
+import type { Context } from 'hono';
+import { isExternal, originModelOf, type Endpoint } from '../endpoints/schema';
+import { pickServedEntity } from '../endpoints/traffic';
+import type { AppEnv } from '../env';
+import { providerTransport } from '../external/exchange';
+import type { InferenceKind } from '../protocols/openai/request-schemas';
+import type { ExchangeContext } from '../proxy/exchange';
+
+/**
+ * What the protocol pairs know of a request: the served entity the traffic split
+ * picks, its origin model id, and for an external model its provider transport
+ * (checked here: the task must answer `kind`, the secret must be set).
+ */
+export function exchangeContext(
+  c: Context<AppEnv>,
+  endpoint: Endpoint,
+  stream: boolean,
+  kind: InferenceKind,
+  /** The client's own `top_k`, refused by providers that have none. */
+  clientTopK?: unknown,
+): ExchangeContext {
+  const entity = pickServedEntity(endpoint);
+  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream };
+  return isExternal(entity) ? { ...ctx, provider: providerTransport(kind, { endpoint, entity }, c.env, clientTopK) } : ctx;
+}

@@ -1,0 +1,19 @@
+import { ApiError } from '../../http/api-error';
+import type { TokenCounts } from '../shared/stream-codec';
+import type { EmbedResponse } from '../tei/types';
+
+interface EmbeddingList {
+  data?: Array<{ index?: number; embedding?: unknown }>;
+  usage?: { prompt_tokens?: number } | null;
+}
+
+/** OpenAI's embedding list as TEI's answer: one array of floats per input, in input order. */
+export function teiOnOpenAIResponse(json: unknown): { body: EmbedResponse; usage: TokenCounts } {
+  const list = (json ?? {}) as EmbeddingList;
+  const rows = [...(list.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  const body: EmbedResponse = rows.map((row) => {
+    if (!Array.isArray(row.embedding)) throw new ApiError(502, 'The origin answered embeddings that are not arrays of floats', { type: 'server_error', code: 'origin_error' });
+    return row.embedding as number[];
+  });
+  return { body, usage: { promptTokens: list.usage?.prompt_tokens ?? 0, completionTokens: 0 } };
+}
