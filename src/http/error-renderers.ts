@@ -29,7 +29,7 @@ function tgiErrorType(err: ApiError, status: number): string {
 }
 
 /** Codes of refusals that mean "the origins are overloaded or unavailable": Anthropic's 529. */
-const OVERLOADED_CODES = new Set(['origin_overloaded', 'no_healthy_origin', 'gate_unavailable']);
+const OVERLOADED_CODES = new Set(['origin_overloaded', 'no_healthy_origin', 'gate_unavailable', 'provider_overloaded']);
 
 /**
  * Anthropic shape: `{ type: "error", error: { type, message } }`, with Anthropic's

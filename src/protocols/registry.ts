@@ -1,6 +1,7 @@
 import type { ServedEntity } from '../endpoints/schema';
 import type { ExchangeContext, OriginExchange } from '../proxy/exchange';
 import { anthropicOnChat } from './anthropic-on-chat';
+import { anthropicPassthrough } from './anthropic-passthrough';
 import type { MessagesRequest } from './anthropic/types';
 import { chatPairs, type ChatBody, type ChatTranslatable } from './chat/chat-exchange';
 import { completionsOnTgi } from './completions-on-tgi';
@@ -39,7 +40,7 @@ export const registry = {
   completions: { openai: completionsPassthrough, tgi: completionsOnTgi },
   embeddings: { openai: embeddingsPassthrough },
   responses: { 'openai-responses': responsesPassthrough, chat: responsesOnChat },
-  messages: { chat: anthropicOnChat },
+  messages: { anthropic: anthropicPassthrough, chat: anthropicOnChat },
   generate: { openai: generateOnOpenAI, tgi: generatePassthrough },
   embed: { openai: teiOnOpenAI },
 } satisfies Registry;

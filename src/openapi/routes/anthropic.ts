@@ -26,14 +26,14 @@ const errors = anthropicErrors({
   502: 'Every attempt failed (origin 5xx, connection refused or reset)',
   503: 'The endpoint is stopped',
   504: 'No first byte within the endpoint’s timeout (`timeout_error`)',
-  529: 'No origin is healthy, every origin is overloaded, or admission is unavailable (`overloaded_error`)',
+  529: 'No origin is healthy, every origin (or the Anthropic provider) is overloaded, or admission is unavailable (`overloaded_error`)',
 });
 
 export const anthropicRoutes: RouteSpec[] = PREFIXES.map(({ prefix, operationSuffix, note }): RouteSpec => ({
   method: 'post', path: `${prefix}/v1/messages`, operationId: `createMessage${operationSuffix}`,
   tag: 'Anthropic inference', auth: 'apiKey', headers: HEADERS,
   summary: 'Message (Anthropic Messages API), streaming or not',
-  description: `${note} Translated to chat completions for every origin; \`metadata.user_id\` keeps a session on one origin.`,
+  description: `${note} Passed through as it is (but \`model\`) to an Anthropic external model; translated to chat completions for every other origin, where \`metadata.user_id\` keeps a session on one origin.`,
   body: { schema: MessagesRequest },
   responses: {
     200: {
