@@ -1,4 +1,4 @@
-// SSE framing in the three flavours the origins speak (PROTOCOLS §0).
+// SSE framing in the three flavours the origins speak (docs/protocols/sse.md).
 
 /** vLLM /v1/*: `data: {json}\n\n` (with a space), ends with `data: [DONE]\n\n`. */
 export function vllmEvent(payload: unknown): string {

@@ -1,4 +1,4 @@
-// TGI POST /generate, POST /generate_stream and POST / (PROTOCOLS §1–2).
+// TGI POST /generate, POST /generate_stream and POST / (docs/protocols/tgi.md).
 
 import { json, stream, type Frame, type Plan, type RouteContext } from './plan.ts';
 import { TGI_SSE_HEADERS, tgiEvent } from './sse.ts';

@@ -1,4 +1,4 @@
-// TGI's Messages API: POST /v1/chat/completions and POST /v1/completions (PROTOCOLS §6.2).
+// TGI's Messages API: POST /v1/chat/completions and POST /v1/completions (docs/protocols/tgi.md).
 // Quirks: id "", system_fingerprint "3.3.6-native", every delta carries the role, usage:null on every
 // chunk, finish_reason length/stop_sequence pass through, `stop` must be an array.
 
@@ -167,7 +167,7 @@ export function tgiCompletions(ctx: RouteContext): Plan {
 }
 
 /**
- * TGI's tool call (PROTOCOLS §6.2): non-stream, `id` "0", `arguments` a JSON string and
+ * TGI's tool call (docs/protocols/tgi.md): non-stream, `id` "0", `arguments` a JSON string and
  * `description: null`; streamed, every delta carries the role and a tool_calls entry with
  * `id` "" (the name on the first, then argument pieces), and usage:null on every chunk.
  */

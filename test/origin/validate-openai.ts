@@ -1,4 +1,4 @@
-// vLLM OpenAI-server validation (PROTOCOLS §4.1) as pure functions.
+// vLLM OpenAI-server validation (docs/protocols/openai.md) as pure functions.
 // Each returns null when the request passes, or the 400 error's message/param.
 
 import { isObject } from './plan.ts';

@@ -1,4 +1,4 @@
-// TGI validation (PROTOCOLS §1) as pure functions.
+// TGI validation (docs/protocols/tgi.md) as pure functions.
 // Shape errors mimic serde/axum (422 text/plain, "Failed to deserialize the JSON body into the target type: …");
 // rule violations return "Input validation error: …" (422 JSON, error_type "validation").
 

@@ -1,4 +1,4 @@
-// vLLM POST /v1/chat/completions (PROTOCOLS §4.2).
+// vLLM POST /v1/chat/completions (docs/protocols/openai.md).
 
 import { randomUUID } from 'node:crypto';
 import { json, nowSeconds, stream, type Frame, type Plan, type RouteContext } from './plan.ts';
@@ -104,7 +104,7 @@ export function chatCompletions(ctx: RouteContext): Plan {
   return stream('vllm', { ...VLLM_SSE_HEADERS }, frames);
 }
 
-/** A tool call (PROTOCOLS §4): finish_reason `tool_calls`, content null; streamed as the call's name, then its arguments in pieces. */
+/** A tool call (docs/protocols/openai.md): finish_reason `tool_calls`, content null; streamed as the call's name, then its arguments in pieces. */
 function toolCallAnswer(ctx: RouteContext, body: Record<string, unknown>, model: string, call: PlannedCall, promptTokens: number): Plan {
   const id = `chatcmpl-${requestIdSuffix(ctx)}`;
   const callId = `chatcmpl-tool-${randomUUID().replace(/-/g, '')}`;

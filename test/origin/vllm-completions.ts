@@ -1,4 +1,4 @@
-// vLLM POST /v1/completions (PROTOCOLS §4.1–4.2).
+// vLLM POST /v1/completions (docs/protocols/openai.md).
 
 import { json, nowSeconds, stream, type Frame, type Plan, type RouteContext } from './plan.ts';
 import { VLLM_DONE, VLLM_SSE_HEADERS, vllmEvent } from './sse.ts';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TgiDetails, TgiGenerateResponse, TgiStreamEvent, TgiToken as TgiTokenType } from '../../protocols/tgi/types';
 import type { Assert, SameShape } from '../same-shape';
 
-/** TGI's response shapes (the interfaces in src/protocols/tgi/generate-schema.ts). */
+/** TGI's response shapes (the interfaces in src/protocols/tgi/types.ts). */
 export const TgiToken = z.object({
   id: z.number().int(),
   text: z.string(),

@@ -5,7 +5,7 @@ import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
 
 /**
  * An OpenAI chat request as TGI's Messages API (`POST /v1/chat/completions`) takes
- * it (PROTOCOLS §6.2). TGI's traps are fixed or refused here:
+ * it (docs/protocols/tgi.md, "The Messages API and its traps"). TGI's traps are fixed or refused here:
  * - `stop` must be an array of at most 4; `top_logprobs` at most 5;
  * - `top_p` 1.0 is rejected (1.0 means "off": dropped), and any top_p makes TGI sample (dropped at temperature 0);
  * - `presence_penalty` becomes repetition_penalty = value + 2 (0 dropped, else refused);

@@ -17,7 +17,8 @@ export interface CompletionsCall {
 
 /**
  * A TGI generate request as vLLM's `POST /v1/completions` body
- * (docs/protocols/tgi.md, "TGI clients on an OpenAI origin"). `typical_p`,
+ * (the README's table "TGI request on an OpenAI-protocol origin"; TGI's
+ * sampling rule in docs/protocols/tgi.md). `typical_p`,
  * `watermark` and `decoder_input_details` have no vLLM equivalent and are dropped
  * (they change sampling detail or add output, never the request's meaning);
  * `best_of` > 1 is refused.

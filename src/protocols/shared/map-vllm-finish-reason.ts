@@ -2,7 +2,7 @@ import { ApiError } from '../../http/api-error';
 import type { TgiFinishReason } from '../tgi/types';
 
 /**
- * vLLM's `finish_reason` + `stop_reason` in TGI terms (PROTOCOLS §6.1): `length`
+ * vLLM's `finish_reason` + `stop_reason` in TGI terms (docs/protocols/finish-reasons.md): `length`
  * stays; `stop` with a matched stop string is `stop_sequence`, with an EOS or stop
  * token id it is `eos_token`; `abort` / `error` mean generation failed (TGI's 424).
  */

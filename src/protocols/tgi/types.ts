@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * TGI's `POST /generate` body (PROTOCOLS §1): field types only. The range rules
+ * TGI's `POST /generate` body (docs/protocols/tgi.md): field types only. The range rules
  * live in validate-generate.ts so their messages can match TGI's own.
  */
 export const Grammar = z.discriminatedUnion('type', [
@@ -97,7 +97,7 @@ export interface TgiError {
 }
 
 /**
- * Whether TGI would sample for these parameters (§1 defaults trap): with no
+ * Whether TGI would sample for these parameters (docs/protocols/tgi.md, "The sampling rule"): with no
  * `parameters` object at all TGI samples; with one, it samples iff any of these holds.
  */
 export function tgiSamples(p: GenerateParameters | null | undefined): boolean {

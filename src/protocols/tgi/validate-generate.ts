@@ -8,7 +8,7 @@ function invalid(message: string, param: string): ApiError {
 }
 
 /**
- * TGI's validation rules (PROTOCOLS §1), with TGI's own messages, checked before
+ * TGI's validation rules (docs/protocols/tgi.md), with TGI's own messages, checked before
  * any origin is called: a request TGI would refuse is refused here whichever
  * protocol the endpoint's origin speaks.
  */
