@@ -11,7 +11,7 @@ const root = import.meta.dirname;
 filterRuntimeNoise(process.stderr);
 filterRuntimeNoise(process.stdout);
 
-/** The router's per-request log lines: one per request (src/proxy/request-log.ts) and per guard check. */
+/** The router's per-request log lines: one per request (src/metrics/request-log.ts) and per guard check. */
 const isRequestLogLine = (log: string) => log.startsWith('{"msg":"request",') || log.startsWith('{"msg":"guardrail",');
 
 export default defineConfig(async () => {

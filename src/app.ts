@@ -8,7 +8,7 @@ import { teiRoutes } from './api/tei';
 import { tgiRoutes } from './api/tgi';
 import { consoleRoutes } from './console/serve';
 import type { AppEnv } from './env';
-import { handleError, handleNotFound } from './http/error-handler';
+import { handleError, handleNotFound } from './api/error-handler';
 import { methodsForPath } from './http/method-not-allowed';
 import { requestId } from './http/request-id';
 

@@ -2,9 +2,9 @@ import type { Context } from 'hono';
 import { isExternal, originModelOf, type Endpoint } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { AppEnv } from '../env';
-import { providerTransport } from '../external/exchange';
+import { providerTransport } from '../protocols/external/exchange';
 import type { InferenceKind } from '../protocols/openai/request-schemas';
-import type { ExchangeContext } from '../proxy/exchange';
+import type { ExchangeContext } from '../protocols/exchange';
 
 /**
  * What the protocol pairs know of a request: the served entity the traffic split

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { keyMayCall } from '../auth/policy';
+import { keyMayCall } from './admin/policy';
 import { resolveEndpoint } from '../endpoints/cache';
 import type { Endpoint } from '../endpoints/schema';
 import type { AppEnv } from '../env';

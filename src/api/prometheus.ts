@@ -1,6 +1,6 @@
 import { entityOrigins } from '../origins/entity-origins';
 import { Hono } from 'hono';
-import { adminAuth } from '../auth/admin-auth';
+import { adminAuth } from './admin/admin-auth';
 import { EndpointStore } from '../endpoints/store';
 import type { AppEnv } from '../env';
 import { healthMap, markedDown } from '../origins/health-store';

@@ -1,4 +1,4 @@
-import { TtlCache } from './ttl-cache';
+import { TtlCache } from '../lib/ttl-cache';
 import type { KeyRecord } from './key-record';
 import { KeyStore } from './key-store';
 

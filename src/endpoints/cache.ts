@@ -1,4 +1,4 @@
-import { TtlCache } from '../auth/ttl-cache';
+import { TtlCache } from '../lib/ttl-cache';
 import type { Endpoint } from './schema';
 import { EndpointStore } from './store';
 

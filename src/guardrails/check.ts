@@ -1,10 +1,10 @@
 import type { Guard } from '../endpoints/schema';
 import { ClientGone } from '../proxy/abort-reasons';
-import { CATEGORY_CODES, GUARD_CATEGORIES, type GuardCategory } from './categories';
+import { CATEGORY_CODES, GUARD_CATEGORIES, type GuardCategory } from '../endpoints/guardrail-categories';
 import type { Conversation, GuardRole } from './conversation';
 import { callGuard, type GuardCallContext } from './guard-call';
 import { guardPrompt } from './prompt';
-import { recordVerdict, type GuardOutcome, type GuardStage, type GuardVerdictLine } from './record';
+import { recordVerdict, type GuardOutcome, type GuardStage, type GuardVerdictLine } from '../metrics/guard-record';
 import { parseVerdict } from './verdict';
 
 export interface CheckContext extends GuardCallContext {

@@ -4,7 +4,7 @@ import { pickServedEntity } from '../endpoints/traffic';
 import { ApiError } from '../http/api-error';
 import { candidateOrigins } from '../origins/candidates';
 import { loggableOriginUrl } from '../origins/origin-url';
-import { sendWithFailover } from '../origins/send-with-failover';
+import { sendWithFailover } from '../proxy/send-with-failover';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import { ClientGone, OriginTimeout } from '../proxy/abort-reasons';
 

@@ -1,4 +1,4 @@
-import { CATEGORY_CODES, GUARD_CATEGORIES, type GuardCategory } from './categories';
+import { CATEGORY_CODES, GUARD_CATEGORIES, type GuardCategory } from '../endpoints/guardrail-categories';
 import type { Conversation, GuardRole } from './conversation';
 
 /**

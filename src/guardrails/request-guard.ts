@@ -6,7 +6,7 @@ import { ApiError } from '../http/api-error';
 import { answerFormat, CONTENT_POLICY, GUARD_UNAVAILABLE, type ClientFormat } from './answer-formats';
 import { describeCategories, runCheck, type CheckContext, type CheckResult } from './check';
 import { withAnswer, type Conversation } from './conversation';
-import type { GuardStage, GuardVerdictLine } from './record';
+import type { GuardStage, GuardVerdictLine } from '../metrics/guard-record';
 import { guardStream } from './stream-stage';
 
 export const DEFAULT_STREAM_CHECK_TOKENS = 64;

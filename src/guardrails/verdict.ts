@@ -1,4 +1,4 @@
-import { CATEGORY_CODES, type GuardCategory } from './categories';
+import { CATEGORY_CODES, type GuardCategory } from '../endpoints/guardrail-categories';
 
 export type Verdict = { safe: true } | { safe: false; categories: GuardCategory[] };
 

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { ApiError } from '../http/api-error';
-import type { GuardVerdictLine } from '../guardrails/record';
-import type { RequestLogLine } from '../proxy/request-log';
+import type { GuardVerdictLine } from './guard-record';
+import type { RequestLogLine } from './request-log';
 import type { GapTimer } from './gap-timer';
 import { metricsEnabled, recorder } from './recorder';
 import { refusalReason } from './series-keys';

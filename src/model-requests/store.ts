@@ -1,4 +1,4 @@
-import type { ModelRequestStatus } from '../api/admin/model-request-schemas';
+import type { ModelRequestStatus } from './schemas';
 
 /** A model request as stored and shown (`tenant` is the owning tenant's id). */
 export interface ModelRequest {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { EntityUpdate, Rollback, Share, TenantCreate } from '../api/admin/admin-schemas';
 import { KeyCreate, KeyPatch } from '../api/admin/key-schemas';
-import { ModelRequestCreate, ModelRequestUpdate } from '../api/admin/model-request-schemas';
+import { ModelRequestCreate, ModelRequestUpdate } from '../model-requests/schemas';
 import {
   AnthropicConfig, Defaults, EndpointCreate, EndpointPatch, ExternalEntity, ExternalModel, OpenAIConfig, Origin, RateLimit, ResourceName,
   SelfHostedEntity, ServedEntity, Tag, Timeouts, TrafficRoute,

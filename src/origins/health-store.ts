@@ -1,4 +1,4 @@
-import { TtlCache } from '../auth/ttl-cache';
+import { TtlCache } from '../lib/ttl-cache';
 
 export interface OriginHealth {
   url: string;

@@ -1,7 +1,7 @@
 import { EndpointStore } from '../endpoints/store';
 import { recordHealth, type OriginHealth } from './health-store';
 import { originUrl } from './origin-url';
-import { mapBounded } from '../util/map-bounded';
+import { mapBounded } from '../lib/map-bounded';
 
 export const PROBE_TIMEOUT_MS = 5_000;
 /** Probes in flight at once (a Worker invocation has a bounded number of open connections). */

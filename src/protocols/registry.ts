@@ -1,5 +1,5 @@
 import type { ServedEntity } from '../endpoints/schema';
-import type { ExchangeContext, OriginExchange } from '../proxy/exchange';
+import type { ExchangeContext, OriginExchange } from './exchange';
 import { anthropicOnChat } from './anthropic-on-chat';
 import { anthropicPassthrough } from './anthropic-passthrough';
 import type { MessagesRequest } from './anthropic/types';

@@ -1,6 +1,6 @@
 import { ApiError } from '../http/api-error';
 import { originErrorMessage } from '../protocols/openai/error-body';
-import type { OriginFailureMapper } from './exchange';
+import type { OriginFailureMapper } from '../protocols/exchange';
 
 const MAX_ERROR_BODY = 64 * 1024;
 /** Origin statuses that are about the request itself (bad parameters, too long, wrong media type). */
@@ -28,7 +28,7 @@ export interface FailureContext {
  */
 export async function originFailure(response: Response, ctx: FailureContext, mapper?: OriginFailureMapper): Promise<ApiError> {
   const text = (await response.text().catch(() => '')).slice(0, MAX_ERROR_BODY);
-  // A provider's errors have their own mapping (external/provider-errors.ts).
+  // A provider's errors have their own mapping (protocols/external/provider-errors.ts).
   if (mapper) return mapper(response.status, text, response.headers);
   const message = scrub(originErrorMessage(text), ctx);
   const status = response.status;

@@ -10,15 +10,15 @@ import { outlierConfig } from '../origins/outlier-config';
 import { outliers } from '../origins/outlier-detector';
 import { loggableOriginUrl } from '../origins/origin-url';
 import type { Origin } from '../origins/select';
-import { sendWithFailover, type OriginAnswer } from '../origins/send-with-failover';
+import { sendWithFailover, type OriginAnswer } from './send-with-failover';
 import { GapTimer } from '../metrics/gap-timer';
 import { recordAttempt, recordRequest } from '../metrics/hooks';
 import type { TokenCounts } from '../protocols/shared/stream-codec';
-import type { OriginExchange } from './exchange';
+import type { OriginExchange } from '../protocols/exchange';
 import { ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import { originFailure } from './origin-failure';
 import { pump, type Outcome } from './pump';
-import { logRequest } from './request-log';
+import { logRequest } from '../metrics/request-log';
 import { effectiveTimeouts, type EffectiveTimeouts } from './timeouts';
 import { ERROR_EVENT_GRACE_MS, keepAlive, STATUS_HOLD_MS } from './keep-alive';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATEGORY_CODES } from '../../src/guardrails/categories';
+import { CATEGORY_CODES } from '../../src/endpoints/guardrail-categories';
 import { chatConversation, withAnswer } from '../../src/guardrails/conversation';
 import { GuardAnswerError, parseVerdict } from '../../src/guardrails/verdict';
 

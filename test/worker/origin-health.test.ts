@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import worker from '../../src/index';
+import worker from '../../src';
 import { CHAT_MODEL, admin, call, createKey, originUrl } from './helpers/router';
 
 async function runCron(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { listAudit } from '../../audit/audit-log';
-import { forbidden } from '../../auth/policy';
+import { forbidden } from './policy';
 import type { AppEnv } from '../../env';
 import { validate } from '../../http/validate';
 import { AuditQuery } from './admin-schemas';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { forbidden, notFound, policy } from '../../auth/policy';
+import { forbidden, notFound, policy } from './policy';
 import type { Principal } from '../../auth/principal';
-import { endpointView } from '../../endpoints/endpoint-view';
+import { endpointView } from './endpoint-view';
 import { redactEntities, redactText, redactUrl } from '../../endpoints/redact';
 import type { Endpoint } from '../../endpoints/schema';
 import { endpointUrls, sharedEndpointView } from '../../endpoints/shared-view';

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { adminAuth } from '../../auth/admin-auth';
+import { adminAuth } from './admin-auth';
 import type { AppEnv } from '../../env';
 import { endpointAdmin } from './endpoints';
 import { auditAdmin } from './audit';

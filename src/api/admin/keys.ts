@@ -5,7 +5,7 @@ import { forgetKey } from '../../auth/key-cache';
 import { publicKey, type KeyRecord } from '../../auth/key-record';
 import { KeyStore } from '../../auth/key-store';
 import { newKey } from '../../auth/new-key';
-import { forbidden, notFound, policy } from '../../auth/policy';
+import { forbidden, notFound, policy } from './policy';
 import type { Principal } from '../../auth/principal';
 import { EndpointStore } from '../../endpoints/store';
 import type { AppEnv } from '../../env';

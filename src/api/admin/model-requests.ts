@@ -1,13 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { auditStatement } from '../../audit/audit-log';
-import { forbidden } from '../../auth/policy';
+import { forbidden } from './policy';
 import type { Principal } from '../../auth/principal';
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
 import { ModelRequestStore, type ModelRequest, type Scope } from '../../model-requests/store';
-import { ModelRequestCreate, ModelRequestQuery, ModelRequestUpdate, type ModelRequestStatus } from './model-request-schemas';
+import { ModelRequestCreate, ModelRequestQuery, ModelRequestUpdate, type ModelRequestStatus } from '../../model-requests/schemas';
 import { requireTenant } from './tenant-access';
 
 /**

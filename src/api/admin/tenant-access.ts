@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { notFound, policy } from '../../auth/policy';
+import { notFound, policy } from './policy';
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../http/api-error';
 

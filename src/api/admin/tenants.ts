@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
-import { forbidden } from '../../auth/policy';
+import { forbidden } from './policy';
 import type { AppEnv } from '../../env';
 import { ApiError } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';

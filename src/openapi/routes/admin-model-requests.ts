@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ModelRequestCreate, ModelRequestQuery, ModelRequestUpdate } from '../../api/admin/model-request-schemas';
+import { ModelRequestCreate, ModelRequestQuery, ModelRequestUpdate } from '../../model-requests/schemas';
 import { adminErrors } from '../error-responses';
 import { ModelRequestList, ModelRequestObject } from '../shapes/model-requests';
 import type { RouteSpec } from '../route-spec';

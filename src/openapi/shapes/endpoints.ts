@@ -6,7 +6,7 @@ import type { sharedEndpointView } from '../../endpoints/shared-view';
 import { PageOf } from './page';
 import type { Assert, SameShape } from '../same-shape';
 
-/** An endpoint as the admin API shows it (src/endpoints/endpoint-view.ts over the `Endpoint` record). */
+/** An endpoint as the admin API shows it (src/api/admin/endpoint-view.ts over the `Endpoint` record). */
 const config = {
   served_entities: z.array(ServedEntity),
   traffic: z.array(TrafficRoute),

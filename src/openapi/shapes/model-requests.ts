@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODEL_REQUEST_STATUSES } from '../../api/admin/model-request-schemas';
+import { MODEL_REQUEST_STATUSES } from '../../model-requests/schemas';
 import type { ModelRequest } from '../../model-requests/store';
 import type { Assert, SameShape } from '../same-shape';
 

@@ -1,4 +1,4 @@
-import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
+import type { ExchangeContext, OriginExchange } from '../exchange';
 import type { MessagesRequest } from '../anthropic/types';
 import type { ChatTranslatable } from '../chat/chat-exchange';
 import type { ProtocolPair } from '../pair';

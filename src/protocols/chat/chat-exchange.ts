@@ -1,4 +1,4 @@
-import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
+import type { ExchangeContext, OriginExchange } from '../exchange';
 import { chatOnAnthropic } from '../chat-on-anthropic';
 import { chatOnTgi } from '../chat-on-tgi';
 import { chatPassthrough } from '../openai-passthrough';

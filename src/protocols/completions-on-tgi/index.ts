@@ -1,4 +1,4 @@
-import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
+import type { ExchangeContext, OriginExchange } from '../exchange';
 import type { ProtocolPair } from '../pair';
 import { completionsToTgi } from './request-adapter';
 import { completionsOnTgiResponse } from './response-translation';

@@ -1,4 +1,4 @@
-import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
+import type { ExchangeContext, OriginExchange } from '../exchange';
 import { originPathFor, type InferenceKind } from '../openai/request-schemas';
 import type { ProtocolPair } from '../pair';
 import { openaiPassthroughResponse } from './response-translation';

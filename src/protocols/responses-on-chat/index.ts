@@ -1,5 +1,5 @@
 import { applyDefaults } from '../../endpoints/apply-defaults';
-import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
+import type { ExchangeContext, OriginExchange } from '../exchange';
 import { chatExchange, type ChatTranslatable } from '../chat/chat-exchange';
 import type { ChatCompletionBody } from '../openai/chat-types';
 import type { ProtocolPair } from '../pair';

@@ -1,4 +1,4 @@
-import type { ExchangeContext, OriginExchange } from '../../proxy/exchange';
+import type { ExchangeContext, OriginExchange } from '../exchange';
 import type { ProtocolPair } from '../pair';
 import type { EmbedRequest } from '../tei/types';
 import { embedToOpenAI } from './request-adapter';

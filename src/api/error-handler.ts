@@ -2,8 +2,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../env';
 import { recordRefusal } from '../metrics/hooks';
-import { ApiError } from './api-error';
-import { protocolForPath, renderError } from './error-renderers';
+import { ApiError } from '../http/api-error';
+import { protocolForPath, renderError } from '../http/error-renderers';
 
 /** Every error leaves as JSON in the route's protocol; unexpected ones are logged (without bodies) as 500. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {

@@ -1,6 +1,6 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { ApiError } from '../http/api-error';
-import type { StreamCodec, TokenCounts } from '../protocols/shared/stream-codec';
+import type { StreamCodec, TokenCounts } from './shared/stream-codec';
 
 /** What a protocol adapter knows about the request it adapts. */
 export interface ExchangeContext {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ResourceName } from '../../endpoints/schema';
+import { ResourceName } from '../endpoints/schema';
 
 const text = (max: number) => z.string().max(max);
 const rpm = z.number().int().min(0).max(10_000_000);

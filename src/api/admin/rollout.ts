@@ -1,9 +1,9 @@
-import type { Env } from '../env';
-import { externalProblem } from '../external/provider';
-import { PROBE_PARALLELISM, probeOne } from '../origins/probe';
-import { mapBounded } from '../util/map-bounded';
-import { isExternal, type EndpointConfig } from './schema';
-import { EndpointStore } from './store';
+import type { Env } from '../../env';
+import { externalProblem } from '../../external/provider';
+import { PROBE_PARALLELISM, probeOne } from '../../origins/probe';
+import { mapBounded } from '../../lib/map-bounded';
+import { isExternal, type EndpointConfig } from '../../endpoints/schema';
+import { EndpointStore } from '../../endpoints/store';
 
 export const ROLLOUT_ATTEMPTS = 5;
 export const ROLLOUT_RETRY_MS = 1_000;

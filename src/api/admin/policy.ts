@@ -1,7 +1,7 @@
-import type { Endpoint } from '../endpoints/schema';
-import { ApiError } from '../http/api-error';
-import type { KeyRecord } from './key-record';
-import { rank, ROLES, type Principal, type Role } from './principal';
+import type { Endpoint } from '../../endpoints/schema';
+import { ApiError } from '../../http/api-error';
+import type { KeyRecord } from '../../auth/key-record';
+import { rank, ROLES, type Principal, type Role } from '../../auth/principal';
 
 /**
  * The most concurrent requests each role may give a key it creates: a member or an

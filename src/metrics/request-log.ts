@@ -1,4 +1,4 @@
-import type { Outcome } from './pump';
+import type { Outcome } from '../proxy/pump';
 
 export interface RequestLogLine {
   request_id: string;

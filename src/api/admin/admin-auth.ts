@@ -1,13 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env';
-import { revokedNow } from '../gate/lease';
-import { ApiError } from '../http/api-error';
-import { isAdminToken } from './admin-token';
-import { bearerToken } from './bearer';
-import { lookupKey } from './key-cache';
-import { hashKey } from './key-material';
-import { keyExpired } from './key-record';
-import { ADMIN_PRINCIPAL, type Principal } from './principal';
+import type { AppEnv } from '../../env';
+import { revokedNow } from '../../gate/lease';
+import { ApiError } from '../../http/api-error';
+import { isAdminToken } from '../../auth/admin-token';
+import { bearerToken } from '../../auth/bearer';
+import { lookupKey } from '../../auth/key-cache';
+import { hashKey } from '../../auth/key-material';
+import { keyExpired } from '../../auth/key-record';
+import { ADMIN_PRINCIPAL, type Principal } from '../../auth/principal';
 
 /**
  * Admin auth: `Authorization: Bearer <ADMIN_TOKEN>` (compared in constant time)

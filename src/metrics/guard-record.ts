@@ -1,4 +1,4 @@
-import type { GuardCategory } from './categories';
+import type { GuardCategory } from '../endpoints/guardrail-categories';
 
 export type GuardStage = 'input' | 'output';
 /** What a check decided: nothing found, found and served (`flag`), found and refused (`block`), or no verdict. */

@@ -1,7 +1,7 @@
-import type { Env } from '../env';
-import { externalProblem } from '../external/provider';
-import { markedDown, type OriginHealth } from '../origins/health-store';
-import { isExternal, type Endpoint } from './schema';
+import type { Env } from '../../env';
+import { externalProblem } from '../../external/provider';
+import { markedDown, type OriginHealth } from '../../origins/health-store';
+import { isExternal, type Endpoint } from '../../endpoints/schema';
 
 /**
  * An endpoint as the admin API shows it: `state` is `stopped`, or `not_ready`

@@ -1,7 +1,7 @@
-import { ApiError } from '../http/api-error';
-import { originErrorMessage } from '../protocols/openai/error-body';
-import type { OriginFailureMapper } from '../proxy/exchange';
-import type { ProviderApi } from './provider';
+import { ApiError } from '../../http/api-error';
+import { originErrorMessage } from '../openai/error-body';
+import type { OriginFailureMapper } from '../exchange';
+import type { ProviderApi } from '../../external/provider';
 
 /**
  * A provider's error answer in the client's terms (README: "Provider errors"):

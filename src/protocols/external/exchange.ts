@@ -1,12 +1,12 @@
-import type { Env } from '../env';
-import type { Endpoint, ExternalEntity } from '../endpoints/schema';
-import { ApiError } from '../http/api-error';
-import type { InferenceKind } from '../protocols/openai/request-schemas';
-import type { OriginExchange } from '../proxy/exchange';
-import { externalProblem, providerApi, providerHeaders } from './provider';
+import type { Env } from '../../env';
+import type { Endpoint, ExternalEntity } from '../../endpoints/schema';
+import { ApiError } from '../../http/api-error';
+import type { InferenceKind } from '../openai/request-schemas';
+import type { OriginExchange } from '../exchange';
+import { externalProblem, providerApi, providerHeaders } from '../../external/provider';
 import { providerFailure } from './provider-errors';
-import { secretValue } from './secrets';
-import { kindOfTask, routeOfTask } from './tasks';
+import { secretValue } from '../../external/secrets';
+import { kindOfTask, routeOfTask } from '../../external/tasks';
 
 /**
  * An external model's provider transport for a request of `kind` (Responses and

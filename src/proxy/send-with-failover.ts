@@ -1,13 +1,13 @@
 import { originModelOf, type ServedEntity } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
 import { originErrorMessage } from '../protocols/openai/error-body';
-import { abortReason, OriginTimeout } from '../proxy/abort-reasons';
-import { TIMEOUT_FLOOR_MS } from './outlier-config';
-import { nextRequestToken, outliers, type AttemptVerdicts } from './outlier-detector';
-import type { OriginFailureMapper } from '../proxy/exchange';
-import { entityOrigins } from './entity-origins';
-import { originUrl } from './origin-url';
-import type { Origin } from './select';
+import { abortReason, OriginTimeout } from './abort-reasons';
+import { TIMEOUT_FLOOR_MS } from '../origins/outlier-config';
+import { nextRequestToken, outliers, type AttemptVerdicts } from '../origins/outlier-detector';
+import type { OriginFailureMapper } from '../protocols/exchange';
+import { entityOrigins } from '../origins/entity-origins';
+import { originUrl } from '../origins/origin-url';
+import type { Origin } from '../origins/select';
 
 /** Attempts per request at most: one per origin; a pool of one origin retries connection failures only. */
 export const MAX_ATTEMPTS = 3;
