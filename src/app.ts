@@ -1,34 +1,41 @@
 import { Hono } from 'hono';
 import { adminRoutes } from './api/admin';
 import { anthropicRoutes } from './api/anthropic';
-import { authenticate } from './auth/authenticate';
+import { errorResponse, notFoundResponse } from './api/error-handler';
 import { openaiRoutes } from './api/openai';
 import { prometheusRoutes } from './api/prometheus';
+import { owningGroup } from './api/route-group';
 import { teiRoutes } from './api/tei';
 import { tgiRoutes } from './api/tgi';
 import { consoleRoutes } from './console/serve';
-import type { AppEnv } from './env';
-import { handleError, handleNotFound } from './api/error-handler';
 import { methodsForPath } from './http/method-not-allowed';
 import { requestId } from './http/request-id';
+import type { RouterEnv } from './http/router-env';
 
-/** The router: request ids, the admin API, the inference APIs, and JSON errors for everything else. */
-export const app = new Hono<AppEnv>();
+/**
+ * The router: request ids, then the route groups — the admin API and `/metrics`
+ * (OpenAI-shaped errors), and the inference APIs, each answering errors in its
+ * own protocol (src/api/route-group.ts) — and JSON errors for everything else.
+ */
+export const app = new Hono<RouterEnv>();
+
+const groups = [adminRoutes, prometheusRoutes, openaiRoutes, anthropicRoutes, tgiRoutes, teiRoutes] as const;
 
 app.use('*', requestId());
 app.get('/healthz', (c) => c.json({ status: 'ok' }));
 app.get('/openapi.json', async (c) => (await import('./openapi/serve')).openApiJson(c));
 app.get('/docs', async (c) => (await import('./openapi/serve')).docsPage(c));
-app.route('/admin/v1', adminRoutes);
+app.route('/', adminRoutes);
 app.route('/', prometheusRoutes);
-// Inference auth for every /v1 route group (OpenAI, Responses, Anthropic Messages).
-app.use('/v1/*', authenticate());
-app.use('/endpoints/:name/v1/*', authenticate());
 app.route('/', consoleRoutes);
 app.route('/', openaiRoutes);
 app.route('/', anthropicRoutes);
 app.route('/', tgiRoutes);
 app.route('/', teiRoutes);
-const allowedMethods = methodsForPath(() => app.routes);
-app.notFound((c) => handleNotFound(c, allowedMethods(c.req.path)));
-app.onError(handleError);
+const ownMethods = methodsForPath(() => app.routes);
+app.notFound((c) => {
+  const owner = owningGroup(groups, c.req.path);
+  const allowed = owner ? [] : ownMethods(c.req.path);
+  return notFoundResponse(c, owner ?? (allowed.length > 0 ? { protocol: 'openai', allowed } : null));
+});
+app.onError((err, c) => errorResponse('openai', err, c));

@@ -1,5 +1,4 @@
 import { app } from './app';
-import type { Env } from './env';
 import { probeOrigins } from './origins/probe';
 
 export { KeyGate } from './gate/key-gate';

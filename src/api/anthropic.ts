@@ -1,8 +1,8 @@
-import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../env';
+import type { Context } from 'hono';
+import { authenticate } from '../auth/authenticate';
+import type { InferenceEnv } from '../auth/inference-env';
 import { chatConversation } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
-import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import { MessagesRequest } from '../protocols/anthropic/types';
 import { messagesToChat } from '../protocols/anthropic-on-chat/request-adapter';
@@ -10,21 +10,25 @@ import { once } from '../protocols/chat/chat-exchange';
 import { originExchange } from '../protocols/registry';
 import { relay } from '../proxy/relay';
 import { exchangeContext } from './exchange-context';
-import { targetEndpoint } from './inference-target';
+import { readInferenceBody, targetEndpoint } from './inference-target';
+import { inferenceRoutes } from './route-group';
 
 /**
  * The Anthropic Messages API, `POST /v1/messages` and `/endpoints/{name}/v1/messages`
- * (authenticated by the /v1 middleware in app.ts, which also takes `x-api-key`;
+ * (authenticated by `authenticate`, which also takes `x-api-key`;
  * `anthropic-version` is accepted and not needed). Errors in Anthropic's shape
  * (src/http/error-renderers.ts). Passed through to an Anthropic external model,
  * translated to the chat path for every other origin.
  */
-export const anthropicRoutes = new Hono<AppEnv>();
+export const anthropicRoutes = inferenceRoutes('anthropic');
 
-for (const prefix of ['', '/endpoints/:name']) anthropicRoutes.post(`${prefix}/v1/messages`, createMessage);
+anthropicRoutes.use('/v1/messages', authenticate());
+anthropicRoutes.use('/endpoints/:name/v1/messages', authenticate());
+anthropicRoutes.post('/v1/messages', createMessage);
+anthropicRoutes.post('/endpoints/:name/v1/messages', createMessage);
 
-async function createMessage(c: Context<AppEnv>): Promise<Response> {
-  const request = validate(MessagesRequest, await readJsonBody(c));
+async function createMessage(c: Context<InferenceEnv>): Promise<Response> {
+  const request = validate(MessagesRequest, await readInferenceBody(c));
   const chat = once(() => messagesToChat(request));
   const endpoint = await targetEndpoint(c, request.model);
   const ctx = exchangeContext(c, endpoint, request.stream === true, 'chat', request.top_k);

@@ -1,31 +1,25 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { AppEnv } from '../env';
-import { recordRefusal } from '../metrics/hooks';
-import { ApiError } from '../http/api-error';
-import { protocolForPath, renderError } from '../http/error-renderers';
+import type { RouterEnv } from '../http/router-env';
+import { ApiError, errors } from '../http/api-error';
+import { renderError, type ErrorProtocol } from '../http/error-renderers';
 
-/** Every error leaves as JSON in the route's protocol; unexpected ones are logged (without bodies) as 500. */
-export function handleError(err: Error, c: Context<AppEnv>): Response {
-  const protocol = protocolForPath(c.req.path);
-  recordRefusal(c, err);
+/** Any error as `protocol`'s JSON error body; an unexpected one is logged (without bodies) and answers 500. */
+export function errorResponse<E extends RouterEnv>(protocol: ErrorProtocol, err: Error, c: Context<E>): Response {
   if (err instanceof ApiError) return renderError(protocol, err);
   if (err instanceof HTTPException) return renderError(protocol, new ApiError(err.status, err.message || 'Request refused'));
   console.error(JSON.stringify({ msg: 'unhandled error', request_id: c.var.requestId, path: c.req.path, error: String(err), stack: err.stack }));
-  return renderError(protocol, new ApiError(500, 'Internal error in the router', { code: 'internal_error' }));
+  return renderError(protocol, errors.internal());
 }
 
-/** No route matched: 405 with `Allow` when the path has routes for other methods, else 404. */
-export function handleNotFound(c: Context<AppEnv>, allowed: string[] = []): Response {
-  const protocol = protocolForPath(c.req.path);
-  if (allowed.length > 0) {
-    return renderError(
-      protocol,
-      new ApiError(405, `Method ${c.req.method} is not allowed on ${c.req.path}; use ${allowed.filter((m) => m !== 'HEAD').join(' or ')}`, {
-        code: 'method_not_allowed',
-        headers: { allow: allowed.join(', ') },
-      }),
-    );
+/**
+ * No route matched. The route group whose path it is answers 405 with `Allow` in its
+ * protocol when the path has routes for other methods; anything else is a 404.
+ */
+export function notFoundResponse(c: Context<RouterEnv>, owner: { protocol: ErrorProtocol; allowed: string[] } | null): Response {
+  if (owner && owner.allowed.length > 0) {
+    const usable = owner.allowed.filter((m) => m !== 'HEAD').join(' or ');
+    return renderError(owner.protocol, errors.methodNotAllowed(c.req.method, c.req.path, usable, owner.allowed));
   }
-  return renderError(protocol, new ApiError(404, `No route for ${c.req.method} ${c.req.path}`, { code: 'route_not_found' }));
+  return renderError('openai', errors.routeNotFound(c.req.method, c.req.path));
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { isExternal, originModelOf, type Endpoint } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
-import type { AppEnv } from '../env';
+import type { InferenceEnv } from '../auth/inference-env';
 import { providerTransport } from '../protocols/external/exchange';
 import type { InferenceKind } from '../protocols/openai/request-schemas';
 import type { ExchangeContext } from '../protocols/exchange';
@@ -12,7 +12,7 @@ import type { ExchangeContext } from '../protocols/exchange';
  * (checked here: the task must answer `kind`, the secret must be set).
  */
 export function exchangeContext(
-  c: Context<AppEnv>,
+  c: Context<InferenceEnv>,
   endpoint: Endpoint,
   stream: boolean,
   kind: InferenceKind,

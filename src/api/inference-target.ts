@@ -2,8 +2,17 @@ import type { Context } from 'hono';
 import { keyMayCall } from './admin/policy';
 import { resolveEndpoint } from '../endpoints/cache';
 import type { Endpoint } from '../endpoints/schema';
-import type { AppEnv } from '../env';
+import type { InferenceEnv } from '../auth/inference-env';
 import { errors } from '../http/api-error';
+import { readJsonBody } from '../http/json-body';
+
+/** An inference request's JSON body; its `model` is kept to count a refusal against (src/metrics/hooks.ts). */
+export async function readInferenceBody(c: Context<InferenceEnv>): Promise<unknown> {
+  const body = await readJsonBody(c);
+  const model = (body as { model?: unknown } | null)?.model;
+  if (typeof model === 'string') c.set('bodyModel', model);
+  return body;
+}
 
 /**
  * The endpoint a request is for: named by the path (`/endpoints/{name}/…`, where
@@ -11,7 +20,7 @@ import { errors } from '../http/api-error';
  * exists for the key's tenant (404), that the key's scope allows it (403) and that
  * it is serving (503).
  */
-export async function targetEndpoint(c: Context<AppEnv>, modelField: unknown): Promise<Endpoint> {
+export async function targetEndpoint(c: Context<InferenceEnv>, modelField: unknown): Promise<Endpoint> {
   const name = c.req.param('name') ?? modelField;
   if (typeof name !== 'string' || name === '') {
     // TGI clients never send `model` (a TGI server has one model): say where the endpoint's name goes.

@@ -1,11 +1,11 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { authenticate } from '../auth/authenticate';
 import { applyDefaults } from '../endpoints/apply-defaults';
 import { listModels } from '../endpoints/cache';
 import { isExternal } from '../endpoints/schema';
-import type { AppEnv } from '../env';
+import type { InferenceEnv } from '../auth/inference-env';
 import { revokedNow } from '../gate/lease';
 import { ApiError, errors } from '../http/api-error';
-import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import { chatConversation, promptConversations } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
@@ -13,23 +13,37 @@ import { schemaFor, type InferenceKind } from '../protocols/openai/request-schem
 import { originExchange } from '../protocols/registry';
 import { relay } from '../proxy/relay';
 import { exchangeContext } from './exchange-context';
-import { targetEndpoint } from './inference-target';
+import { readInferenceBody, targetEndpoint } from './inference-target';
 import { createResponse } from './responses';
+import { inferenceRoutes } from './route-group';
 
 /** The OpenAI-compatible inference API, at `/v1/…` and at `/endpoints/{name}/v1/…`. */
-export const openaiRoutes = new Hono<AppEnv>();
+export const openaiRoutes = inferenceRoutes('openai');
 
-// Authenticated by the /v1 middleware in app.ts.
-for (const prefix of ['', '/endpoints/:name']) {
-  openaiRoutes.post(`${prefix}/v1/chat/completions`, (c) => inference(c, 'chat'));
-  openaiRoutes.post(`${prefix}/v1/completions`, (c) => inference(c, 'completions'));
-  openaiRoutes.post(`${prefix}/v1/embeddings`, (c) => inference(c, 'embeddings'));
-  openaiRoutes.post(`${prefix}/v1/responses`, createResponse);
-  openaiRoutes.get(`${prefix}/v1/models`, modelList);
-}
+openaiRoutes.use('/v1/chat/completions', authenticate());
+openaiRoutes.use('/v1/completions', authenticate());
+openaiRoutes.use('/v1/embeddings', authenticate());
+openaiRoutes.use('/v1/responses', authenticate());
+openaiRoutes.use('/v1/models', authenticate());
+openaiRoutes.use('/endpoints/:name/v1/chat/completions', authenticate());
+openaiRoutes.use('/endpoints/:name/v1/completions', authenticate());
+openaiRoutes.use('/endpoints/:name/v1/embeddings', authenticate());
+openaiRoutes.use('/endpoints/:name/v1/responses', authenticate());
+openaiRoutes.use('/endpoints/:name/v1/models', authenticate());
 
-async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Response> {
-  const raw = await readJsonBody(c);
+openaiRoutes.post('/v1/chat/completions', (c) => inference(c, 'chat'));
+openaiRoutes.post('/v1/completions', (c) => inference(c, 'completions'));
+openaiRoutes.post('/v1/embeddings', (c) => inference(c, 'embeddings'));
+openaiRoutes.post('/v1/responses', createResponse);
+openaiRoutes.get('/v1/models', modelList);
+openaiRoutes.post('/endpoints/:name/v1/chat/completions', (c) => inference(c, 'chat'));
+openaiRoutes.post('/endpoints/:name/v1/completions', (c) => inference(c, 'completions'));
+openaiRoutes.post('/endpoints/:name/v1/embeddings', (c) => inference(c, 'embeddings'));
+openaiRoutes.post('/endpoints/:name/v1/responses', createResponse);
+openaiRoutes.get('/endpoints/:name/v1/models', modelList);
+
+async function inference(c: Context<InferenceEnv>, kind: InferenceKind): Promise<Response> {
+  const raw = await readInferenceBody(c);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw errors.invalidBody('Request body must be a JSON object', null);
   }
@@ -57,7 +71,7 @@ async function inference(c: Context<AppEnv>, kind: InferenceKind): Promise<Respo
 }
 
 /** The endpoints this key may call (its tenant's and those shared with it, within its scope), read for its tenant only. */
-async function modelList(c: Context<AppEnv>): Promise<Response> {
+async function modelList(c: Context<InferenceEnv>): Promise<Response> {
   const key = c.var.apiKey;
   const only = c.req.param('name');
   const scope = only === undefined ? key.endpoints : (key.endpoints ?? [only]).filter((n) => n === only);

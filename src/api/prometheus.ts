@@ -1,19 +1,18 @@
 import { entityOrigins } from '../origins/entity-origins';
-import { Hono } from 'hono';
 import { adminAuth } from './admin/admin-auth';
 import { EndpointStore } from '../endpoints/store';
-import type { AppEnv } from '../env';
 import { healthMap, markedDown } from '../origins/health-store';
 import type { TotalRow } from '../metrics/endpoint-metrics';
 import { renderPrometheus, type EndpointTotals } from '../metrics/prometheus';
 import { metricsObject } from '../metrics/recorder';
 import { originLabel } from '../metrics/series-keys';
+import { adminRoutesGroup } from './route-group';
 
 /**
  * `GET /metrics`: Prometheus' text format, for a scraper holding the ADMIN_TOKEN
  * or a platform key; each principal sees the endpoints it may see in the admin API.
  */
-export const prometheusRoutes = new Hono<AppEnv>();
+export const prometheusRoutes = adminRoutesGroup();
 
 /** One scrape covers at most this many endpoints (a tenant's own are bounded by its quota). */
 const SCRAPE_MAX_ENDPOINTS = 5_000;

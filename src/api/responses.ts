@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../env';
-import { readJsonBody } from '../http/json-body';
+import type { InferenceEnv } from '../auth/inference-env';
 import { chatConversation } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
 import { validate } from '../http/validate';
@@ -11,15 +10,15 @@ import { ResponsesRequest } from '../protocols/responses/types';
 import { responsesToChat } from '../protocols/responses-on-chat/request-adapter';
 import { relay } from '../proxy/relay';
 import { exchangeContext } from './exchange-context';
-import { targetEndpoint } from './inference-target';
+import { readInferenceBody, targetEndpoint } from './inference-target';
 
 /**
  * `POST /v1/responses` (and under `/endpoints/{name}`): the OpenAI Responses API,
  * stateless. Passed through to a served entity that serves it itself
  * (`responses_api: true`), translated to the chat path for every other origin.
  */
-export async function createResponse(c: Context<AppEnv>): Promise<Response> {
-  const request = validate(ResponsesRequest, await readJsonBody(c));
+export async function createResponse(c: Context<InferenceEnv>): Promise<Response> {
+  const request = validate(ResponsesRequest, await readInferenceBody(c));
   refuseUnsupported(request);
   const chat = once(() => responsesToChat(request));
   // Translated first, whatever the origin: a request is refused or accepted the same way on every endpoint.

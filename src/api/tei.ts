@@ -1,15 +1,15 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { authenticate } from '../auth/authenticate';
 import { isExternal, originModelOf } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
-import type { AppEnv } from '../env';
+import type { InferenceEnv } from '../auth/inference-env';
 import { ApiError } from '../http/api-error';
-import { readJsonBody } from '../http/json-body';
 import { validate } from '../http/validate';
 import { EmbedRequest } from '../protocols/tei/types';
 import { originExchange } from '../protocols/registry';
 import { relay } from '../proxy/relay';
-import { targetEndpoint } from './inference-target';
+import { readInferenceBody, targetEndpoint } from './inference-target';
+import { inferenceRoutes } from './route-group';
 
 /**
  * Text Embeddings Inference's embed API at `POST /endpoints/{name}/embed` (what
@@ -17,13 +17,13 @@ import { targetEndpoint } from './inference-target';
  * endpoints that serve an embedding model over the OpenAI protocol. Errors in
  * TEI's `{ error, error_type }` shape.
  */
-export const teiRoutes = new Hono<AppEnv>();
+export const teiRoutes = inferenceRoutes('tei');
 
 teiRoutes.use('/endpoints/:name/embed', authenticate());
 teiRoutes.post('/endpoints/:name/embed', embed);
 
-async function embed(c: Context<AppEnv>): Promise<Response> {
-  const req = validate(EmbedRequest, await readJsonBody(c));
+async function embed(c: Context<InferenceEnv>): Promise<Response> {
+  const req = validate(EmbedRequest, await readInferenceBody(c));
   const endpoint = await targetEndpoint(c, undefined);
   const entity = pickServedEntity(endpoint);
   if (isExternal(entity)) {

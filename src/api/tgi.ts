@@ -1,11 +1,10 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { authenticate } from '../auth/authenticate';
 import { isExternal } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import { routeOfTask } from '../external/tasks';
 import { ApiError } from '../http/api-error';
-import type { AppEnv } from '../env';
-import { readJsonBody } from '../http/json-body';
+import type { InferenceEnv } from '../auth/inference-env';
 import { inputsConversation } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
 import { originExchange } from '../protocols/registry';
@@ -14,7 +13,8 @@ import { parseGenerate } from '../protocols/tgi/parse-generate';
 import type { GenerateRoute } from '../protocols/tgi/types';
 import { validateGenerate } from '../protocols/tgi/validate-generate';
 import { relay } from '../proxy/relay';
-import { targetEndpoint } from './inference-target';
+import { readInferenceBody, targetEndpoint } from './inference-target';
+import { inferenceRoutes } from './route-group';
 
 /**
  * TGI's generate API: `/generate`, `/generate_stream`, and the compat root
@@ -22,19 +22,21 @@ import { targetEndpoint } from './inference-target';
  * also under `/endpoints/{name}/…`. Errors use TGI's `{ error, error_type }`.
  * Whichever protocol the endpoint's origin speaks, the client gets TGI's shapes.
  */
-export const tgiRoutes = new Hono<AppEnv>();
+export const tgiRoutes = inferenceRoutes('tgi');
 
-for (const path of ['/generate', '/generate_stream', '/endpoints/:name/generate', '/endpoints/:name/generate_stream', '/endpoints/:name']) {
-  tgiRoutes.use(path, authenticate());
-}
-for (const prefix of ['', '/endpoints/:name']) {
-  tgiRoutes.post(`${prefix}/generate`, (c) => generate(c, 'generate'));
-  tgiRoutes.post(`${prefix}/generate_stream`, (c) => generate(c, 'generate_stream'));
-}
+tgiRoutes.use('/generate', authenticate());
+tgiRoutes.use('/generate_stream', authenticate());
+tgiRoutes.use('/endpoints/:name/generate', authenticate());
+tgiRoutes.use('/endpoints/:name/generate_stream', authenticate());
+tgiRoutes.use('/endpoints/:name', authenticate());
+tgiRoutes.post('/generate', (c) => generate(c, 'generate'));
+tgiRoutes.post('/generate_stream', (c) => generate(c, 'generate_stream'));
+tgiRoutes.post('/endpoints/:name/generate', (c) => generate(c, 'generate'));
+tgiRoutes.post('/endpoints/:name/generate_stream', (c) => generate(c, 'generate_stream'));
 tgiRoutes.post('/endpoints/:name', (c) => generate(c, 'compat'));
 
-async function generate(c: Context<AppEnv>, route: GenerateRoute): Promise<Response> {
-  const request = parseGenerate(await readJsonBody(c));
+async function generate(c: Context<InferenceEnv>, route: GenerateRoute): Promise<Response> {
+  const request = parseGenerate(await readInferenceBody(c));
   const stream = route === 'generate_stream' || (route === 'compat' && request.stream === true);
   validateGenerate(request, stream);
   const endpoint = await targetEndpoint(c, request.model);

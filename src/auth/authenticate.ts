@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env';
+import type { InferenceEnv } from './inference-env';
 import { ApiError, errors } from '../http/api-error';
 import { isAdminToken } from './admin-token';
 import { bearerToken } from './bearer';
@@ -13,7 +13,7 @@ import { keyExpired } from './key-record';
  * `Invalid API key` (unknown and revoked keys alike). The ADMIN_TOKEN is recognised only
  * once the lookup failed, so a real key's request pays nothing for that message.
  */
-export const authenticate = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const authenticate = (): MiddlewareHandler<InferenceEnv> => async (c, next) => {
   const apiKeyHeader = c.req.header('x-api-key')?.trim();
   const authorization = c.req.header('authorization');
   const token = !authorization?.trim() && apiKeyHeader ? apiKeyHeader : bearerToken(authorization, 'inference');

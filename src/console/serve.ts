@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../env';
+import type { RouterEnv } from '../http/router-env';
 import { ApiError } from '../http/api-error';
 
 /**
@@ -9,7 +9,7 @@ import { ApiError } from '../http/api-error';
  * inference routes never pay an asset lookup and every console response leaves
  * through here with the security headers below.
  */
-export const consoleRoutes = new Hono<AppEnv>();
+export const consoleRoutes = new Hono<RouterEnv>();
 
 /**
  * No inline script or style, nothing from another origin, no framing, no plugins, no
@@ -37,7 +37,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-cache',
 };
 
-async function fromAssets(c: Context<AppEnv>, path: string): Promise<Response> {
+async function fromAssets(c: Context<RouterEnv>, path: string): Promise<Response> {
   if (!c.env.ASSETS) throw new ApiError(503, 'The console is not deployed with this Worker (no ASSETS binding)', { code: 'console_unavailable' });
   const asset = await c.env.ASSETS.fetch(new URL(path, c.req.url), { method: 'GET', headers: c.req.raw.headers });
   if (asset.status === 404) throw new ApiError(404, `No console file at ${c.req.path}`, { code: 'route_not_found' });

@@ -1,4 +1,4 @@
-import type { InferenceKind } from '../protocols/openai/request-schemas';
+import type { InferenceKind } from './inference-kind';
 import type { Defaults } from './schema';
 
 type Body = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/api-error';
 import { checkExternalModels } from './external-rules';
 import type { EndpointConfig, EndpointPatch, ServedEntity, TrafficRoute } from './schema';
 
@@ -10,11 +10,11 @@ import type { EndpointConfig, EndpointPatch, ServedEntity, TrafficRoute } from '
  */
 export function normalizeConfig(input: EndpointPatch, base?: EndpointConfig): EndpointConfig {
   const served = input.served_entities ?? base?.served_entities;
-  if (!served) throw new ApiError(400, 'served_entities is required', { param: 'served_entities' });
+  if (!served) throw errors.invalidConfig('served_entities is required', 'served_entities');
   const names = new Set<string>();
   for (const entity of served) {
     if (names.has(entity.name)) {
-      throw new ApiError(400, `served entity '${entity.name}' appears twice`, { param: 'served_entities' });
+      throw errors.invalidConfig(`served entity '${entity.name}' appears twice`, 'served_entities');
     }
     names.add(entity.name);
   }
@@ -48,13 +48,13 @@ function checkTraffic(traffic: TrafficRoute[], names: Set<string>): void {
   let total = 0;
   for (const route of traffic) {
     if (!names.has(route.served_entity)) {
-      throw new ApiError(400, `traffic names unknown served entity '${route.served_entity}'`, { param: 'traffic' });
+      throw errors.invalidConfig(`traffic names unknown served entity '${route.served_entity}'`, 'traffic');
     }
     if (seen.has(route.served_entity)) {
-      throw new ApiError(400, `traffic names served entity '${route.served_entity}' twice`, { param: 'traffic' });
+      throw errors.invalidConfig(`traffic names served entity '${route.served_entity}' twice`, 'traffic');
     }
     seen.add(route.served_entity);
     total += route.percentage;
   }
-  if (total !== 100) throw new ApiError(400, `traffic percentages add up to ${total}, not 100`, { param: 'traffic' });
+  if (total !== 100) throw errors.invalidConfig(`traffic percentages add up to ${total}, not 100`, 'traffic');
 }

@@ -1,5 +1,9 @@
+import { brokenConstraint, isUniqueViolation } from '../lib/constraint';
 import { ApiError, errors } from '../http/api-error';
 import type { Endpoint, EndpointConfig } from './schema';
+
+/** Another update switched or proposed a version since the caller read the endpoint. */
+class VersionMoved extends Error {}
 
 type EndpointRow = Omit<Endpoint, keyof EndpointConfig | 'shared_with'> & { config: string; shared_with: string };
 
@@ -140,7 +144,7 @@ export class EndpointStore {
         ...also,
       ]);
     } catch (err) {
-      if (String(err).includes('UNIQUE') && String(err).includes('endpoints.name')) {
+      if (isUniqueViolation(err, 'endpoints.name')) {
         // Names are unique across the organisation (a key's `model` names one endpoint, shares included);
         // the refusal is the same whoever holds the name, so it says nothing about another tenant.
         throw new ApiError(409, `The endpoint name '${meta.name}' is taken (names are unique across the organisation); choose another`, {
@@ -148,7 +152,7 @@ export class EndpointStore {
           code: 'endpoint_name_taken',
         });
       }
-      if (String(err).includes('FOREIGN KEY')) {
+      if (brokenConstraint(err)?.kind === 'foreign_key') {
         throw errors.quotaExceeded(meta.tenantId, 'endpoints', meta.maxInTenant);
       }
       throw err;
@@ -183,9 +187,9 @@ export class EndpointStore {
           .bind(next, description, now, current.name, current.config_version, current.pending_version),
         ...also(next),
       ]);
-      if (!bump || bump.meta.changes !== 1) throw new Error('version moved');
+      if (!bump || bump.meta.changes !== 1) throw new VersionMoved();
     } catch (err) {
-      if (String(err).includes('UNIQUE') || String(err).includes('version moved')) {
+      if (isUniqueViolation(err) || err instanceof VersionMoved) {
         throw new ApiError(409, `Endpoint '${current.name}' was changed concurrently; read it again and retry`, { code: 'conflict' });
       }
       throw err;

@@ -1,4 +1,3 @@
-import type { Env } from '../env';
 import { isExternal, type ExternalEntity, type ServedEntity } from '../endpoints/schema';
 import { ApiError } from '../http/api-error';
 import { secretGranted, secretName, secretValue } from './secrets';

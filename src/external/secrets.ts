@@ -1,4 +1,4 @@
-import type { Env } from '../env';
+import { routerConfig } from '../config';
 
 /**
  * Secret references (`{{secrets/NAME}}`) name Worker secrets: `wrangler secret put
@@ -17,11 +17,7 @@ export function secretName(reference: string): string {
 
 /** May endpoints of this tenant use the secret? */
 export function secretGranted(env: Env, name: string, tenantId: string): boolean {
-  for (const entry of (env.EXTERNAL_SECRETS ?? '').split(',')) {
-    const [granted, tenant] = entry.trim().split(':').map((s) => s.trim());
-    if (granted === name && (tenant === undefined || tenant === '' || tenant === tenantId)) return true;
-  }
-  return false;
+  return routerConfig(env).externalSecrets.some((s) => s.name === name && (s.tenant === null || s.tenant === tenantId));
 }
 
 /** The secret's value, or null when it is not set (or empty). */

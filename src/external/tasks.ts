@@ -1,5 +1,5 @@
 import type { ExternalTask } from '../endpoints/schema';
-import type { InferenceKind } from '../protocols/openai/request-schemas';
+import type { InferenceKind } from '../endpoints/inference-kind';
 
 /** The inference route each external-model task answers. */
 export const kindOfTask: Record<ExternalTask, InferenceKind> = {

@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env';
 import type { Admission, LeaseEnd, RateRule, RateTake, UsageReport, UsageRow } from './types';
 
 /**

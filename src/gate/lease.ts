@@ -1,5 +1,4 @@
 import type { KeyRecord } from '../auth/key-record';
-import type { Env } from '../env';
 import { ApiError, errors } from '../http/api-error';
 import type { KeyGate } from './key-gate';
 import type { Endpoint, RateLimit } from '../endpoints/schema';

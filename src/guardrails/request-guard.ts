@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import type { Endpoint, Guard, Guardrails } from '../endpoints/schema';
-import type { AppEnv } from '../env';
+import type { InferenceEnv } from '../auth/inference-env';
 import { recordGuardCheck } from '../metrics/hooks';
 import { ApiError } from '../http/api-error';
+import type { ErrorProtocol } from '../http/error-renderers';
+import type { ExchangeGuard } from '../proxy/exchange-guard';
 import { answerFormat, CONTENT_POLICY, GUARD_UNAVAILABLE, type ClientFormat } from './answer-formats';
 import { describeCategories, runCheck, type CheckContext, type CheckResult } from './check';
 import { withAnswer, type Conversation } from './conversation';
@@ -18,7 +20,7 @@ export const DEFAULT_STREAM_CHECK_TOKENS = 64;
  * called, `checkAnswer` on a non-streaming answer before it is returned, and
  * `stream` around a streaming one; `headers` and `serverTiming` report what happened.
  */
-export class RequestGuard {
+export class RequestGuard implements ExchangeGuard {
   private readonly timings: string[] = [];
   private readonly flagged: string[] = [];
   private readonly unchecked: GuardStage[] = [];
@@ -76,6 +78,10 @@ export class RequestGuard {
   }
 
   /** Server-Timing entries of the checks so far: `guard-input;dur=…`, `guard-output;dur=…`. */
+  get errorProtocol(): ErrorProtocol {
+    return this.format === 'generate' ? 'tgi' : this.format === 'messages' ? 'anthropic' : 'openai';
+  }
+
   serverTiming(): string[] {
     return this.timings;
   }
@@ -121,7 +127,7 @@ function unavailableMessage(stage: GuardStage, guard: Guard, result: CheckResult
  * prompt are added) and may refuse it (token-id prompts) when there is an input guard.
  */
 export function requestGuard(
-  c: Context<AppEnv>,
+  c: Context<InferenceEnv>,
   endpoint: Endpoint,
   format: ClientFormat,
   conversations: () => Conversation[],

@@ -80,10 +80,3 @@ export function renderError(protocol: ErrorProtocol, err: ApiError): Response {
   if (protocol === 'tei') return renderTeiError(err);
   return protocol === 'tgi' ? renderTgiError(err) : renderOpenAIError(err);
 }
-
-/** Generate routes speak TGI, the Messages routes Anthropic, embed TEI; everything else (inference /v1, admin) the OpenAI error shape. */
-export function protocolForPath(path: string): ErrorProtocol {
-  if (/^(\/endpoints\/[^/]+)?\/v1\/messages\/?$/.test(path)) return 'anthropic';
-  if (/^\/endpoints\/[^/]+\/embed\/?$/.test(path)) return 'tei';
-  return /(^|\/)generate(_stream)?$/.test(path) || /^\/endpoints\/[^/]+\/?$/.test(path) ? 'tgi' : 'openai';
-}

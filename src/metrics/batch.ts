@@ -1,4 +1,4 @@
-import type { Outcome } from '../proxy/pump';
+import type { Outcome } from './request-log';
 import { bucketIndex, LATENCY_BUCKETS_MS, TTFT_BUCKETS_MS } from './buckets';
 import type { GapTimer } from './gap-timer';
 import { minuteOf, MINUTE_MS, originLabel, statusClass, type RefusalReason } from './series-keys';

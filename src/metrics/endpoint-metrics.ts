@@ -1,5 +1,4 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../env';
 import type { MetricRow } from './batch';
 import { HOUR_MS, MINUTE_MS } from './series-keys';
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { AppEnv } from '../env';
+import type { InferenceEnv } from '../auth/inference-env';
 import { ApiError } from '../http/api-error';
 import type { GuardVerdictLine } from './guard-record';
 import type { RequestLogLine } from './request-log';
@@ -23,7 +23,7 @@ export interface RelayFacts {
 }
 
 /** One relayed request, as logged, with what only the relay knows. */
-export function recordRequest(c: Context<AppEnv>, line: RequestLogLine, facts: RelayFacts): void {
+export function recordRequest(c: Context<InferenceEnv>, line: RequestLogLine, facts: RelayFacts): void {
   counted.add(c.req.raw);
   if (!metricsEnabled(c.env)) return;
   const end = Date.now();
@@ -45,7 +45,7 @@ export function recordRequest(c: Context<AppEnv>, line: RequestLogLine, facts: R
 }
 
 /** One origin attempt of a relayed request (`ok`: it answered), and ejections its failure caused. */
-export function recordAttempt(c: Context<AppEnv>, endpoint: string, entity: string, originUrl: string, ok: boolean, ejected = false): void {
+export function recordAttempt(c: Context<InferenceEnv>, endpoint: string, entity: string, originUrl: string, ok: boolean, ejected = false): void {
   if (!metricsEnabled(c.env)) return;
   recorder.batch.attempt(endpoint, entity, originUrl, ok);
   if (ejected) recorder.batch.ejection(endpoint, entity, originUrl);
@@ -53,23 +53,21 @@ export function recordAttempt(c: Context<AppEnv>, endpoint: string, entity: stri
 }
 
 /** One guardrail check (the guard call and its verdict) of a request to an endpoint. */
-export function recordGuardCheck(c: Context<AppEnv>, line: GuardVerdictLine): void {
+export function recordGuardCheck(c: Context<InferenceEnv>, line: GuardVerdictLine): void {
   if (!metricsEnabled(c.env)) return;
   recorder.batch.guard(line.endpoint, line.stage, line.outcome, line.categories, line.duration_ms);
   recorder.schedule(c.env, (p) => c.executionCtx.waitUntil(p));
 }
 
-const NOT_INFERENCE = /^\/(admin|metrics|console|healthz|openapi\.json|docs)(\/|$)/;
-const NAMED_IN_PATH = /^\/endpoints\/([^/]+)/;
-
 /**
- * A request refused before it reached an origin (the error handler calls this for
- * every error). Counted for the endpoint it targeted: the resolved one, else the one
- * named in the path or the body's `model` (the flush drops names that do not exist).
+ * An inference request refused before it reached an origin (the inference route
+ * groups' error handler calls this for every error). Counted for the endpoint it
+ * targeted: the resolved one, else the one named in the path or the body's `model`
+ * (the flush drops names that do not exist).
  */
-export function recordRefusal(c: Context<AppEnv>, err: Error): void {
-  if (counted.has(c.req.raw) || !metricsEnabled(c.env) || NOT_INFERENCE.test(c.req.path)) return;
-  const endpoint = c.var.endpointName ?? decodeName(NAMED_IN_PATH.exec(c.req.path)?.[1]) ?? c.var.bodyModel;
+export function recordRefusal(c: Context<InferenceEnv>, err: Error): void {
+  if (counted.has(c.req.raw) || !metricsEnabled(c.env)) return;
+  const endpoint = c.var.endpointName ?? c.req.param('name') ?? c.var.bodyModel;
   if (!endpoint) return;
   const status = err instanceof ApiError ? err.status : 500;
   const code = err instanceof ApiError ? err.code : null;
@@ -79,14 +77,5 @@ export function recordRefusal(c: Context<AppEnv>, err: Error): void {
     recorder.schedule(c.env, (p) => c.executionCtx.waitUntil(p));
   } catch {
     // no execution context (never the case in the Worker): the next request's flush takes it
-  }
-}
-
-function decodeName(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return undefined;
   }
 }

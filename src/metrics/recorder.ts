@@ -1,10 +1,8 @@
+import { routerConfig } from '../config';
 import { resolveEndpoint } from '../endpoints/cache';
 import type { Endpoint } from '../endpoints/schema';
-import type { Env } from '../env';
 import { MetricsBatch, type EndpointFlush } from './batch';
 
-/** How long an isolate batches before it flushes (METRICS_FLUSH_MS); losing at most this much is the price of an isolate dying. */
-export const DEFAULT_FLUSH_MS = 5_000;
 const RETRIES = 2;
 
 type WaitUntil = (p: Promise<unknown>) => void;
@@ -15,7 +13,7 @@ export function metricsObject(env: Env, endpoint: Pick<Endpoint, 'name' | 'creat
 }
 
 export function metricsEnabled(env: Env): boolean {
-  return env.METRICS_ENABLED !== 'false';
+  return routerConfig(env).metrics.enabled;
 }
 
 /**
@@ -34,8 +32,7 @@ export class MetricsRecorder {
   /** Call after counting into `batch`: makes sure a flush is on its way. */
   schedule(env: Env, waitUntil: WaitUntil): void {
     if (this.pending) return;
-    const ms = Number(env.METRICS_FLUSH_MS ?? DEFAULT_FLUSH_MS);
-    this.pending = new Promise<void>((resolve) => setTimeout(resolve, Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_FLUSH_MS))
+    this.pending = new Promise<void>((resolve) => setTimeout(resolve, routerConfig(env).metrics.flushMs))
       .then(() => {
         this.pending = null;
         return this.flush(env);

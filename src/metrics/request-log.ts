@@ -1,4 +1,5 @@
-import type { Outcome } from '../proxy/pump';
+/** How a request ended: answered in full, ended by its client (or a revocation), or failed. */
+export type Outcome = 'completed' | 'aborted' | 'failed';
 
 export interface RequestLogLine {
   request_id: string;

@@ -1,4 +1,4 @@
-import type { Outcome } from '../proxy/pump';
+import type { Outcome } from './request-log';
 
 /**
  * The names of the counters kept per endpoint, served entity and minute. Every

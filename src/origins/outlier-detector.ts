@@ -1,4 +1,4 @@
-import { DEFAULT_OUTLIER_CONFIG, type OutlierConfig } from './outlier-config';
+import { DEFAULT_OUTLIER_CONFIG, type OutlierConfig } from '../config';
 
 /**
  * Passive health, per isolate, after Envoy's outlier detection. Failures are

@@ -1,9 +1,10 @@
+import type { Outcome } from '../metrics/request-log';
 import type { StreamCodec } from '../protocols/shared/stream-codec';
 import { abortReason, ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import { ERROR_EVENT_GRACE_MS, KEEP_ALIVE_FRAME, KEEP_ALIVE_MS } from './keep-alive';
 import { readBefore } from './read-before';
 
-export type Outcome = 'completed' | 'aborted' | 'failed';
+export type { Outcome };
 
 export interface PumpOptions {
   idleMs: number;

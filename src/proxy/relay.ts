@@ -1,10 +1,9 @@
 import type { Context } from 'hono';
 import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/schema';
-import type { AppEnv } from '../env';
+import type { InferenceEnv } from '../auth/inference-env';
 import { admit, LEASE_TTL_MS, type Lease } from '../gate/lease';
 import { ApiError, errors } from '../http/api-error';
-import { protocolForPath, renderError } from '../http/error-renderers';
-import type { RequestGuard } from '../guardrails/request-guard';
+import { renderError } from '../http/error-renderers';
 import { candidateOrigins } from '../origins/candidates';
 import { outlierConfig } from '../origins/outlier-config';
 import { outliers } from '../origins/outlier-detector';
@@ -16,6 +15,7 @@ import { recordAttempt, recordRequest } from '../metrics/hooks';
 import type { TokenCounts } from '../protocols/shared/stream-codec';
 import type { OriginExchange } from '../protocols/exchange';
 import { ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
+import type { ExchangeGuard } from './exchange-guard';
 import { originFailure } from './origin-failure';
 import { pump, type Outcome } from './pump';
 import { logRequest } from '../metrics/request-log';
@@ -28,7 +28,7 @@ export interface RelayInput {
   stream: boolean;
   exchange: OriginExchange;
   /** The endpoint's guardrails for this request, if it has any (src/guardrails). */
-  guard?: RequestGuard;
+  guard?: ExchangeGuard;
 }
 
 interface Admitted extends RelayInput {
@@ -47,14 +47,14 @@ const SSE_HEADERS = {
  * timeout, client disconnect), inside `waitUntil` so that the release RPC runs
  * even after the client has gone.
  */
-export async function relay(c: Context<AppEnv>, request: RelayInput): Promise<Response> {
+export async function relay(c: Context<InferenceEnv>, request: RelayInput): Promise<Response> {
   const affinityKey = c.req.header('x-session-id') ?? sessionUser(request.exchange.body);
   const candidates = await candidateOrigins(c.env.DB, request.endpoint, request.entity, affinityKey);
   const lease = await admit(c.env, c.var.apiKey, request.endpoint);
   return run(c, { ...request, lease }, candidates);
 }
 
-async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): Promise<Response> {
+async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin[]): Promise<Response> {
   const started = Date.now();
   outliers.config = outlierConfig(c.env);
   const timeouts = effectiveTimeouts(input.endpoint.timeouts);
@@ -142,7 +142,7 @@ async function run(c: Context<AppEnv>, input: Admitted, candidates: Origin[]): P
       const { body, usage } = input.exchange.translate(await answer.response.json(), answer.response.headers);
       const withheld = (await input.guard?.checkAnswer(body, abort.signal)) ?? null;
       await finishOnce(withheld?.status ?? 200, 'completed', usage);
-      if (withheld) return renderError(protocolForPath(c.req.path), withheld);
+      if (withheld) return renderError(input.guard?.errorProtocol ?? 'openai', withheld);
       return Response.json(body, { headers: routingHeaders(input, ttfb) });
     } catch (err) {
       return failed(err);
@@ -157,7 +157,7 @@ const NON_STREAM_ATTEMPT_SLACK_MS = 1_000;
 const NO_USAGE: TokenCounts = { promptTokens: 0, completionTokens: 0 };
 
 function startStream(
-  c: Context<AppEnv>,
+  c: Context<InferenceEnv>,
   input: Admitted,
   reader: ReadableStreamDefaultReader<Uint8Array>,
   first: ReadableStreamReadResult<Uint8Array>,
@@ -184,7 +184,7 @@ function startStream(
  * the failure as an error event in the client's protocol.
  */
 function committedStream(
-  c: Context<AppEnv>,
+  c: Context<InferenceEnv>,
   input: Admitted,
   answering: Promise<OriginAnswer>,
   abort: AbortController,
@@ -276,10 +276,7 @@ function routingHeaders(input: Admitted, originMs: number | null): Record<string
 function toApiError(err: unknown, entity: ServedEntity): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof OriginTimeout) {
-    return new ApiError(504, `The origin of served entity '${entity.name}' did not answer within ${err.ms} ms`, {
-      type: 'server_error',
-      code: 'origin_timeout',
-    });
+    return errors.originTimeout(entity.name, err.ms);
   }
   if (err instanceof ClientGone) return new ApiError(499, 'Client closed the request', { code: 'client_closed' });
   if (err instanceof KeyRevoked) return errors.invalidKey();

@@ -1,5 +1,5 @@
 import { originModelOf, type ServedEntity } from '../endpoints/schema';
-import { ApiError } from '../http/api-error';
+import { ApiError, errors } from '../http/api-error';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import { abortReason, OriginTimeout } from './abort-reasons';
 import { TIMEOUT_FLOOR_MS } from '../origins/outlier-config';
@@ -162,10 +162,7 @@ function describe(f: Failure): string {
 
 function failureError(entity: ServedEntity, last: Failure | null): ApiError {
   if (last?.kind === 'timeout') {
-    return new ApiError(504, `The origin of served entity '${entity.name}' did not answer within ${last.ms} ms`, {
-      type: 'server_error',
-      code: 'origin_timeout',
-    });
+    return errors.originTimeout(entity.name, last.ms);
   }
   if (last?.kind === 'status' && last.status === 429) {
     return new ApiError(429, `The origin is overloaded: ${last.message}`, {

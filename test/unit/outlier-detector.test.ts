@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OUTLIER_CONFIG } from '../../src/origins/outlier-config';
+import { DEFAULT_OUTLIER_CONFIG } from '../../src/config';
 import { OutlierDetector, TRIAL_TTL_MS } from '../../src/origins/outlier-detector';
 
 const X = 'http://x';

@@ -1,5 +1,4 @@
 import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../../env';
 import { revokedNow } from '../../gate/lease';
 import { ApiError } from '../../http/api-error';
 import { isAdminToken } from '../../auth/admin-token';
@@ -8,13 +7,21 @@ import { lookupKey } from '../../auth/key-cache';
 import { hashKey } from '../../auth/key-material';
 import { keyExpired } from '../../auth/key-record';
 import { ADMIN_PRINCIPAL, type Principal } from '../../auth/principal';
+import type { RouterVariables } from '../../http/router-env';
+
+/** The admin route group's variables: who is calling (set by `adminAuth`). */
+export type AdminEnv = { Bindings: Env; Variables: AdminVariables };
+
+export interface AdminVariables extends RouterVariables {
+  principal: Principal;
+}
 
 /**
  * Admin auth: `Authorization: Bearer <ADMIN_TOKEN>` (compared in constant time)
  * is the org admin; a live platform key acts with its role in its tenant.
  * Endpoint keys are for the inference API only.
  */
-export const adminAuth = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+export const adminAuth = (): MiddlewareHandler<AdminEnv> => async (c, next) => {
   const token = bearerToken(c.req.header('authorization'), 'admin');
   const hash = await hashKey(token);
   if (await isAdminToken(hash, c.env.ADMIN_TOKEN)) {

@@ -1,16 +1,16 @@
+import { errors } from '../../http/api-error';
 import { Hono } from 'hono';
 import { listAudit } from '../../audit/audit-log';
-import { forbidden } from './policy';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from './admin-auth';
 import { validate } from '../../http/validate';
 import { AuditQuery } from './admin-schemas';
 
 /** The audit log: org admins read everything, tenant admins their tenant's records. */
-export const auditAdmin = new Hono<AppEnv>();
+export const auditAdmin = new Hono<AdminEnv>();
 
-auditAdmin.get('/', async (c) => {
+auditAdmin.get('/admin/v1/audit', async (c) => {
   const p = c.var.principal;
-  if (p.tenantId !== null && p.role !== 'tenant_admin') throw forbidden('Only org and tenant admins may read the audit log');
+  if (p.tenantId !== null && p.role !== 'tenant_admin') throw errors.forbidden('Only org and tenant admins may read the audit log');
   const q = validate(AuditQuery, c.req.query());
   const data = await listAudit(c.env.DB, { tenantId: p.tenantId, limit: q.limit ?? 100, beforeId: q.before, targetId: q.target });
   return c.json({ object: 'list', data, next_before: data.length ? data.at(-1)!.id : null });

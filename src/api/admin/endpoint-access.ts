@@ -1,34 +1,35 @@
+import { errors } from '../../http/api-error';
 import type { Context } from 'hono';
-import { forbidden, notFound, policy } from './policy';
+import { policy } from './policy';
 import type { Principal } from '../../auth/principal';
 import { endpointView } from './endpoint-view';
 import { redactEntities, redactText, redactUrl } from '../../endpoints/redact';
 import type { Endpoint } from '../../endpoints/schema';
 import { endpointUrls, sharedEndpointView } from '../../endpoints/shared-view';
 import { EndpointStore } from '../../endpoints/store';
-import type { AppEnv, Env } from '../../env';
+import type { AdminEnv } from './admin-auth';
 import type { OriginHealth } from '../../origins/health-store';
 
 /** The endpoint named in the path, if the caller may see it (else 404, as if it did not exist). */
-export async function visibleEndpoint(c: Context<AppEnv>): Promise<Endpoint> {
+export async function visibleEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
   const name = c.req.param('name')!;
   const endpoint = await new EndpointStore(c.env.DB).get(name);
-  if (!endpoint || !policy.seesEndpoint(c.var.principal, endpoint)) throw notFound('Endpoint', name);
+  if (!endpoint || !policy.seesEndpoint(c.var.principal, endpoint)) throw errors.notFound('Endpoint', name);
   return endpoint;
 }
 
 /** The endpoint named in the path, if the caller may see its whole config (its tenant's principals and org admins; 404 otherwise). */
-export async function ownEndpoint(c: Context<AppEnv>): Promise<Endpoint> {
+export async function ownEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
   const endpoint = await visibleEndpoint(c);
-  if (policy.seesAsShared(c.var.principal, endpoint)) throw notFound('Endpoint', endpoint.name);
+  if (policy.seesAsShared(c.var.principal, endpoint)) throw errors.notFound('Endpoint', endpoint.name);
   return endpoint;
 }
 
 /** The endpoint named in the path, if the caller may change it (404 if it may not see it, 403 if it may only look). */
-export async function managedEndpoint(c: Context<AppEnv>): Promise<Endpoint> {
+export async function managedEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
   const endpoint = await visibleEndpoint(c);
   if (!policy.managesEndpoint(c.var.principal, endpoint)) {
-    throw forbidden(`Your role (${c.var.principal.role}) may not change endpoint '${endpoint.name}'`);
+    throw errors.forbidden(`Your role (${c.var.principal.role}) may not change endpoint '${endpoint.name}'`);
   }
   return endpoint;
 }
@@ -59,6 +60,6 @@ export function viewFor(p: Principal, e: Endpoint, health: Map<string, OriginHea
 }
 
 /** The router's own base URL, as the caller reached it. */
-export function baseUrlOf(c: Context<AppEnv>): string {
+export function baseUrlOf(c: Context<AdminEnv>): string {
   return new URL(c.req.url).origin;
 }

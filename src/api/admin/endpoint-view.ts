@@ -1,4 +1,3 @@
-import type { Env } from '../../env';
 import { externalProblem } from '../../external/provider';
 import { markedDown, type OriginHealth } from '../../origins/health-store';
 import { isExternal, type Endpoint } from '../../endpoints/schema';

@@ -1,10 +1,11 @@
+import { routerConfig } from '../../config';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
 import { forgetKey } from '../../auth/key-cache';
 import { KeyStore } from '../../auth/key-store';
 import { newKey } from '../../auth/new-key';
-import { forbidden, policy } from './policy';
+import { policy } from './policy';
 import { forgetEndpoint } from '../../endpoints/cache';
 import { normalizeConfig } from '../../endpoints/normalize-config';
 import { checkGuardrails } from '../../guardrails/validate-config';
@@ -12,18 +13,17 @@ import { redactConfig, restoreOrigins } from '../../endpoints/redact';
 import { rollOut } from './rollout';
 import { EndpointCreate, EndpointPatch, isExternal, type Endpoint, type EndpointConfig, type ServedEntity } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from './admin-auth';
 import { refuseUngrantedSecrets } from '../../external/provider';
 import { forgetEndpointLimits, gateFor } from '../../gate/lease';
-import { ApiError } from '../../http/api-error';
+import { ApiError, errors } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { validate } from '../../http/validate';
 import { forgetHealth, healthMap } from '../../origins/health-store';
 import { EntityUpdate, Rollback, Share } from './admin-schemas';
-import { defaultLimit } from './default-limit';
 import { baseUrlOf, managedEndpoint, ownEndpoint, viewFor, visibleEndpoint } from './endpoint-access';
-import { checkEndpointQuotas, tenantQuotas } from './quotas';
+import { checkEndpointQuotas } from './quotas';
 import { requireTenant } from './tenant-access';
 
 /**
@@ -31,24 +31,24 @@ import { requireTenant } from './tenant-access';
  * rollback (new config versions, rolled out once healthy), stop, start, delete,
  * and sharing with other tenants.
  */
-export const endpointAdmin = new Hono<AppEnv>();
+export const endpointAdmin = new Hono<AdminEnv>();
 
 const now = () => new Date().toISOString();
-const store = (c: Context<AppEnv>) => new EndpointStore(c.env.DB);
+const store = (c: Context<AdminEnv>) => new EndpointStore(c.env.DB);
 
-async function show(c: Context<AppEnv>, name: string, status: 200 | 201 | 202 = 200, extra: Record<string, unknown> = {}) {
+async function show(c: Context<AdminEnv>, name: string, status: 200 | 201 | 202 = 200, extra: Record<string, unknown> = {}) {
   forgetEndpoint(name);
   const endpoint = (await store(c).get(name))!;
   forgetHealth();
   return c.json({ ...viewFor(c.var.principal, endpoint, await healthMap(c.env.DB), c.env, baseUrlOf(c), true), ...extra }, status);
 }
 
-endpointAdmin.post('/', async (c) => {
+endpointAdmin.post('/admin/v1/endpoints', async (c) => {
   const p = c.var.principal;
   const input = validate(EndpointCreate, await readJsonBody(c));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (!policy.createsEndpointsIn(p, tenantId)) {
-    throw forbidden(p.tenantId !== null && tenantId !== p.tenantId ? 'You can only create endpoints in your own tenant' : `Your role (${p.role}) may not create endpoints`);
+    throw errors.forbidden(p.tenantId !== null && tenantId !== p.tenantId ? 'You can only create endpoints in your own tenant' : `Your role (${p.role}) may not create endpoints`);
   }
   await requireTenant(c, tenantId, 'tenant');
   const config = normalizeConfig(input);
@@ -58,13 +58,13 @@ endpointAdmin.post('/', async (c) => {
   const at = now();
   const first = await newKey(
     {
-      description: `First Key of endpoint '${input.name}'`, endpoints: [input.name], concurrency_limit: defaultLimit(c),
+      description: `First Key of endpoint '${input.name}'`, endpoints: [input.name], concurrency_limit: routerConfig(c.env).defaultConcurrencyLimit,
       tenant_id: tenantId, kind: 'endpoint', role: null, expires_at: null, locked: true, created_by: p.id,
     },
     at,
   );
   const db = c.env.DB;
-  await store(c).create({ name: input.name, description: input.description ?? '', tenantId, owner: p.id, maxInTenant: tenantQuotas(c.env).endpoints }, config, at, [
+  await store(c).create({ name: input.name, description: input.description ?? '', tenantId, owner: p.id, maxInTenant: routerConfig(c.env).tenantQuotas.endpoints }, config, at, [
     new KeyStore(db).insertStatement(first.record),
     auditStatement(db, p, { action: 'endpoint.create', targetType: 'endpoint', targetId: input.name, tenantId, detail: { config_version: 1 } }, at),
     auditStatement(db, p, { action: 'key.create', targetType: 'key', targetId: first.record.id, tenantId, detail: { first_key_of: input.name } }, at),
@@ -73,7 +73,7 @@ endpointAdmin.post('/', async (c) => {
 });
 
 /** A page of the endpoints the caller may see, in name order: read from its tenant's rows only. */
-endpointAdmin.get('/', async (c) => {
+endpointAdmin.get('/admin/v1/endpoints', async (c) => {
   const p = c.var.principal;
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
@@ -84,10 +84,10 @@ endpointAdmin.get('/', async (c) => {
 });
 
 /** Endpoint info, with each origin's last probed health (the cron probe; passive ejections are per isolate and not shown). */
-endpointAdmin.get('/:name', async (c) => show(c, (await visibleEndpoint(c)).name));
+endpointAdmin.get('/admin/v1/endpoints/:name', async (c) => show(c, (await visibleEndpoint(c)).name));
 
 /** A new config version: it serves once its origins answer a health probe (200), or later (202, `config_update: in_progress`). */
-endpointAdmin.patch('/:name', async (c) => {
+endpointAdmin.patch('/admin/v1/endpoints/:name', async (c) => {
   const patch = validate(EndpointPatch, await readJsonBody(c));
   if (Object.keys(patch).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
   const current = await managedEndpoint(c);
@@ -104,7 +104,7 @@ endpointAdmin.patch('/:name', async (c) => {
  * unchanged keeps the stored URL (with its credentials). A masked URL matching
  * nothing stored is refused: the mask is not a credential.
  */
-async function restoreCredentials(c: Context<AppEnv>, current: Endpoint, entities: ServedEntity[]): Promise<ServedEntity[]> {
+async function restoreCredentials(c: Context<AdminEnv>, current: Endpoint, entities: ServedEntity[]): Promise<ServedEntity[]> {
   const stored = [current, ...(await store(c).versions(current.name)).map((v) => v.config)];
   const { entities: restored, unmatched } = restoreOrigins(entities, stored);
   if (unmatched.length) {
@@ -117,7 +117,7 @@ async function restoreCredentials(c: Context<AppEnv>, current: Endpoint, entitie
 }
 
 /** Config history: for the endpoint's own tenant and org admins (a tenant it is shared with gets 404), credentials redacted. */
-endpointAdmin.get('/:name/versions', async (c) => {
+endpointAdmin.get('/admin/v1/endpoints/:name/versions', async (c) => {
   const endpoint = await ownEndpoint(c);
   const versions = await store(c).versions(endpoint.name);
   return c.json({
@@ -133,7 +133,7 @@ endpointAdmin.get('/:name/versions', async (c) => {
 });
 
 /** Roll back to an earlier version: its config becomes a new version, rolled out like any update. */
-endpointAdmin.post('/:name/rollback', async (c) => {
+endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
   const { version } = validate(Rollback, await readJsonBody(c));
   const current = await managedEndpoint(c);
   const target = (await store(c).versions(current.name)).find((v) => v.version === version);
@@ -143,7 +143,7 @@ endpointAdmin.post('/:name/rollback', async (c) => {
 });
 
 /** Update one served entity's model (or model version) in place: a new config version with only that change. */
-endpointAdmin.patch('/:name/served-entities/:entity', async (c) => {
+endpointAdmin.patch('/admin/v1/endpoints/:name/served-entities/:entity', async (c) => {
   const change = validate(EntityUpdate, await readJsonBody(c));
   if (Object.keys(change).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
   const current = await managedEndpoint(c);
@@ -160,7 +160,7 @@ endpointAdmin.patch('/:name/served-entities/:entity', async (c) => {
 });
 
 async function propose(
-  c: Context<AppEnv>,
+  c: Context<AdminEnv>,
   current: Endpoint,
   description: string,
   config: EndpointConfig,
@@ -181,20 +181,21 @@ function pick(config: EndpointConfig): EndpointConfig {
   return { served_entities, traffic, defaults, rate_limits, tags, timeouts, ...(guardrails ? { guardrails } : {}) };
 }
 
-for (const [action, state] of [['stop', 'stopped'], ['start', 'ready']] as const) {
-  endpointAdmin.post(`/:name/${action}`, async (c) => {
-    const endpoint = await managedEndpoint(c);
-    const at = now();
-    await c.env.DB.batch([
-      store(c).setStateStatement(endpoint.name, state, at),
-      auditStatement(c.env.DB, c.var.principal, { action: `endpoint.${action}`, targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
-    ]);
-    return show(c, endpoint.name);
-  });
+endpointAdmin.post('/admin/v1/endpoints/:name/stop', (c) => setState(c, 'stop', 'stopped'));
+endpointAdmin.post('/admin/v1/endpoints/:name/start', (c) => setState(c, 'start', 'ready'));
+
+async function setState(c: Context<AdminEnv>, action: 'stop' | 'start', state: 'stopped' | 'ready') {
+  const endpoint = await managedEndpoint(c);
+  const at = now();
+  await c.env.DB.batch([
+    store(c).setStateStatement(endpoint.name, state, at),
+    auditStatement(c.env.DB, c.var.principal, { action: `endpoint.${action}`, targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
+  ]);
+  return show(c, endpoint.name);
 }
 
 /** Deletes the endpoint, its config history, shares and rate-limit state; its First Key is revoked with it. */
-endpointAdmin.delete('/:name', async (c) => {
+endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
   const endpoint = await managedEndpoint(c);
   const keys = new KeyStore(c.env.DB);
   const firstKeys = await keys.firstKeysOf(endpoint.name);
@@ -211,7 +212,7 @@ endpointAdmin.delete('/:name', async (c) => {
 });
 
 /** Share an endpoint with another tenant: that tenant's keys may call it (and its members see it). */
-endpointAdmin.post('/:name/shares', async (c) => {
+endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
   const { tenant } = validate(Share, await readJsonBody(c));
   const endpoint = await managedEndpoint(c);
   if (tenant === endpoint.tenant_id) throw new ApiError(400, 'An endpoint is always available to its own tenant', { param: 'tenant', code: 'own_tenant' });
@@ -225,7 +226,7 @@ endpointAdmin.post('/:name/shares', async (c) => {
   return show(c, endpoint.name);
 });
 
-endpointAdmin.delete('/:name/shares/:tenant', async (c) => {
+endpointAdmin.delete('/admin/v1/endpoints/:name/shares/:tenant', async (c) => {
   const endpoint = await managedEndpoint(c);
   const tenant = c.req.param('tenant');
   const at = now();

@@ -1,6 +1,4 @@
-import { Hono } from 'hono';
 import { adminAuth } from './admin-auth';
-import type { AppEnv } from '../../env';
 import { endpointAdmin } from './endpoints';
 import { auditAdmin } from './audit';
 import { keyAdmin } from './keys';
@@ -8,14 +6,15 @@ import { meAdmin } from './me';
 import { modelRequestAdmin } from './model-requests';
 import { metricsAdmin } from './metrics';
 import { tenantAdmin } from './tenants';
+import { adminRoutesGroup } from '../route-group';
 
-/** The admin API under `/admin/v1`, behind the admin token. */
-export const adminRoutes = new Hono<AppEnv>();
-adminRoutes.use('*', adminAuth());
-adminRoutes.route('/endpoints', endpointAdmin);
-adminRoutes.route('/endpoints', metricsAdmin);
-adminRoutes.route('/keys', keyAdmin);
-adminRoutes.route('/tenants', tenantAdmin);
-adminRoutes.route('/audit', auditAdmin);
-adminRoutes.route('/me', meAdmin);
-adminRoutes.route('/model-requests', modelRequestAdmin);
+/** The admin API under `/admin/v1`, behind the admin token: one route group (errors in the OpenAI shape). */
+export const adminRoutes = adminRoutesGroup();
+adminRoutes.use('/admin/v1/*', adminAuth());
+adminRoutes.route('/', endpointAdmin);
+adminRoutes.route('/', metricsAdmin);
+adminRoutes.route('/', keyAdmin);
+adminRoutes.route('/', tenantAdmin);
+adminRoutes.route('/', auditAdmin);
+adminRoutes.route('/', meAdmin);
+adminRoutes.route('/', modelRequestAdmin);

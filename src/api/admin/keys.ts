@@ -1,3 +1,4 @@
+import { routerConfig } from '../../config';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
@@ -5,52 +6,50 @@ import { forgetKey } from '../../auth/key-cache';
 import { publicKey, type KeyRecord } from '../../auth/key-record';
 import { KeyStore } from '../../auth/key-store';
 import { newKey } from '../../auth/new-key';
-import { forbidden, notFound, policy } from './policy';
+import { policy } from './policy';
 import type { Principal } from '../../auth/principal';
 import { EndpointStore } from '../../endpoints/store';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from './admin-auth';
 import { gateFor } from '../../gate/lease';
 import { ApiError, errors } from '../../http/api-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
-import { defaultLimit } from './default-limit';
 import { KeyCreate, KeyPatch } from './key-schemas';
-import { tenantQuotas } from './quotas';
 import { requireTenant } from './tenant-access';
 
 /** Admin API for API keys: create (plaintext shown once), list, info, usage, edit, revoke. */
-export const keyAdmin = new Hono<AppEnv>();
+export const keyAdmin = new Hono<AdminEnv>();
 
-const store = (c: Context<AppEnv>) => new KeyStore(c.env.DB);
+const store = (c: Context<AdminEnv>) => new KeyStore(c.env.DB);
 
-async function visibleKey(c: Context<AppEnv>): Promise<KeyRecord> {
+async function visibleKey(c: Context<AdminEnv>): Promise<KeyRecord> {
   const id = c.req.param('id')!;
   const key = await store(c).byId(id);
-  if (!key || !policy.seesKey(c.var.principal, key)) throw notFound('API key', id);
+  if (!key || !policy.seesKey(c.var.principal, key)) throw errors.notFound('API key', id);
   return key;
 }
 
 function unlocked(key: KeyRecord, verb: string): KeyRecord {
-  if (key.locked) throw forbidden(`The First Key of an endpoint cannot be ${verb}`);
+  if (key.locked) throw errors.forbidden(`The First Key of an endpoint cannot be ${verb}`);
   return key;
 }
 
-keyAdmin.post('/', async (c) => {
+keyAdmin.post('/admin/v1/keys', async (c) => {
   const p = c.var.principal;
   const input = validate(KeyCreate, await readJsonBody(c));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
-  if (!policy.seesTenant(p, tenantId)) throw forbidden('You can only create keys in your own tenant');
+  if (!policy.seesTenant(p, tenantId)) throw errors.forbidden('You can only create keys in your own tenant');
   await requireTenant(c, tenantId, 'tenant');
   const kind = input.kind ?? 'endpoint';
-  if (kind === 'platform' && !policy.grantsRole(p, input.role!)) throw forbidden(`Your role (${p.role}) may not create ${input.role} keys`);
+  if (kind === 'platform' && !policy.grantsRole(p, input.role!)) throw errors.forbidden(`Your role (${p.role}) may not create ${input.role} keys`);
   const endpoints = input.endpoints ? [...new Set(input.endpoints)] : null;
   if (kind === 'endpoint') await checkScope(c, p, tenantId, endpoints);
-  const concurrency = input.concurrency_limit ?? Math.min(defaultLimit(c), policy.maxConcurrency(p));
+  const concurrency = input.concurrency_limit ?? Math.min(routerConfig(c.env).defaultConcurrencyLimit, policy.maxConcurrency(p));
   if (concurrency > policy.maxConcurrency(p)) {
-    throw forbidden(`Your role (${p.role}) may give a key at most ${policy.maxConcurrency(p)} concurrent requests (asked: ${concurrency})`);
+    throw errors.forbidden(`Your role (${p.role}) may give a key at most ${policy.maxConcurrency(p)} concurrent requests (asked: ${concurrency})`);
   }
-  const maxKeys = tenantQuotas(c.env).keys;
+  const maxKeys = routerConfig(c.env).tenantQuotas.keys;
   if ((await store(c).activeCount(tenantId)) >= maxKeys) throw errors.quotaExceeded(tenantId, 'active keys', maxKeys);
   if (input.expires_at && Date.parse(input.expires_at) <= Date.now()) {
     throw new ApiError(400, "Invalid 'expires_at': must be in the future", { param: 'expires_at', code: 'invalid_body' });
@@ -79,7 +78,7 @@ keyAdmin.post('/', async (c) => {
  * Endpoint keys may only name endpoints their tenant can use; an owner only its
  * own endpoints, a member only endpoints it can see — and both must name them.
  */
-async function checkScope(c: Context<AppEnv>, p: Principal, tenantId: string, endpoints: string[] | null): Promise<void> {
+async function checkScope(c: Context<AdminEnv>, p: Principal, tenantId: string, endpoints: string[] | null): Promise<void> {
   if (endpoints === null) {
     if (p.role === 'owner' || p.role === 'member') {
       throw new ApiError(400, "Invalid 'endpoints': your role must name the endpoints the key may call", { param: 'endpoints', code: 'invalid_body' });
@@ -93,14 +92,14 @@ async function checkScope(c: Context<AppEnv>, p: Principal, tenantId: string, en
   if (unknown.length) throw new ApiError(400, `Unknown endpoint(s): ${unknown.join(', ')}`, { param: 'endpoints', code: 'endpoint_not_found' });
   if (p.role === 'owner') {
     const notOwned = endpoints.filter((n) => !policy.managesEndpoint(p, byName.get(n)!));
-    if (notOwned.length) throw forbidden(`Owners may only create keys for their own endpoints (not: ${notOwned.join(', ')})`);
+    if (notOwned.length) throw errors.forbidden(`Owners may only create keys for their own endpoints (not: ${notOwned.join(', ')})`);
   }
 }
 
 const KeyCursor = z.object({ created_at: z.string(), id: z.string() });
 
 /** A page of the keys the caller may see, oldest first; the scope is SQL (its tenant, the roles it may see, its own keys below tenant admin). */
-keyAdmin.get('/', async (c) => {
+keyAdmin.get('/admin/v1/keys', async (c) => {
   const p = c.var.principal;
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
@@ -111,18 +110,18 @@ keyAdmin.get('/', async (c) => {
 });
 
 /** Key info, with the requests it has in flight right now (read from its gate). */
-keyAdmin.get('/:id', async (c) => {
+keyAdmin.get('/admin/v1/keys/:id', async (c) => {
   const key = await visibleKey(c);
   const inFlight = await gateFor(c.env, key).inFlight();
   return c.json({ ...publicKey(key), in_flight: inFlight });
 });
 
-keyAdmin.get('/:id/usage', async (c) => {
+keyAdmin.get('/admin/v1/keys/:id/usage', async (c) => {
   const key = await visibleKey(c);
   return c.json({ object: 'list', key_id: key.id, data: await gateFor(c.env, key).usage() });
 });
 
-keyAdmin.patch('/:id', async (c) => {
+keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
   const patch = validate(KeyPatch, await readJsonBody(c));
   const key = unlocked(await visibleKey(c), 'edited');
   const at = new Date().toISOString();
@@ -135,7 +134,7 @@ keyAdmin.patch('/:id', async (c) => {
 });
 
 /** Irreversible. D1 says revoked for every isolate's next cache miss; the gate refuses the key at once. */
-keyAdmin.post('/:id/revoke', async (c) => {
+keyAdmin.post('/admin/v1/keys/:id/revoke', async (c) => {
   const key = unlocked(await visibleKey(c), 'revoked');
   const at = new Date().toISOString();
   await c.env.DB.batch([

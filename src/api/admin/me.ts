@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from './admin-auth';
 
 /** `GET /admin/v1/me`: who the bearer token is (the web console asks once at sign-in to know what to offer). */
-export const meAdmin = new Hono<AppEnv>();
+export const meAdmin = new Hono<AdminEnv>();
 
-meAdmin.get('/', (c) => {
+meAdmin.get('/admin/v1/me', (c) => {
   const p = c.var.principal;
   return c.json({ id: p.id, role: p.role, tenant: p.tenantId });
 });

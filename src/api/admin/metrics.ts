@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../../env';
+import type { AdminEnv } from './admin-auth';
 import { validate } from '../../http/validate';
 import { parseMetricsQuery } from '../../metrics/query-params';
 import { MetricsQueryParams } from '../../metrics/query-schema';
@@ -9,9 +9,9 @@ import { metricsView } from '../../metrics/series';
 import { visibleEndpoint } from './endpoint-access';
 
 /** An endpoint's metrics over time (for the dashboard and scripts); Prometheus reads `GET /metrics` instead. */
-export const metricsAdmin = new Hono<AppEnv>();
+export const metricsAdmin = new Hono<AdminEnv>();
 
-metricsAdmin.get('/:name/metrics', async (c) => {
+metricsAdmin.get('/admin/v1/endpoints/:name/metrics', async (c) => {
   const endpoint = await visibleEndpoint(c);
   const q = parseMetricsQuery(validate(MetricsQueryParams, c.req.query()));
   // RPC results lose their tuple types on the way; the rows are SeriesRow tuples.

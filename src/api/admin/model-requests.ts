@@ -1,9 +1,9 @@
+import { isUniqueViolation } from '../../lib/constraint';
 import { Hono, type Context } from 'hono';
 import { auditStatement } from '../../audit/audit-log';
-import { forbidden } from './policy';
 import type { Principal } from '../../auth/principal';
-import type { AppEnv } from '../../env';
-import { ApiError } from '../../http/api-error';
+import type { AdminEnv } from './admin-auth';
+import { ApiError, errors } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
 import { ModelRequestStore, type ModelRequest, type Scope } from '../../model-requests/store';
@@ -16,7 +16,7 @@ import { requireTenant } from './tenant-access';
  * and members see only their own requests, tenant admins their tenant's, org admins
  * all: the scope is part of every query's WHERE clause.
  */
-export const modelRequestAdmin = new Hono<AppEnv>();
+export const modelRequestAdmin = new Hono<AdminEnv>();
 
 const BASE = '/admin/v1/model-requests';
 const DEFAULT_LIMIT = 50;
@@ -29,7 +29,7 @@ const NEXT: Record<ModelRequestStatus, ModelRequestStatus[]> = {
   deployed: [],
 };
 
-const store = (c: Context<AppEnv>) => new ModelRequestStore(c.env.DB);
+const store = (c: Context<AdminEnv>) => new ModelRequestStore(c.env.DB);
 
 function scopeOf(p: Principal): Scope {
   if (p.tenantId === null) return { tenantId: null, requestedBy: null };
@@ -56,11 +56,11 @@ function newId(): string {
   return 'mr_' + btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
-modelRequestAdmin.post('/', async (c) => {
+modelRequestAdmin.post('/admin/v1/model-requests', async (c) => {
   const p = c.var.principal;
   const input = validate(ModelRequestCreate, await readJsonBody(c));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
-  if (p.tenantId !== null && tenantId !== p.tenantId) throw forbidden('You can only request models for your own tenant');
+  if (p.tenantId !== null && tenantId !== p.tenantId) throw errors.forbidden('You can only request models for your own tenant');
   await requireTenant(c, tenantId, 'tenant');
   const existing = await store(c).openFor(tenantId, input.model);
   if (existing) throw duplicate(existing);
@@ -89,14 +89,14 @@ modelRequestAdmin.post('/', async (c) => {
     ]);
   } catch (err) {
     // Two asked at once: the partial unique index let one through.
-    const winner = String(err).includes('UNIQUE') ? await store(c).openFor(tenantId, input.model) : null;
+    const winner = isUniqueViolation(err) ? await store(c).openFor(tenantId, input.model) : null;
     if (winner) throw duplicate(winner);
     throw err;
   }
   return c.json(request, 201);
 });
 
-modelRequestAdmin.get('/', async (c) => {
+modelRequestAdmin.get('/admin/v1/model-requests', async (c) => {
   const q = validate(ModelRequestQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_LIMIT;
   const rows = await store(c).list(scopeOf(c.var.principal), { limit: limit + 1, after: q.cursor ? decodeCursor(q.cursor) : undefined, status: q.status });
@@ -106,20 +106,20 @@ modelRequestAdmin.get('/', async (c) => {
   return c.json({ object: 'list', data, next_cursor });
 });
 
-modelRequestAdmin.get('/:id', async (c) => {
+modelRequestAdmin.get('/admin/v1/model-requests/:id', async (c) => {
   const id = c.req.param('id');
   const found = await store(c).get(id, scopeOf(c.var.principal));
   if (!found) throw notFound(id);
   return c.json(found);
 });
 
-modelRequestAdmin.patch('/:id', async (c) => {
+modelRequestAdmin.patch('/admin/v1/model-requests/:id', async (c) => {
   const p = c.var.principal;
   const id = c.req.param('id');
   const input = validate(ModelRequestUpdate, await readJsonBody(c));
   const found = await store(c).get(id, scopeOf(p));
   if (!found) throw notFound(id);
-  if (!triages(p)) throw forbidden('Only org and tenant admins may change the status of a model request');
+  if (!triages(p)) throw errors.forbidden('Only org and tenant admins may change the status of a model request');
   if (!NEXT[found.status].includes(input.status)) {
     throw new ApiError(409, `Model request '${id}' is ${found.status}; it cannot become ${input.status}`, { param: 'status', code: 'invalid_transition' });
   }

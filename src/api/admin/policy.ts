@@ -1,5 +1,4 @@
 import type { Endpoint } from '../../endpoints/schema';
-import { ApiError } from '../../http/api-error';
 import type { KeyRecord } from '../../auth/key-record';
 import { rank, ROLES, type Principal, type Role } from '../../auth/principal';
 
@@ -71,15 +70,6 @@ export const policy = {
   },
 };
 
-export function notFound(kind: 'Endpoint' | 'API key' | 'Tenant', id: string): ApiError {
-  return new ApiError(404, `${kind} '${id}' does not exist`, {
-    code: kind === 'Endpoint' ? 'endpoint_not_found' : kind === 'API key' ? 'key_not_found' : 'tenant_not_found',
-  });
-}
-
-export function forbidden(message: string): ApiError {
-  return new ApiError(403, message, { code: 'forbidden' });
-}
 
 /** Can an endpoint key of `tenantId`, scoped to `scope` (null = all), call this endpoint? */
 export function keyMayCall(key: KeyRecord, e: Endpoint): boolean {

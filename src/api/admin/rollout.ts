@@ -1,4 +1,3 @@
-import type { Env } from '../../env';
 import { externalProblem } from '../../external/provider';
 import { PROBE_PARALLELISM, probeOne } from '../../origins/probe';
 import { mapBounded } from '../../lib/map-bounded';

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { notFound, policy } from './policy';
-import type { AppEnv } from '../../env';
-import { ApiError } from '../../http/api-error';
+import { policy } from './policy';
+import type { AdminEnv } from './admin-auth';
+import { ApiError, errors } from '../../http/api-error';
 
 export interface Tenant {
   id: string;
@@ -17,7 +17,7 @@ export async function getTenant(db: D1Database, id: string): Promise<Tenant | nu
  * Checks a tenant named in a request body exists (400 naming `param` if not).
  * `anyTenant`: the caller may name a tenant it cannot otherwise see (sharing an endpoint with it).
  */
-export async function requireTenant(c: Context<AppEnv>, id: string, param: string, anyTenant = false): Promise<Tenant> {
+export async function requireTenant(c: Context<AdminEnv>, id: string, param: string, anyTenant = false): Promise<Tenant> {
   const tenant = await getTenant(c.env.DB, id);
   if (!tenant || (!anyTenant && !policy.seesTenant(c.var.principal, id))) {
     throw new ApiError(400, `Tenant '${id}' does not exist`, { param, code: 'tenant_not_found' });
@@ -26,9 +26,9 @@ export async function requireTenant(c: Context<AppEnv>, id: string, param: strin
 }
 
 /** The tenant in the path, if the caller may see it. */
-export async function visibleTenant(c: Context<AppEnv>): Promise<Tenant> {
+export async function visibleTenant(c: Context<AdminEnv>): Promise<Tenant> {
   const id = c.req.param('id')!;
   const tenant = await getTenant(c.env.DB, id);
-  if (!tenant || !policy.seesTenant(c.var.principal, id)) throw notFound('Tenant', id);
+  if (!tenant || !policy.seesTenant(c.var.principal, id)) throw errors.notFound('Tenant', id);
   return tenant;
 }

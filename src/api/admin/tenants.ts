@@ -1,9 +1,9 @@
+import { isUniqueViolation } from '../../lib/constraint';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
-import { forbidden } from './policy';
-import type { AppEnv } from '../../env';
-import { ApiError } from '../../http/api-error';
+import type { AdminEnv } from './admin-auth';
+import { ApiError, errors } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { validate } from '../../http/validate';
@@ -11,11 +11,11 @@ import { TenantCreate } from './admin-schemas';
 import { visibleTenant, type Tenant } from './tenant-access';
 
 /** Admin API for tenants: org admins create them; everyone sees their own. */
-export const tenantAdmin = new Hono<AppEnv>();
+export const tenantAdmin = new Hono<AdminEnv>();
 
-tenantAdmin.post('/', async (c) => {
+tenantAdmin.post('/admin/v1/tenants', async (c) => {
   const p = c.var.principal;
-  if (p.tenantId !== null) throw forbidden('Only an org admin may create tenants');
+  if (p.tenantId !== null) throw errors.forbidden('Only an org admin may create tenants');
   const { name } = validate(TenantCreate, await readJsonBody(c));
   const at = new Date().toISOString();
   try {
@@ -26,14 +26,14 @@ tenantAdmin.post('/', async (c) => {
       auditStatement(c.env.DB, p, { action: 'tenant.create', targetType: 'tenant', targetId: name, tenantId: name }, at),
     ]);
   } catch (err) {
-    if (String(err).includes('UNIQUE')) throw new ApiError(409, `Tenant '${name}' already exists`, { param: 'name', code: 'tenant_exists' });
+    if (isUniqueViolation(err, 'tenants.id')) throw new ApiError(409, `Tenant '${name}' already exists`, { param: 'name', code: 'tenant_exists' });
     throw err;
   }
   return c.json({ id: name, name, created_at: at } satisfies Tenant, 201);
 });
 
 /** A page of the tenants the caller may see (org admins: all, in id order; others: their own). */
-tenantAdmin.get('/', async (c) => {
+tenantAdmin.get('/admin/v1/tenants', async (c) => {
   const p = c.var.principal;
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
@@ -45,4 +45,4 @@ tenantAdmin.get('/', async (c) => {
   return c.json(toPage(results, limit, (t) => t.id, (t) => t));
 });
 
-tenantAdmin.get('/:id', async (c) => c.json(await visibleTenant(c)));
+tenantAdmin.get('/admin/v1/tenants/:id', async (c) => c.json(await visibleTenant(c)));

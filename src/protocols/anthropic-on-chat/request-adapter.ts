@@ -1,10 +1,10 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError, type ErrorCode } from '../../http/api-error';
 import type { ChatContentPart, ChatMessage, ChatTool, ChatToolChoice } from '../openai/chat-types';
 import type { MessagesRequest } from '../anthropic/types';
 
 type Block = Record<string, unknown> & { type: string };
 
-function refuse(param: string, message: string, code = 'unsupported_parameter'): ApiError {
+function refuse(param: string, message: string, code: ErrorCode = 'unsupported_parameter'): ApiError {
   return new ApiError(400, message, { param, code });
 }
 

@@ -1,4 +1,3 @@
-import type { Env } from '../../env';
 import type { Endpoint, ExternalEntity } from '../../endpoints/schema';
 import { ApiError } from '../../http/api-error';
 import type { InferenceKind } from '../openai/request-schemas';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { InferenceKind } from '../../endpoints/inference-kind';
 
 /**
  * What the router checks of OpenAI-style request bodies before any origin sees
@@ -52,7 +53,7 @@ export type ChatRequest = z.infer<typeof ChatRequest>;
 export type CompletionRequest = z.infer<typeof CompletionRequest>;
 export type EmbeddingRequest = z.infer<typeof EmbeddingRequest>;
 
-export type InferenceKind = 'chat' | 'completions' | 'embeddings';
+export type { InferenceKind };
 
 export const schemaFor = { chat: ChatRequest, completions: CompletionRequest, embeddings: EmbeddingRequest } as const;
 

@@ -1,7 +1,7 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError, type ErrorCode } from '../../http/api-error';
 import type { ResponsesRequest } from './types';
 
-function refuse(param: string, message: string, code = 'unsupported_parameter'): ApiError {
+function refuse(param: string, message: string, code: ErrorCode = 'unsupported_parameter'): ApiError {
   return new ApiError(400, message, { param, code });
 }
 
