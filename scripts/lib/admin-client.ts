@@ -1,191 +1,66 @@
 // A small typed client for the router's admin API (`/admin/v1`). Every method throws
 // an AdminApiError carrying the router's JSON error message on a non-2xx answer.
 
+// The admin API's types come from the router's own schemas (src/api-types.ts), never a copy.
+import type {
+  ApiKeyInfo,
+  CreatedEndpoint,
+  CreatedKey,
+  Endpoint,
+  EndpointCreateInput,
+  EndpointDefaults,
+  EndpointDetails,
+  EndpointPatchInput,
+  EndpointRateLimit,
+  EndpointTimeouts,
+  EndpointUrls,
+  ExternalEntityInput,
+  ExternalModelInput,
+  GuardInput,
+  KeyCreateInput,
+  KeyDetails,
+  KeyUsageResponse,
+  OriginHealthInfo,
+  OriginInput,
+  SelfHostedEntityInput,
+  ServedEntityInput,
+  SharedEndpoint,
+  UsageRow,
+} from '../../src/api-types.ts';
+
+export type {
+  ApiKeyInfo,
+  CreatedEndpoint,
+  CreatedKey,
+  Endpoint,
+  EndpointCreateInput,
+  EndpointDefaults,
+  EndpointDetails,
+  EndpointPatchInput,
+  EndpointRateLimit,
+  EndpointTimeouts,
+  EndpointUrls,
+  ExternalEntityInput,
+  ExternalModelInput,
+  GuardInput,
+  KeyCreateInput,
+  KeyDetails,
+  KeyUsageResponse,
+  OriginHealthInfo,
+  OriginInput,
+  SelfHostedEntityInput,
+  ServedEntityInput,
+  SharedEndpoint,
+  UsageRow,
+};
+
+/** An endpoint's config as a create body carries it (everything but the name). */
+export type EndpointConfigInput = Omit<EndpointCreateInput, 'name'>;
+
 export type Protocol = 'openai' | 'tgi';
-
-export interface OriginInput {
-  url: string;
-  weight?: number;
-  /** Where the origin runs (informational; the console's playground filters by it). */
-  region?: string;
-}
-
-export interface SelfHostedEntityInput {
-  name: string;
-  protocol: Protocol;
-  model: string;
-  origins: OriginInput[];
-  /** The origin serves `POST /v1/responses` itself: Responses requests pass through. */
-  responses_api?: boolean;
-}
-
-/** A provider's hosted model; API keys are secret references (`{{secrets/NAME}}`). */
-export interface ExternalModelInput {
-  name: string;
-  provider: 'openai' | 'anthropic';
-  task: 'llm/v1/chat' | 'llm/v1/completions' | 'llm/v1/embeddings';
-  openai_config?: { openai_api_key: string; openai_api_base?: string };
-  anthropic_config?: { anthropic_api_key: string; anthropic_api_base?: string };
-}
-
-export interface ExternalEntityInput {
-  name: string;
-  external_model: ExternalModelInput;
-}
-
-export type ServedEntityInput = SelfHostedEntityInput | ExternalEntityInput;
 
 export function isExternalEntity(entity: ServedEntityInput): entity is ExternalEntityInput {
   return 'external_model' in entity;
-}
-
-export interface EndpointDefaults {
-  system_prompt?: string;
-  temperature?: number;
-  max_tokens?: number;
-  top_p?: number;
-  top_k?: number;
-  stop?: string | string[];
-  presence_penalty?: number;
-  frequency_penalty?: number;
-}
-
-export interface EndpointTimeouts {
-  first_byte_ms?: number;
-  idle_ms?: number;
-  total_ms?: number;
-}
-
-export interface EndpointRateLimit {
-  key: 'api_key' | 'endpoint';
-  calls: number;
-  renewal_period: 'minute' | 'hour' | 'day';
-}
-
-/** One guardrail: a Llama Guard endpoint checking prompts (input) or answers (output). */
-export interface GuardInput {
-  endpoint: string;
-  categories?: string[];
-  action: 'block' | 'flag';
-  on_error: 'fail_open' | 'fail_closed';
-  stream_check_tokens?: number;
-}
-
-export interface EndpointConfigInput {
-  description?: string;
-  served_entities: ServedEntityInput[];
-  traffic?: Array<{ served_entity: string; percentage: number }>;
-  defaults?: EndpointDefaults;
-  rate_limits?: EndpointRateLimit[];
-  tags?: Array<{ key: string; value: string }>;
-  timeouts?: EndpointTimeouts;
-  guardrails?: { input?: GuardInput; output?: GuardInput };
-}
-
-export interface EndpointCreateInput extends EndpointConfigInput {
-  name: string;
-}
-
-export interface Endpoint extends Required<Omit<EndpointConfigInput, 'description' | 'guardrails'>> {
-  /** The caller's tenant owns it (or the caller is an org admin): the whole endpoint, credentials in origin URLs redacted. */
-  access: 'tenant';
-  id: string;
-  name: string;
-  urls: EndpointUrls;
-  /** Absent when the endpoint has none. */
-  guardrails?: EndpointConfigInput['guardrails'];
-  description: string;
-  /** `not_ready`: no origin of the serving config is healthy. */
-  state: 'ready' | 'not_ready' | 'stopped';
-  /** Why it is not_ready (e.g. an external model's missing secret); empty otherwise. */
-  state_reason?: string;
-  config_version: number;
-  /** A newer config version being rolled out (serves once its origins are healthy). */
-  pending_version: number | null;
-  config_update: 'none' | 'in_progress' | 'failed';
-  config_update_error: string;
-  tenant: string;
-  owner: string;
-  shared_with: string[];
-  created_at: string;
-  updated_at: string;
-}
-
-export interface EndpointUrls {
-  openai: string;
-  tgi: string;
-}
-
-/** An endpoint shared with the caller's tenant: what its keys need to call it, nothing about origins or history. */
-export interface SharedEndpoint {
-  access: 'shared';
-  name: string;
-  description: string;
-  state: 'ready' | 'stopped';
-  urls: EndpointUrls;
-  defaults: EndpointDefaults;
-  rate_limits: EndpointRateLimit[];
-  timeouts: EndpointTimeouts;
-  created_at: string;
-  updated_at: string;
-}
-
-/** The create answer: the endpoint and its First Key (plaintext shown only here). */
-export interface CreatedEndpoint extends Endpoint {
-  first_key: { id: string; key: string; prefix: string };
-}
-
-/** An origin's last known health, as endpoint info reports it (null = never checked). */
-export interface OriginHealthInfo {
-  served_entity: string;
-  url: string;
-  healthy: boolean | null;
-  checked_at: string | null;
-  source: 'probe' | 'passive' | null;
-  detail: string;
-}
-
-/** Endpoint info (GET /endpoints/{name}): the endpoint plus its origins' health. */
-export interface EndpointDetails extends Endpoint {
-  origin_health?: OriginHealthInfo[];
-}
-
-export interface KeyCreateInput {
-  description?: string;
-  /** Endpoint names the key may call; absent or null = every endpoint. */
-  endpoints?: string[] | null;
-  concurrency_limit?: number;
-}
-
-export interface ApiKeyInfo {
-  id: string;
-  prefix: string;
-  description: string;
-  endpoints: string[] | null;
-  concurrency_limit: number;
-  status: 'active' | 'revoked';
-  created_at: string;
-  revoked_at?: string | null;
-}
-
-/** The create answer: the only place the plaintext key appears. */
-export interface CreatedKey extends ApiKeyInfo {
-  key: string;
-}
-
-export interface KeyDetails extends ApiKeyInfo {
-  in_flight: number;
-}
-
-export interface UsageRow {
-  endpoint: string;
-  hour: string;
-  requests: number;
-  completed: number;
-  aborted: number;
-  failed: number;
-  prompt_tokens: number;
-  completion_tokens: number;
 }
 
 export interface ListResponse<T> {
@@ -196,10 +71,6 @@ export interface ListResponse<T> {
   next_cursor?: string | null;
 }
 
-/** A list answer that also names the key it is about (`GET /keys/{id}/usage`). */
-export interface KeyUsageResponse extends ListResponse<UsageRow> {
-  key_id: string;
-}
 
 export interface AdminClientOptions {
   /** Per-request time limit; none when absent. */
@@ -273,7 +144,7 @@ export class AdminClient {
     }
   }
 
-  updateEndpoint(name: string, patch: Partial<EndpointConfigInput>): Promise<Endpoint> {
+  updateEndpoint(name: string, patch: Partial<EndpointConfigInput>): Promise<EndpointDetails> {
     return this.request('PATCH', `/endpoints/${encodeURIComponent(name)}`, patch);
   }
 
@@ -281,11 +152,11 @@ export class AdminClient {
     return this.request('DELETE', `/endpoints/${encodeURIComponent(name)}`);
   }
 
-  stopEndpoint(name: string): Promise<Endpoint> {
+  stopEndpoint(name: string): Promise<EndpointDetails> {
     return this.request('POST', `/endpoints/${encodeURIComponent(name)}/stop`);
   }
 
-  startEndpoint(name: string): Promise<Endpoint> {
+  startEndpoint(name: string): Promise<EndpointDetails> {
     return this.request('POST', `/endpoints/${encodeURIComponent(name)}/start`);
   }
 

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { keyMayCall } from './admin/policy';
+import { keyMayCall, tenantMayUse } from '../endpoints/access';
 import { resolveEndpoint } from '../endpoints/cache';
 import type { Endpoint } from '../endpoints/schema';
 import type { InferenceEnv } from '../auth/inference-env';
@@ -33,7 +33,7 @@ export async function targetEndpoint(c: Context<InferenceEnv>, modelField: unkno
   if (endpoint) c.set('endpointName', endpoint.name);
   const key = c.var.apiKey;
   // Another tenant's endpoint (not shared with this key's tenant) does not exist for this key.
-  if (!endpoint || (endpoint.tenant_id !== key.tenant_id && !endpoint.shared_with.includes(key.tenant_id))) {
+  if (!endpoint || !tenantMayUse(endpoint, key.tenant_id)) {
     throw errors.unknownModel(name);
   }
   if (!keyMayCall(key, endpoint)) throw errors.notScoped(endpoint.name);

@@ -104,6 +104,14 @@ export class KeyStore {
     ];
   }
 
+  /**
+   * The UPDATE that revokes an active key (for a batch with its audit record). Revocation
+   * also tells the key's gate (src/gate/lease.ts `gateFor(...).revoke()`), which the caller does.
+   */
+  revokeStatement(id: string, now: string): D1PreparedStatement {
+    return this.db.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'").bind(now, id);
+  }
+
   /** Keys locked to an endpoint (its First Key). */
   async firstKeysOf(endpoint: string): Promise<KeyRecord[]> {
     const { results } = await this.db

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CATEGORY_CODES } from './guardrail-categories';
+import { CATEGORY_CODES } from './guardrail-categories.ts';
 
 /** Endpoint and served-entity names: URL-safe, so they can sit in `/endpoints/{name}/…`. */
 export const ResourceName = z

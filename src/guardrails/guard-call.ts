@@ -1,3 +1,4 @@
+import { tenantMayUse } from '../endpoints/access';
 import { resolveEndpoint } from '../endpoints/cache';
 import { isExternal, type Endpoint } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
@@ -34,7 +35,7 @@ export interface GuardCallContext {
  */
 export async function callGuard(ctx: GuardCallContext, guardName: string, prompt: string): Promise<string> {
   const endpoint = await resolveEndpoint(ctx.db, guardName);
-  if (!endpoint || (endpoint.tenant_id !== ctx.tenantId && !endpoint.shared_with.includes(ctx.tenantId))) {
+  if (!endpoint || !tenantMayUse(endpoint, ctx.tenantId)) {
     throw new GuardCallError(`guard endpoint '${guardName}' does not exist (or is not shared with this tenant)`);
   }
   if (endpoint.state === 'stopped') throw new GuardCallError(`guard endpoint '${guardName}' is stopped`);

@@ -1,3 +1,4 @@
+import { tenantMayUse } from '../endpoints/access';
 import type { EndpointConfig, Guard } from '../endpoints/schema';
 import { EndpointStore } from '../endpoints/store';
 import { ApiError } from '../http/api-error';
@@ -23,7 +24,7 @@ export async function checkGuardrails(db: D1Database, name: string, tenantId: st
       throw new ApiError(400, `${param}: an endpoint cannot be its own guard; name an endpoint that serves a Llama Guard model`, { param, code: 'invalid_guardrails' });
     }
     const target = await store.get(guard.endpoint);
-    if (!target || (target.tenant_id !== tenantId && !target.shared_with.includes(tenantId))) {
+    if (!target || !tenantMayUse(target, tenantId)) {
       throw new ApiError(400, `${param}: no endpoint named '${guard.endpoint}' is visible to tenant '${tenantId}'; create the guard endpoint first (or share it with this tenant)`, {
         param,
         code: 'invalid_guardrails',

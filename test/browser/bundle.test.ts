@@ -23,6 +23,12 @@ describe('console bundle', () => {
     expect(gzipped).toBeLessThan(150 * 1024);
   });
 
+  it('carries no schema code: the console takes the API types from the router type-only (src/api-types.ts)', async () => {
+    const script = await readFile(path.join(ASSETS_DIR, 'console/app.js'), 'utf8');
+    // zod's runtime names every schema class `$Zod…` and keeps its internals under `_zod`.
+    expect(script).not.toMatch(/\$Zod|_zod\b|ZodError/);
+  });
+
   it('loads nothing from another origin', async () => {
     for (const file of await files(ASSETS_DIR)) {
       const text = await readFile(file, 'utf8');

@@ -36,11 +36,17 @@ export const endpointAdmin = new Hono<AdminEnv>();
 const now = () => new Date().toISOString();
 const store = (c: Context<AdminEnv>) => new EndpointStore(c.env.DB);
 
+/** The endpoint as the admin API shows it, read from D1. A read drops no cache: it changed nothing. */
 async function show(c: Context<AdminEnv>, name: string, status: 200 | 201 | 202 = 200, extra: Record<string, unknown> = {}) {
-  forgetEndpoint(name);
   const endpoint = (await store(c).get(name))!;
-  forgetHealth();
   return c.json({ ...viewFor(c.var.principal, endpoint, await healthMap(c.env.DB), c.env, baseUrlOf(c), true), ...extra }, status);
+}
+
+/** After a write: this isolate's caches drop the endpoint (and origin health, for new origins), then it is shown. */
+function showWritten(c: Context<AdminEnv>, name: string, status: 200 | 201 | 202 = 200, extra: Record<string, unknown> = {}) {
+  forgetEndpoint(name);
+  forgetHealth();
+  return show(c, name, status, extra);
 }
 
 endpointAdmin.post('/admin/v1/endpoints', async (c) => {
@@ -69,7 +75,7 @@ endpointAdmin.post('/admin/v1/endpoints', async (c) => {
     auditStatement(db, p, { action: 'endpoint.create', targetType: 'endpoint', targetId: input.name, tenantId, detail: { config_version: 1 } }, at),
     auditStatement(db, p, { action: 'key.create', targetType: 'key', targetId: first.record.id, tenantId, detail: { first_key_of: input.name } }, at),
   ]);
-  return show(c, input.name, 201, { first_key: { id: first.record.id, key: first.plaintext, prefix: first.record.prefix } });
+  return showWritten(c, input.name, 201, { first_key: { id: first.record.id, key: first.plaintext, prefix: first.record.prefix } });
 });
 
 /** A page of the endpoints the caller may see, in name order: read from its tenant's rows only. */
@@ -173,7 +179,7 @@ async function propose(
     auditStatement(c.env.DB, c.var.principal, { action, targetType: 'endpoint', targetId: current.name, tenantId: current.tenant_id, detail: { ...detail, config_version: version } }, at);
   const version = await store(c).propose(current, description, pick(config), at, (v) => [audit(v)]);
   const switched = await rollOut(c.env, current.tenant_id, current.name, version, config, (p) => c.executionCtx.waitUntil(p.then(() => forgetEndpoint(current.name))));
-  return show(c, current.name, switched ? 200 : 202);
+  return showWritten(c, current.name, switched ? 200 : 202);
 }
 
 function pick(config: EndpointConfig): EndpointConfig {
@@ -191,7 +197,7 @@ async function setState(c: Context<AdminEnv>, action: 'stop' | 'start', state: '
     store(c).setStateStatement(endpoint.name, state, at),
     auditStatement(c.env.DB, c.var.principal, { action: `endpoint.${action}`, targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
   ]);
-  return show(c, endpoint.name);
+  return showWritten(c, endpoint.name);
 }
 
 /** Deletes the endpoint, its config history, shares and rate-limit state; its First Key is revoked with it. */
@@ -202,7 +208,7 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
   const at = now();
   await c.env.DB.batch([
     ...store(c).deleteStatements(endpoint.name),
-    ...firstKeys.map((k) => c.env.DB.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'").bind(at, k.id)),
+    ...firstKeys.map((k) => keys.revokeStatement(k.id, at)),
     auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.delete', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
   ]);
   await Promise.all([...firstKeys.map((k) => gateFor(c.env, k).revoke()), forgetEndpointLimits(c.env, endpoint)]);
@@ -223,7 +229,7 @@ endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
     store(c).shareStatement(endpoint.name, tenant, at),
     auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.share', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id, detail: { with: tenant } }, at),
   ]);
-  return show(c, endpoint.name);
+  return showWritten(c, endpoint.name);
 });
 
 endpointAdmin.delete('/admin/v1/endpoints/:name/shares/:tenant', async (c) => {
@@ -234,5 +240,5 @@ endpointAdmin.delete('/admin/v1/endpoints/:name/shares/:tenant', async (c) => {
     store(c).unshareStatement(endpoint.name, tenant),
     auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.unshare', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id, detail: { with: tenant } }, at),
   ]);
-  return show(c, endpoint.name);
+  return showWritten(c, endpoint.name);
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ResourceName } from '../../endpoints/schema';
-import { ROLES } from '../../auth/principal';
+import { ResourceName } from '../../endpoints/schema.ts';
+import { ROLES } from '../../auth/principal.ts';
 
 export const KeyCreate = z
   .strictObject({

@@ -138,7 +138,7 @@ keyAdmin.post('/admin/v1/keys/:id/revoke', async (c) => {
   const key = unlocked(await visibleKey(c), 'revoked');
   const at = new Date().toISOString();
   await c.env.DB.batch([
-    c.env.DB.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'").bind(at, key.id),
+    store(c).revokeStatement(key.id, at),
     auditStatement(c.env.DB, c.var.principal, { action: 'key.revoke', targetType: 'key', targetId: key.id, tenantId: key.tenant_id }, at),
   ]);
   await gateFor(c.env, key).revoke();

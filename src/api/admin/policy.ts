@@ -1,3 +1,4 @@
+import { tenantMayUse } from '../../endpoints/access';
 import type { Endpoint } from '../../endpoints/schema';
 import type { KeyRecord } from '../../auth/key-record';
 import { rank, ROLES, type Principal, type Role } from '../../auth/principal';
@@ -23,7 +24,7 @@ export const policy = {
   },
 
   seesEndpoint(p: Principal, e: Endpoint): boolean {
-    return p.tenantId === null || e.tenant_id === p.tenantId || e.shared_with.includes(p.tenantId);
+    return p.tenantId === null || tenantMayUse(e, p.tenantId);
   },
 
   /** Does `p` see this endpoint only because it is shared with its tenant (the shared view: no origins, shares or history)? */
@@ -69,10 +70,3 @@ export const policy = {
     return p.role === 'tenant_admin' && rank(role) <= rank('tenant_admin');
   },
 };
-
-
-/** Can an endpoint key of `tenantId`, scoped to `scope` (null = all), call this endpoint? */
-export function keyMayCall(key: KeyRecord, e: Endpoint): boolean {
-  const tenantMay = e.tenant_id === key.tenant_id || e.shared_with.includes(key.tenant_id);
-  return tenantMay && (key.endpoints === null || key.endpoints.includes(e.name));
-}

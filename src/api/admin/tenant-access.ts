@@ -2,23 +2,15 @@ import type { Context } from 'hono';
 import { policy } from './policy';
 import type { AdminEnv } from './admin-auth';
 import { ApiError, errors } from '../../http/api-error';
+import { TenantStore, type Tenant } from '../../tenants/store';
 
-export interface Tenant {
-  id: string;
-  name: string;
-  created_at: string;
-}
-
-export async function getTenant(db: D1Database, id: string): Promise<Tenant | null> {
-  return db.prepare('SELECT * FROM tenants WHERE id = ?').bind(id).first<Tenant>();
-}
 
 /**
  * Checks a tenant named in a request body exists (400 naming `param` if not).
  * `anyTenant`: the caller may name a tenant it cannot otherwise see (sharing an endpoint with it).
  */
 export async function requireTenant(c: Context<AdminEnv>, id: string, param: string, anyTenant = false): Promise<Tenant> {
-  const tenant = await getTenant(c.env.DB, id);
+  const tenant = await new TenantStore(c.env.DB).get(id);
   if (!tenant || (!anyTenant && !policy.seesTenant(c.var.principal, id))) {
     throw new ApiError(400, `Tenant '${id}' does not exist`, { param, code: 'tenant_not_found' });
   }
@@ -28,7 +20,7 @@ export async function requireTenant(c: Context<AdminEnv>, id: string, param: str
 /** The tenant in the path, if the caller may see it. */
 export async function visibleTenant(c: Context<AdminEnv>): Promise<Tenant> {
   const id = c.req.param('id')!;
-  const tenant = await getTenant(c.env.DB, id);
+  const tenant = await new TenantStore(c.env.DB).get(id);
   if (!tenant || !policy.seesTenant(c.var.principal, id)) throw errors.notFound('Tenant', id);
   return tenant;
 }

@@ -1,10 +1,7 @@
 import { z } from 'zod';
-import { Defaults, Guardrails, RateLimit, ServedEntity, Tag, Timeouts, TrafficRoute, type Endpoint, type EndpointConfig } from '../../endpoints/schema';
-import type { ConfigVersion } from '../../endpoints/store';
-import type { OriginHealth } from '../../origins/health-store';
-import type { sharedEndpointView } from '../../endpoints/shared-view';
-import { PageOf } from './page';
-import type { Assert, SameShape } from '../same-shape';
+// Explicit extensions: scripts (run by Node) and the console import this file's types (src/api-types.ts).
+import { Defaults, Guardrails, RateLimit, ServedEntity, Tag, Timeouts, TrafficRoute } from '../../endpoints/schema.ts';
+import { PageOf } from './page.ts';
 
 /** An endpoint as the admin API shows it (src/api/admin/endpoint-view.ts over the `Endpoint` record). */
 const config = {
@@ -45,7 +42,7 @@ export const EndpointObject = z.object({
   updated_at: z.iso.datetime(),
 });
 
-const OriginHealthEntry = z.object({
+export const OriginHealthEntry = z.object({
   served_entity: z.string(),
   url: z.string(),
   healthy: z.boolean().nullable().meta({ description: 'the last health probe (a failed one counts for 60 s); null: never probed' }),
@@ -96,14 +93,3 @@ export const EndpointVersionList = z.object({
 });
 
 export const EndpointDeleted = z.object({ name: z.string(), deleted: z.literal(true) });
-
-type ShownFields = 'tenant' | 'state' | 'state_reason' | 'access' | 'urls';
-type _EndpointMatches = Assert<
-  SameShape<Omit<z.infer<typeof EndpointObject>, ShownFields>, Omit<Endpoint, 'tenant_id' | 'state'>>
->;
-type _SharedMatches = Assert<SameShape<z.infer<typeof SharedEndpointObject>, ReturnType<typeof sharedEndpointView>>>;
-type _ConfigMatches = Assert<SameShape<z.infer<typeof EndpointConfigObject>, EndpointConfig>>;
-type _VersionMatches = Assert<
-  SameShape<Omit<z.infer<typeof EndpointVersionList>['data'][number], 'serving' | 'pending'>, ConfigVersion>
->;
-type _HealthSourceMatches = Assert<SameShape<NonNullable<z.infer<typeof OriginHealthEntry>['source']>, OriginHealth['source']>>;

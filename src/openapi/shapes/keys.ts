@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { publicKey } from '../../auth/key-record';
-import { ROLES } from '../../auth/principal';
-import type { UsageRow } from '../../gate/types';
-import type { Assert, SameShape } from '../same-shape';
-import { PageOf } from './page';
+// Explicit extensions: scripts (run by Node) and the console import this file's types (src/api-types.ts).
+import { ROLES } from '../../auth/principal.ts';
+import { PageOf } from './page.ts';
 
 /** An API key as the admin API shows it (`publicKey()` in src/auth/key-record.ts): never its hash. */
 export const KeyObject = z.object({
@@ -45,6 +43,3 @@ export const UsageRowObject = z.object({
 });
 
 export const KeyUsage = z.object({ object: z.literal('list'), key_id: z.string(), data: z.array(UsageRowObject) });
-
-type _KeyMatches = Assert<SameShape<z.infer<typeof KeyObject>, ReturnType<typeof publicKey>>>;
-type _UsageMatches = Assert<SameShape<z.infer<typeof UsageRowObject>, UsageRow>>;

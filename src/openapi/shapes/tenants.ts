@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Tenant } from '../../api/admin/tenant-access';
+import type { Tenant } from '../../tenants/store';
 import type { Assert, SameShape } from '../same-shape';
 import { PageOf } from './page';
 

@@ -1,0 +1,42 @@
+import { ApiError } from '../http/api-error';
+import { isUniqueViolation } from '../lib/constraint';
+
+export interface Tenant {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/** Tenants in D1: the store beside the key and endpoint stores (src/auth/key-store.ts, src/endpoints/store.ts). */
+export class TenantStore {
+  constructor(private readonly db: D1Database) {}
+
+  get(id: string): Promise<Tenant | null> {
+    return this.db.prepare('SELECT * FROM tenants WHERE id = ?').bind(id).first<Tenant>();
+  }
+
+  /** A page of tenants in id order after `after`: every tenant (`visibleTo` null, an org admin), else only that one. */
+  async page(visibleTo: string | null, after: string, limit: number): Promise<Tenant[]> {
+    const { results } =
+      visibleTo === null
+        ? await this.db.prepare('SELECT * FROM tenants WHERE id > ? ORDER BY id LIMIT ?').bind(after, limit).all<Tenant>()
+        : await this.db.prepare('SELECT * FROM tenants WHERE id = ? AND id > ?').bind(visibleTo, after).all<Tenant>();
+    return results;
+  }
+
+  /** Creates a tenant (id = name), with `also` in the same batch (the audit record); 409 when it exists. */
+  async create(name: string, now: string, also: D1PreparedStatement[]): Promise<Tenant> {
+    try {
+      await this.db.batch([
+        this.db.prepare('INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)').bind(name, name, now),
+        // Shares may name a tenant that does not exist (sharing does not reveal which do); a new tenant inherits none.
+        this.db.prepare('DELETE FROM endpoint_shares WHERE tenant_id = ?').bind(name),
+        ...also,
+      ]);
+    } catch (err) {
+      if (isUniqueViolation(err, 'tenants.id')) throw new ApiError(409, `Tenant '${name}' already exists`, { param: 'name', code: 'tenant_exists' });
+      throw err;
+    }
+    return { id: name, name, created_at: now };
+  }
+}
