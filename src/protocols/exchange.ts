@@ -13,7 +13,7 @@ export interface ExchangeContext {
   /**
    * For an external model: its provider's transport (credentials, API base, error
    * mapping), wrapped around the exchange of the pair that talks to the provider
-   * (set by the route, which holds the secrets; see external/exchange.ts).
+   * (set by the route, which holds the secrets; see external/exchange.ts in this folder).
    */
   provider?: (exchange: OriginExchange) => OriginExchange;
 }
