@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { ApiError, errors } from '../http/api-error';
 import { isExternal, type ServedEntity } from './schema';
 
 /**
@@ -14,15 +14,15 @@ export function checkExternalModels(served: ServedEntity[], base?: ServedEntity[
     const at = `served_entities.${i}.external_model`;
     const own = m.provider === 'openai' ? 'openai_config' : 'anthropic_config';
     const other = m.provider === 'openai' ? 'anthropic_config' : 'openai_config';
-    if (m[own] === undefined) throw new ApiError(400, `External model '${entity.name}' with provider '${m.provider}' needs '${own}' (its API key as a secret reference)`, { param: `${at}.${own}` });
-    if (m[other] !== undefined) throw new ApiError(400, `External model '${entity.name}' has provider '${m.provider}': remove '${other}'`, { param: `${at}.${other}` });
+    if (m[own] === undefined) throw errors.invalidConfig(`External model '${entity.name}' with provider '${m.provider}' needs '${own}' (its API key as a secret reference)`, `${at}.${own}`);
+    if (m[other] !== undefined) throw errors.invalidConfig(`External model '${entity.name}' has provider '${m.provider}': remove '${other}'`, `${at}.${other}`);
     if (m.provider === 'anthropic' && m.task !== 'llm/v1/chat') {
-      throw new ApiError(400, `Provider 'anthropic' serves task 'llm/v1/chat' only (Messages API), not '${m.task}'`, { param: `${at}.task` });
+      throw errors.invalidConfig(`Provider 'anthropic' serves task 'llm/v1/chat' only (Messages API), not '${m.task}'`, `${at}.task`);
     }
   });
   const external = served.some(isExternal);
   if (external && served.length !== 1) {
-    throw new ApiError(400, `An endpoint with an external model has exactly one served entity (${served.length} given)`, { param: 'served_entities' });
+    throw errors.invalidConfig(`An endpoint with an external model has exactly one served entity (${served.length} given)`, 'served_entities');
   }
   if (base && base.some(isExternal) !== external) {
     throw new ApiError(

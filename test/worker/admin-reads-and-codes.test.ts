@@ -3,6 +3,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveEndpoint } from '../../src/endpoints/cache';
 import { admin, createEndpoint, originUrl } from './helpers/router';
 
+const external = (task: string) => ({
+  name: 'ext',
+  external_model: { name: 'claude-x', provider: 'anthropic', task, anthropic_config: { anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}' } },
+});
 const entity = (name = 'primary') => ({ name, protocol: 'openai', model: 'm', origins: [{ url: originUrl() }] });
 
 describe('config normalisation errors carry a code, like every other 400', () => {
@@ -11,6 +15,9 @@ describe('config normalisation errors carry a code, like every other 400', () =>
       ['POST', '/endpoints', { name: 'x', served_entities: [entity()], traffic: [{ served_entity: 'primary', percentage: 90 }] }, 'traffic'],
       ['POST', '/endpoints', { name: 'x', served_entities: [entity(), entity()] }, 'served_entities'],
       ['POST', '/endpoints', { name: 'x', served_entities: [entity()], traffic: [{ served_entity: 'ghost', percentage: 100 }] }, 'traffic'],
+      // The external-model rules are part of the same normalisation.
+      ['POST', '/endpoints', { name: 'x', served_entities: [external('llm/v1/completions')] }, 'served_entities.0.external_model.task'],
+      ['POST', '/endpoints', { name: 'x', served_entities: [external('llm/v1/chat'), entity()] }, 'served_entities'],
     ];
     for (const [method, path, body, param] of cases) {
       const res = await admin(method, path, body);
