@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { InferenceEnv } from './inference-env';
-import { ApiError, errors } from '../http/api-error';
+import { errors } from '../http/api-error';
 import { isAdminToken } from './admin-token';
 import { bearerToken } from './bearer';
 import { lookupKey } from './key-cache';
@@ -20,16 +20,12 @@ export const authenticate = (): MiddlewareHandler<InferenceEnv> => async (c, nex
   const hash = await hashKey(token);
   const record = await lookupKey(c.env.DB, hash);
   if (!record && (await isAdminToken(hash, c.env.ADMIN_TOKEN))) {
-    throw new ApiError(403, 'The admin token is for the admin API (/admin/v1); call the inference API with an endpoint key', {
-      code: 'admin_token_on_inference_api',
-    });
+    throw errors.adminTokenOnInference();
   }
   if (!record || record.status !== 'active') throw errors.invalidKey();
-  if (keyExpired(record)) throw new ApiError(401, 'API key has expired', { code: 'expired_api_key' });
+  if (keyExpired(record)) throw errors.expiredKey();
   if (record.kind !== 'endpoint') {
-    throw new ApiError(403, 'Platform keys are for the admin API; call the inference API with an endpoint key', {
-      code: 'platform_key_on_inference_api',
-    });
+    throw errors.platformKeyOnInference();
   }
   c.set('apiKey', record);
   await next();

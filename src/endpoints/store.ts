@@ -190,7 +190,7 @@ export class EndpointStore {
       if (!bump || bump.meta.changes !== 1) throw new VersionMoved();
     } catch (err) {
       if (isUniqueViolation(err) || err instanceof VersionMoved) {
-        throw new ApiError(409, `Endpoint '${current.name}' was changed concurrently; read it again and retry`, { code: 'conflict' });
+        throw errors.conflict(`Endpoint '${current.name}' was changed concurrently; read it again and retry`);
       }
       throw err;
     }

@@ -148,4 +148,20 @@ export const errors = {
   methodNotAllowed: (method: string, path: string, usable: string, allowed: string[]) =>
     new ApiError(405, `Method ${method} is not allowed on ${path}; use ${usable}`, { code: 'method_not_allowed', headers: { allow: allowed.join(', ') } }),
   internal: () => new ApiError(500, 'Internal error in the router', { code: 'internal_error' }),
+  invalidJson: (message: string) => new ApiError(400, message, { code: 'invalid_json' }),
+  emptyUpdate: () => new ApiError(400, 'The update names no field to change', { code: 'empty_update' }),
+  /** A write lost a race with another one (409): read again and retry. */
+  conflict: (message: string) => new ApiError(409, message, { code: 'conflict' }),
+  expiredKey: () => new ApiError(401, 'API key has expired', { code: 'expired_api_key' }),
+  adminTokenOnInference: () =>
+    new ApiError(403, 'The admin token is for the admin API (/admin/v1); call the inference API with an endpoint key', {
+      code: 'admin_token_on_inference_api',
+    }),
+  platformKeyOnInference: () =>
+    new ApiError(403, 'Platform keys are for the admin API; call the inference API with an endpoint key', {
+      code: 'platform_key_on_inference_api',
+    }),
+  endpointKeyOnAdmin: () =>
+    new ApiError(403, 'Endpoint keys can only call the inference API; the admin API needs a platform key', { code: 'endpoint_key_on_admin_api' }),
+  invalidAdminToken: () => new ApiError(401, 'Invalid admin token', { code: 'invalid_admin_token' }),
 };

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { RouterEnv } from './router-env';
 import { routerConfig } from '../config';
-import { ApiError, errors } from './api-error';
+import { errors } from './api-error';
 
 /**
  * Reads the request body as JSON, refusing it (413) as soon as it passes the size
@@ -12,11 +12,11 @@ export async function readJsonBody<E extends RouterEnv>(c: Context<E>): Promise<
   const declared = Number(c.req.header('content-length'));
   if (Number.isFinite(declared) && declared > limit) throw errors.tooLarge(limit);
   const text = await readLimitedText(c.req.raw.body, limit);
-  if (text.trim() === '') throw new ApiError(400, 'Request body is empty; expected a JSON object', { code: 'invalid_json' });
+  if (text.trim() === '') throw errors.invalidJson('Request body is empty; expected a JSON object');
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ApiError(400, 'Request body is not valid JSON', { code: 'invalid_json' });
+    throw errors.invalidJson('Request body is not valid JSON');
   }
 }
 

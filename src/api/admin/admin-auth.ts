@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { revokedNow } from '../../gate/lease';
-import { ApiError } from '../../http/api-error';
+import { errors, type ApiError } from '../../http/api-error';
 import { isAdminToken } from '../../auth/admin-token';
 import { bearerToken } from '../../auth/bearer';
 import { lookupKey } from '../../auth/key-cache';
@@ -31,9 +31,7 @@ export const adminAuth = (): MiddlewareHandler<AdminEnv> => async (c, next) => {
   const key = await lookupKey(c.env.DB, hash);
   if (!key || key.status !== 'active' || keyExpired(key)) throw invalidToken();
   if (key.kind !== 'platform' || !key.role) {
-    throw new ApiError(403, 'Endpoint keys can only call the inference API; the admin API needs a platform key', {
-      code: 'endpoint_key_on_admin_api',
-    });
+    throw errors.endpointKeyOnAdmin();
   }
   // The key cache may still hold a key revoked in another isolate: its gate knows (one RPC; the admin API is not the hot path).
   if (await revokedNow(c.env, key)) throw invalidToken();
@@ -43,5 +41,5 @@ export const adminAuth = (): MiddlewareHandler<AdminEnv> => async (c, next) => {
 };
 
 function invalidToken(): ApiError {
-  return new ApiError(401, 'Invalid admin token', { code: 'invalid_admin_token' });
+  return errors.invalidAdminToken();
 }

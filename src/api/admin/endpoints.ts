@@ -95,7 +95,7 @@ endpointAdmin.get('/admin/v1/endpoints/:name', async (c) => show(c, (await visib
 /** A new config version: it serves once its origins answer a health probe (200), or later (202, `config_update: in_progress`). */
 endpointAdmin.patch('/admin/v1/endpoints/:name', async (c) => {
   const patch = validate(EndpointPatch, await readJsonBody(c));
-  if (Object.keys(patch).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
+  if (Object.keys(patch).length === 0) throw errors.emptyUpdate();
   const current = await managedEndpoint(c);
   const fields = Object.keys(patch);
   if (patch.served_entities) patch.served_entities = await restoreCredentials(c, current, patch.served_entities);
@@ -151,7 +151,7 @@ endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
 /** Update one served entity's model (or model version) in place: a new config version with only that change. */
 endpointAdmin.patch('/admin/v1/endpoints/:name/served-entities/:entity', async (c) => {
   const change = validate(EntityUpdate, await readJsonBody(c));
-  if (Object.keys(change).length === 0) throw new ApiError(400, 'The update names no field to change', { code: 'empty_update' });
+  if (Object.keys(change).length === 0) throw errors.emptyUpdate();
   const current = await managedEndpoint(c);
   const name = c.req.param('entity');
   const entity = current.served_entities.find((e) => e.name === name);

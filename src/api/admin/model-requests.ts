@@ -128,7 +128,7 @@ modelRequestAdmin.patch('/admin/v1/model-requests/:id', async (c) => {
     store(c).updateStatement(id, found.status, input.status, input.note ?? found.note, p.id, at),
     auditStatement(c.env.DB, p, { action: 'model_request.update', targetType: 'model_request', targetId: id, tenantId: found.tenant, detail: { from: found.status, to: input.status } }, at),
   ]);
-  if (!update?.meta.changes) throw new ApiError(409, `Model request '${id}' changed meanwhile; read it again`, { code: 'conflict' });
+  if (!update?.meta.changes) throw errors.conflict(`Model request '${id}' changed meanwhile; read it again`);
   return c.json((await store(c).get(id, scopeOf(p)))!);
 });
 
