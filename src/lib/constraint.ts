@@ -21,8 +21,9 @@ export function brokenConstraint(err: unknown): BrokenConstraint | null {
   return { kind, columns };
 }
 
-/** Did the write break a unique constraint (on `column`, `table.column`, when given)? */
-export function isUniqueViolation(err: unknown, column?: string): boolean {
+/** Did the write break a unique constraint (on one of `columns`, each `table.column`, when any are given)? */
+export function isUniqueViolation(err: unknown, ...columns: string[]): boolean {
   const broken = brokenConstraint(err);
-  return broken !== null && (broken.kind === 'unique' || broken.kind === 'primary_key') && (column === undefined || broken.columns.includes(column));
+  if (broken === null || (broken.kind !== 'unique' && broken.kind !== 'primary_key')) return false;
+  return columns.length === 0 || columns.some((c) => broken.columns.includes(c));
 }

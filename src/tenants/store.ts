@@ -34,7 +34,8 @@ export class TenantStore {
         ...also,
       ]);
     } catch (err) {
-      if (isUniqueViolation(err, 'tenants.id')) throw new ApiError(409, `Tenant '${name}' already exists`, { param: 'name', code: 'tenant_exists' });
+      // Its id and its name are both unique (and equal): SQLite names whichever index it checked first.
+      if (isUniqueViolation(err, 'tenants.id', 'tenants.name')) throw new ApiError(409, `Tenant '${name}' already exists`, { param: 'name', code: 'tenant_exists' });
       throw err;
     }
     return { id: name, name, created_at: now };

@@ -21,6 +21,11 @@ describe('the constraint a failed D1 write broke (lib/constraint.ts), read from 
     expect(isUniqueViolation(err)).toBe(true);
     expect(isUniqueViolation(err, 'tenants.id')).toBe(true);
     expect(isUniqueViolation(err, 'endpoints.name')).toBe(false);
+    expect(isUniqueViolation(err, 'endpoints.name', 'tenants.id')).toBe(true);
+
+    // Both of a tenant's unique columns taken: SQLite names the index it checks first.
+    const both = await d1Error('INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)', id, id, 'now');
+    expect(isUniqueViolation(both, 'tenants.id', 'tenants.name')).toBe(true);
   });
 
   it('tells a foreign key and a check from a unique constraint, and other errors from all of them', async () => {
