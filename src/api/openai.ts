@@ -9,8 +9,8 @@ import { ApiError, errors } from '../http/api-error';
 import { validate } from '../http/validate';
 import { chatConversation, promptConversations } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
-import { schemaFor, type InferenceKind } from '../protocols/openai/request-schemas';
-import { originExchange } from '../protocols/registry';
+import { schemaFor, type InferenceKind, type InferenceRequest } from '../protocols/openai/request-schemas';
+import { originExchange, type PairInputs } from '../protocols/registry';
 import { relay } from '../proxy/relay';
 import { exchangeContext } from './exchange-context';
 import { readInferenceBody, targetEndpoint } from './inference-target';
@@ -42,13 +42,13 @@ openaiRoutes.post('/endpoints/:name/v1/embeddings', (c) => inference(c, 'embeddi
 openaiRoutes.post('/endpoints/:name/v1/responses', createResponse);
 openaiRoutes.get('/endpoints/:name/v1/models', modelList);
 
-async function inference(c: Context<InferenceEnv>, kind: InferenceKind): Promise<Response> {
+async function inference<K extends InferenceKind>(c: Context<InferenceEnv>, kind: K): Promise<Response> {
   const raw = await readInferenceBody(c);
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     throw errors.invalidBody('Request body must be a JSON object', null);
   }
-  const request = raw as Record<string, unknown>;
-  validate(schemaFor[kind], request);
+  // The parsed request is what the pairs get: typed, with every field the schema does not know passed along.
+  const request = validate(schemaFor[kind], raw) as InferenceRequest[K];
   const stream = kind !== 'embeddings' && request.stream === true;
   if (request.stream_options != null && !stream) {
     throw errors.invalidBody("Invalid 'stream_options': only allowed when 'stream' is true", 'stream_options');
@@ -66,7 +66,7 @@ async function inference(c: Context<InferenceEnv>, kind: InferenceKind): Promise
     kind === 'embeddings'
       ? undefined
       : requestGuard(c, endpoint, kind, () => (kind === 'chat' ? [chatConversation(request.messages)] : promptConversations(request.prompt)));
-  const exchange = originExchange(kind, applyDefaults(kind, request, endpoint.defaults), ctx);
+  const exchange = originExchange(kind, applyDefaults(kind, request, endpoint.defaults) as PairInputs[K], ctx);
   return relay(c, { ...ctx, exchange, guard });
 }
 

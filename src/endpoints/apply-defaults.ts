@@ -10,7 +10,7 @@ const SAMPLING_DEFAULTS = ['temperature', 'top_p', 'top_k', 'stop', 'presence_pe
  * null). The system prompt is prepended as a system message when the conversation
  * has none. Returns a new object; the request body is not changed.
  */
-export function applyDefaults(kind: InferenceKind, body: Body, defaults: Defaults): Body {
+export function applyDefaults<T extends Body>(kind: InferenceKind, body: T, defaults: Defaults): T & Body {
   if (kind === 'embeddings') return body;
   const out: Body = { ...body };
   for (const field of SAMPLING_DEFAULTS) {
@@ -24,5 +24,5 @@ export function applyDefaults(kind: InferenceKind, body: Body, defaults: Default
     const hasSystem = messages.some((m) => m.role === 'system' || m.role === 'developer');
     if (!hasSystem) out.messages = [{ role: 'system', content: defaults.system_prompt }, ...messages];
   }
-  return out;
+  return out as T;
 }

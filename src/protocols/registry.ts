@@ -3,11 +3,12 @@ import type { ExchangeContext, OriginExchange } from './exchange';
 import { anthropicOnChat } from './anthropic-on-chat';
 import { anthropicPassthrough } from './anthropic-passthrough';
 import type { MessagesRequest } from './anthropic/types';
-import { chatPairs, type ChatBody, type ChatTranslatable } from './chat/chat-exchange';
+import { chatPairs, type ChatTranslatable } from './chat/chat-exchange';
 import { completionsOnTgi } from './completions-on-tgi';
 import { generateOnOpenAI } from './generate-on-openai';
 import { generatePassthrough } from './generate-passthrough';
 import { completionsPassthrough, embeddingsPassthrough } from './openai-passthrough';
+import type { InferenceRequest } from './openai/request-schemas';
 import { exchangeOf, originProtocolsOf, type ClientProtocol, type OriginProtocol, type ProtocolPair } from './pair';
 import { responsesOnChat } from './responses-on-chat';
 import { responsesPassthrough } from './responses-passthrough';
@@ -17,10 +18,7 @@ import type { EmbedRequest } from './tei/types';
 import type { GenerateInput } from './tgi/types';
 
 /** What each client protocol's pairs take (the route validates the client's request into this). */
-export interface PairInputs {
-  chat: ChatBody;
-  completions: Record<string, unknown>;
-  embeddings: Record<string, unknown>;
+export interface PairInputs extends InferenceRequest {
   responses: ChatTranslatable<ResponsesRequest>;
   messages: ChatTranslatable<MessagesRequest>;
   generate: GenerateInput;

@@ -96,7 +96,7 @@ describe('chatToAnthropic', () => {
   });
 
   it('maps tool_choice and refuses what has no Anthropic counterpart, naming the field', () => {
-    const messages = [{ role: 'user', content: 'x' }];
+    const messages = [{ role: 'user' as const, content: 'x' }];
     expect(chatToAnthropic({ messages, tool_choice: 'required' }, 'm', false).tool_choice).toEqual({ type: 'any' });
     expect(chatToAnthropic({ messages, tool_choice: { type: 'function', function: { name: 'f' } } }, 'm', false).tool_choice).toEqual({ type: 'tool', name: 'f' });
     expect(chatToAnthropic({ messages, n: 1, presence_penalty: 0, logprobs: false, top_k: -1 }, 'm', true)).toEqual({ model: 'm', max_tokens: DEFAULT_MAX_TOKENS, messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }], stream: true });

@@ -6,7 +6,7 @@ import { completionsToTgi } from '../../src/protocols/completions-on-tgi/request
 import { originExchange } from '../../src/protocols/registry';
 import { refusal } from './refusal';
 
-const messages = [{ role: 'user', content: 'hi' }];
+const messages = [{ role: 'user' as const, content: 'hi' }];
 const chat = (extra: Record<string, unknown>, stream = false) => chatToTgi({ model: 'ep', messages, ...extra }, 'tgi', stream);
 const gen = (extra: Record<string, unknown>, model = 'tgi') => completionsToTgi({ model: 'ep', prompt: 'Once upon', ...extra }, model);
 

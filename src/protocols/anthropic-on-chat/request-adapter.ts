@@ -1,6 +1,7 @@
 import { ApiError, type ErrorCode } from '../../http/api-error';
 import type { ChatContentPart, ChatMessage, ChatTool, ChatToolChoice } from '../openai/chat-types';
 import type { MessagesRequest } from '../anthropic/types';
+import type { ChatRequest } from '../openai/request-schemas';
 
 type Block = Record<string, unknown> & { type: string };
 
@@ -16,7 +17,7 @@ function refuse(param: string, message: string, code: ErrorCode = 'unsupported_p
  * key), tool choices map to chat's. Earlier thinking blocks are dropped; what
  * needs Anthropic's own servers (server tools, MCP, extended thinking) is refused.
  */
-export function messagesToChat(req: MessagesRequest): Record<string, unknown> {
+export function messagesToChat(req: MessagesRequest): ChatRequest {
   refuseUnsupported(req);
   const messages: ChatMessage[] = [];
   const system = typeof req.system === 'string' ? req.system : req.system?.map((b) => b.text).join('\n');
@@ -26,7 +27,7 @@ export function messagesToChat(req: MessagesRequest): Record<string, unknown> {
     else if (m.role === 'assistant') messages.push(assistantMessage(m.content as Block[], i));
     else messages.push(...userMessages(m.content as Block[], i));
   });
-  const chat: Record<string, unknown> = { model: req.model, messages, max_tokens: req.max_tokens };
+  const chat: ChatRequest = { model: req.model, messages, max_tokens: req.max_tokens };
   if (req.stop_sequences?.length) chat.stop = req.stop_sequences;
   if (req.temperature !== undefined) chat.temperature = req.temperature;
   if (req.top_p !== undefined) chat.top_p = req.top_p;

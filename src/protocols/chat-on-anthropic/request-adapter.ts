@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/api-error';
+import type { ChatRequest } from '../openai/request-schemas';
 import type {
   AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicRequest, AnthropicTool, AnthropicToolChoice,
 } from '../anthropic/types';
@@ -47,7 +48,7 @@ function asksForNothing(field: string, value: unknown): boolean {
  * tool results become `tool_use` / `tool_result` blocks; images become image
  * blocks. Everything Anthropic cannot honour is refused with a 400 naming it.
  */
-export function chatToAnthropic(request: Body, model: string, stream: boolean): AnthropicRequest {
+export function chatToAnthropic(request: ChatRequest, model: string, stream: boolean): AnthropicRequest {
   for (const [field, why] of Object.entries(REFUSED)) {
     if (!asksForNothing(field, request[field])) throw unsupported(field, why);
   }
@@ -59,15 +60,15 @@ export function chatToAnthropic(request: Body, model: string, stream: boolean): 
   if (stream) out.stream = true;
   const stop = request.stop;
   if (typeof stop === 'string') out.stop_sequences = [stop];
-  else if (Array.isArray(stop) && stop.length) out.stop_sequences = stop as string[];
+  else if (stop?.length) out.stop_sequences = stop;
   const temperature = request.temperature;
-  if (typeof temperature === 'number') {
+  if (temperature != null) {
     if (temperature > 1) throw unsupported('temperature', `Anthropic takes 0 to 1 (${temperature} given); OpenAI's 0-2 scale is not rescaled`);
     out.temperature = temperature;
   }
-  if (typeof request.top_p === 'number') out.top_p = request.top_p;
-  if (typeof request.top_k === 'number' && request.top_k > 0) out.top_k = request.top_k; // -1 and 0 mean "off"
-  if (typeof request.user === 'string' && request.user !== '') out.metadata = { user_id: request.user };
+  if (request.top_p != null) out.top_p = request.top_p;
+  if (request.top_k != null && request.top_k > 0) out.top_k = request.top_k; // -1 and 0 mean "off"
+  if (request.user != null && request.user !== '') out.metadata = { user_id: request.user };
   const tools = toolsOf(request.tools);
   if (tools) out.tools = tools;
   const choice = toolChoiceOf(request.tool_choice, request.parallel_tool_calls);
@@ -75,9 +76,8 @@ export function chatToAnthropic(request: Body, model: string, stream: boolean): 
   return out;
 }
 
-function maxTokens(request: Body): number {
-  const given = request.max_completion_tokens ?? request.max_tokens;
-  return typeof given === 'number' ? given : DEFAULT_MAX_TOKENS;
+function maxTokens(request: ChatRequest): number {
+  return request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
 }
 
 function refuseResponseFormat(format: unknown): void {

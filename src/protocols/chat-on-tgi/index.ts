@@ -1,4 +1,5 @@
 import type { ExchangeContext, OriginExchange } from '../exchange';
+import type { ChatRequest } from '../openai/request-schemas';
 import type { ProtocolPair } from '../pair';
 import { chatToTgi } from './request-adapter';
 import { chatOnTgiResponse } from './response-translation';
@@ -9,11 +10,11 @@ import { ChatOnTgiCodec } from './stream-codec';
  * (`POST /v1/chat/completions`) with its traps fixed (request-adapter.ts). Fields
  * TGI cannot honour are refused with a 400, before a slot is taken.
  */
-export const chatOnTgi: ProtocolPair<Record<string, unknown>> = {
+export const chatOnTgi: ProtocolPair<ChatRequest> = {
   client: 'chat',
   origin: 'tgi',
-  exchange(request: Record<string, unknown>, ctx: ExchangeContext): OriginExchange {
-    const clientWantsUsage = (request.stream_options as { include_usage?: unknown } | null | undefined)?.include_usage === true;
+  exchange(request: ChatRequest, ctx: ExchangeContext): OriginExchange {
+    const clientWantsUsage = request.stream_options?.include_usage === true;
     const id = `chatcmpl-${ctx.requestId}`;
     return {
       path: '/v1/chat/completions',

@@ -1,3 +1,4 @@
+import type { ChatRequest } from '../openai/request-schemas';
 import { TGI_LIMITS } from '../tgi/limits';
 import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
 import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
@@ -14,7 +15,7 @@ import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
  * - `null` fields are dropped (TGI's booleans such as `stream` do not accept null).
  * Usage is always asked for on streams. Unknown extras pass through (TGI ignores them).
  */
-export function chatToTgi(request: Record<string, unknown>, originModel: string, stream: boolean): Record<string, unknown> {
+export function chatToTgi(request: ChatRequest, originModel: string, stream: boolean): Record<string, unknown> {
   refuseCommon(request);
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(request)) if (value !== null && value !== undefined) body[key] = value;
@@ -25,13 +26,13 @@ export function chatToTgi(request: Record<string, unknown>, originModel: string,
   delete body.n;
   const stop = stopList(request.stop);
   if (stop) body.stop = stop;
-  if (typeof request.top_logprobs === 'number' && request.top_logprobs > TGI_LIMITS.maxTopNTokens) {
+  if (request.top_logprobs != null && request.top_logprobs > TGI_LIMITS.maxTopNTokens) {
     throw unsupported('top_logprobs', `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`);
   }
   // 1.0 means off (TGI refuses it); under greedy decoding (temperature 0) a top_p < 1 would make TGI sample.
-  if (typeof body.top_p === 'number' && (body.top_p >= 1 || body.temperature === 0)) delete body.top_p;
-  if (body.max_completion_tokens !== undefined) {
-    body.max_tokens = body.max_completion_tokens;
+  if (request.top_p != null && (request.top_p >= 1 || request.temperature === 0)) delete body.top_p;
+  if (request.max_completion_tokens != null) {
+    body.max_tokens = request.max_completion_tokens;
     delete body.max_completion_tokens;
   }
   const grammar = responseFormatToGrammar(request.response_format);
@@ -39,8 +40,7 @@ export function chatToTgi(request: Record<string, unknown>, originModel: string,
   else body.response_format = grammar;
 
   if (stream) {
-    const options = request.stream_options as Record<string, unknown> | null | undefined;
-    body.stream_options = { ...options, include_usage: true };
+    body.stream_options = { ...request.stream_options, include_usage: true };
   } else {
     delete body.stream_options;
   }

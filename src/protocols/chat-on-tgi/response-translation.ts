@@ -1,3 +1,4 @@
+import { tokenCountsOf } from '../openai/usage';
 import type { TokenCounts } from '../shared/stream-codec';
 import { mapTgiFinishReason } from '../shared/map-tgi-finish-reason';
 
@@ -5,7 +6,7 @@ interface TgiChatResponse {
   id?: unknown;
   model?: unknown;
   choices?: Array<{ finish_reason?: unknown; message?: { tool_calls?: Array<{ function?: { arguments?: unknown } }> | null } }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: unknown;
 }
 
 /**
@@ -25,11 +26,5 @@ export function chatOnTgiResponse(json: unknown, endpointName: string, requestId
       }
     }
   }
-  return {
-    body: response,
-    usage: {
-      promptTokens: response.usage?.prompt_tokens ?? 0,
-      completionTokens: response.usage?.completion_tokens ?? 0,
-    },
-  };
+  return { body: response, usage: tokenCountsOf(response.usage) ?? { promptTokens: 0, completionTokens: 0 } };
 }

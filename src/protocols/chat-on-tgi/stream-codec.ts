@@ -1,4 +1,5 @@
 import { originErrorMessage } from '../openai/error-body';
+import { tokenCountsOf } from '../openai/usage';
 import { OpenAISseCodec } from '../shared/sse-codec';
 import { mapTgiFinishReason } from '../shared/map-tgi-finish-reason';
 
@@ -14,7 +15,7 @@ interface ChatChunk {
   id?: unknown;
   model?: unknown;
   choices?: Array<{ index?: number; delta?: { role?: unknown }; finish_reason?: unknown }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: unknown;
 }
 
 /**
@@ -49,7 +50,7 @@ export class ChatOnTgiCodec extends OpenAISseCodec {
     }
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
     if (chunk.usage) {
-      this.reported = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
+      this.reported = tokenCountsOf(chunk.usage) ?? this.reported;
       if (choices.length === 0 && !this.opts.clientWantsUsage) return '';
     } else if (!this.opts.clientWantsUsage) {
       delete chunk.usage;

@@ -2,10 +2,9 @@ import type { ExchangeContext, OriginExchange } from '../exchange';
 import { chatOnAnthropic } from '../chat-on-anthropic';
 import { chatOnTgi } from '../chat-on-tgi';
 import { chatPassthrough } from '../openai-passthrough';
+import type { ChatRequest } from '../openai/request-schemas';
 import { exchangeOf, originProtocolsOf, type ProtocolPair } from '../pair';
 
-/** A chat request as the internal chat path carries it: OpenAI's chat body (endpoint defaults applied). */
-export type ChatBody = Record<string, unknown>;
 
 /**
  * What a pair whose client protocol is translated to chat gets: the client's
@@ -14,7 +13,7 @@ export type ChatBody = Record<string, unknown>;
  */
 export interface ChatTranslatable<Request> {
   request: Request;
-  chat: () => ChatBody;
+  chat: () => ChatRequest;
 }
 
 /** The registry's `chat` row: an OpenAI chat request, by origin protocol. */
@@ -22,7 +21,7 @@ export const chatPairs = {
   openai: chatPassthrough,
   tgi: chatOnTgi,
   anthropic: chatOnAnthropic,
-} satisfies Partial<Record<string, ProtocolPair<ChatBody>>>;
+} satisfies Partial<Record<string, ProtocolPair<ChatRequest>>>;
 
 /**
  * The router's internal chat path: an OpenAI chat request to the served entity,
@@ -32,7 +31,7 @@ export const chatPairs = {
  * so every origin kind the chat route serves serves them too. Streams always ask
  * for usage, which the wrapping codec consumes.
  */
-export function chatExchange(chatRequest: ChatBody, ctx: ExchangeContext): OriginExchange {
+export function chatExchange(chatRequest: ChatRequest, ctx: ExchangeContext): OriginExchange {
   const request = ctx.stream ? { ...chatRequest, stream: true, stream_options: { include_usage: true } } : chatRequest;
   const origin = originProtocolsOf(ctx.entity).find((p): p is keyof typeof chatPairs => p in chatPairs);
   if (origin === undefined) throw new Error(`internal: no chat pair for served entity '${ctx.entity.name}'`);

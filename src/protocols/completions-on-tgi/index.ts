@@ -1,4 +1,5 @@
 import type { ExchangeContext, OriginExchange } from '../exchange';
+import type { CompletionRequest } from '../openai/request-schemas';
 import type { ProtocolPair } from '../pair';
 import { completionsToTgi } from './request-adapter';
 import { completionsOnTgiResponse } from './response-translation';
@@ -10,11 +11,11 @@ import { CompletionsOnTgiCodec } from './stream-codec';
  * the Messages API's completions route lacks. Fields TGI cannot honour are refused
  * with a 400, before a slot is taken.
  */
-export const completionsOnTgi: ProtocolPair<Record<string, unknown>> = {
+export const completionsOnTgi: ProtocolPair<CompletionRequest> = {
   client: 'completions',
   origin: 'tgi',
-  exchange(request: Record<string, unknown>, ctx: ExchangeContext): OriginExchange {
-    const clientWantsUsage = (request.stream_options as { include_usage?: unknown } | null | undefined)?.include_usage === true;
+  exchange(request: CompletionRequest, ctx: ExchangeContext): OriginExchange {
+    const clientWantsUsage = request.stream_options?.include_usage === true;
     const call = completionsToTgi(request, ctx.originModel);
     const id = `cmpl-${ctx.requestId}`;
     return {

@@ -1,3 +1,4 @@
+import type { CompletionRequest } from '../openai/request-schemas';
 import type { GenerateParameters } from '../tgi/types';
 import { TGI_LIMITS } from '../tgi/limits';
 import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
@@ -22,17 +23,17 @@ export interface GenerateCall {
  * `details` always on (finish reason and token counts come from there). Fields
  * TGI cannot honour are refused with a 400 that names them.
  */
-export function completionsToTgi(request: Record<string, unknown>, originModel: string): GenerateCall {
+export function completionsToTgi(request: CompletionRequest, originModel: string): GenerateCall {
   refuseCommon(request);
   const inputs = singlePrompt(request.prompt);
   if (request.suffix != null && request.suffix !== '') {
     throw unsupported('suffix', 'TGI has no fill-in-the-middle suffix; put the text into the prompt instead');
   }
-  if (typeof request.best_of === 'number' && request.best_of > 1) {
+  if (request.best_of != null && request.best_of > 1) {
     throw unsupported('best_of', "TGI's best_of needs sampling without a seed, streams refuse it and it is not OpenAI's server-side ranking");
   }
   const echo = request.echo === true;
-  const logprobs = typeof request.logprobs === 'number' ? request.logprobs : null;
+  const logprobs = request.logprobs ?? null;
   if (logprobs !== null && logprobs > TGI_LIMITS.maxTopNTokens) {
     throw unsupported('logprobs', `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`);
   }
@@ -41,7 +42,7 @@ export function completionsToTgi(request: Record<string, unknown>, originModel: 
   }
 
   const p: GenerateParameters = {
-    max_new_tokens: typeof request.max_tokens === 'number' ? request.max_tokens : OPENAI_COMPLETIONS_MAX_TOKENS,
+    max_new_tokens: request.max_tokens ?? OPENAI_COMPLETIONS_MAX_TOKENS,
     details: true,
     decoder_input_details: false,
   };
@@ -49,15 +50,16 @@ export function completionsToTgi(request: Record<string, unknown>, originModel: 
   p.do_sample = !greedy;
   if (!greedy) {
     // TGI samples whenever top_p < 1, top_k > 0 or typical_p < 1: under greedy decoding they are left out.
-    if (typeof request.temperature === 'number') p.temperature = request.temperature;
-    if (typeof request.top_p === 'number' && request.top_p < 1) p.top_p = request.top_p;
-    if (typeof request.top_k === 'number' && request.top_k > 0) p.top_k = request.top_k;
+    if (request.temperature != null) p.temperature = request.temperature;
+    if (request.top_p != null && request.top_p < 1) p.top_p = request.top_p;
+    if (request.top_k != null && request.top_k > 0) p.top_k = request.top_k;
+    // vLLM and TGI extras (not OpenAI fields, so not in the schema): read where they are used.
     if (typeof request.typical_p === 'number' && request.typical_p < 1) p.typical_p = request.typical_p;
   }
-  if (typeof request.seed === 'number') p.seed = request.seed;
+  if (request.seed != null) p.seed = request.seed;
   const stop = stopList(request.stop);
   if (stop?.length) p.stop = stop;
-  if (typeof request.frequency_penalty === 'number' && request.frequency_penalty !== 0) p.frequency_penalty = request.frequency_penalty;
+  if (request.frequency_penalty != null && request.frequency_penalty !== 0) p.frequency_penalty = request.frequency_penalty;
   if (typeof request.repetition_penalty === 'number') p.repetition_penalty = request.repetition_penalty;
   const truncate = request.truncate_prompt_tokens ?? request.truncate;
   if (typeof truncate === 'number' && truncate > 0) p.truncate = truncate;

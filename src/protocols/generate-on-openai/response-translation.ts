@@ -1,4 +1,5 @@
 import type { CompletionLogprobs } from '../openai/completion-logprobs';
+import { tokenCountsOf } from '../openai/usage';
 import { mapVllmFinishReason } from '../shared/map-vllm-finish-reason';
 import type { TokenCounts } from '../shared/stream-codec';
 import { EOS_TOKEN, type GenerateRoute, type TgiDetails } from '../tgi/types';
@@ -7,7 +8,7 @@ import type { CompletionsCall } from './request-adapter';
 
 interface CompletionResponse {
   choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: Partial<CompletionLogprobs> | null }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: unknown;
 }
 
 /** A non-streaming vLLM completion as TGI's `/generate` answer (an array on the compat root). */
@@ -15,7 +16,7 @@ export function generateOnOpenAIResponse(json: unknown, call: CompletionsCall, r
   const response = json as CompletionResponse;
   const choice = response.choices?.[0] ?? {};
   const text = choice.text ?? '';
-  const usage = { promptTokens: response.usage?.prompt_tokens ?? 0, completionTokens: response.usage?.completion_tokens ?? 0 };
+  const usage = tokenCountsOf(response.usage) ?? { promptTokens: 0, completionTokens: 0 };
   const finish = mapVllmFinishReason(choice.finish_reason, choice.stop_reason);
   const tokens = tgiTokens(choice.logprobs, text, choice.logprobs?.text_offset?.[0] ?? 0);
   // vLLM counts the EOS token but lists no logprob for it; TGI lists it, as the stream's final event does.

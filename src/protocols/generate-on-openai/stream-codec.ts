@@ -1,5 +1,6 @@
 import { ApiError } from '../../http/api-error';
 import { originErrorMessage } from '../openai/error-body';
+import { tokenCountsOf } from '../openai/usage';
 import { TgiSseCodec } from '../shared/sse-codec';
 import type { CompletionLogprobs } from '../openai/completion-logprobs';
 import { mapVllmFinishReason } from '../shared/map-vllm-finish-reason';
@@ -8,7 +9,7 @@ import { tgiTokens } from './logprobs';
 
 interface CompletionChunk {
   choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: Partial<CompletionLogprobs> | null }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: unknown;
 }
 
 export interface GenerateOnOpenAIOptions {
@@ -53,9 +54,7 @@ export class GenerateOnOpenAICodec extends TgiSseCodec {
     } catch {
       return this.fail('The origin sent an event that is not JSON', 'generation');
     }
-    if (chunk.usage) {
-      this.reported = { promptTokens: chunk.usage.prompt_tokens ?? 0, completionTokens: chunk.usage.completion_tokens ?? 0 };
-    }
+    this.reported = tokenCountsOf(chunk.usage) ?? this.reported;
     const choice = chunk.choices?.[0];
     if (!choice) return this.pendingFinal && this.reported ? this.emitFinal() : '';
     return this.onChoice(choice);

@@ -1,5 +1,5 @@
 import type { ExchangeContext, OriginExchange } from '../exchange';
-import { originPathFor, type InferenceKind } from '../openai/request-schemas';
+import { originPathFor, type ChatRequest, type CompletionRequest, type InferenceKind, type InferenceRequest } from '../openai/request-schemas';
 import type { ProtocolPair } from '../pair';
 import { openaiPassthroughResponse } from './response-translation';
 import { OpenAIPassthroughCodec } from './stream-codec';
@@ -10,13 +10,13 @@ import { OpenAIPassthroughCodec } from './stream-codec';
  * on streams (the codec drops the usage chunk again if the client did not ask).
  * One pair per route: chat, completions and embeddings pass through alike.
  */
-function openaiPassthrough(kind: InferenceKind): ProtocolPair<Record<string, unknown>> {
+function openaiPassthrough<K extends InferenceKind>(kind: K): ProtocolPair<InferenceRequest[K]> {
   return {
     client: kind,
     origin: 'openai',
-    exchange(request: Record<string, unknown>, ctx: ExchangeContext): OriginExchange {
+    exchange(request: InferenceRequest[K], ctx: ExchangeContext): OriginExchange {
       const body: Record<string, unknown> = { ...request, model: ctx.originModel };
-      const streamOptions = request.stream_options as { include_usage?: boolean | null } | null | undefined;
+      const streamOptions = (request as ChatRequest | CompletionRequest).stream_options;
       if (ctx.stream) body.stream_options = { ...streamOptions, include_usage: true };
       return {
         path: originPathFor[kind],

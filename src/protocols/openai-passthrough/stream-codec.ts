@@ -1,5 +1,6 @@
 import { OpenAISseCodec } from '../shared/sse-codec';
 import { originErrorMessage } from '../openai/error-body';
+import { tokenCountsOf } from '../openai/usage';
 
 export interface OpenAIPassthroughOptions {
   /** The model id the origin reports, replaced by the endpoint name the client asked for. */
@@ -47,13 +48,8 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
   /** Records the chunk's usage; returns true when the chunk carries nothing else (no choices). */
   private readUsage(data: string): boolean {
     try {
-      const chunk = JSON.parse(data) as { usage?: { prompt_tokens?: number; completion_tokens?: number }; choices?: unknown[] };
-      if (chunk.usage) {
-        this.reported = {
-          promptTokens: chunk.usage.prompt_tokens ?? 0,
-          completionTokens: chunk.usage.completion_tokens ?? 0,
-        };
-      }
+      const chunk = JSON.parse(data) as { usage?: unknown; choices?: unknown[] };
+      this.reported = tokenCountsOf(chunk.usage) ?? this.reported;
       if (chunk.choices?.length) this.counted++;
       return !chunk.choices?.length;
     } catch {

@@ -3,8 +3,12 @@ import type { InferenceKind } from '../../endpoints/inference-kind';
 
 /**
  * What the router checks of OpenAI-style request bodies before any origin sees
- * them. Objects are loose: fields the router does not know (vLLM extras such as
- * `top_k`, `min_p`, `repetition_penalty`) pass through to the origin untouched.
+ * them, and the types the protocol pairs read them with (the route hands the
+ * parsed request on). Objects are loose: fields the router does not know (vLLM
+ * extras such as `min_p`, `repetition_penalty`) pass through to the origin
+ * untouched; fields whose checks depend on the origin (`tools`, `tool_choice`,
+ * `response_format`, `logit_bias`, chat's `logprobs`) are left to the origin or to
+ * the pair that translates them.
  */
 const optionalNumber = (schema: z.ZodNumber) => schema.nullable().optional();
 
@@ -33,12 +37,19 @@ export const ChatRequest = z.looseObject({
   ...samplingFields,
   messages: z.array(Message).min(1),
   max_completion_tokens: optionalNumber(z.number().int().min(1)),
+  top_logprobs: optionalNumber(z.number().int().min(0).max(20)),
+  parallel_tool_calls: z.boolean().nullable().optional(),
 });
 
 const tokenIds = z.array(z.number().int());
 export const CompletionRequest = z.looseObject({
   ...samplingFields,
   prompt: z.union([z.string(), z.array(z.string()).min(1), tokenIds.min(1), z.array(tokenIds).min(1)]),
+  echo: z.boolean().nullable().optional(),
+  /** Completions' `logprobs` is a count (top tokens per position), unlike chat's boolean. */
+  logprobs: optionalNumber(z.number().int().min(0)),
+  suffix: z.string().nullable().optional(),
+  best_of: optionalNumber(z.number().int().min(1)),
 });
 
 export const EmbeddingRequest = z.looseObject({
@@ -54,6 +65,13 @@ export type CompletionRequest = z.infer<typeof CompletionRequest>;
 export type EmbeddingRequest = z.infer<typeof EmbeddingRequest>;
 
 export type { InferenceKind };
+
+/** The parsed request of each OpenAI inference route. */
+export interface InferenceRequest {
+  chat: ChatRequest;
+  completions: CompletionRequest;
+  embeddings: EmbeddingRequest;
+}
 
 export const schemaFor = { chat: ChatRequest, completions: CompletionRequest, embeddings: EmbeddingRequest } as const;
 

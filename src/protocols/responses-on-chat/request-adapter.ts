@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/api-error';
+import type { ChatRequest } from '../openai/request-schemas';
 import type { ChatContentPart, ChatMessage, ChatTool, ChatToolChoice } from '../openai/chat-types';
 import type { ResponsesRequest } from '../responses/types';
 
@@ -11,14 +12,14 @@ type Item = Extract<ResponsesRequest['input'], unknown[]>[number] & Record<strin
  * `max_output_tokens` is `max_tokens`; `text.format` is `response_format`.
  * Earlier reasoning items are dropped: chat origins take no reasoning input.
  */
-export function responsesToChat(req: ResponsesRequest): Record<string, unknown> {
+export function responsesToChat(req: ResponsesRequest): ChatRequest {
   const messages: ChatMessage[] = [];
   if (req.instructions) messages.push({ role: 'system', content: req.instructions });
   if (typeof req.input === 'string') messages.push({ role: 'user', content: req.input });
   else req.input.forEach((item, i) => addItem(messages, item as Item, i));
   if (messages.length === 0) throw new ApiError(400, "Invalid 'input': it holds no message", { param: 'input', code: 'invalid_body' });
 
-  const chat: Record<string, unknown> = { model: req.model, messages };
+  const chat: ChatRequest = { model: req.model, messages };
   if (req.temperature != null) chat.temperature = req.temperature;
   if (req.top_p != null) chat.top_p = req.top_p;
   if (req.max_output_tokens != null) chat.max_tokens = req.max_output_tokens;

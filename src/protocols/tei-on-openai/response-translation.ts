@@ -1,10 +1,11 @@
 import { ApiError } from '../../http/api-error';
+import { tokenCountsOf } from '../openai/usage';
 import type { TokenCounts } from '../shared/stream-codec';
 import type { EmbedResponse } from '../tei/types';
 
 interface EmbeddingList {
   data?: Array<{ index?: number; embedding?: unknown }>;
-  usage?: { prompt_tokens?: number } | null;
+  usage?: unknown;
 }
 
 /** OpenAI's embedding list as TEI's answer: one array of floats per input, in input order. */
@@ -15,5 +16,5 @@ export function teiOnOpenAIResponse(json: unknown): { body: EmbedResponse; usage
     if (!Array.isArray(row.embedding)) throw new ApiError(502, 'The origin answered embeddings that are not arrays of floats', { type: 'server_error', code: 'origin_error' });
     return row.embedding as number[];
   });
-  return { body, usage: { promptTokens: list.usage?.prompt_tokens ?? 0, completionTokens: 0 } };
+  return { body, usage: { promptTokens: tokenCountsOf(list.usage)?.promptTokens ?? 0, completionTokens: 0 } };
 }

@@ -1,4 +1,5 @@
 import { ApiError } from '../../http/api-error';
+import type { ChatRequest, CompletionRequest } from '../openai/request-schemas';
 import { TGI_LIMITS } from './limits';
 
 /**
@@ -20,9 +21,9 @@ export function isEmptyBias(value: unknown): boolean {
 }
 
 /** Common refusals of the chat and completions mappings. */
-export function refuseCommon(request: Record<string, unknown>): void {
+export function refuseCommon(request: ChatRequest | CompletionRequest): void {
   const presence = request.presence_penalty;
-  if (typeof presence === 'number' && presence !== 0) {
+  if (presence != null && presence !== 0) {
     throw unsupported(
       'presence_penalty',
       'TGI has no presence penalty (its Messages API turns it into repetition_penalty = presence_penalty + 2, a different penalty); leave it out or set it to 0',
@@ -32,10 +33,10 @@ export function refuseCommon(request: Record<string, unknown>): void {
     throw unsupported('logit_bias', 'TGI has no per-token logit bias (its Messages API refuses an OpenAI logit_bias object)');
   }
   const n = request.n;
-  if (typeof n === 'number' && n > 1) {
+  if (n != null && n > 1) {
     throw unsupported('n', 'TGI generates one choice per request (it ignores n); send n requests instead');
   }
-  if (typeof request.seed === 'number' && request.seed < 0) {
+  if (request.seed != null && request.seed < 0) {
     throw unsupported('seed', 'TGI takes seeds from 0 to 2^64-1 (a negative one is a deserialization error there)');
   }
 }
