@@ -19,7 +19,7 @@ export type OriginProtocol = 'openai' | 'openai-responses' | 'tgi' | 'anthropic'
  * One (client protocol → origin protocol) pair: a folder under src/protocols/ whose
  * index.ts exports this, built from the folder's request adapter, stream codec and
  * response translation. `exchange` turns the client's validated request into the
- * origin request and the translations back (see protocols/exchange.ts).
+ * origin request and the translations back (see exchange.ts).
  */
 export interface ProtocolPair<Input> {
   readonly client: ClientProtocol;
