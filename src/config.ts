@@ -8,6 +8,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Concurrency limit given to keys created without one (`DEFAULT_CONCURRENCY_LIMIT`). */
   defaultConcurrencyLimit: number;
+  /** Completion tokens a token budget reserves for a request with no max_tokens and no endpoint default (`TOKEN_BUDGET_DEFAULT_MAX_TOKENS`). */
+  tokenBudgetDefaultMaxTokens: number;
   outlier: OutlierConfig;
   /** Request metrics on (`METRICS_ENABLED` is anything but "false"), flushed this often (`METRICS_FLUSH_MS`). */
   metrics: { enabled: boolean; flushMs: number };
@@ -40,6 +42,7 @@ export interface TenantQuotas {
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_CONCURRENCY_LIMIT = 8;
+export const DEFAULT_TOKEN_BUDGET_MAX_TOKENS = 4096;
 export const DEFAULT_FLUSH_MS = 5_000;
 
 export const DEFAULT_OUTLIER_CONFIG: OutlierConfig = {
@@ -73,6 +76,7 @@ export function routerConfig(env: Env): Config {
   const result: Config = {
     maxBodyBytes: positive(vars.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
     defaultConcurrencyLimit: positiveInt(vars.DEFAULT_CONCURRENCY_LIMIT, DEFAULT_CONCURRENCY_LIMIT),
+    tokenBudgetDefaultMaxTokens: positiveInt(vars.TOKEN_BUDGET_DEFAULT_MAX_TOKENS, DEFAULT_TOKEN_BUDGET_MAX_TOKENS),
     outlier,
     metrics: { enabled: vars.METRICS_ENABLED !== 'false', flushMs: Number.isFinite(flushMs) && flushMs >= 0 ? flushMs : DEFAULT_FLUSH_MS },
     tenantQuotas: {

@@ -2,6 +2,7 @@ import { app } from './app';
 import { probeOrigins } from './origins/probe';
 
 export { KeyGate } from './gate/key-gate';
+export { RateLimiter } from './gate/rate-limiter';
 export { EndpointMetrics } from './metrics/endpoint-metrics';
 
 export default {

@@ -1,6 +1,6 @@
 // The admin API's shapes as the console reads them: taken from the router's own schemas
 // (src/api-types.ts), type-only, so the bundle carries no schema code.
-import type { ApiKeyInfo, Endpoint, EndpointDetails } from '../../src/api-types.ts';
+import type { ApiKeyInfo, Endpoint, EndpointDetails, KeyDetails } from '../../src/api-types.ts';
 
 type Entity = Endpoint['served_entities'][number];
 
@@ -30,5 +30,5 @@ export type EndpointView = Omit<EndpointDetails, 'access' | 'id' | 'urls' | 'sta
   origin_health?: EndpointDetails['origin_health'];
 };
 
-/** An API key as the API shows it; `in_flight` only in a key's own read. */
-export type KeyView = ApiKeyInfo & { in_flight?: number };
+/** An API key as the API shows it; `in_flight` and `token_window` only in a key's own read. */
+export type KeyView = ApiKeyInfo & { in_flight?: number; token_window?: KeyDetails['token_window'] };

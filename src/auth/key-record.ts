@@ -20,6 +20,14 @@ export interface KeyRecord {
   /** An endpoint's First Key: cannot be revoked or edited. */
   locked: boolean;
   created_by: string;
+  /** Tokens (prompt + completion) the key may use per period across every endpoint it calls; null = no budget. */
+  token_budget: TokenBudget | null;
+}
+
+/** A key's own token budget (see the README, Token budgets). */
+export interface TokenBudget {
+  tokens: number;
+  renewal_period: 'minute' | 'hour' | 'day';
 }
 
 /** Has the key passed its expiry? */
@@ -38,6 +46,7 @@ export function publicKey(key: KeyRecord) {
     tenant: key.tenant_id,
     endpoints: key.endpoints,
     concurrency_limit: key.concurrency_limit,
+    token_budget: key.token_budget,
     status: key.status,
     first_key: key.locked,
     created_by: key.created_by,

@@ -1,4 +1,4 @@
-import type { KeyRecord } from './key-record';
+import type { KeyRecord, TokenBudget } from './key-record';
 import type { Role } from './principal';
 
 /** Which keys a listing may return, in SQL: all (tenantId null), or a tenant's, narrowed by role and creator. */
@@ -18,10 +18,15 @@ export interface KeyPosition {
 
 const ACTIVE_IN_TENANT = "tenant_id = ? AND status = 'active'";
 
-type KeyRow = Omit<KeyRecord, 'endpoints' | 'locked'> & { endpoints: string | null; locked: number };
+type KeyRow = Omit<KeyRecord, 'endpoints' | 'locked' | 'token_budget'> & { endpoints: string | null; locked: number; token_budget: string | null };
 
 function toRecord(row: KeyRow): KeyRecord {
-  return { ...row, endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as string[]), locked: row.locked === 1 };
+  return {
+    ...row,
+    endpoints: row.endpoints === null ? null : (JSON.parse(row.endpoints) as string[]),
+    locked: row.locked === 1,
+    token_budget: row.token_budget === null ? null : (JSON.parse(row.token_budget) as TokenBudget),
+  };
 }
 
 /** D1 access for API keys. */
@@ -77,9 +82,9 @@ export class KeyStore {
     return this.db
       .prepare(
         `INSERT INTO api_keys (id, hash, prefix, description, endpoints, concurrency_limit, status, created_at,
-           tenant_id, kind, role, expires_at, locked, created_by)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-         WHERE (SELECT COUNT(*) FROM api_keys WHERE ${ACTIVE_IN_TENANT.replace('?', '?15')}) < ?16`,
+           tenant_id, kind, role, expires_at, locked, created_by, token_budget)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE (SELECT COUNT(*) FROM api_keys WHERE ${ACTIVE_IN_TENANT.replace('?', '?16')}) < ?17`,
       )
       .bind(...this.values(key), key.tenant_id, max);
   }
@@ -89,8 +94,8 @@ export class KeyStore {
     return this.db
       .prepare(
         `INSERT INTO api_keys (id, hash, prefix, description, endpoints, concurrency_limit, status, created_at,
-           tenant_id, kind, role, expires_at, locked, created_by)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           tenant_id, kind, role, expires_at, locked, created_by, token_budget)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(...this.values(key));
   }
@@ -101,6 +106,7 @@ export class KeyStore {
       key.endpoints === null ? null : JSON.stringify(key.endpoints),
       key.concurrency_limit, key.status, key.created_at,
       key.tenant_id, key.kind, key.role, key.expires_at, key.locked ? 1 : 0, key.created_by,
+      key.token_budget === null ? null : JSON.stringify(key.token_budget),
     ];
   }
 

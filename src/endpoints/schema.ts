@@ -83,11 +83,28 @@ export const Defaults = z.strictObject({
   frequency_penalty: z.number().min(-2).max(2).optional(),
 });
 
-export const RateLimit = z.strictObject({
-  key: z.enum(['api_key', 'endpoint']),
-  calls: z.number().int().min(1),
-  renewal_period: z.enum(['minute', 'hour', 'day']),
-});
+export const RenewalPeriod = z.enum(['minute', 'hour', 'day']);
+
+/**
+ * Calls or tokens (prompt + completion) per period, counted per API key (`api_key`),
+ * for all keys together (`endpoint`), or for all keys of each tenant (`tenant`).
+ */
+export const RateLimit = z
+  .strictObject({
+    key: z.enum(['api_key', 'endpoint', 'tenant']),
+    calls: z.number().int().min(1).optional(),
+    tokens: z.number().int().min(1).max(1_000_000_000_000).optional(),
+    renewal_period: RenewalPeriod,
+  })
+  .superRefine((r, ctx) => {
+    if ((r.calls === undefined) === (r.tokens === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [r.calls === undefined ? 'calls' : 'tokens'],
+        message: r.calls === undefined ? "a rate limit needs 'calls' or 'tokens'" : "a rate limit counts 'calls' or 'tokens', not both: make two rules",
+      });
+    }
+  });
 
 export const Tag = z.strictObject({ key: z.string().min(1).max(128), value: z.string().max(256) });
 

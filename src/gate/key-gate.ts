@@ -1,32 +1,22 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Admission, LeaseEnd, RateRule, RateTake, UsageReport, UsageRow } from './types';
+import { parseWindows, RateWindows } from './rate-windows';
+import { chargedTokens } from './token-estimate';
+import { migrateSchema, type Migration } from './schema-version';
+import { USAGE_FLUSH_MS, UsageLedger } from './usage-ledger';
+import type { Admission, LeaseEnd, RateRule, RateTake, UsageReport, UsageRow, WindowState } from './types';
+
+/** The key's own token budget (across every endpoint) counts in this scope. */
+export const KEY_BUDGET_SCOPE = '*';
 
 /**
- * The gate: one Durable Object per API key (named by the key's hash).
- *
- * Leases live in the object's SQLite, so an evicted or restarted object keeps
- * counting what is in flight. `acquire` purges expired leases, counts and
- * inserts with synchronous SQL calls and no await in between: the step is
- * atomic without a lock. An alarm reclaims leases whose holder never released
- * them (a crashed isolate), so a slot is held at most for one lease TTL.
+ * The gate's SQLite schema, one step per version (see schema-version.ts). Never
+ * edit a step that has shipped: add one.
  */
-export class KeyGate extends DurableObject<Env> {
-  private readonly sql: SqlStorage;
-  /** The armed alarm's time as this instance knows it (undefined: not read yet). Only this object sets it. */
-  private alarmAt: number | null | undefined;
-  /** Mirror of the persisted revoked flag (undefined: not read yet). Only this object writes it. */
-  private revoked: boolean | undefined;
-  /** Requests in flight waiting to hear that their key was revoked (`watch`), by lease id. In memory: see `watch`. */
-  private readonly watchers = new Map<string, (outcome: LeaseEnd) => void>();
-
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    this.sql = ctx.storage.sql;
-    this.createSchema();
-  }
-
-  private createSchema(): void {
-    this.sql.exec(`
+const MIGRATIONS: readonly Migration[] = [
+  // 1: the schema of objects created before versioning (adopted as they are: CREATE IF NOT EXISTS). The oldest of
+  // them have a leases table without `windows` (from before rate limits): that column is added here, once.
+  (sql) => {
+    sql.exec(`
       CREATE TABLE IF NOT EXISTS leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL, windows TEXT NOT NULL DEFAULT '[]');
       CREATE TABLE IF NOT EXISTS rate_windows (
         endpoint TEXT NOT NULL, period_ms INTEGER NOT NULL, window INTEGER NOT NULL, calls INTEGER NOT NULL,
@@ -42,18 +32,67 @@ export class KeyGate extends DurableObject<Env> {
         PRIMARY KEY (endpoint, hour)
       );
     `);
-    // Objects created before rate limits have a leases table without `windows`.
-    if (!this.sql.exec("SELECT 1 FROM pragma_table_info('leases') WHERE name = 'windows'").toArray().length) {
-      this.sql.exec("ALTER TABLE leases ADD COLUMN windows TEXT NOT NULL DEFAULT '[]'");
+    if (!sql.exec("SELECT 1 FROM pragma_table_info('leases') WHERE name = 'windows'").toArray().length) {
+      sql.exec("ALTER TABLE leases ADD COLUMN windows TEXT NOT NULL DEFAULT '[]'");
     }
+  },
+  // 2: token budgets. A window row counts per scope (an endpoint id, or the key's own budget) and holds tokens
+  // charged and reserved; a lease holds its reservation. Leases written before keep `[period, window]` pairs.
+  (sql) => {
+    sql.exec(`
+      ALTER TABLE rate_windows RENAME COLUMN endpoint TO scope;
+      ALTER TABLE rate_windows ADD COLUMN tokens INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rate_windows ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE leases ADD COLUMN reserved INTEGER NOT NULL DEFAULT 0;
+    `);
+  },
+];
+
+type LeaseRow = {
+  id: string;
+  endpoint: string;
+  windows: string;
+  reserved: number;
+} & Record<string, SqlStorageValue>;
+
+/**
+ * The gate: one Durable Object per API key (named by the key's hash).
+ *
+ * Leases live in the object's SQLite, with the tokens they reserve, so an evicted
+ * or restarted object keeps counting what is in flight. `acquire` counts leases,
+ * checks and takes the key's rate and token windows, and inserts the lease with
+ * synchronous SQL calls and no await in between: the step is atomic without a
+ * lock. An alarm reclaims leases whose holder never released them (a crashed
+ * isolate), charging what they reserved, so a slot is held at most for one lease
+ * TTL. Usage counters are kept in memory and written by the same alarm.
+ */
+export class KeyGate extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private readonly windows: RateWindows;
+  private readonly ledger: UsageLedger;
+  /** The armed alarm's time as this instance knows it (undefined: not read yet). Only this object sets it. */
+  private alarmAt: number | null | undefined;
+  /** Mirror of the persisted revoked flag (undefined: not read yet). Only this object writes it. */
+  private revoked: boolean | undefined;
+  /** Requests in flight waiting to hear that their key was revoked (`watch`), by lease id. In memory: see `watch`. */
+  private readonly watchers = new Map<string, (outcome: LeaseEnd) => void>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    migrateSchema(ctx.storage, MIGRATIONS);
+    this.windows = new RateWindows(this.sql);
+    this.ledger = new UsageLedger(this.sql);
   }
 
   /**
-   * Admit one request if fewer than `limit` leases are live and every rate rule
-   * has calls left in its current window. Concurrency is checked first, so a
-   * request refused for concurrency costs no rate quota. One synchronous step.
+   * Admit one request if fewer than `limit` leases are live and every rule has room
+   * in its current window: calls left, and `tokens` (the request's reservation) left
+   * in each token budget. Concurrency is checked first, so a request refused for
+   * concurrency costs no quota; one refused for calls costs no tokens and the
+   * reverse. One synchronous step.
    */
-  async acquire(limit: number, ttlMs: number, endpointId: string, rules: RateRule[] = []): Promise<Admission> {
+  async acquire(limit: number, ttlMs: number, endpointId: string, rules: RateRule[] = [], tokens = 0): Promise<Admission> {
     if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
     const now = Date.now();
     // Expired leases do not count (the alarm deletes them): one read, no write, unless admitted.
@@ -61,47 +100,47 @@ export class KeyGate extends DurableObject<Env> {
     if (inFlight >= limit) {
       return { ok: false, reason: 'concurrency', retryAfterSeconds: 1 };
     }
-    const take = this.takeRate(endpointId, rules, now);
+    const take = rules.length ? this.windows.take(endpointId, rules, now, tokens) : NO_RULES;
     if (!take.ok) return take;
     const leaseId = crypto.randomUUID();
     this.sql.exec(
-      'INSERT INTO leases (id, expires_at, endpoint, windows) VALUES (?, ?, ?, ?)',
-      leaseId, now + ttlMs, endpointId, JSON.stringify(take.windows),
+      'INSERT INTO leases (id, expires_at, endpoint, windows, reserved) VALUES (?, ?, ?, ?, ?)',
+      leaseId, now + ttlMs, endpointId, take.windows.length ? JSON.stringify(take.windows) : '[]', take.windows.length ? tokens : 0,
     );
     await this.armAlarm(now + ttlMs);
-    return { ok: true, leaseId, inFlight: inFlight + 1 };
+    return { ok: true, leaseId, inFlight: inFlight + 1, ...(take.headroom ? { headroom: take.headroom } : {}) };
   }
 
-  /** Rate quota without a lease (an endpoint's all-keys limits live in an object of their own, named by its id). */
-  async take(endpointId: string, rules: RateRule[]): Promise<RateTake> {
-    return this.takeRate(endpointId, rules, Date.now());
-  }
-
-  /** Gives back quota taken by `take` (the request was refused further on). */
-  async refund(endpointId: string, windows: Array<[number, number]>): Promise<void> {
-    this.refundWindows(endpointId, windows);
-  }
-
-  /** Drops everything this object stores (an endpoint's limiter, when the endpoint is deleted). */
+  /** Drops everything this object stores. */
   async forget(): Promise<void> {
+    this.ledger.clear();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.createSchema(); // empty again, should a straggler still call
+    migrateSchema(this.ctx.storage, MIGRATIONS); // empty again, should a straggler still call
     this.alarmAt = null;
     this.revoked = false;
   }
 
   /**
-   * Free a slot and record what the request used. Idempotent: a second release is a
-   * no-op. `refund`: the request never ran (refused after admission), so its rate
-   * quota is given back too.
+   * Free a slot and record what the request used: its token reservation is
+   * replaced by its prompt + completion tokens.
+   * Idempotent: a second release is a no-op. `refund`: the request never ran
+   * (refused after admission), so its call and reservation are given back.
    */
   async release(leaseId: string, usage?: UsageReport, refund = false): Promise<boolean> {
-    const row = this.sql.exec<{ endpoint: string; windows: string }>('DELETE FROM leases WHERE id = ? RETURNING endpoint, windows', leaseId).toArray()[0];
+    const row = this.sql.exec<LeaseRow>('DELETE FROM leases WHERE id = ? RETURNING id, endpoint, windows, reserved', leaseId).toArray()[0];
     this.settle(leaseId, 'released');
     if (!row) return false;
-    if (refund) this.refundWindows(row.endpoint, JSON.parse(row.windows) as Array<[number, number]>);
-    if (usage) this.recordUsage(usage);
+    if (row.windows !== '[]') {
+      const windows = parseWindows(row.windows, row.endpoint);
+      if (refund) this.windows.refund(windows, row.reserved);
+      else this.windows.settle(windows, row.reserved, usage ? chargedTokens(usage) : 0);
+    }
+    if (usage) {
+      const now = Date.now();
+      this.ledger.add(usage, now);
+      await this.armAlarm(now + USAGE_FLUSH_MS);
+    }
     return true;
   }
 
@@ -144,16 +183,40 @@ export class KeyGate extends DurableObject<Env> {
     return this.countLeases(Date.now());
   }
 
-  async usage(): Promise<UsageRow[]> {
-    return this.sql.exec<UsageRow & Record<string, SqlStorageValue>>(
-      'SELECT * FROM usage ORDER BY hour DESC, endpoint',
-    ).toArray();
+  /** What key info shows: requests in flight and, for a key with a token budget of this period, its current window. */
+  async status(budgetPeriodMs?: number): Promise<{ inFlight: number; budget: WindowState | null }> {
+    const now = Date.now();
+    return { inFlight: this.countLeases(now), budget: budgetPeriodMs ? this.windows.state(KEY_BUDGET_SCOPE, budgetPeriodMs, now) : null };
   }
 
+  /** The current window of the key's own token budget. */
+  async budget(periodMs: number): Promise<WindowState> {
+    return this.windows.state(KEY_BUDGET_SCOPE, periodMs, Date.now());
+  }
+
+  /** Tokens reserved by requests in flight, over every window (0 once all have settled). */
+  async reservedTokens(): Promise<number> {
+    return this.windows.totalReserved();
+  }
+
+  async usage(): Promise<UsageRow[]> {
+    return this.ledger.rows();
+  }
+
+  /**
+   * Reclaims expired leases (a crashed request's slot comes back; what it reserved
+   * stays charged, since the router never said what it used) and writes the usage
+   * counters; then re-arms for the next expiry.
+   */
   override async alarm(): Promise<void> {
     this.alarmAt = null; // a fired alarm is no longer armed
     const now = Date.now();
-    for (const { id } of this.sql.exec<{ id: string }>('DELETE FROM leases WHERE expires_at <= ? RETURNING id', now).toArray()) this.settle(id, 'released');
+    const expired = this.sql.exec<LeaseRow>('DELETE FROM leases WHERE expires_at <= ? RETURNING id, endpoint, windows, reserved', now).toArray();
+    for (const lease of expired) {
+      this.settle(lease.id, 'released');
+      if (lease.reserved > 0) this.windows.settle(parseWindows(lease.windows, lease.endpoint), lease.reserved, lease.reserved);
+    }
+    this.ledger.flush();
     const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM leases').one().next;
     if (next !== null) {
       await this.ctx.storage.setAlarm(next);
@@ -161,50 +224,11 @@ export class KeyGate extends DurableObject<Env> {
     }
   }
 
-  /**
-   * One counter per (endpoint, period, window) counts the requests admitted in it;
-   * every rule of that period is checked against the same counter, so two rules
-   * with the same period (10 and 100 per minute) never count a request twice.
-   */
-  private takeRate(endpointId: string, rules: RateRule[], now: number): RateTake {
-    const windows: Array<[number, number]> = [];
-    for (const rule of rules) {
-      const window = Math.floor(now / rule.periodMs);
-      const used =
-        this.sql
-          .exec<{ calls: number }>('SELECT calls FROM rate_windows WHERE endpoint = ? AND period_ms = ? AND window = ?', endpointId, rule.periodMs, window)
-          .toArray()[0]?.calls ?? 0;
-      if (used >= rule.calls) {
-        return { ok: false, reason: 'rate', retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * rule.periodMs - now) / 1000)), limit: rule.label };
-      }
-      if (!windows.some(([periodMs]) => periodMs === rule.periodMs)) windows.push([rule.periodMs, window]);
-    }
-    for (const [periodMs, window] of windows) {
-      this.sql.exec(
-        `INSERT INTO rate_windows (endpoint, period_ms, window, calls) VALUES (?, ?, ?, 1)
-         ON CONFLICT (endpoint, period_ms, window) DO UPDATE SET calls = calls + 1`,
-        endpointId, periodMs, window,
-      );
-      // Past windows of this period go, whichever endpoint they counted (a deleted endpoint's too).
-      this.sql.exec('DELETE FROM rate_windows WHERE period_ms = ? AND window < ?', periodMs, window);
-    }
-    return { ok: true, windows };
-  }
-
   private settle(leaseId: string, outcome: LeaseEnd): void {
     const resolve = this.watchers.get(leaseId);
     if (!resolve) return;
     this.watchers.delete(leaseId);
     resolve(outcome);
-  }
-
-  private refundWindows(endpointId: string, windows: Array<[number, number]>): void {
-    for (const [periodMs, window] of windows) {
-      this.sql.exec(
-        'UPDATE rate_windows SET calls = calls - 1 WHERE endpoint = ? AND period_ms = ? AND window = ? AND calls > 0',
-        endpointId, periodMs, window,
-      );
-    }
   }
 
   private isRevoked(): boolean {
@@ -216,7 +240,7 @@ export class KeyGate extends DurableObject<Env> {
     return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases WHERE expires_at > ?', now).one().n;
   }
 
-  /** Makes sure an alarm fires by `at` (the earliest expiry wins); storage is read once per instance, written only when it moves. */
+  /** Makes sure an alarm fires by `at` (the earliest wins); storage is read once per instance, written only when it moves. */
   private async armAlarm(at: number): Promise<void> {
     if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
     if (this.alarmAt === null || this.alarmAt > at) {
@@ -224,18 +248,6 @@ export class KeyGate extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(at);
     }
   }
-
-  private recordUsage(usage: UsageReport): void {
-    const hour = new Date().toISOString().slice(0, 13) + ':00:00Z';
-    this.sql.exec(
-      `INSERT INTO usage (endpoint, hour, requests, completed, aborted, failed, prompt_tokens, completion_tokens)
-       VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7)
-       ON CONFLICT (endpoint, hour) DO UPDATE SET
-         requests = requests + 1, completed = completed + ?3, aborted = aborted + ?4, failed = failed + ?5,
-         prompt_tokens = prompt_tokens + ?6, completion_tokens = completion_tokens + ?7`,
-      usage.endpoint, hour,
-      usage.outcome === 'completed' ? 1 : 0, usage.outcome === 'aborted' ? 1 : 0, usage.outcome === 'failed' ? 1 : 0,
-      usage.promptTokens, usage.completionTokens,
-    );
-  }
 }
+
+const NO_RULES: RateTake = { ok: true, windows: [] };

@@ -1,8 +1,9 @@
 import type { KeyRecord } from '../auth/key-record';
-import { ApiError, errors } from '../http/api-error';
+import { ApiError } from '../http/api-error';
 import type { KeyGate } from './key-gate';
-import type { Endpoint, RateLimit } from '../endpoints/schema';
-import type { Admission, RateRule, RateTake, Refusal, UsageReport } from './types';
+import type { RateLimiter } from './rate-limiter';
+import { chargedTokens, type TokenEstimate } from './token-estimate';
+import type { TokenHeadroom, UsageReport, WindowRef } from './types';
 
 /** How long a lease lives without renewal. Requests in flight renew it every third of this. */
 export const LEASE_TTL_MS = 120_000;
@@ -21,7 +22,14 @@ export class Lease {
     private readonly ttlMs: number,
     /** How long admission took (the acquire round trip), for Server-Timing. */
     readonly admissionMs = 0,
+    /** Token budgets this request counts against: what it reserved, and where the endpoint's limiter holds it. */
+    private readonly budget?: LeaseBudget,
   ) {}
+
+  /** OpenAI's token rate-limit headers, from the tightest budget at admission (none when no budget applies). */
+  budgetHeaders(): Record<string, string> {
+    return this.budget?.headroom ? tokenHeaders(this.budget.headroom) : {};
+  }
 
   /**
    * Renews the lease every third of its TTL until it is released, so a long
@@ -64,18 +72,57 @@ export class Lease {
     void watch();
   }
 
+  /** Frees the slot and settles token reservations with what the request used (`usage`). */
   release(usage: UsageReport): Promise<void> {
     if (this.renewal) clearInterval(this.renewal);
     this.renewal = null;
-    this.released ??= this.gate.release(this.id, usage).then(
-      () => undefined,
-      (err: unknown) => {
-        // The lease expires by itself; the gate's alarm reclaims it.
-        console.error(JSON.stringify({ msg: 'lease release failed', lease: this.id, error: String(err) }));
-      },
-    );
+    this.released ??= this.settle(usage);
     return this.released;
   }
+
+  private async settle(usage: UsageReport): Promise<void> {
+    const budget = this.budget;
+    const shared = budget?.shared;
+    await Promise.all([
+      this.gate.release(this.id, usage).catch((err: unknown) => {
+        // The lease expires by itself; the gate's alarm reclaims it (and charges what it reserved).
+        console.error(JSON.stringify({ msg: 'lease release failed', lease: this.id, error: String(err) }));
+      }),
+      shared &&
+        shared.limiter.settle(shared.windows, budget.reserved, chargedTokens(usage)).catch((err: unknown) => {
+          // The reservation stays counted until its window ends.
+          console.error(JSON.stringify({ msg: 'limiter settle failed', lease: this.id, error: String(err) }));
+        }),
+    ]);
+  }
+}
+
+/** A lease's part in token budgets. */
+export interface LeaseBudget {
+  estimate: TokenEstimate;
+  /** Tokens reserved (estimate.prompt + estimate.completion) in every window the request was counted in. */
+  reserved: number;
+  /** The tightest budget after admission (for the response headers). */
+  headroom?: TokenHeadroom;
+  /** Windows of the endpoint's limiter this request holds a reservation in. */
+  shared?: { limiter: DurableObjectStub<RateLimiter>; windows: WindowRef[] };
+}
+
+/** `x-ratelimit-limit-tokens`, `x-ratelimit-remaining-tokens` and `x-ratelimit-reset-tokens` (a duration such as `6m0s`), as OpenAI sends them. */
+export function tokenHeaders(h: TokenHeadroom, now = Date.now()): Record<string, string> {
+  return {
+    'x-ratelimit-limit-tokens': String(h.budget),
+    'x-ratelimit-remaining-tokens': String(h.remaining),
+    'x-ratelimit-reset-tokens': duration(h.resetAt - now),
+  };
+}
+
+function duration(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`;
 }
 
 const WATCH_ATTEMPTS = 5;
@@ -90,57 +137,7 @@ export async function revokedNow(env: Env, key: KeyRecord): Promise<boolean> {
   return gateCall(key, () => gateFor(env, key).isRevokedNow());
 }
 
-const PERIOD_MS = { minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
-
-/** The endpoint's rate limits of one kind, as the gate counts them. */
-function rules(endpoint: Endpoint, kind: RateLimit['key']): RateRule[] {
-  return endpoint.rate_limits
-    .filter((r) => r.key === kind)
-    .map((r) => ({
-      calls: r.calls,
-      periodMs: PERIOD_MS[r.renewal_period],
-      label: `${r.calls} calls per ${r.renewal_period} ${kind === 'api_key' ? 'for this API key on' : 'for all keys of'} endpoint '${endpoint.name}'`,
-    }));
-}
-
-/**
- * The object that counts an endpoint's all-keys rate limits: named by the endpoint's
- * identity, not its name, so an endpoint re-created under the same name starts afresh.
- */
-function endpointLimiter(env: Env, endpoint: Pick<Endpoint, 'id'>): DurableObjectStub<KeyGate> {
-  return env.GATE.getByName(`endpoint:${endpoint.id}`);
-}
-
-/** Deletes an endpoint's all-keys rate-limit state (with the endpoint). */
-export async function forgetEndpointLimits(env: Env, endpoint: Pick<Endpoint, 'id'>): Promise<void> {
-  await endpointLimiter(env, endpoint).forget();
-}
-
-/**
- * Admission: one RPC to the key's gate (concurrency, revocation and the key's own
- * rate limits in one atomic step), plus one to the endpoint's limiter only when the
- * endpoint has all-keys rate limits. Refusals: 429 (concurrency, rate) or 401 (revoked).
- */
-export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint): Promise<Lease> {
-  const gate = gateFor(env, key);
-  const started = performance.now();
-  const admission = await gateCall(key, async (): Promise<Admission> => gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules(endpoint, 'api_key')));
-  if (!admission.ok) throw refusal(admission);
-  const shared = rules(endpoint, 'endpoint');
-  if (shared.length) {
-    const take = await gateCall(key, async () => (await endpointLimiter(env, endpoint).take(endpoint.id, shared)) as RateTake).catch(async (err: unknown) => {
-      await gate.release(admission.leaseId, undefined, true);
-      throw err;
-    });
-    if (!take.ok) {
-      await gate.release(admission.leaseId, undefined, true);
-      throw refusal(take);
-    }
-  }
-  return new Lease(gate, admission.leaseId, LEASE_TTL_MS, performance.now() - started);
-}
-
-async function gateCall<T>(key: KeyRecord, call: () => Promise<T>): Promise<T> {
+export async function gateCall<T>(key: KeyRecord, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {
@@ -150,14 +147,4 @@ async function gateCall<T>(key: KeyRecord, call: () => Promise<T>): Promise<T> {
       headers: { 'retry-after': '1' },
     });
   }
-}
-
-function refusal(r: Refusal): ApiError {
-  if (r.reason === 'rate') {
-    return new ApiError(429, `Rate limit exceeded: ${r.limit}. Retry after ${r.retryAfterSeconds} s`, {
-      code: 'rate_limit_exceeded',
-      headers: { 'retry-after': String(r.retryAfterSeconds) },
-    });
-  }
-  return r.reason === 'revoked' ? errors.invalidKey() : errors.concurrency(r.retryAfterSeconds);
 }

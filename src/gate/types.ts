@@ -6,24 +6,55 @@ export interface UsageReport {
   completionTokens: number;
 }
 
-/** A calls-per-period limit, counted in fixed windows aligned to the epoch. */
+/**
+ * A limit counted in fixed windows aligned to the epoch: calls, or tokens
+ * (prompt + completion), per period. Rules of one scope and period share one
+ * window row, which counts calls, charged tokens and reserved tokens together.
+ */
 export interface RateRule {
-  calls: number;
+  /** Whose counter: in a key's gate an endpoint id, or `*` for the key's own budget; in a limiter `endpoint` or `tenant:<id>`. Default: the endpoint id the call names. */
+  scope?: string;
   periodMs: number;
+  calls?: number;
+  tokens?: number;
   /** How the refusal names the limit, e.g. "100 calls per minute for this API key on endpoint 'chat'". */
   label: string;
 }
 
+/** One window a request was counted in: the scope, the rule's period and the window's index (epoch ms / period). */
+export type WindowRef = [scope: string, periodMs: number, window: number];
+
+/** The tightest token budget after an admission: what OpenAI's `x-ratelimit-*-tokens` headers report. */
+export interface TokenHeadroom {
+  /** The budget's size, in tokens per window. */
+  budget: number;
+  remaining: number;
+  /** When its window ends (epoch ms). */
+  resetAt: number;
+}
+
 export type Refusal =
   | { ok: false; reason: 'concurrency' | 'revoked'; retryAfterSeconds: number }
-  | { ok: false; reason: 'rate'; retryAfterSeconds: number; limit: string };
+  | { ok: false; reason: 'rate'; retryAfterSeconds: number; limit: string }
+  | { ok: false; reason: 'tokens'; retryAfterSeconds: number; limit: string; reserved: number; headroom: TokenHeadroom };
 
 /** How an admitted request's lease ended, as `KeyGate.watch` reports it. */
 export type LeaseEnd = 'revoked' | 'released';
 
-export type Admission = { ok: true; leaseId: string; inFlight: number } | Refusal;
+export type Admission = { ok: true; leaseId: string; inFlight: number; headroom?: TokenHeadroom } | Refusal;
 
-export type RateTake = { ok: true; windows: Array<[periodMs: number, window: number]> } | Extract<Refusal, { reason: 'rate' }>;
+export type RateTake = { ok: true; windows: WindowRef[]; headroom?: TokenHeadroom } | Extract<Refusal, { reason: 'rate' | 'tokens' }>;
+
+/** A window's counters as the admin API shows them. */
+export interface WindowState {
+  calls: number;
+  /** Tokens charged (settled requests, and expired leases' reservations). */
+  used: number;
+  /** Tokens reserved by requests in flight. */
+  reserved: number;
+  window_start: string;
+  resets_at: string;
+}
 
 export interface UsageRow {
   endpoint: string;

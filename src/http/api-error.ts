@@ -62,6 +62,7 @@ export type ErrorCode =
   | 'provider_rejected_request'
   | 'quota_exceeded'
   | 'rate_limit_exceeded'
+  | 'token_budget_exceeded'
   | 'request_too_large'
   | 'route_not_found'
   | 'secret_not_granted'

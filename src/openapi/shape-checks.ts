@@ -1,13 +1,14 @@
 import type { z } from 'zod';
-import type { publicKey } from '../auth/key-record';
+import type { publicKey, TokenBudget as KeyTokenBudget } from '../auth/key-record';
+import type { TokenBudget } from '../api/admin/key-schemas';
 import type { Endpoint, EndpointConfig } from '../endpoints/schema';
 import type { sharedEndpointView } from '../endpoints/shared-view';
 import type { ConfigVersion } from '../endpoints/store';
-import type { UsageRow } from '../gate/types';
+import type { UsageRow, WindowState } from '../gate/types';
 import type { OriginHealth } from '../origins/health-store';
 import type { Assert, SameShape } from './same-shape';
 import type { EndpointConfigObject, EndpointObject, EndpointVersionList, OriginHealthEntry, SharedEndpointObject } from './shapes/endpoints';
-import type { KeyObject, UsageRowObject } from './shapes/keys';
+import type { KeyObject, TokenWindow, UsageRowObject } from './shapes/keys';
 
 /*
  * The endpoint and key shapes against the code that answers with them. Kept apart from
@@ -26,3 +27,5 @@ type _VersionMatches = Assert<
 type _HealthSourceMatches = Assert<SameShape<NonNullable<z.infer<typeof OriginHealthEntry>['source']>, OriginHealth['source']>>;
 type _KeyMatches = Assert<SameShape<z.infer<typeof KeyObject>, ReturnType<typeof publicKey>>>;
 type _UsageMatches = Assert<SameShape<z.infer<typeof UsageRowObject>, UsageRow>>;
+type _WindowMatches = Assert<SameShape<z.infer<typeof TokenWindow>, WindowState>>;
+type _BudgetMatches = Assert<SameShape<z.infer<typeof TokenBudget>, KeyTokenBudget>>;

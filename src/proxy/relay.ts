@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/schema';
 import type { InferenceEnv } from '../auth/inference-env';
-import { admit, LEASE_TTL_MS, type Lease } from '../gate/lease';
+import { admit } from '../gate/admit';
+import { LEASE_TTL_MS, type Lease } from '../gate/lease';
 import { ApiError, errors } from '../http/api-error';
 import { renderError } from '../http/error-renderers';
 import { candidateOrigins } from '../origins/candidates';
@@ -50,7 +51,7 @@ const SSE_HEADERS = {
 export async function relay(c: Context<InferenceEnv>, request: RelayInput): Promise<Response> {
   const affinityKey = c.req.header('x-session-id') ?? sessionUser(request.exchange.body);
   const candidates = await candidateOrigins(c.env.DB, request.endpoint, request.entity, affinityKey);
-  const lease = await admit(c.env, c.var.apiKey, request.endpoint);
+  const lease = await admit(c.env, c.var.apiKey, request.endpoint, request.exchange);
   return run(c, { ...request, lease }, candidates);
 }
 
@@ -266,11 +267,11 @@ function guarded(input: Admitted, body: ReadableStream<Uint8Array>, abort: Abort
 /**
  * Which served entity answered, and Server-Timing for admission (`gate`), the
  * origin's first byte (`origin`) and guard checks (`guard-input`, `guard-output`);
- * with guardrails, what they flagged.
+ * with guardrails, what they flagged; with a token budget, OpenAI's `x-ratelimit-*-tokens`.
  */
 function routingHeaders(input: Admitted, originMs: number | null): Record<string, string> {
   const timing = [`gate;dur=${input.lease.admissionMs.toFixed(2)}`, `origin;dur=${originMs ?? 0}`, ...(input.guard?.serverTiming() ?? [])];
-  return { 'x-served-entity': input.entity.name, 'server-timing': timing.join(', '), ...input.guard?.headers() };
+  return { 'x-served-entity': input.entity.name, 'server-timing': timing.join(', '), ...input.lease.budgetHeaders(), ...input.guard?.headers() };
 }
 
 function toApiError(err: unknown, entity: ServedEntity): ApiError {

@@ -356,6 +356,18 @@ describe('edge-router key', () => {
     expect((await admin().getKey(created.id)).description).toBe('cli json');
   });
 
+  it('add --token-budget gives the key a token budget, shown by info', async () => {
+    const budgeted = await okJson<CreatedKey>(['key', 'add', '--description', 'cli budget', '--token-budget', '5000', '--token-period', 'hour']);
+    expect(budgeted.token_budget).toEqual({ tokens: 5000, renewal_period: 'hour' });
+    const info = await ok(['key', 'info', budgeted.id]);
+    expect(info).toMatch(/^token budget\s+5000 per hour$/m);
+    expect(info).toMatch(/^tokens this window\s+0 used, 0 reserved \(resets .+\)$/m);
+    const wrong = await cli(['key', 'add', '--token-budget', '10', '--token-period', 'week']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain("--token-period expects minute, hour or day, got 'week'");
+    await ok(['key', 'revoke', budgeted.id, '--yes']);
+  });
+
   it('list and info never show the plaintext', async () => {
     const table = await ok(['key', 'list']);
     expect(table.split('\n')[0]).toMatch(/^ID\s+PREFIX\s+STATUS\s+LIMIT\s+ENDPOINTS\s+CREATED\s+DESCRIPTION$/);
@@ -400,7 +412,7 @@ describe('edge-router key', () => {
 
   it('usage: the per-hour table (empty for an unused key)', async () => {
     expect(await ok(['key', 'usage', shownId])).toContain(`No usage recorded for ${shownId}.`);
-    expect(await okJson<{ key_id: string; data: unknown[] }>(['key', 'usage', shownId])).toEqual({ object: 'list', key_id: shownId, data: [] });
+    expect(await okJson<{ key_id: string; data: unknown[] }>(['key', 'usage', shownId])).toEqual({ object: 'list', key_id: shownId, data: [], token_budget: null, token_window: null });
   });
 });
 

@@ -1,5 +1,6 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { CHAT_MODEL, admin, call, createKey, inFlight, originUrl } from './helpers/router';
+import { CHAT_MODEL, admin, call, createKey, eventually, inFlight, originUrl } from './helpers/router';
 
 /**
  * Fault injection: thousands of requests against origins that refuse, fail, crawl,
@@ -41,6 +42,16 @@ const endpoints: Array<[name: string, origins: string[], weight: number, model?:
   [SHARED_BROKEN, [originUrl()], 2, `${CHAT_MODEL}@error500`],
 ];
 const isShared = (name: string) => name === SHARED_BROKEN || SHARED_HEALTHY.includes(name);
+/**
+ * Token budgets on every key and every endpoint (all keys, and per tenant), large enough never to refuse: every
+ * request reserves and settles, so afterwards no reservation may be left and what was charged must be what was counted.
+ */
+const DAY_MS = 86_400_000;
+const KEY_BUDGET = { tokens: 100_000_000, renewal_period: 'day' };
+const ENDPOINT_BUDGETS = [
+  { key: 'endpoint', tokens: 100_000_000, renewal_period: 'day' },
+  { key: 'tenant', tokens: 100_000_000, renewal_period: 'day' },
+];
 const totalMsOf = (name: string) => (isShared(name) ? SHARED_TIMEOUTS : TIMEOUTS).total_ms;
 
 const codes: Record<string, number> = {};
@@ -86,11 +97,12 @@ describe('fault injection', () => {
         name,
         served_entities: [{ name: 'pool', protocol: 'openai', model: model ?? CHAT_MODEL, origins: origins.map((url) => ({ url })) }],
         timeouts: isShared(name) ? SHARED_TIMEOUTS : TIMEOUTS,
+        rate_limits: ENDPOINT_BUDGETS,
       });
       expect(res.status, name).toBe(201);
     }
     // 6 keys × 4 slots = the client's parallelism: 429s happen only while releases catch up.
-    const keys = await Promise.all(Array.from({ length: 6 }, () => createKey({ concurrency_limit: 4 })));
+    const keys = await Promise.all(Array.from({ length: 6 }, () => createKey({ concurrency_limit: 4, token_budget: KEY_BUDGET })));
 
     let seed = 20261123;
     const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
@@ -177,5 +189,29 @@ describe('fault injection', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
+
+    // Token budgets: every reservation was settled (or refunded), and each window was charged exactly the tokens the
+    // router counted for its requests (the keys' usage, per key and per endpoint).
+    const tokensByEndpoint: Record<string, number> = {};
+    let charged = 0;
+    for (const key of keys) {
+      const usage = (await (await admin('GET', `/keys/${key.id}/usage`)).json()) as {
+        data: Array<{ endpoint: string; prompt_tokens: number; completion_tokens: number }>;
+        token_window: { used: number; reserved: number };
+      };
+      const counted = usage.data.reduce((s, r) => s + r.prompt_tokens + r.completion_tokens, 0);
+      for (const r of usage.data) tokensByEndpoint[r.endpoint] = (tokensByEndpoint[r.endpoint] ?? 0) + r.prompt_tokens + r.completion_tokens;
+      expect(usage.token_window, key.id).toEqual(expect.objectContaining({ reserved: 0, used: counted }));
+      charged += usage.token_window.used;
+    }
+    expect(charged).toBeGreaterThan(0);
+    for (const [name] of endpoints) {
+      const endpoint = (await (await admin('GET', `/endpoints/${name}`)).json()) as { id: string };
+      const limiter = env.LIMITER.getByName(endpoint.id);
+      await eventually(async () => expect(await limiter.reservedTokens(), name).toBe(0), 10_000);
+      expect((await limiter.state('endpoint', DAY_MS)).used, name).toBe(tokensByEndpoint[name] ?? 0);
+      expect((await limiter.state('tenant:default', DAY_MS)).used, name).toBe(tokensByEndpoint[name] ?? 0);
+    }
+    console.log(JSON.stringify({ msg: 'fault injection: token budgets', charged, by_endpoint: tokensByEndpoint }));
   });
 });

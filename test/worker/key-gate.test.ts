@@ -2,6 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { KeyGate } from '../../src/gate/key-gate';
+import { USAGE_FLUSH_MS } from '../../src/gate/usage-ledger';
 
 const usage = { endpoint: 'e', outcome: 'completed' as const, promptTokens: 3, completionTokens: 5 };
 let n = 0;
@@ -100,12 +101,12 @@ describe('KeyGate rate windows', () => {
     await gate.release(a.leaseId, undefined, true);
     expect((await gate.acquire(10, 60_000, 'e', [rule(1)])).ok).toBe(true);
 
-    const limiter = freshGate();
-    const t = await limiter.take('e', [rule(1)]);
+    const limiter = env.LIMITER.getByName(`limiter-test-${crypto.randomUUID()}`);
+    const t = await limiter.take([rule(1)]);
     if (!t.ok) throw new Error('refused');
-    expect((await limiter.take('e', [rule(1)])).ok).toBe(false);
-    await limiter.refund('e', t.windows);
-    expect((await limiter.take('e', [rule(1)])).ok).toBe(true);
+    expect((await limiter.take([rule(1)])).ok).toBe(false);
+    await limiter.refund(t.windows);
+    expect((await limiter.take([rule(1)])).ok).toBe(true);
   });
 });
 
@@ -113,6 +114,10 @@ describe('KeyGate schema upgrade', () => {
   it('adds what a gate created by an older version lacks, keeping its leases', async () => {
     const gate = freshGate();
     await runInDurableObject(gate, (_i: KeyGate, state) => {
+      // A gate from before rate limits (and before schema versions): no `windows` on its leases, no version stored.
+      state.storage.sql.exec('DROP TABLE schema_version');
+      state.storage.sql.exec('DROP TABLE rate_windows');
+      state.storage.sql.exec('CREATE TABLE rate_windows (endpoint TEXT NOT NULL, period_ms INTEGER NOT NULL, window INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint, period_ms, window))');
       state.storage.sql.exec('DROP TABLE leases');
       state.storage.sql.exec('CREATE TABLE leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL)');
       state.storage.sql.exec('INSERT INTO leases (id, expires_at, endpoint) VALUES (?, ?, ?)', 'old', Date.now() + 60_000, 'e');
@@ -121,5 +126,80 @@ describe('KeyGate schema upgrade', () => {
     expect(await gate.inFlight()).toBe(1);
     expect(await gate.acquire(2, 60_000, 'e', [{ calls: 5, periodMs: 60_000, label: '5/min' }])).toMatchObject({ ok: true, inFlight: 2 });
     expect(await gate.release('old', usage)).toBe(true);
+  });
+});
+
+describe('KeyGate schema versions', () => {
+  const version = (gate: DurableObjectStub<KeyGate>) =>
+    runInDurableObject(gate, (_i: KeyGate, state) => state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version);
+
+  it('stores the version it reached', async () => {
+    const gate = freshGate();
+    await gate.inFlight();
+    expect(await version(gate)).toBe(2);
+  });
+
+  it('upgrades a version-1 gate (before token budgets), keeping its leases and their rate windows', async () => {
+    const gate = freshGate();
+    const periodMs = 86_400_000;
+    const window = Math.floor(Date.now() / periodMs);
+    await runInDurableObject(gate, (_i: KeyGate, state) => {
+      const sql = state.storage.sql;
+      sql.exec('DROP TABLE leases');
+      sql.exec('DROP TABLE rate_windows');
+      sql.exec("CREATE TABLE leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL, windows TEXT NOT NULL DEFAULT '[]')");
+      sql.exec('CREATE INDEX IF NOT EXISTS leases_expiry ON leases (expires_at)');
+      sql.exec('CREATE TABLE rate_windows (endpoint TEXT NOT NULL, period_ms INTEGER NOT NULL, window INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint, period_ms, window))');
+      sql.exec('INSERT INTO leases (id, expires_at, endpoint, windows) VALUES (?, ?, ?, ?)', 'old', Date.now() + 60_000, 'e', JSON.stringify([[periodMs, window]]));
+      sql.exec('INSERT INTO rate_windows (endpoint, period_ms, window, calls) VALUES (?, ?, ?, 1)', 'e', periodMs, window);
+      sql.exec('UPDATE schema_version SET version = 1');
+    });
+    await evictDurableObject(gate);
+    expect(await gate.inFlight()).toBe(1);
+    expect(await version(gate)).toBe(2);
+    const rule = { calls: 1, periodMs, label: '1/day' };
+    // The old lease's call still counts in its window…
+    expect(await gate.acquire(5, 60_000, 'e', [rule])).toMatchObject({ ok: false, reason: 'rate' });
+    // …and a refund of the old lease (stored as [period, window]) gives it back.
+    expect(await gate.release('old', undefined, true)).toBe(true);
+    expect(await gate.acquire(5, 60_000, 'e', [rule])).toMatchObject({ ok: true });
+  });
+
+  it('versions the endpoint limiter too', async () => {
+    const limiter = env.LIMITER.getByName(`limiter-version-${crypto.randomUUID()}`);
+    await limiter.reservedTokens();
+    expect(
+      await runInDurableObject(limiter, (_i, state) => state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version),
+    ).toBe(1);
+  });
+});
+
+describe('KeyGate usage accounting', () => {
+  it('writes no usage row on release: counters are flushed by the alarm (or a read), within USAGE_FLUSH_MS', async () => {
+    const gate = freshGate();
+    const a = await gate.acquire(5, 60_000, 'e');
+    if (!a.ok) throw new Error('not admitted');
+    await gate.release(a.leaseId, usage);
+    const rows = () => runInDurableObject(gate, (_i: KeyGate, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM usage').one().n);
+    expect(await rows()).toBe(0);
+    // The alarm is armed for the flush (no lease is left to expire).
+    const alarm = await runInDurableObject(gate, (_i: KeyGate, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm! - Date.now()).toBeLessThanOrEqual(USAGE_FLUSH_MS);
+    expect(await runDurableObjectAlarm(gate)).toBe(true);
+    expect(await rows()).toBe(1);
+    expect(await gate.usage()).toEqual([expect.objectContaining({ endpoint: 'e', requests: 1, completed: 1, prompt_tokens: 3, completion_tokens: 5 })]);
+  });
+
+  it('keeps token reservations durable: a restarted gate still counts them', async () => {
+    const gate = freshGate();
+    const rules = [{ scope: '*', periodMs: 86_400_000, tokens: 1000, label: '1000/day' }];
+    const a = await gate.acquire(5, 60_000, 'e', rules, 700);
+    expect(a.ok).toBe(true);
+    await evictDurableObject(gate);
+    expect(await gate.acquire(5, 60_000, 'e', rules, 700)).toMatchObject({ ok: false, reason: 'tokens' });
+    if (!a.ok) throw new Error('not admitted');
+    await gate.release(a.leaseId, usage);
+    expect(await gate.budget(86_400_000)).toMatchObject({ used: 8, reserved: 0 });
   });
 });

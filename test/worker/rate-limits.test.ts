@@ -19,7 +19,7 @@ async function statuses(token: string, model: string, n: number): Promise<number
 
 /** Rows of rate-limit state an endpoint's all-keys limiter holds. */
 async function limiterRows(endpointId: string): Promise<number> {
-  return runInDurableObject(env.GATE.getByName(`endpoint:${endpointId}`), async (_gate, state) =>
+  return runInDurableObject(env.LIMITER.getByName(endpointId), async (_limiter, state) =>
     state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM rate_windows').one().n,
   );
 }

@@ -16,7 +16,7 @@ interface Draft {
   description: string;
   entities: EntityDraft[];
   defaults: Record<string, string>;
-  rate_limits: Array<{ key: string; calls: string; renewal_period: string }>;
+  rate_limits: Array<{ key: string; unit: 'calls' | 'tokens'; amount: string; renewal_period: string }>;
   tags: Array<{ key: string; value: string }>;
   timeouts: Record<string, string>;
 }
@@ -56,7 +56,7 @@ function draftOf(e: EndpointView | null): Draft {
       origins: s.origins.map((o) => ({ url: o.url, weight: str(o.weight), region: o.region ?? '' })),
     })),
     defaults: Object.fromEntries(Object.entries(e.defaults).map(([k, v]) => [k, Array.isArray(v) ? v.join('\n') : str(v)])),
-    rate_limits: e.rate_limits.map((r) => ({ key: r.key, calls: str(r.calls), renewal_period: r.renewal_period })),
+    rate_limits: e.rate_limits.map((r) => ({ key: r.key, unit: r.tokens !== undefined ? 'tokens' : 'calls', amount: str(r.tokens ?? r.calls), renewal_period: r.renewal_period })),
     tags: e.tags.map((t) => ({ ...t })),
     timeouts: Object.fromEntries(Object.entries(e.timeouts).map(([k, v]) => [k, str(v)])),
   };
@@ -97,7 +97,7 @@ function bodyOf(d: Draft, creating: boolean, withTenant: boolean): Record<string
     })),
     ...(split ? { traffic: d.entities.map((e) => ({ served_entity: e.name.trim(), percentage: num(e.traffic) ?? 0 })) } : {}),
     defaults,
-    rate_limits: d.rate_limits.map((r) => ({ key: r.key, calls: num(r.calls), renewal_period: r.renewal_period })),
+    rate_limits: d.rate_limits.map((r) => ({ key: r.key, [r.unit]: num(r.amount), renewal_period: r.renewal_period })),
     tags: d.tags.map((t) => ({ key: t.key, value: t.value })),
     timeouts,
   };
@@ -227,13 +227,14 @@ export async function endpointForm(ctx: PageContext, existing: EndpointView | nu
         h(
           'div',
           { class: 'row' },
-          field('Counted per', select(r.key, [['api_key', 'API key'], ['endpoint', 'endpoint (all keys)']], (v) => (r.key = v)), { name: `rate_limits.${i}.key` }),
-          field('Calls', input(r.calls, (v) => (r.calls = v), { inputmode: 'numeric' }), { name: `rate_limits.${i}.calls` }),
+          field('Counted per', select(r.key, [['api_key', 'API key'], ['endpoint', 'endpoint (all keys)'], ['tenant', 'tenant (its keys)']], (v) => (r.key = v)), { name: `rate_limits.${i}.key` }),
+          field('Counts', select(r.unit, [['calls', 'calls'], ['tokens', 'tokens']], (v) => (r.unit = v === 'tokens' ? 'tokens' : 'calls')), { name: `rate_limits.${i}.unit` }),
+          field('Limit', input(r.amount, (v) => (r.amount = v), { inputmode: 'numeric' }), { name: `rate_limits.${i}.${r.unit}` }),
           field('Per', select(r.renewal_period, [['minute', 'minute'], ['hour', 'hour'], ['day', 'day']], (v) => (r.renewal_period = v)), { name: `rate_limits.${i}.renewal_period` }),
           removeButton(`Remove rate limit ${i + 1}`, () => draft.rate_limits.splice(i, 1)),
         ),
       ),
-      h('button', { type: 'button', class: 'secondary small', onclick: () => (draft.rate_limits.push({ key: 'api_key', calls: '', renewal_period: 'minute' }), render()) }, 'Add rate limit'),
+      h('button', { type: 'button', class: 'secondary small', onclick: () => (draft.rate_limits.push({ key: 'api_key', unit: 'calls', amount: '', renewal_period: 'minute' }), render()) }, 'Add rate limit'),
     );
 
     const tags = h(

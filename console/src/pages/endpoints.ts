@@ -8,6 +8,8 @@ import { can, type Session } from '../session';
 import { isExternal, type EndpointView } from '../types';
 import { endpointForm } from './endpoint-form';
 
+const RATE_SCOPE = { api_key: 'API key', endpoint: 'endpoint', tenant: 'tenant' } as const;
+
 export const endpointsPage: Page = {
   id: 'endpoints',
   title: 'Endpoints',
@@ -281,7 +283,7 @@ function configProps(e: EndpointView): HTMLElement {
     'dl',
     { class: 'props' },
     prop('Defaults', defaults.length ? defaults.map((line) => h('div', null, line)) : 'none (the origin’s own)'),
-    prop('Rate limits', e.rate_limits.length ? e.rate_limits.map((r) => h('div', null, `${r.calls} calls per ${r.renewal_period}, per ${r.key === 'api_key' ? 'API key' : 'endpoint'}`)) : 'none'),
+    prop('Rate limits', e.rate_limits.length ? e.rate_limits.map((r) => h('div', null, `${r.tokens !== undefined ? `${r.tokens} tokens` : `${r.calls} calls`} per ${r.renewal_period}, per ${RATE_SCOPE[r.key]}`)) : 'none'),
     prop('Tags', e.tags.length ? e.tags.map((tag) => h('span', { class: 'tag' }, `${tag.key}=${tag.value}`)) : 'none'),
     prop(
       'Timeouts',

@@ -265,6 +265,9 @@ async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
       { class: 'stats', 'aria-label': 'Activity' },
       stat('In flight now', k.in_flight ?? 0),
       stat('Concurrency limit', k.concurrency_limit),
+      k.token_budget && k.token_window
+        ? stat(`Tokens this ${k.token_budget.renewal_period}`, `${k.token_window.used + k.token_window.reserved} / ${k.token_budget.tokens}`)
+        : null,
       stat('Requests', totals.requests),
       stat('Tokens in / out', `${totals.prompt} / ${totals.completion}`),
     ),

@@ -6,11 +6,13 @@ import { UsageError } from '../errors.ts';
 import { createdKey, keyDetails, keySummary, keyTable, usageTable } from './view.ts';
 
 const ID = [{ name: 'id' }];
+const TOKEN_PERIODS = ['minute', 'hour', 'day'] as const;
+type TokenPeriod = (typeof TOKEN_PERIODS)[number];
 const id = (inv: Invocation): string => inv.positionals[0]!;
 
 const add: Command = {
   name: 'add',
-  usage: '[--description TEXT] [--endpoint NAME…] [--concurrency-limit N]',
+  usage: '[--description TEXT] [--endpoint NAME…] [--concurrency-limit N] [--token-budget N [--token-period minute|hour|day]]',
   summary: 'Create an API key (its plaintext is printed once)',
   description: 'Without --endpoint the key may call every endpoint. The plaintext key is in this answer only.',
   positionals: [],
@@ -18,19 +20,29 @@ const add: Command = {
     description: { type: 'string', value: 'TEXT', help: 'who or what the key is for' },
     endpoint: { type: 'string', multiple: true, value: 'NAME', help: 'an endpoint the key may call (or a,b,c)' },
     'concurrency-limit': { type: 'string', value: 'N', help: "requests in flight at once (default: the router's)" },
+    'token-budget': { type: 'string', value: 'N', help: 'tokens (prompt + completion) the key may use per --token-period, across all endpoints' },
+    'token-period': { type: 'string', value: 'PERIOD', help: 'the token budget\'s window: minute, hour or day (default: day)' },
   },
   examples: [
     'edge-router key add --description "search team" --endpoint chat --endpoint summarize --concurrency-limit 16',
     'KEY=$(edge-router key add --json --description ci | jq -r .key)',
+    'edge-router key add --description batch --token-budget 1000000 --token-period day',
   ],
   async run(ctx, inv) {
     const endpoints = listOption(inv.values, 'endpoint').flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
     const limit = integerOption(inv.values, 'concurrency-limit');
     const description = stringOption(inv.values, 'description');
+    const tokens = integerOption(inv.values, 'token-budget');
+    const period = stringOption(inv.values, 'token-period');
+    if (period !== undefined && tokens === undefined) throw new UsageError('--token-period needs --token-budget');
+    if (period !== undefined && !TOKEN_PERIODS.includes(period as TokenPeriod)) {
+      throw new UsageError(`--token-period expects minute, hour or day, got '${period}'`);
+    }
     const created = await ctx.client().createKey({
       ...(description !== undefined ? { description } : {}),
       ...(endpoints.length ? { endpoints } : {}),
       ...(limit !== undefined ? { concurrency_limit: limit } : {}),
+      ...(tokens !== undefined ? { token_budget: { tokens, renewal_period: (period ?? 'day') as TokenPeriod } } : {}),
     });
     ctx.out.result(created, () => createdKey(created));
   },

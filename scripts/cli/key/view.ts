@@ -30,6 +30,7 @@ function keyFields(k: ApiKeyInfo): Array<[string, string | string[]]> {
     ['description', orDash(k.description)],
     ['endpoints', k.endpoints === null ? 'all' : k.endpoints.length ? k.endpoints : 'none'],
     ['concurrency limit', String(k.concurrency_limit)],
+    ['token budget', k.token_budget ? `${k.token_budget.tokens} per ${k.token_budget.renewal_period}` : 'none'],
     ['created', formatTime(k.created_at)],
     ...(k.revoked_at ? [['revoked', formatTime(k.revoked_at)] as [string, string]] : []),
   ];
@@ -38,6 +39,10 @@ function keyFields(k: ApiKeyInfo): Array<[string, string | string[]]> {
 export function keyDetails(k: KeyDetails): string {
   const fields = keyFields(k);
   fields.splice(6, 0, ['in flight', `${k.in_flight} of ${k.concurrency_limit}`]);
+  if (k.token_window) {
+    const w = k.token_window;
+    fields.splice(8, 0, ['tokens this window', `${w.used} used, ${w.reserved} reserved (resets ${formatTime(w.resets_at)})`]);
+  }
   return renderFields(fields);
 }
 

@@ -15,7 +15,8 @@ import { EndpointCreate, EndpointPatch, isExternal, type Endpoint, type Endpoint
 import { EndpointStore } from '../../endpoints/store';
 import type { AdminEnv } from './admin-auth';
 import { refuseUngrantedSecrets } from '../../external/provider';
-import { forgetEndpointLimits, gateFor } from '../../gate/lease';
+import { forgetEndpointLimits } from '../../gate/admit';
+import { gateFor } from '../../gate/lease';
 import { ApiError, errors } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
@@ -65,7 +66,7 @@ endpointAdmin.post('/admin/v1/endpoints', async (c) => {
   const first = await newKey(
     {
       description: `First Key of endpoint '${input.name}'`, endpoints: [input.name], concurrency_limit: routerConfig(c.env).defaultConcurrencyLimit,
-      tenant_id: tenantId, kind: 'endpoint', role: null, expires_at: null, locked: true, created_by: p.id,
+      tenant_id: tenantId, kind: 'endpoint', role: null, expires_at: null, locked: true, created_by: p.id, token_budget: null,
     },
     at,
   );

@@ -11,6 +11,7 @@ import type { Principal } from '../../auth/principal';
 import { EndpointStore } from '../../endpoints/store';
 import type { AdminEnv } from './admin-auth';
 import { gateFor } from '../../gate/lease';
+import { PERIOD_MS } from '../../gate/rules';
 import { ApiError, errors } from '../../http/api-error';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { readJsonBody } from '../../http/json-body';
@@ -51,6 +52,9 @@ keyAdmin.post('/admin/v1/keys', async (c) => {
   }
   const maxKeys = routerConfig(c.env).tenantQuotas.keys;
   if ((await store(c).activeCount(tenantId)) >= maxKeys) throw errors.quotaExceeded(tenantId, 'active keys', maxKeys);
+  if (input.token_budget && kind !== 'endpoint') {
+    throw new ApiError(400, "Invalid 'token_budget': only endpoint keys call the inference API; a platform key has no token budget", { param: 'token_budget', code: 'invalid_body' });
+  }
   if (input.expires_at && Date.parse(input.expires_at) <= Date.now()) {
     throw new ApiError(400, "Invalid 'expires_at': must be in the future", { param: 'expires_at', code: 'invalid_body' });
   }
@@ -59,7 +63,7 @@ keyAdmin.post('/admin/v1/keys', async (c) => {
     {
       description: input.description ?? '', endpoints: kind === 'endpoint' ? endpoints : null, concurrency_limit: concurrency,
       tenant_id: tenantId, kind, role: input.role ?? null, expires_at: input.expires_at ? new Date(input.expires_at).toISOString() : null,
-      locked: false, created_by: p.id,
+      locked: false, created_by: p.id, token_budget: input.token_budget ?? null,
     },
     at,
   );
@@ -109,25 +113,39 @@ keyAdmin.get('/admin/v1/keys', async (c) => {
   return c.json(toPage(rows, limit, (k) => ({ created_at: k.created_at, id: k.id }), publicKey));
 });
 
-/** Key info, with the requests it has in flight right now (read from its gate). */
+/** Key info, with the requests it has in flight right now and its token budget's current window (one read of its gate). */
 keyAdmin.get('/admin/v1/keys/:id', async (c) => {
   const key = await visibleKey(c);
-  const inFlight = await gateFor(c.env, key).inFlight();
-  return c.json({ ...publicKey(key), in_flight: inFlight });
+  const status = await gateFor(c.env, key).status(budgetPeriod(key));
+  return c.json({ ...publicKey(key), in_flight: status.inFlight, token_window: status.budget });
 });
 
 keyAdmin.get('/admin/v1/keys/:id/usage', async (c) => {
   const key = await visibleKey(c);
-  return c.json({ object: 'list', key_id: key.id, data: await gateFor(c.env, key).usage() });
+  const gate = gateFor(c.env, key);
+  const period = budgetPeriod(key);
+  const [data, window] = await Promise.all([gate.usage(), period ? gate.budget(period) : null]);
+  return c.json({ object: 'list', key_id: key.id, data, token_budget: key.token_budget, token_window: window });
 });
+
+function budgetPeriod(key: KeyRecord): number | undefined {
+  return key.token_budget ? PERIOD_MS[key.token_budget.renewal_period] : undefined;
+}
 
 keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
   const patch = validate(KeyPatch, await readJsonBody(c));
   const key = unlocked(await visibleKey(c), 'edited');
+  if (patch.token_budget && key.kind !== 'endpoint') {
+    throw new ApiError(400, "Invalid 'token_budget': only endpoint keys call the inference API; a platform key has no token budget", { param: 'token_budget', code: 'invalid_body' });
+  }
   const at = new Date().toISOString();
+  const fields = Object.keys(patch).sort();
+  const budget = patch.token_budget === undefined ? key.token_budget : patch.token_budget;
   await c.env.DB.batch([
-    c.env.DB.prepare('UPDATE api_keys SET description = ? WHERE id = ?').bind(patch.description, key.id),
-    auditStatement(c.env.DB, c.var.principal, { action: 'key.edit', targetType: 'key', targetId: key.id, tenantId: key.tenant_id, detail: { fields: ['description'] } }, at),
+    c.env.DB.prepare('UPDATE api_keys SET description = ?, token_budget = ? WHERE id = ? AND tenant_id = ?').bind(
+      patch.description ?? key.description, budget === null ? null : JSON.stringify(budget), key.id, key.tenant_id,
+    ),
+    auditStatement(c.env.DB, c.var.principal, { action: 'key.edit', targetType: 'key', targetId: key.id, tenantId: key.tenant_id, detail: { fields } }, at),
   ]);
   forgetKey(key.hash);
   return c.json(publicKey((await store(c).byId(key.id))!));

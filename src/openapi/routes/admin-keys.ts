@@ -15,7 +15,9 @@ export const adminKeyRoutes: RouteSpec[] = [
   {
     ...common, method: 'post', path: base, operationId: 'createKey',
     summary: 'Create an API key (the plaintext is shown only in this answer)',
-    description: '`kind: endpoint` (default) keys call the inference API; `kind: platform` keys call the admin API with `role`.',
+    description:
+      '`kind: endpoint` (default) keys call the inference API; `kind: platform` keys call the admin API with `role`. ' +
+      '`token_budget` caps the tokens (prompt + completion) an endpoint key uses per period across every endpoint it calls.',
     body: { schema: KeyCreate },
     responses: {
       201: { description: 'The key, with its plaintext `key`', json: KeyCreated },
@@ -33,17 +35,19 @@ export const adminKeyRoutes: RouteSpec[] = [
   },
   {
     ...common, method: 'get', path: `${base}/{id}`, operationId: 'getKey',
-    summary: 'Key info, with its requests in flight',
+    summary: 'Key info, with its requests in flight and its token budget’s current window',
     responses: { 200: { description: 'The key', json: KeyInfo }, ...adminErrors([401, 403, 404], notFound) },
   },
   {
     ...common, method: 'get', path: `${base}/{id}/usage`, operationId: 'getKeyUsage',
-    summary: 'Requests, outcomes and tokens per endpoint and hour',
+    summary: 'Requests, outcomes and tokens per endpoint and hour, and the token budget’s current window',
+    description: 'Usage rows are written by the key’s gate within 10 s of a request’s end (see the README, Token budgets); the token window is exact at once.',
     responses: { 200: { description: 'Usage rows, newest hour first', json: KeyUsage }, ...adminErrors([401, 403, 404], notFound) },
   },
   {
     ...common, method: 'patch', path: `${base}/{id}`, operationId: 'updateKey',
-    summary: 'Edit a key’s description',
+    summary: 'Edit a key’s description or token budget',
+    description: '`token_budget: null` removes the budget. A new budget counts from the next request (isolates cache keys for up to 30 s).',
     body: { schema: KeyPatch },
     responses: {
       200: { description: 'The key', json: KeyObject },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 // Explicit extensions: scripts (run by Node) and the console import this file's types (src/api-types.ts).
+import { TokenBudget } from '../../api/admin/key-schemas.ts';
 import { ROLES } from '../../auth/principal.ts';
 import { PageOf } from './page.ts';
 
@@ -13,6 +14,7 @@ export const KeyObject = z.object({
   tenant: z.string(),
   endpoints: z.array(z.string()).nullable().meta({ description: 'Endpoints it may call; null: every endpoint its tenant may use' }),
   concurrency_limit: z.number().int(),
+  token_budget: TokenBudget.nullable().meta({ description: 'Tokens (prompt + completion) the key may use per period across every endpoint; null: none' }),
   status: z.enum(['active', 'revoked']),
   first_key: z.boolean().meta({ description: "An endpoint's First Key: cannot be revoked or edited" }),
   created_by: z.string(),
@@ -25,8 +27,18 @@ export const KeyCreated = KeyObject.extend({
   key: z.string().meta({ description: 'The plaintext key (`sk-rt-…`): shown only in this response' }),
 });
 
+/** The current window of a key's token budget, read from its gate. */
+export const TokenWindow = z.object({
+  calls: z.number().int().meta({ description: 'Requests admitted in this window' }),
+  used: z.number().int().meta({ description: 'Tokens charged: settled requests’ real usage, and the reservations of leases that expired unreleased' }),
+  reserved: z.number().int().meta({ description: 'Tokens reserved by requests in flight (estimated prompt + max_tokens), replaced by their usage when they end' }),
+  window_start: z.iso.datetime(),
+  resets_at: z.iso.datetime(),
+});
+
 export const KeyInfo = KeyObject.extend({
   in_flight: z.number().int().meta({ description: 'Requests in flight now (read from the key’s gate)' }),
+  token_window: TokenWindow.nullable().meta({ description: 'The current window of `token_budget`; null when the key has none' }),
 });
 
 export const KeyList = PageOf(KeyObject);
@@ -42,4 +54,10 @@ export const UsageRowObject = z.object({
   completion_tokens: z.number().int(),
 });
 
-export const KeyUsage = z.object({ object: z.literal('list'), key_id: z.string(), data: z.array(UsageRowObject) });
+export const KeyUsage = z.object({
+  object: z.literal('list'),
+  key_id: z.string(),
+  data: z.array(UsageRowObject),
+  token_budget: TokenBudget.nullable(),
+  token_window: TokenWindow.nullable().meta({ description: 'The current window of `token_budget`; null when the key has none' }),
+});

@@ -1,0 +1,88 @@
+import type { KeyRecord } from '../auth/key-record';
+import { routerConfig } from '../config';
+import type { Endpoint } from '../endpoints/schema';
+import { ApiError, errors } from '../http/api-error';
+import { gateCall, gateFor, Lease, LEASE_TTL_MS, tokenHeaders, type LeaseBudget } from './lease';
+import type { RateLimiter } from './rate-limiter';
+import { admissionRules } from './rules';
+import { estimateTokens, type TokenEstimate } from './token-estimate';
+import type { Admission, RateTake, Refusal, TokenHeadroom } from './types';
+
+/** The request as the origin will get it: what a token budget's estimate reads. */
+export interface AdmittedRequest {
+  path: string;
+  body: unknown;
+}
+
+const NO_TOKENS: TokenEstimate = { prompt: 0, completion: 0 };
+
+/**
+ * Admission: one RPC to the key's gate (concurrency, revocation, the key's own rate
+ * limits and token budgets in one atomic step), plus one to the endpoint's limiter
+ * only when the endpoint has `endpoint` or `tenant` rules; a refusal there gives the
+ * gate its call and reservation back. Token budgets reserve the request's estimate
+ * (token-estimate.ts), computed only when a budget applies. Refusals: 429
+ * (concurrency, calls, tokens) or 401 (revoked).
+ */
+export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, request?: AdmittedRequest): Promise<Lease> {
+  const rules = admissionRules(endpoint, key);
+  const estimate = rules.tokens && request ? estimateTokens(request.path, request.body, routerConfig(env).tokenBudgetDefaultMaxTokens) : NO_TOKENS;
+  const reserved = estimate.prompt + estimate.completion;
+  const gate = gateFor(env, key);
+  const started = performance.now();
+  const admission = await gateCall(key, async (): Promise<Admission> => gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules.key, reserved));
+  if (!admission.ok) throw refusal(admission);
+  const budget: LeaseBudget = { estimate, reserved, ...(admission.headroom ? { headroom: admission.headroom } : {}) };
+  if (rules.shared.length) {
+    const limiter = limiterFor(env, endpoint);
+    const take = await gateCall(key, async () => (await limiter.take(rules.shared, reserved)) as RateTake).catch(async (err: unknown) => {
+      await gate.release(admission.leaseId, undefined, true);
+      throw err;
+    });
+    if (!take.ok) {
+      await gate.release(admission.leaseId, undefined, true);
+      throw refusal(take);
+    }
+    budget.shared = { limiter, windows: take.windows };
+    budget.headroom = tighter(budget.headroom, take.headroom);
+  }
+  return new Lease(gate, admission.leaseId, LEASE_TTL_MS, performance.now() - started, rules.tokens ? budget : undefined);
+}
+
+/**
+ * The object that counts an endpoint's all-keys and per-tenant limits: named by the
+ * endpoint's identity, not its name, so an endpoint re-created under the same name starts afresh.
+ */
+export function limiterFor(env: Env, endpoint: Pick<Endpoint, 'id'>): DurableObjectStub<RateLimiter> {
+  return env.LIMITER.getByName(endpoint.id);
+}
+
+/** Deletes an endpoint's all-keys and per-tenant rate-limit state (with the endpoint). */
+export async function forgetEndpointLimits(env: Env, endpoint: Pick<Endpoint, 'id'>): Promise<void> {
+  await limiterFor(env, endpoint).forget();
+}
+
+function tighter(a: TokenHeadroom | undefined, b: TokenHeadroom | undefined): TokenHeadroom | undefined {
+  if (!a || !b) return a ?? b;
+  return b.remaining < a.remaining ? b : a;
+}
+
+function refusal(r: Refusal): ApiError {
+  if (r.reason === 'rate') {
+    return new ApiError(429, `Rate limit exceeded: ${r.limit}. Retry after ${r.retryAfterSeconds} s`, {
+      code: 'rate_limit_exceeded',
+      headers: { 'retry-after': String(r.retryAfterSeconds) },
+    });
+  }
+  if (r.reason === 'tokens') {
+    const never = r.reserved > r.headroom.budget;
+    const detail = never
+      ? `This request reserves ${r.reserved} tokens (estimated prompt + max_tokens), more than the whole budget: lower max_tokens or shorten the prompt`
+      : `This request reserves ${r.reserved} tokens (estimated prompt + max_tokens) and ${r.headroom.remaining} remain in this window. Retry after ${r.retryAfterSeconds} s`;
+    return new ApiError(429, `Token budget exceeded: ${r.limit}. ${detail}`, {
+      code: 'token_budget_exceeded',
+      headers: { 'retry-after': String(r.retryAfterSeconds), ...tokenHeaders(r.headroom) },
+    });
+  }
+  return r.reason === 'revoked' ? errors.invalidKey() : errors.concurrency(r.retryAfterSeconds);
+}
