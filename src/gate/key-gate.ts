@@ -111,16 +111,6 @@ export class KeyGate extends DurableObject<Env> {
     return { ok: true, leaseId, inFlight: inFlight + 1, ...(take.headroom ? { headroom: take.headroom } : {}) };
   }
 
-  /** Drops everything this object stores. */
-  async forget(): Promise<void> {
-    this.ledger.clear();
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    migrateSchema(this.ctx.storage, MIGRATIONS); // empty again, should a straggler still call
-    this.alarmAt = null;
-    this.revoked = false;
-  }
-
   /**
    * Free a slot and record what the request used: its token reservation is
    * replaced by its prompt + completion tokens.

@@ -77,9 +77,12 @@ export class RateWindows {
     }
   }
 
-  /** The request ended: its reservation is replaced by what it really used (in the windows it was admitted in). */
+  /**
+   * The request ended: its reservation is replaced by what it really used (in the windows it was admitted in).
+   * A request that reserved nothing was counted by call rules only: nothing to write.
+   */
   settle(windows: readonly WindowRef[], reserved: number, charged: number): void {
-    if (reserved === 0 && charged === 0) return;
+    if (reserved === 0) return;
     for (const [scope, periodMs, window] of windows) {
       this.sql.exec(
         'UPDATE rate_windows SET reserved = MAX(0, reserved - ?), tokens = tokens + ? WHERE scope = ? AND period_ms = ? AND window = ?',

@@ -61,9 +61,4 @@ export class UsageLedger {
     this.flush();
     return this.sql.exec<UsageRow & Record<string, SqlStorageValue>>('SELECT * FROM usage ORDER BY hour DESC, endpoint').toArray();
   }
-
-  /** Forget what is pending (the object's storage is being deleted). */
-  clear(): void {
-    this.pending.clear();
-  }
 }

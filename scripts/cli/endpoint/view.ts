@@ -46,7 +46,7 @@ export function sharedEndpointDetails(e: SharedEndpoint): string {
     ['TGI URL', e.urls.tgi],
     ['defaults', orNone(formatEntries(e.defaults))],
     ['timeouts', e.timeouts && Object.keys(e.timeouts).length ? formatEntries(e.timeouts) : '(router defaults)'],
-    ['rate limits', orNone(e.rate_limits.map((r) => `${r.calls} per ${r.renewal_period} per ${r.key}`))],
+    ['rate limits', orNone(e.rate_limits.map((r) => `${r.tokens !== undefined ? `${r.tokens} tokens` : r.calls} per ${r.renewal_period} per ${r.key}`))],
     ['created', formatTime(e.created_at)],
     ['updated', formatTime(e.updated_at)],
   ]);
@@ -73,7 +73,7 @@ export function endpointDetails(e: EndpointDetails): string {
     ['defaults', orNone(formatEntries(e.defaults))],
     ['tags', orNone(e.tags.map((t) => `${t.key}=${t.value}`))],
     ['timeouts', e.timeouts && Object.keys(e.timeouts).length ? formatEntries(e.timeouts) : '(router defaults)'],
-    ['rate limits', orNone(e.rate_limits.map((r) => `${r.calls} per ${r.renewal_period} per ${r.key}`))],
+    ['rate limits', orNone(e.rate_limits.map((r) => `${r.tokens !== undefined ? `${r.tokens} tokens` : r.calls} per ${r.renewal_period} per ${r.key}`))],
   ]);
   const share = new Map(e.traffic.map((t) => [t.served_entity, t.percentage]));
   const health = e.origin_health;
