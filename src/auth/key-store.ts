@@ -38,8 +38,12 @@ export class KeyStore {
     return row ? toRecord(row) : null;
   }
 
-  async byId(id: string): Promise<KeyRecord | null> {
-    const row = await this.db.prepare('SELECT * FROM api_keys WHERE id = ?').bind(id).first<KeyRow>();
+  /** A key by id; with `tenantId`, only if it belongs to that tenant (the scope is in SQL). */
+  async byId(id: string, tenantId: string | null = null): Promise<KeyRecord | null> {
+    const row = await (tenantId === null
+      ? this.db.prepare('SELECT * FROM api_keys WHERE id = ?').bind(id)
+      : this.db.prepare('SELECT * FROM api_keys WHERE id = ? AND tenant_id = ?').bind(id, tenantId)
+    ).first<KeyRow>();
     return row ? toRecord(row) : null;
   }
 

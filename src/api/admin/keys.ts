@@ -26,7 +26,8 @@ const store = (c: Context<AdminEnv>) => new KeyStore(c.env.DB);
 
 async function visibleKey(c: Context<AdminEnv>): Promise<KeyRecord> {
   const id = c.req.param('id')!;
-  const key = await store(c).byId(id);
+  // Read within the principal's tenant (SQL), then narrowed by role and creator.
+  const key = await store(c).byId(id, c.var.principal.tenantId);
   if (!key || !policy.seesKey(c.var.principal, key)) throw errors.notFound('API key', id);
   return key;
 }
