@@ -271,6 +271,22 @@ describe('token budgets: windows', () => {
     });
   });
 
+  it('a request refused for calls reserves no tokens, and one refused for tokens takes no call', async () => {
+    const gate = env.GATE.getByName(`tb-order-${crypto.randomUUID()}`);
+    await runInDurableObject(gate, (_g: KeyGate, state) => {
+      const windows = new RateWindows(state.storage.sql);
+      const now = 29_000_000 * 60_000;
+      const calls = { scope: 'e', periodMs: 60_000, calls: 1, label: '1 call per minute' };
+      const tokens = { scope: '*', periodMs: 60_000, tokens: 1000, label: '1000 tokens per minute' };
+      expect(windows.take('e', [calls, tokens], now, 100)).toMatchObject({ ok: true });
+      expect(windows.take('e', [calls, tokens], now, 100)).toMatchObject({ ok: false, reason: 'rate' });
+      expect(windows.state('*', 60_000, now)).toMatchObject({ reserved: 100, calls: 1 });
+      expect(windows.take('e', [tokens, calls], now, 5000)).toMatchObject({ ok: false, reason: 'tokens' });
+      expect(windows.state('e', 60_000, now)).toMatchObject({ calls: 1 });
+      expect(windows.state('*', 60_000, now)).toMatchObject({ reserved: 100, calls: 1 });
+    });
+  });
+
   it('a lease that expires unreleased (its isolate crashed) is charged what it reserved', async () => {
     const gate = env.GATE.getByName(`tb-expiry-${crypto.randomUUID()}`);
     const rules = [{ scope: '*', periodMs: 86_400_000, tokens: 10_000, label: 'day' }];
