@@ -10,12 +10,13 @@ describe('the router config (src/config.ts): every var read in one place', () =>
         MAX_BODY_BYTES: '1024', DEFAULT_CONCURRENCY_LIMIT: '3', OUTLIER_CONSECUTIVE_FAILURES: '7', OUTLIER_BASE_EJECTION_MS: '2000',
         OUTLIER_MAX_EJECTION_MS: '60000', OUTLIER_MAX_EJECTION_PERCENT: '25', METRICS_ENABLED: 'false', METRICS_FLUSH_MS: '250',
         TENANT_MAX_ENDPOINTS: '4', TENANT_MAX_SERVED_ENTITIES: '5', TENANT_MAX_ORIGINS: '6', TENANT_MAX_KEYS: '7',
-        EXTERNAL_SECRETS: ' OPENAI_API_KEY , ACME_KEY:acme ,, ',
+        EXTERNAL_SECRETS: ' OPENAI_API_KEY , ACME_KEY:acme ,, ', TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '512',
       }),
     );
     expect(c).toEqual({
       maxBodyBytes: 1024,
       defaultConcurrencyLimit: 3,
+      tokenBudgetDefaultMaxTokens: 512,
       outlier: { consecutiveFailures: 7, baseEjectionMs: 2000, maxEjectionMs: 60000, maxEjectionPercent: 25 },
       metrics: { enabled: false, flushMs: 250 },
       tenantQuotas: { endpoints: 4, servedEntities: 5, origins: 6, keys: 7 },
@@ -25,10 +26,11 @@ describe('the router config (src/config.ts): every var read in one place', () =>
 
   it('falls back to the defaults for unset, empty and out-of-range values', () => {
     const c = routerConfig(
-      vars({ MAX_BODY_BYTES: '-1', DEFAULT_CONCURRENCY_LIMIT: '2.5', OUTLIER_CONSECUTIVE_FAILURES: '1', OUTLIER_MAX_EJECTION_PERCENT: '101', TENANT_MAX_KEYS: '0', EXTERNAL_SECRETS: '' }),
+      vars({ MAX_BODY_BYTES: '-1', DEFAULT_CONCURRENCY_LIMIT: '2.5', OUTLIER_CONSECUTIVE_FAILURES: '1', OUTLIER_MAX_EJECTION_PERCENT: '101', TENANT_MAX_KEYS: '0', EXTERNAL_SECRETS: '', TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '0' }),
     );
     expect(c.maxBodyBytes).toBe(8 * 1024 * 1024);
     expect(c.defaultConcurrencyLimit).toBe(8);
+    expect(c.tokenBudgetDefaultMaxTokens).toBe(4096);
     expect(c.outlier).toEqual(DEFAULT_OUTLIER_CONFIG);
     expect(c.metrics).toEqual({ enabled: true, flushMs: 5_000 });
     expect(c.tenantQuotas).toEqual(DEFAULT_TENANT_QUOTAS);
