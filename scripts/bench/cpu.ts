@@ -71,6 +71,11 @@ function descendants(stats: ProcStat[], root: number, comm: string): ProcStat[] 
   return out;
 }
 
+/** workerd processes under `root`, by pid. */
+export function workerdDescendants(root: number): number[] {
+  return descendants(allStats(), root, 'workerd').map((s) => s.pid);
+}
+
 export interface CpuSnapshot {
   workerdMs: number;
   originMs: number;
@@ -111,10 +116,13 @@ export interface CpuMeter {
   perRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuPerRequest | null;
 }
 
-/** `workerdRoot`: the pid whose subtree holds the harness's workerd processes (this process for Miniflare). */
-export function cpuMeter(workerdRoot: number, originPid: number | undefined): CpuMeter {
+/**
+ * `workerdRoot`: the pid whose subtree holds the harness's workerd processes (this process for
+ * Miniflare); `pids`: exactly these workerd processes instead (one target among several).
+ */
+export function cpuMeter(workerdRoot: number, originPid: number | undefined, pids?: number[]): CpuMeter {
   const available = readStat(process.pid) !== null;
-  let workerdPids: number[] | null = null;
+  let workerdPids: number[] | null = pids && pids.length ? [...pids] : null;
   const snapshot = (): CpuSnapshot => {
     if (!available) return { workerdMs: NaN, originMs: NaN, clientMs: NaN, threads: new Map() };
     if (workerdPids === null || workerdPids.length === 0) workerdPids = descendants(allStats(), workerdRoot, 'workerd').map((s) => s.pid);

@@ -25,6 +25,10 @@ export interface Harness {
   entryUrl?: string;
   /** Miniflare only: in-runtime timing of the gate's RPCs. */
   gateProbe?: (opts: { name: string; hold: number; n: number }) => Promise<GateProbeResult>;
+  /** Miniflare only: the router's workerd process(es) (CPU is read per process). */
+  workerdPids?: number[];
+  /** Miniflare with the gate in its own process: that process. */
+  gatePids?: number[];
   /** Miniflare only: the bundled worker (its source map sits next to it). */
   bundlePath?: string;
   /** Miniflare with --profile: the router isolate's DevTools inspector. */

@@ -14,6 +14,22 @@ export interface Plan {
   throughput: { steps: number[]; durationMs: number; warmupPerWorker: number };
   admission: { held: number[]; concurrency: number[]; requests: number; probeHeld: number[]; probeN: number };
   scaling: { keys: number[]; concurrency: number; requests: number; warmup: number };
+  /**
+   * The side-by-side comparison (issue 12): per round and target, `requests[C]` non-streaming
+   * requests and `streams[C]` fast streams at each concurrency; `slowStreams` streams of a model
+   * writing one token every `gaps.gapMs` at `slowConcurrency`; `longStreams` 1,000-token streams.
+   */
+  compare: {
+    concurrency: number[];
+    rounds: number;
+    requests: Record<number, number>;
+    streams: Record<number, number>;
+    slowConcurrency: number;
+    slowStreams: number;
+    longConcurrency: number;
+    longStreams: number;
+    slowRounds: number;
+  };
 }
 
 export const FULL: Plan = {
@@ -28,6 +44,17 @@ export const FULL: Plan = {
   throughput: { steps: [1, 2, 4, 8, 16, 32, 64, 128], durationMs: 3000, warmupPerWorker: 10 },
   admission: { held: [0, 10, 100], concurrency: [1, 16], requests: 600, probeHeld: [0, 10, 100, 1000], probeN: 200 },
   scaling: { keys: [1, 10, 1000], concurrency: 16, requests: 6000, warmup: 300 },
+  compare: {
+    concurrency: [1, 16, 64],
+    rounds: 3,
+    requests: { 1: 700, 16: 2000, 64: 2000 },
+    streams: { 1: 400, 16: 1000, 64: 1000 },
+    slowConcurrency: 64,
+    slowStreams: 256,
+    longConcurrency: 2,
+    longStreams: 12,
+    slowRounds: 2,
+  },
 };
 
 export const SMOKE: Plan = {
@@ -42,4 +69,15 @@ export const SMOKE: Plan = {
   throughput: { steps: [1, 4, 16], durationMs: 250, warmupPerWorker: 2 },
   admission: { held: [0, 5], concurrency: [1], requests: 20, probeHeld: [0, 5], probeN: 20 },
   scaling: { keys: [1, 10, 20], concurrency: 16, requests: 64, warmup: 16 },
+  compare: {
+    concurrency: [1, 16],
+    rounds: 1,
+    requests: { 1: 20, 16: 64 },
+    streams: { 1: 10, 16: 32 },
+    slowConcurrency: 8,
+    slowStreams: 8,
+    longConcurrency: 1,
+    longStreams: 1,
+    slowRounds: 1,
+  },
 };

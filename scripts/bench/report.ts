@@ -24,6 +24,105 @@ function triple(a: number, b: number, c: number): string {
   return `${ms(a)} / ${ms(b)} / ${ms(c)}`;
 }
 
+const COMPARE_COLUMNS = ['router', 'router-gate-own', 'bare', 'portkey-workerd', 'portkey-node'];
+
+function range(v: number[] | undefined): string {
+  if (!v || !v.length) return '-';
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  return lo.toFixed(2) === hi.toFixed(2) ? lo.toFixed(2) : `${lo.toFixed(2)}–${hi.toFixed(2)}`;
+}
+
+function compareTables(hs: HarnessResult[]): string {
+  const cmp = hs.find((h) => h.compare)?.compare;
+  if (!cmp) return '';
+  const keys = COMPARE_COLUMNS.filter((k) => cmp.targets.some((t) => t.key === k));
+  const label = (k: string) => cmp.targets.find((t) => t.key === k)?.label ?? k;
+  const point = (kind: string, c?: number) => cmp.points.find((p) => p.kind === kind && (c === undefined || p.concurrency === c));
+  const rows: string[][] = [];
+  const ratioOf = (row: string) => cmp.ratios.find((r) => r.row === row);
+  const ratioCells = (rowP50: string, rowP99?: string) => {
+    const a = ratioOf(rowP50);
+    const b = rowP99 ? ratioOf(rowP99) : undefined;
+    const x = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(1)}×`);
+    const d = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? '-' : signed(v));
+    return [b ? `${x(a?.routerOverBare)} / ${x(b.routerOverBare)}` : x(a?.routerOverBare), b ? `${d(a?.routerMinusPortkey)} / ${d(b.routerMinusPortkey)}` : d(a?.routerMinusPortkey)];
+  };
+  const addedRow = (title: string, kind: string, c: number) => {
+    const p = point(kind, c);
+    if (!p) return;
+    rows.push([title, ...keys.map((k) => (p.added[k] ? `${signed(p.added[k]!.p50)} / ${signed(p.added[k]!.p99)}` : '-')), ...ratioCells(`${kind} C=${c} added p50`, `${kind} C=${c} added p99`)]);
+  };
+  for (const c of cmp.points.filter((p) => p.kind === 'nonStream').map((p) => p.concurrency)) addedRow(`non-stream C=${c}`, 'nonStream', c);
+  for (const c of cmp.points.filter((p) => p.kind === 'ttft').map((p) => p.concurrency)) addedRow(`first token C=${c}`, 'ttft', c);
+  const slow = point('slowTtft');
+  if (slow) addedRow(`first token, ${slow.tokenMs} ms/token model, C=${slow.concurrency}`, 'slowTtft', slow.concurrency);
+  const tp = point('nonStream', 16) ?? point('nonStream');
+  if (tp) {
+    const mean = (v: number[] | undefined) => (v && v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
+    rows.push([`throughput non-stream C=${tp.concurrency}, rps`, ...keys.map((k) => int(mean(tp.sides[k]?.rps))), '-', '-']);
+  }
+  const cpuCell = (p: (typeof cmp.points)[number] | undefined, k: string) => {
+    const side = p?.sides[k];
+    if (!side) return '-';
+    const own = range(side.cpuMs);
+    return side.gateCpuMs?.length ? `${own} + gate ${range(side.gateCpuMs)}` : own;
+  };
+  if (tp) rows.push([`workerd CPU per non-stream request (C=${tp.concurrency}), ms`, ...keys.map((k) => cpuCell(tp, k)), ...ratioCells('CPU per non-stream request')]);
+  const st = point('ttft', 16) ?? point('ttft');
+  if (st) {
+    const events = st.sides.router?.eventsPerStream;
+    rows.push([`CPU per ${Number.isFinite(events) ? Math.round(events!) : '?'}-event stream (C=${st.concurrency}), ms`, ...keys.map((k) => cpuCell(st, k)), ...ratioCells('CPU per 15-event stream')]);
+  }
+  const long = point('longStream');
+  if (long) {
+    rows.push([
+      `CPU per ${long.maxTokens.toLocaleString('en')}-token stream, ms`,
+      ...keys.map((k) => {
+        const side = long.sides[k];
+        if (!side) return '-';
+        const ev = side.eventsPerStream ?? NaN;
+        return ev >= long.maxTokens ? cpuCell(long, k) : `(${Number.isFinite(ev) ? Math.round(ev) : '?'} events)`;
+      }),
+      ...ratioCells('CPU per 1,000-token stream'),
+    ]);
+  }
+  if (slow) {
+    const d = slow.sides.direct?.gaps?.p99 ?? NaN;
+    rows.push([`gap between events p99, added (${slow.tokenMs} ms/token, C=${slow.concurrency})`, ...keys.map((k) => signed((slow.sides[k]?.gaps?.p99 ?? NaN) - d)), '-', '-']);
+  }
+  const main = section(
+    '0. Side by side: added over direct (p50 / p99, ms), throughput and CPU',
+    renderTable([L('metric'), ...keys.map((k) => R(label(k))), R('router ÷ bare'), R('router − Portkey')], rows),
+    [
+      ...cmp.targets.map((t) => `${t.label}: ${t.what}.`),
+      ...cmp.skipped.map((s) => `${s.label}: not measured: ${s.reason}`),
+      `Rounds interleaved per point (${cmp.points[0]?.rounds ?? '?'} × each target, order rotating); CPU = the target's own processes per request, min–max over rounds. Load average at start / end: ${cmp.loadAverage.start.join(' ')} / ${cmp.loadAverage.end.join(' ')}.`,
+      `router − Portkey compares with ${cmp.ratios[0]?.portkey ?? 'no Portkey column'}.`,
+    ],
+  );
+  const metricsRows: string[][] = [];
+  for (const p of cmp.points.filter((q) => q.kind === 'nonStream' && q.added['router-nometrics'])) {
+    const on = p.added.router!;
+    const off = p.added['router-nometrics']!;
+    metricsRows.push([
+      String(p.concurrency),
+      `${signed(on.p50)} / ${signed(on.p99)}`,
+      `${signed(off.p50)} / ${signed(off.p99)}`,
+      `${signed(on.p50 - off.p50)} / ${signed(on.p99 - off.p99)}`,
+      `${range(p.sides.router?.cpuMs)} / ${range(p.sides['router-nometrics']?.cpuMs)}`,
+    ]);
+  }
+  const metrics = metricsRows.length
+    ? section(
+        '0b. Metrics on vs off (METRICS_ENABLED), non-streaming, added over direct (ms)',
+        renderTable([R('C'), R('metrics on p50 / p99'), R('metrics off p50 / p99'), R('on − off p50 / p99'), R('CPU/req on / off')], metricsRows),
+        ['Same run, same rounds: the router with metrics and a second router process with METRICS_ENABLED=false.'],
+      )
+    : '';
+  return main + '\n' + metrics;
+}
+
 function latencyTable(hs: HarnessResult[]): string {
   const rows = hs.flatMap((h) =>
     (h.latency ?? []).map((p) => [
@@ -241,6 +340,20 @@ function profileTables(r: BenchResults): string {
         ],
       ),
     );
+    const st = p.stream;
+    if (st) {
+      const perStream = (v: number) => (st.requests ? ((v / st.requests) * 1000).toFixed(0) : '-');
+      const srows = (list: typeof st.byFile) => list.slice(0, 20).map((r) => [r.name, ms(r.selfMs), `${(r.share * 100).toFixed(1)}%`, perStream(r.selfMs)]);
+      out.push(
+        section(
+          `Profile: router isolate CPU serving ${st.tokens}-token streams at C=${st.concurrency} (${st.requests} streams, ${ms(st.totalMs)} ms sampled)`,
+          renderTable([L('source file (self time)'), R('ms'), R('share'), R('µs/stream')], srows(st.byFile)) +
+            '\n\n' +
+            renderTable([L('function (self time)'), R('ms'), R('share'), R('µs/stream')], srows(st.byFunction)),
+          [`Full profile: ${st.file}.`],
+        ),
+      );
+    }
   }
   return out.join('\n');
 }
@@ -257,7 +370,7 @@ export function renderReport(r: BenchResults): string {
   const head = [
     `# edge-llm-router bench (${r.plan.name})`,
     '',
-    `- command: \`${r.command}\`, ${r.startedAt}, ${r.durationSeconds.toFixed(0)} s`,
+    `- command: \`${r.command}\`, ${r.startedAt}, ${r.durationSeconds.toFixed(0)} s; load average (1/5/15 min) at start ${r.loadAverage.start.join(' ')}, at end ${r.loadAverage.end.join(' ')}`,
     `- machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; node ${m.node}, wrangler ${m.wrangler}, miniflare ${m.miniflare}, workerd ${m.workerd}`,
     `- code: ${r.git ? `git ${r.git.head}${r.git.dirty ? ` + ${r.git.changedFiles} uncommitted change(s) in src/, migrations/ or wrangler.toml` : ' (clean)'}` : 'no git'}`,
     `- origin: ${r.origin.process}`,
@@ -283,6 +396,7 @@ export function renderReport(r: BenchResults): string {
   return [
     head,
     client,
+    compareTables(hs),
     latencyTable(hs),
     floorTable(hs),
     ttftTable(hs),

@@ -7,6 +7,7 @@ import type { Machine } from './machine.ts';
 import type { Plan } from './plan.ts';
 import type { AdmissionResult } from './scenarios/admission.ts';
 import type { ClientCalibration } from './scenarios/client.ts';
+import type { CompareResult } from './scenarios/compare.ts';
 import type { Rung } from './scenarios/floor.ts';
 import type { ProfileResult } from './scenarios/profile.ts';
 import type { LatencyPoint } from './scenarios/latency.ts';
@@ -26,6 +27,7 @@ export interface HarnessResult {
   machine?: MachineShare;
   /** Worker log lines emitted during the run (the router logs one per request). */
   workerLogLines: number | null;
+  compare?: CompareResult;
   latency?: LatencyPoint[];
   floor?: Rung[];
   ttft?: TtftPoint[];
@@ -41,6 +43,8 @@ export interface HarnessResult {
 export interface BenchResults {
   schema: 'edge-llm-router-bench/1';
   command: string;
+  /** The machine's 1/5/15-minute load averages when the run started and ended (other work skews the figures). */
+  loadAverage: { start: number[]; end: number[] };
   plan: Plan;
   startedAt: string;
   finishedAt: string;

@@ -2,6 +2,7 @@
 // at once: they would compete for the same cores), every section, the report and the JSON.
 
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { checkInterrupted, Interrupted } from './cleanup.ts';
 import { cpuMeter, machineWatch } from './cpu.ts';
 import type { CliOptions, SectionKey } from './cli.ts';
@@ -17,6 +18,7 @@ import { FULL, SMOKE, type Plan } from './plan.ts';
 import { renderReport } from './report.ts';
 import { writeResults, type BenchResults, type HarnessResult } from './results.ts';
 import { runAdmission } from './scenarios/admission.ts';
+import { runCompare } from './scenarios/compare.ts';
 import { runClientCalibration } from './scenarios/client.ts';
 import type { Ctx } from './scenarios/context.ts';
 import { runFloor } from './scenarios/floor.ts';
@@ -32,6 +34,7 @@ const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
 
 const SECTIONS: Array<{ key: SectionKey; title: string; run: (ctx: Ctx) => Promise<unknown> }> = [
+  { key: 'compare', title: '0. side by side: router, bare Worker, Portkey', run: runCompare },
   { key: 'latency', title: '1. added latency', run: runLatency },
   { key: 'floor', title: 'hot-path floor', run: runFloor },
   { key: 'ttft', title: '2a. time to first token', run: runTtft },
@@ -77,7 +80,7 @@ async function profileRun(origin: { url: string; pid: number | undefined }, plan
   try {
     const fx = await setupFixtures(harness, origin.url, plan.gaps.gapMs);
     try {
-      const ctx: Ctx = { fx, plan, cpu: cpuMeter(process.pid, origin.pid), log: (msg) => progress(`  [profile] ${msg}`) };
+      const ctx: Ctx = { fx, plan, cpu: cpuMeter(process.pid, origin.pid, harness.workerdPids), log: (msg) => progress(`  [profile] ${msg}`), originPid: origin.pid, workerDir: opts.workerDir };
       return await runProfile(ctx, opts.out);
     } finally {
       fx.close();
@@ -87,7 +90,7 @@ async function profileRun(origin: { url: string; pid: number | undefined }, plan
   }
 }
 
-async function runHarness(harness: Harness, origin: { url: string; pid: number | undefined }, plan: Plan, sections: SectionKey[]): Promise<HarnessResult> {
+async function runHarness(harness: Harness, origin: { url: string; pid: number | undefined }, plan: Plan, sections: SectionKey[], workerDir: string | null): Promise<HarnessResult> {
   const t0 = performance.now();
   const result: HarnessResult = {
     name: harness.name,
@@ -102,10 +105,18 @@ async function runHarness(harness: Harness, origin: { url: string; pid: number |
   const watch = machineWatch();
   const fx = await setupFixtures(harness, origin.url, plan.gaps.gapMs);
   // workerd runs under this process (Miniflare) or under wrangler, itself a child of it.
-  const ctx: Ctx = { fx, plan, cpu: cpuMeter(process.pid, origin.pid), log: (msg) => progress(`  [${harness.name}] ${msg}`) };
+  const ctx: Ctx = {
+    fx,
+    plan,
+    cpu: cpuMeter(process.pid, origin.pid, harness.workerdPids),
+    log: (msg) => progress(`  [${harness.name}] ${msg}`),
+    originPid: origin.pid,
+    workerDir,
+  };
   try {
     for (const s of SECTIONS.filter((x) => sections.includes(x.key))) {
       checkInterrupted();
+      if (s.key === 'compare' && harness.name !== 'miniflare') continue; // its peers run under Miniflare; one run of it is enough
       const dead = harness.dead();
       if (dead) {
         progress(`[${harness.name}] ${dead}: skipping ${s.title}`);
@@ -190,7 +201,7 @@ export async function runBench(opts: CliOptions): Promise<{ results: BenchResult
       }
       progress(`[${name}] ready in ${harness.startupSeconds.toFixed(1)} s: ${harness.description}`);
       try {
-        const r = await runHarness(harness, origin, plan, opts.sections);
+        const r = await runHarness(harness, origin, plan, opts.sections, opts.workerDir);
         if (r.failures.length) ok = false;
         harnessResults.push(r);
       } finally {
@@ -215,6 +226,7 @@ export async function runBench(opts: CliOptions): Promise<{ results: BenchResult
   checkInterrupted();
   const results: BenchResults = {
     schema: 'edge-llm-router-bench/1',
+    loadAverage: { start: machine.loadAverageAtStart, end: os.loadavg().map((v) => Math.round(v * 100) / 100) },
     command: commandLine(),
     plan,
     startedAt: startedAt.toISOString(),

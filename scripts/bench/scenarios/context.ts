@@ -13,6 +13,10 @@ export interface Ctx {
   plan: Plan;
   cpu: CpuMeter;
   log(msg: string): void;
+  /** The emulator's process (its CPU is read too). */
+  originPid?: number;
+  /** --worker-dir: the router copy under test (null: this checkout). */
+  workerDir?: string | null;
 }
 
 export interface Point {

@@ -2,7 +2,9 @@
 // concurrency-16 latency load, saved next to the JSON results and summarised.
 
 import { copyFile, writeFile } from 'node:fs/promises';
-import { EP_FAST } from '../fixtures.ts';
+import { CHAT_PATH, EP_FAST } from '../fixtures.ts';
+import { requestStream } from '../http-client.ts';
+import { closedLoop } from '../load.ts';
 import { profileDuring, summarizeProfile, type ProfileSummary } from '../profile.ts';
 import { load, type Ctx } from './context.ts';
 
@@ -10,6 +12,14 @@ export interface ProfileResult extends ProfileSummary {
   /** The .cpuprofile; the bundle it ran (and its source map) sit next to it as .bundle.js(.map). */
   file: string;
   concurrency: number;
+  /** The same isolate serving 1,000-token streams (the per-event path). */
+  stream?: ProfileSummary & { file: string; concurrency: number; tokens: number };
+}
+
+const LONG_TOKENS = 1000;
+
+function longStreamBody(model: string): Buffer {
+  return Buffer.from(JSON.stringify({ model, messages: [{ role: 'user', content: 'Benchmark the router: a long answer, please.' }], max_tokens: LONG_TOKENS, ignore_eos: true, stream: true }));
 }
 
 export async function runProfile(ctx: Ctx, outFile: string): Promise<ProfileResult> {
@@ -31,5 +41,20 @@ export async function runProfile(ctx: Ctx, outFile: string): Promise<ProfileResu
   await copyFile(`${h.bundlePath}.map`, file.replace(/\.cpuprofile$/, '.bundle.js.map')).catch(() => undefined);
   const summary = await summarizeProfile(profile, h.bundlePath, served);
   ctx.log(`profile: ${served} requests, ${summary.totalMs.toFixed(0)} ms profiled, written to ${file}`);
-  return { ...summary, file, concurrency };
+
+  // Long streams: what each relayed event costs.
+  const streamSpec = { path: CHAT_PATH, headers: { authorization: `Bearer ${ctx.fx.mainKey.key}` }, body: longStreamBody(EP_FAST) };
+  const streamConcurrency = 2;
+  const streamsN = ctx.plan.name === 'smoke' ? 2 : 20;
+  await requestStream(ctx.fx.targets.router, streamSpec);
+  let streamed = 0;
+  const streamProfile = await profileDuring(h.inspectorUrl, async () => {
+    const run = await closedLoop({ concurrency: streamConcurrency, requests: streamsN, send: () => requestStream(ctx.fx.targets.router, streamSpec) });
+    streamed = run.results.filter((r) => r.sawDone).length;
+  });
+  const streamFile = outFile.replace(/\.json$/, '') + '.router-stream.cpuprofile';
+  await writeFile(streamFile, JSON.stringify(streamProfile));
+  const streamSummary = await summarizeProfile(streamProfile, h.bundlePath, streamed);
+  ctx.log(`profile: ${streamed} streams of ${LONG_TOKENS} tokens, ${streamSummary.totalMs.toFixed(0)} ms profiled, written to ${streamFile}`);
+  return { ...summary, file, concurrency, stream: { ...streamSummary, file: streamFile, concurrency: streamConcurrency, tokens: LONG_TOKENS } };
 }
