@@ -2,7 +2,6 @@ import type { Outcome } from '../metrics/request-log';
 import type { StreamCodec } from '../protocols/shared/stream-codec';
 import { abortReason, ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import { ERROR_EVENT_GRACE_MS, KEEP_ALIVE_FRAME, KEEP_ALIVE_MS } from './keep-alive';
-import { readBefore } from './read-before';
 
 export type { Outcome };
 
@@ -12,19 +11,24 @@ export interface PumpOptions {
   /** Absolute time (ms since epoch) after which the stream is cut. */
   deadline: number;
   abort: AbortController;
-  /** Called as each origin chunk arrives (metrics: inter-token gaps). */
-  onChunk?: () => void;
+  /** Called as each origin chunk arrives, with its time (metrics: inter-token gaps). */
+  onChunk?: (now: number) => void;
 }
 
 /**
  * Moves the origin's stream to the client as it arrives: each origin chunk is
- * decoded, re-framed by the codec and written before the next read. While the
- * origin is silent, an SSE comment (`: keep-alive`, which every SSE client
- * skips) goes out every KEEP_ALIVE_MS, so a client that has left is noticed by
- * the failed write within seconds, not at the idle timeout. Ends on the origin's
- * end, a timeout (an error event goes to the client), the origin failing mid-way
- * (an error event too) or the client leaving (the origin fetch is aborted, so the
- * GPU stops). Never throws; resolves to how it ended.
+ * re-framed by the codec and written before the next read. While the origin is
+ * silent, an SSE comment (`: keep-alive`, which every SSE client skips) goes out
+ * every KEEP_ALIVE_MS, so a client that has left is noticed by the failed write
+ * within seconds, not at the idle timeout. Ends on the origin's end, a timeout
+ * (an error event goes to the client), the origin failing mid-way (an error event
+ * too) or the client leaving (the origin fetch is aborted, so the GPU stops).
+ * Never throws; resolves to how it ended.
+ *
+ * Per chunk it only reads, re-frames and writes: the idle timeout and the
+ * keep-alives share one timer per stream that looks at the time of the last
+ * chunk when it fires (at most once per KEEP_ALIVE_MS), instead of a timer and a
+ * promise race per read.
  */
 export async function pump(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -36,27 +40,61 @@ export async function pump(
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
   const signal = opts.abort.signal;
+  const interrupt = new Interrupt(signal);
   // The client cancelling the response body errors our writable side.
   writer.closed.catch(() => opts.abort.abort(new ClientGone()));
   // The total deadline also bounds writes a slow (or vanished) client never drains.
   const deadline = setTimeout(() => opts.abort.abort(new OriginTimeout('total', opts.totalMs)), Math.max(opts.deadline - Date.now(), 0));
-  const aborted = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
-  const write = (text: string) => (text ? Promise.race([writer.write(encoder.encode(text)), aborted]) : Promise.resolve());
+  // When the router last started waiting for the origin (after its previous chunk was written).
+  let waitingSince = Date.now();
+  let writing = false;
+  let beating = false;
+  let watchdog: ReturnType<typeof setTimeout> | null = null;
+  const keepAliveFrame = encoder.encode(KEEP_ALIVE_FRAME);
+  // Idle timeout and keep-alives: one timer, re-armed from the time the router started waiting.
+  // While a write is pending (a client that is not reading) neither applies: the total deadline does.
+  const watch = () => {
+    if (signal.aborted) return;
+    const silent = Date.now() - waitingSince;
+    if (!writing) {
+      if (silent >= opts.idleMs) {
+        opts.abort.abort(new OriginTimeout('idle', opts.idleMs));
+        return;
+      }
+      if (silent >= KEEP_ALIVE_MS && !beating) {
+        beating = true;
+        writer.write(keepAliveFrame).then(
+          () => (beating = false),
+          () => undefined, // the writer's `closed` tells the client left
+        );
+      }
+    }
+    const next = writing ? KEEP_ALIVE_MS : Math.min(KEEP_ALIVE_MS - (silent % KEEP_ALIVE_MS), opts.idleMs - silent);
+    watchdog = setTimeout(watch, Math.max(next, 1));
+  };
+  watchdog = setTimeout(watch, Math.min(KEEP_ALIVE_MS, opts.idleMs));
+  const write = async (bytes: Uint8Array | string) => {
+    const chunk = typeof bytes === 'string' ? (bytes ? encoder.encode(bytes) : null) : bytes.byteLength ? bytes : null;
+    if (!chunk) return;
+    writing = true;
+    try {
+      await interrupt.run(writer.write(chunk));
+    } finally {
+      writing = false;
+    }
+  };
   let outcome: Outcome;
   try {
     for (let next: ReadableStreamReadResult<Uint8Array> | null = first; ; next = null) {
-      const { done, value } = next ?? (await readKeepingAlive(readWithin(reader, opts), aborted, () => write(KEEP_ALIVE_FRAME)));
+      const { done, value } = next ?? (await interrupt.run(reader.read()));
       if (done) {
         await write(codec.end());
         outcome = codec.errored ? 'failed' : 'completed';
         break;
       }
-      opts.onChunk?.();
-      await write(codec.push(decoder.decode(value, { stream: true })));
+      opts.onChunk?.(Date.now());
+      await write(codec.pushBytes ? codec.pushBytes(value) : codec.push(decoder.decode(value, { stream: true })));
+      waitingSince = Date.now();
     }
   } catch (err) {
     const reason = abortReason(signal) ?? (err instanceof OriginTimeout ? err : null);
@@ -64,11 +102,43 @@ export async function pump(
     if (!signal.aborted) opts.abort.abort(reason ?? new Error('origin stream failed'));
   } finally {
     clearTimeout(deadline);
+    clearTimeout(watchdog);
+    interrupt.dispose();
   }
   reader.cancel().catch(() => undefined);
   // Not awaited: the origin is done; the client drains what is queued at its own pace.
   writer.close().catch(() => undefined);
   return outcome;
+}
+
+/**
+ * Awaits one operation at a time, or the abort signal, whichever comes first: like
+ * `Promise.race([op, aborted])`, without leaving a reaction on a shared promise per
+ * call (thousands per long stream).
+ */
+class Interrupt {
+  private reject: ((reason: unknown) => void) | null = null;
+  private readonly onAbort = () => this.reject?.(this.signal.reason);
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  run<T>(op: Promise<T>): Promise<T> {
+    if (this.signal.aborted) {
+      op.catch(() => undefined);
+      return Promise.reject(this.signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.reject = reject;
+      op.then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    this.reject = null;
+    this.signal.removeEventListener('abort', this.onAbort);
+  }
 }
 
 /** The origin failed or timed out mid-stream: tell the client in its protocol, if it is still there to hear it. */
@@ -102,31 +172,4 @@ async function writeFinal(writer: WritableStreamDefaultWriter<Uint8Array>, encod
   } finally {
     clearTimeout(timer);
   }
-}
-
-const TICK = Symbol('keep-alive tick');
-
-/** Awaits the origin's next chunk; every KEEP_ALIVE_MS of silence meanwhile, sends a keep-alive comment. */
-async function readKeepingAlive<T>(read: Promise<T>, aborted: Promise<never>, keepAlive: () => Promise<unknown>): Promise<T> {
-  for (;;) {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const tick = new Promise<typeof TICK>((resolve) => {
-      timer = setTimeout(() => resolve(TICK), KEEP_ALIVE_MS);
-    });
-    try {
-      const next = await Promise.race([read, tick, aborted]);
-      if (next !== TICK) return next;
-    } finally {
-      clearTimeout(timer);
-    }
-    await keepAlive();
-  }
-}
-
-function readWithin(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  opts: PumpOptions,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-  const remaining = opts.deadline - Date.now();
-  return remaining < opts.idleMs ? readBefore(reader, remaining, 'total', opts.totalMs) : readBefore(reader, opts.idleMs, 'idle', opts.idleMs);
 }

@@ -232,7 +232,7 @@ function committedStream(
 }
 
 function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, started: number, gaps?: GapTimer) {
-  return { idleMs: timeouts.idleMs, totalMs: timeouts.totalMs, deadline: started + timeouts.totalMs, abort, onChunk: gaps && (() => gaps.tick()) };
+  return { idleMs: timeouts.idleMs, totalMs: timeouts.totalMs, deadline: started + timeouts.totalMs, abort, onChunk: gaps && ((now: number) => gaps.tick(now)) };
 }
 
 const HELD_TOO_LONG = Symbol('held too long');
