@@ -4,7 +4,8 @@
 // - runtime-baseline: the least a worker can do on this path. `/static` answers a fixed
 //   JSON body (workerd's HTTP floor); `/pass/…` forwards the request to the origin and
 //   streams the answer back (the runtime's proxy floor); `/json/…` does the same but parses
-//   and re-encodes the JSON both ways (what any body-rewriting proxy pays).
+//   and re-encodes the JSON both ways (what any body-rewriting proxy pays); `/pump/…` streams
+//   the answer through a JavaScript read/write loop (what any stream-rewriting proxy pays).
 // - gate-probe: calls the router's KeyGate Durable Object exactly like the router does
 //   (acquire, release) and an empty RPC on a trivial SQLite-backed object (the runtime's
 //   RPC floor), timing them inside workerd. Its clock has 1 ms resolution and moves only
@@ -17,7 +18,7 @@ const STATIC_BODY = JSON.stringify({
   usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
 });
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const url = new URL(request.url);
     if (url.pathname === '/static') {
       if (request.body) await request.arrayBuffer();
@@ -27,6 +28,25 @@ export default {
       const target = env.ORIGIN + url.pathname.slice('/pass'.length);
       const upstream = await fetch(target, { method: request.method, headers: { 'content-type': 'application/json' }, body: request.body });
       return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
+    }
+    if (url.pathname.startsWith('/pump/')) {
+      // A JavaScript read/write loop per chunk into workerd's native byte pipe: what any
+      // worker that touches a stream's chunks pays before doing anything with them.
+      const target = env.ORIGIN + url.pathname.slice('/pump'.length);
+      const upstream = await fetch(target, { method: request.method, headers: { 'content-type': 'application/json' }, body: request.body });
+      const { readable, writable } = new IdentityTransformStream({ highWaterMark: 65536 });
+      const reader = upstream.body.getReader();
+      const writer = writable.getWriter();
+      const pump = (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          await writer.write(value);
+        }
+        await writer.close();
+      })();
+      ctx.waitUntil(pump.catch(() => undefined));
+      return new Response(readable, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
     }
     if (url.pathname.startsWith('/json/')) {
       const target = env.ORIGIN + url.pathname.slice('/json'.length);

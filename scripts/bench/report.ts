@@ -24,7 +24,7 @@ function triple(a: number, b: number, c: number): string {
   return `${ms(a)} / ${ms(b)} / ${ms(c)}`;
 }
 
-const COMPARE_COLUMNS = ['router', 'router-gate-own', 'bare', 'portkey-workerd', 'portkey-node'];
+const COMPARE_COLUMNS = ['router', 'router-gate-own', 'bare', 'bare-pump', 'portkey-workerd', 'portkey-node'];
 
 function range(v: number[] | undefined): string {
   if (!v || !v.length) return '-';

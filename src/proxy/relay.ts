@@ -169,7 +169,7 @@ function startStream(
   gaps?: GapTimer,
 ): Response {
   const codec = input.exchange.codec();
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const { readable, writable } = responseStream();
   const done = pump(reader, first, writable.getWriter(), codec, pumpOptions(abort, timeouts, started, gaps)).then((outcome) =>
     finish(200, outcome, codec.usage),
   );
@@ -195,7 +195,7 @@ function committedStream(
   gaps?: GapTimer,
 ): Response {
   const codec = input.exchange.codec();
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const { readable, writable } = responseStream();
   const writer = writable.getWriter();
   writer.closed.catch(() => abort.abort(new ClientGone()));
   const alive = keepAlive(writer);
@@ -230,6 +230,18 @@ function committedStream(
   c.executionCtx.waitUntil(done);
   return new Response(guarded(input, readable, abort), { headers: { ...SSE_HEADERS, ...routingHeaders(input, null) } });
 }
+
+/**
+ * The client's side of a stream: workerd's native byte pipe (IdentityTransformStream), which
+ * the runtime sends from without running JavaScript per chunk, unlike a JS TransformStream.
+ * Its buffer lets a write return before the client has read it, up to 64 KiB (then writes
+ * wait for the client, and the total timeout bounds the wait).
+ */
+function responseStream(): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
+  return new IdentityTransformStream({ highWaterMark: RESPONSE_BUFFER_BYTES }) as unknown as { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
+}
+
+const RESPONSE_BUFFER_BYTES = 64 * 1024;
 
 function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, started: number, gaps?: GapTimer) {
   return { idleMs: timeouts.idleMs, totalMs: timeouts.totalMs, deadline: started + timeouts.totalMs, abort, onChunk: gaps && ((now: number) => gaps.tick(now)) };

@@ -67,3 +67,57 @@ describe('OpenAIPassthroughCodec', () => {
     expect(codec().push(':\n\n')).toBe(':\n\n');
   });
 });
+
+describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  const run = (text: string, cuts: number[], clientWantsUsage = false) => {
+    const c = codec(clientWantsUsage);
+    const bytes = enc.encode(text);
+    let out = '';
+    let at = 0;
+    for (const cut of [...cuts, bytes.length]) {
+      out += dec.decode(c.pushBytes(bytes.subarray(at, cut)), { stream: true });
+      at = cut;
+    }
+    out += c.end();
+    return { out, usage: c.usage, complete: c.complete, errored: c.errored };
+  };
+  const viaText = (text: string, clientWantsUsage = false) => {
+    const c = codec(clientWantsUsage);
+    const out = c.push(text) + c.end();
+    return { out, usage: c.usage, complete: c.complete, errored: c.errored };
+  };
+  const streams: Record<string, string> = {
+    plain: chunk('Hi') + chunk(' there') + usageChunk + 'data: [DONE]\n\n',
+    'no usage, counted': chunk('a') + chunk('b') + chunk('c') + 'data: [DONE]\n\n',
+    'multi-byte content': chunk('héllo wörld ✓ 日本語') + chunk('🙂') + 'data: [DONE]\n\n',
+    'comments and data: without a space': ': keep-alive\n\n' + chunk('x').replace('data: ', 'data:') + chunk('y') + 'data: [DONE]\n\n',
+    'another model id': chunk('x').replace('"org/llama"', '"tgi-internal"') + chunk('y') + 'data: [DONE]\n\n',
+    'in-stream error': chunk('x') + 'data:{"error":{"message":"Input validation error","http_status_code":422}}\n\n' + chunk('after'),
+    'error event name': chunk('x') + 'event: error\ndata: {"message":"boom"}\n\n' + chunk('after'),
+    'truncated (no [DONE])': chunk('x') + chunk('y'),
+    'unfinished last event': chunk('x') + 'data: [DONE]',
+    CRLF: chunk('x').replace('\n\n', '\r\n\r\n') + chunk('y').replace('\n\n', '\r\n\r\n') + 'data: [DONE]\r\n\r\n',
+    'multi-line data': 'data: {"a":\ndata: 1}\n\n' + chunk('x') + 'data: [DONE]\n\n',
+  };
+
+  for (const [name, text] of Object.entries(streams)) {
+    it(`gives the text path's output, usage and state: ${name}`, () => {
+      const want = viaText(text);
+      const n = enc.encode(text).length;
+      // One chunk, every event boundary shifted, and cuts at every byte for the first 300 bytes.
+      expect(run(text, [])).toEqual(want);
+      for (let cut = 1; cut < Math.min(n, 300); cut++) expect(run(text, [cut])).toEqual(want);
+      expect(run(text, Array.from({ length: Math.floor(n / 7) }, (_, i) => (i + 1) * 7))).toEqual(want);
+      expect(run(text, [], true)).toEqual(viaText(text, true));
+    });
+  }
+
+  it('passes an ordinary content event through with only the model replaced', () => {
+    const c = codec();
+    const out = dec.decode(c.pushBytes(enc.encode(chunk('Hi'))));
+    expect(out).toBe(chunk('Hi').replace('"model":"org/llama"', '"model":"demo"'));
+    expect(c.usage).toEqual({ promptTokens: 0, completionTokens: 1 });
+  });
+});

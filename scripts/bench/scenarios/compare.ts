@@ -9,6 +9,7 @@
 //   router-gate-own  the router with its KeyGate Durable Object in a second workerd process
 //   router-nometrics the router with METRICS_ENABLED=false (non-streaming points only: issue 13)
 //   bare             a Worker that only fetch()es the origin and streams the answer back
+//   bare-pump        the same Worker moving the answer through a JS read/write loop per chunk
 //   portkey-workerd  Portkey's gateway bundled for workerd (when its source is in the cache)
 //   portkey-node     Portkey's gateway on Node (its npm package)
 //
@@ -333,6 +334,15 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
       bare = await startPeerWorker({ name: 'bare-worker', contents: BASELINE_WORKER, compatibilityDate: date, bindings: { ORIGIN: origin } });
       stops.push(bare.stop);
       runners.push(plainRunner({ key: 'bare', label: 'bare Worker', what: 'a Worker that only fetch()es the origin (own workerd process)', pids: bare.workerdPids }, bare.url, (mode) => `/pass/mode/${mode}${CHAT_PATH}`, gapMs, originPid));
+      runners.push(
+        plainRunner(
+          { key: 'bare-pump', label: 'Worker + JS pump', what: 'the same Worker moving the answer through a JavaScript read/write loop per chunk (the floor for any worker that rewrites a stream)', pids: bare.workerdPids },
+          bare.url,
+          (mode) => `/pump/mode/${mode}${CHAT_PATH}`,
+          gapMs,
+          originPid,
+        ),
+      );
     } catch (err) {
       skipped.push({ key: 'bare', label: 'bare Worker', reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
     }
@@ -377,8 +387,10 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
     }
 
     const points: ComparePoint[] = [];
+    // The metrics-off router is compared on non-streaming requests; the JS-pump Worker on streams.
     const withoutMetricsOff = runners.filter((r) => r.info.key !== 'router-nometrics');
-    for (const c of cmp.concurrency) points.push(await runPoint(ctx, runners, 'nonStream', c, cmp.requests[c] ?? 1000, cmp.rounds, gapMs));
+    const withoutPump = runners.filter((r) => r.info.key !== 'bare-pump');
+    for (const c of cmp.concurrency) points.push(await runPoint(ctx, withoutPump, 'nonStream', c, cmp.requests[c] ?? 1000, cmp.rounds, gapMs));
     for (const c of cmp.concurrency) points.push(await runPoint(ctx, withoutMetricsOff, 'ttft', c, cmp.streams[c] ?? 500, cmp.rounds, gapMs));
     points.push(await runPoint(ctx, withoutMetricsOff, 'slowTtft', cmp.slowConcurrency, cmp.slowStreams, cmp.slowRounds, gapMs));
     // Long streams: the emulator's `ignore_eos` is passed through by the router and the bare Worker; Portkey drops

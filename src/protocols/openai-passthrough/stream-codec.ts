@@ -1,6 +1,18 @@
 import { OpenAISseCodec } from '../shared/sse-codec';
+import { bytesAt, concatBytes, EMPTY_BYTES, indexOfBytes, utf8 } from '../shared/bytes';
 import { originErrorMessage } from '../openai/error-body';
 import { tokenCountsOf } from '../openai/usage';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const BRACE = 0x7b;
+const DATA = utf8('data: ');
+const ERROR_START = utf8('{"error"');
+const USAGE = utf8('"usage":{');
+const CHOICES = utf8('"choices":[{');
+const MODEL_KEY = utf8('"model"');
+const EVENT_DECODER = new TextDecoder();
 
 export interface OpenAIPassthroughOptions {
   /** The model id the origin reports, replaced by the endpoint name the client asked for. */
@@ -16,15 +28,83 @@ export interface OpenAIPassthroughOptions {
  * the usage chunk, counts content chunks as a fallback, turns in-stream origin
  * errors into OpenAI error events, and reports a stream that ends without
  * `[DONE]` as an error instead of a clean end.
+ *
+ * `pushBytes` does the same without decoding the stream: an ordinary content event
+ * (`data: {…}` on one line) is passed through as bytes, its `"model":"<origin id>"`
+ * replaced in place and its content chunk counted; only the events that need more
+ * (usage, an error, `[DONE]`, another model id, other fields or framing) are decoded
+ * and go through the text path above, one event at a time, so both paths give the
+ * same output. A stream framed with CRLF goes the text path from there on.
  */
 export class OpenAIPassthroughCodec extends OpenAISseCodec {
   private readonly modelFrom: string;
   private readonly modelTo: string;
+  private readonly modelFromBytes: Uint8Array;
+  private readonly modelToBytes: Uint8Array;
+  /** Bytes of an event not complete yet. */
+  private tail: Uint8Array = EMPTY_BYTES;
+  /** CRLF framing seen: every later chunk goes the text path. */
+  private textMode = false;
+  private readonly decoder = new TextDecoder();
 
   constructor(private readonly opts: OpenAIPassthroughOptions) {
     super();
     this.modelFrom = `"model":${JSON.stringify(opts.originModel)}`;
     this.modelTo = `"model":${JSON.stringify(opts.endpointName)}`;
+    this.modelFromBytes = utf8(this.modelFrom);
+    this.modelToBytes = utf8(this.modelTo);
+  }
+
+  pushBytes(chunk: Uint8Array): Uint8Array {
+    if (this.textMode) return utf8(this.push(this.decoder.decode(chunk, { stream: true })));
+    const buf = this.tail.length ? concatBytes([this.tail, chunk], this.tail.length + chunk.length) : chunk;
+    this.tail = EMPTY_BYTES;
+    if (buf.indexOf(CR) !== -1) {
+      this.textMode = true;
+      return utf8(this.push(this.decoder.decode(buf, { stream: true })));
+    }
+    const parts: Uint8Array[] = [];
+    let length = 0;
+    const emit = (part: Uint8Array) => {
+      if (part.length) {
+        parts.push(part);
+        length += part.length;
+      }
+    };
+    let pos = 0;
+    for (let end = eventEnd(buf, pos); end !== -1; end = eventEnd(buf, pos)) {
+      this.eventBytes(buf, pos, end, emit);
+      pos = end + 2;
+    }
+    if (pos < buf.length) this.tail = buf.slice(pos);
+    return length ? concatBytes(parts, length) : EMPTY_BYTES;
+  }
+
+  override end(): string {
+    let out = '';
+    if (this.tail.length) out = this.push(EVENT_DECODER.decode(this.tail));
+    else if (this.textMode) out = this.push(this.decoder.decode());
+    this.tail = EMPTY_BYTES;
+    return out + super.end();
+  }
+
+  /** One event, `buf[start, end)` without its blank line. */
+  private eventBytes(buf: Uint8Array, start: number, end: number, emit: (part: Uint8Array) => void): void {
+    if (start === end) return;
+    const singleLine = buf.indexOf(LF, start) === -1 || buf.indexOf(LF, start) >= end;
+    if (buf[start] === COLON && singleLine) return emit(buf.subarray(start, end + 2)); // a comment (keep-alive)
+    const p = start + DATA.length;
+    // Anything but one ordinary `data: {…}` line: the text path.
+    if (this.errored || !singleLine || !bytesAt(buf, DATA, start) || buf[p] !== BRACE || bytesAt(buf, ERROR_START, p) || indexOfBytes(buf, USAGE, p, end) !== -1) {
+      return emit(utf8(this.push(EVENT_DECODER.decode(buf.subarray(start, end + 2)))));
+    }
+    const model = indexOfBytes(buf, this.modelFromBytes, p, end);
+    if (model === -1 && indexOfBytes(buf, MODEL_KEY, p, end) !== -1) return emit(utf8(this.push(EVENT_DECODER.decode(buf.subarray(start, end + 2)))));
+    if (indexOfBytes(buf, CHOICES, p, end) !== -1) this.counted++;
+    if (model === -1) return emit(buf.subarray(start, end + 2));
+    emit(buf.subarray(start, model));
+    emit(this.modelToBytes);
+    emit(buf.subarray(model + this.modelFromBytes.length, end + 2));
   }
 
   protected onData(data: string, eventName?: string): string {
@@ -69,4 +149,13 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
       return data;
     }
   }
+}
+
+/** Where the event starting at `from` ends: the index of the first LF of its blank line, or -1. */
+function eventEnd(buf: Uint8Array, from: number): number {
+  for (let i = buf.indexOf(LF, from); i !== -1; i = buf.indexOf(LF, i + 1)) {
+    if (i + 1 >= buf.length) return -1;
+    if (buf[i + 1] === LF) return i;
+  }
+  return -1;
 }

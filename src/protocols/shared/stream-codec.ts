@@ -10,6 +10,11 @@ export interface TokenCounts {
  */
 export interface StreamCodec {
   push(text: string): string;
+  /**
+   * The same on raw bytes, for codecs that can pass most of a stream through without
+   * decoding it (the relay uses it instead of `push` when a codec has it).
+   */
+  pushBytes?(chunk: Uint8Array): Uint8Array;
   /** The origin closed its stream normally: what to send last (an error event if it ended early). */
   end(): string;
   /** The relay gave up on the origin (timeout, drop): the error frame for the client. */
