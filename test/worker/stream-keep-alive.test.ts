@@ -38,6 +38,8 @@ describe('SSE keep-alives while the origin is silent', () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const text = await res.text();
     expect(text.startsWith(KEEP_ALIVE_FRAME)).toBe(true);
+    // One every second from the end of the hold to the timeout: the same frame written again and again.
+    expect(text.split(KEEP_ALIVE_FRAME).length - 1).toBeGreaterThanOrEqual(2);
     const events = text.split('\n\n').filter((e) => e.startsWith('data: ') && e !== 'data: [DONE]');
     expect(events).toHaveLength(1);
     expect(JSON.parse(events[0]!.slice(6))).toMatchObject({ error: { code: 'origin_timeout', type: 'server_error' } });
@@ -65,6 +67,8 @@ describe('SSE keep-alives while the origin is silent', () => {
     const text = await res.text();
     const afterTokens = text.slice(text.lastIndexOf('"delta"'));
     expect(afterTokens).toContain(KEEP_ALIVE_FRAME);
+    // One every second of the 3 s of silence before the idle timeout.
+    expect(afterTokens.split(KEEP_ALIVE_FRAME).length - 1).toBeGreaterThanOrEqual(2);
     expect(text).toContain('"code":"origin_timeout"');
   });
 
