@@ -22,6 +22,8 @@ export interface Plan {
   compare: {
     concurrency: number[];
     rounds: number;
+    /** Upper bound on one target's round (a loaded machine gets fewer samples, not a run of an hour). */
+    roundMs: number;
     requests: Record<number, number>;
     streams: Record<number, number>;
     slowConcurrency: number;
@@ -47,6 +49,7 @@ export const FULL: Plan = {
   compare: {
     concurrency: [1, 16, 64],
     rounds: 3,
+    roundMs: 8_000,
     requests: { 1: 700, 16: 2000, 64: 2000 },
     streams: { 1: 400, 16: 1000, 64: 1000 },
     slowConcurrency: 64,
@@ -72,6 +75,7 @@ export const SMOKE: Plan = {
   compare: {
     concurrency: [1, 16],
     rounds: 1,
+    roundMs: 1_500,
     requests: { 1: 20, 16: 64 },
     streams: { 1: 10, 16: 32 },
     slowConcurrency: 8,

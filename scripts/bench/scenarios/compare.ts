@@ -174,7 +174,7 @@ async function runRound(ctx: Ctx, r: Runner, kind: CompareKind, stream: boolean,
   const result = await closedLoop<Sample>({
     concurrency,
     requests,
-    durationMs: ctx.plan.maxPointMs,
+    durationMs: ctx.plan.compare.roundMs,
     warmup,
     send,
     beforeMeasure: () => {
