@@ -49,7 +49,7 @@ export async function pump(
   let waitingSince = Date.now();
   let writing = false;
   let beating = false;
-  let watchdog: ReturnType<typeof setTimeout> | null = null;
+  let watchdog: ReturnType<typeof setTimeout>;
   const keepAliveFrame = encoder.encode(KEEP_ALIVE_FRAME);
   // Idle timeout and keep-alives: one timer, re-armed from the time the router started waiting.
   // While a write is pending (a client that is not reading) neither applies: the total deadline does.
