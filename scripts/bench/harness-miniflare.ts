@@ -80,6 +80,8 @@ export interface MiniflareHarnessOptions {
   helpers?: boolean;
   /** A name for logs and cleanup (default 'miniflare'). */
   label?: string;
+  /** Serve this bundle (another harness's `bundlePath`, built from the same directory) instead of building one. */
+  prebuiltBundle?: string;
 }
 
 /** workerd processes under this process right now (Miniflare starts them as children). */
@@ -113,7 +115,9 @@ export async function startMiniflareHarness(opts: MiniflareHarnessOptions): Prom
     const workerDir = opts.workerDir ?? REPO_ROOT;
     const helpers = opts.helpers ?? true;
     const ownGate = opts.gate === 'own-process';
-    const scriptPath = await bundleWorker(path.join(tmp, 'bundle'), workerDir);
+    // A bundle another harness built from the same directory (its modules root is that harness's temp dir).
+    const scriptPath = opts.prebuiltBundle ?? (await bundleWorker(path.join(tmp, 'bundle'), workerDir));
+    const modulesRoot = opts.prebuiltBundle ? path.dirname(path.dirname(opts.prebuiltBundle)) : tmp;
     const bundleHash = createHash('sha256').update(await readFile(scriptPath)).digest('hex').slice(0, 16);
     const { config, splitSql } = await readWorkerConfig(workerDir);
     const { Miniflare, convertV4MiniflareOptions } = (await import(pathToFileURL(miniflareEntry()).href)) as typeof MiniflareModule;
@@ -145,7 +149,7 @@ export async function startMiniflareHarness(opts: MiniflareHarnessOptions): Prom
         workers: [
           {
             name: GATE_SCRIPT,
-            modulesRoot: tmp,
+            modulesRoot,
             modules: true,
             scriptPath,
             compatibilityDate: config.compatibilityDate,
@@ -176,7 +180,7 @@ export async function startMiniflareHarness(opts: MiniflareHarnessOptions): Prom
           name: 'router',
           // Module names are paths relative to the modules root; one outside it ('../…') makes
           // workerd fail with "internal error", so the root is the temp dir holding them all.
-          modulesRoot: tmp,
+          modulesRoot,
           modules: true,
           scriptPath,
           compatibilityDate: config.compatibilityDate,

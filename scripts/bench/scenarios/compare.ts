@@ -319,6 +319,7 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
       helpers: false,
       label: 'router (gate apart)',
       workerDir: ctx.workerDir ?? undefined,
+      prebuiltBundle: fx.harness.bundlePath,
     });
     await startRouter('router-nometrics', 'router, metrics off', 'the router with METRICS_ENABLED=false', {
       originUrl: origin,
@@ -327,6 +328,7 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
       helpers: false,
       label: 'router (metrics off)',
       workerDir: ctx.workerDir ?? undefined,
+      prebuiltBundle: fx.harness.bundlePath,
     });
 
     let bare: PeerWorker | null = null;
