@@ -275,7 +275,8 @@ function ratios(points: ComparePoint[], keys: Set<string>): CompareResult['ratio
       });
     }
   }
-  const cpu = (kind: CompareKind, c: number | null, key: string) => mean(points.find((p) => p.kind === kind && (c === null || p.concurrency === c))?.sides[key]?.cpuMs);
+  const at = (kind: CompareKind, c: number | null) => points.find((p) => p.kind === kind && (c === null || p.concurrency === c)) ?? points.find((p) => p.kind === kind);
+  const cpu = (kind: CompareKind, c: number | null, key: string) => mean(at(kind, c)?.sides[key]?.cpuMs);
   for (const [row, kind, c] of [['CPU per non-stream request', 'nonStream', 16], ['CPU per 15-event stream', 'ttft', 16], ['CPU per 1,000-token stream', 'longStream', null]] as const) {
     const router = cpu(kind, c, 'router');
     out.push({ row, routerOverBare: ratio(router, cpu(kind, c, 'bare')), routerMinusPortkey: portkey && router !== undefined ? router - (cpu(kind, c, portkey) ?? NaN) : null, portkey });
@@ -299,6 +300,10 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
     runners.push(plainRunner({ key: 'direct', label: 'direct', what: 'the emulator, no worker', pids: null }, origin, (mode) => `/mode/${mode}${CHAT_PATH}`, gapMs, originPid));
     runners.push(routerRunner('router', 'router', 'the router, gate in its process (this harness)', fx, fx.harness, originPid));
 
+    // Portkey on Node starts meanwhile (its pid is its own; the workerd processes start one at a time, so each
+    // one's pid is the one that appeared).
+    const pkNodeStarting = startPortkeyNode(ctx.log);
+    pkNodeStarting.catch(() => undefined);
     const startRouter = async (key: string, label: string, what: string, extra: Parameters<typeof startMiniflareHarness>[0]) => {
       try {
         ctx.log(`starting ${label}…`);
@@ -362,7 +367,7 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
     }
     let pkNode: PortkeyNode | null = null;
     try {
-      pkNode = await startPortkeyNode(ctx.log);
+      pkNode = await pkNodeStarting;
       stops.push(pkNode.stop);
       runners.push(plainRunner({ key: 'portkey-node', label: 'Portkey (Node)', what: `@portkey-ai/gateway ${PORTKEY_VERSION} on Node ${process.versions.node}, own process`, pids: pkNode.pid ? [pkNode.pid] : null }, pkNode.url, () => CHAT_PATH, gapMs, originPid, pkHeaders));
     } catch (err) {
