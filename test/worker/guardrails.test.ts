@@ -303,12 +303,13 @@ describe('guardrail metrics', () => {
     expect((await chat(key, 'mx-guarded', 'Say <<say-unsafe:S2@3>>')).status).toBe(400); // input passes, output blocked
     const text = await eventually(async () => {
       const body = await (await call('/metrics', { token: 'test-admin-token' })).text();
+      // Both requests' checks, whichever flush carried them.
       expect(body).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="input",outcome="flag"} 1\n');
+      expect(body).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="input",outcome="pass"} 1\n');
+      expect(body).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="output",outcome="pass"} 1\n');
+      expect(body).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="output",outcome="block"} 1\n');
       return body;
     }, 10_000);
-    expect(text).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="input",outcome="pass"} 1\n');
-    expect(text).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="output",outcome="pass"} 1\n');
-    expect(text).toContain('router_guard_checks_total{endpoint="mx-guarded",stage="output",outcome="block"} 1\n');
     expect(text).toContain('router_guard_categories_total{endpoint="mx-guarded",stage="input",category="S1"} 1\n');
     expect(text).toContain('router_guard_categories_total{endpoint="mx-guarded",stage="input",category="S10"} 1\n');
     expect(text).toContain('router_guard_categories_total{endpoint="mx-guarded",stage="output",category="S2"} 1\n');
