@@ -7,7 +7,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
@@ -19,7 +22,10 @@ export default tseslint.config(
         'error',
         { property: 'innerHTML', message: 'Build elements with h() from console/src/dom.ts; values must stay text.' },
         { property: 'outerHTML', message: 'Build elements with h() from console/src/dom.ts; values must stay text.' },
-        { property: 'insertAdjacentHTML', message: 'Build elements with h() from console/src/dom.ts; values must stay text.' },
+        {
+          property: 'insertAdjacentHTML',
+          message: 'Build elements with h() from console/src/dom.ts; values must stay text.',
+        },
         { object: 'document', property: 'write', message: 'Build elements with h() from console/src/dom.ts.' },
       ],
     },
@@ -27,6 +33,8 @@ export default tseslint.config(
   {
     // The launcher is plain JavaScript run by Node (TypeScript files get their globals from their types).
     files: ['scripts/**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', setInterval: 'readonly', clearInterval: 'readonly' },
+    },
   },
 );

@@ -42,7 +42,8 @@ export default defineConfig(async () => {
                   OPENAI_API_KEY: EMULATOR_OPENAI_KEY,
                   ANTHROPIC_API_KEY: EMULATOR_ANTHROPIC_KEY,
                   WRONG_OPENAI_KEY: 'sk-proj-not-the-right-key-9876543210',
-                  EXTERNAL_SECRETS: 'OPENAI_API_KEY, ANTHROPIC_API_KEY, WRONG_OPENAI_KEY, UNSET_API_KEY, ACME_API_KEY:acme',
+                  EXTERNAL_SECRETS:
+                    'OPENAI_API_KEY, ANTHROPIC_API_KEY, WRONG_OPENAI_KEY, UNSET_API_KEY, ACME_API_KEY:acme',
                 },
               },
             }),

@@ -22,7 +22,7 @@ try {
 } catch (err) {
   if (err instanceof Interrupted || interruptedBy()) code = 130;
   else {
-    console.error(err instanceof Error ? err.stack ?? err.message : String(err));
+    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
     code = 1;
   }
 } finally {

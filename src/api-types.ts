@@ -14,7 +14,13 @@ import type {
   ServedEntity,
   Timeouts,
 } from './endpoints/schema.ts';
-import type { EndpointCreated, EndpointInfo, EndpointObject, OriginHealthEntry, SharedEndpointObject } from './openapi/shapes/endpoints.ts';
+import type {
+  EndpointCreated,
+  EndpointInfo,
+  EndpointObject,
+  OriginHealthEntry,
+  SharedEndpointObject,
+} from './openapi/shapes/endpoints.ts';
 import type { KeyCreated, KeyInfo, KeyObject, KeyUsage, UsageRowObject } from './openapi/shapes/keys.ts';
 
 /**

@@ -78,7 +78,10 @@ export function routerConfig(env: Env): Config {
     defaultConcurrencyLimit: positiveInt(vars.DEFAULT_CONCURRENCY_LIMIT, DEFAULT_CONCURRENCY_LIMIT),
     tokenBudgetDefaultMaxTokens: positiveInt(vars.TOKEN_BUDGET_DEFAULT_MAX_TOKENS, DEFAULT_TOKEN_BUDGET_MAX_TOKENS),
     outlier,
-    metrics: { enabled: vars.METRICS_ENABLED !== 'false', flushMs: Number.isFinite(flushMs) && flushMs >= 0 ? flushMs : DEFAULT_FLUSH_MS },
+    metrics: {
+      enabled: vars.METRICS_ENABLED !== 'false',
+      flushMs: Number.isFinite(flushMs) && flushMs >= 0 ? flushMs : DEFAULT_FLUSH_MS,
+    },
     tenantQuotas: {
       endpoints: positiveInt(vars.TENANT_MAX_ENDPOINTS, q.endpoints),
       servedEntities: positiveInt(vars.TENANT_MAX_SERVED_ENTITIES, q.servedEntities),
@@ -112,7 +115,12 @@ function secretGrants(value: unknown): Config['externalSecrets'] {
   if (typeof value !== 'string') return [];
   return value
     .split(',')
-    .map((entry) => entry.trim().split(':').map((s) => s.trim()))
+    .map((entry) =>
+      entry
+        .trim()
+        .split(':')
+        .map((s) => s.trim()),
+    )
     .filter(([name]) => name !== undefined && name !== '')
     .map(([name, tenant]) => ({ name: name!, tenant: tenant === undefined || tenant === '' ? null : tenant }));
 }

@@ -11,7 +11,14 @@ export default {
   async scheduled(_controller, env, ctx) {
     ctx.waitUntil(
       probeOrigins(env.DB).then(
-        (results) => console.log(JSON.stringify({ msg: 'origin probes', origins: results.length, unhealthy: results.filter((r) => !r.healthy).length })),
+        (results) =>
+          console.log(
+            JSON.stringify({
+              msg: 'origin probes',
+              origins: results.length,
+              unhealthy: results.filter((r) => !r.healthy).length,
+            }),
+          ),
         (err: unknown) => console.error(JSON.stringify({ msg: 'origin probes failed', error: String(err) })),
       ),
     );

@@ -122,14 +122,31 @@ export async function listAll<T>(path: string, key: string, maxPages = 50): Prom
  */
 export function endpointView(raw: Partial<EndpointView> & Pick<EndpointView, 'name'>): EndpointView {
   return {
-    access: 'tenant', description: '', tenant: '—', owner: '—', state: 'ready', config_version: 0, pending_version: null,
-    config_update: 'none', config_update_error: '', served_entities: [], traffic: [], defaults: {}, rate_limits: [], tags: [],
-    timeouts: {}, shared_with: [], created_at: '', updated_at: '',
+    access: 'tenant',
+    description: '',
+    tenant: '—',
+    owner: '—',
+    state: 'ready',
+    config_version: 0,
+    pending_version: null,
+    config_update: 'none',
+    config_update_error: '',
+    served_entities: [],
+    traffic: [],
+    defaults: {},
+    rate_limits: [],
+    tags: [],
+    timeouts: {},
+    shared_with: [],
+    created_at: '',
+    updated_at: '',
     ...raw,
   };
 }
 
 /** Every endpoint the session may see, normalised (see `endpointView`). */
 export async function listEndpoints(key: string): Promise<EndpointView[]> {
-  return (await listAll<Partial<EndpointView> & Pick<EndpointView, 'name'>>('/admin/v1/endpoints', key)).map(endpointView);
+  return (await listAll<Partial<EndpointView> & Pick<EndpointView, 'name'>>('/admin/v1/endpoints', key)).map(
+    endpointView,
+  );
 }

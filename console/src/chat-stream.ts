@@ -36,7 +36,16 @@ export async function streamChat(
 ): Promise<StreamOutcome> {
   const requestId = `console-${crypto.randomUUID()}`;
   const started = performance.now();
-  const outcome: StreamOutcome = { status: 0, requestId, ttftMs: null, totalMs: 0, usage: null, finishReason: null, stopped: false, error: null };
+  const outcome: StreamOutcome = {
+    status: 0,
+    requestId,
+    ttftMs: null,
+    totalMs: 0,
+    usage: null,
+    finishReason: null,
+    stopped: false,
+    error: null,
+  };
   const done = () => ((outcome.totalMs = Math.round(performance.now() - started)), outcome);
   let res: Response;
   try {
@@ -92,7 +101,11 @@ export async function streamChat(
     }
   } catch (err) {
     if (signal.aborted) outcome.stopped = true;
-    else outcome.error = new ApiFailure(res.status, `The stream broke off: ${err instanceof Error ? err.message : String(err)}`);
+    else
+      outcome.error = new ApiFailure(
+        res.status,
+        `The stream broke off: ${err instanceof Error ? err.message : String(err)}`,
+      );
   }
   return done();
 }

@@ -6,7 +6,11 @@ export type Child = Node | string | number | null | undefined | false | Child[];
 type Handler = (event: Event) => void;
 export type Attrs = Record<string, string | number | boolean | null | undefined | Handler>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Attrs | null, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs?: Attrs | null,
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs ?? {})) {
     if (value === null || value === undefined || value === false) continue;
@@ -23,7 +27,10 @@ export function append(parent: Node, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
     if (Array.isArray(child)) append(parent, child);
-    else parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    else
+      parent.appendChild(
+        typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child,
+      );
   }
 }
 
@@ -38,7 +45,11 @@ let ids = 0;
 export const uid = (prefix: string) => `${prefix}-${++ids}`;
 
 /** A labelled control: `<div class="field"><label for>…</label>control<p class="hint"/><p class="field-error"/></div>`. */
-export function field(label: string, control: HTMLElement, opts: { hint?: string; name?: string } = {}): HTMLDivElement {
+export function field(
+  label: string,
+  control: HTMLElement,
+  opts: { hint?: string; name?: string } = {},
+): HTMLDivElement {
   const id = control.id || uid('f');
   control.id = id;
   const error = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert', hidden: true });
@@ -100,7 +111,12 @@ export function copyButton(text: () => string, label = 'Copy'): HTMLButtonElemen
 }
 
 /** A modal confirmation (a native <dialog>, so focus and Escape work): resolves true when confirmed. */
-export function confirmDialog(opts: { title: string; body: string; confirm: string; danger?: boolean }): Promise<boolean> {
+export function confirmDialog(opts: {
+  title: string;
+  body: string;
+  confirm: string;
+  danger?: boolean;
+}): Promise<boolean> {
   return new Promise((resolve) => {
     const dialog = h(
       'dialog',
@@ -111,7 +127,11 @@ export function confirmDialog(opts: { title: string; body: string; confirm: stri
         'div',
         { class: 'actions' },
         h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close('cancel') }, 'Cancel'),
-        h('button', { type: 'button', class: opts.danger ? 'danger' : 'primary', onclick: () => dialog.close('confirm') }, opts.confirm),
+        h(
+          'button',
+          { type: 'button', class: opts.danger ? 'danger' : 'primary', onclick: () => dialog.close('confirm') },
+          opts.confirm,
+        ),
       ),
     );
     dialog.addEventListener('close', () => {

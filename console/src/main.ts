@@ -40,7 +40,11 @@ async function render(): Promise<void> {
   const main = h('main', { id: 'main', tabindex: '-1' });
   replace(root, layout(page), main);
   if (!page) {
-    replace(main, h('h1', null, 'Not found'), h('p', null, 'There is no such page. ', h('a', { href: '#/' }, 'Go to the start page.')));
+    replace(
+      main,
+      h('h1', null, 'Not found'),
+      h('p', null, 'There is no such page. ', h('a', { href: '#/' }, 'Go to the start page.')),
+    );
     return;
   }
   document.title = `${page.title} · edge-llm-router`;
@@ -60,8 +64,17 @@ function layout(current: Page | undefined): HTMLElement {
   return h(
     'header',
     { class: 'top' },
-    h('a', { class: 'skip', href: '#main', onclick: (e) => (e.preventDefault(), document.getElementById('main')?.focus()) }, 'Skip to content'),
-    h('a', { class: 'brand', href: '#/' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), ' edge-llm-router'),
+    h(
+      'a',
+      { class: 'skip', href: '#main', onclick: (e) => (e.preventDefault(), document.getElementById('main')?.focus()) },
+      'Skip to content',
+    ),
+    h(
+      'a',
+      { class: 'brand', href: '#/' },
+      h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'),
+      ' edge-llm-router',
+    ),
     h(
       'nav',
       { 'aria-label': 'Console' },
@@ -80,7 +93,11 @@ function layout(current: Page | undefined): HTMLElement {
       { class: 'who' },
       h('span', { class: 'role', title: 'Signed in as' }, roleLabel(s)),
       h('code', { class: 'key', 'aria-label': 'Signed-in key (masked)' }, maskKey(s.key)),
-      h('button', { type: 'button', class: 'secondary small', onclick: () => (signOut(), location.replace('/')) }, 'Sign out'),
+      h(
+        'button',
+        { type: 'button', class: 'secondary small', onclick: () => (signOut(), location.replace('/')) },
+        'Sign out',
+      ),
     ),
   );
 }

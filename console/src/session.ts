@@ -38,7 +38,8 @@ export async function signIn(key: string): Promise<Session> {
     session = { key: trimmed, kind: 'platform', principal };
   } catch (err) {
     if (!(err instanceof ApiFailure) || err.code !== 'endpoint_key_on_admin_api') {
-      if (err instanceof ApiFailure && err.status === 401) throw new ApiFailure(401, 'Invalid API key', 'invalid_api_key');
+      if (err instanceof ApiFailure && err.status === 401)
+        throw new ApiFailure(401, 'Invalid API key', 'invalid_api_key');
       throw err;
     }
     // An endpoint key: check it is live on the inference API.
@@ -73,8 +74,10 @@ export function maskKey(key: string): string {
 export const can = {
   manageEndpoints: (s: Session) => s.principal !== null && s.principal.role !== 'member',
   manageKeys: (s: Session) => s.principal !== null,
-  grantPlatformKeys: (s: Session) => s.principal !== null && (s.principal.tenant === null || s.principal.role === 'tenant_admin'),
-  triageModelRequests: (s: Session) => s.principal !== null && (s.principal.tenant === null || s.principal.role === 'tenant_admin'),
+  grantPlatformKeys: (s: Session) =>
+    s.principal !== null && (s.principal.tenant === null || s.principal.role === 'tenant_admin'),
+  triageModelRequests: (s: Session) =>
+    s.principal !== null && (s.principal.tenant === null || s.principal.role === 'tenant_admin'),
   pickTenant: (s: Session) => s.principal !== null && s.principal.tenant === null,
 };
 

@@ -52,7 +52,8 @@ function python(input: SnippetInput): string {
   const { top_k, ...standard } = samplingFields(input.settings);
   const args = [`    model=${pyString(input.endpoint)},`, `    messages=${pyValue(conversation(input), '    ')},`];
   for (const [name, value] of Object.entries(standard)) args.push(`    ${name}=${pyValue(value, '    ')},`);
-  if (top_k !== undefined) args.push(`    extra_body={"top_k": ${pyValue(top_k, '')}},  # a vLLM sampling extra, passed through`);
+  if (top_k !== undefined)
+    args.push(`    extra_body={"top_k": ${pyValue(top_k, '')}},  # a vLLM sampling extra, passed through`);
   args.push('    stream=True,');
   return [
     'import os',
@@ -84,7 +85,12 @@ function pyString(text: string): string {
 }
 
 function javascript(input: SnippetInput): string {
-  const body = { model: input.endpoint, messages: conversation(input), ...samplingFields(input.settings), stream: true };
+  const body = {
+    model: input.endpoint,
+    messages: conversation(input),
+    ...samplingFields(input.settings),
+    stream: true,
+  };
   return [
     "import OpenAI from 'openai';",
     '',
@@ -108,7 +114,12 @@ function shellQuote(text: string): string {
 }
 
 function curl(input: SnippetInput): string {
-  const body = { model: input.endpoint, messages: conversation(input), ...samplingFields(input.settings), stream: true };
+  const body = {
+    model: input.endpoint,
+    messages: conversation(input),
+    ...samplingFields(input.settings),
+    stream: true,
+  };
   return [
     `curl -sN ${shellQuote(`${input.baseUrl}/v1/chat/completions`)} \\`,
     `  -H "Authorization: Bearer $${KEY_VARIABLE}" \\`,

@@ -15,7 +15,12 @@ export interface GroupChild {
 }
 
 export function spawnGroup(name: string, args: string[], cwd: string): GroupChild {
-  const child = spawn(process.execPath, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const lines: string[] = [];
   let partial = '';
   const listeners = new Set<(line: string) => void>();
@@ -53,7 +58,10 @@ export function spawnGroup(name: string, args: string[], cwd: string): GroupChil
           const m = re.exec(line);
           if (m) return resolve(m);
         }
-        const timer = setTimeout(() => done(new Error(`${name}: no output matching ${re} within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => done(new Error(`${name}: no output matching ${re} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         const onLine = (line: string) => {
           const m = re.exec(line);
           if (m) done(null, m);

@@ -4,7 +4,17 @@ import path from 'node:path';
 import { REPO_ROOT } from '../lib/stack.ts';
 import { HARNESS_NAMES, type HarnessName } from './harness.ts';
 
-export const SECTION_KEYS = ['compare', 'latency', 'floor', 'ttft', 'guard', 'gaps', 'throughput', 'admission', 'scaling'] as const;
+export const SECTION_KEYS = [
+  'compare',
+  'latency',
+  'floor',
+  'ttft',
+  'guard',
+  'gaps',
+  'throughput',
+  'admission',
+  'scaling',
+] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 /** What `npm run bench` runs without --sections: the comparison table (issue 12), where the time goes, the guard's cost. */
 export const DEFAULT_SECTIONS: SectionKey[] = ['compare', 'floor', 'guard'];
@@ -69,9 +79,16 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case '--sections': {
         const raw = value().trim();
-        const list = raw === 'all' ? [...SECTION_KEYS] : raw.split(',').map((s) => s.trim()).filter(Boolean);
+        const list =
+          raw === 'all'
+            ? [...SECTION_KEYS]
+            : raw
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean);
         const bad = list.filter((s) => !(SECTION_KEYS as readonly string[]).includes(s));
-        if (bad.length || list.length === 0) throw new Error(`unknown section(s) '${bad.join(',')}'; known: ${SECTION_KEYS.join(',')}`);
+        if (bad.length || list.length === 0)
+          throw new Error(`unknown section(s) '${bad.join(',')}'; known: ${SECTION_KEYS.join(',')}`);
         sections = list as SectionKey[];
         break;
       }
@@ -91,7 +108,16 @@ export function parseArgs(argv: string[]): CliOptions {
   else if (harness === 'both') harnesses = [...HARNESS_NAMES];
   else if ((HARNESS_NAMES as readonly string[]).includes(harness)) harnesses = [harness as HarnessName];
   else throw new Error(`--harness must be miniflare, wrangler or both (got '${harness}')\n\n${USAGE}`);
-  if (workerDir && harnesses.includes('wrangler')) throw new Error('--worker-dir works with the miniflare harness only');
+  if (workerDir && harnesses.includes('wrangler'))
+    throw new Error('--worker-dir works with the miniflare harness only');
   const file = out ?? (smoke ? 'bench-results/smoke.json' : 'bench-results/latest.json');
-  return { smoke, profile, sections: sections ?? (smoke ? [...SECTION_KEYS] : [...DEFAULT_SECTIONS]), workerDir, harnesses, out: path.resolve(REPO_ROOT, file), help };
+  return {
+    smoke,
+    profile,
+    sections: sections ?? (smoke ? [...SECTION_KEYS] : [...DEFAULT_SECTIONS]),
+    workerDir,
+    harnesses,
+    out: path.resolve(REPO_ROOT, file),
+    help,
+  };
 }

@@ -125,11 +125,12 @@ export function cpuMeter(workerdRoot: number, originPid: number | undefined, pid
   let workerdPids: number[] | null = pids && pids.length ? [...pids] : null;
   const snapshot = (): CpuSnapshot => {
     if (!available) return { workerdMs: NaN, originMs: NaN, clientMs: NaN, threads: new Map() };
-    if (workerdPids === null || workerdPids.length === 0) workerdPids = descendants(allStats(), workerdRoot, 'workerd').map((s) => s.pid);
+    if (workerdPids === null || workerdPids.length === 0)
+      workerdPids = descendants(allStats(), workerdRoot, 'workerd').map((s) => s.pid);
     const workerdMs = workerdPids.reduce((sum, pid) => sum + (readStat(pid)?.cpuMs ?? 0), 0);
     const threads = new Map<string, number>();
     for (const pid of workerdPids) threadStats(pid, threads);
-    const originMs = originPid !== undefined ? readStat(originPid)?.cpuMs ?? NaN : NaN;
+    const originMs = originPid !== undefined ? (readStat(originPid)?.cpuMs ?? NaN) : NaN;
     const own = process.cpuUsage();
     return { workerdMs, originMs, clientMs: (own.user + own.system) / 1000, threads };
   };

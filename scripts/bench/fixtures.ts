@@ -33,7 +33,12 @@ const PROMPT = 'Benchmark the router: answer this short question in a few words,
 
 export function chatBody(model: string, stream: boolean): Buffer {
   return Buffer.from(
-    JSON.stringify({ model, messages: [{ role: 'user', content: PROMPT }], max_tokens: 16, ...(stream ? { stream: true } : {}) }),
+    JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: PROMPT }],
+      max_tokens: 16,
+      ...(stream ? { stream: true } : {}),
+    }),
   );
 }
 
@@ -58,7 +63,12 @@ export interface Fixtures {
   close(): void;
 }
 
-async function ensureEndpoint(admin: AdminClient, name: string, url: string, extra: Record<string, unknown> = {}): Promise<void> {
+async function ensureEndpoint(
+  admin: AdminClient,
+  name: string,
+  url: string,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   await admin.createEndpoint({
     name,
     description: `bench: emulator ${url}`,
@@ -72,11 +82,20 @@ export async function setupFixtures(harness: Harness, originUrl: string, gapMs: 
   await ensureEndpoint(admin, EP_FAST, `${originUrl}/mode/${FAST_MODE}`);
   await ensureEndpoint(admin, EP_SLOW, `${originUrl}/mode/${slowMode(gapMs)}`);
   await ensureEndpoint(admin, EP_HOLD, `${originUrl}/mode/${HOLD_MODE}`);
-  await ensureEndpoint(admin, EP_SILENT, `${originUrl}/mode/${SILENT_MODE}`, { timeouts: { first_byte_ms: 600_000, idle_ms: 600_000, total_ms: 3_600_000 } });
+  await ensureEndpoint(admin, EP_SILENT, `${originUrl}/mode/${SILENT_MODE}`, {
+    timeouts: { first_byte_ms: 600_000, idle_ms: 600_000, total_ms: 3_600_000 },
+  });
   await admin.createEndpoint({
     name: EP_GUARD,
     description: 'bench: Llama Guard on the emulator',
-    served_entities: [{ name: `${EP_GUARD}-entity`, protocol: 'openai', model: GUARD_MODEL, origins: [{ url: `${originUrl}/mode/${FAST_MODE}` }] }],
+    served_entities: [
+      {
+        name: `${EP_GUARD}-entity`,
+        protocol: 'openai',
+        model: GUARD_MODEL,
+        origins: [{ url: `${originUrl}/mode/${FAST_MODE}` }],
+      },
+    ],
   });
   await ensureEndpoint(admin, EP_GUARDED, `${originUrl}/mode/${FAST_MODE}`, {
     guardrails: { input: { endpoint: EP_GUARD, action: 'block', on_error: 'fail_closed' } },

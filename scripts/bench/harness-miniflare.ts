@@ -30,7 +30,9 @@ interface WorkerConfig {
 }
 
 /** The router's bindings as wrangler would give them to Miniflare (no second copy of wrangler.toml). */
-async function readWorkerConfig(workerDir: string): Promise<{ config: WorkerConfig; splitSql: (sql: string) => string[] }> {
+async function readWorkerConfig(
+  workerDir: string,
+): Promise<{ config: WorkerConfig; splitSql: (sql: string) => string[] }> {
   const wrangler = await import('wrangler');
   const { workerOptions } = wrangler.unstable_getMiniflareWorkerOptions(path.join(workerDir, 'wrangler.toml'));
   const wo = workerOptions as unknown as {
@@ -118,9 +120,14 @@ export async function startMiniflareHarness(opts: MiniflareHarnessOptions): Prom
     // A bundle another harness built from the same directory (its modules root is that harness's temp dir).
     const scriptPath = opts.prebuiltBundle ?? (await bundleWorker(path.join(tmp, 'bundle'), workerDir));
     const modulesRoot = opts.prebuiltBundle ? path.dirname(path.dirname(opts.prebuiltBundle)) : tmp;
-    const bundleHash = createHash('sha256').update(await readFile(scriptPath)).digest('hex').slice(0, 16);
+    const bundleHash = createHash('sha256')
+      .update(await readFile(scriptPath))
+      .digest('hex')
+      .slice(0, 16);
     const { config, splitSql } = await readWorkerConfig(workerDir);
-    const { Miniflare, convertV4MiniflareOptions } = (await import(pathToFileURL(miniflareEntry()).href)) as typeof MiniflareModule;
+    const { Miniflare, convertV4MiniflareOptions } = (await import(
+      pathToFileURL(miniflareEntry()).href
+    )) as typeof MiniflareModule;
     const logs: string[] = [];
     let logCount = 0;
     const gateBinding = Object.entries(config.durableObjects).find(([, v]) => v.className === 'KeyGate');
@@ -128,7 +135,9 @@ export async function startMiniflareHarness(opts: MiniflareHarnessOptions): Prom
     const vars = { ...config.vars, ...opts.vars, ADMIN_TOKEN: opts.adminToken };
     // Miniflare's dev registry (a directory of this run only, so no other `wrangler dev` on the
     // machine is seen): how the router's GATE binding reaches an object in another process.
-    const registry = ownGate ? { enableDevRegistry: true, unsafeDevRegistryPath: path.join(tmp, 'registry') } : { enableDevRegistry: false };
+    const registry = ownGate
+      ? { enableDevRegistry: true, unsafeDevRegistryPath: path.join(tmp, 'registry') }
+      : { enableDevRegistry: false };
     const handleStructuredLogs = (log: { level: string; message: string }) => {
       logCount++;
       logs.push(`${log.level}: ${log.message}`);
@@ -160,13 +169,20 @@ export async function startMiniflareHarness(opts: MiniflareHarnessOptions): Prom
           },
         ],
       };
-      gateMf = new Miniflare(convertV4MiniflareOptions(gateOptions as unknown as Parameters<typeof convertV4MiniflareOptions>[0]));
+      gateMf = new Miniflare(
+        convertV4MiniflareOptions(gateOptions as unknown as Parameters<typeof convertV4MiniflareOptions>[0]),
+      );
       await gateMf.ready;
       gatePids = newWorkerdPids(before);
     }
     const beforeRouter = workerdPidsNow();
     const durableObjects: Record<string, unknown> = { ...config.durableObjects };
-    if (ownGate) durableObjects[gateBinding[0]] = { className: 'KeyGate', scriptName: GATE_SCRIPT, useSQLite: gateBinding[1].useSQLite ?? true };
+    if (ownGate)
+      durableObjects[gateBinding[0]] = {
+        className: 'KeyGate',
+        scriptName: GATE_SCRIPT,
+        useSQLite: gateBinding[1].useSQLite ?? true,
+      };
     const v4 = {
       host: HOST,
       port: 0,
@@ -234,12 +250,18 @@ export async function startMiniflareHarness(opts: MiniflareHarnessOptions): Prom
     const baselineUrl = helpers ? (await running.unsafeGetDirectURL('runtime-baseline')).href.replace(/\/$/, '') : null;
     const entryUrl = (await running.ready).href.replace(/\/$/, '');
     const probe = helpers ? await running.getWorker('gate-probe') : null;
-    const varsNote = opts.vars ? `; vars ${Object.entries(opts.vars).map(([k, v]) => `${k}=${v}`).join(', ')}` : '';
+    const varsNote = opts.vars
+      ? `; vars ${Object.entries(opts.vars)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`
+      : '';
     return {
       name: 'miniflare',
       description:
         `router bundle on workerd via Miniflare, direct socket ${routerUrl} (no entry/proxy worker in front)` +
-        (ownGate ? `; KeyGate in a workerd process of its own (pid ${gatePids.join(',')}), reached through Miniflare's dev registry` : '') +
+        (ownGate
+          ? `; KeyGate in a workerd process of its own (pid ${gatePids.join(',')}), reached through Miniflare's dev registry`
+          : '') +
         varsNote,
       workerdPids: routerPids,
       gatePids,
@@ -250,12 +272,14 @@ export async function startMiniflareHarness(opts: MiniflareHarnessOptions): Prom
       baseline: baselineUrl ? { url: baselineUrl } : undefined,
       bundlePath: scriptPath,
       inspectorUrl: opts.inspectorPort ? `ws://${HOST}:${opts.inspectorPort}/core:user:router` : undefined,
-      gateProbe: probe ? async ({ name, hold, n }) => {
-        const res = await probe.fetch(`http://gate-probe/?name=${encodeURIComponent(name)}&hold=${hold}&n=${n}`);
-        const text = await res.text();
-        if (!res.ok) throw new Error(`gate probe failed: ${res.status} ${text}`);
-        return JSON.parse(text) as GateProbeResult;
-      } : undefined,
+      gateProbe: probe
+        ? async ({ name, hold, n }) => {
+            const res = await probe.fetch(`http://gate-probe/?name=${encodeURIComponent(name)}&hold=${hold}&n=${n}`);
+            const text = await res.text();
+            if (!res.ok) throw new Error(`gate probe failed: ${res.status} ${text}`);
+            return JSON.parse(text) as GateProbeResult;
+          }
+        : undefined,
       logLines: () => logCount,
       dead: () => (mf ? null : 'miniflare was disposed'),
       codeVersion: `bundle sha256 ${bundleHash} (built once at start${workerDir === REPO_ROOT ? '' : ` from ${workerDir}`})`,

@@ -35,7 +35,11 @@ export async function startWranglerHarness(opts: { adminToken: string }): Promis
     await removeDir();
   };
   // wrangler dev watches src/ and rebuilds on every change: a run that spans a rebuild mixes two versions.
-  const reloads = () => stack.logs().split('\n').filter((l) => l.includes('Local server updated')).length;
+  const reloads = () =>
+    stack
+      .logs()
+      .split('\n')
+      .filter((l) => l.includes('Local server updated')).length;
   return {
     name: 'wrangler',
     description: `wrangler dev (proxy worker in front of the router's workerd) at ${stack.routerUrl}`,

@@ -69,7 +69,14 @@ function options(t: Target, spec: RequestSpec): http.RequestOptions {
     headers['content-type'] ??= 'application/json';
     headers['content-length'] = String(spec.body.length);
   }
-  return { host: t.host, port: t.port, path: t.basePath + spec.path, method: spec.method ?? (spec.body ? 'POST' : 'GET'), agent: t.agent, headers };
+  return {
+    host: t.host,
+    port: t.port,
+    path: t.basePath + spec.path,
+    method: spec.method ?? (spec.body ? 'POST' : 'GET'),
+    agent: t.agent,
+    headers,
+  };
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {
@@ -84,7 +91,9 @@ function send<R>(t: Target, spec: RequestSpec, handle: Handler<R>): Promise<R> {
     new Promise<R>((resolve, reject) => {
       const t0 = performance.now();
       const req = http.request(options(t, spec), (res) => handle(res, t0, resolve, reject));
-      req.setTimeout(spec.timeoutMs ?? DEFAULT_TIMEOUT_MS, () => req.destroy(new Error(`timeout after ${spec.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)));
+      req.setTimeout(spec.timeoutMs ?? DEFAULT_TIMEOUT_MS, () =>
+        req.destroy(new Error(`timeout after ${spec.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`)),
+      );
       req.once('error', (err: NodeJS.ErrnoException) => {
         if (retry && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) resolve(attempt(false));
         else reject(err);

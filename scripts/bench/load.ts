@@ -29,7 +29,12 @@ export interface LoadResult<R> {
 
 const MAX_ERROR_MESSAGES = 5;
 
-async function pass<R>(concurrency: number, total: number, deadline: number, send: (i: number) => Promise<R>): Promise<LoadResult<R>> {
+async function pass<R>(
+  concurrency: number,
+  total: number,
+  deadline: number,
+  send: (i: number) => Promise<R>,
+): Promise<LoadResult<R>> {
   const results: R[] = [];
   const errors: string[] = [];
   let errorCount = 0;
@@ -56,5 +61,10 @@ export async function closedLoop<R>(opts: LoadOptions<R>): Promise<LoadResult<R>
   if (opts.warmup && opts.warmup > 0) await pass(opts.concurrency, opts.warmup, Infinity, opts.send);
   opts.beforeMeasure?.();
   const deadline = opts.durationMs !== undefined ? performance.now() + opts.durationMs : Infinity;
-  return pass(opts.concurrency, opts.requests ?? (opts.durationMs !== undefined ? 1_000_000 : 100), deadline, opts.send);
+  return pass(
+    opts.concurrency,
+    opts.requests ?? (opts.durationMs !== undefined ? 1_000_000 : 100),
+    deadline,
+    opts.send,
+  );
 }

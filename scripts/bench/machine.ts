@@ -43,7 +43,10 @@ export function commandLine(): string {
 export function gitState(): { head: string; dirty: boolean; changedFiles: number } | null {
   try {
     const head = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations', 'wrangler.toml'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const status = execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations', 'wrangler.toml'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     const changed = status.split('\n').filter((l) => l.trim() !== '').length;
     return { head, dirty: changed > 0, changedFiles: changed };
   } catch {

@@ -30,10 +30,17 @@ export interface PeerWorkerOptions {
 }
 
 export async function startPeerWorker(o: PeerWorkerOptions): Promise<PeerWorker> {
-  const { Miniflare, convertV4MiniflareOptions } = (await import(pathToFileURL(miniflareEntry()).href)) as typeof MiniflareModule;
+  const { Miniflare, convertV4MiniflareOptions } = (await import(
+    pathToFileURL(miniflareEntry()).href
+  )) as typeof MiniflareModule;
   const logs: string[] = [];
   const root = o.scriptPath ? path.dirname(o.scriptPath) : path.join(process.cwd(), '.peer');
-  const modules = o.scriptPath ? { modulesRoot: root, modules: true, scriptPath: o.scriptPath } : { modulesRoot: root, modules: [{ type: 'ESModule', path: path.join(root, `${o.name}.mjs`), contents: o.contents }] };
+  const modules = o.scriptPath
+    ? { modulesRoot: root, modules: true, scriptPath: o.scriptPath }
+    : {
+        modulesRoot: root,
+        modules: [{ type: 'ESModule', path: path.join(root, `${o.name}.mjs`), contents: o.contents }],
+      };
   const v4 = {
     host: HOST,
     port: 0,
@@ -55,7 +62,9 @@ export async function startPeerWorker(o: PeerWorkerOptions): Promise<PeerWorker>
     ],
   };
   const before = workerdPidsNow();
-  let mf: MiniflareModule.Miniflare | null = new Miniflare(convertV4MiniflareOptions(v4 as unknown as Parameters<typeof convertV4MiniflareOptions>[0]));
+  let mf: MiniflareModule.Miniflare | null = new Miniflare(
+    convertV4MiniflareOptions(v4 as unknown as Parameters<typeof convertV4MiniflareOptions>[0]),
+  );
   const stop = onCleanup(o.name, async () => {
     await mf?.dispose();
     mf = null;

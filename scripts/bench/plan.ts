@@ -42,7 +42,13 @@ export const FULL: Plan = {
   floor: { concurrency: [1, 16], requests: 2000, warmup: 200 },
   ttft: { concurrency: [1, 16], requests: 1000, warmup: 100 },
   guard: { concurrency: [1, 16], requests: 1000, warmup: 100, rounds: 2 },
-  gaps: { gapMs: 20, runs: [{ concurrency: 1, streams: 20 }, { concurrency: 16, streams: 160 }] },
+  gaps: {
+    gapMs: 20,
+    runs: [
+      { concurrency: 1, streams: 20 },
+      { concurrency: 16, streams: 160 },
+    ],
+  },
   throughput: { steps: [1, 2, 4, 8, 16, 32, 64, 128], durationMs: 3000, warmupPerWorker: 10 },
   admission: { held: [0, 10, 100], concurrency: [1, 16], requests: 600, probeHeld: [0, 10, 100, 1000], probeN: 200 },
   scaling: { keys: [1, 10, 1000], concurrency: 16, requests: 6000, warmup: 300 },
@@ -68,7 +74,13 @@ export const SMOKE: Plan = {
   floor: { concurrency: [1], requests: 30, warmup: 5 },
   ttft: { concurrency: [1], requests: 20, warmup: 5 },
   guard: { concurrency: [1], requests: 20, warmup: 5, rounds: 1 },
-  gaps: { gapMs: 5, runs: [{ concurrency: 1, streams: 2 }, { concurrency: 4, streams: 4 }] },
+  gaps: {
+    gapMs: 5,
+    runs: [
+      { concurrency: 1, streams: 2 },
+      { concurrency: 4, streams: 4 },
+    ],
+  },
   throughput: { steps: [1, 4, 16], durationMs: 250, warmupPerWorker: 2 },
   admission: { held: [0, 5], concurrency: [1], requests: 20, probeHeld: [0, 5], probeN: 20 },
   scaling: { keys: [1, 10, 20], concurrency: 16, requests: 64, warmup: 16 },

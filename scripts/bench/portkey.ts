@@ -25,7 +25,10 @@ export const PORTKEY_VERSION = '1.15.2';
 const NODE_SERVER_PIN = '1.13.5';
 
 export function portkeyCache(): string {
-  return process.env.PORTKEY_GATEWAY_CACHE || path.join(os.homedir(), '.cache', 'edge-llm-router', `portkey-gateway-${PORTKEY_VERSION}`);
+  return (
+    process.env.PORTKEY_GATEWAY_CACHE ||
+    path.join(os.homedir(), '.cache', 'edge-llm-router', `portkey-gateway-${PORTKEY_VERSION}`)
+  );
 }
 
 export const PORTKEY_SOURCE_HINT = `git clone --depth 1 --branch v${PORTKEY_VERSION} https://github.com/Portkey-AI/gateway ${path.join(portkeyCache(), `src-v${PORTKEY_VERSION}`)}`;
@@ -45,14 +48,32 @@ export function ensurePortkeyInstalled(log: (msg: string) => void): string {
   mkdirSync(cache, { recursive: true });
   writeFileSync(
     path.join(cache, 'package.json'),
-    JSON.stringify({ private: true, dependencies: { '@portkey-ai/gateway': PORTKEY_VERSION }, overrides: { '@hono/node-server': NODE_SERVER_PIN } }, null, 2),
+    JSON.stringify(
+      {
+        private: true,
+        dependencies: { '@portkey-ai/gateway': PORTKEY_VERSION },
+        overrides: { '@hono/node-server': NODE_SERVER_PIN },
+      },
+      null,
+      2,
+    ),
   );
   const npm = npmCommand();
-  const r = spawnSync(npm.cmd, [...npm.pre, 'install', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts'], {
-    cwd: cache,
-    encoding: 'utf8',
-  });
-  if (!existsSync(entry)) throw new Error(`could not install @portkey-ai/gateway@${PORTKEY_VERSION} into ${cache}:\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(0, 4000));
+  const r = spawnSync(
+    npm.cmd,
+    [...npm.pre, 'install', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts'],
+    {
+      cwd: cache,
+      encoding: 'utf8',
+    },
+  );
+  if (!existsSync(entry))
+    throw new Error(
+      `could not install @portkey-ai/gateway@${PORTKEY_VERSION} into ${cache}:\n${(r.stdout ?? '') + (r.stderr ?? '')}`.slice(
+        0,
+        4000,
+      ),
+    );
   return entry;
 }
 
@@ -66,7 +87,11 @@ export interface PortkeyNode {
 export async function startPortkeyNode(log: (msg: string) => void): Promise<PortkeyNode> {
   const entry = ensurePortkeyInstalled(log);
   const port = await freePort();
-  const proc: GroupChild = spawnGroup('portkey gateway (node)', [entry, `--port=${port}`, '--headless'], path.dirname(entry));
+  const proc: GroupChild = spawnGroup(
+    'portkey gateway (node)',
+    [entry, `--port=${port}`, '--headless'],
+    path.dirname(entry),
+  );
   try {
     await proc.waitFor(/Ready for connections|running at/, 30_000);
     return { url: `http://127.0.0.1:${port}`, pid: proc.child.pid, stop: proc.stop, output: proc.output };
@@ -80,17 +105,22 @@ export async function startPortkeyNode(log: (msg: string) => void): Promise<Port
  * Portkey bundled for workerd (cached next to its source), or the reason there is none.
  * The bundle resolves its packages from the cache's node_modules (the npm install above).
  */
-export async function portkeyWorkerdBundle(log: (msg: string) => void): Promise<{ scriptPath: string } | { missing: string }> {
+export async function portkeyWorkerdBundle(
+  log: (msg: string) => void,
+): Promise<{ scriptPath: string } | { missing: string }> {
   const cache = portkeyCache();
   const src = path.join(cache, `src-v${PORTKEY_VERSION}`);
   if (!existsSync(path.join(src, 'src', 'index.ts')) || !existsSync(path.join(src, 'wrangler.toml'))) {
-    return { missing: `Portkey's source is not in ${src} (the npm package holds only its Node build); to add the workerd column: ${PORTKEY_SOURCE_HINT}` };
+    return {
+      missing: `Portkey's source is not in ${src} (the npm package holds only its Node build); to add the workerd column: ${PORTKEY_SOURCE_HINT}`,
+    };
   }
   ensurePortkeyInstalled(log);
   const out = path.join(cache, 'workerd-bundle');
   const scriptPath = path.join(out, 'index.js');
   if (!existsSync(scriptPath)) {
-    if (!existsSync(path.join(src, 'node_modules'))) symlinkSync(path.join(cache, 'node_modules'), path.join(src, 'node_modules'), 'dir');
+    if (!existsSync(path.join(src, 'node_modules')))
+      symlinkSync(path.join(cache, 'node_modules'), path.join(src, 'node_modules'), 'dir');
     log(`bundling Portkey ${PORTKEY_VERSION} for workerd (wrangler deploy --dry-run), once`);
     await bundleWorker(out, src);
   }

@@ -30,11 +30,17 @@ export interface CpuProfile {
 }
 
 /** Starts the sampling profiler on an inspector target, runs `work`, returns the profile. */
-export async function profileDuring(wsUrl: string, work: () => Promise<void>, samplingIntervalUs = 200): Promise<CpuProfile> {
+export async function profileDuring(
+  wsUrl: string,
+  work: () => Promise<void>,
+  samplingIntervalUs = 200,
+): Promise<CpuProfile> {
   const ws = new WebSocket(wsUrl);
   await new Promise<void>((resolve, reject) => {
     ws.addEventListener('open', () => resolve(), { once: true });
-    ws.addEventListener('error', () => reject(new Error(`cannot connect to the inspector at ${wsUrl}`)), { once: true });
+    ws.addEventListener('error', () => reject(new Error(`cannot connect to the inspector at ${wsUrl}`)), {
+      once: true,
+    });
   });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -91,10 +97,16 @@ function shortSource(source: string): string {
   return s.replace(/^(\.\.\/)+/, '');
 }
 
-export async function summarizeProfile(profile: CpuProfile, bundlePath: string, requests: number): Promise<ProfileSummary> {
+export async function summarizeProfile(
+  profile: CpuProfile,
+  bundlePath: string,
+  requests: number,
+): Promise<ProfileSummary> {
   let map: SourceMap | null;
   try {
-    map = new SourceMap(JSON.parse(await readFile(`${bundlePath}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
+    map = new SourceMap(
+      JSON.parse(await readFile(`${bundlePath}.map`, 'utf8')) as ConstructorParameters<typeof SourceMap>[0],
+    );
   } catch {
     map = null;
   }
@@ -120,7 +132,11 @@ export async function summarizeProfile(profile: CpuProfile, bundlePath: string, 
       file = cf.functionName.startsWith('(') ? cf.functionName : '(native)';
       fn = cf.functionName || '(anonymous native)';
     } else if (map && cf.url.endsWith(bundleName)) {
-      const e = map.findEntry(cf.lineNumber, cf.columnNumber) as { originalSource?: string; originalLine?: number; name?: string };
+      const e = map.findEntry(cf.lineNumber, cf.columnNumber) as {
+        originalSource?: string;
+        originalLine?: number;
+        name?: string;
+      };
       file = e.originalSource ? shortSource(e.originalSource) : cf.url;
       fn = `${cf.functionName || '(anonymous)'} ${file}:${(e.originalLine ?? 0) + 1}`;
     } else {

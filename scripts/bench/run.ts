@@ -32,7 +32,6 @@ import { checkTargets } from './targets.ts';
 
 const progress = (msg: string) => process.stderr.write(`${msg}\n`);
 
-
 const SECTIONS: Array<{ key: SectionKey; title: string; run: (ctx: Ctx) => Promise<unknown> }> = [
   { key: 'compare', title: '0. side by side: router, bare Worker, Portkey', run: runCompare },
   { key: 'latency', title: '1. added latency', run: runLatency },
@@ -54,22 +53,34 @@ function countProblems(value: unknown): { count: number; samples: string[] } {
     if (!v || typeof v !== 'object') return;
     const o = v as Record<string, unknown>;
     for (const k of ['errors', 'unexpected', 'incomplete']) if (typeof o[k] === 'number') count += o[k] as number;
-    if (Array.isArray(o.errorSamples)) for (const e of o.errorSamples) if (samples.length < 2) samples.push(String(e).slice(0, 200));
+    if (Array.isArray(o.errorSamples))
+      for (const e of o.errorSamples) if (samples.length < 2) samples.push(String(e).slice(0, 200));
     for (const [k, child] of Object.entries(o)) if (k !== 'errorSamples' && typeof child === 'object') walk(child);
   };
   walk(value);
   return { count, samples };
 }
 
-function startHarness(name: HarnessName, originUrl: string, adminToken: string, workerDir: string | null): Promise<Harness> {
-  return name === 'miniflare' ? startMiniflareHarness({ originUrl, adminToken, workerDir: workerDir ?? undefined }) : startWranglerHarness({ adminToken });
+function startHarness(
+  name: HarnessName,
+  originUrl: string,
+  adminToken: string,
+  workerDir: string | null,
+): Promise<Harness> {
+  return name === 'miniflare'
+    ? startMiniflareHarness({ originUrl, adminToken, workerDir: workerDir ?? undefined })
+    : startWranglerHarness({ adminToken });
 }
 
 /**
  * --profile: a separate Miniflare instance with workerd's inspector open (an open inspector
  * slows the isolate down, so the measured sections never run with it).
  */
-async function profileRun(origin: { url: string; pid: number | undefined }, plan: Plan, opts: CliOptions): Promise<ProfileResult> {
+async function profileRun(
+  origin: { url: string; pid: number | undefined },
+  plan: Plan,
+  opts: CliOptions,
+): Promise<ProfileResult> {
   progress('[profile] starting miniflare with the inspector open…');
   const harness = await startMiniflareHarness({
     originUrl: origin.url,
@@ -80,7 +91,14 @@ async function profileRun(origin: { url: string; pid: number | undefined }, plan
   try {
     const fx = await setupFixtures(harness, origin.url, plan.gaps.gapMs);
     try {
-      const ctx: Ctx = { fx, plan, cpu: cpuMeter(process.pid, origin.pid, harness.workerdPids), log: (msg) => progress(`  [profile] ${msg}`), originPid: origin.pid, workerDir: opts.workerDir };
+      const ctx: Ctx = {
+        fx,
+        plan,
+        cpu: cpuMeter(process.pid, origin.pid, harness.workerdPids),
+        log: (msg) => progress(`  [profile] ${msg}`),
+        originPid: origin.pid,
+        workerDir: opts.workerDir,
+      };
       return await runProfile(ctx, opts.out);
     } finally {
       fx.close();
@@ -90,7 +108,13 @@ async function profileRun(origin: { url: string; pid: number | undefined }, plan
   }
 }
 
-async function runHarness(harness: Harness, origin: { url: string; pid: number | undefined }, plan: Plan, sections: SectionKey[], workerDir: string | null): Promise<HarnessResult> {
+async function runHarness(
+  harness: Harness,
+  origin: { url: string; pid: number | undefined },
+  plan: Plan,
+  sections: SectionKey[],
+  workerDir: string | null,
+): Promise<HarnessResult> {
   const t0 = performance.now();
   const result: HarnessResult = {
     name: harness.name,
@@ -136,7 +160,7 @@ async function runHarness(harness: Harness, origin: { url: string; pid: number |
       } catch (err) {
         checkInterrupted(); // a section failing because Ctrl-C stopped the harness is not a result
         if (err instanceof Interrupted) throw err;
-        const message = err instanceof Error ? err.stack ?? err.message : String(err);
+        const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
         progress(`[${harness.name}] ${s.title} FAILED: ${message}\n--- worker output (tail) ---\n${harness.logTail()}`);
         result.failures.push({ section: s.key, error: message });
       }
@@ -145,7 +169,9 @@ async function runHarness(harness: Harness, origin: { url: string; pid: number |
     fx.close();
     result.machine = watch.stop();
     if (result.machine.otherCores > 0.1) {
-      progress(`[${harness.name}] warning: other processes kept ${result.machine.otherCores.toFixed(2)} cores busy during this run: figures are skewed`);
+      progress(
+        `[${harness.name}] warning: other processes kept ${result.machine.otherCores.toFixed(2)} cores busy during this run: figures are skewed`,
+      );
     }
     result.workerLogLines = harness.logLines();
     const reloads = (harness.reloads?.() ?? 0) - reloadsAtStart;
@@ -164,7 +190,9 @@ export async function runBench(opts: CliOptions): Promise<{ results: BenchResult
   const startedAt = new Date();
   const t0 = performance.now();
   const machine = machineInfo();
-  progress(`edge-llm-router bench (${plan.name}), harnesses: ${opts.harnesses.join(', ')}; ${machine.cores} cores (${machine.cpuModel})`);
+  progress(
+    `edge-llm-router bench (${plan.name}), harnesses: ${opts.harnesses.join(', ')}; ${machine.cores} cores (${machine.cpuModel})`,
+  );
   const origin = await startOriginProcess();
   progress(`origin emulator: ${origin.url} (own process, pid ${origin.pid})`);
   const harnessResults: HarnessResult[] = [];
@@ -194,7 +222,15 @@ export async function runBench(opts: CliOptions): Promise<{ results: BenchResult
         ok = false;
         const message = err instanceof Error ? err.message : String(err);
         progress(`[${name}] could not start: ${message}`);
-        harnessResults.push({ name, description: 'did not start', startupSeconds: 0, durationSeconds: 0, codeVersion: '-', workerLogLines: 0, failures: [{ section: 'startup', error: message }] });
+        harnessResults.push({
+          name,
+          description: 'did not start',
+          startupSeconds: 0,
+          durationSeconds: 0,
+          codeVersion: '-',
+          workerLogLines: 0,
+          failures: [{ section: 'startup', error: message }],
+        });
         // The smoke run falls back to wrangler dev when Miniflare cannot run here.
         if (opts.smoke && name === 'miniflare' && opts.harnesses.length === 1) queue.push('wrangler');
         continue;
@@ -216,7 +252,7 @@ export async function runBench(opts: CliOptions): Promise<{ results: BenchResult
         checkInterrupted();
         if (err instanceof Interrupted) throw err;
         ok = false;
-        profileError = err instanceof Error ? err.stack ?? err.message : String(err);
+        profileError = err instanceof Error ? (err.stack ?? err.message) : String(err);
         progress(`[profile] FAILED: ${profileError}`);
       }
     }
@@ -239,7 +275,10 @@ export async function runBench(opts: CliOptions): Promise<{ results: BenchResult
       'Reference harness for the targets: miniflare (router bundle on workerd, direct socket, nothing in front). wrangler = wrangler dev, which adds its proxy worker hop.',
       'Times inside workerd (server-timing, gate probe) have 1 ms resolution and advance only across I/O: their means are meaningful, single values are not.',
     ],
-    origin: { url: origin.url, process: `test/origin/server.ts in its own node process; modes normal/0 (latency, throughput), slow/${plan.gaps.gapMs} (SSE gaps), slow/2000 (held leases), stall/1 (silent stream)` },
+    origin: {
+      url: origin.url,
+      process: `test/origin/server.ts in its own node process; modes normal/0 (latency, throughput), slow/${plan.gaps.gapMs} (SSE gaps), slow/2000 (held leases), stall/1 (silent stream)`,
+    },
     client,
     harnesses: harnessResults,
     ...(opts.profile ? { profile: profile ?? { error: profileError ?? 'not run' } } : {}),

@@ -13,7 +13,10 @@ export function renderTable(columns: Column[], rows: string[][]): string {
       .map((cell, i) => (columns[i]?.align === 'left' ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
       .join(' | ') +
     ' |';
-  const rule = '|' + widths.map((w, i) => (columns[i]?.align === 'left' ? ':' + '-'.repeat(w + 1) : '-'.repeat(w + 1) + ':')).join('|') + '|';
+  const rule =
+    '|' +
+    widths.map((w, i) => (columns[i]?.align === 'left' ? ':' + '-'.repeat(w + 1) : '-'.repeat(w + 1) + ':')).join('|') +
+    '|';
   return [line(columns.map((c) => c.title)), rule, ...rows.map(line)].join('\n');
 }
 

@@ -19,7 +19,15 @@ export function checkTargets(harnesses: HarnessResult[]): TargetCheck[] {
   const out: TargetCheck[] = [];
   const add = (h: HarnessResult, target: string, measured: number | undefined, limit: number) => {
     if (measured === undefined || !Number.isFinite(measured)) return;
-    out.push({ harness: h.name, reference: h.name === ref, target, measured, limit, met: measured <= limit, marginMs: measured - limit });
+    out.push({
+      harness: h.name,
+      reference: h.name === ref,
+      target,
+      measured,
+      limit,
+      met: measured <= limit,
+      marginMs: measured - limit,
+    });
   };
   for (const h of harnesses) {
     const c16 = h.latency?.find((p) => p.concurrency === 16);

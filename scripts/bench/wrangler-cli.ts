@@ -30,7 +30,11 @@ export function miniflareEntry(): string {
 
 export function miniflareVersion(): string {
   const entry = miniflareEntry();
-  const pkg = path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}miniflare${path.sep}`)), 'miniflare', 'package.json');
+  const pkg = path.join(
+    entry.slice(0, entry.lastIndexOf(`${path.sep}miniflare${path.sep}`)),
+    'miniflare',
+    'package.json',
+  );
   return (wranglerRequire(pkg) as PackageJson).version;
 }
 

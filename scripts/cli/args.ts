@@ -9,7 +9,11 @@ import { UsageError } from './errors.ts';
 /** Options every command accepts, wherever they appear on the line. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   url: { type: 'string', value: 'URL', help: 'router base URL (env EDGE_ROUTER_URL; default http://127.0.0.1:8787)' },
-  token: { type: 'string', value: 'TOKEN', help: 'admin token (env EDGE_ROUTER_ADMIN_TOKEN, which keeps it out of `ps`)' },
+  token: {
+    type: 'string',
+    value: 'TOKEN',
+    help: 'admin token (env EDGE_ROUTER_ADMIN_TOKEN, which keeps it out of `ps`)',
+  },
   json: { type: 'boolean', help: "print the API's raw JSON instead of tables" },
   help: { type: 'boolean', short: 'h', help: 'show help for the group or command' },
 };
@@ -56,7 +60,11 @@ export function parseInvocation(
 ): Invocation {
   const config: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
   for (const [name, spec] of Object.entries({ ...GLOBAL_OPTIONS, ...options })) {
-    config[name] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) };
+    config[name] = {
+      type: spec.type,
+      ...(spec.multiple ? { multiple: true } : {}),
+      ...(spec.short ? { short: spec.short } : {}),
+    };
   }
   let parsed: { values: OptionValues; positionals: string[] };
   try {
@@ -108,7 +116,8 @@ export function numberOption(values: OptionValues, name: string): number | undef
 
 export function integerOption(values: OptionValues, name: string): number | undefined {
   const n = numberOption(values, name);
-  if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${name} expects a whole number, got '${stringOption(values, name)}'`);
+  if (n !== undefined && !Number.isInteger(n))
+    throw new UsageError(`--${name} expects a whole number, got '${stringOption(values, name)}'`);
   return n;
 }
 

@@ -34,7 +34,9 @@ export function resolveConnection(values: OptionValues, env: NodeJS.ProcessEnv):
 
 export function adminClient(conn: Connection): AdminClient {
   if (!conn.token) {
-    throw new UsageError(`no admin token: set ${TOKEN_ENV} or pass --token (the router's ADMIN_TOKEN)`, { showUsage: false });
+    throw new UsageError(`no admin token: set ${TOKEN_ENV} or pass --token (the router's ADMIN_TOKEN)`, {
+      showUsage: false,
+    });
   }
   return new AdminClient(conn.url, conn.token, { timeoutMs: REQUEST_TIMEOUT_MS });
 }

@@ -6,7 +6,9 @@ import type { Command, Group, OptionSpec } from './command.ts';
 export const PROGRAM = 'edge-router';
 
 export function programHelp(groups: Group[]): string {
-  const rows = groups.flatMap((g) => g.commands.map((c) => [`${g.name} ${c.name} ${positionalsText(c)}`.trimEnd(), c.summary] as const));
+  const rows = groups.flatMap((g) =>
+    g.commands.map((c) => [`${g.name} ${c.name} ${positionalsText(c)}`.trimEnd(), c.summary] as const),
+  );
   return [
     `${PROGRAM}: manage the edge LLM router's endpoints and API keys through its admin API.`,
     '',

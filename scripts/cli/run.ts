@@ -43,7 +43,13 @@ export async function runCli(argv: string[], { env, io }: RunOptions): Promise<n
   return runCommand(group, command, rest, env, io);
 }
 
-async function runCommand(group: Group, command: Command, rest: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
+async function runCommand(
+  group: Group,
+  command: Command,
+  rest: string[],
+  env: NodeJS.ProcessEnv,
+  io: Io,
+): Promise<number> {
   let conn: Connection | null = null;
   const plain = new Output(io, false);
   try {
@@ -56,7 +62,10 @@ async function runCommand(group: Group, command: Command, rest: string[], env: N
   } catch (err) {
     if (err instanceof UsageError) {
       plain.error(`${PROGRAM}: ${err.message}`);
-      if (err.showUsage) plain.error(`${usageLine(group, command)}\nRun '${PROGRAM} ${group.name} ${command.name} --help' for its options.`);
+      if (err.showUsage)
+        plain.error(
+          `${usageLine(group, command)}\nRun '${PROGRAM} ${group.name} ${command.name} --help' for its options.`,
+        );
       return EXIT_USAGE;
     }
     plain.error(`${PROGRAM}: ${describeFailure(err, conn?.url)}`);

@@ -10,7 +10,10 @@ export interface Column<T> {
 
 /** One line per row under an upper-case header, columns two spaces apart; no trailing blanks. */
 export function renderTable<T>(columns: Column<T>[], rows: T[]): string {
-  const cells = [columns.map((c) => c.header.toUpperCase()), ...rows.map((row) => columns.map((c) => printable(c.value(row))))];
+  const cells = [
+    columns.map((c) => c.header.toUpperCase()),
+    ...rows.map((row) => columns.map((c) => printable(c.value(row)))),
+  ];
   const widths = columns.map((_, i) => Math.max(...cells.map((line) => width(line[i]!))));
   return cells
     .map((line) =>

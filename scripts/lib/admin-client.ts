@@ -71,7 +71,6 @@ export interface ListResponse<T> {
   next_cursor?: string | null;
 }
 
-
 export interface AdminClientOptions {
   /** Per-request time limit; none when absent. */
   timeoutMs?: number;
@@ -229,12 +228,24 @@ export class AdminClient {
       const error = (json as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
       const message = typeof error?.message === 'string' ? error.message : text.slice(0, 500) || response.statusText;
       const code = typeof error?.code === 'string' ? error.code : null;
-      throw new AdminApiError(response.status, `${method} /admin/v1${path} → ${response.status}: ${message}`, json ?? text, code, message);
+      throw new AdminApiError(
+        response.status,
+        `${method} /admin/v1${path} → ${response.status}: ${message}`,
+        json ?? text,
+        code,
+        message,
+      );
     }
     if (json === undefined) {
       // A 2xx that is not the router's JSON: most likely a base URL that is not the router.
       const message = `expected a JSON answer, got ${text ? `'${text.slice(0, 80)}'` : 'an empty body'}`;
-      throw new AdminApiError(response.status, `${method} /admin/v1${path} → ${response.status}: ${message}`, text, null, message);
+      throw new AdminApiError(
+        response.status,
+        `${method} /admin/v1${path} → ${response.status}: ${message}`,
+        text,
+        null,
+        message,
+      );
     }
     return json as T;
   }

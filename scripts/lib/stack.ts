@@ -86,7 +86,11 @@ async function assertPortFree(port: number, what: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(`${what} port ${port} on ${HOST} is not available (${err.code ?? err.message}); is another stack running?`)),
+      reject(
+        new Error(
+          `${what} port ${port} on ${HOST} is not available (${err.code ?? err.message}); is another stack running?`,
+        ),
+      ),
     );
     server.listen(port, HOST, () => server.close(() => resolve()));
   });
@@ -133,7 +137,8 @@ function run(args: string[], log: LogBuffer): Promise<void> {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`wrangler ${args.slice(1).join(' ')} failed (${signal ?? `exit ${code}`}):\n${out.text()}`));
+      else
+        reject(new Error(`wrangler ${args.slice(1).join(' ')} failed (${signal ?? `exit ${code}`}):\n${out.text()}`));
     });
   });
 }
@@ -141,9 +146,10 @@ function run(args: string[], log: LogBuffer): Promise<void> {
 async function stopGroup(child: ChildProcess): Promise<void> {
   const pid = child.pid;
   if (pid === undefined) return;
-  const exited = child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited =
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
   if (!signalGroup(pid, 'SIGTERM')) return;
   await Promise.race([exited, sleep(5_000)]);
   // wrangler's workerd children share the group: wait for them too, then force.
@@ -211,15 +217,26 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'edge-llm-router-secrets-'));
       cleanups.push(() => rm(dir, { recursive: true, force: true }));
       const file = path.join(dir, '.dev.vars');
-      await writeFile(file, Object.entries(opts.secrets).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join('\n') + '\n', { mode: 0o600 });
+      await writeFile(
+        file,
+        Object.entries(opts.secrets)
+          .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+          .join('\n') + '\n',
+        { mode: 0o600 },
+      );
       envFileArgs.push('--env-file', file);
     }
     const args = [
-      bin, 'dev',
-      '--ip', HOST,
-      '--port', String(routerPort),
-      '--inspector-port', '0',
-      '--persist-to', persistDir,
+      bin,
+      'dev',
+      '--ip',
+      HOST,
+      '--port',
+      String(routerPort),
+      '--inspector-port',
+      '0',
+      '--persist-to',
+      persistDir,
       '--show-interactive-dev-session=false',
       ...(opts.testScheduled ? ['--test-scheduled'] : []),
       ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`]),

@@ -7,8 +7,17 @@ import { renderError, type ErrorProtocol } from '../http/error-renderers';
 /** Any error as `protocol`'s JSON error body; an unexpected one is logged (without bodies) and answers 500. */
 export function errorResponse<E extends RouterEnv>(protocol: ErrorProtocol, err: Error, c: Context<E>): Response {
   if (err instanceof ApiError) return renderError(protocol, err);
-  if (err instanceof HTTPException) return renderError(protocol, new ApiError(err.status, err.message || 'Request refused'));
-  console.error(JSON.stringify({ msg: 'unhandled error', request_id: c.var.requestId, path: c.req.path, error: String(err), stack: err.stack }));
+  if (err instanceof HTTPException)
+    return renderError(protocol, new ApiError(err.status, err.message || 'Request refused'));
+  console.error(
+    JSON.stringify({
+      msg: 'unhandled error',
+      request_id: c.var.requestId,
+      path: c.req.path,
+      error: String(err),
+      stack: err.stack,
+    }),
+  );
   return renderError(protocol, errors.internal());
 }
 
@@ -16,7 +25,10 @@ export function errorResponse<E extends RouterEnv>(protocol: ErrorProtocol, err:
  * No route matched. The route group whose path it is answers 405 with `Allow` in its
  * protocol when the path has routes for other methods; anything else is a 404.
  */
-export function notFoundResponse(c: Context<RouterEnv>, owner: { protocol: ErrorProtocol; allowed: string[] } | null): Response {
+export function notFoundResponse(
+  c: Context<RouterEnv>,
+  owner: { protocol: ErrorProtocol; allowed: string[] } | null,
+): Response {
   if (owner && owner.allowed.length > 0) {
     const usable = owner.allowed.filter((m) => m !== 'HEAD').join(' or ');
     return renderError(owner.protocol, errors.methodNotAllowed(c.req.method, c.req.path, usable, owner.allowed));

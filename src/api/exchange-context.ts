@@ -21,5 +21,7 @@ export function exchangeContext(
 ): ExchangeContext {
   const entity = pickServedEntity(endpoint);
   const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream };
-  return isExternal(entity) ? { ...ctx, provider: providerTransport(kind, { endpoint, entity }, c.env, clientTopK) } : ctx;
+  return isExternal(entity)
+    ? { ...ctx, provider: providerTransport(kind, { endpoint, entity }, c.env, clientTopK) }
+    : ctx;
 }

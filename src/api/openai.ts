@@ -65,7 +65,9 @@ async function inference<K extends InferenceKind>(c: Context<InferenceEnv>, kind
   const guard =
     kind === 'embeddings'
       ? undefined
-      : requestGuard(c, endpoint, kind, () => (kind === 'chat' ? [chatConversation(request.messages)] : promptConversations(request.prompt)));
+      : requestGuard(c, endpoint, kind, () =>
+          kind === 'chat' ? [chatConversation(request.messages)] : promptConversations(request.prompt),
+        );
   const exchange = originExchange(kind, applyDefaults(kind, request, endpoint.defaults) as PairInputs[K], ctx);
   return relay(c, { ...ctx, exchange, guard });
 }

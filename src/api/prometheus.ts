@@ -25,13 +25,20 @@ prometheusRoutes.get('/metrics', adminAuth(), async (c) => {
   const all = await Promise.all(
     endpoints.map(async (e): Promise<EndpointTotals> => {
       // RPC results lose their tuple types on the way; these are TotalRow tuples.
-      const { totals, lastMinuteBusy } = (await metricsObject(c.env, e).totals()) as unknown as { totals: TotalRow[]; lastMinuteBusy: TotalRow[] };
+      const { totals, lastMinuteBusy } = (await metricsObject(c.env, e).totals()) as unknown as {
+        totals: TotalRow[];
+        lastMinuteBusy: TotalRow[];
+      };
       return {
         endpoint: e.name,
         totals,
         lastMinuteBusy,
         health: e.served_entities.flatMap((entity) =>
-          entityOrigins(entity).map((o) => ({ served_entity: entity.name, origin: originLabel(o.url), healthy: !markedDown(health, o.url) })),
+          entityOrigins(entity).map((o) => ({
+            served_entity: entity.name,
+            origin: originLabel(o.url),
+            healthy: !markedDown(health, o.url),
+          })),
         ),
       };
     }),

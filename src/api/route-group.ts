@@ -22,7 +22,10 @@ interface GroupFacts {
 
 const facts = new WeakMap<object, GroupFacts>();
 
-function group<E extends RouterEnv>(protocol: ErrorProtocol, onError: (err: Error, c: Context<E>) => Response): Hono<E> {
+function group<E extends RouterEnv>(
+  protocol: ErrorProtocol,
+  onError: (err: Error, c: Context<E>) => Response,
+): Hono<E> {
   const app = new Hono<E>();
   app.onError(onError);
   facts.set(app, { protocol, allowedMethods: methodsForPath(() => app.routes) });
@@ -43,7 +46,10 @@ export function adminRoutesGroup(): Hono<AdminEnv> {
 }
 
 /** Of these groups, the one that serves `path` (with some method), and the methods it allows there. */
-export function owningGroup(groups: readonly object[], path: string): { protocol: ErrorProtocol; allowed: string[] } | null {
+export function owningGroup(
+  groups: readonly object[],
+  path: string,
+): { protocol: ErrorProtocol; allowed: string[] } | null {
   for (const g of groups) {
     const f = facts.get(g);
     const allowed = f?.allowedMethods(path) ?? [];

@@ -27,12 +27,20 @@ async function embed(c: Context<InferenceEnv>): Promise<Response> {
   const endpoint = await targetEndpoint(c, undefined);
   const entity = pickServedEntity(endpoint);
   if (isExternal(entity)) {
-    throw new ApiError(400, `Endpoint '${endpoint.name}' serves an external model; call its embeddings at /v1/embeddings`, { code: 'unsupported_operation' });
+    throw new ApiError(
+      400,
+      `Endpoint '${endpoint.name}' serves an external model; call its embeddings at /v1/embeddings`,
+      { code: 'unsupported_operation' },
+    );
   }
   if (entity.protocol === 'tgi') {
-    throw new ApiError(400, `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API; call an endpoint that serves an embedding model`, {
-      code: 'unsupported_operation',
-    });
+    throw new ApiError(
+      400,
+      `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API; call an endpoint that serves an embedding model`,
+      {
+        code: 'unsupported_operation',
+      },
+    );
   }
   const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream: false };
   return relay(c, { ...ctx, exchange: originExchange('embed', req, ctx) });

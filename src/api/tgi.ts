@@ -45,9 +45,13 @@ async function generate(c: Context<InferenceEnv>, route: GenerateRoute): Promise
   const entity = pickServedEntity(endpoint);
   if (isExternal(entity)) {
     const task = entity.external_model.task;
-    throw new ApiError(400, `Endpoint '${endpoint.name}' serves an external model for task '${task}': it answers ${routeOfTask[task]} only, not TGI's generate API`, {
-      code: 'unsupported_task',
-    });
+    throw new ApiError(
+      400,
+      `Endpoint '${endpoint.name}' serves an external model for task '${task}': it answers ${routeOfTask[task]} only, not TGI's generate API`,
+      {
+        code: 'unsupported_task',
+      },
+    );
   }
   const ctx = { endpoint, entity, originModel: entity.model, requestId: c.var.requestId, stream };
   const exchange = originExchange('generate', { request: withDefaults, route }, ctx);

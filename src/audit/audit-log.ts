@@ -25,8 +25,23 @@ export interface AuditRecord {
  * The INSERT of one audit record, to run in the same batch as the change it records.
  * `ifKey`: written only if that key exists by then (its insert was conditional).
  */
-export function auditStatement(db: D1Database, actor: Principal, entry: AuditEntry, at: string, opts: { ifKey?: string } = {}): D1PreparedStatement {
-  const values = [at, actor.id, actor.role, entry.tenantId, entry.action, entry.targetType, entry.targetId, JSON.stringify(entry.detail ?? {})];
+export function auditStatement(
+  db: D1Database,
+  actor: Principal,
+  entry: AuditEntry,
+  at: string,
+  opts: { ifKey?: string } = {},
+): D1PreparedStatement {
+  const values = [
+    at,
+    actor.id,
+    actor.role,
+    entry.tenantId,
+    entry.action,
+    entry.targetType,
+    entry.targetId,
+    JSON.stringify(entry.detail ?? {}),
+  ];
   const columns = 'INSERT INTO audit_log (at, actor, actor_role, tenant_id, action, target_type, target_id, detail)';
   if (opts.ifKey !== undefined) {
     return db
@@ -56,6 +71,9 @@ export async function listAudit(
     binds.push(opts.targetId);
   }
   const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-  const { results } = await db.prepare(sql).bind(...binds, opts.limit).all<Omit<AuditRecord, 'detail'> & { detail: string }>();
+  const { results } = await db
+    .prepare(sql)
+    .bind(...binds, opts.limit)
+    .all<Omit<AuditRecord, 'detail'> & { detail: string }>();
   return results.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
 }

@@ -31,9 +31,13 @@ export function bearerToken(header: string | undefined, audience: Audience): str
     );
   }
   if (!match[1]) {
-    throw new ApiError(401, `The Authorization header has no key after 'Bearer': send ${WANTED[audience]} as 'Authorization: Bearer <key>'`, {
-      code: 'invalid_authorization_header',
-    });
+    throw new ApiError(
+      401,
+      `The Authorization header has no key after 'Bearer': send ${WANTED[audience]} as 'Authorization: Bearer <key>'`,
+      {
+        code: 'invalid_authorization_header',
+      },
+    );
   }
   return match[1];
 }

@@ -18,7 +18,11 @@ export interface KeyPosition {
 
 const ACTIVE_IN_TENANT = "tenant_id = ? AND status = 'active'";
 
-type KeyRow = Omit<KeyRecord, 'endpoints' | 'locked' | 'token_budget'> & { endpoints: string | null; locked: number; token_budget: string | null };
+type KeyRow = Omit<KeyRecord, 'endpoints' | 'locked' | 'token_budget'> & {
+  endpoints: string | null;
+  locked: number;
+  token_budget: string | null;
+};
 
 function toRecord(row: KeyRow): KeyRecord {
   return {
@@ -40,9 +44,10 @@ export class KeyStore {
 
   /** A key by id; with `tenantId`, only if it belongs to that tenant (the scope is in SQL). */
   async byId(id: string, tenantId: string | null = null): Promise<KeyRecord | null> {
-    const row = await (tenantId === null
-      ? this.db.prepare('SELECT * FROM api_keys WHERE id = ?').bind(id)
-      : this.db.prepare('SELECT * FROM api_keys WHERE id = ? AND tenant_id = ?').bind(id, tenantId)
+    const row = await (
+      tenantId === null
+        ? this.db.prepare('SELECT * FROM api_keys WHERE id = ?').bind(id)
+        : this.db.prepare('SELECT * FROM api_keys WHERE id = ? AND tenant_id = ?').bind(id, tenantId)
     ).first<KeyRow>();
     return row ? toRecord(row) : null;
   }
@@ -64,13 +69,21 @@ export class KeyStore {
       binds.push(after.created_at, after.id);
     }
     const sql = `SELECT * FROM api_keys ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at, id LIMIT ?`;
-    const { results } = await this.db.prepare(sql).bind(...binds, limit).all<KeyRow>();
+    const { results } = await this.db
+      .prepare(sql)
+      .bind(...binds, limit)
+      .all<KeyRow>();
     return results.map(toRecord);
   }
 
   /** Active keys of a tenant (its key quota counts these). */
   async activeCount(tenantId: string): Promise<number> {
-    return (await this.db.prepare(`SELECT COUNT(*) AS n FROM api_keys WHERE ${ACTIVE_IN_TENANT}`).bind(tenantId).first<number>('n')) ?? 0;
+    return (
+      (await this.db
+        .prepare(`SELECT COUNT(*) AS n FROM api_keys WHERE ${ACTIVE_IN_TENANT}`)
+        .bind(tenantId)
+        .first<number>('n')) ?? 0
+    );
   }
 
   async insert(key: KeyRecord): Promise<void> {
@@ -106,10 +119,20 @@ export class KeyStore {
 
   private values(key: KeyRecord): unknown[] {
     return [
-      key.id, key.hash, key.prefix, key.description,
+      key.id,
+      key.hash,
+      key.prefix,
+      key.description,
       key.endpoints === null ? null : JSON.stringify(key.endpoints),
-      key.concurrency_limit, key.status, key.created_at,
-      key.tenant_id, key.kind, key.role, key.expires_at, key.locked ? 1 : 0, key.created_by,
+      key.concurrency_limit,
+      key.status,
+      key.created_at,
+      key.tenant_id,
+      key.kind,
+      key.role,
+      key.expires_at,
+      key.locked ? 1 : 0,
+      key.created_by,
       key.token_budget === null ? null : JSON.stringify(key.token_budget),
     ];
   }
@@ -119,7 +142,9 @@ export class KeyStore {
    * also tells the key's gate (src/gate/lease.ts `gateFor(...).revoke()`), which the caller does.
    */
   revokeStatement(id: string, now: string): D1PreparedStatement {
-    return this.db.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'").bind(now, id);
+    return this.db
+      .prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'")
+      .bind(now, id);
   }
 
   /** Keys locked to an endpoint (its First Key). */

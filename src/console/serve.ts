@@ -38,7 +38,10 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 async function fromAssets(c: Context<RouterEnv>, path: string): Promise<Response> {
-  if (!c.env.ASSETS) throw new ApiError(503, 'The console is not deployed with this Worker (no ASSETS binding)', { code: 'console_unavailable' });
+  if (!c.env.ASSETS)
+    throw new ApiError(503, 'The console is not deployed with this Worker (no ASSETS binding)', {
+      code: 'console_unavailable',
+    });
   const asset = await c.env.ASSETS.fetch(new URL(path, c.req.url), { method: 'GET', headers: c.req.raw.headers });
   if (asset.status === 404) throw new ApiError(404, `No console file at ${c.req.path}`, { code: 'route_not_found' });
   const res = new Response(asset.body, asset);

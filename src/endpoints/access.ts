@@ -11,6 +11,9 @@ export function tenantMayUse(e: Pick<Endpoint, 'tenant_id' | 'shared_with'>, ten
 }
 
 /** Can an endpoint key call this endpoint: its tenant may use it, and its scope (null = all) names it. */
-export function keyMayCall(key: Pick<KeyRecord, 'tenant_id' | 'endpoints'>, e: Pick<Endpoint, 'name' | 'tenant_id' | 'shared_with'>): boolean {
+export function keyMayCall(
+  key: Pick<KeyRecord, 'tenant_id' | 'endpoints'>,
+  e: Pick<Endpoint, 'name' | 'tenant_id' | 'shared_with'>,
+): boolean {
   return tenantMayUse(e, key.tenant_id) && (key.endpoints === null || key.endpoints.includes(e.name));
 }

@@ -32,7 +32,9 @@ export function redactText(text: string): string {
 
 export function redactEntities(entities: ServedEntity[]): ServedEntity[] {
   // External models name their secrets by reference (`{{secrets/NAME}}`), never inline: nothing to redact.
-  return entities.map((e) => (isExternal(e) ? e : { ...e, origins: e.origins.map((o) => ({ ...o, url: redactUrl(o.url) })) }));
+  return entities.map((e) =>
+    isExternal(e) ? e : { ...e, origins: e.origins.map((o) => ({ ...o, url: redactUrl(o.url) })) },
+  );
 }
 
 export function redactConfig<T extends EndpointConfig>(config: T): T {
@@ -44,20 +46,28 @@ export function redactConfig<T extends EndpointConfig>(config: T): T {
  * stored URL (any version) is put back to the stored URL. Returns the URLs that
  * still carry the mask but match nothing stored (the caller refuses those).
  */
-export function restoreOrigins(entities: ServedEntity[], stored: EndpointConfig[]): { entities: ServedEntity[]; unmatched: string[] } {
+export function restoreOrigins(
+  entities: ServedEntity[],
+  stored: EndpointConfig[],
+): { entities: ServedEntity[]; unmatched: string[] } {
   const byRedacted = new Map<string, string>();
   for (const config of stored) {
-    for (const entity of config.served_entities) if (!isExternal(entity)) for (const o of entity.origins) byRedacted.set(redactUrl(o.url), o.url);
+    for (const entity of config.served_entities)
+      if (!isExternal(entity)) for (const o of entity.origins) byRedacted.set(redactUrl(o.url), o.url);
   }
   const unmatched: string[] = [];
-  const restored = entities.map((e): ServedEntity => isExternal(e) ? e : ({
-    ...e,
-    origins: e.origins.map((o) => {
-      const original = byRedacted.get(o.url);
-      if (original !== undefined) return { ...o, url: original };
-      if (o.url.includes(MASK) || o.url.includes(encodeURIComponent(MASK))) unmatched.push(o.url);
-      return o;
-    }),
-  }));
+  const restored = entities.map((e): ServedEntity =>
+    isExternal(e)
+      ? e
+      : {
+          ...e,
+          origins: e.origins.map((o) => {
+            const original = byRedacted.get(o.url);
+            if (original !== undefined) return { ...o, url: original };
+            if (o.url.includes(MASK) || o.url.includes(encodeURIComponent(MASK))) unmatched.push(o.url);
+            return o;
+          }),
+        },
+  );
   return { entities: restored, unmatched };
 }

@@ -30,7 +30,10 @@ export const SelfHostedEntity = z.strictObject({
 /** `{{secrets/NAME}}`: names a Worker secret; the key itself is never part of a config. */
 export const SecretReference = z
   .string()
-  .regex(/^\{\{secrets\/[A-Za-z_][A-Za-z0-9_]{0,127}\}\}$/, 'must be a secret reference like {{secrets/OPENAI_API_KEY}} naming a Worker secret (put the key itself in the secret, never in the config)');
+  .regex(
+    /^\{\{secrets\/[A-Za-z_][A-Za-z0-9_]{0,127}\}\}$/,
+    'must be a secret reference like {{secrets/OPENAI_API_KEY}} naming a Worker secret (put the key itself in the secret, never in the config)',
+  );
 
 const ApiBase = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -101,7 +104,10 @@ export const RateLimit = z
       ctx.addIssue({
         code: 'custom',
         path: [r.calls === undefined ? 'calls' : 'tokens'],
-        message: r.calls === undefined ? "a rate limit needs 'calls' or 'tokens'" : "a rate limit counts 'calls' or 'tokens', not both: make two rules",
+        message:
+          r.calls === undefined
+            ? "a rate limit needs 'calls' or 'tokens'"
+            : "a rate limit counts 'calls' or 'tokens', not both: make two rules",
       });
     }
   });

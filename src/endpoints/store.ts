@@ -43,7 +43,9 @@ export class EndpointStore {
     const stmt =
       tenantId === null
         ? this.db.prepare(`${SELECT} WHERE e.name > ?1 ORDER BY e.name LIMIT ?2`).bind(after, limit)
-        : this.db.prepare(`${SELECT} WHERE ${USABLE_BY_TENANT} AND e.name > ?2 ORDER BY e.name LIMIT ?3`).bind(tenantId, after, limit);
+        : this.db
+            .prepare(`${SELECT} WHERE ${USABLE_BY_TENANT} AND e.name > ?2 ORDER BY e.name LIMIT ?3`)
+            .bind(tenantId, after, limit);
     const { results } = await stmt.all<EndpointRow>();
     return results.map(toEndpoint);
   }
@@ -62,10 +64,16 @@ export class EndpointStore {
    * What `GET /v1/models` lists for a key: names and creation times of the endpoints
    * its tenant may use, narrowed to its scope (`names`, null = all), at most `limit`.
    */
-  async modelsFor(tenantId: string, names: string[] | null, limit: number): Promise<Array<{ name: string; created_at: string }>> {
+  async modelsFor(
+    tenantId: string,
+    names: string[] | null,
+    limit: number,
+  ): Promise<Array<{ name: string; created_at: string }>> {
     const scope = names === null ? '' : 'AND e.name IN (SELECT value FROM json_each(?2))';
     const { results } = await this.db
-      .prepare(`SELECT e.name, e.created_at FROM endpoints e WHERE ${USABLE_BY_TENANT} ${scope} ORDER BY e.name LIMIT ?3`)
+      .prepare(
+        `SELECT e.name, e.created_at FROM endpoints e WHERE ${USABLE_BY_TENANT} ${scope} ORDER BY e.name LIMIT ?3`,
+      )
       .bind(tenantId, names === null ? null : JSON.stringify(names), limit)
       .all<{ name: string; created_at: string }>();
     return results;
@@ -76,7 +84,10 @@ export class EndpointStore {
    * and origins over each endpoint's newest config (the pending one when there is one).
    * `except`: leave this endpoint out (it is being replaced by an update).
    */
-  async tenantUsage(tenantId: string, except: string | null = null): Promise<{ endpoints: number; servedEntities: number; origins: number }> {
+  async tenantUsage(
+    tenantId: string,
+    except: string | null = null,
+  ): Promise<{ endpoints: number; servedEntities: number; origins: number }> {
     const row = await this.db
       .prepare(
         `SELECT COUNT(DISTINCT e.name) AS endpoints,
@@ -147,10 +158,14 @@ export class EndpointStore {
       if (isUniqueViolation(err, 'endpoints.name')) {
         // Names are unique across the organisation (a key's `model` names one endpoint, shares included);
         // the refusal is the same whoever holds the name, so it says nothing about another tenant.
-        throw new ApiError(409, `The endpoint name '${meta.name}' is taken (names are unique across the organisation); choose another`, {
-          param: 'name',
-          code: 'endpoint_name_taken',
-        });
+        throw new ApiError(
+          409,
+          `The endpoint name '${meta.name}' is taken (names are unique across the organisation); choose another`,
+          {
+            param: 'name',
+            code: 'endpoint_name_taken',
+          },
+        );
       }
       if (brokenConstraint(err)?.kind === 'foreign_key') {
         throw errors.quotaExceeded(meta.tenantId, 'endpoints', meta.maxInTenant);
@@ -172,7 +187,10 @@ export class EndpointStore {
     now: string,
     also: (version: number) => D1PreparedStatement[] = () => [],
   ): Promise<number> {
-    const latest = await this.db.prepare('SELECT MAX(version) AS v FROM endpoint_configs WHERE endpoint = ?').bind(current.name).first<number>('v');
+    const latest = await this.db
+      .prepare('SELECT MAX(version) AS v FROM endpoint_configs WHERE endpoint = ?')
+      .bind(current.name)
+      .first<number>('v');
     const next = (latest ?? current.config_version) + 1;
     try {
       const [, bump] = await this.db.batch([
@@ -225,7 +243,11 @@ export class EndpointStore {
       .prepare('SELECT version, created_at, config FROM endpoint_configs WHERE endpoint = ? ORDER BY version')
       .bind(name)
       .all<{ version: number; created_at: string; config: string }>();
-    return results.map((r) => ({ version: r.version, created_at: r.created_at, config: JSON.parse(r.config) as EndpointConfig }));
+    return results.map((r) => ({
+      version: r.version,
+      created_at: r.created_at,
+      config: JSON.parse(r.config) as EndpointConfig,
+    }));
   }
 
   setStateStatement(name: string, state: Endpoint['state'], now: string): D1PreparedStatement {
@@ -241,7 +263,9 @@ export class EndpointStore {
   }
 
   shareStatement(name: string, tenantId: string, now: string): D1PreparedStatement {
-    return this.db.prepare('INSERT OR IGNORE INTO endpoint_shares (endpoint, tenant_id, created_at) VALUES (?, ?, ?)').bind(name, tenantId, now);
+    return this.db
+      .prepare('INSERT OR IGNORE INTO endpoint_shares (endpoint, tenant_id, created_at) VALUES (?, ?, ?)')
+      .bind(name, tenantId, now);
   }
 
   unshareStatement(name: string, tenantId: string): D1PreparedStatement {

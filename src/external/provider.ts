@@ -19,10 +19,18 @@ export function providerApi(entity: ExternalEntity): ProviderApi {
   const m = entity.external_model;
   if (m.provider === 'anthropic') {
     const config = m.anthropic_config!;
-    return { provider: 'anthropic', base: config.anthropic_api_base ?? ANTHROPIC_API_BASE, secret: secretName(config.anthropic_api_key) };
+    return {
+      provider: 'anthropic',
+      base: config.anthropic_api_base ?? ANTHROPIC_API_BASE,
+      secret: secretName(config.anthropic_api_key),
+    };
   }
   const config = m.openai_config!;
-  return { provider: 'openai', base: config.openai_api_base ?? OPENAI_API_BASE, secret: secretName(config.openai_api_key) };
+  return {
+    provider: 'openai',
+    base: config.openai_api_base ?? OPENAI_API_BASE,
+    secret: secretName(config.openai_api_key),
+  };
 }
 
 /** The provider's auth headers: OpenAI's bearer token, Anthropic's `x-api-key` and version. */

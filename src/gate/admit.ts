@@ -26,19 +26,26 @@ const NO_TOKENS: TokenEstimate = { prompt: 0, completion: 0 };
  */
 export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, request?: AdmittedRequest): Promise<Lease> {
   const rules = admissionRules(endpoint, key);
-  const estimate = rules.tokens && request ? estimateTokens(request.path, request.body, routerConfig(env).tokenBudgetDefaultMaxTokens) : NO_TOKENS;
+  const estimate =
+    rules.tokens && request
+      ? estimateTokens(request.path, request.body, routerConfig(env).tokenBudgetDefaultMaxTokens)
+      : NO_TOKENS;
   const reserved = estimate.prompt + estimate.completion;
   const gate = gateFor(env, key);
   const started = performance.now();
-  const admission = await gateCall(key, async (): Promise<Admission> => gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules.key, reserved));
+  const admission = await gateCall(key, async (): Promise<Admission> =>
+    gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules.key, reserved),
+  );
   if (!admission.ok) throw refusal(admission);
   const budget: LeaseBudget = { estimate, reserved, ...(admission.headroom ? { headroom: admission.headroom } : {}) };
   if (rules.shared.length) {
     const limiter = limiterFor(env, endpoint);
-    const take = await gateCall(key, async () => (await limiter.take(rules.shared, reserved)) as RateTake).catch(async (err: unknown) => {
-      await gate.release(admission.leaseId, undefined, true);
-      throw err;
-    });
+    const take = await gateCall(key, async () => (await limiter.take(rules.shared, reserved)) as RateTake).catch(
+      async (err: unknown) => {
+        await gate.release(admission.leaseId, undefined, true);
+        throw err;
+      },
+    );
     if (!take.ok) {
       await gate.release(admission.leaseId, undefined, true);
       throw refusal(take);
@@ -46,7 +53,13 @@ export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, reques
     budget.shared = { limiter, windows: take.windows };
     budget.headroom = tighter(budget.headroom, take.headroom);
   }
-  return new Lease(gate, admission.leaseId, LEASE_TTL_MS, performance.now() - started, rules.tokens ? budget : undefined);
+  return new Lease(
+    gate,
+    admission.leaseId,
+    LEASE_TTL_MS,
+    performance.now() - started,
+    rules.tokens ? budget : undefined,
+  );
 }
 
 /**

@@ -92,7 +92,13 @@ export class KeyGate extends DurableObject<Env> {
    * concurrency costs no quota; one refused for calls costs no tokens and the
    * reverse. One synchronous step.
    */
-  async acquire(limit: number, ttlMs: number, endpointId: string, rules: RateRule[] = [], tokens = 0): Promise<Admission> {
+  async acquire(
+    limit: number,
+    ttlMs: number,
+    endpointId: string,
+    rules: RateRule[] = [],
+    tokens = 0,
+  ): Promise<Admission> {
     if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
     const now = Date.now();
     // Expired leases do not count (the alarm deletes them): one read, no write, unless admitted.
@@ -105,7 +111,11 @@ export class KeyGate extends DurableObject<Env> {
     const leaseId = crypto.randomUUID();
     this.sql.exec(
       'INSERT INTO leases (id, expires_at, endpoint, windows, reserved) VALUES (?, ?, ?, ?, ?)',
-      leaseId, now + ttlMs, endpointId, take.windows.length ? JSON.stringify(take.windows) : '[]', take.windows.length ? tokens : 0,
+      leaseId,
+      now + ttlMs,
+      endpointId,
+      take.windows.length ? JSON.stringify(take.windows) : '[]',
+      take.windows.length ? tokens : 0,
     );
     await this.armAlarm(now + ttlMs);
     return { ok: true, leaseId, inFlight: inFlight + 1, ...(take.headroom ? { headroom: take.headroom } : {}) };
@@ -118,7 +128,9 @@ export class KeyGate extends DurableObject<Env> {
    * (refused after admission), so its call and reservation are given back.
    */
   async release(leaseId: string, usage?: UsageReport, refund = false): Promise<boolean> {
-    const row = this.sql.exec<LeaseRow>('DELETE FROM leases WHERE id = ? RETURNING id, endpoint, windows, reserved', leaseId).toArray()[0];
+    const row = this.sql
+      .exec<LeaseRow>('DELETE FROM leases WHERE id = ? RETURNING id, endpoint, windows, reserved', leaseId)
+      .toArray()[0];
     this.settle(leaseId, 'released');
     if (!row) return false;
     if (row.windows !== '[]') {
@@ -137,9 +149,9 @@ export class KeyGate extends DurableObject<Env> {
   /** Extend a live lease (long streams call this well before it expires). */
   async renew(leaseId: string, ttlMs: number): Promise<boolean> {
     const expiresAt = Date.now() + ttlMs;
-    const renewed = this.sql
-      .exec('UPDATE leases SET expires_at = ? WHERE id = ? RETURNING id', expiresAt, leaseId)
-      .toArray().length > 0;
+    const renewed =
+      this.sql.exec('UPDATE leases SET expires_at = ? WHERE id = ? RETURNING id', expiresAt, leaseId).toArray().length >
+      0;
     if (renewed) await this.armAlarm(expiresAt);
     return renewed;
   }
@@ -176,7 +188,10 @@ export class KeyGate extends DurableObject<Env> {
   /** What key info shows: requests in flight and, for a key with a token budget of this period, its current window. */
   async status(budgetPeriodMs?: number): Promise<{ inFlight: number; budget: WindowState | null }> {
     const now = Date.now();
-    return { inFlight: this.countLeases(now), budget: budgetPeriodMs ? this.windows.state(KEY_BUDGET_SCOPE, budgetPeriodMs, now) : null };
+    return {
+      inFlight: this.countLeases(now),
+      budget: budgetPeriodMs ? this.windows.state(KEY_BUDGET_SCOPE, budgetPeriodMs, now) : null,
+    };
   }
 
   /** The current window of the key's own token budget. */
@@ -201,10 +216,13 @@ export class KeyGate extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarmAt = null; // a fired alarm is no longer armed
     const now = Date.now();
-    const expired = this.sql.exec<LeaseRow>('DELETE FROM leases WHERE expires_at <= ? RETURNING id, endpoint, windows, reserved', now).toArray();
+    const expired = this.sql
+      .exec<LeaseRow>('DELETE FROM leases WHERE expires_at <= ? RETURNING id, endpoint, windows, reserved', now)
+      .toArray();
     for (const lease of expired) {
       this.settle(lease.id, 'released');
-      if (lease.reserved > 0) this.windows.settle(parseWindows(lease.windows, lease.endpoint), lease.reserved, lease.reserved);
+      if (lease.reserved > 0)
+        this.windows.settle(parseWindows(lease.windows, lease.endpoint), lease.reserved, lease.reserved);
     }
     this.ledger.flush();
     const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM leases').one().next;

@@ -49,17 +49,37 @@ export class RateWindows {
       if (rule.tokens !== undefined) {
         const left = rule.tokens - (entry.row?.tokens ?? 0) - (entry.row?.reserved ?? 0);
         if (tokens > left) {
-          return { ok: false, reason: 'tokens', retryAfterSeconds, limit: rule.label, reserved: tokens, headroom: { budget: rule.tokens, remaining: Math.max(0, left), resetAt } };
+          return {
+            ok: false,
+            reason: 'tokens',
+            retryAfterSeconds,
+            limit: rule.label,
+            reserved: tokens,
+            headroom: { budget: rule.tokens, remaining: Math.max(0, left), resetAt },
+          };
         }
-        if (!headroom || left - tokens < headroom.remaining) headroom = { budget: rule.tokens, remaining: left - tokens, resetAt };
+        if (!headroom || left - tokens < headroom.remaining)
+          headroom = { budget: rule.tokens, remaining: left - tokens, resetAt };
       }
     }
     for (const { ref, row } of rows.values()) {
       const [scope, periodMs, window] = ref;
       if (row) {
-        this.sql.exec('UPDATE rate_windows SET calls = calls + 1, reserved = reserved + ? WHERE scope = ? AND period_ms = ? AND window = ?', tokens, scope, periodMs, window);
+        this.sql.exec(
+          'UPDATE rate_windows SET calls = calls + 1, reserved = reserved + ? WHERE scope = ? AND period_ms = ? AND window = ?',
+          tokens,
+          scope,
+          periodMs,
+          window,
+        );
       } else {
-        this.sql.exec('INSERT INTO rate_windows (scope, period_ms, window, calls, reserved) VALUES (?, ?, ?, 1, ?)', scope, periodMs, window, tokens);
+        this.sql.exec(
+          'INSERT INTO rate_windows (scope, period_ms, window, calls, reserved) VALUES (?, ?, ?, 1, ?)',
+          scope,
+          periodMs,
+          window,
+          tokens,
+        );
         // A new window: the past ones of this period go, whichever scope they counted (a deleted endpoint's too).
         this.sql.exec('DELETE FROM rate_windows WHERE period_ms = ? AND window < ?', periodMs, window);
       }
@@ -72,7 +92,10 @@ export class RateWindows {
     for (const [scope, periodMs, window] of windows) {
       this.sql.exec(
         'UPDATE rate_windows SET calls = MAX(0, calls - 1), reserved = MAX(0, reserved - ?) WHERE scope = ? AND period_ms = ? AND window = ?',
-        reserved, scope, periodMs, window,
+        reserved,
+        scope,
+        periodMs,
+        window,
       );
     }
   }
@@ -86,7 +109,11 @@ export class RateWindows {
     for (const [scope, periodMs, window] of windows) {
       this.sql.exec(
         'UPDATE rate_windows SET reserved = MAX(0, reserved - ?), tokens = tokens + ? WHERE scope = ? AND period_ms = ? AND window = ?',
-        reserved, charged, scope, periodMs, window,
+        reserved,
+        charged,
+        scope,
+        periodMs,
+        window,
       );
     }
   }
@@ -111,12 +138,19 @@ export class RateWindows {
 
   private read(scope: string, periodMs: number, window: number): Row | undefined {
     return this.sql
-      .exec<Row & Record<string, SqlStorageValue>>('SELECT calls, tokens, reserved FROM rate_windows WHERE scope = ? AND period_ms = ? AND window = ?', scope, periodMs, window)
+      .exec<Row & Record<string, SqlStorageValue>>(
+        'SELECT calls, tokens, reserved FROM rate_windows WHERE scope = ? AND period_ms = ? AND window = ?',
+        scope,
+        periodMs,
+        window,
+      )
       .toArray()[0];
   }
 }
 
 /** The windows a lease was counted in, as stored with it (JSON). Leases from before token budgets stored `[period, window]` pairs of their endpoint. */
 export function parseWindows(json: string, endpoint: string): WindowRef[] {
-  return (JSON.parse(json) as Array<WindowRef | [number, number]>).map((w) => (w.length === 3 ? w : [endpoint, w[0], w[1]]));
+  return (JSON.parse(json) as Array<WindowRef | [number, number]>).map((w) =>
+    w.length === 3 ? w : [endpoint, w[0], w[1]],
+  );
 }

@@ -23,7 +23,9 @@ export function admissionRules(endpoint: Endpoint, key: KeyRecord): AdmissionRul
   let own = byEndpoint.get(endpoint);
   if (!own) {
     own = {
-      key: endpoint.rate_limits.filter((r) => r.key === 'api_key').map((r) => rule(r, `for this API key on endpoint '${endpoint.name}'`)),
+      key: endpoint.rate_limits
+        .filter((r) => r.key === 'api_key')
+        .map((r) => rule(r, `for this API key on endpoint '${endpoint.name}'`)),
       endpoint: endpoint.rate_limits
         .filter((r) => r.key === 'endpoint')
         .map((r) => ({ ...rule(r, `for all keys of endpoint '${endpoint.name}'`), scope: ENDPOINT_SCOPE })),
@@ -43,13 +45,24 @@ export function admissionRules(endpoint: Endpoint, key: KeyRecord): AdmissionRul
       ]
     : own.key;
   const shared = own.tenant.length
-    ? [...own.endpoint, ...own.tenant.map((r) => ({ ...rule(r, `for tenant '${key.tenant_id}' on endpoint '${endpoint.name}'`), scope: tenantScope(key.tenant_id) }))]
+    ? [
+        ...own.endpoint,
+        ...own.tenant.map((r) => ({
+          ...rule(r, `for tenant '${key.tenant_id}' on endpoint '${endpoint.name}'`),
+          scope: tenantScope(key.tenant_id),
+        })),
+      ]
     : own.endpoint;
-  return { key: keyRules, shared, tokens: keyRules.some((r) => r.tokens !== undefined) || shared.some((r) => r.tokens !== undefined) };
+  return {
+    key: keyRules,
+    shared,
+    tokens: keyRules.some((r) => r.tokens !== undefined) || shared.some((r) => r.tokens !== undefined),
+  };
 }
 
 function rule(r: RateLimit, whose: string): RateRule {
   const periodMs = PERIOD_MS[r.renewal_period];
-  if (r.tokens !== undefined) return { periodMs, tokens: r.tokens, label: `${r.tokens} tokens per ${r.renewal_period} ${whose}` };
+  if (r.tokens !== undefined)
+    return { periodMs, tokens: r.tokens, label: `${r.tokens} tokens per ${r.renewal_period} ${whose}` };
   return { periodMs, calls: r.calls, label: `${r.calls} calls per ${r.renewal_period} ${whose}` };
 }

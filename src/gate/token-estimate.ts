@@ -27,7 +27,9 @@ export function estimateTokens(path: string, body: unknown, defaultMaxTokens: nu
   if (path.endsWith('/embeddings') || path.endsWith('/embed')) return { prompt, completion: 0 };
   const b = (body ?? {}) as Record<string, unknown>;
   const params = (b.parameters ?? {}) as Record<string, unknown>;
-  const limit = [b.max_tokens, b.max_completion_tokens, b.max_output_tokens, params.max_new_tokens].find((v): v is number => typeof v === 'number' && v >= 0);
+  const limit = [b.max_tokens, b.max_completion_tokens, b.max_output_tokens, params.max_new_tokens].find(
+    (v): v is number => typeof v === 'number' && v >= 0,
+  );
   return { prompt, completion: limit ?? defaultMaxTokens };
 }
 

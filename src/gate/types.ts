@@ -36,14 +36,22 @@ export interface TokenHeadroom {
 export type Refusal =
   | { ok: false; reason: 'concurrency' | 'revoked'; retryAfterSeconds: number }
   | { ok: false; reason: 'rate'; retryAfterSeconds: number; limit: string }
-  | { ok: false; reason: 'tokens'; retryAfterSeconds: number; limit: string; reserved: number; headroom: TokenHeadroom };
+  | {
+      ok: false;
+      reason: 'tokens';
+      retryAfterSeconds: number;
+      limit: string;
+      reserved: number;
+      headroom: TokenHeadroom;
+    };
 
 /** How an admitted request's lease ended, as `KeyGate.watch` reports it. */
 export type LeaseEnd = 'revoked' | 'released';
 
 export type Admission = { ok: true; leaseId: string; inFlight: number; headroom?: TokenHeadroom } | Refusal;
 
-export type RateTake = { ok: true; windows: WindowRef[]; headroom?: TokenHeadroom } | Extract<Refusal, { reason: 'rate' | 'tokens' }>;
+export type RateTake =
+  { ok: true; windows: WindowRef[]; headroom?: TokenHeadroom } | Extract<Refusal, { reason: 'rate' | 'tokens' }>;
 
 /** A window's counters as the admin API shows them. */
 export interface WindowState {

@@ -33,7 +33,16 @@ export class UsageLedger {
     const id = `${usage.endpoint}\n${hour}`;
     let row = this.pending.get(id);
     if (!row) {
-      row = { endpoint: usage.endpoint, hour, requests: 0, completed: 0, aborted: 0, failed: 0, prompt_tokens: 0, completion_tokens: 0 };
+      row = {
+        endpoint: usage.endpoint,
+        hour,
+        requests: 0,
+        completed: 0,
+        aborted: 0,
+        failed: 0,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+      };
       this.pending.set(id, row);
     }
     row.requests++;
@@ -51,7 +60,14 @@ export class UsageLedger {
          ON CONFLICT (endpoint, hour) DO UPDATE SET
            requests = requests + ?3, completed = completed + ?4, aborted = aborted + ?5, failed = failed + ?6,
            prompt_tokens = prompt_tokens + ?7, completion_tokens = completion_tokens + ?8`,
-        row.endpoint, row.hour, row.requests, row.completed, row.aborted, row.failed, row.prompt_tokens, row.completion_tokens,
+        row.endpoint,
+        row.hour,
+        row.requests,
+        row.completed,
+        row.aborted,
+        row.failed,
+        row.prompt_tokens,
+        row.completion_tokens,
       );
     }
     this.pending.clear();
@@ -59,6 +75,8 @@ export class UsageLedger {
 
   rows(): UsageRow[] {
     this.flush();
-    return this.sql.exec<UsageRow & Record<string, SqlStorageValue>>('SELECT * FROM usage ORDER BY hour DESC, endpoint').toArray();
+    return this.sql
+      .exec<UsageRow & Record<string, SqlStorageValue>>('SELECT * FROM usage ORDER BY hour DESC, endpoint')
+      .toArray();
   }
 }

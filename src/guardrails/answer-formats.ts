@@ -61,7 +61,11 @@ class OpenAIFormat implements AnswerFormat {
     const choices = (body as { choices?: unknown } | null)?.choices;
     for (const choice of Array.isArray(choices) ? (choices as Json[]) : []) {
       const index = typeof choice.index === 'number' ? choice.index : 0;
-      add(out, index, this.kind === 'chat' ? messageText(choice.message) : typeof choice.text === 'string' ? choice.text : '');
+      add(
+        out,
+        index,
+        this.kind === 'chat' ? messageText(choice.message) : typeof choice.text === 'string' ? choice.text : '',
+      );
     }
     return out;
   }
@@ -75,7 +79,8 @@ class OpenAIFormat implements AnswerFormat {
     for (const choice of chunk.choices as Json[]) {
       const index = typeof choice.index === 'number' ? choice.index : 0;
       this.indices.add(index);
-      const text = this.kind === 'chat' ? messageText(choice.delta) : typeof choice.text === 'string' ? choice.text : '';
+      const text =
+        this.kind === 'chat' ? messageText(choice.delta) : typeof choice.text === 'string' ? choice.text : '';
       if (text) out.push([index, text]);
     }
     return out;
@@ -158,7 +163,11 @@ class ResponsesFormat implements AnswerFormat {
     const event = data.includes('"sequence_number"') ? parse(data) : null;
     if (!event) return;
     if (typeof event.sequence_number === 'number') this.sequence = event.sequence_number;
-    if ((event.type === 'response.created' || event.type === 'response.in_progress') && event.response && typeof event.response === 'object') {
+    if (
+      (event.type === 'response.created' || event.type === 'response.in_progress') &&
+      event.response &&
+      typeof event.response === 'object'
+    ) {
       this.response = event.response as Json;
     }
   }
@@ -167,18 +176,43 @@ class ResponsesFormat implements AnswerFormat {
     if (!data.includes('.delta"')) return [];
     const event = parse(data);
     if (!event) return [];
-    const delta = typeof event.type === 'string' && event.type.endsWith('.delta') && typeof event.delta === 'string' ? event.delta : '';
-    return /^response\.(output_text|function_call_arguments|reasoning_text|reasoning_summary_text)\.delta$/.test(String(event.type)) && delta ? [[0, delta]] : [];
+    const delta =
+      typeof event.type === 'string' && event.type.endsWith('.delta') && typeof event.delta === 'string'
+        ? event.delta
+        : '';
+    return /^response\.(output_text|function_call_arguments|reasoning_text|reasoning_summary_text)\.delta$/.test(
+      String(event.type),
+    ) && delta
+      ? [[0, delta]]
+      : [];
   }
 
   cut(message: string): string {
-    const response = { ...this.response, status: 'incomplete', incomplete_details: { reason: 'content_filter' }, output: [], usage: null };
-    return this.frame('response.incomplete', { response }) + this.frame('error', { code: CONTENT_POLICY, message, param: null });
+    const response = {
+      ...this.response,
+      status: 'incomplete',
+      incomplete_details: { reason: 'content_filter' },
+      output: [],
+      usage: null,
+    };
+    return (
+      this.frame('response.incomplete', { response }) +
+      this.frame('error', { code: CONTENT_POLICY, message, param: null })
+    );
   }
 
   fail(message: string): string {
-    const response = { ...this.response, status: 'failed', error: { code: GUARD_UNAVAILABLE, message }, output: [], usage: null };
-    return this.frame('response.failed', { response }) + this.frame('error', { code: GUARD_UNAVAILABLE, message, param: null });
+    const response = {
+      ...this.response,
+      status: 'failed',
+      error: { code: GUARD_UNAVAILABLE, message },
+      output: [],
+      usage: null,
+    };
+    return (
+      this.frame('response.failed', { response }) +
+      this.frame('error', { code: GUARD_UNAVAILABLE, message, param: null })
+    );
   }
 
   private frame(type: string, fields: Json): string {
@@ -198,7 +232,15 @@ class MessagesFormat implements AnswerFormat {
     const out = new Map<number, string>();
     const content = (body as { content?: unknown } | null)?.content;
     for (const block of Array.isArray(content) ? (content as Json[]) : []) {
-      add(out, 0, typeof block.text === 'string' ? block.text : block.type === 'tool_use' ? JSON.stringify(block.input ?? {}) : '');
+      add(
+        out,
+        0,
+        typeof block.text === 'string'
+          ? block.text
+          : block.type === 'tool_use'
+            ? JSON.stringify(block.input ?? {})
+            : '',
+      );
     }
     return out;
   }
@@ -213,14 +255,18 @@ class MessagesFormat implements AnswerFormat {
   read(data: string): Array<[number, string]> {
     if (!data.includes('"content_block_delta"')) return [];
     const delta = parse(data)?.delta as Json | undefined;
-    const text = typeof delta?.text === 'string' ? delta.text : typeof delta?.partial_json === 'string' ? delta.partial_json : '';
+    const text =
+      typeof delta?.text === 'string' ? delta.text : typeof delta?.partial_json === 'string' ? delta.partial_json : '';
     return text ? [[0, text]] : [];
   }
 
   cut(message: string): string {
     return (
       this.closeBlock() +
-      anthropicEvent('message_delta', { delta: { stop_reason: 'refusal', stop_sequence: null }, usage: { output_tokens: 0 } }) +
+      anthropicEvent('message_delta', {
+        delta: { stop_reason: 'refusal', stop_sequence: null },
+        usage: { output_tokens: 0 },
+      }) +
       anthropicEvent('error', { error: { type: 'invalid_request_error', message } })
     );
   }
@@ -240,6 +286,9 @@ class MessagesFormat implements AnswerFormat {
 /** One Responses output item's text: message content, function-call arguments, reasoning. */
 function itemText(item: Json): string {
   if (typeof item.arguments === 'string') return item.arguments;
-  const parts = [...(Array.isArray(item.content) ? item.content : []), ...(Array.isArray(item.summary) ? item.summary : [])] as Array<Json | null>;
+  const parts = [
+    ...(Array.isArray(item.content) ? item.content : []),
+    ...(Array.isArray(item.summary) ? item.summary : []),
+  ] as Array<Json | null>;
   return parts.map((p) => (typeof p?.text === 'string' ? p.text : '')).join('');
 }

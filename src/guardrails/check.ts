@@ -29,24 +29,42 @@ export interface CheckResult {
  * categories, and the guard's action decides. Logged once. Rejects only with
  * ClientGone (the client left); every other failure is an `error` outcome.
  */
-export async function runCheck(ctx: CheckContext, stage: GuardStage, guard: Guard, conversations: Conversation[]): Promise<CheckResult> {
+export async function runCheck(
+  ctx: CheckContext,
+  stage: GuardStage,
+  guard: Guard,
+  conversations: Conversation[],
+): Promise<CheckResult> {
   const role: GuardRole = stage === 'input' ? 'User' : 'Agent';
   const asked = guard.categories ?? CATEGORY_CODES;
   const started = Date.now();
   const assessed = conversations.filter((c) => c.some((t) => t.role === role));
   let result: Omit<CheckResult, 'durationMs'>;
   try {
-    const verdicts = await Promise.all(assessed.map(async (c) => parseVerdict(await callGuard(ctx, guard.endpoint, guardPrompt(c, role, asked)), asked)));
+    const verdicts = await Promise.all(
+      assessed.map(async (c) => parseVerdict(await callGuard(ctx, guard.endpoint, guardPrompt(c, role, asked)), asked)),
+    );
     const categories = CATEGORY_CODES.filter((code) => verdicts.some((v) => !v.safe && v.categories.includes(code)));
-    result = { outcome: categories.length === 0 ? 'pass' : guard.action === 'block' ? 'block' : 'flag', categories, error: null };
+    result = {
+      outcome: categories.length === 0 ? 'pass' : guard.action === 'block' ? 'block' : 'flag',
+      categories,
+      error: null,
+    };
   } catch (err) {
     if (err instanceof ClientGone) throw err;
     result = { outcome: 'error', categories: [], error: err instanceof Error ? err.message : String(err) };
   }
   const durationMs = Date.now() - started;
   const line: GuardVerdictLine = {
-    request_id: ctx.requestId, endpoint: ctx.endpoint, guard: guard.endpoint, stage, outcome: result.outcome,
-    categories: result.categories, on_error: result.outcome === 'error' ? guard.on_error : null, error: result.error, duration_ms: durationMs,
+    request_id: ctx.requestId,
+    endpoint: ctx.endpoint,
+    guard: guard.endpoint,
+    stage,
+    outcome: result.outcome,
+    categories: result.categories,
+    on_error: result.outcome === 'error' ? guard.on_error : null,
+    error: result.error,
+    duration_ms: durationMs,
   };
   recordVerdict(line);
   ctx.count?.(line);

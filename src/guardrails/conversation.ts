@@ -40,12 +40,21 @@ export function chatConversation(messages: unknown): Conversation {
  * turn). Token-id prompts cannot be read by the guard, so they are refused.
  */
 export function promptConversations(prompt: unknown): Conversation[] {
-  const prompts = typeof prompt === 'string' ? [prompt] : Array.isArray(prompt) && prompt.every((p) => typeof p === 'string') ? (prompt as string[]) : null;
+  const prompts =
+    typeof prompt === 'string'
+      ? [prompt]
+      : Array.isArray(prompt) && prompt.every((p) => typeof p === 'string')
+        ? (prompt as string[])
+        : null;
   if (!prompts) {
-    throw new ApiError(400, "Invalid 'prompt': this endpoint moderates its prompts, so send them as text, not token ids", {
-      param: 'prompt',
-      code: 'invalid_body',
-    });
+    throw new ApiError(
+      400,
+      "Invalid 'prompt': this endpoint moderates its prompts, so send them as text, not token ids",
+      {
+        param: 'prompt',
+        code: 'invalid_body',
+      },
+    );
   }
   return prompts.map((p) => [{ role: 'User', content: p }]);
 }
@@ -73,7 +82,11 @@ function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+    .map((part) =>
+      part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string'
+        ? (part as { text: string }).text
+        : '',
+    )
     .filter(Boolean)
     .join('\n');
 }

@@ -41,7 +41,9 @@ export async function callGuard(ctx: GuardCallContext, guardName: string, prompt
   if (endpoint.state === 'stopped') throw new GuardCallError(`guard endpoint '${guardName}' is stopped`);
   const entity = pickServedEntity(endpoint);
   if (isExternal(entity)) {
-    throw new GuardCallError(`guard endpoint '${guardName}' serves an external model; a guard must be a self-hosted Llama Guard (its completions route is called)`);
+    throw new GuardCallError(
+      `guard endpoint '${guardName}' serves an external model; a guard must be a self-hosted Llama Guard (its completions route is called)`,
+    );
   }
   const totalMs = endpoint.timeouts.total_ms ?? GUARD_DEFAULT_TIMEOUT_MS;
   const abort = new AbortController();
@@ -64,11 +66,21 @@ export async function callGuard(ctx: GuardCallContext, guardName: string, prompt
       firstByteMs: totalMs,
       stream: false,
       onEjected: (origin, detail) =>
-        console.warn(JSON.stringify({ msg: 'origin ejected', request_id: ctx.requestId, origin: loggableOriginUrl(origin.url), model: entity.model, detail: detail.slice(0, 300) })),
+        console.warn(
+          JSON.stringify({
+            msg: 'origin ejected',
+            request_id: ctx.requestId,
+            origin: loggableOriginUrl(origin.url),
+            model: entity.model,
+            detail: detail.slice(0, 300),
+          }),
+        ),
     });
     try {
       if (!answer.response.ok) {
-        throw new GuardCallError(`guard endpoint '${guardName}' answered HTTP ${answer.response.status}: ${originErrorMessage(await answer.response.text())}`);
+        throw new GuardCallError(
+          `guard endpoint '${guardName}' answered HTTP ${answer.response.status}: ${originErrorMessage(await answer.response.text())}`,
+        );
       }
       return answerText(await answer.response.json(), tgi, guardName);
     } finally {

@@ -8,7 +8,11 @@ import type { Conversation, GuardRole } from './conversation';
  * left to the server's tokenizer, which adds it. README "Guardrails" describes
  * the format.
  */
-export function guardPrompt(conversation: Conversation, role: GuardRole, categories: readonly GuardCategory[] = CATEGORY_CODES): string {
+export function guardPrompt(
+  conversation: Conversation,
+  role: GuardRole,
+  categories: readonly GuardCategory[] = CATEGORY_CODES,
+): string {
   const list = CATEGORY_CODES.filter((code) => categories.includes(code))
     .map((code) => `${code}: ${GUARD_CATEGORIES[code]}.`)
     .join('\n');

@@ -61,8 +61,12 @@ export class RequestGuard implements ExchangeGuard {
       abort,
       check: (texts) => runCheck({ ...this.ctx, signal: abort.signal }, 'output', guard, this.answered(texts)),
       onResult: (result) => {
-        if (result.outcome === 'block') return { cut: `The answer was stopped by the endpoint's output guardrail: it falls under ${describeCategories(result.categories)}` };
-        if (result.outcome === 'error' && guard.on_error === 'fail_closed') return { fail: unavailableMessage('output', guard, result) };
+        if (result.outcome === 'block')
+          return {
+            cut: `The answer was stopped by the endpoint's output guardrail: it falls under ${describeCategories(result.categories)}`,
+          };
+        if (result.outcome === 'error' && guard.on_error === 'fail_closed')
+          return { fail: unavailableMessage('output', guard, result) };
         if (result.outcome === 'flag') return { note: `guardrails flagged output ${result.categories.join(',')}` };
         return {};
       },
@@ -87,21 +91,32 @@ export class RequestGuard implements ExchangeGuard {
   }
 
   private answered(texts: Map<number, string>): Conversation[] {
-    return [...texts].map(([index, text]) => withAnswer(this.conversations[index] ?? this.conversations[0] ?? [], text));
+    return [...texts].map(([index, text]) =>
+      withAnswer(this.conversations[index] ?? this.conversations[0] ?? [], text),
+    );
   }
 
   private settle(stage: GuardStage, guard: Guard, result: CheckResult): ApiError | null {
     if (result.outcome === 'flag') this.flagged.push(`${stage}=${result.categories.join(',')}`);
     if (result.outcome === 'block') {
-      const what = stage === 'input' ? 'The request was refused by the endpoint\'s input guardrail' : 'The answer was withheld by the endpoint\'s output guardrail';
-      return new ApiError(400, `${what}: it falls under ${describeCategories(result.categories)}`, { code: CONTENT_POLICY });
+      const what =
+        stage === 'input'
+          ? "The request was refused by the endpoint's input guardrail"
+          : "The answer was withheld by the endpoint's output guardrail";
+      return new ApiError(400, `${what}: it falls under ${describeCategories(result.categories)}`, {
+        code: CONTENT_POLICY,
+      });
     }
     if (result.outcome === 'error') {
       if (guard.on_error === 'fail_open') {
         this.unchecked.push(stage);
         return null;
       }
-      return new ApiError(503, unavailableMessage(stage, guard, result), { type: 'server_error', code: GUARD_UNAVAILABLE, headers: { 'retry-after': '5' } });
+      return new ApiError(503, unavailableMessage(stage, guard, result), {
+        type: 'server_error',
+        code: GUARD_UNAVAILABLE,
+        headers: { 'retry-after': '5' },
+      });
     }
     return null;
   }

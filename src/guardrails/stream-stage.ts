@@ -36,7 +36,11 @@ interface Held {
  * the stream in the client's protocol (`content_filter`, then an error event) and
  * aborts the request, so the origin stops and the pump releases the slot.
  */
-export function guardStream(source: ReadableStream<Uint8Array>, format: AnswerFormat, opts: StageOptions): ReadableStream<Uint8Array> {
+export function guardStream(
+  source: ReadableStream<Uint8Array>,
+  format: AnswerFormat,
+  opts: StageOptions,
+): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const texts = new Map<number, string>();

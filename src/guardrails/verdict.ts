@@ -17,7 +17,10 @@ export function parseVerdict(answer: string, asked: readonly GuardCategory[]): V
   const text = answer.trim();
   if (text === 'safe') return { safe: true };
   const match = UNSAFE.exec(text);
-  if (!match) throw new GuardAnswerError(`the guard's answer (${text.length} characters) is neither 'safe' nor 'unsafe' with a line of categories`);
+  if (!match)
+    throw new GuardAnswerError(
+      `the guard's answer (${text.length} characters) is neither 'safe' nor 'unsafe' with a line of categories`,
+    );
   const codes = match[1]!.split(',');
   const unknown = codes.find((c) => !(CATEGORY_CODES as string[]).includes(c) || !asked.includes(c as GuardCategory));
   if (unknown) throw new GuardAnswerError(`the guard named category ${unknown}, which it was not asked about`);

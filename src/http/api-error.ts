@@ -128,14 +128,21 @@ export const errors = {
     }),
   invalidBody: (message: string, param: string | null) => new ApiError(400, message, { param, code: 'invalid_body' }),
   quotaExceeded: (tenantId: string, what: string, max: number) =>
-    new ApiError(403, `Tenant '${tenantId}' has reached its quota of ${max} ${what}; delete some or ask an org admin to raise the quota`, {
-      code: 'quota_exceeded',
-    }),
+    new ApiError(
+      403,
+      `Tenant '${tenantId}' has reached its quota of ${max} ${what}; delete some or ask an org admin to raise the quota`,
+      {
+        code: 'quota_exceeded',
+      },
+    ),
   tooLarge: (limit: number) =>
     new ApiError(413, `Request body exceeds the limit of ${limit} bytes`, { code: 'request_too_large' }),
   /** The origin (of a served entity) did not answer in time: the one 504 the router gives. */
   originTimeout: (entity: string, ms: number) =>
-    new ApiError(504, `The origin of served entity '${entity}' did not answer within ${ms} ms`, { type: 'server_error', code: 'origin_timeout' }),
+    new ApiError(504, `The origin of served entity '${entity}' did not answer within ${ms} ms`, {
+      type: 'server_error',
+      code: 'origin_timeout',
+    }),
   /** What a principal may not see does not exist for it (404), in the same words as what truly does not. */
   notFound: (kind: 'Endpoint' | 'API key' | 'Tenant', id: string) =>
     new ApiError(404, `${kind} '${id}' does not exist`, {
@@ -144,10 +151,15 @@ export const errors = {
   /** What a principal may see but not change (403). */
   forbidden: (message: string) => new ApiError(403, message, { code: 'forbidden' }),
   /** An endpoint config that cannot be normalised (its served entities and traffic do not fit together). */
-  invalidConfig: (message: string, param: string | null) => new ApiError(400, message, { param, code: 'invalid_config' }),
-  routeNotFound: (method: string, path: string) => new ApiError(404, `No route for ${method} ${path}`, { code: 'route_not_found' }),
+  invalidConfig: (message: string, param: string | null) =>
+    new ApiError(400, message, { param, code: 'invalid_config' }),
+  routeNotFound: (method: string, path: string) =>
+    new ApiError(404, `No route for ${method} ${path}`, { code: 'route_not_found' }),
   methodNotAllowed: (method: string, path: string, usable: string, allowed: string[]) =>
-    new ApiError(405, `Method ${method} is not allowed on ${path}; use ${usable}`, { code: 'method_not_allowed', headers: { allow: allowed.join(', ') } }),
+    new ApiError(405, `Method ${method} is not allowed on ${path}; use ${usable}`, {
+      code: 'method_not_allowed',
+      headers: { allow: allowed.join(', ') },
+    }),
   internal: () => new ApiError(500, 'Internal error in the router', { code: 'internal_error' }),
   invalidJson: (message: string) => new ApiError(400, message, { code: 'invalid_json' }),
   emptyUpdate: () => new ApiError(400, 'The update names no field to change', { code: 'empty_update' }),
@@ -163,6 +175,8 @@ export const errors = {
       code: 'platform_key_on_inference_api',
     }),
   endpointKeyOnAdmin: () =>
-    new ApiError(403, 'Endpoint keys can only call the inference API; the admin API needs a platform key', { code: 'endpoint_key_on_admin_api' }),
+    new ApiError(403, 'Endpoint keys can only call the inference API; the admin API needs a platform key', {
+      code: 'endpoint_key_on_admin_api',
+    }),
   invalidAdminToken: () => new ApiError(401, 'Invalid admin token', { code: 'invalid_admin_token' }),
 };

@@ -16,7 +16,8 @@ export function renderOpenAIError(err: ApiError): Response {
  */
 export function renderTgiError(err: ApiError): Response {
   // A guardrail's refusal stays 400, and names itself as the error type.
-  if (err.code === 'content_policy_violation') return Response.json({ error: err.message, error_type: err.code }, { status: 400, headers: err.headers });
+  if (err.code === 'content_policy_violation')
+    return Response.json({ error: err.message, error_type: err.code }, { status: 400, headers: err.headers });
   const status = err.status === 400 && err.code !== 'invalid_json' ? 422 : err.status;
   return Response.json({ error: err.message, error_type: tgiErrorType(err, status) }, { status, headers: err.headers });
 }
@@ -46,15 +47,24 @@ export function renderAnthropicError(err: ApiError): Response {
 
 function anthropicErrorType(status: number): string {
   switch (status) {
-    case 400: return 'invalid_request_error';
-    case 401: return 'authentication_error';
-    case 403: return 'permission_error';
-    case 404: return 'not_found_error';
-    case 413: return 'request_too_large';
-    case 429: return 'rate_limit_error';
-    case 504: return 'timeout_error';
-    case 529: return 'overloaded_error';
-    default: return status < 500 ? 'invalid_request_error' : 'api_error';
+    case 400:
+      return 'invalid_request_error';
+    case 401:
+      return 'authentication_error';
+    case 403:
+      return 'permission_error';
+    case 404:
+      return 'not_found_error';
+    case 413:
+      return 'request_too_large';
+    case 429:
+      return 'rate_limit_error';
+    case 504:
+      return 'timeout_error';
+    case 529:
+      return 'overloaded_error';
+    default:
+      return status < 500 ? 'invalid_request_error' : 'api_error';
   }
 }
 
@@ -64,7 +74,10 @@ function anthropicErrorType(status: number): string {
  * them. Hugging Face's clients read the `error` string.
  */
 export function renderTeiError(err: ApiError): Response {
-  return Response.json({ error: err.message, error_type: teiErrorType(err) }, { status: err.status, headers: err.headers });
+  return Response.json(
+    { error: err.message, error_type: teiErrorType(err) },
+    { status: err.status, headers: err.headers },
+  );
 }
 
 function teiErrorType(err: ApiError): string {

@@ -18,11 +18,21 @@ export function describeFirstIssue(error: z.ZodError, schema: z.ZodType, missing
   return describeIssue(error.issues[0]!, schema, missing);
 }
 
-export function describeIssue(issue: z.core.$ZodIssue, root: z.ZodType | undefined, missing: string, base: PropertyKey[] = []): IssueText {
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  root: z.ZodType | undefined,
+  missing: string,
+  base: PropertyKey[] = [],
+): IssueText {
   const path = [...base, ...issue.path];
   const at = schemaAt(root, [...issue.path]);
   // A union whose branches got past the type check: what the closest branch says is what to fix.
-  if (issue.code === 'invalid_union' && issue.input !== undefined && issue.errors.length > 0 && !('discriminator' in issue && issue.discriminator)) {
+  if (
+    issue.code === 'invalid_union' &&
+    issue.input !== undefined &&
+    issue.errors.length > 0 &&
+    !('discriminator' in issue && issue.discriminator)
+  ) {
     const inner = closestBranch(issue.errors, at);
     if (inner) return describeIssue(inner.issue, inner.schema, missing, path);
   }
@@ -34,7 +44,11 @@ const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized)/;
 
 function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, missing: string): string {
   // Nothing sent where a value is required (a plain type or a union of types).
-  if (issue.input === undefined && (issue.code === 'invalid_type' || (issue.code === 'invalid_union' && !('discriminator' in issue && issue.discriminator)))) {
+  if (
+    issue.input === undefined &&
+    (issue.code === 'invalid_type' ||
+      (issue.code === 'invalid_union' && !('discriminator' in issue && issue.discriminator)))
+  ) {
     return missing;
   }
   switch (issue.code) {
@@ -72,11 +86,13 @@ function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, mi
 function bound(origin: string, side: 'small' | 'big', limit: number | bigint, inclusive: boolean): string {
   const n = Number(limit);
   if (origin === 'array' || origin === 'set') {
-    if (side === 'small') return n === 1 && inclusive ? 'must not be empty' : `must have at least ${inclusive ? n : n + 1} item(s)`;
+    if (side === 'small')
+      return n === 1 && inclusive ? 'must not be empty' : `must have at least ${inclusive ? n : n + 1} item(s)`;
     return `must have at most ${inclusive ? n : n - 1} item(s)`;
   }
   if (origin === 'string') {
-    if (side === 'small') return n === 1 && inclusive ? 'must not be empty' : `must be at least ${inclusive ? n : n + 1} characters long`;
+    if (side === 'small')
+      return n === 1 && inclusive ? 'must not be empty' : `must be at least ${inclusive ? n : n + 1} characters long`;
     return `must be at most ${inclusive ? n : n - 1} characters long`;
   }
   if (side === 'small') return `must be ${inclusive ? '≥' : '>'} ${n}`;
@@ -119,7 +135,9 @@ function closestBranch(
     // Of several object branches, the one the input meant has the fewest unknown or missing fields at its own level
     // (a served entity with `protocol` and `origins` is a self-hosted one, not an external model missing `external_model`).
     const offBranch = errors[i]!.filter(
-      (issue) => issue.path.length <= 1 && (issue.code === 'unrecognized_keys' || (issue.code === 'invalid_type' && issue.input === undefined)),
+      (issue) =>
+        issue.path.length <= 1 &&
+        (issue.code === 'unrecognized_keys' || (issue.code === 'invalid_type' && issue.input === undefined)),
     ).length;
     if (best === null || offBranch < best.offBranch) best = { issue: first, schema: options[i], offBranch };
   }
@@ -147,7 +165,7 @@ function kindOf(input: unknown, expected: string): string {
 }
 
 function shown(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  return typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
 }
 
 function quote(value: unknown): string {
@@ -160,7 +178,15 @@ function joinPath(path: PropertyKey[]): string | null {
 
 // --- finding the schema of a field, through wrappers, objects, arrays and unions ---
 
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; shape?: Record<string, z.ZodType>; element?: z.ZodType; options?: z.ZodType[]; valueType?: z.ZodType };
+type Def = {
+  type: string;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  options?: z.ZodType[];
+  valueType?: z.ZodType;
+};
 
 function def(schema: z.ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def;

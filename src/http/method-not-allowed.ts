@@ -7,7 +7,9 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
  * for every method, does not count). Built on first use, once per isolate: only requests
  * that matched no route ever ask.
  */
-export function methodsForPath(routes: () => ReadonlyArray<{ method: string; path: string }>): (path: string) => string[] {
+export function methodsForPath(
+  routes: () => ReadonlyArray<{ method: string; path: string }>,
+): (path: string) => string[] {
   let router: PatternRouter<true> | null = null;
   return (path) => {
     if (!router) {

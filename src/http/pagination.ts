@@ -28,7 +28,12 @@ export function toPage<R, T>(rows: R[], limit: number, position: (row: R) => unk
   const has_more = rows.length > limit;
   const shown = has_more ? rows.slice(0, limit) : rows;
   const last = shown.at(-1);
-  return { object: 'list', data: shown.map(view), has_more, next_cursor: has_more && last !== undefined ? encodeCursor(position(last)) : null };
+  return {
+    object: 'list',
+    data: shown.map(view),
+    has_more,
+    next_cursor: has_more && last !== undefined ? encodeCursor(position(last)) : null,
+  };
 }
 
 export function encodeCursor(position: unknown): string {
@@ -45,6 +50,9 @@ export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.
     const json = new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
     return schema.parse(JSON.parse(json));
   } catch {
-    throw new ApiError(400, "Invalid 'cursor': pass the 'next_cursor' of the previous page unchanged", { param: 'cursor', code: 'invalid_cursor' });
+    throw new ApiError(400, "Invalid 'cursor': pass the 'next_cursor' of the previous page unchanged", {
+      param: 'cursor',
+      code: 'invalid_cursor',
+    });
   }
 }

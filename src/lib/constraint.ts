@@ -17,7 +17,10 @@ export function brokenConstraint(err: unknown): BrokenConstraint | null {
   const m = CONSTRAINT.exec(err instanceof Error ? err.message : String(err));
   if (!m) return null;
   const kind = m[1]!.toLowerCase().replace(' ', '_') as BrokenConstraint['kind'];
-  const columns = (m[2] ?? '').split(',').map((c) => c.trim()).filter((c) => /^\w+\.\w+$/.test(c));
+  const columns = (m[2] ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => /^\w+\.\w+$/.test(c));
   return { kind, columns };
 }
 

@@ -3,7 +3,11 @@
  * results in input order. A Worker has a bounded number of simultaneous outgoing
  * connections, and a probe round over hundreds of origins must not open them all.
  */
-export async function mapBounded<T, R>(items: readonly T[], parallelism: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  parallelism: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -93,7 +93,14 @@ export class MetricsBatch {
   }
 
   /** One guardrail check of a request to `endpoint`: its outcome, the categories it found and how long it took. */
-  guard(endpoint: string, stage: string, outcome: string, categories: readonly string[], durationMs: number, at = Date.now()): void {
+  guard(
+    endpoint: string,
+    stage: string,
+    outcome: string,
+    categories: readonly string[],
+    durationMs: number,
+    at = Date.now(),
+  ): void {
     const minute = minuteOf(at);
     this.add(endpoint, minute, '', `guard:${stage}:${outcome}`, 1);
     this.add(endpoint, minute, '', `guard_ms:${stage}`, durationMs);

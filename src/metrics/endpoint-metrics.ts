@@ -50,7 +50,9 @@ export class EndpointMetrics extends DurableObject<Env> {
         this.sql.exec(
           `INSERT INTO totals (entity, series, value) VALUES (?, ?, ?)
            ON CONFLICT (entity, series) DO UPDATE SET value = value + excluded.value`,
-          entity, series, value,
+          entity,
+          series,
+          value,
         );
       }
       return true;
@@ -63,7 +65,11 @@ export class EndpointMetrics extends DurableObject<Env> {
     this.sql.exec(
       `INSERT INTO buckets (res, ts, entity, series, value) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (res, ts, entity, series) DO UPDATE SET value = value + excluded.value`,
-      res, ts, entity, series, value,
+      res,
+      ts,
+      entity,
+      series,
+      value,
     );
   }
 
@@ -74,7 +80,10 @@ export class EndpointMetrics extends DurableObject<Env> {
         `SELECT (ts - ?1) / ?2 * ?2 + ?1 AS t, entity, series, SUM(value) AS value
          FROM buckets WHERE res = ?3 AND ts >= ?1 AND ts < ?4
          GROUP BY t, entity, series ORDER BY t`,
-        since, stepMs, res, until,
+        since,
+        stepMs,
+        res,
+        until,
       )
       .toArray()
       .map((r) => [r.t, r.entity, r.series, r.value]);

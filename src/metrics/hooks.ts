@@ -35,7 +35,8 @@ export function recordRequest(c: Context<InferenceEnv>, line: RequestLogLine, fa
     status: line.status,
     startedAt: end - durationMs,
     durationMs,
-    ttftMs: line.stream && line.ttfb_ms !== null && line.outcome !== 'aborted' ? line.ttfb_ms + facts.admissionMs : null,
+    ttftMs:
+      line.stream && line.ttfb_ms !== null && line.outcome !== 'aborted' ? line.ttfb_ms + facts.admissionMs : null,
     promptTokens: line.prompt_tokens,
     completionTokens: line.completion_tokens,
     gaps: facts.gaps,
@@ -45,7 +46,14 @@ export function recordRequest(c: Context<InferenceEnv>, line: RequestLogLine, fa
 }
 
 /** One origin attempt of a relayed request (`ok`: it answered), and ejections its failure caused. */
-export function recordAttempt(c: Context<InferenceEnv>, endpoint: string, entity: string, originUrl: string, ok: boolean, ejected = false): void {
+export function recordAttempt(
+  c: Context<InferenceEnv>,
+  endpoint: string,
+  entity: string,
+  originUrl: string,
+  ok: boolean,
+  ejected = false,
+): void {
   if (!metricsEnabled(c.env)) return;
   recorder.batch.attempt(endpoint, entity, originUrl, ok);
   if (ejected) recorder.batch.ejection(endpoint, entity, originUrl);

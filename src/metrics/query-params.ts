@@ -20,7 +20,8 @@ const bad = (param: string, message: string) => new ApiError(400, message, { par
 function parseTime(param: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const ms = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) * 1000 : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
-  if (!Number.isFinite(ms)) throw bad(param, `Invalid '${param}': give an RFC 3339 time (2026-11-30T10:00:00Z) or Unix seconds`);
+  if (!Number.isFinite(ms))
+    throw bad(param, `Invalid '${param}': give an RFC 3339 time (2026-11-30T10:00:00Z) or Unix seconds`);
   return ms;
 }
 
@@ -56,7 +57,10 @@ export function parseMetricsQuery(q: Record<string, string | undefined>, now = D
   const start = Math.floor(since / stepMs) * stepMs;
   const steps = Math.ceil((until - start) / stepMs);
   if (steps > MAX_POINTS) {
-    throw bad('step', `Invalid 'step': the window would have ${steps} points; at most ${MAX_POINTS} (use a larger step)`);
+    throw bad(
+      'step',
+      `Invalid 'step': the window would have ${steps} points; at most ${MAX_POINTS} (use a larger step)`,
+    );
   }
   stepMs = Math.max(stepMs, unit);
   return { since: start, until: start + steps * stepMs, stepMs, steps, resolution };

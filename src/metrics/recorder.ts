@@ -32,11 +32,10 @@ export class MetricsRecorder {
   /** Call after counting into `batch`: makes sure a flush is on its way. */
   schedule(env: Env, waitUntil: WaitUntil): void {
     if (this.pending) return;
-    this.pending = new Promise<void>((resolve) => setTimeout(resolve, routerConfig(env).metrics.flushMs))
-      .then(() => {
-        this.pending = null;
-        return this.flush(env);
-      });
+    this.pending = new Promise<void>((resolve) => setTimeout(resolve, routerConfig(env).metrics.flushMs)).then(() => {
+      this.pending = null;
+      return this.flush(env);
+    });
     waitUntil(this.pending);
   }
 
@@ -58,7 +57,14 @@ async function send(env: Env, f: EndpointFlush): Promise<void> {
       return;
     } catch (err) {
       if (attempt >= RETRIES) {
-        console.error(JSON.stringify({ msg: 'metrics flush failed', endpoint: f.endpoint, rows: f.rows.length, error: String(err) }));
+        console.error(
+          JSON.stringify({
+            msg: 'metrics flush failed',
+            endpoint: f.endpoint,
+            rows: f.rows.length,
+            error: String(err),
+          }),
+        );
         return;
       }
       await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));

@@ -18,7 +18,15 @@ export const OUTCOMES: readonly Outcome[] = ['completed', 'failed', 'aborted'];
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 
-export const REFUSAL_REASONS = ['concurrency', 'rate', 'auth', 'validation', 'no_healthy_origin', 'stopped', 'other'] as const;
+export const REFUSAL_REASONS = [
+  'concurrency',
+  'rate',
+  'auth',
+  'validation',
+  'no_healthy_origin',
+  'stopped',
+  'other',
+] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 export function statusClass(status: number): StatusClass {

@@ -79,7 +79,9 @@ const sumOf = (arrays: number[][], steps: number): number[] =>
 
 function quantiles(grid: Grid, entity: string, name: HistogramName): QuantileSeries {
   const bounds = BUCKETS[name];
-  const perBucket = bounds.map((_, i) => grid.get(entity, `${name}:${i}`)).concat([grid.get(entity, `${name}:${bounds.length}`)]);
+  const perBucket = bounds
+    .map((_, i) => grid.get(entity, `${name}:${i}`))
+    .concat([grid.get(entity, `${name}:${bounds.length}`)]);
   const at = (i: number) => perBucket.map((b) => b[i]!);
   const series = (q: number) => Array.from({ length: grid.steps }, (_, i) => round(quantile(bounds, at(i), q)));
   const counts = perBucket.map((b) => b.reduce((a, v) => a + v, 0));
@@ -105,8 +107,16 @@ function seriesOf(grid: Grid, entity: string, stepMs: number, withRefusals: bool
   const steps = grid.steps;
   const requests: Record<string, number[]> = {};
   const status: Record<string, number[]> = {};
-  for (const o of OUTCOMES) requests[o] = sumOf(STATUS_CLASSES.map((s) => grid.get(entity, `req:${o}:${s}`)), steps);
-  for (const s of STATUS_CLASSES) status[s] = sumOf(OUTCOMES.map((o) => grid.get(entity, `req:${o}:${s}`)), steps);
+  for (const o of OUTCOMES)
+    requests[o] = sumOf(
+      STATUS_CLASSES.map((s) => grid.get(entity, `req:${o}:${s}`)),
+      steps,
+    );
+  for (const s of STATUS_CLASSES)
+    status[s] = sumOf(
+      OUTCOMES.map((o) => grid.get(entity, `req:${o}:${s}`)),
+      steps,
+    );
   const refusals: Record<string, number[]> = {};
   if (withRefusals) for (const r of REFUSAL_REASONS) refusals[r] = grid.get('', `refusal:${r}`);
   const completion = grid.get(entity, 'completion_tokens');
@@ -142,7 +152,13 @@ export interface MetricsView {
  * endpoint (`total`) and per served entity, percentiles read from the summed
  * histograms, and attempts per origin.
  */
-export function metricsView(rows: SeriesRow[], since: number, stepMs: number, steps: number, entities: string[]): MetricsView {
+export function metricsView(
+  rows: SeriesRow[],
+  since: number,
+  stepMs: number,
+  steps: number,
+  entities: string[],
+): MetricsView {
   const grid = new Grid(steps, since, stepMs);
   for (const row of rows) grid.add(row);
   const seen = new Set(entities);
@@ -151,7 +167,9 @@ export function metricsView(rows: SeriesRow[], since: number, stepMs: number, st
   const origins: OriginSeries[] = [];
   for (const entity of names) {
     const urls = new Set(
-      [...grid.names(entity, 'attempt:'), ...grid.names(entity, 'eject:')].map((s) => s.replace(/^(attempt:(ok|failed)|eject):/, '')),
+      [...grid.names(entity, 'attempt:'), ...grid.names(entity, 'eject:')].map((s) =>
+        s.replace(/^(attempt:(ok|failed)|eject):/, ''),
+      ),
     );
     for (const origin of urls) {
       const ok = grid.get(entity, `attempt:ok:${origin}`);

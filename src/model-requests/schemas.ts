@@ -19,10 +19,16 @@ export const ModelRequestCreate = z
     /** Only an org admin may name a tenant (others ask for their own). */
     tenant: ResourceName.optional(),
   })
-  .refine((r) => r.expected_rpm_average === undefined || r.expected_rpm_peak === undefined || r.expected_rpm_peak >= r.expected_rpm_average, {
-    message: 'the peak must be at least the average',
-    path: ['expected_rpm_peak'],
-  });
+  .refine(
+    (r) =>
+      r.expected_rpm_average === undefined ||
+      r.expected_rpm_peak === undefined ||
+      r.expected_rpm_peak >= r.expected_rpm_average,
+    {
+      message: 'the peak must be at least the average',
+      path: ['expected_rpm_peak'],
+    },
+  );
 
 export const MODEL_REQUEST_STATUSES = ['open', 'approved', 'declined', 'deployed'] as const;
 export type ModelRequestStatus = (typeof MODEL_REQUEST_STATUSES)[number];

@@ -56,15 +56,30 @@ export class ModelRequestStore {
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
-        r.id, r.tenant, r.requested_by, r.model, r.use_case, r.requirements, r.evaluation_criteria, r.current_limitations,
-        r.expected_rpm_average, r.expected_rpm_peak, r.status, r.note, r.decided_by, r.created_at, r.updated_at,
+        r.id,
+        r.tenant,
+        r.requested_by,
+        r.model,
+        r.use_case,
+        r.requirements,
+        r.evaluation_criteria,
+        r.current_limitations,
+        r.expected_rpm_average,
+        r.expected_rpm_peak,
+        r.status,
+        r.note,
+        r.decided_by,
+        r.created_at,
+        r.updated_at,
       );
   }
 
   /** The open request for this model (case-insensitive) in this tenant, if any. */
   openFor(tenantId: string, model: string): Promise<ModelRequest | null> {
     return this.db
-      .prepare(`SELECT ${COLUMNS} FROM model_requests WHERE tenant_id = ? AND lower(model) = lower(?) AND status = 'open'`)
+      .prepare(
+        `SELECT ${COLUMNS} FROM model_requests WHERE tenant_id = ? AND lower(model) = lower(?) AND status = 'open'`,
+      )
       .bind(tenantId, model)
       .first<ModelRequest>();
   }
@@ -79,7 +94,10 @@ export class ModelRequestStore {
   }
 
   /** Newest first, `limit` at a time; `after` is the (created_at, id) of the previous page's last row. */
-  async list(scope: Scope, opts: { limit: number; after?: { createdAt: string; id: string }; status?: ModelRequestStatus }): Promise<ModelRequest[]> {
+  async list(
+    scope: Scope,
+    opts: { limit: number; after?: { createdAt: string; id: string }; status?: ModelRequestStatus },
+  ): Promise<ModelRequest[]> {
     const { where, binds } = scopeSql(scope);
     if (opts.status) {
       where.push('status = ?');
@@ -90,14 +108,26 @@ export class ModelRequestStore {
       binds.push(opts.after.createdAt, opts.after.createdAt, opts.after.id);
     }
     const sql = `SELECT ${COLUMNS} FROM model_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const { results } = await this.db.prepare(sql).bind(...binds, opts.limit).all<ModelRequest>();
+    const { results } = await this.db
+      .prepare(sql)
+      .bind(...binds, opts.limit)
+      .all<ModelRequest>();
     return results;
   }
 
   /** Moves a request on from `from` (the status it was read with, so two admins cannot both decide it). */
-  updateStatement(id: string, from: ModelRequestStatus, to: ModelRequestStatus, note: string, decidedBy: string, at: string): D1PreparedStatement {
+  updateStatement(
+    id: string,
+    from: ModelRequestStatus,
+    to: ModelRequestStatus,
+    note: string,
+    decidedBy: string,
+    at: string,
+  ): D1PreparedStatement {
     return this.db
-      .prepare('UPDATE model_requests SET status = ?, note = ?, decided_by = ?, updated_at = ? WHERE id = ? AND status = ?')
+      .prepare(
+        'UPDATE model_requests SET status = ?, note = ?, decided_by = ?, updated_at = ? WHERE id = ? AND status = ?',
+      )
       .bind(to, note, decidedBy, at, id, from);
   }
 }

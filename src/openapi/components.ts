@@ -3,8 +3,21 @@ import { EntityUpdate, Rollback, Share, TenantCreate } from '../api/admin/admin-
 import { KeyCreate, KeyPatch } from '../api/admin/key-schemas';
 import { ModelRequestCreate, ModelRequestUpdate } from '../model-requests/schemas';
 import {
-  AnthropicConfig, Defaults, EndpointCreate, EndpointPatch, ExternalEntity, ExternalModel, OpenAIConfig, Origin, RateLimit, ResourceName,
-  SelfHostedEntity, ServedEntity, Tag, Timeouts, TrafficRoute,
+  AnthropicConfig,
+  Defaults,
+  EndpointCreate,
+  EndpointPatch,
+  ExternalEntity,
+  ExternalModel,
+  OpenAIConfig,
+  Origin,
+  RateLimit,
+  ResourceName,
+  SelfHostedEntity,
+  ServedEntity,
+  Tag,
+  Timeouts,
+  TrafficRoute,
 } from '../endpoints/schema';
 import { ChatRequest, CompletionRequest, EmbeddingRequest } from '../protocols/openai/request-schemas';
 import { MessagesRequest } from '../protocols/anthropic/types';
@@ -13,7 +26,15 @@ import { EmbedRequest } from '../protocols/tei/types';
 import { GenerateParameters, GenerateRequest, Grammar } from '../protocols/tgi/types';
 import { AuditList, AuditRecordObject } from './shapes/audit';
 import {
-  EndpointConfigObject, EndpointCreated, EndpointDeleted, EndpointInfo, EndpointList, EndpointObject, EndpointRead, EndpointVersionList, SharedEndpointObject,
+  EndpointConfigObject,
+  EndpointCreated,
+  EndpointDeleted,
+  EndpointInfo,
+  EndpointList,
+  EndpointObject,
+  EndpointRead,
+  EndpointVersionList,
+  SharedEndpointObject,
 } from './shapes/endpoints';
 import { AnthropicErrorShape, OpenAIError, TgiErrorBody } from './shapes/errors';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage, UsageRowObject } from './shapes/keys';
@@ -25,7 +46,13 @@ import { EmbedResponse } from './shapes/tei';
 import { ResponseObjectShape, ResponseStreamEvent } from './shapes/responses';
 import { ConsoleFile, ConsolePage, DocsPage, Health, Me, OpenApiDocument } from './shapes/service';
 import { TenantList, TenantObject } from './shapes/tenants';
-import { GenerateCompatResponse, GenerateResponse, GenerateStreamEvent, TgiGenerationDetails, TgiToken } from './shapes/tgi';
+import {
+  GenerateCompatResponse,
+  GenerateResponse,
+  GenerateStreamEvent,
+  TgiGenerationDetails,
+  TgiToken,
+} from './shapes/tgi';
 
 /**
  * The named schemas of the API description (`components.schemas`): the request
@@ -34,23 +61,87 @@ import { GenerateCompatResponse, GenerateResponse, GenerateStreamEvent, TgiGener
  */
 const named = {
   // Requests: the schemas the code validates with.
-  ChatRequest, CompletionRequest, EmbeddingRequest, ResponsesRequest, MessagesRequest, EmbedRequest,
-  GenerateRequest, GenerateParameters, Grammar,
-  EndpointCreate, EndpointPatch, ResourceName, ServedEntity, SelfHostedEntity, ExternalEntity, ExternalModel, OpenAIConfig, AnthropicConfig, Origin, TrafficRoute, Defaults, RateLimit, Tag, Timeouts,
-  KeyCreate, KeyPatch, Rollback, EntityUpdate, Share, TenantCreate, ModelRequestCreate, ModelRequestUpdate,
+  ChatRequest,
+  CompletionRequest,
+  EmbeddingRequest,
+  ResponsesRequest,
+  MessagesRequest,
+  EmbedRequest,
+  GenerateRequest,
+  GenerateParameters,
+  Grammar,
+  EndpointCreate,
+  EndpointPatch,
+  ResourceName,
+  ServedEntity,
+  SelfHostedEntity,
+  ExternalEntity,
+  ExternalModel,
+  OpenAIConfig,
+  AnthropicConfig,
+  Origin,
+  TrafficRoute,
+  Defaults,
+  RateLimit,
+  Tag,
+  Timeouts,
+  KeyCreate,
+  KeyPatch,
+  Rollback,
+  EntityUpdate,
+  Share,
+  TenantCreate,
+  ModelRequestCreate,
+  ModelRequestUpdate,
   // Responses.
-  ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList,
-  Response: ResponseObjectShape, ResponseStreamEvent, Message: AnthropicMessageShape, MessageStreamEvent, EmbedResponse,
-  GenerateResponse, GenerateCompatResponse, GenerateStreamEvent, TgiGenerationDetails, TgiToken,
-  Endpoint: EndpointObject, SharedEndpoint: SharedEndpointObject, EndpointRead, EndpointConfig: EndpointConfigObject, EndpointInfo, EndpointCreated, EndpointList, EndpointVersionList, EndpointDeleted,
-  Key: KeyObject, KeyCreated, KeyInfo, KeyList, KeyUsage, UsageRow: UsageRowObject,
-  Tenant: TenantObject, TenantList,
-  AuditRecord: AuditRecordObject, AuditList,
-  ModelRequest: ModelRequestObject, ModelRequestList,
-  EndpointMetrics: EndpointMetricsObject, PrometheusText,
-  Health, OpenApiDocument, DocsPage, ConsolePage, ConsoleFile, Me,
+  ChatCompletion,
+  ChatCompletionChunk,
+  Completion,
+  EmbeddingList,
+  ModelList,
+  Response: ResponseObjectShape,
+  ResponseStreamEvent,
+  Message: AnthropicMessageShape,
+  MessageStreamEvent,
+  EmbedResponse,
+  GenerateResponse,
+  GenerateCompatResponse,
+  GenerateStreamEvent,
+  TgiGenerationDetails,
+  TgiToken,
+  Endpoint: EndpointObject,
+  SharedEndpoint: SharedEndpointObject,
+  EndpointRead,
+  EndpointConfig: EndpointConfigObject,
+  EndpointInfo,
+  EndpointCreated,
+  EndpointList,
+  EndpointVersionList,
+  EndpointDeleted,
+  Key: KeyObject,
+  KeyCreated,
+  KeyInfo,
+  KeyList,
+  KeyUsage,
+  UsageRow: UsageRowObject,
+  Tenant: TenantObject,
+  TenantList,
+  AuditRecord: AuditRecordObject,
+  AuditList,
+  ModelRequest: ModelRequestObject,
+  ModelRequestList,
+  EndpointMetrics: EndpointMetricsObject,
+  PrometheusText,
+  Health,
+  OpenApiDocument,
+  DocsPage,
+  ConsolePage,
+  ConsoleFile,
+  Me,
   // Errors.
-  OpenAIError, TgiError: TgiErrorBody, AnthropicError: AnthropicErrorShape,
+  OpenAIError,
+  TgiError: TgiErrorBody,
+  AnthropicError: AnthropicErrorShape,
 } satisfies Record<string, z.ZodType>;
 
 export const components = z.registry<{ id: string }>();
@@ -91,7 +182,8 @@ function tidy(value: unknown): unknown {
   if (!value || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    if ((key === 'maximum' && v === Number.MAX_SAFE_INTEGER) || (key === 'minimum' && v === Number.MIN_SAFE_INTEGER)) continue;
+    if ((key === 'maximum' && v === Number.MAX_SAFE_INTEGER) || (key === 'minimum' && v === Number.MIN_SAFE_INTEGER))
+      continue;
     if (key === 'pattern' && (value as { format?: unknown }).format === 'date-time') continue;
     out[key] = tidy(v);
   }

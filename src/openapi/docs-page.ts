@@ -8,7 +8,9 @@ import { escapeHtml as e, jsonHtml, prose, schemaAnchor } from './html';
  * named schema at the end. Everything taken from the document is escaped.
  */
 export function renderDocsPage(doc: OpenApiDocument): string {
-  const byTag = new Map<string, Array<{ method: string; path: string; op: Operation }>>(doc.tags.map((t) => [t.name, []]));
+  const byTag = new Map<string, Array<{ method: string; path: string; op: Operation }>>(
+    doc.tags.map((t) => [t.name, []]),
+  );
   for (const [path, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {
       const tag = op.tags[0] ?? 'Other';
@@ -33,7 +35,10 @@ ${doc.info.description ? `<p>${prose(doc.info.description)}</p>` : ''}
 <p>This page is generated from the OpenAPI ${e(doc.openapi)} description at <a href="/openapi.json">/openapi.json</a>.</p>
 <h2>Authentication</h2>
 <ul>${Object.entries(doc.components.securitySchemes)
-    .map(([name, s]) => `<li><code>${e(name)}</code>: <code>Authorization: Bearer …</code>. ${prose(s.description ?? '')}</li>`)
+    .map(
+      ([name, s]) =>
+        `<li><code>${e(name)}</code>: <code>Authorization: Bearer …</code>. ${prose(s.description ?? '')}</li>`,
+    )
     .join('')}</ul>
 <nav>
 <h2>Contents</h2>
@@ -41,7 +46,10 @@ ${doc.info.description ? `<p>${prose(doc.info.description)}</p>` : ''}
     .map(
       ([tag, ops]) =>
         `<li><a href="#${e(tagAnchor(tag))}">${e(tag)}</a><ul>${ops
-          .map(({ method, path, op }) => `<li><a href="#${e(opAnchor(op))}"><span class="m m-${e(method)}">${e(method.toUpperCase())}</span> ${e(path)}</a></li>`)
+          .map(
+            ({ method, path, op }) =>
+              `<li><a href="#${e(opAnchor(op))}"><span class="m m-${e(method)}">${e(method.toUpperCase())}</span> ${e(path)}</a></li>`,
+          )
           .join('')}</ul></li>`,
     )
     .join('')}<li><a href="#schemas">Schemas</a></li></ul>
@@ -60,7 +68,10 @@ ${ops.map(({ method, path, op }) => operation(doc, method, path, op)).join('\n')
 <section id="schemas">
 <h2>Schemas</h2>
 ${Object.entries(doc.components.schemas)
-  .map(([name, schema]) => `<details id="${e(schemaAnchor(name))}"><summary><code>${e(name)}</code></summary><pre>${jsonHtml(schema)}</pre></details>`)
+  .map(
+    ([name, schema]) =>
+      `<details id="${e(schemaAnchor(name))}"><summary><code>${e(name)}</code></summary><pre>${jsonHtml(schema)}</pre></details>`,
+  )
   .join('\n')}
 </section>
 </main>
@@ -80,7 +91,10 @@ ${op.description ? `<p>${prose(op.description)}</p>` : ''}
 ${op.parameters?.length ? parameters(op.parameters) : ''}
 ${body ? `<details><summary>Request body <code>application/json</code>${schemaName(body.schema)}</summary>${op.requestBody?.description ? `<p>${prose(op.requestBody.description)}</p>` : ''}<pre>${jsonHtml(shown(doc, body.schema))}</pre></details>` : ''}
 <h4>Responses</h4>
-${responses.filter(([status]) => !isError(status)).map(([status, r]) => response(doc, status, r)).join('\n')}
+${responses
+  .filter(([status]) => !isError(status))
+  .map(([status, r]) => response(doc, status, r))
+  .join('\n')}
 ${errors(responses.filter(([status]) => isError(status)))}
 </article>`;
 }
@@ -88,7 +102,9 @@ ${errors(responses.filter(([status]) => isError(status)))}
 function auth(doc: OpenApiDocument, op: Operation): string {
   const names = op.security.flatMap((requirement) => Object.keys(requirement));
   if (!names.length) return 'none';
-  return names.map((n) => `<code>${e(n)}</code>: ${prose(doc.components.securitySchemes[n]?.description ?? "bearer token")}`).join("; or ");
+  return names
+    .map((n) => `<code>${e(n)}</code>: ${prose(doc.components.securitySchemes[n]?.description ?? 'bearer token')}`)
+    .join('; or ');
 }
 
 function parameters(params: Parameter[]): string {
@@ -102,7 +118,9 @@ function parameters(params: Parameter[]): string {
 }
 
 function response(doc: OpenApiDocument, status: string, r: ResponseObject): string {
-  const media = Object.entries(r.content ?? {}).map(([type, m]) => mediaType(doc, type, m)).join('');
+  const media = Object.entries(r.content ?? {})
+    .map(([type, m]) => mediaType(doc, type, m))
+    .join('');
   const headers = Object.entries(r.headers ?? {})
     .map(([name, h]) => `<li><code>${e(name)}</code>: ${prose(h.description)}</li>`)
     .join('');
@@ -118,7 +136,9 @@ function errors(list: Array<[string, ResponseObject]>): string {
   if (!list.length) return '';
   const rows = list
     .map(([status, r]) => {
-      const bodies = Object.entries(r.content ?? {}).map(([type, m]) => `<code>${e(type)}</code>${schemaName(m.schema)}`);
+      const bodies = Object.entries(r.content ?? {}).map(
+        ([type, m]) => `<code>${e(type)}</code>${schemaName(m.schema)}`,
+      );
       const headers = Object.keys(r.headers ?? {}).map((h) => `<code>${e(h)}</code>`);
       return `<tr><td><span class="status s${e(status.charAt(0))}">${e(status)}</span></td><td>${prose(r.description)}</td><td>${bodies.join(', ')}${
         headers.length ? `; headers ${headers.join(', ')}` : ''

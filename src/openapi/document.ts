@@ -14,15 +14,21 @@ const DESCRIPTION = [
 ].join(' ');
 
 const TAGS: Record<TagName, string> = {
-  'OpenAI inference': 'OpenAI-compatible inference: the official openai SDKs work against it. Also under `/endpoints/{name}/v1/…`.',
-  'Anthropic inference': 'Anthropic’s Messages API: the official @anthropic-ai/sdk works against it (key in `x-api-key` or `Authorization: Bearer`). Errors in Anthropic’s `{ type: "error", error: { type, message } }` shape.',
-  'TGI inference': 'Hugging Face TGI’s generate API, whatever protocol the endpoint’s origin speaks. Errors in TGI’s `{ error, error_type }` shape.',
-  'TEI inference': 'Hugging Face Text Embeddings Inference’s embed API (what `@huggingface/inference`’s featureExtraction posts), on endpoints that serve an embedding model. Errors in TEI’s `{ error, error_type }` shape.',
-  'Admin: endpoints': 'Endpoints: served entities, origins, traffic split, defaults, timeouts; versioned configs, rolled out once healthy.',
+  'OpenAI inference':
+    'OpenAI-compatible inference: the official openai SDKs work against it. Also under `/endpoints/{name}/v1/…`.',
+  'Anthropic inference':
+    'Anthropic’s Messages API: the official @anthropic-ai/sdk works against it (key in `x-api-key` or `Authorization: Bearer`). Errors in Anthropic’s `{ type: "error", error: { type, message } }` shape.',
+  'TGI inference':
+    'Hugging Face TGI’s generate API, whatever protocol the endpoint’s origin speaks. Errors in TGI’s `{ error, error_type }` shape.',
+  'TEI inference':
+    'Hugging Face Text Embeddings Inference’s embed API (what `@huggingface/inference`’s featureExtraction posts), on endpoints that serve an embedding model. Errors in TEI’s `{ error, error_type }` shape.',
+  'Admin: endpoints':
+    'Endpoints: served entities, origins, traffic split, defaults, timeouts; versioned configs, rolled out once healthy.',
   'Admin: keys': 'API keys: endpoint keys for inference, platform keys (with a role) for this admin API.',
   'Admin: tenants': 'Tenants own endpoints and keys.',
   'Admin: audit': 'Who changed what, when.',
-  'Admin: model requests': 'Requests for a model to be deployed: submitted by anyone with a platform key, triaged by org and tenant admins.',
+  'Admin: model requests':
+    'Requests for a model to be deployed: submitted by anyone with a platform key, triaged by org and tenant admins.',
   Console: 'The web console: one page and its script and stylesheet, served with a strict Content-Security-Policy.',
   Monitoring: 'Per-endpoint metrics: series for dashboards, and `/metrics` for Prometheus.',
   Service: 'Unauthenticated service routes.',
@@ -33,7 +39,8 @@ const SECURITY_SCHEMES = {
   adminToken: {
     type: 'http',
     scheme: 'bearer',
-    description: 'The `ADMIN_TOKEN` secret (org admin), or a platform key (`kind: platform`) acting with its role in its tenant',
+    description:
+      'The `ADMIN_TOKEN` secret (org admin), or a platform key (`kind: platform`) acting with its role in its tenant',
   },
 };
 
@@ -41,11 +48,18 @@ const HEADERS: Record<HeaderName, { description: string; schema: JsonSchema }> =
   'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } },
   'X-Served-Entity': { description: 'The served entity that answered', schema: { type: 'string' } },
   'Server-Timing': {
-    description: '`gate;dur=…` (admission), `origin;dur=…` (the origin’s first byte) and, with guardrails, `guard-input;dur=…` / `guard-output;dur=…` (guard checks), in ms',
+    description:
+      '`gate;dur=…` (admission), `origin;dur=…` (the origin’s first byte) and, with guardrails, `guard-input;dur=…` / `guard-output;dur=…` (guard checks), in ms',
     schema: { type: 'string' },
   },
-  'X-Guardrails-Flagged': { description: 'Guardrails with `action: flag` found these categories: `input=S1,S10; output=S2`', schema: { type: 'string' } },
-  'X-Guardrails-Unchecked': { description: 'A guard failed and `on_error: fail_open` served the request unchecked: `input`, `output`', schema: { type: 'string' } },
+  'X-Guardrails-Flagged': {
+    description: 'Guardrails with `action: flag` found these categories: `input=S1,S10; output=S2`',
+    schema: { type: 'string' },
+  },
+  'X-Guardrails-Unchecked': {
+    description: 'A guard failed and `on_error: fail_open` served the request unchecked: `input`, `output`',
+    schema: { type: 'string' },
+  },
 };
 
 let cached: OpenApiDocument | undefined;
@@ -104,14 +118,18 @@ function operation(route: RouteSpec): Operation {
 function pathParameters(route: RouteSpec): Parameter[] {
   return [...route.path.matchAll(/\{([^}]+)\}/g)].map(([, name]) => {
     const spec = route.params?.[name!] ?? PATH_PARAMS[name!];
-    if (!spec) throw new Error(`${route.path}: path parameter {${name}} is not described (RouteSpec.params or path-params.ts)`);
+    if (!spec)
+      throw new Error(`${route.path}: path parameter {${name}} is not described (RouteSpec.params or path-params.ts)`);
     return { name: name!, in: 'path', required: true, description: spec.description, schema: schemaOf(spec.schema) };
   });
 }
 
 function queryParameters(route: RouteSpec): Parameter[] {
   if (!route.query) return [];
-  const { properties = {}, required = [] } = inlineSchema(route.query) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  const { properties = {}, required = [] } = inlineSchema(route.query) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
   return Object.entries(properties).map(([name, schema]) => ({
     name,
     in: 'query',
@@ -135,7 +153,10 @@ function response(spec: ResponseSpec): ResponseObject {
   const content: Record<string, MediaType> = {};
   if (spec.json) content['application/json'] = { schema: named(spec.json) };
   if (spec.events) {
-    content['text/event-stream'] = { schema: { type: 'string', description: spec.events.description }, 'x-event-data': named(spec.events.data) };
+    content['text/event-stream'] = {
+      schema: { type: 'string', description: spec.events.description },
+      'x-event-data': named(spec.events.data),
+    };
   }
   if (spec.html) content['text/html'] = { schema: named(spec.html) };
   for (const type of spec.files?.mediaTypes ?? []) content[type] = { schema: named(spec.files!.schema) };
@@ -149,7 +170,10 @@ function response(spec: ResponseSpec): ResponseObject {
 /** A `$ref` to a named schema: bodies must be named (./components.ts), so they show up under one name everywhere. */
 function named(schema: z.ZodType, route?: RouteSpec): JsonSchema {
   const name = componentName(schema);
-  if (!name) throw new Error(`${route ? `${route.method.toUpperCase()} ${route.path}: ` : ''}a body schema is not named in src/openapi/components.ts`);
+  if (!name)
+    throw new Error(
+      `${route ? `${route.method.toUpperCase()} ${route.path}: ` : ''}a body schema is not named in src/openapi/components.ts`,
+    );
   return { $ref: SCHEMA_PREFIX + name };
 }
 

@@ -5,7 +5,19 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** Who may call: an endpoint API key, the admin token (or a platform key), or anyone. */
 export type Auth = 'apiKey' | 'adminToken' | 'none';
 
-export type TagName = 'OpenAI inference' | 'Anthropic inference' | 'TGI inference' | 'TEI inference' | 'Admin: endpoints' | 'Admin: keys' | 'Admin: tenants' | 'Admin: audit' | 'Admin: model requests' | 'Monitoring' | 'Console' | 'Service';
+export type TagName =
+  | 'OpenAI inference'
+  | 'Anthropic inference'
+  | 'TGI inference'
+  | 'TEI inference'
+  | 'Admin: endpoints'
+  | 'Admin: keys'
+  | 'Admin: tenants'
+  | 'Admin: audit'
+  | 'Admin: model requests'
+  | 'Monitoring'
+  | 'Console'
+  | 'Service';
 
 export interface ParamSpec {
   description: string;
@@ -13,7 +25,8 @@ export interface ParamSpec {
 }
 
 /** A response header, by name. */
-export type HeaderName = 'Retry-After' | 'X-Served-Entity' | 'Server-Timing' | 'X-Guardrails-Flagged' | 'X-Guardrails-Unchecked';
+export type HeaderName =
+  'Retry-After' | 'X-Served-Entity' | 'Server-Timing' | 'X-Guardrails-Flagged' | 'X-Guardrails-Unchecked';
 
 export interface ResponseSpec {
   description: string;

@@ -7,7 +7,13 @@ import type { ConfigVersion } from '../endpoints/store';
 import type { UsageRow, WindowState } from '../gate/types';
 import type { OriginHealth } from '../origins/health-store';
 import type { Assert, SameShape } from './same-shape';
-import type { EndpointConfigObject, EndpointObject, EndpointVersionList, OriginHealthEntry, SharedEndpointObject } from './shapes/endpoints';
+import type {
+  EndpointConfigObject,
+  EndpointObject,
+  EndpointVersionList,
+  OriginHealthEntry,
+  SharedEndpointObject,
+} from './shapes/endpoints';
 import type { KeyObject, TokenWindow, UsageRowObject } from './shapes/keys';
 
 /*
@@ -24,7 +30,9 @@ type _ConfigMatches = Assert<SameShape<z.infer<typeof EndpointConfigObject>, End
 type _VersionMatches = Assert<
   SameShape<Omit<z.infer<typeof EndpointVersionList>['data'][number], 'serving' | 'pending'>, ConfigVersion>
 >;
-type _HealthSourceMatches = Assert<SameShape<NonNullable<z.infer<typeof OriginHealthEntry>['source']>, OriginHealth['source']>>;
+type _HealthSourceMatches = Assert<
+  SameShape<NonNullable<z.infer<typeof OriginHealthEntry>['source']>, OriginHealth['source']>
+>;
 type _KeyMatches = Assert<SameShape<z.infer<typeof KeyObject>, ReturnType<typeof publicKey>>>;
 type _UsageMatches = Assert<SameShape<z.infer<typeof UsageRowObject>, UsageRow>>;
 type _WindowMatches = Assert<SameShape<z.infer<typeof TokenWindow>, WindowState>>;

@@ -11,13 +11,28 @@ import { selectOrigins, type Origin } from './select';
  * before the request takes a concurrency slot, with `Retry-After` saying when the
  * first mark stops counting.
  */
-export async function candidateOrigins(db: D1Database, endpoint: Endpoint, entity: ServedEntity, affinityKey?: string): Promise<Origin[]> {
+export async function candidateOrigins(
+  db: D1Database,
+  endpoint: Endpoint,
+  entity: ServedEntity,
+  affinityKey?: string,
+): Promise<Origin[]> {
   const health = await healthMap(db);
   const origins = entityOrigins(entity);
   const candidates = selectOrigins(origins, originModelOf(entity), { health, outliers, affinityKey });
   if (candidates.length === 0) {
     const now = Date.now();
-    const retryAfter = Math.max(1, Math.ceil((firstRetryAt(health, origins.map((o) => o.url)) - now) / 1000));
+    const retryAfter = Math.max(
+      1,
+      Math.ceil(
+        (firstRetryAt(
+          health,
+          origins.map((o) => o.url),
+        ) -
+          now) /
+          1000,
+      ),
+    );
     throw new ApiError(
       503,
       `No healthy origin for served entity '${entity.name}' of endpoint '${endpoint.name}': every origin failed its last health probe (GET /health); the router tries again in ${retryAfter} s`,

@@ -24,9 +24,18 @@ export async function probeOne(url: string, timeoutMs: number): Promise<OriginHe
   try {
     const res = await fetch(originUrl(url, '/health'), { signal: AbortSignal.timeout(timeoutMs) });
     await res.body?.cancel();
-    return { url, healthy: res.ok, checked_at, source: 'probe', detail: res.ok ? '' : `GET /health answered HTTP ${res.status}` };
+    return {
+      url,
+      healthy: res.ok,
+      checked_at,
+      source: 'probe',
+      detail: res.ok ? '' : `GET /health answered HTTP ${res.status}`,
+    };
   } catch (err) {
-    const detail = err instanceof Error && err.name === 'TimeoutError' ? `GET /health timed out after ${timeoutMs} ms` : `GET /health failed: ${String(err)}`;
+    const detail =
+      err instanceof Error && err.name === 'TimeoutError'
+        ? `GET /health timed out after ${timeoutMs} ms`
+        : `GET /health failed: ${String(err)}`;
     return { url, healthy: false, checked_at, source: 'probe', detail };
   }
 }

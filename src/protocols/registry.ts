@@ -58,7 +58,11 @@ export function pairFor<C extends ClientProtocol>(client: C, entity: ServedEntit
 }
 
 /** The origin exchange for a client's request: its pair's (see `pairFor`), with the provider transport of an external model. */
-export function originExchange<C extends ClientProtocol>(client: C, input: PairInputs[C], ctx: ExchangeContext): OriginExchange {
+export function originExchange<C extends ClientProtocol>(
+  client: C,
+  input: PairInputs[C],
+  ctx: ExchangeContext,
+): OriginExchange {
   const pair = pairFor(client, ctx.entity);
   if (!pair) throw new Error(`internal: no ${client} pair for served entity '${ctx.entity.name}'`);
   return exchangeOf(pair, input, ctx);

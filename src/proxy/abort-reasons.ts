@@ -6,7 +6,10 @@ export class ClientGone extends Error {
 }
 
 export class OriginTimeout extends Error {
-  constructor(readonly phase: 'first_byte' | 'idle' | 'total', readonly ms: number) {
+  constructor(
+    readonly phase: 'first_byte' | 'idle' | 'total',
+    readonly ms: number,
+  ) {
     super(`origin ${phase} timeout after ${ms} ms`);
   }
 }
@@ -21,5 +24,7 @@ export class KeyRevoked extends Error {
 /** The reason an abort signal carries, if it is one of ours. */
 export function abortReason(signal: AbortSignal): ClientGone | OriginTimeout | KeyRevoked | null {
   const reason: unknown = signal.reason;
-  return reason instanceof ClientGone || reason instanceof OriginTimeout || reason instanceof KeyRevoked ? reason : null;
+  return reason instanceof ClientGone || reason instanceof OriginTimeout || reason instanceof KeyRevoked
+    ? reason
+    : null;
 }

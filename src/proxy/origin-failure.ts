@@ -26,26 +26,41 @@ export interface FailureContext {
  * - anything else (TGI's 424 generation error, 408, …) is the origin's failure: 502.
  * The origin's message goes along with its model id and URL replaced by the endpoint's name.
  */
-export async function originFailure(response: Response, ctx: FailureContext, mapper?: OriginFailureMapper): Promise<ApiError> {
+export async function originFailure(
+  response: Response,
+  ctx: FailureContext,
+  mapper?: OriginFailureMapper,
+): Promise<ApiError> {
   const text = (await response.text().catch(() => '')).slice(0, MAX_ERROR_BODY);
   // A provider's errors have their own mapping (protocols/external/provider-errors.ts).
   if (mapper) return mapper(response.status, text, response.headers);
   const message = scrub(originErrorMessage(text), ctx);
   const status = response.status;
   if (status === 404 || status === 405) {
-    return new ApiError(400, `Endpoint '${ctx.endpoint}' does not serve ${operation(ctx.path)} requests (its origin has no such model or route)`, {
-      param: 'model',
-      code: 'unsupported_operation',
-    });
+    return new ApiError(
+      400,
+      `Endpoint '${ctx.endpoint}' does not serve ${operation(ctx.path)} requests (its origin has no such model or route)`,
+      {
+        param: 'model',
+        code: 'unsupported_operation',
+      },
+    );
   }
   if (status === 401 || status === 403 || status === 407) {
-    return new ApiError(502, `The origin of endpoint '${ctx.endpoint}' refused the router (HTTP ${status}); its origin configuration needs fixing`, {
-      type: 'server_error',
-      code: 'origin_error',
-    });
+    return new ApiError(
+      502,
+      `The origin of endpoint '${ctx.endpoint}' refused the router (HTTP ${status}); its origin configuration needs fixing`,
+      {
+        type: 'server_error',
+        code: 'origin_error',
+      },
+    );
   }
   if (CLIENT_MISTAKES.has(status)) return new ApiError(status, message, { code: 'origin_rejected_request' });
-  return new ApiError(502, `The origin of endpoint '${ctx.endpoint}' answered HTTP ${status}: ${message}`, { type: 'server_error', code: 'origin_error' });
+  return new ApiError(502, `The origin of endpoint '${ctx.endpoint}' answered HTTP ${status}: ${message}`, {
+    type: 'server_error',
+    code: 'origin_error',
+  });
 }
 
 /** The client's route as an operation: `/v1/chat/completions` → "chat completions", TGI's routes → "generate". */

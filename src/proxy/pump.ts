@@ -44,7 +44,10 @@ export async function pump(
   // The client cancelling the response body errors our writable side.
   writer.closed.catch(() => opts.abort.abort(new ClientGone()));
   // The total deadline also bounds writes a slow (or vanished) client never drains.
-  const deadline = setTimeout(() => opts.abort.abort(new OriginTimeout('total', opts.totalMs)), Math.max(opts.deadline - Date.now(), 0));
+  const deadline = setTimeout(
+    () => opts.abort.abort(new OriginTimeout('total', opts.totalMs)),
+    Math.max(opts.deadline - Date.now(), 0),
+  );
   // When the router last started waiting for the origin (after its previous chunk was written).
   let waitingSince = Date.now();
   let writing = false;
@@ -98,7 +101,10 @@ export async function pump(
     }
   } catch (err) {
     const reason = abortReason(signal) ?? (err instanceof OriginTimeout ? err : null);
-    outcome = reason instanceof ClientGone || (!reason && signal.aborted) ? 'aborted' : await failStream(writer, codec, encoder, reason);
+    outcome =
+      reason instanceof ClientGone || (!reason && signal.aborted)
+        ? 'aborted'
+        : await failStream(writer, codec, encoder, reason);
     if (!signal.aborted) opts.abort.abort(reason ?? new Error('origin stream failed'));
   } finally {
     clearTimeout(deadline);
@@ -148,7 +154,8 @@ async function failStream(
   encoder: TextEncoder,
   reason: OriginTimeout | ClientGone | KeyRevoked | null,
 ): Promise<Outcome> {
-  if (reason instanceof KeyRevoked) return writeFinal(writer, encoder, codec.fail('The API key was revoked', 'api_key_revoked'));
+  if (reason instanceof KeyRevoked)
+    return writeFinal(writer, encoder, codec.fail('The API key was revoked', 'api_key_revoked'));
   const message =
     reason instanceof OriginTimeout
       ? reason.phase === 'total'
@@ -159,7 +166,11 @@ async function failStream(
 }
 
 /** Hands the client the stream's final error event, if it takes it within the grace period. */
-async function writeFinal(writer: WritableStreamDefaultWriter<Uint8Array>, encoder: TextEncoder, frame: string): Promise<Outcome> {
+async function writeFinal(
+  writer: WritableStreamDefaultWriter<Uint8Array>,
+  encoder: TextEncoder,
+  frame: string,
+): Promise<Outcome> {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const grace = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('client did not take the error event')), ERROR_EVENT_GRACE_MS);

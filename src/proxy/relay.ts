@@ -73,10 +73,17 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
     clientSignal?.removeEventListener('abort', onClientGone);
     originDone();
     const line = {
-      request_id: c.var.requestId, key_id: c.var.apiKey.id, endpoint: input.endpoint.name,
-      served_entity: input.entity.name, stream: input.stream, status, outcome,
-      prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens,
-      ttfb_ms: ttfb, duration_ms: Date.now() - started,
+      request_id: c.var.requestId,
+      key_id: c.var.apiKey.id,
+      endpoint: input.endpoint.name,
+      served_entity: input.entity.name,
+      stream: input.stream,
+      status,
+      outcome,
+      prompt_tokens: usage.promptTokens,
+      completion_tokens: usage.completionTokens,
+      ttfb_ms: ttfb,
+      duration_ms: Date.now() - started,
     };
     logRequest(line);
     recordRequest(c, line, { admissionMs: input.lease.admissionMs, gaps, attempts });
@@ -121,7 +128,11 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
     ttfb = Date.now() - started;
     if (!answer.response.ok) {
       const model = String((input.exchange.body as { model?: unknown } | null)?.model ?? originModelOf(input.entity));
-      throw await originFailure(answer.response, { endpoint: input.endpoint.name, model, originUrl: answer.origin.url, path: c.req.path }, input.exchange.failure);
+      throw await originFailure(
+        answer.response,
+        { endpoint: input.endpoint.name, model, originUrl: answer.origin.url, path: c.req.path },
+        input.exchange.failure,
+      );
     }
     return answer;
   })();
@@ -138,8 +149,10 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
       await checked; // a refused prompt is a plain error response, before any stream starts
       // A stream's status is held for STATUS_HOLD_MS at most; past it the stream starts with keep-alives.
       const answer = input.stream ? await within(answering, STATUS_HOLD_MS) : await answering;
-      if (answer === HELD_TOO_LONG) return committedStream(c, input, answering, abort, timeouts, started, finishOnce, gaps);
-      if (answer.reader && answer.first) return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce, gaps);
+      if (answer === HELD_TOO_LONG)
+        return committedStream(c, input, answering, abort, timeouts, started, finishOnce, gaps);
+      if (answer.reader && answer.first)
+        return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce, gaps);
       const { body, usage } = input.exchange.translate(await answer.response.json(), answer.response.headers);
       const withheld = (await input.guard?.checkAnswer(body, abort.signal)) ?? null;
       await finishOnce(withheld?.status ?? 200, 'completed', usage);
@@ -170,11 +183,13 @@ function startStream(
 ): Response {
   const codec = input.exchange.codec();
   const { readable, writable } = responseStream();
-  const done = pump(reader, first, writable.getWriter(), codec, pumpOptions(abort, timeouts, started, gaps)).then((outcome) =>
-    finish(200, outcome, codec.usage),
+  const done = pump(reader, first, writable.getWriter(), codec, pumpOptions(abort, timeouts, started, gaps)).then(
+    (outcome) => finish(200, outcome, codec.usage),
   );
   c.executionCtx.waitUntil(done);
-  return new Response(guarded(input, readable, abort), { headers: { ...SSE_HEADERS, ...routingHeaders(input, Date.now() - started) } });
+  return new Response(guarded(input, readable, abort), {
+    headers: { ...SSE_HEADERS, ...routingHeaders(input, Date.now() - started) },
+  });
 }
 
 /**
@@ -238,13 +253,22 @@ function committedStream(
  * wait for the client, and the total timeout bounds the wait).
  */
 function responseStream(): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
-  return new IdentityTransformStream({ highWaterMark: RESPONSE_BUFFER_BYTES }) as unknown as { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
+  return new IdentityTransformStream({ highWaterMark: RESPONSE_BUFFER_BYTES }) as unknown as {
+    readable: ReadableStream<Uint8Array>;
+    writable: WritableStream<Uint8Array>;
+  };
 }
 
 const RESPONSE_BUFFER_BYTES = 64 * 1024;
 
 function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, started: number, gaps?: GapTimer) {
-  return { idleMs: timeouts.idleMs, totalMs: timeouts.totalMs, deadline: started + timeouts.totalMs, abort, onChunk: gaps && ((now: number) => gaps.tick(now)) };
+  return {
+    idleMs: timeouts.idleMs,
+    totalMs: timeouts.totalMs,
+    deadline: started + timeouts.totalMs,
+    abort,
+    onChunk: gaps && ((now: number) => gaps.tick(now)),
+  };
 }
 
 const HELD_TOO_LONG = Symbol('held too long');
@@ -272,7 +296,11 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** A stream, through the output guardrail when the endpoint has one. */
-function guarded(input: Admitted, body: ReadableStream<Uint8Array>, abort: AbortController): ReadableStream<Uint8Array> {
+function guarded(
+  input: Admitted,
+  body: ReadableStream<Uint8Array>,
+  abort: AbortController,
+): ReadableStream<Uint8Array> {
   return input.guard ? input.guard.stream(body, abort) : body;
 }
 
@@ -282,8 +310,17 @@ function guarded(input: Admitted, body: ReadableStream<Uint8Array>, abort: Abort
  * with guardrails, what they flagged; with a token budget, OpenAI's `x-ratelimit-*-tokens`.
  */
 function routingHeaders(input: Admitted, originMs: number | null): Record<string, string> {
-  const timing = [`gate;dur=${input.lease.admissionMs.toFixed(2)}`, `origin;dur=${originMs ?? 0}`, ...(input.guard?.serverTiming() ?? [])];
-  return { 'x-served-entity': input.entity.name, 'server-timing': timing.join(', '), ...input.lease.budgetHeaders(), ...input.guard?.headers() };
+  const timing = [
+    `gate;dur=${input.lease.admissionMs.toFixed(2)}`,
+    `origin;dur=${originMs ?? 0}`,
+    ...(input.guard?.serverTiming() ?? []),
+  ];
+  return {
+    'x-served-entity': input.entity.name,
+    'server-timing': timing.join(', '),
+    ...input.lease.budgetHeaders(),
+    ...input.guard?.headers(),
+  };
 }
 
 function toApiError(err: unknown, entity: ServedEntity): ApiError {
@@ -293,10 +330,14 @@ function toApiError(err: unknown, entity: ServedEntity): ApiError {
   }
   if (err instanceof ClientGone) return new ApiError(499, 'Client closed the request', { code: 'client_closed' });
   if (err instanceof KeyRevoked) return errors.invalidKey();
-  return new ApiError(502, `The origin of served entity '${entity.name}' failed: ${err instanceof Error ? err.message : String(err)}`, {
-    type: 'server_error',
-    code: 'origin_error',
-  });
+  return new ApiError(
+    502,
+    `The origin of served entity '${entity.name}' failed: ${err instanceof Error ? err.message : String(err)}`,
+    {
+      type: 'server_error',
+      code: 'origin_error',
+    },
+  );
 }
 
 /** The OpenAI `user` field, when the client sent one: a session key for origin affinity. */
@@ -308,7 +349,16 @@ function sessionUser(body: unknown): string | undefined {
 /** An (origin, model) or an origin was ejected in this isolate: one log line (ids and the failure, no content). */
 function logEjection(requestId: string, url: string, model: string, detail: string): void {
   const until = outliers.ejectedUntil(url, model);
-  console.warn(JSON.stringify({ msg: 'origin ejected', request_id: requestId, origin: loggableOriginUrl(url), model, until: new Date(until).toISOString(), detail: detail.slice(0, 300) }));
+  console.warn(
+    JSON.stringify({
+      msg: 'origin ejected',
+      request_id: requestId,
+      origin: loggableOriginUrl(url),
+      model,
+      until: new Date(until).toISOString(),
+      detail: detail.slice(0, 300),
+    }),
+  );
 }
 
 function noop(): void {}

@@ -57,7 +57,11 @@ type Failure =
  * the origin's outlier scopes exactly once (see outlier-detector.ts); a 4xx is the
  * client's problem, returned as it is. Nothing is tried once the client has gone.
  */
-export async function sendWithFailover(entity: ServedEntity, candidates: Origin[], req: OriginRequest): Promise<OriginAnswer> {
+export async function sendWithFailover(
+  entity: ServedEntity,
+  candidates: Origin[],
+  req: OriginRequest,
+): Promise<OriginAnswer> {
   const request = nextRequestToken();
   const pool = entityOrigins(entity).map((o) => o.url);
   let last: Failure | null = null;
@@ -83,7 +87,13 @@ export async function sendWithFailover(entity: ServedEntity, candidates: Origin[
 
 type Attempt = { answer: OriginAnswer } | { failure: Failure; ejected: boolean };
 
-async function tryOrigin(origin: Origin, model: string, request: number, pool: string[], req: OriginRequest): Promise<Attempt> {
+async function tryOrigin(
+  origin: Origin,
+  model: string,
+  request: number,
+  pool: string[],
+  req: OriginRequest,
+): Promise<Attempt> {
   const attempt = new AbortController();
   const onAbort = () => attempt.abort(req.abort.signal.reason);
   req.abort.signal.addEventListener('abort', onAbort);
@@ -104,7 +114,13 @@ async function tryOrigin(origin: Origin, model: string, request: number, pool: s
     if (response.status >= 500 || response.status === 429) {
       const body = await response.text().catch(() => '');
       finish();
-      const failure: Failure = { kind: 'status', status: response.status, message: originErrorMessage(body), body, headers: response.headers };
+      const failure: Failure = {
+        kind: 'status',
+        status: response.status,
+        message: originErrorMessage(body),
+        body,
+        headers: response.headers,
+      };
       // A 429 says the server is busy, not broken: it is tried elsewhere but counts against nothing.
       if (response.status === 429) {
         verdict.abandoned();
@@ -172,18 +188,29 @@ function failureError(entity: ServedEntity, last: Failure | null): ApiError {
     });
   }
   if (last?.kind === 'status') {
-    return new ApiError(502, `The origin answered HTTP ${last.status}: ${last.message}`, { type: 'server_error', code: 'origin_error' });
-  }
-  if (last?.kind === 'broken') {
-    return new ApiError(502, `The origin of served entity '${entity.name}' failed before its first event (${last.message})`, {
+    return new ApiError(502, `The origin answered HTTP ${last.status}: ${last.message}`, {
       type: 'server_error',
       code: 'origin_error',
     });
   }
-  return new ApiError(502, `No origin of served entity '${entity.name}' could be reached${last ? ` (${last.message})` : ''}`, {
-    type: 'server_error',
-    code: 'origin_unreachable',
-  });
+  if (last?.kind === 'broken') {
+    return new ApiError(
+      502,
+      `The origin of served entity '${entity.name}' failed before its first event (${last.message})`,
+      {
+        type: 'server_error',
+        code: 'origin_error',
+      },
+    );
+  }
+  return new ApiError(
+    502,
+    `No origin of served entity '${entity.name}' could be reached${last ? ` (${last.message})` : ''}`,
+    {
+      type: 'server_error',
+      code: 'origin_unreachable',
+    },
+  );
 }
 
 function throwIfAborted(signal: AbortSignal): void {

@@ -19,7 +19,10 @@ export class TenantStore {
   async page(visibleTo: string | null, after: string, limit: number): Promise<Tenant[]> {
     const { results } =
       visibleTo === null
-        ? await this.db.prepare('SELECT * FROM tenants WHERE id > ? ORDER BY id LIMIT ?').bind(after, limit).all<Tenant>()
+        ? await this.db
+            .prepare('SELECT * FROM tenants WHERE id > ? ORDER BY id LIMIT ?')
+            .bind(after, limit)
+            .all<Tenant>()
         : await this.db.prepare('SELECT * FROM tenants WHERE id = ? AND id > ?').bind(visibleTo, after).all<Tenant>();
     return results;
   }
@@ -35,7 +38,8 @@ export class TenantStore {
       ]);
     } catch (err) {
       // Its id and its name are both unique (and equal): SQLite names whichever index it checked first.
-      if (isUniqueViolation(err, 'tenants.id', 'tenants.name')) throw new ApiError(409, `Tenant '${name}' already exists`, { param: 'name', code: 'tenant_exists' });
+      if (isUniqueViolation(err, 'tenants.id', 'tenants.name'))
+        throw new ApiError(409, `Tenant '${name}' already exists`, { param: 'name', code: 'tenant_exists' });
       throw err;
     }
     return { id: name, name, created_at: now };

@@ -24,7 +24,10 @@ export function launch(): Promise<Browser> {
 }
 
 /** A context with clipboard access for the router's origin, and every page error recorded. */
-export async function newContext(browser: Browser, baseURL: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function newContext(
+  browser: Browser,
+  baseURL: string,
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseURL });
   // A step that waits longer than this fails naming its locator (rather than the test timing out).
@@ -61,8 +64,16 @@ export async function openPage(page: Page, name: string): Promise<void> {
 /** Form controls on the page without a label (a <label for>, a wrapping label, or aria-label). */
 export function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'))
-      .filter((el) => el.type !== 'hidden' && !el.labels?.length && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    Array.from(
+      document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'),
+    )
+      .filter(
+        (el) =>
+          el.type !== 'hidden' &&
+          !el.labels?.length &&
+          !el.getAttribute('aria-label') &&
+          !el.getAttribute('aria-labelledby'),
+      )
       .map((el) => el.outerHTML.slice(0, 120)),
   );
 }

@@ -9,14 +9,20 @@ import { ASSETS_DIR } from '../../scripts/build-console.ts';
 
 async function files(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)])));
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)])),
+  );
   return nested.flat();
 }
 
 describe('console bundle', () => {
   it('is one script, one stylesheet and the page, under 150 KB gzipped together', async () => {
     const all = await files(ASSETS_DIR);
-    expect(all.map((f) => path.relative(ASSETS_DIR, f)).sort()).toEqual(['console/app.css', 'console/app.js', 'index.html']);
+    expect(all.map((f) => path.relative(ASSETS_DIR, f)).sort()).toEqual([
+      'console/app.css',
+      'console/app.js',
+      'index.html',
+    ]);
     let gzipped = 0;
     for (const file of all) gzipped += gzipSync(await readFile(file), { level: 9 }).length;
     expect(gzipped).toBeGreaterThan(1_000);

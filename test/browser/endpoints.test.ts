@@ -6,7 +6,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { launch, newContext, openPage, screenshot, signIn, unlabelledControls } from './browser.ts';
-import { adminCall, CHAT_MODEL, createEndpoint, createTenant, originUrl, platformKey, routerUrl, uniqueName } from './helpers.ts';
+import {
+  adminCall,
+  CHAT_MODEL,
+  createEndpoint,
+  createTenant,
+  originUrl,
+  platformKey,
+  routerUrl,
+  uniqueName,
+} from './helpers.ts';
 
 const XSS = '<img src=x onerror=alert(1)>';
 let browser: Browser;
@@ -64,9 +73,12 @@ describe('endpoints', () => {
     await page.getByRole('heading', { name: `Endpoint ${name} created` }).waitFor();
     const firstKey = (await page.locator('code.secret').textContent()) ?? '';
     expect(firstKey).toMatch(/^sk-/);
-    const stored = await adminCall<{ description: string; defaults: { temperature?: number }; tags: unknown[]; served_entities: Array<{ origins: Array<{ region?: string }> }> }>(
-      'GET', `/endpoints/${name}`,
-    );
+    const stored = await adminCall<{
+      description: string;
+      defaults: { temperature?: number };
+      tags: unknown[];
+      served_entities: Array<{ origins: Array<{ region?: string }> }>;
+    }>('GET', `/endpoints/${name}`);
     expect(stored.description).toBe(XSS);
     expect(stored.defaults.temperature).toBe(0.4);
     expect(stored.tags).toEqual([{ key: 'team', value: 'search' }]);
@@ -84,7 +96,12 @@ describe('endpoints', () => {
 
   it('shows the endpoint: URLs with copy, origin health, versions with rollback, stop/start, and delete with confirmation', async () => {
     const ep = await createEndpoint('ui-info', { defaults: { temperature: 0.2 } });
-    await adminCall('PATCH', `/endpoints/${ep.name}`, { description: XSS, defaults: { temperature: 0.5 } }, { expect: 200 });
+    await adminCall(
+      'PATCH',
+      `/endpoints/${ep.name}`,
+      { description: XSS, defaults: { temperature: 0.5 } },
+      { expect: 200 },
+    );
     const { context, page, errors } = await newContext(browser, routerUrl());
     const dialogs = watchDialogs(page);
     await signIn(page, inject('adminToken'));
@@ -99,11 +116,26 @@ describe('endpoints', () => {
     const urls = page.getByRole('region', { name: 'URLs' });
     const lines = await urls.locator('.copyable').allTextContents();
     const base = routerUrl();
-    for (const url of [`${base}/v1`, `${base}/endpoints/${ep.name}/v1`, `${base}/endpoints/${ep.name}/generate`, `${base}/endpoints/${ep.name}/generate_stream`, `${base}/endpoints/${ep.name}`]) {
-      expect(lines.some((l) => l.includes(url)), url).toBe(true);
+    for (const url of [
+      `${base}/v1`,
+      `${base}/endpoints/${ep.name}/v1`,
+      `${base}/endpoints/${ep.name}/generate`,
+      `${base}/endpoints/${ep.name}/generate_stream`,
+      `${base}/endpoints/${ep.name}`,
+    ]) {
+      expect(
+        lines.some((l) => l.includes(url)),
+        url,
+      ).toBe(true);
     }
-    await urls.locator('.copyable').filter({ hasText: 'TGI /generate_stream' }).getByRole('button', { name: 'Copy' }).click();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${base}/endpoints/${ep.name}/generate_stream`);
+    await urls
+      .locator('.copyable')
+      .filter({ hasText: 'TGI /generate_stream' })
+      .getByRole('button', { name: 'Copy' })
+      .click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+      `${base}/endpoints/${ep.name}/generate_stream`,
+    );
     expect(await page.locator('table').filter({ hasText: 'Origin' }).first().textContent()).toContain(originUrl());
     expect(await page.locator('dd .description').textContent()).toBe(XSS);
     await screenshot(page, 'endpoint');
@@ -115,7 +147,9 @@ describe('endpoints', () => {
     await page.getByLabel('Temperature').fill('0.9');
     await page.getByRole('button', { name: 'Save as new version' }).click();
     await page.getByRole('heading', { name: 'URLs' }).waitFor();
-    expect((await adminCall<{ config_version: number; defaults: { temperature: number } }>('GET', `/endpoints/${ep.name}`))).toMatchObject({
+    expect(
+      await adminCall<{ config_version: number; defaults: { temperature: number } }>('GET', `/endpoints/${ep.name}`),
+    ).toMatchObject({
       config_version: 3,
       defaults: { temperature: 0.9 },
     });
@@ -124,7 +158,9 @@ describe('endpoints', () => {
     await page.getByRole('button', { name: 'Roll back to v1' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Roll back' }).click();
     await page.getByRole('cell', { name: 'v4', exact: true }).waitFor();
-    expect((await adminCall<{ defaults: { temperature: number } }>('GET', `/endpoints/${ep.name}`)).defaults.temperature).toBe(0.2);
+    expect(
+      (await adminCall<{ defaults: { temperature: number } }>('GET', `/endpoints/${ep.name}`)).defaults.temperature,
+    ).toBe(0.2);
 
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await page.getByRole('button', { name: 'Start', exact: true }).waitFor();
@@ -155,7 +191,15 @@ describe('endpoints', () => {
     const member = await platformKey(tenant, 'member');
     const owner = await platformKey(tenant, 'owner');
     const name = uniqueName('ui-owned');
-    await adminCall('POST', '/endpoints', { name, served_entities: [{ name: 'main', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] }] }, { token: owner.key });
+    await adminCall(
+      'POST',
+      '/endpoints',
+      {
+        name,
+        served_entities: [{ name: 'main', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] }],
+      },
+      { token: owner.key },
+    );
 
     const { context, page } = await newContext(browser, routerUrl());
     await signIn(page, member.key);
@@ -164,7 +208,8 @@ describe('endpoints', () => {
     expect(await page.getByRole('link', { name: 'Create endpoint' }).count()).toBe(0);
     await page.goto(`/#/endpoints/${name}`);
     await page.getByRole('heading', { name: 'URLs' }).waitFor();
-    for (const action of ['Edit', 'Stop', 'Delete']) expect(await page.getByRole('button', { name: action, exact: true }).count(), action).toBe(0);
+    for (const action of ['Edit', 'Stop', 'Delete'])
+      expect(await page.getByRole('button', { name: action, exact: true }).count(), action).toBe(0);
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     await context.close();
 
@@ -184,7 +229,13 @@ describe('endpoints', () => {
     await createTenant(sharedWith);
     const name = uniqueName('ui-shared');
     const secretOrigin = `${originUrl()}/mode/slow/1`;
-    await adminCall('POST', '/endpoints', { name, tenant: owning, served_entities: [{ name: 'hidden-entity', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: secretOrigin }] }] });
+    await adminCall('POST', '/endpoints', {
+      name,
+      tenant: owning,
+      served_entities: [
+        { name: 'hidden-entity', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: secretOrigin }] },
+      ],
+    });
     await adminCall('POST', `/endpoints/${name}/shares`, { tenant: sharedWith }, { expect: 200 });
     const member = await platformKey(sharedWith, 'member');
 

@@ -19,16 +19,28 @@ afterAll(async () => {
 describe('external models in the console', () => {
   it('shows the provider, task and secret reference, and no edit form', async () => {
     const name = uniqueName('ui-ext');
-    await adminCall('POST', '/endpoints', {
-      name,
-      served_entities: [{
-        name: 'claude',
-        external_model: {
-          name: 'claude-sonnet-4-5', provider: 'anthropic', task: 'llm/v1/chat',
-          anthropic_config: { anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}', anthropic_api_base: `${originUrl()}/anthropic` },
-        },
-      }],
-    }, { expect: 201 });
+    await adminCall(
+      'POST',
+      '/endpoints',
+      {
+        name,
+        served_entities: [
+          {
+            name: 'claude',
+            external_model: {
+              name: 'claude-sonnet-4-5',
+              provider: 'anthropic',
+              task: 'llm/v1/chat',
+              anthropic_config: {
+                anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}',
+                anthropic_api_base: `${originUrl()}/anthropic`,
+              },
+            },
+          },
+        ],
+      },
+      { expect: 201 },
+    );
     const { context, page, errors } = await newContext(browser, routerUrl());
     await signIn(page, inject('adminToken'));
 

@@ -4,13 +4,31 @@
 
 import { inject } from 'vitest';
 
-export { admin, CHAT_MODEL, createEndpoint, createKey, eventually, originStats, originUrl, routerUrl, uniqueName } from '../e2e/helpers.ts';
+export {
+  admin,
+  CHAT_MODEL,
+  createEndpoint,
+  createKey,
+  eventually,
+  originStats,
+  originUrl,
+  routerUrl,
+  uniqueName,
+} from '../e2e/helpers.ts';
 
 /** An admin API call with the admin token (or `token`); throws unless the status is `expect`. */
-export async function adminCall<T>(method: string, path: string, body?: unknown, opts: { token?: string; expect?: number } = {}): Promise<T> {
+export async function adminCall<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { token?: string; expect?: number } = {},
+): Promise<T> {
   const res = await fetch(`${inject('routerUrl')}/admin/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${opts.token ?? inject('adminToken')}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${opts.token ?? inject('adminToken')}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -23,6 +41,9 @@ export async function createTenant(name: string): Promise<void> {
   await adminCall('POST', '/tenants', { name });
 }
 
-export function platformKey(tenant: string, role: 'tenant_admin' | 'owner' | 'member'): Promise<{ id: string; key: string }> {
+export function platformKey(
+  tenant: string,
+  role: 'tenant_admin' | 'owner' | 'member',
+): Promise<{ id: string; key: string }> {
   return adminCall('POST', '/keys', { kind: 'platform', role, tenant, description: `browser ${role}` });
 }

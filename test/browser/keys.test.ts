@@ -62,7 +62,12 @@ describe('keys', () => {
     await row.getByRole('button', { name: /^Revoke/ }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke key' }).click();
     await page.locator(`tr[data-key="${created.id}"] .pill`, { hasText: 'revoked' }).waitFor();
-    expect(await page.locator(`tr[data-key="${created.id}"]`).getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
+    expect(
+      await page
+        .locator(`tr[data-key="${created.id}"]`)
+        .getByRole('button', { name: /^Revoke/ })
+        .count(),
+    ).toBe(0);
     expect(await modelsStatus(plaintext)).toBe(401);
     expect(errors).toEqual([]);
     await context.close();
@@ -93,7 +98,22 @@ describe('keys', () => {
     const owner = await platformKey(tenant, 'owner');
     const member = await platformKey(tenant, 'member');
     const name = uniqueName('ui-kt-ep');
-    await adminCall('POST', '/endpoints', { name, served_entities: [{ name: 'main', protocol: 'openai', model: 'meta-llama/Llama-3.1-8B-Instruct', origins: [{ url: inject('originUrl') }] }] }, { token: owner.key });
+    await adminCall(
+      'POST',
+      '/endpoints',
+      {
+        name,
+        served_entities: [
+          {
+            name: 'main',
+            protocol: 'openai',
+            model: 'meta-llama/Llama-3.1-8B-Instruct',
+            origins: [{ url: inject('originUrl') }],
+          },
+        ],
+      },
+      { token: owner.key },
+    );
 
     const { context, page } = await newContext(browser, routerUrl());
     await signIn(page, member.key);

@@ -32,8 +32,12 @@ async function chart(page: Page, id: string): Promise<ChartFacts> {
   };
 }
 
-async function adminMetrics(endpoint: string): Promise<{ total: { requests: Record<string, number[]>; ttft_ms: { window: { count: number } } } }> {
-  const res = await fetch(`${routerUrl()}/admin/v1/endpoints/${endpoint}/metrics`, { headers: { authorization: `Bearer ${inject('adminToken')}` } });
+async function adminMetrics(
+  endpoint: string,
+): Promise<{ total: { requests: Record<string, number[]>; ttft_ms: { window: { count: number } } } }> {
+  const res = await fetch(`${routerUrl()}/admin/v1/endpoints/${endpoint}/metrics`, {
+    headers: { authorization: `Bearer ${inject('adminToken')}` },
+  });
   return res.json() as never;
 }
 
@@ -45,19 +49,32 @@ describe('metrics page', () => {
     const endpoint = (await createEndpoint('ui-metrics', { mode: 'slow/5' })).name;
     const client = openai((await createKey([endpoint], 16)).key);
     const plain = (tokens: number) =>
-      client.chat.completions.create({ model: endpoint, messages: userMessage('chart me'), max_tokens: tokens, ignore_eos: true } as ChatCompletionCreateParamsNonStreaming);
+      client.chat.completions.create({
+        model: endpoint,
+        messages: userMessage('chart me'),
+        max_tokens: tokens,
+        ignore_eos: true,
+      } as ChatCompletionCreateParamsNonStreaming);
     for (let i = 0; i < 6; i++) await plain(5 + i * 10);
     for (let i = 0; i < 3; i++) {
-      const stream = await client.chat.completions.create({ model: endpoint, messages: userMessage('stream me'), max_tokens: 20, stream: true });
+      const stream = await client.chat.completions.create({
+        model: endpoint,
+        messages: userMessage('stream me'),
+        max_tokens: 20,
+        stream: true,
+      });
       for await (const chunk of stream) void chunk;
     }
     // One the origin refuses (longer than its context): a failed request for the errors chart.
     await expect(plain(10_000)).rejects.toThrow();
-    await eventually(async () => {
-      const m = await adminMetrics(endpoint);
-      expect(total(m.total.requests.completed!)).toBe(9);
-      expect(total(m.total.requests.failed!)).toBe(1);
-    }, { timeoutMs: 15_000 });
+    await eventually(
+      async () => {
+        const m = await adminMetrics(endpoint);
+        expect(total(m.total.requests.completed!)).toBe(9);
+        expect(total(m.total.requests.failed!)).toBe(1);
+      },
+      { timeoutMs: 15_000 },
+    );
 
     const { context, page, errors } = await newContext(browser, routerUrl());
     await signIn(page, inject('adminToken'));
@@ -79,7 +96,10 @@ describe('metrics page', () => {
     // Live: more traffic shows up without touching the page (it refreshes every 10 s).
     const before = (await chart(page, 'requests')).sum;
     for (let i = 0; i < 4; i++) await plain(3);
-    await eventually(async () => expect((await chart(page, 'requests')).sum).toBeGreaterThan(before), { timeoutMs: 40_000, intervalMs: 500 });
+    await eventually(async () => expect((await chart(page, 'requests')).sum).toBeGreaterThan(before), {
+      timeoutMs: 40_000,
+      intervalMs: 500,
+    });
 
     // The whole page, for the README (docs/images/console-metrics.png is a copy of it).
     await page.screenshot({ path: path.join(SCREENSHOTS, 'metrics-full.png'), fullPage: true });
@@ -91,7 +111,12 @@ describe('metrics page', () => {
     const { context, page } = await newContext(browser, routerUrl());
     const endpointKey = await createKey(null);
     await signIn(page, endpointKey.key);
-    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Metrics', exact: true }).count()).toBe(0);
+    expect(
+      await page
+        .getByRole('navigation', { name: 'Console' })
+        .getByRole('link', { name: 'Metrics', exact: true })
+        .count(),
+    ).toBe(0);
     await context.close();
   });
 });

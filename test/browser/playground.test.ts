@@ -59,7 +59,11 @@ describe('playground', () => {
     await say(page, 'Tell me a long story about the sea');
 
     const bubble = page.locator('.msg.assistant.streaming');
-    await expect.poll(async () => ((await bubble.textContent()) ?? '').trim().split(/\s+/).filter(Boolean).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => ((await bubble.textContent()) ?? '').trim().split(/\s+/).filter(Boolean).length, {
+        timeout: 10_000,
+      })
+      .toBeGreaterThanOrEqual(2);
     expect(await page.getByRole('button', { name: 'Stop' }).isEnabled()).toBe(true);
     // The key holds one slot while the stream runs.
     expect((await admin().getKey(key.id)).in_flight).toBe(1);
@@ -85,7 +89,11 @@ describe('playground', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('prompt');
     await page.keyboard.type('And another one');
     await page.keyboard.press('Enter');
-    await expect.poll(async () => ((await page.locator('.msg.assistant.streaming').textContent()) ?? '').trim().length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => ((await page.locator('.msg.assistant.streaming').textContent()) ?? '').trim().length, {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(0);
     await page.keyboard.press('Escape');
     const [, , , second] = await lastCall(page, 2);
     expect(second).toBe('stopped');
@@ -111,7 +119,11 @@ describe('playground', () => {
       if (!found) throw new Error('not recorded yet');
       return found;
     });
-    const body = recorded.body as { temperature?: number; max_tokens?: number; messages: Array<{ role: string; content: string }> };
+    const body = recorded.body as {
+      temperature?: number;
+      max_tokens?: number;
+      messages: Array<{ role: string; content: string }>;
+    };
     expect(body.temperature).toBe(0.3);
     expect(body.max_tokens).toBe(40);
     expect(body.messages[0]).toEqual({ role: 'system', content: 'You are a concise assistant.' });
@@ -192,7 +204,9 @@ describe('playground', () => {
     await say(page, 'Hello?');
     const alert = page.locator('.messages [role="alert"]');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/is stopped.*Start it from its page under Endpoints, or ask an operator\./);
+    expect(await alert.textContent()).toMatch(
+      /is stopped.*Start it from its page under Endpoints, or ask an operator\./,
+    );
     const [, , , status] = await lastCall(page, 1);
     expect(status).toBe('503');
     await context.close();
@@ -218,7 +232,9 @@ describe('playground', () => {
       await say(page, 'Me too?');
       const alert = page.locator('.messages [role="alert"]');
       await alert.waitFor();
-      expect(await alert.textContent()).toMatch(/^Concurrent request limit reached, please try again later\. Try again in \d+ s\.$/);
+      expect(await alert.textContent()).toMatch(
+        /^Concurrent request limit reached, please try again later\. Try again in \d+ s\.$/,
+      );
       const [, , , status] = await lastCall(page, 1);
       expect(status).toBe('429');
     } finally {
@@ -234,10 +250,15 @@ function runShell(script: string, env: Record<string, string>): Promise<string> 
 
 function run(command: string, args: string[], env: Record<string, string>, stdin?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${err.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      command,
+      args,
+      { cwd: REPO_ROOT, env: { ...process.env, ...env }, timeout: 20_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`${err.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
     child.stdin?.end(stdin ?? '');
   });
 }

@@ -22,7 +22,9 @@ describe('sign-in', () => {
     const { context, page, errors } = await newContext(browser, routerUrl());
     const token = inject('adminToken');
     await signIn(page, token);
-    await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Dashboard' }).isVisible()).resolves.toBe(true);
+    await expect(
+      page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Dashboard' }).isVisible(),
+    ).resolves.toBe(true);
     // The header shows the key masked, never in full.
     const shown = await page.locator('header .key').textContent();
     expect(shown).not.toContain(token);

@@ -5,20 +5,38 @@
 import Anthropic, { APIError, APIUserAbortError, RateLimitError } from '@anthropic-ai/sdk';
 import type { MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, createKey, eventually, inFlight, newRequestId, originUrl, recordedRequest, rejectionOf, routerUrl, uniqueName } from './helpers.ts';
+import {
+  admin,
+  createKey,
+  eventually,
+  inFlight,
+  newRequestId,
+  originUrl,
+  recordedRequest,
+  rejectionOf,
+  routerUrl,
+  uniqueName,
+} from './helpers.ts';
 
 const MODEL = 'claude-sonnet-4-5';
 
 async function claude(prefix: string, mode = ''): Promise<string> {
   const created = await admin().createEndpoint({
     name: uniqueName(prefix),
-    served_entities: [{
-      name: 'ext',
-      external_model: {
-        name: MODEL, provider: 'anthropic', task: 'llm/v1/chat',
-        anthropic_config: { anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}', anthropic_api_base: `${originUrl()}${mode ? `/mode/${mode}` : ''}/anthropic` },
+    served_entities: [
+      {
+        name: 'ext',
+        external_model: {
+          name: MODEL,
+          provider: 'anthropic',
+          task: 'llm/v1/chat',
+          anthropic_config: {
+            anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}',
+            anthropic_api_base: `${originUrl()}${mode ? `/mode/${mode}` : ''}/anthropic`,
+          },
+        },
       },
-    }],
+    ],
   });
   expect(created.state).toBe('ready');
   return created.name;
@@ -58,7 +76,14 @@ describe('Anthropic Messages API passed through to an Anthropic external model',
       top_k: 40,
       system: [{ type: 'text' as const, text: 'Answer briefly' }],
       tools: [weather],
-      messages: [ask, { role: 'assistant' as const, content: first.content }, { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: use.id, content: 'clear sky' }] }],
+      messages: [
+        ask,
+        { role: 'assistant' as const, content: first.content },
+        {
+          role: 'user' as const,
+          content: [{ type: 'tool_result' as const, tool_use_id: use.id, content: 'clear sky' }],
+        },
+      ],
     };
     const answer = await client.messages.create(params, { headers: { 'x-request-id': id } });
     expect(answer.model).toBe(ep);
@@ -66,13 +91,23 @@ describe('Anthropic Messages API passed through to an Anthropic external model',
     expect(answer.usage.input_tokens).toBeGreaterThan(0);
     // The tool_use block (with the provider's own id and the text block before it), the system blocks and
     // top_k reach Anthropic unchanged; only the model is the external model's name.
-    expect((await recordedRequest(id)).body).toEqual({ ...params, model: MODEL, messages: JSON.parse(JSON.stringify(params.messages)) });
+    expect((await recordedRequest(id)).body).toEqual({
+      ...params,
+      model: MODEL,
+      messages: JSON.parse(JSON.stringify(params.messages)),
+    });
   });
 
   it('messages.stream: the provider’s events reach the SDK, which assembles text, a tool call and the usage', async () => {
     const id = newRequestId('pass-claude-stream');
     const stream = client.messages.stream(
-      { model: ep, max_tokens: 200, tools: [weather], tool_choice: { type: 'tool', name: 'get_weather' }, messages: [{ role: 'user', content: 'Weather in Paris?' }] },
+      {
+        model: ep,
+        max_tokens: 200,
+        tools: [weather],
+        tool_choice: { type: 'tool', name: 'get_weather' },
+        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      },
       { headers: { 'x-request-id': id } },
     );
     const pieces: string[] = [];
@@ -81,7 +116,11 @@ describe('Anthropic Messages API passed through to an Anthropic external model',
     expect(final.model).toBe(ep);
     expect(final.stop_reason).toBe('tool_use');
     expect(pieces.join('')).toBe(final.content[0]?.type === 'text' ? final.content[0].text : '');
-    expect(final.content.find((b) => b.type === 'tool_use')).toMatchObject({ type: 'tool_use', name: 'get_weather', input: { location: 'Paris' } });
+    expect(final.content.find((b) => b.type === 'tool_use')).toMatchObject({
+      type: 'tool_use',
+      name: 'get_weather',
+      input: { location: 'Paris' },
+    });
     expect(final.usage.output_tokens).toBe(12);
     const sent = (await recordedRequest(id)).body as Record<string, unknown>;
     expect(sent).toMatchObject({ model: MODEL, stream: true, tool_choice: { type: 'tool', name: 'get_weather' } });
@@ -89,10 +128,14 @@ describe('Anthropic Messages API passed through to an Anthropic external model',
 
   it("the provider's errors reach the SDK as its classes: RateLimitError with Retry-After, 529 overloaded", async () => {
     const body = { max_tokens: 50, messages: [{ role: 'user' as const, content: 'Hi' }] };
-    const limited = await rejectionOf(client.messages.create({ ...body, model: await claude('pass-claude-429', 'error429') }));
+    const limited = await rejectionOf(
+      client.messages.create({ ...body, model: await claude('pass-claude-429', 'error429') }),
+    );
     expect(limited).toBeInstanceOf(RateLimitError);
     expect((limited as RateLimitError).headers?.get('retry-after')).toBe('7');
-    const overloaded = await rejectionOf(client.messages.create({ ...body, model: await claude('pass-claude-529', 'error529') }));
+    const overloaded = await rejectionOf(
+      client.messages.create({ ...body, model: await claude('pass-claude-529', 'error529') }),
+    );
     expect(overloaded).toBeInstanceOf(APIError);
     expect((overloaded as APIError).status).toBe(529);
     expect((overloaded as APIError).error).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });

@@ -234,7 +234,10 @@ describe('what the origin receives', () => {
       { role: 'system', content: 'You speak like a pirate.' },
       { role: 'user', content: 'Where is the treasure?' },
     ];
-    await client.chat.completions.create({ model: defaultsEp, messages, temperature: 0.9 }, { headers: { 'x-request-id': id } });
+    await client.chat.completions.create(
+      { model: defaultsEp, messages, temperature: 0.9 },
+      { headers: { 'x-request-id': id } },
+    );
     const body = (await recordedRequest(id)).body as Record<string, unknown>;
     expect(body.model).toBe(CHAT_MODEL);
     expect(body.messages).toEqual(messages);
@@ -243,7 +246,10 @@ describe('what the origin receives', () => {
 
   it('sends no default the endpoint does not define', async () => {
     const id = newRequestId('no-defaults');
-    await client.chat.completions.create({ model: chatEp, messages: userMessage('Plain request') }, { headers: { 'x-request-id': id } });
+    await client.chat.completions.create(
+      { model: chatEp, messages: userMessage('Plain request') },
+      { headers: { 'x-request-id': id } },
+    );
     const body = (await recordedRequest(id)).body as Record<string, unknown>;
     expect(body.model).toBe(CHAT_MODEL);
     expect(body).not.toHaveProperty('temperature');

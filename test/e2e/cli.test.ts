@@ -124,15 +124,29 @@ describe('edge-router endpoint', () => {
 
   it('create: the endpoint exists with the given fields', async () => {
     const out = await ok([
-      'endpoint', 'create', name,
-      '--model', CHAT_MODEL,
-      '--origin', origin, '--origin', `${origin}/mode/slow/5`,
-      '--protocol', 'openai',
-      '--description', 'made by the CLI test',
-      '--system-prompt', 'Be brief.',
-      '--temperature', '0.7',
-      '--max-tokens', '64',
-      '--tag', 'team=ml', '--tag', 'env=dev',
+      'endpoint',
+      'create',
+      name,
+      '--model',
+      CHAT_MODEL,
+      '--origin',
+      origin,
+      '--origin',
+      `${origin}/mode/slow/5`,
+      '--protocol',
+      'openai',
+      '--description',
+      'made by the CLI test',
+      '--system-prompt',
+      'Be brief.',
+      '--temperature',
+      '0.7',
+      '--max-tokens',
+      '64',
+      '--tag',
+      'team=ml',
+      '--tag',
+      'env=dev',
     ]);
     expect(out).toContain(`Created endpoint '${name}'`);
     // Its First Key, printed once: it calls the endpoint straight away.
@@ -157,7 +171,10 @@ describe('edge-router endpoint', () => {
       },
     ]);
     expect(endpoint.defaults).toEqual({ system_prompt: 'Be brief.', temperature: 0.7, max_tokens: 64 });
-    expect(endpoint.tags).toEqual([{ key: 'team', value: 'ml' }, { key: 'env', value: 'dev' }]);
+    expect(endpoint.tags).toEqual([
+      { key: 'team', value: 'ml' },
+      { key: 'env', value: 'dev' },
+    ]);
   });
 
   it('list: a table with the endpoint; --json is the API answer', async () => {
@@ -171,7 +188,9 @@ describe('edge-router endpoint', () => {
 
     const json = await okJson<ListResponse<Endpoint>>(['endpoint', 'list']);
     expect(json.object).toBe('list');
-    expect(json.data.find((e) => e.name === name)).toEqual((await admin().listEndpoints()).find((e) => e.name === name));
+    expect(json.data.find((e) => e.name === name)).toEqual(
+      (await admin().listEndpoints()).find((e) => e.name === name),
+    );
   });
 
   it('info: the config in a readable form; --json is the API answer', async () => {
@@ -197,11 +216,22 @@ describe('edge-router endpoint', () => {
     const endpoint = (await admin().getEndpoint(name)) as unknown as Endpoint;
     expect(endpoint.config_version).toBe(2);
     expect(endpoint.defaults).toEqual({ system_prompt: 'Be brief.', temperature: 0.2, max_tokens: 64 });
-    expect(endpoint.tags).toEqual([{ key: 'team', value: 'ml' }, { key: 'env', value: 'prod' }]);
+    expect(endpoint.tags).toEqual([
+      { key: 'team', value: 'ml' },
+      { key: 'env', value: 'prod' },
+    ]);
     expect(endpoint.served_entities[0]!.origins).toHaveLength(2);
     expect(endpoint.description).toBe('made by the CLI test');
 
-    const replaced = await okJson<Endpoint>(['endpoint', 'update', name, '--origin', origin, '--description', 'one origin']);
+    const replaced = await okJson<Endpoint>([
+      'endpoint',
+      'update',
+      name,
+      '--origin',
+      origin,
+      '--description',
+      'one origin',
+    ]);
     expect(replaced.config_version).toBe(3);
     expect(replaced.description).toBe('one origin');
     expect(replaced.served_entities[0]!.origins).toEqual([{ url: origin }]);
@@ -265,18 +295,34 @@ describe('edge-router endpoint --from-file', () => {
   it('create takes the full body from the file, the name and flags over it; update keeps the traffic split', async () => {
     const name = uniqueName('cli-file');
     const spec = path.join(dir, 'spec.json');
-    await writeFile(spec, JSON.stringify({
-      name: 'overridden-by-the-argument',
-      description: 'from the file',
-      served_entities: [
-        { name: 'a', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl(), weight: 3 }] },
-        { name: 'b', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] },
-      ],
-      traffic: [{ served_entity: 'a', percentage: 80 }, { served_entity: 'b', percentage: 20 }],
-      timeouts: { total_ms: 30_000 },
-      defaults: { top_p: 0.9 },
-    }));
-    const created = await okJson<Endpoint>(['endpoint', 'create', name, '--from-file', spec, '--description', 'flag wins', '--temperature', '1']);
+    await writeFile(
+      spec,
+      JSON.stringify({
+        name: 'overridden-by-the-argument',
+        description: 'from the file',
+        served_entities: [
+          { name: 'a', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl(), weight: 3 }] },
+          { name: 'b', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] },
+        ],
+        traffic: [
+          { served_entity: 'a', percentage: 80 },
+          { served_entity: 'b', percentage: 20 },
+        ],
+        timeouts: { total_ms: 30_000 },
+        defaults: { top_p: 0.9 },
+      }),
+    );
+    const created = await okJson<Endpoint>([
+      'endpoint',
+      'create',
+      name,
+      '--from-file',
+      spec,
+      '--description',
+      'flag wins',
+      '--temperature',
+      '1',
+    ]);
     expect(created.name).toBe(name);
     expect(created.description).toBe('flag wins');
     expect(created.served_entities[0]!.origins).toEqual([{ url: originUrl(), weight: 3 }]);
@@ -290,7 +336,10 @@ describe('edge-router endpoint --from-file', () => {
 
     const updated = await okJson<Endpoint>(['endpoint', 'update', name, '--entity', 'b', '--model', 'other-model']);
     expect(updated.served_entities.map((s) => s.model)).toEqual([CHAT_MODEL, 'other-model']);
-    expect(updated.traffic).toEqual([{ served_entity: 'a', percentage: 80 }, { served_entity: 'b', percentage: 20 }]);
+    expect(updated.traffic).toEqual([
+      { served_entity: 'a', percentage: 80 },
+      { served_entity: 'b', percentage: 20 },
+    ]);
 
     // A PATCH body on stdin.
     const patched = await okJson<Endpoint>(['endpoint', 'update', name, '--from-file', '-'], {
@@ -309,8 +358,16 @@ describe('edge-router endpoint --from-file', () => {
     await ok(['endpoint', 'delete', name, '--yes']);
   });
 
-  it('an invalid body is the API\'s 400, exit 1', async () => {
-    const result = await cli(['endpoint', 'create', uniqueName('cli-bad'), '--model', CHAT_MODEL, '--origin', 'ftp://nowhere']);
+  it("an invalid body is the API's 400, exit 1", async () => {
+    const result = await cli([
+      'endpoint',
+      'create',
+      uniqueName('cli-bad'),
+      '--model',
+      CHAT_MODEL,
+      '--origin',
+      'ftp://nowhere',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Invalid 'served_entities.0.origins.0.url': must be an http(s) URL (HTTP 400");
   });
@@ -329,11 +386,22 @@ describe('edge-router key', () => {
     });
   });
   afterAll(async () => {
-    await admin().deleteEndpoint(endpoint).catch(() => undefined);
+    await admin()
+      .deleteEndpoint(endpoint)
+      .catch(() => undefined);
   });
 
   it('add prints the plaintext key once, with a warning', async () => {
-    const out = await ok(['key', 'add', '--description', 'cli human', '--endpoint', endpoint, '--concurrency-limit', '3']);
+    const out = await ok([
+      'key',
+      'add',
+      '--description',
+      'cli human',
+      '--endpoint',
+      endpoint,
+      '--concurrency-limit',
+      '3',
+    ]);
     const keys = out.match(/sk-rt-[A-Za-z0-9_-]{20,}/g) ?? [];
     expect(keys).toHaveLength(1);
     shownKey = keys[0]!;
@@ -357,7 +425,16 @@ describe('edge-router key', () => {
   });
 
   it('add --token-budget gives the key a token budget, shown by info', async () => {
-    const budgeted = await okJson<CreatedKey>(['key', 'add', '--description', 'cli budget', '--token-budget', '5000', '--token-period', 'hour']);
+    const budgeted = await okJson<CreatedKey>([
+      'key',
+      'add',
+      '--description',
+      'cli budget',
+      '--token-budget',
+      '5000',
+      '--token-period',
+      'hour',
+    ]);
     expect(budgeted.token_budget).toEqual({ tokens: 5000, renewal_period: 'hour' });
     const info = await ok(['key', 'info', budgeted.id]);
     expect(info).toMatch(/^token budget\s+5000 per hour$/m);
@@ -412,13 +489,21 @@ describe('edge-router key', () => {
 
   it('usage: the per-hour table (empty for an unused key)', async () => {
     expect(await ok(['key', 'usage', shownId])).toContain(`No usage recorded for ${shownId}.`);
-    expect(await okJson<{ key_id: string; data: unknown[] }>(['key', 'usage', shownId])).toEqual({ object: 'list', key_id: shownId, data: [], token_budget: null, token_window: null });
+    expect(await okJson<{ key_id: string; data: unknown[] }>(['key', 'usage', shownId])).toEqual({
+      object: 'list',
+      key_id: shownId,
+      data: [],
+      token_budget: null,
+      token_window: null,
+    });
   });
 });
 
 describe('edge-router errors', () => {
   it('a wrong token: exit 1 with the API message and status on stderr', async () => {
-    const result = await cli(['endpoint', 'list', '--url', inject('routerUrl'), '--token', 'not-the-admin-token'], { auth: false });
+    const result = await cli(['endpoint', 'list', '--url', inject('routerUrl'), '--token', 'not-the-admin-token'], {
+      auth: false,
+    });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Invalid admin token (HTTP 401');
@@ -431,7 +516,7 @@ describe('edge-router errors', () => {
     expect(result.stderr).toContain(`Endpoint '${name}' does not exist (HTTP 404, endpoint_not_found)`);
   });
 
-  it('an unknown endpoint on a new key: the API\'s 400', async () => {
+  it("an unknown endpoint on a new key: the API's 400", async () => {
     const result = await cli(['key', 'add', '--endpoint', uniqueName('cli-nope')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Unknown endpoint(s)');
@@ -447,7 +532,10 @@ describe('edge-router errors', () => {
 
 describe('edge-router rendering pieces', () => {
   it('tables align columns, right-align numbers and escape control characters', () => {
-    const rows = [{ a: 'x', n: 5, d: 'plain' }, { a: 'longer', n: 120, d: 'line\nbreak\u001b[31m' }];
+    const rows = [
+      { a: 'x', n: 5, d: 'plain' },
+      { a: 'longer', n: 120, d: 'line\nbreak\u001b[31m' },
+    ];
     expect(
       renderTable(
         [
@@ -458,11 +546,27 @@ describe('edge-router rendering pieces', () => {
         rows,
       ),
     ).toBe(['NAME      N  DESC', 'x         5  plain', 'longer  120  line\\nbreak\\u001b[31m'].join('\n'));
-    expect(renderFields([['id', 'k1'], ['endpoints', ['a', 'b']]])).toBe('id         k1\nendpoints  a\n           b');
+    expect(
+      renderFields([
+        ['id', 'k1'],
+        ['endpoints', ['a', 'b']],
+      ]),
+    ).toBe('id         k1\nendpoints  a\n           b');
   });
 
   it('merges tags by key and derives served-entity names from model ids', () => {
-    expect(mergeTags([{ key: 'a', value: '1' }, { key: 'b', value: '2' }], [{ key: 'b', value: '3' }, { key: 'c', value: '' }])).toEqual([
+    expect(
+      mergeTags(
+        [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+        ],
+        [
+          { key: 'b', value: '3' },
+          { key: 'c', value: '' },
+        ],
+      ),
+    ).toEqual([
       { key: 'a', value: '1' },
       { key: 'b', value: '3' },
       { key: 'c', value: '' },

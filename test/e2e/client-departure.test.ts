@@ -44,7 +44,12 @@ function openStream(model: string, key: string): OpenStream {
   const req = http.request(url, {
     method: 'POST',
     agent: false,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId },
+    headers: {
+      authorization: `Bearer ${key}`,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'x-request-id': requestId,
+    },
   });
   const headers = new Promise<number>((resolve, reject) => {
     req.on('response', (res) => {
@@ -82,13 +87,18 @@ describe('a client that leaves while the origin is silent frees its slot within 
   it('before the first event, while the status is still held (a second origin is never tried)', async () => {
     const ep = (
       await createEndpoint('leave-held', {
-        origins: [{ url: originWithMode('stall'), weight: 1000 }, { url: originWithMode('normal/1'), weight: 1 }],
+        origins: [
+          { url: originWithMode('stall'), weight: 1000 },
+          { url: originWithMode('normal/1'), weight: 1 },
+        ],
         timeouts: LONG,
       })
     ).name;
     const key = await createKey([ep], 1);
     const stream = openStream(ep, key.key);
-    await eventually(async () => expect((await recordedWithId(stream.requestId)).map((a) => a.outcome)).toEqual(['in_flight']));
+    await eventually(async () =>
+      expect((await recordedWithId(stream.requestId)).map((a) => a.outcome)).toEqual(['in_flight']),
+    );
     expect(await inFlight(key.id)).toBe(1);
     stream.leave();
     await expectFreedAndAborted(key.id, stream.requestId);

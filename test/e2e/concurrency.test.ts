@@ -85,10 +85,13 @@ describe('concurrency limit', () => {
     // The slot is back, and the next request is admitted at limit 1.
     await eventually(async () => expect(await inFlight(key.id)).toBe(0), { timeoutMs: 5_000 });
     await expect(c.chat.completions.create(hello(fast))).resolves.toMatchObject({ model: fast });
-    await eventually(async () => {
-      const row = (await admin().keyUsage(key.id)).find((r) => r.endpoint === slow);
-      expect(row).toMatchObject({ requests: 1, aborted: 1, completed: 0 });
-    }, { timeoutMs: 5_000 });
+    await eventually(
+      async () => {
+        const row = (await admin().keyUsage(key.id)).find((r) => r.endpoint === slow);
+        expect(row).toMatchObject({ requests: 1, aborted: 1, completed: 0 });
+      },
+      { timeoutMs: 5_000 },
+    );
   });
 });
 
@@ -119,7 +122,9 @@ describe('non-streaming client abort', () => {
       signal: controller.signal,
     });
     // The request reaches the origin (which never answers) and holds the key's only slot.
-    await eventually(async () => expect((await recordedRequest(requestId)).outcome).toBe('in_flight'), { timeoutMs: 5_000 });
+    await eventually(async () => expect((await recordedRequest(requestId)).outcome).toBe('in_flight'), {
+      timeoutMs: 5_000,
+    });
     expect(await inFlight(keyId)).toBe(1);
     const refused = await rejectionOf(c.chat.completions.create(hello(fast)));
     expect(refused).toBeInstanceOf(RateLimitError);
@@ -131,7 +136,9 @@ describe('non-streaming client abort', () => {
 
   it('frees the slot and aborts the origin once the client has gone, at the latest after total_ms', async () => {
     expect(requestId).toBeTruthy();
-    await eventually(async () => expect((await recordedRequest(requestId)).outcome).toBe('aborted'), { timeoutMs: 5_000 });
+    await eventually(async () => expect((await recordedRequest(requestId)).outcome).toBe('aborted'), {
+      timeoutMs: 5_000,
+    });
     await eventually(async () => expect(await inFlight(keyId)).toBe(0), { timeoutMs: 5_000 });
     await expect(c.chat.completions.create(hello(fast))).resolves.toMatchObject({ model: fast });
   });

@@ -17,7 +17,9 @@ const README = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 
 /** The body of the first fenced block of a language whose text contains `marker`. */
 function readmeBlock(lang: string, marker: string): string {
-  const blocks = [...README.matchAll(/```(\w*)\n([\s\S]*?)```/g)].filter((m) => m[1] === lang && m[2]!.includes(marker));
+  const blocks = [...README.matchAll(/```(\w*)\n([\s\S]*?)```/g)].filter(
+    (m) => m[1] === lang && m[2]!.includes(marker),
+  );
   if (!blocks[0]) throw new Error(`README has no \`\`\`${lang} block containing ${marker}`);
   return blocks[0][2]!;
 }
@@ -32,13 +34,27 @@ interface DevRun {
 
 /** `npm run dev -- …` with the test's own ports and state dir; resolves once the banner is out. */
 async function startDev(ports: { router: number; origin: number }, persistDir: string): Promise<DevRun> {
-  const child = spawn('npm', ['run', 'dev', '--', '--port', String(ports.router), '--origin-port', String(ports.origin), '--persist-to', persistDir], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own group only so that a failed test can clean up; the test signals npm's pid alone.
-    detached: true,
-  });
+  const child = spawn(
+    'npm',
+    [
+      'run',
+      'dev',
+      '--',
+      '--port',
+      String(ports.router),
+      '--origin-port',
+      String(ports.origin),
+      '--persist-to',
+      persistDir,
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own group only so that a failed test can clean up; the test signals npm's pid alone.
+      detached: true,
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
@@ -62,9 +78,18 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-function run(cmd: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd = REPO_ROOT,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -108,7 +133,10 @@ describe('npm run dev, as the README tells a newcomer', () => {
 
     // Origins were probed at start: no origin of the demo endpoints is `unknown`.
     for (const name of ['demo', 'demo-embeddings']) {
-      const info = (await admin.getEndpoint(name)) as unknown as { state: string; origin_health: Array<{ healthy: boolean | null; checked_at: string | null }> };
+      const info = (await admin.getEndpoint(name)) as unknown as {
+        state: string;
+        origin_health: Array<{ healthy: boolean | null; checked_at: string | null }>;
+      };
       expect(info.state).toBe('ready');
       expect(info.origin_health.length).toBeGreaterThan(0);
       expect(info.origin_health.every((h) => h.healthy === true && h.checked_at !== null)).toBe(true);
@@ -124,7 +152,9 @@ describe('npm run dev, as the README tells a newcomer', () => {
     expect(hi.stdout.trim().length).toBeGreaterThan(0);
 
     // The README's CLI session, as written but for the router's port (this stack's, not 8787).
-    const session = cliBlock.replaceAll('http://127.0.0.1:8787', base).replace(/^export EDGE_ROUTER_ADMIN_TOKEN=\S+/m, `export EDGE_ROUTER_ADMIN_TOKEN=${token}`);
+    const session = cliBlock
+      .replaceAll('http://127.0.0.1:8787', base)
+      .replace(/^export EDGE_ROUTER_ADMIN_TOKEN=\S+/m, `export EDGE_ROUTER_ADMIN_TOKEN=${token}`);
     const cli = await run('bash', ['-euo', 'pipefail', '-c', session], {});
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);

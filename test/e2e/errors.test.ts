@@ -59,7 +59,9 @@ describe('authentication (401)', () => {
   it('refuses a request without a key on every inference route', async () => {
     const res = await fetch(`${client.baseURL}/models`);
     expect(res.status).toBe(401);
-    expect(await res.json()).toMatchObject({ error: { message: "Missing API key: send an endpoint API key as 'Authorization: Bearer <key>'" } });
+    expect(await res.json()).toMatchObject({
+      error: { message: "Missing API key: send an endpoint API key as 'Authorization: Bearer <key>'" },
+    });
   });
 
   it('refuses a revoked key on the very next request', async () => {
@@ -109,15 +111,21 @@ describe('invalid requests (400) and oversized bodies (413)', () => {
     const id = newRequestId('chat-only-embed');
     // The SDK's own retry policy (2 retries of 408/409/429/5xx), as a user would have it.
     const sdk = new OpenAI({ apiKey: client.apiKey, baseURL: client.baseURL });
-    const err = await rejectionOf(sdk.embeddings.create({ model: okEp, input: 'hi' }, { headers: { 'x-request-id': id } }));
+    const err = await rejectionOf(
+      sdk.embeddings.create({ model: okEp, input: 'hi' }, { headers: { 'x-request-id': id } }),
+    );
     expect(err).toBeInstanceOf(BadRequestError);
-    expect((err as APIError).message).toBe(`400 Endpoint '${okEp}' does not serve embeddings requests (its origin has no such model or route)`);
+    expect((err as APIError).message).toBe(
+      `400 Endpoint '${okEp}' does not serve embeddings requests (its origin has no such model or route)`,
+    );
     expect((err as APIError).message).not.toContain(CHAT_MODEL);
     expect(await recordedWithId(id)).toHaveLength(1);
   });
 
   it('refuses a wrong-typed field saying what type it wants', async () => {
-    const err = await rejectionOf(client.chat.completions.create({ ...hello(okEp), max_tokens: '20' as unknown as number }));
+    const err = await rejectionOf(
+      client.chat.completions.create({ ...hello(okEp), max_tokens: '20' as unknown as number }),
+    );
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as APIError).message).toBe("400 Invalid 'max_tokens': expected integer, got string");
   });
@@ -129,7 +137,9 @@ describe('invalid requests (400) and oversized bodies (413)', () => {
   });
 
   it('refuses a body over MAX_BODY_BYTES (64 KiB here) with 413, and accepts one just under it', async () => {
-    const err = await rejectionOf(client.chat.completions.create({ model: okEp, messages: userMessage('x'.repeat(70_000)) }));
+    const err = await rejectionOf(
+      client.chat.completions.create({ model: okEp, messages: userMessage('x'.repeat(70_000)) }),
+    );
     expect(err).toBeInstanceOf(APIError);
     expect((err as APIError).status).toBe(413);
     expect((err as APIError).message).toBe('413 Request body exceeds the limit of 65536 bytes');
@@ -200,7 +210,8 @@ describe('origin failures (502, 504)', () => {
   });
 
   it('answers 504 when a stalled origin passes the endpoint timeout', async () => {
-    const ep = (await createEndpoint('err-stall', { mode: 'stall', timeouts: { first_byte_ms: 1000, total_ms: 1000 } })).name;
+    const ep = (await createEndpoint('err-stall', { mode: 'stall', timeouts: { first_byte_ms: 1000, total_ms: 1000 } }))
+      .name;
     const err = await rejectionOf(client.chat.completions.create(hello(ep)));
     expect(err).toBeInstanceOf(InternalServerError);
     expect((err as APIError).status).toBe(504);
@@ -209,7 +220,10 @@ describe('origin failures (502, 504)', () => {
 
   it('ends a stream that stalls mid-way with an error event (timeout)', async () => {
     const ep = (
-      await createEndpoint('err-stall-s', { mode: 'stall/2', timeouts: { first_byte_ms: 1000, idle_ms: 1000, total_ms: 5000 } })
+      await createEndpoint('err-stall-s', {
+        mode: 'stall/2',
+        timeouts: { first_byte_ms: 1000, idle_ms: 1000, total_ms: 5000 },
+      })
     ).name;
     const stream = await client.chat.completions.create({ ...hello(ep), stream: true });
     const { chunks, error } = await drain(stream);

@@ -5,16 +5,36 @@
 
 import OpenAI, { APIError, BadRequestError, InternalServerError, RateLimitError } from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, createKey, newRequestId, openai, originUrl, recordedRequest, rejectionOf, uniqueName, userMessage } from './helpers.ts';
+import {
+  admin,
+  createKey,
+  newRequestId,
+  openai,
+  originUrl,
+  recordedRequest,
+  rejectionOf,
+  uniqueName,
+  userMessage,
+} from './helpers.ts';
 
 type Model = Parameters<ReturnType<typeof admin>['createEndpoint']>[0]['served_entities'][number];
 
-function openaiModel(name: string, task: 'llm/v1/chat' | 'llm/v1/embeddings' = 'llm/v1/chat', secret = 'OPENAI_API_KEY', mode = ''): Model {
+function openaiModel(
+  name: string,
+  task: 'llm/v1/chat' | 'llm/v1/embeddings' = 'llm/v1/chat',
+  secret = 'OPENAI_API_KEY',
+  mode = '',
+): Model {
   return {
     name: 'ext',
     external_model: {
-      name, provider: 'openai', task,
-      openai_config: { openai_api_key: `{{secrets/${secret}}}`, openai_api_base: `${originUrl()}${mode ? `/mode/${mode}` : ''}/openai/v1` },
+      name,
+      provider: 'openai',
+      task,
+      openai_config: {
+        openai_api_key: `{{secrets/${secret}}}`,
+        openai_api_base: `${originUrl()}${mode ? `/mode/${mode}` : ''}/openai/v1`,
+      },
     },
   };
 }
@@ -23,8 +43,13 @@ function anthropicModel(mode = '', name = 'claude-sonnet-4-5'): Model {
   return {
     name: 'ext',
     external_model: {
-      name, provider: 'anthropic', task: 'llm/v1/chat',
-      anthropic_config: { anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}', anthropic_api_base: `${originUrl()}${mode ? `/mode/${mode}` : ''}/anthropic` },
+      name,
+      provider: 'anthropic',
+      task: 'llm/v1/chat',
+      anthropic_config: {
+        anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}',
+        anthropic_api_base: `${originUrl()}${mode ? `/mode/${mode}` : ''}/anthropic`,
+      },
     },
   };
 }
@@ -37,7 +62,11 @@ async function endpoint(prefix: string, entity: Model): Promise<string> {
 
 const weather: OpenAI.Chat.Completions.ChatCompletionTool = {
   type: 'function',
-  function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } },
+  function: {
+    name: 'get_weather',
+    description: 'Weather for a city',
+    parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+  },
 };
 
 let client: OpenAI;
@@ -64,7 +93,11 @@ describe.each([
   it('chat, non-streaming', async () => {
     const requestId = newRequestId('ext');
     const completion = await client.chat.completions.create(
-      { model: ep[which]!, messages: [{ role: 'system', content: 'Be brief.' }, ...userMessage('Hello there')], max_tokens: 6 },
+      {
+        model: ep[which]!,
+        messages: [{ role: 'system', content: 'Be brief.' }, ...userMessage('Hello there')],
+        max_tokens: 6,
+      },
       { headers: { 'x-request-id': requestId } },
     );
     expect(completion.model).toBe(ep[which]);
@@ -79,7 +112,10 @@ describe.each([
 
   it('chat, streaming, with usage', async () => {
     const stream = await client.chat.completions.create({
-      model: ep[which]!, messages: userMessage('Tell me something'), stream: true, stream_options: { include_usage: true },
+      model: ep[which]!,
+      messages: userMessage('Tell me something'),
+      stream: true,
+      stream_options: { include_usage: true },
     });
     let text = '';
     let finish: string | null = null;
@@ -96,7 +132,11 @@ describe.each([
   });
 
   it('tools: a tool call, then the answer to its result', async () => {
-    const first = await client.chat.completions.create({ model: ep[which]!, messages: userMessage('Weather in Paris?'), tools: [weather] });
+    const first = await client.chat.completions.create({
+      model: ep[which]!,
+      messages: userMessage('Weather in Paris?'),
+      tools: [weather],
+    });
     const choice = first.choices[0]!;
     expect(choice.finish_reason).toBe('tool_calls');
     const call = choice.message.tool_calls![0]! as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;
@@ -106,16 +146,25 @@ describe.each([
     const second = await client.chat.completions.create({
       model: ep[which]!,
       tools: [weather],
-      messages: [...userMessage('Weather in Paris?'), choice.message, { role: 'tool', tool_call_id: call.id, content: 'Sunny, 21 C' }],
+      messages: [
+        ...userMessage('Weather in Paris?'),
+        choice.message,
+        { role: 'tool', tool_call_id: call.id, content: 'Sunny, 21 C' },
+      ],
     });
     expect(second.choices[0]!.finish_reason).toBe('stop');
     expect(second.choices[0]!.message.content!.length).toBeGreaterThan(0);
   });
 
   it('tools, streaming: the SDK reassembles the call', async () => {
-    const runner = client.chat.completions.stream({ model: ep[which]!, messages: userMessage('Weather in Paris?'), tools: [weather] });
+    const runner = client.chat.completions.stream({
+      model: ep[which]!,
+      messages: userMessage('Weather in Paris?'),
+      tools: [weather],
+    });
     const final = await runner.finalChatCompletion();
-    const call = final.choices[0]!.message.tool_calls![0]! as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;
+    const call = final.choices[0]!.message
+      .tool_calls![0]! as OpenAI.Chat.Completions.ChatCompletionMessageFunctionToolCall;
     expect(final.choices[0]!.finish_reason).toBe('tool_calls');
     expect(call.function.name).toBe('get_weather');
     expect(JSON.parse(call.function.arguments)).toEqual({ location: 'Paris' });
@@ -148,24 +197,32 @@ describe("providers' errors map to the SDK's classes", () => {
   });
 
   it('an overloaded Anthropic (529) is a 503 InternalServerError with Retry-After', async () => {
-    const err = await rejectionOf(client.chat.completions.create({ model: ep.claude529!, messages: userMessage('hi') }));
+    const err = await rejectionOf(
+      client.chat.completions.create({ model: ep.claude529!, messages: userMessage('hi') }),
+    );
     expect(err).toBeInstanceOf(InternalServerError);
     expect((err as APIError).status).toBe(503);
     expect((err as APIError).headers?.get('retry-after')).toBe('1');
   });
 
   it("the provider refusing the router's key, or not knowing the model, is a 502 (the endpoint's fault, not the client's)", async () => {
-    const auth = await rejectionOf(client.chat.completions.create({ model: ep.gptWrongKey!, messages: userMessage('hi') }));
+    const auth = await rejectionOf(
+      client.chat.completions.create({ model: ep.gptWrongKey!, messages: userMessage('hi') }),
+    );
     expect(auth).toBeInstanceOf(InternalServerError);
     expect((auth as APIError).status).toBe(502);
     expect((auth as APIError).code).toBe('provider_authentication_failed');
-    const missing = await rejectionOf(client.chat.completions.create({ model: ep.claudeUnknown!, messages: userMessage('hi') }));
+    const missing = await rejectionOf(
+      client.chat.completions.create({ model: ep.claudeUnknown!, messages: userMessage('hi') }),
+    );
     expect((missing as APIError).status).toBe(502);
     expect((missing as APIError).code).toBe('provider_not_found');
   });
 
   it('what Anthropic cannot honour is a BadRequestError naming the field', async () => {
-    const err = await rejectionOf(client.chat.completions.create({ model: ep.claude!, messages: userMessage('hi'), temperature: 1.7 }));
+    const err = await rejectionOf(
+      client.chat.completions.create({ model: ep.claude!, messages: userMessage('hi'), temperature: 1.7 }),
+    );
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as APIError).param).toBe('temperature');
   });

@@ -57,7 +57,12 @@ describe('origin failover', () => {
   it('fails over when the dead origin is almost always drawn first', async () => {
     // Weight 1000 against 1: nearly every request tries the dead origin first.
     const ep = (
-      await createEndpoint('failover-heavy', { origins: [{ url: deadOrigin, weight: 1000 }, { url: originUrl(), weight: 1 }] })
+      await createEndpoint('failover-heavy', {
+        origins: [
+          { url: deadOrigin, weight: 1000 },
+          { url: originUrl(), weight: 1 },
+        ],
+      })
     ).name;
     await expectAllServed(ep, 6);
   });

@@ -96,11 +96,15 @@ export async function recordedWithId(requestId: string): Promise<RecordedRequest
 
 /** The one request the emulator recorded with this X-Request-Id (waits for it briefly). */
 export async function recordedRequest(requestId: string): Promise<RecordedRequest> {
-  return eventually(async () => {
-    const found = await recordedWithId(requestId);
-    if (found.length !== 1) throw new Error(`the emulator recorded ${found.length} requests with x-request-id ${requestId}`);
-    return found[0]!;
-  }, { timeoutMs: 5_000 });
+  return eventually(
+    async () => {
+      const found = await recordedWithId(requestId);
+      if (found.length !== 1)
+        throw new Error(`the emulator recorded ${found.length} requests with x-request-id ${requestId}`);
+      return found[0]!;
+    },
+    { timeoutMs: 5_000 },
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -57,7 +57,11 @@ describe.skipIf(!old)(`launcher under an old Node (${old?.version ?? 'none on th
     expect(r.stdout).toContain('Usage: edge-router');
     const lines = launcherLines(r.stderr);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^edge-llm-router: Node ${old!.version.replace(/\./g, '\\.')} cannot run \\.ts files \\(needs 22\\.18\\+\\); (using|installing)`));
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^edge-llm-router: Node ${old!.version.replace(/\./g, '\\.')} cannot run \\.ts files \\(needs 22\\.18\\+\\); (using|installing)`,
+      ),
+    );
   });
 
   it('runs the npm scripts and the bin the README names: npm test, npx edge-router', async () => {
@@ -81,7 +85,9 @@ describe.skipIf(!old)(`launcher under an old Node (${old?.version ?? 'none on th
       const env = { EDGE_ROUTER_NODE_CACHE: cache, npm_config_prefer_offline: 'true' };
       const first = await run(old!.bin, ['scripts/node.mjs', '--bin-dir'], env);
       expect(first.code, first.stderr).toBe(0);
-      expect(launcherLines(first.stderr)).toEqual([expect.stringContaining(`installing ${nodePackage() as string}@22 from the npm registry into ${cache}`)]);
+      expect(launcherLines(first.stderr)).toEqual([
+        expect.stringContaining(`installing ${nodePackage() as string}@22 from the npm registry into ${cache}`),
+      ]);
       const bin = path.join(first.stdout.trim(), process.platform === 'win32' ? 'node.exe' : 'node');
       const version = spawnSync(bin, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
       expect((newEnough as (v: string) => boolean)(version)).toBe(true);
@@ -98,7 +104,10 @@ describe.skipIf(!old)(`launcher under an old Node (${old?.version ?? 'none on th
 describe('launcher under a Node that runs .ts files', () => {
   it('runs the script in its own process, silently', async () => {
     const r = await new Promise<Run>((resolve, reject) => {
-      const child = spawn(process.execPath, ['scripts/node.mjs', 'scripts/cli/main.ts', '--help'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['scripts/node.mjs', 'scripts/cli/main.ts', '--help'], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -114,6 +123,12 @@ describe('launcher under a Node that runs .ts files', () => {
   it('knows which versions run .ts files', () => {
     const ok = newEnough as (v: string) => boolean;
     expect(['22.18.0', 'v22.18.0', '22.23.5', '23.0.0', '24.1.0'].map(ok)).toEqual([true, true, true, true, true]);
-    expect(['18.20.4', '20.20.2', '22.12.0', '22.17.1', 'v21.9.0'].map(ok)).toEqual([false, false, false, false, false]);
+    expect(['18.20.4', '20.20.2', '22.12.0', '22.17.1', 'v21.9.0'].map(ok)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -14,7 +14,10 @@ export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus
 export interface PrometheusServer {
   url: string;
   /** An instant query through the HTTP API; the `data.result` vector. */
-  query(expr: string, time?: number): Promise<Array<{ metric: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }>>;
+  query(
+    expr: string,
+    time?: number,
+  ): Promise<Array<{ metric: Record<string, string>; value?: [number, string]; values?: Array<[number, string]> }>>;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -63,11 +66,16 @@ export async function startPrometheus(target: { url: string; bearer: string }): 
   try {
     await new Promise<void>((resolve, reject) => {
       child.once('spawn', () => resolve());
-      child.once('error', (err) => reject(new Error(`cannot start ${PROMETHEUS_BIN} (apt-get install prometheus): ${err.message}`)));
+      child.once('error', (err) =>
+        reject(new Error(`cannot start ${PROMETHEUS_BIN} (apt-get install prometheus): ${err.message}`)),
+      );
     });
     for (let i = 0; ; i++) {
       if (child.exitCode !== null) throw new Error(`prometheus exited (${child.exitCode}):\n${output}`);
-      const ready = await fetch(`${url}/-/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) break;
       if (i > 300) throw new Error(`prometheus was not ready within 30 s:\n${output}`);
       await sleep(100);

@@ -39,7 +39,10 @@ describe('Prometheus scraping /metrics', () => {
     const chat = async (tokens: number) => {
       const started = performance.now();
       const res = await client.chat.completions.create({
-        model: endpoint, messages: userMessage('how fast?'), max_tokens: tokens, ignore_eos: true,
+        model: endpoint,
+        messages: userMessage('how fast?'),
+        max_tokens: tokens,
+        ignore_eos: true,
       } as ChatCompletionCreateParamsNonStreaming);
       truth.push((performance.now() - started) / 1000);
       expect(res.usage?.completion_tokens).toBe(tokens);
@@ -48,12 +51,18 @@ describe('Prometheus scraping /metrics', () => {
 
     // One request, until Prometheus has scraped it: the counter's first sample is 1.
     await chat(2);
-    await eventually(async () => expect(scalar(await prometheus.query(series))).toBe(1), { timeoutMs: 30_000, intervalMs: 250 });
+    await eventually(async () => expect(scalar(await prometheus.query(series))).toBe(1), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
 
     // Then twelve more, with latencies from ~30 ms to ~1.5 s.
     const tokens = [3, 5, 8, 12, 20, 30, 40, 60, 80, 100, 120, 150];
     for (let i = 0; i < tokens.length; i += 4) await Promise.all(tokens.slice(i, i + 4).map(chat));
-    await eventually(async () => expect(scalar(await prometheus.query(series))).toBe(13), { timeoutMs: 30_000, intervalMs: 250 });
+    await eventually(async () => expect(scalar(await prometheus.query(series))).toBe(13), {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
 
     // Request rate: PromQL's rate() over 2 minutes, checked against the raw samples Prometheus holds.
     const at = Date.now() / 1000;
@@ -66,19 +75,30 @@ describe('Prometheus scraping /metrics', () => {
     // rate() extrapolates the increase from the sampled span towards the window: between Δ/window and Δ/span.
     expect(rate).toBeGreaterThanOrEqual(12 / 120 - 1e-9);
     expect(rate).toBeLessThanOrEqual(12 / (tLast - tFirst) + 1e-9);
-    const total = scalar(await prometheus.query(`sum(increase(router_requests_total{endpoint="${endpoint}"}[2m]))`, at))!;
+    const total = scalar(
+      await prometheus.query(`sum(increase(router_requests_total{endpoint="${endpoint}"}[2m]))`, at),
+    )!;
     expect(total).toBeGreaterThanOrEqual(12);
 
     // Latency quantiles from the histogram: within one bucket of the true ones, and equal to the admin API's.
     truth.sort((a, b) => a - b);
-    const res = await fetch(`${routerUrl()}/admin/v1/endpoints/${endpoint}/metrics`, { headers: { authorization: `Bearer ${inject('adminToken')}` } });
+    const res = await fetch(`${routerUrl()}/admin/v1/endpoints/${endpoint}/metrics`, {
+      headers: { authorization: `Bearer ${inject('adminToken')}` },
+    });
     expect(res.status).toBe(200);
     const metrics = (await res.json()) as { total: { latency_ms: { window: Record<'p50' | 'p95' | 'p99', number> } } };
-    for (const [q, name] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']] as const) {
+    for (const [q, name] of [
+      [0.5, 'p50'],
+      [0.95, 'p95'],
+      [0.99, 'p99'],
+    ] as const) {
       const promql = `histogram_quantile(${q}, sum by (le) (router_request_duration_seconds_bucket{endpoint="${endpoint}"}))`;
       const estimate = scalar(await prometheus.query(promql))!;
       const exact = truth[Math.ceil(q * truth.length) - 1]!;
-      expect(Math.abs(bucketOf(estimate) - bucketOf(exact)), `${name}: Prometheus ${estimate} s, true ${exact} s`).toBeLessThanOrEqual(1);
+      expect(
+        Math.abs(bucketOf(estimate) - bucketOf(exact)),
+        `${name}: Prometheus ${estimate} s, true ${exact} s`,
+      ).toBeLessThanOrEqual(1);
       expect(Math.abs(estimate * 1000 - metrics.total.latency_ms.window[name])).toBeLessThan(0.1);
     }
     const count = scalar(await prometheus.query(`sum(router_request_duration_seconds_count{endpoint="${endpoint}"})`));
@@ -86,12 +106,23 @@ describe('Prometheus scraping /metrics', () => {
 
     // Streams, for the time-to-first-token and inter-token-gap histograms: one, then (once scraped) two more.
     const ttft = `sum(router_time_to_first_token_seconds_count{endpoint="${endpoint}"})`;
-    for (const [streams, seen] of [[1, 1], [2, 3]] as const) {
+    for (const [streams, seen] of [
+      [1, 1],
+      [2, 3],
+    ] as const) {
       for (let i = 0; i < streams; i++) {
-        const stream = await client.chat.completions.create({ model: endpoint, messages: userMessage('stream'), max_tokens: 5, stream: true });
+        const stream = await client.chat.completions.create({
+          model: endpoint,
+          messages: userMessage('stream'),
+          max_tokens: 5,
+          stream: true,
+        });
         for await (const chunk of stream) void chunk;
       }
-      await eventually(async () => expect(scalar(await prometheus.query(ttft))).toBe(seen), { timeoutMs: 30_000, intervalMs: 250 });
+      await eventually(async () => expect(scalar(await prometheus.query(ttft))).toBe(seen), {
+        timeoutMs: 30_000,
+        intervalMs: 250,
+      });
     }
 
     // The Grafana dashboard shipped in the repo: every query runs, and the panels this traffic feeds show numbers.

@@ -8,12 +8,29 @@ import { generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI, { AuthenticationError, BadRequestError, NotFoundError } from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, CHAT_MODEL, createEndpoint, createKey, eventually, inFlight, newRequestId, openai, originUrl, recordedRequest, rejectionOf, routerUrl, uniqueName } from './helpers.ts';
+import {
+  admin,
+  CHAT_MODEL,
+  createEndpoint,
+  createKey,
+  eventually,
+  inFlight,
+  newRequestId,
+  openai,
+  originUrl,
+  recordedRequest,
+  rejectionOf,
+  routerUrl,
+  uniqueName,
+} from './helpers.ts';
 
 async function tgiEndpoint(prefix: string, mode?: string): Promise<string> {
   const name = uniqueName(prefix);
   const url = `${originUrl()}${mode ? `/mode/${mode}` : ''}/tgi`;
-  await admin().createEndpoint({ name, served_entities: [{ name: 'main', protocol: 'tgi', model: 'tgi', origins: [{ url }] }] });
+  await admin().createEndpoint({
+    name,
+    served_entities: [{ name: 'main', protocol: 'tgi', model: 'tgi', origins: [{ url }] }],
+  });
   return name;
 }
 
@@ -26,7 +43,12 @@ const weather = {
   type: 'function' as const,
   name: 'get_weather',
   description: 'The weather in a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+  parameters: {
+    type: 'object',
+    properties: { city: { type: 'string' } },
+    required: ['city'],
+    additionalProperties: false,
+  },
   strict: true,
 };
 
@@ -49,7 +71,11 @@ for (const kind of ['vllm', 'tgi'] as const) {
     });
 
     it('openai: responses.create answers with output_text and usage', async () => {
-      const res = await client.responses.create({ model: ep, instructions: 'Answer briefly', input: 'Tell me about Paris' });
+      const res = await client.responses.create({
+        model: ep,
+        instructions: 'Answer briefly',
+        input: 'Tell me about Paris',
+      });
       expect(res.object).toBe('response');
       expect(res.model).toBe(ep);
       expect(res.status).toBe('completed');
@@ -59,9 +85,13 @@ for (const kind of ['vllm', 'tgi'] as const) {
 
     it('openai: a streamed response adds up to the same text, with sequence numbers', async () => {
       const whole = await client.responses.create({ model: ep, input: 'Describe the Seine' });
-      const events = await collect(await client.responses.create({ model: ep, input: 'Describe the Seine', stream: true }));
+      const events = await collect(
+        await client.responses.create({ model: ep, input: 'Describe the Seine', stream: true }),
+      );
       expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
-      const text = events.flatMap((e: ResponseStreamEvent) => (e.type === 'response.output_text.delta' ? [e.delta] : [])).join('');
+      const text = events
+        .flatMap((e: ResponseStreamEvent) => (e.type === 'response.output_text.delta' ? [e.delta] : []))
+        .join('');
       expect(text).toBe(whole.output_text);
       const last = events.at(-1)!;
       expect(last.type).toBe('response.completed');
@@ -72,7 +102,11 @@ for (const kind of ['vllm', 'tgi'] as const) {
     });
 
     it('openai: function tools, called and answered, streaming and not', async () => {
-      const first = await client.responses.create({ model: ep, input: 'What is the weather in Paris?', tools: [weather] });
+      const first = await client.responses.create({
+        model: ep,
+        input: 'What is the weather in Paris?',
+        tools: [weather],
+      });
       const call = first.output.find((item) => item.type === 'function_call');
       expect(call).toMatchObject({ type: 'function_call', name: 'get_weather' });
       if (call?.type !== 'function_call') throw new Error('no function call');
@@ -88,8 +122,18 @@ for (const kind of ['vllm', 'tgi'] as const) {
       });
       expect(second.output_text.length).toBeGreaterThan(0);
 
-      const events = await collect(await client.responses.create({ model: ep, input: 'Weather in Lyon?', tools: [weather], tool_choice: 'required', stream: true }));
-      const args = events.flatMap((e) => (e.type === 'response.function_call_arguments.delta' ? [e.delta] : [])).join('');
+      const events = await collect(
+        await client.responses.create({
+          model: ep,
+          input: 'Weather in Lyon?',
+          tools: [weather],
+          tool_choice: 'required',
+          stream: true,
+        }),
+      );
+      const args = events
+        .flatMap((e) => (e.type === 'response.function_call_arguments.delta' ? [e.delta] : []))
+        .join('');
       expect(JSON.parse(args)).toEqual({ city: 'Paris' });
       const done = events.at(-1)!;
       if (done.type !== 'response.completed') throw new Error(`ended with ${done.type}`);
@@ -120,7 +164,11 @@ for (const kind of ['vllm', 'tgi'] as const) {
         tools: {
           get_weather: tool({
             description: 'The weather in a city',
-            inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } }, required: ['city'] }),
+            inputSchema: jsonSchema<{ city: string }>({
+              type: 'object',
+              properties: { city: { type: 'string' } },
+              required: ['city'],
+            }),
             execute: async ({ city }) => {
               cities.push(city);
               return { sky: 'clear' };
@@ -139,7 +187,10 @@ for (const kind of ['vllm', 'tgi'] as const) {
       const created = await createKey([slow], 1);
       const c = openai(created.key);
       const id = newRequestId(`resp-abort-${kind}`);
-      const stream = await c.responses.create({ model: slow, input: 'Tell me a long story', stream: true }, { headers: { 'x-request-id': id } });
+      const stream = await c.responses.create(
+        { model: slow, input: 'Tell me a long story', stream: true },
+        { headers: { 'x-request-id': id } },
+      );
       const events = stream[Symbol.asyncIterator]();
       await events.next(); // response.created
       expect(await inFlight(created.id)).toBe(1);
@@ -155,17 +206,24 @@ describe('Responses API passed through to an origin that serves it (vLLM)', () =
     const name = uniqueName('resp-native');
     await admin().createEndpoint({
       name,
-      served_entities: [{ name: 'main', protocol: 'openai', model: CHAT_MODEL, responses_api: true, origins: [{ url: originUrl() }] }],
+      served_entities: [
+        { name: 'main', protocol: 'openai', model: CHAT_MODEL, responses_api: true, origins: [{ url: originUrl() }] },
+      ],
     });
     const client = openai((await createKey([name])).key);
     const id = newRequestId('resp-native');
-    const res = await client.responses.create({ model: name, input: 'Tell me about Paris' }, { headers: { 'x-request-id': id } });
+    const res = await client.responses.create(
+      { model: name, input: 'Tell me about Paris' },
+      { headers: { 'x-request-id': id } },
+    );
     expect(res.model).toBe(name);
     expect(res.output_text.length).toBeGreaterThan(0);
     const seen = await recordedRequest(id);
     expect(seen.path).toBe('/v1/responses');
     expect(seen.body).toMatchObject({ model: CHAT_MODEL, store: false });
-    const events = await collect(await client.responses.create({ model: name, input: 'Tell me about Paris', stream: true }));
+    const events = await collect(
+      await client.responses.create({ model: name, input: 'Tell me about Paris', stream: true }),
+    );
     const text = events.flatMap((e) => (e.type === 'response.output_text.delta' ? [e.delta] : [])).join('');
     expect(text).toBe(res.output_text);
     expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { model: name } });
@@ -176,12 +234,20 @@ describe('Responses API errors raise the openai SDK classes', () => {
   it('AuthenticationError, NotFoundError, and BadRequestError for what a stateless router refuses', async () => {
     const ep = (await createEndpoint('resp-errors')).name;
     const good = openai((await createKey(null)).key);
-    expect(await rejectionOf(openai('sk-not-a-key').responses.create({ model: ep, input: 'Hi' }))).toBeInstanceOf(AuthenticationError);
-    expect(await rejectionOf(good.responses.create({ model: 'no-such-endpoint', input: 'Hi' }))).toBeInstanceOf(NotFoundError);
-    const stateful = await rejectionOf(good.responses.create({ model: ep, input: 'Hi', previous_response_id: 'resp_abc' }));
+    expect(await rejectionOf(openai('sk-not-a-key').responses.create({ model: ep, input: 'Hi' }))).toBeInstanceOf(
+      AuthenticationError,
+    );
+    expect(await rejectionOf(good.responses.create({ model: 'no-such-endpoint', input: 'Hi' }))).toBeInstanceOf(
+      NotFoundError,
+    );
+    const stateful = await rejectionOf(
+      good.responses.create({ model: ep, input: 'Hi', previous_response_id: 'resp_abc' }),
+    );
     expect(stateful).toBeInstanceOf(BadRequestError);
     expect((stateful as BadRequestError).message).toMatch(/stateless/);
-    const hosted = await rejectionOf(good.responses.create({ model: ep, input: 'Hi', tools: [{ type: 'web_search' }] }));
+    const hosted = await rejectionOf(
+      good.responses.create({ model: ep, input: 'Hi', tools: [{ type: 'web_search' }] }),
+    );
     expect((hosted as BadRequestError).message).toMatch(/Built-in tool 'web_search'/);
   });
 });

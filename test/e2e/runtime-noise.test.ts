@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { isRuntimeNoise, noiseFilter } from '../setup/runtime-noise.ts';
 
-const STACK = 'stack: /repo/node_modules/@cloudflare/workerd-linux-64/bin/workerd@28a3c60 /repo/node_modules/@cloudflare/workerd-linux-64/bin/workerd@3ac7580';
+const STACK =
+  'stack: /repo/node_modules/@cloudflare/workerd-linux-64/bin/workerd@28a3c60 /repo/node_modules/@cloudflare/workerd-linux-64/bin/workerd@3ac7580';
 const NOISE = [
   'uncaught exception; source = Uncaught (in promise); stack = Error: Network connection lost.',
   'uncaught exception; exception = workerd/jsg/value.h:1535: disconnected: jsg.Error: Network connection lost.',

@@ -5,7 +5,20 @@
 
 import { featureExtraction, InferenceClient } from '@huggingface/inference';
 import { describe, expect, it } from 'vitest';
-import { admin, createEndpoint, createKey, EMBEDDING_MODEL, eventually, inFlight, newRequestId, originUrl, recordedRequest, rejectionOf, routerUrl, uniqueName } from './helpers.ts';
+import {
+  admin,
+  createEndpoint,
+  createKey,
+  EMBEDDING_MODEL,
+  eventually,
+  inFlight,
+  newRequestId,
+  originUrl,
+  recordedRequest,
+  rejectionOf,
+  routerUrl,
+  uniqueName,
+} from './helpers.ts';
 
 const embedUrl = (name: string) => `${routerUrl()}/endpoints/${name}/embed`;
 
@@ -13,7 +26,11 @@ describe('featureExtraction (@huggingface/inference) on /endpoints/{name}/embed'
   it('returns one vector per input from a vLLM-protocol embeddings endpoint', async () => {
     const ep = (await createEndpoint('tei-vllm', { model: EMBEDDING_MODEL })).name;
     const key = (await createKey([ep])).key;
-    const one = await featureExtraction({ accessToken: key, endpointUrl: embedUrl(ep), inputs: 'A photograph of the Seine' });
+    const one = await featureExtraction({
+      accessToken: key,
+      endpointUrl: embedUrl(ep),
+      inputs: 'A photograph of the Seine',
+    });
     expect(Array.isArray(one)).toBe(true);
     const vectors = one as number[][];
     expect(vectors).toHaveLength(1);
@@ -26,11 +43,18 @@ describe('featureExtraction (@huggingface/inference) on /endpoints/{name}/embed'
 
   it('raises an error that says why on a TGI-protocol endpoint, and on a bad key', async () => {
     const name = uniqueName('tei-tgi');
-    await admin().createEndpoint({ name, served_entities: [{ name: 'main', protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl()}/tgi` }] }] });
+    await admin().createEndpoint({
+      name,
+      served_entities: [{ name: 'main', protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl()}/tgi` }] }],
+    });
     const key = (await createKey([name])).key;
-    const err = await rejectionOf(featureExtraction({ accessToken: key, endpointUrl: embedUrl(name), inputs: 'Paris' }));
+    const err = await rejectionOf(
+      featureExtraction({ accessToken: key, endpointUrl: embedUrl(name), inputs: 'Paris' }),
+    );
     expect((err as Error).message).toMatch(/serves a TGI model, which has no embeddings API/);
-    const denied = await rejectionOf(featureExtraction({ accessToken: 'sk-not-a-key', endpointUrl: embedUrl(name), inputs: 'Paris' }));
+    const denied = await rejectionOf(
+      featureExtraction({ accessToken: 'sk-not-a-key', endpointUrl: embedUrl(name), inputs: 'Paris' }),
+    );
     expect((denied as Error).message).toMatch(/Invalid API key/);
   });
 
@@ -40,7 +64,9 @@ describe('featureExtraction (@huggingface/inference) on /endpoints/{name}/embed'
     const name = uniqueName('tei-stall');
     await admin().createEndpoint({
       name,
-      served_entities: [{ name: 'main', protocol: 'openai', model: EMBEDDING_MODEL, origins: [{ url: `${originUrl()}/mode/stall` }] }],
+      served_entities: [
+        { name: 'main', protocol: 'openai', model: EMBEDDING_MODEL, origins: [{ url: `${originUrl()}/mode/stall` }] },
+      ],
       timeouts: { total_ms: 2_000 },
     });
     const key = await createKey([name], 1);
@@ -56,7 +82,7 @@ describe('featureExtraction (@huggingface/inference) on /endpoints/{name}/embed'
     );
     await eventually(async () => expect(await inFlight(key.id)).toBe(1));
     controller.abort();
-    expect((await pending as Error).name).toBe('AbortError');
+    expect(((await pending) as Error).name).toBe('AbortError');
     await eventually(async () => expect((await recordedRequest(id)).outcome).toBe('aborted'), { timeoutMs: 8_000 });
     await eventually(async () => expect(await inFlight(key.id)).toBe(0), { timeoutMs: 8_000 });
   });

@@ -5,7 +5,17 @@
 
 import OpenAI, { APIError, BadRequestError } from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, createKey, newRequestId, openai, originUrl, recordedRequest, rejectionOf, uniqueName, userMessage } from './helpers.ts';
+import {
+  admin,
+  createKey,
+  newRequestId,
+  openai,
+  originUrl,
+  recordedRequest,
+  rejectionOf,
+  uniqueName,
+  userMessage,
+} from './helpers.ts';
 
 let ep: string;
 let client: OpenAI;
@@ -13,7 +23,10 @@ let client: OpenAI;
 async function tgiEndpoint(prefix: string, mode?: string): Promise<string> {
   const name = uniqueName(prefix);
   const url = `${originUrl()}${mode ? `/mode/${mode}` : ''}/tgi`;
-  await admin().createEndpoint({ name, served_entities: [{ name: 'main', protocol: 'tgi', model: 'tgi', origins: [{ url }] }] });
+  await admin().createEndpoint({
+    name,
+    served_entities: [{ name: 'main', protocol: 'tgi', model: 'tgi', origins: [{ url }] }],
+  });
   return name;
 }
 
@@ -51,10 +64,17 @@ describe('chat completions on a TGI origin', () => {
     const prompt = 'Describe a photograph of the Seine';
     const whole = await client.chat.completions.create({ model: ep, messages: userMessage(prompt) });
     const chunks = await collect(
-      await client.chat.completions.create({ model: ep, messages: userMessage(prompt), stream: true, stream_options: { include_usage: true } }),
+      await client.chat.completions.create({
+        model: ep,
+        messages: userMessage(prompt),
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
     );
     const content = chunks.filter((c) => c.choices.length > 0);
-    expect(content.every((c) => c.model === ep && c.object === 'chat.completion.chunk' && c.id.startsWith('chatcmpl-'))).toBe(true);
+    expect(
+      content.every((c) => c.model === ep && c.object === 'chat.completion.chunk' && c.id.startsWith('chatcmpl-')),
+    ).toBe(true);
     expect(content.map((c) => c.choices[0]!.delta.content ?? '').join('')).toBe(whole.choices[0]!.message.content);
     expect(content.map((c) => c.choices[0]!.finish_reason).filter(Boolean)).toEqual(['stop']);
     const usage = chunks.at(-1)!;
@@ -63,7 +83,9 @@ describe('chat completions on a TGI origin', () => {
   });
 
   it('raises BadRequestError for a field TGI cannot honour, naming it', async () => {
-    const err = await rejectionOf(client.chat.completions.create({ model: ep, messages: userMessage('Hi'), presence_penalty: 0.7 }));
+    const err = await rejectionOf(
+      client.chat.completions.create({ model: ep, messages: userMessage('Hi'), presence_penalty: 0.7 }),
+    );
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as APIError).param).toBe('presence_penalty');
     expect((err as APIError).code).toBe('unsupported_parameter');
@@ -95,7 +117,10 @@ describe('completions on a TGI origin (via /generate)', () => {
     expect(res.usage).toEqual({ prompt_tokens: 4, completion_tokens: 5, total_tokens: 9 });
     const seen = await recordedRequest(id);
     expect(seen.path).toBe('/tgi/generate');
-    expect(seen.body).toMatchObject({ inputs: 'Once upon a time', parameters: { max_new_tokens: 5, do_sample: false, details: true } });
+    expect(seen.body).toMatchObject({
+      inputs: 'Once upon a time',
+      parameters: { max_new_tokens: 5, do_sample: false, details: true },
+    });
   });
 
   it('streams text chunks that add up to the non-streaming text, then the finish and usage', async () => {

@@ -8,10 +8,15 @@ import { admin, createEndpoint, openai, rejectionOf, userMessage } from './helpe
 describe('token budgets (openai SDK)', () => {
   it('raises RateLimitError with the budget message, Retry-After and the token headers; a request that fits gets the headers', async () => {
     const ep = (await createEndpoint('tb-sdk')).name;
-    const key = await admin().createKey({ description: 'e2e budget', token_budget: { tokens: 400, renewal_period: 'day' } });
+    const key = await admin().createKey({
+      description: 'e2e budget',
+      token_budget: { tokens: 400, renewal_period: 'day' },
+    });
     const client = openai(key.key);
 
-    const { data, response } = await client.chat.completions.create({ model: ep, messages: userMessage('Hello'), max_tokens: 100 }).withResponse();
+    const { data, response } = await client.chat.completions
+      .create({ model: ep, messages: userMessage('Hello'), max_tokens: 100 })
+      .withResponse();
     expect(data.model).toBe(ep);
     expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('400');
     const remaining = Number(response.headers.get('x-ratelimit-remaining-tokens'));
@@ -19,11 +24,15 @@ describe('token budgets (openai SDK)', () => {
     expect(remaining).toBeLessThan(300); // the reservation: max_tokens 100 + the prompt's estimate
     expect(response.headers.get('x-ratelimit-reset-tokens')).toMatch(/^(\d+h)?(\d+m)?\d+s$/);
 
-    const err = await rejectionOf(client.chat.completions.create({ model: ep, messages: userMessage('Hello'), max_tokens: 1000 }));
+    const err = await rejectionOf(
+      client.chat.completions.create({ model: ep, messages: userMessage('Hello'), max_tokens: 1000 }),
+    );
     expect(err).toBeInstanceOf(RateLimitError);
     const apiError = err as APIError;
     expect(apiError.status).toBe(429);
-    expect(apiError.message).toMatch(/^429 Token budget exceeded: 400 tokens per day for this API key\. This request reserves \d+ tokens/);
+    expect(apiError.message).toMatch(
+      /^429 Token budget exceeded: 400 tokens per day for this API key\. This request reserves \d+ tokens/,
+    );
     expect(apiError.code).toBe('token_budget_exceeded');
     expect(Number(apiError.headers?.get('retry-after'))).toBeGreaterThan(0);
     expect(apiError.headers?.get('x-ratelimit-remaining-tokens')).toMatch(/^\d+$/);

@@ -36,7 +36,10 @@ function connection(req: IncomingMessage, res: ServerResponse, tracker: Tracker)
       else waiters.add(resolve);
     });
   return {
-    req, res, tracker, untilClosed,
+    req,
+    res,
+    tracker,
+    untilClosed,
     gone: () => closed,
     sleep: (ms) =>
       new Promise<void>((resolve) => {
@@ -101,7 +104,11 @@ async function sendStream(c: Conn, plan: StreamPlan, mode: Mode, flavor: Flavor)
   c.res.writeHead(plan.status, plan.headers);
   c.res.flushHeaders();
   const keepAlive =
-    flavor === 'tgi' ? setInterval(() => { if (!c.gone()) c.res.write(TGI_KEEPALIVE); }, TGI_KEEPALIVE_MS) : null;
+    flavor === 'tgi'
+      ? setInterval(() => {
+          if (!c.gone()) c.res.write(TGI_KEEPALIVE);
+        }, TGI_KEEPALIVE_MS)
+      : null;
   let flushed: Promise<void> = Promise.resolve();
   try {
     for (let i = 0; i <= plan.frames.length; i++) {
@@ -129,7 +136,12 @@ async function sendStream(c: Conn, plan: StreamPlan, mode: Mode, flavor: Flavor)
 }
 
 export async function execute(
-  req: IncomingMessage, res: ServerResponse, tracker: Tracker, plan: Plan, mode: Mode, flavor: Flavor,
+  req: IncomingMessage,
+  res: ServerResponse,
+  tracker: Tracker,
+  plan: Plan,
+  mode: Mode,
+  flavor: Flavor,
 ): Promise<void> {
   const c = connection(req, res, tracker);
   switch (mode.name) {

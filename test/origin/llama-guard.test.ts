@@ -12,10 +12,20 @@ afterAll(async () => {
 });
 beforeEach(() => origin.reset());
 
-const NAMES: Record<string, string> = { S1: 'Violent Crimes', S2: 'Non-Violent Crimes', S3: 'Sex-Related Crimes', S6: 'Specialized Advice', S11: 'Suicide & Self-Harm' };
+const NAMES: Record<string, string> = {
+  S1: 'Violent Crimes',
+  S2: 'Non-Violent Crimes',
+  S3: 'Sex-Related Crimes',
+  S6: 'Specialized Advice',
+  S11: 'Suicide & Self-Harm',
+};
 
 /** Llama Guard 3's classification prompt, as the router writes it (test/worker/guardrails.test.ts checks the router's). */
-function guardPrompt(turns: Array<{ role: string; content: string }>, role: 'User' | 'Agent', categories = Object.keys(NAMES)): string {
+function guardPrompt(
+  turns: Array<{ role: string; content: string }>,
+  role: 'User' | 'Agent',
+  categories = Object.keys(NAMES),
+): string {
   return (
     '<|start_header_id|>user<|end_header_id|>\n\n' +
     `Task: Check if there is unsafe content in '${role}' messages in conversations according our safety policy with the below categories.\n\n` +
@@ -47,7 +57,9 @@ describe('Llama Guard mode', () => {
   });
 
   it('judges only the last turn of the assessed role, and only listed categories', () => {
-    expect(guardVerdict(guardPrompt(conversation('x <<unsafe:S1>> <<unsafe:S11>> <<unsafe:S1>>'), 'User'))).toBe('unsafe\nS1,S11');
+    expect(guardVerdict(guardPrompt(conversation('x <<unsafe:S1>> <<unsafe:S11>> <<unsafe:S1>>'), 'User'))).toBe(
+      'unsafe\nS1,S11',
+    );
     expect(guardVerdict(guardPrompt(conversation('x <<unsafe:S1>>'), 'User', ['S2']))).toBe('safe');
     expect(guardVerdict(guardPrompt(conversation('x <<unsafe:S1>>', 'fine'), 'Agent'))).toBe('safe');
     expect(guardVerdict(guardPrompt(conversation('fine', 'y <<unsafe:S6>>'), 'Agent'))).toBe('unsafe\nS6');
@@ -57,25 +69,43 @@ describe('Llama Guard mode', () => {
 
   it('answers vLLM completions for the guard model and TGI generate under /llama-guard, and records the prompt', async () => {
     const prompt = guardPrompt(conversation('bad <<unsafe:S3>>'), 'User');
-    const vllm = await post(`${origin.url}/v1/completions`, { model: GUARD_MODEL, prompt, max_tokens: 32, temperature: 0 });
+    const vllm = await post(`${origin.url}/v1/completions`, {
+      model: GUARD_MODEL,
+      prompt,
+      max_tokens: 32,
+      temperature: 0,
+    });
     expect(vllm.status).toBe(200);
     const body = (await vllm.json()) as { model: string; choices: Array<{ text: string; finish_reason: string }> };
     expect(body.model).toBe(GUARD_MODEL);
     expect(body.choices[0]).toMatchObject({ text: 'unsafe\nS3', finish_reason: 'stop' });
-    const tgi = await post(`${origin.url}/llama-guard/tgi/generate`, { inputs: guardPrompt(conversation('hello'), 'User') });
+    const tgi = await post(`${origin.url}/llama-guard/tgi/generate`, {
+      inputs: guardPrompt(conversation('hello'), 'User'),
+    });
     expect(await tgi.json()).toEqual({ generated_text: 'safe' });
-    expect(origin.stats().recent.map((r) => (r.body as { prompt?: string; inputs?: string }).prompt ?? (r.body as { inputs: string }).inputs)).toEqual([
-      prompt,
-      guardPrompt(conversation('hello'), 'User'),
-    ]);
+    expect(
+      origin
+        .stats()
+        .recent.map(
+          (r) => (r.body as { prompt?: string; inputs?: string }).prompt ?? (r.body as { inputs: string }).inputs,
+        ),
+    ).toEqual([prompt, guardPrompt(conversation('hello'), 'User')]);
     // Fault modes still apply: stall never answers a non-stream request.
-    const stalled = post(`${origin.url}/mode/stall/llama-guard/tgi/generate`, { inputs: prompt }, { signal: AbortSignal.timeout(200) });
+    const stalled = post(
+      `${origin.url}/mode/stall/llama-guard/tgi/generate`,
+      { inputs: prompt },
+      { signal: AbortSignal.timeout(200) },
+    );
     await expect(stalled).rejects.toThrow();
   });
 
   it('<<say-unsafe:S<n>@<k>>> puts the marker in the generated answer at token k', async () => {
     const answer = async (max_tokens: number) => {
-      const body = { model: 'meta-llama/Llama-3.1-8B-Instruct', messages: [{ role: 'user', content: 'go <<say-unsafe:S4@2>>' }], max_tokens };
+      const body = {
+        model: 'meta-llama/Llama-3.1-8B-Instruct',
+        messages: [{ role: 'user', content: 'go <<say-unsafe:S4@2>>' }],
+        max_tokens,
+      };
       const res = await post(`${origin.url}/v1/chat/completions`, body);
       return ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]!.message.content;
     };

@@ -23,7 +23,13 @@ describe('fault modes', () => {
     expect(res.status).toBe(200);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(3 * 40 - 10);
     t0 = Date.now();
-    await readAll(await post(`${origin.url}/v1/chat/completions`, { ...CHAT, max_tokens: 4 }, { headers: { 'x-emulator-mode': 'slow/40' } }));
+    await readAll(
+      await post(
+        `${origin.url}/v1/chat/completions`,
+        { ...CHAT, max_tokens: 4 },
+        { headers: { 'x-emulator-mode': 'slow/40' } },
+      ),
+    );
     expect(Date.now() - t0).toBeGreaterThanOrEqual(4 * 40 - 10);
   });
 
@@ -53,14 +59,18 @@ describe('fault modes', () => {
     expect(origin.stats().recent.at(-1)).toMatchObject({ outcome: 'aborted', mode: 'stall/1' });
 
     const ac2 = new AbortController();
-    const pending = post(`${origin.url}/mode/stall/v1/chat/completions`, { ...CHAT, stream: false }, { signal: ac2.signal });
+    const pending = post(
+      `${origin.url}/mode/stall/v1/chat/completions`,
+      { ...CHAT, stream: false },
+      { signal: ac2.signal },
+    );
     await waitFor(() => origin.stats().inFlight === 1);
     ac2.abort();
     await expect(pending).rejects.toThrow();
     await waitFor(() => origin.stats().aborted === 2 && origin.stats().inFlight === 0);
   });
 
-  it('error500 / error424 answer in each protocol\'s error shape', async () => {
+  it("error500 / error424 answer in each protocol's error shape", async () => {
     const v = await post(`${origin.url}/mode/error500/v1/chat/completions`, CHAT);
     expect(v.status).toBe(500);
     expect(await v.json()).toMatchObject({ error: { type: 'InternalServerError', param: null, code: 500 } });
@@ -72,13 +82,15 @@ describe('fault modes', () => {
     expect(await g.json()).toMatchObject({ error_type: 'generation' });
   });
 
-  it('instream-error/<n> emits the protocol\'s in-stream error under HTTP 200', async () => {
+  it("instream-error/<n> emits the protocol's in-stream error under HTTP 200", async () => {
     const v = await post(`${origin.url}/mode/instream-error/2/v1/chat/completions`, CHAT);
     expect(v.status).toBe(200);
     const vt = await v.text();
     const events = sseEvents(vt);
     expect(events.at(-1)).toBe('data: [DONE]');
-    expect(JSON.parse((events.at(-2) ?? '').slice(6))).toMatchObject({ error: { type: 'InternalServerError', code: 500 } });
+    expect(JSON.parse((events.at(-2) ?? '').slice(6))).toMatchObject({
+      error: { type: 'InternalServerError', code: 500 },
+    });
     expect(ssePayloads(vt, 'data: ')).toHaveLength(4); // role + 2 tokens + error
     const t = await post(`${origin.url}/mode/instream-error/1/generate_stream`, { inputs: 'hi' });
     const payloads = ssePayloads(await t.text(), 'data:');
@@ -92,11 +104,23 @@ describe('fault modes', () => {
   });
 
   it('<model>@<mode> fails that model only, on the same URL', async () => {
-    const broken = await post(`${origin.url}/v1/chat/completions`, { ...CHAT, stream: false, model: 'meta-llama/Llama-3.1-8B-Instruct@error500' });
+    const broken = await post(`${origin.url}/v1/chat/completions`, {
+      ...CHAT,
+      stream: false,
+      model: 'meta-llama/Llama-3.1-8B-Instruct@error500',
+    });
     expect(broken.status).toBe(500);
-    const fine = await post(`${origin.url}/v1/chat/completions`, { ...CHAT, stream: false, model: 'meta-llama/Llama-3.1-8B-Instruct' });
+    const fine = await post(`${origin.url}/v1/chat/completions`, {
+      ...CHAT,
+      stream: false,
+      model: 'meta-llama/Llama-3.1-8B-Instruct',
+    });
     expect(fine.status).toBe(200);
-    const prefixed = await post(`${origin.url}/mode/normal/v1/chat/completions`, { ...CHAT, stream: false, model: 'meta-llama/Llama-3.1-8B-Instruct@error500' });
+    const prefixed = await post(`${origin.url}/mode/normal/v1/chat/completions`, {
+      ...CHAT,
+      stream: false,
+      model: 'meta-llama/Llama-3.1-8B-Instruct@error500',
+    });
     expect(prefixed.status).toBe(200);
     expect((await post(`${origin.url}/v1/chat/completions`, { ...CHAT, model: 'x@bogus' })).status).toBe(400);
   });
@@ -106,7 +130,9 @@ describe('fault modes', () => {
     expect((await post(url, { ...CHAT, stream: false })).status).toBe(200);
     expect((await fetch(`${origin.url}/__switch?id=3&mode=error500`, { method: 'POST' })).status).toBe(200);
     expect((await post(url, { ...CHAT, stream: false })).status).toBe(500);
-    expect((await post(`${origin.url}/mode/switch/4/v1/chat/completions`, { ...CHAT, stream: false })).status).toBe(200);
+    expect((await post(`${origin.url}/mode/switch/4/v1/chat/completions`, { ...CHAT, stream: false })).status).toBe(
+      200,
+    );
     expect((await fetch(`${origin.url}/__switch?id=3&mode=normal`, { method: 'POST' })).status).toBe(200);
     expect((await post(url, { ...CHAT, stream: false })).status).toBe(200);
     expect((await fetch(`${origin.url}/__switch?id=3&mode=bogus`, { method: 'POST' })).status).toBe(400);
@@ -120,20 +146,37 @@ describe('fault modes', () => {
 
 describe('stats', () => {
   it('counts requests per route, redacts authorization, and resets over HTTP', async () => {
-    await post(`${origin.url}/v1/chat/completions`, { ...CHAT, stream: false }, { headers: { authorization: 'Bearer secret' } });
+    await post(
+      `${origin.url}/v1/chat/completions`,
+      { ...CHAT, stream: false },
+      { headers: { authorization: 'Bearer secret' } },
+    );
     await post(`${origin.url}/tgi/v1/chat/completions`, { ...CHAT, stream: false });
     await fetch(`${origin.url}/info`);
     await waitFor(() => origin.stats().completed === 3);
     const stats: unknown = await (await fetch(`${origin.url}/__stats`)).json();
     expect(stats).toMatchObject({
-      requests: 3, inFlight: 0, completed: 3, aborted: 0,
+      requests: 3,
+      inFlight: 0,
+      completed: 3,
+      aborted: 0,
       byRoute: { 'POST /v1/chat/completions': 1, 'POST /tgi/v1/chat/completions': 1, 'GET /info': 1 },
     });
     expect(at(stats, 'recent.0.headers.authorization')).toBe('[redacted]');
-    expect(at(stats, 'recent.0')).toMatchObject({ method: 'POST', status: 200, outcome: 'completed', flavor: 'vllm', body: { stream: false } });
+    expect(at(stats, 'recent.0')).toMatchObject({
+      method: 'POST',
+      status: 200,
+      outcome: 'completed',
+      flavor: 'vllm',
+      body: { stream: false },
+    });
     const byId: unknown = await (await fetch(`${origin.url}/__requests?id=nope`)).json();
     expect(byId).toEqual([]);
-    await post(`${origin.url}/v1/chat/completions`, { ...CHAT, stream: false }, { headers: { 'x-request-id': 'find-me' } });
+    await post(
+      `${origin.url}/v1/chat/completions`,
+      { ...CHAT, stream: false },
+      { headers: { 'x-request-id': 'find-me' } },
+    );
     await waitFor(() => origin.stats().completed === 4);
     const found: unknown = await (await fetch(`${origin.url}/__requests?id=find-me`)).json();
     expect(found).toMatchObject([{ status: 200, headers: { 'x-request-id': 'find-me' } }]);

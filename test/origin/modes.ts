@@ -6,7 +6,19 @@ import { json, type BodyPlan, type Flavor } from './plan.ts';
 import { providerFault } from './provider-errors.ts';
 
 export const MODE_NAMES = [
-  'normal', 'slow', 'error500', 'error424', 'error429', 'error403', 'error529', 'drop', 'stall', 'instream-error', 'reset', 'flap', 'switch',
+  'normal',
+  'slow',
+  'error500',
+  'error424',
+  'error429',
+  'error403',
+  'error529',
+  'drop',
+  'stall',
+  'instream-error',
+  'reset',
+  'flap',
+  'switch',
 ] as const;
 export type ModeName = (typeof MODE_NAMES)[number];
 
@@ -18,7 +30,19 @@ export type ModeName = (typeof MODE_NAMES)[number];
 export type Mode = { name: ModeName; arg: number; label: string };
 
 const DEFAULT_ARG: Record<ModeName, number> = {
-  normal: 2, slow: 100, error500: 0, error424: 0, error429: 0, error403: 0, error529: 0, drop: 3, stall: 0, 'instream-error': 2, reset: 0, flap: 500, switch: 0,
+  normal: 2,
+  slow: 100,
+  error500: 0,
+  error424: 0,
+  error429: 0,
+  error403: 0,
+  error529: 0,
+  drop: 3,
+  stall: 0,
+  'instream-error': 2,
+  reset: 0,
+  flap: 500,
+  switch: 0,
 };
 
 export const NORMAL_MODE: Mode = { name: 'normal', arg: DEFAULT_ARG.normal, label: 'normal' };
@@ -92,7 +116,9 @@ export function faultResponse(name: FaultName, flavor: Flavor): BodyPlan {
     return json(429, { error: { message: 'Too many requests', type: 'TooManyRequestsError', param: null, code: 429 } });
   }
   // vLLM has no 424: error424 behaves like error500 there.
-  return json(500, { error: { message: 'Internal server error (emulated)', type: 'InternalServerError', param: null, code: 500 } });
+  return json(500, {
+    error: { message: 'Internal server error (emulated)', type: 'InternalServerError', param: null, code: 500 },
+  });
 }
 
 /**

@@ -10,12 +10,29 @@ import { responses } from './vllm-responses.ts';
 
 function modelCard(id: string, created: number): Record<string, unknown> {
   return {
-    id, object: 'model', created, owned_by: 'vllm', root: id, parent: null, max_model_len: MAX_MODEL_LEN,
-    permission: [{
-      id: `modelperm-${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}`, object: 'model_permission', created,
-      allow_create_engine: false, allow_sampling: true, allow_logprobs: true, allow_search_indices: false,
-      allow_view: true, allow_fine_tuning: false, organization: '*', group: null, is_blocking: false,
-    }],
+    id,
+    object: 'model',
+    created,
+    owned_by: 'vllm',
+    root: id,
+    parent: null,
+    max_model_len: MAX_MODEL_LEN,
+    permission: [
+      {
+        id: `modelperm-${id.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}`,
+        object: 'model_permission',
+        created,
+        allow_create_engine: false,
+        allow_sampling: true,
+        allow_logprobs: true,
+        allow_search_indices: false,
+        allow_view: true,
+        allow_fine_tuning: false,
+        organization: '*',
+        group: null,
+        is_blocking: false,
+      },
+    ],
   };
 }
 

@@ -21,7 +21,8 @@ export function chooseToolCall(
   const schema = isObject(tool.schema) ? tool.schema : {};
   const required = Array.isArray(schema.required) ? schema.required : [];
   const props = isObject(schema.properties) ? schema.properties : {};
-  for (const key of required) if (typeof key === 'string' && isObject(props[key]) && props[key].type === 'string') input[key] = 'Paris';
+  for (const key of required)
+    if (typeof key === 'string' && isObject(props[key]) && props[key].type === 'string') input[key] = 'Paris';
   return { name: tool.name, input };
 }
 

@@ -24,7 +24,14 @@ export function parseJson(raw: string): { body: unknown; jsonError: string | nul
   }
 }
 
-export type Target = { path: string; mode: Mode; prefixFlavor: Flavor | null; guardPrefix: boolean; error: string | null; modePrefixed?: boolean };
+export type Target = {
+  path: string;
+  mode: Mode;
+  prefixFlavor: Flavor | null;
+  guardPrefix: boolean;
+  error: string | null;
+  modePrefixed?: boolean;
+};
 
 /** Path prefixes first; the x-emulator-mode header only when no mode prefix was given. */
 export function target(pathname: string, headerMode: string | undefined): Target {
@@ -36,14 +43,25 @@ export function target(pathname: string, headerMode: string | undefined): Target
     if (typeof parsed === 'string') error = parsed;
     else mode = parsed;
   }
-  return { path: pre.path, mode: mode ?? NORMAL_MODE, prefixFlavor: pre.flavor, guardPrefix: pre.guard, error, modePrefixed: pre.mode !== null };
+  return {
+    path: pre.path,
+    mode: mode ?? NORMAL_MODE,
+    prefixFlavor: pre.flavor,
+    guardPrefix: pre.guard,
+    error,
+    modePrefixed: pre.mode !== null,
+  };
 }
 
 /** `/tgi` prefix, a TGI-only path, or model "tgi" on a /v1 generation route → TGI; otherwise vLLM. */
 export function chooseFlavor(prefix: Flavor | null, method: string, path: string, body: unknown): Flavor {
   if (prefix) return prefix;
   if (TGI_ONLY_PATHS.includes(path) && !(path === '/' && method === 'GET')) return 'tgi';
-  if ((path === '/v1/chat/completions' || path === '/v1/completions') && isObject(body) && body.model === TGI_MODEL_NAME) {
+  if (
+    (path === '/v1/chat/completions' || path === '/v1/completions') &&
+    isObject(body) &&
+    body.model === TGI_MODEL_NAME
+  ) {
     return 'tgi';
   }
   return 'vllm';

@@ -28,7 +28,13 @@ export const DEFAULT_MODELS = ['meta-llama/Llama-3.1-8B-Instruct', 'tgi'];
 export const DEFAULT_EMBEDDING_MODELS = ['BAAI/bge-small-en-v1.5'];
 const TGI_PAYLOAD_LIMIT = 2_000_000;
 
-export type OriginOptions = { port?: number; host?: string; models?: string[]; embeddingModels?: string[]; providerKeys?: ProviderKeys };
+export type OriginOptions = {
+  port?: number;
+  host?: string;
+  models?: string[];
+  embeddingModels?: string[];
+  providerKeys?: ProviderKeys;
+};
 
 export type Origin = {
   url: string;
@@ -38,7 +44,13 @@ export type Origin = {
   close(): Promise<void>;
 };
 
-type Env = { stats: StatsStore; switches: Switches; models: string[]; embeddingModels: string[]; providerKeys: ProviderKeys };
+type Env = {
+  stats: StatsStore;
+  switches: Switches;
+  models: string[];
+  embeddingModels: string[];
+  providerKeys: ProviderKeys;
+};
 
 function sendNow(res: ServerResponse, plan: Plan): void {
   if (plan.kind !== 'body') return;
@@ -52,7 +64,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
   const headerMode = req.headers['x-emulator-mode'];
   let t = target(url.pathname, Array.isArray(headerMode) ? headerMode[0] : headerMode);
   if (t.path === '/__stats' && method === 'GET') return sendNow(res, json(200, env.stats.snapshot()));
-  if (t.path === '/__requests' && method === 'GET') return sendNow(res, json(200, env.stats.withRequestId(url.searchParams.get('id') ?? '')));
+  if (t.path === '/__requests' && method === 'GET')
+    return sendNow(res, json(200, env.stats.withRequestId(url.searchParams.get('id') ?? '')));
   if (t.path === '/__switch' && method === 'POST') {
     const mode = parseModeSpec(url.searchParams.get('mode') ?? '');
     const id = Number(url.searchParams.get('id'));
@@ -77,23 +90,39 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
   const flavor = chooseFlavor(t.prefixFlavor, method, t.path, body);
   const headers = redactHeaders(req.headers);
   const ctx: RouteContext = {
-    method, path: t.path, headers, rawBody: raw,
-    body, jsonError, models: env.models, embeddingModels: env.embeddingModels, inFlight: env.stats.inFlight(),
+    method,
+    path: t.path,
+    headers,
+    rawBody: raw,
+    body,
+    jsonError,
+    models: env.models,
+    embeddingModels: env.embeddingModels,
+    inFlight: env.stats.inFlight(),
     providerKeys: env.providerKeys,
     rawAuthorization: firstHeader(req.headers.authorization),
     rawApiKey: firstHeader(req.headers['x-api-key']),
   };
   const tracker = env.stats.begin({
-    method, path: url.pathname, route: routeKey(method, t.path, flavor), flavor, mode: t.mode.label,
-    headers, body: body ?? null,
+    method,
+    path: url.pathname,
+    route: routeKey(method, t.path, flavor),
+    flavor,
+    mode: t.mode.label,
+    headers,
+    body: body ?? null,
   });
   const plan = isGuardRequest(t.guardPrefix, flavor, t.path, body)
     ? llamaGuardRoute(ctx, flavor)
     : flavor === 'tgi'
-      ? raw.length > TGI_PAYLOAD_LIMIT ? text(413, 'Failed to buffer the request body: length limit exceeded') : tgiRoute(ctx)
-      : flavor === 'openai' ? openaiApiRoute(ctx)
-      : flavor === 'anthropic' ? anthropicRoute(ctx)
-      : openaiRoute(ctx);
+      ? raw.length > TGI_PAYLOAD_LIMIT
+        ? text(413, 'Failed to buffer the request body: length limit exceeded')
+        : tgiRoute(ctx)
+      : flavor === 'openai'
+        ? openaiApiRoute(ctx)
+        : flavor === 'anthropic'
+          ? anthropicRoute(ctx)
+          : openaiRoute(ctx);
   await execute(req, res, tracker, plan, t.mode, flavor);
 }
 
@@ -107,7 +136,8 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   };
   const server = createServer((req, res) => {
     handle(req, res, env).catch((e: unknown) => {
-      if (!res.headersSent) sendNow(res, json(500, { error: `emulator failure: ${e instanceof Error ? e.message : String(e)}` }));
+      if (!res.headersSent)
+        sendNow(res, json(500, { error: `emulator failure: ${e instanceof Error ? e.message : String(e)}` }));
       else res.destroy();
     });
   });
@@ -150,7 +180,10 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  const origin = await startOrigin({ port: Number(argValue('--port') ?? 9100), host: argValue('--host') ?? '127.0.0.1' });
+  const origin = await startOrigin({
+    port: Number(argValue('--port') ?? 9100),
+    host: argValue('--host') ?? '127.0.0.1',
+  });
   console.log(`origin emulator listening on ${origin.url}`);
   const stop = () => void origin.close().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -35,16 +35,23 @@ export function errorFrames(style: SseStyle, message: string): string[] {
     case 'vllm':
       return [vllmEvent({ error: { message, type: 'InternalServerError', param: null, code: 500 } }), VLLM_DONE];
     case 'vllm-responses':
-      return [`event: error\ndata: ${JSON.stringify({ type: 'error', code: 'server_error', message, param: null, sequence_number: 0 })}\n\n`];
+      return [
+        `event: error\ndata: ${JSON.stringify({ type: 'error', code: 'server_error', message, param: null, sequence_number: 0 })}\n\n`,
+      ];
     case 'tgi-generate':
       return [tgiEvent({ error: `Request failed during generation: ${message}`, error_type: 'generation' })];
     case 'openai':
       // OpenAI's stream reports a failure as an error object, then ends.
       return [vllmEvent({ error: { message, type: 'server_error', param: null, code: null } })];
     case 'anthropic':
-      return [anthropicEvent({ type: 'error', error: { type: 'overloaded_error', message: `Overloaded (${message})` } })];
+      return [
+        anthropicEvent({ type: 'error', error: { type: 'overloaded_error', message: `Overloaded (${message})` } }),
+      ];
     case 'tgi-openai':
-      return [tgiEvent({ error: { message: `Request failed during generation: ${message}`, http_status_code: 422 } }), TGI_DONE];
+      return [
+        tgiEvent({ error: { message: `Request failed during generation: ${message}`, http_status_code: 422 } }),
+        TGI_DONE,
+      ];
   }
 }
 

@@ -3,7 +3,13 @@
 import { json, stream, type Frame, type Plan, type RouteContext } from './plan.ts';
 import { TGI_SSE_HEADERS, tgiEvent } from './sse.ts';
 import {
-  COMPUTE_TYPE, deserializeError, finishTgi, guardAxumJson, isOverloaded, OVERLOADED, tgiError,
+  COMPUTE_TYPE,
+  deserializeError,
+  finishTgi,
+  guardAxumJson,
+  isOverloaded,
+  OVERLOADED,
+  tgiError,
 } from './tgi-common.ts';
 import { countWords, generate, seedFor, topCandidates, type Generation, type Tok } from './tokens.ts';
 import { generateShapeError, isSampling, TGI_LIMITS, validateGenerate } from './validate-tgi.ts';
@@ -55,13 +61,20 @@ function timingHeaders(inputs: string, inputLength: number, generated: number): 
   };
 }
 
-function generateResponse(r: Request): { payload: Record<string, unknown>; headers: Record<string, string>; tokens: number } {
+function generateResponse(r: Request): {
+  payload: Record<string, unknown>;
+  headers: Record<string, string>;
+  tokens: number;
+} {
   const q = r.p ?? {};
   const { gen, seed, text, inputLength, topN } = run(r);
   const payload: Record<string, unknown> = { generated_text: text };
   if (q.details === true || q.decoder_input_details === true) {
     const details: Record<string, unknown> = {
-      finish_reason: finishTgi(gen.finish), generated_tokens: gen.tokens.length, seed, prefill: [],
+      finish_reason: finishTgi(gen.finish),
+      generated_tokens: gen.tokens.length,
+      seed,
+      prefill: [],
       tokens: gen.tokens.map(tokenJson),
     };
     if (topN > 0) details.top_tokens = topTokens(gen, topN);
@@ -70,8 +83,12 @@ function generateResponse(r: Request): { payload: Record<string, unknown>; heade
       details.best_of_sequences = Array.from({ length: bestOf - 1 }, (_, k) => {
         const alt = run(r, `#${k + 1}`);
         return {
-          generated_text: alt.text, finish_reason: finishTgi(alt.gen.finish), generated_tokens: alt.gen.tokens.length,
-          seed: alt.seed, prefill: [], tokens: alt.gen.tokens.map(tokenJson),
+          generated_text: alt.text,
+          finish_reason: finishTgi(alt.gen.finish),
+          generated_tokens: alt.gen.tokens.length,
+          seed: alt.seed,
+          prefill: [],
+          tokens: alt.gen.tokens.map(tokenJson),
         };
       });
     }
@@ -89,9 +106,10 @@ function streamFrames(r: Request): Frame[] {
     const event: Record<string, unknown> = { index: i + 1, token: tokenJson(t) };
     if (tops) event.top_tokens = tops[i];
     event.generated_text = last ? text : null;
-    event.details = last && q.details === true
-      ? { finish_reason: finishTgi(gen.finish), generated_tokens: gen.tokens.length, seed, input_length: inputLength }
-      : null;
+    event.details =
+      last && q.details === true
+        ? { finish_reason: finishTgi(gen.finish), generated_tokens: gen.tokens.length, seed, input_length: inputLength }
+        : null;
     return { data: tgiEvent(event), token: true };
   });
 }
@@ -102,17 +120,26 @@ export function generateRoute(ctx: RouteContext, kind: GenerateKind): Plan {
   const shape = generateShapeError(ctx.body);
   if (shape) return deserializeError(shape);
   const body = ctx.body as Record<string, unknown>;
-  const r: Request = { inputs: body.inputs as string, p: (body.parameters ?? undefined) as Record<string, unknown> | undefined };
+  const r: Request = {
+    inputs: body.inputs as string,
+    p: (body.parameters ?? undefined) as Record<string, unknown> | undefined,
+  };
   const streaming = kind === 'generate_stream' || (kind === 'compat' && body.stream === true);
   const streamHeaders = {
-    ...TGI_SSE_HEADERS, 'x-compute-type': COMPUTE_TYPE, 'x-compute-characters': String(r.inputs.length), 'x-accel-buffering': 'no',
+    ...TGI_SSE_HEADERS,
+    'x-compute-type': COMPUTE_TYPE,
+    'x-compute-characters': String(r.inputs.length),
+    'x-accel-buffering': 'no',
   };
   const inStreamError = (payload: Record<string, unknown>): Plan =>
     stream('tgi-generate', streamHeaders, [{ data: tgiEvent(payload), token: false }], true);
 
   if (isOverloaded(ctx)) return streaming ? inStreamError(OVERLOADED) : json(429, OVERLOADED);
   const invalid = validateGenerate(r.inputs, countWords(r.inputs), r.p, { stream: streaming });
-  if (invalid) return streaming ? inStreamError({ error: invalid, error_type: 'validation' }) : tgiError(422, invalid, 'validation');
+  if (invalid)
+    return streaming
+      ? inStreamError({ error: invalid, error_type: 'validation' })
+      : tgiError(422, invalid, 'validation');
 
   if (streaming) return stream('tgi-generate', streamHeaders, streamFrames(r));
   const { payload, headers, tokens } = generateResponse(r);

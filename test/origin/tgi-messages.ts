@@ -5,7 +5,13 @@
 import { isObject, json, nowSeconds, stream, type Frame, type Plan, type RouteContext } from './plan.ts';
 import { TGI_DONE, TGI_SSE_HEADERS, tgiEvent } from './sse.ts';
 import {
-  deserializeError, finishMessages, guardAxumJson, isOverloaded, OVERLOADED, SYSTEM_FINGERPRINT, tgiError,
+  deserializeError,
+  finishMessages,
+  guardAxumJson,
+  isOverloaded,
+  OVERLOADED,
+  SYSTEM_FINGERPRINT,
+  tgiError,
 } from './tgi-common.ts';
 import { countWords, generate, messagesText, topCandidates, type Generation, type Tok } from './tokens.ts';
 import { argumentPieces, plannedToolCall, type PlannedCall } from './tool-calls.ts';
@@ -43,7 +49,8 @@ function run(inputs: string, p: Record<string, unknown>): { gen: Generation; inp
 function chatLogprobs(toks: Tok[], top: number) {
   return {
     content: toks.map((t) => ({
-      token: t.text, logprob: t.logprob,
+      token: t.text,
+      logprob: t.logprob,
       top_logprobs: topCandidates(t, top).map((c) => ({ token: c.text, logprob: c.logprob })),
     })),
   };
@@ -53,7 +60,8 @@ function shapeError(body: unknown, required: 'messages' | 'prompt', fields: type
   if (!isObject(body)) return deserializeError('invalid type: sequence, expected a map');
   if (!(required in body)) return deserializeError(`missing field \`${required}\``);
   const v = body[required];
-  if (required === 'messages' && !Array.isArray(v)) return deserializeError('messages: invalid type: map, expected a sequence');
+  if (required === 'messages' && !Array.isArray(v))
+    return deserializeError('messages: invalid type: map, expected a sequence');
   if (required === 'prompt' && typeof v !== 'string' && !(Array.isArray(v) && v.every((s) => typeof s === 'string'))) {
     return deserializeError('prompt: data did not match any variant of untagged enum Prompt');
   }
@@ -61,8 +69,11 @@ function shapeError(body: unknown, required: 'messages' | 'prompt', fields: type
   return bad ? deserializeError(bad) : null;
 }
 
-const usageOf = (prompt: number, completion: number) =>
-  ({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion });
+const usageOf = (prompt: number, completion: number) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+});
 
 export function tgiChat(ctx: RouteContext): Plan {
   const guard = guardAxumJson(ctx) ?? shapeError(ctx.body, 'messages', CHAT_FIELDS);
@@ -70,10 +81,15 @@ export function tgiChat(ctx: RouteContext): Plan {
   const body = ctx.body as Record<string, unknown>;
   const streaming = body.stream === true;
   const failStream = (message: string) =>
-    stream('tgi-openai', SSE_HEADERS, [
-      { data: tgiEvent({ error: { message, http_status_code: 422 } }), token: false },
-      { data: TGI_DONE, token: false },
-    ], true);
+    stream(
+      'tgi-openai',
+      SSE_HEADERS,
+      [
+        { data: tgiEvent({ error: { message, http_status_code: 422 } }), token: false },
+        { data: TGI_DONE, token: false },
+      ],
+      true,
+    );
   if (isOverloaded(ctx)) return streaming ? failStream(OVERLOADED.error) : json(429, OVERLOADED);
   const inputs = messagesText(body.messages as unknown[]);
   const p = toParams(body);
@@ -83,37 +99,65 @@ export function tgiChat(ctx: RouteContext): Plan {
   const model = typeof body.model === 'string' ? body.model : 'tgi';
   const created = nowSeconds();
   const call = plannedToolCall(body);
-  if (call) return tgiToolCall(body, { id: '', created, model, system_fingerprint: SYSTEM_FINGERPRINT }, call, countWords(inputs));
+  if (call)
+    return tgiToolCall(
+      body,
+      { id: '', created, model, system_fingerprint: SYSTEM_FINGERPRINT },
+      call,
+      countWords(inputs),
+    );
   const { gen, inputLength } = run(inputs, p);
   const top = typeof body.top_logprobs === 'number' ? body.top_logprobs : 0;
   const wantLogprobs = body.logprobs === true;
   const head = { id: '', created, model, system_fingerprint: SYSTEM_FINGERPRINT };
   const finish = finishMessages(gen.finish);
   if (!streaming) {
-    return json(200, {
-      object: 'chat.completion', ...head,
-      choices: [{
-        index: 0, message: { role: 'assistant', content: gen.text },
-        logprobs: wantLogprobs ? chatLogprobs(gen.tokens, top) : null, finish_reason: finish,
-      }],
-      usage: usageOf(inputLength, gen.tokens.length),
-    }, {}, gen.tokens.length);
+    return json(
+      200,
+      {
+        object: 'chat.completion',
+        ...head,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: gen.text },
+            logprobs: wantLogprobs ? chatLogprobs(gen.tokens, top) : null,
+            finish_reason: finish,
+          },
+        ],
+        usage: usageOf(inputLength, gen.tokens.length),
+      },
+      {},
+      gen.tokens.length,
+    );
   }
   const frames: Frame[] = gen.tokens.map((t, i) => ({
     data: tgiEvent({
-      object: 'chat.completion.chunk', ...head,
-      choices: [{
-        index: 0, delta: { role: 'assistant', content: t.special ? '' : t.text },
-        logprobs: wantLogprobs ? chatLogprobs([t], top) : null,
-        finish_reason: i === gen.tokens.length - 1 ? finish : null,
-      }],
+      object: 'chat.completion.chunk',
+      ...head,
+      choices: [
+        {
+          index: 0,
+          delta: { role: 'assistant', content: t.special ? '' : t.text },
+          logprobs: wantLogprobs ? chatLogprobs([t], top) : null,
+          finish_reason: i === gen.tokens.length - 1 ? finish : null,
+        },
+      ],
       usage: null,
     }),
     token: true,
   }));
   const so = body.stream_options;
   if (isObject(so) && so.include_usage === true) {
-    frames.push({ data: tgiEvent({ object: 'chat.completion.chunk', ...head, choices: [], usage: usageOf(inputLength, gen.tokens.length) }), token: false });
+    frames.push({
+      data: tgiEvent({
+        object: 'chat.completion.chunk',
+        ...head,
+        choices: [],
+        usage: usageOf(inputLength, gen.tokens.length),
+      }),
+      token: false,
+    });
   }
   frames.push({ data: TGI_DONE, token: false });
   return stream('tgi-openai', SSE_HEADERS, frames);
@@ -125,10 +169,18 @@ export function tgiCompletions(ctx: RouteContext): Plan {
   const body = ctx.body as Record<string, unknown>;
   const prompts = typeof body.prompt === 'string' ? [body.prompt] : (body.prompt as string[]);
   if (body.suffix != null) {
-    return tgiError(422, 'Suffix is not supported and can be achieved by preprocessing the prompt.', 'suffix not supported');
+    return tgiError(
+      422,
+      'Suffix is not supported and can be achieved by preprocessing the prompt.',
+      'suffix not supported',
+    );
   }
   if (prompts.length > TGI_LIMITS.maxClientBatchSize) {
-    return tgiError(422, `Number of prompts exceeds the maximum allowed batch size of ${TGI_LIMITS.maxClientBatchSize}`, 'batch size exceeded');
+    return tgiError(
+      422,
+      `Number of prompts exceeds the maximum allowed batch size of ${TGI_LIMITS.maxClientBatchSize}`,
+      'batch size exceeded',
+    );
   }
   const streaming = body.stream === true;
   const p = toParams(body);
@@ -136,28 +188,60 @@ export function tgiCompletions(ctx: RouteContext): Plan {
     const invalid = validateGenerate(prompt, countWords(prompt), p, { stream: streaming });
     if (!invalid) continue;
     if (!streaming) return tgiError(422, invalid, 'validation');
-    return stream('tgi-openai', SSE_HEADERS, [
-      { data: tgiEvent({ error: { message: invalid, http_status_code: 422 } }), token: false },
-      { data: TGI_DONE, token: false },
-    ], true);
+    return stream(
+      'tgi-openai',
+      SSE_HEADERS,
+      [
+        { data: tgiEvent({ error: { message: invalid, http_status_code: 422 } }), token: false },
+        { data: TGI_DONE, token: false },
+      ],
+      true,
+    );
   }
   const runs = prompts.map((prompt) => run(prompt, p));
   const model = typeof body.model === 'string' ? body.model : 'tgi';
   const created = nowSeconds();
   if (!streaming) {
     const generated = runs.reduce((a, r) => a + r.gen.tokens.length, 0);
-    return json(200, {
-      object: 'text_completion', id: '', created, model, system_fingerprint: SYSTEM_FINGERPRINT,
-      choices: runs.map((r, index) => ({ index, text: r.gen.text, logprobs: null, finish_reason: finishMessages(r.gen.finish) })),
-      usage: usageOf(runs.reduce((a, r) => a + r.inputLength, 0), generated),
-    }, {}, generated);
+    return json(
+      200,
+      {
+        object: 'text_completion',
+        id: '',
+        created,
+        model,
+        system_fingerprint: SYSTEM_FINGERPRINT,
+        choices: runs.map((r, index) => ({
+          index,
+          text: r.gen.text,
+          logprobs: null,
+          finish_reason: finishMessages(r.gen.finish),
+        })),
+        usage: usageOf(
+          runs.reduce((a, r) => a + r.inputLength, 0),
+          generated,
+        ),
+      },
+      {},
+      generated,
+    );
   }
   const frames: Frame[] = runs.flatMap((r, index) =>
     r.gen.tokens.map((t, i) => ({
       data: tgiEvent({
-        object: 'text_completion', id: '', created,
-        choices: [{ index, text: t.special ? '' : t.text, logprobs: null, finish_reason: i === r.gen.tokens.length - 1 ? finishMessages(r.gen.finish) : '' }],
-        model, system_fingerprint: SYSTEM_FINGERPRINT,
+        object: 'text_completion',
+        id: '',
+        created,
+        choices: [
+          {
+            index,
+            text: t.special ? '' : t.text,
+            logprobs: null,
+            finish_reason: i === r.gen.tokens.length - 1 ? finishMessages(r.gen.finish) : '',
+          },
+        ],
+        model,
+        system_fingerprint: SYSTEM_FINGERPRINT,
       }),
       token: true,
     })),
@@ -171,33 +255,70 @@ export function tgiCompletions(ctx: RouteContext): Plan {
  * `description: null`; streamed, every delta carries the role and a tool_calls entry with
  * `id` "" (the name on the first, then argument pieces), and usage:null on every chunk.
  */
-function tgiToolCall(body: Record<string, unknown>, head: Record<string, unknown>, call: PlannedCall, inputLength: number): Plan {
+function tgiToolCall(
+  body: Record<string, unknown>,
+  head: Record<string, unknown>,
+  call: PlannedCall,
+  inputLength: number,
+): Plan {
   const pieces = argumentPieces(call.arguments);
   const generated = pieces.length + 1;
   if (body.stream !== true) {
-    return json(200, {
-      object: 'chat.completion', ...head,
-      choices: [{
-        index: 0,
-        message: { role: 'assistant', tool_calls: [{ id: '0', type: 'function', function: { description: null, name: call.name, arguments: call.arguments } }] },
-        logprobs: null, finish_reason: 'stop',
-      }],
-      usage: usageOf(inputLength, generated),
-    }, {}, generated);
+    return json(
+      200,
+      {
+        object: 'chat.completion',
+        ...head,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              tool_calls: [
+                {
+                  id: '0',
+                  type: 'function',
+                  function: { description: null, name: call.name, arguments: call.arguments },
+                },
+              ],
+            },
+            logprobs: null,
+            finish_reason: 'stop',
+          },
+        ],
+        usage: usageOf(inputLength, generated),
+      },
+      {},
+      generated,
+    );
   }
   const chunk = (fn: Record<string, unknown>, finish: string | null) =>
     tgiEvent({
-      object: 'chat.completion.chunk', ...head,
-      choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: '', type: 'function', function: fn }] }, logprobs: null, finish_reason: finish }],
+      object: 'chat.completion.chunk',
+      ...head,
+      choices: [
+        {
+          index: 0,
+          delta: { role: 'assistant', tool_calls: [{ index: 0, id: '', type: 'function', function: fn }] },
+          logprobs: null,
+          finish_reason: finish,
+        },
+      ],
       usage: null,
     });
   const frames: Frame[] = [
     { data: chunk({ name: call.name, arguments: '' }, null), token: true },
-    ...pieces.map((piece, i) => ({ data: chunk({ name: null, arguments: piece }, i === pieces.length - 1 ? 'stop' : null), token: true })),
+    ...pieces.map((piece, i) => ({
+      data: chunk({ name: null, arguments: piece }, i === pieces.length - 1 ? 'stop' : null),
+      token: true,
+    })),
   ];
   const so = body.stream_options;
   if (isObject(so) && so.include_usage === true) {
-    frames.push({ data: tgiEvent({ object: 'chat.completion.chunk', ...head, choices: [], usage: usageOf(inputLength, generated) }), token: false });
+    frames.push({
+      data: tgiEvent({ object: 'chat.completion.chunk', ...head, choices: [], usage: usageOf(inputLength, generated) }),
+      token: false,
+    });
   }
   frames.push({ data: TGI_DONE, token: false });
   return stream('tgi-openai', SSE_HEADERS, frames);

@@ -12,9 +12,40 @@ export const NATURAL_LENGTH = 12;
 export const EOS: Readonly<Tok> = { id: 128009, text: '<|eot_id|>', logprob: -0.0123, special: true };
 
 const CYCLE = [
-  'I', 'am', 'a', 'professional', 'photographer', 'based', 'in', 'Paris', 'and', 'I', 'love', 'my',
-  'work', 'as', 'a', 'photographer', 'because', 'every', 'picture', 'tells', 'a', 'story', 'about',
-  'light', 'and', 'the', 'photographer', 'who', 'waits', 'for', 'the', 'right', 'moment', '.',
+  'I',
+  'am',
+  'a',
+  'professional',
+  'photographer',
+  'based',
+  'in',
+  'Paris',
+  'and',
+  'I',
+  'love',
+  'my',
+  'work',
+  'as',
+  'a',
+  'photographer',
+  'because',
+  'every',
+  'picture',
+  'tells',
+  'a',
+  'story',
+  'about',
+  'light',
+  'and',
+  'the',
+  'photographer',
+  'who',
+  'waits',
+  'for',
+  'the',
+  'right',
+  'moment',
+  '.',
 ];
 const ALTERNATES = ['the', 'an', 'this', 'that', 'our', 'one', 'some', 'his', 'her', 'its'];
 
@@ -61,7 +92,12 @@ export function topCandidates(tok: Tok, n: number): Tok[] {
   for (let k = 1; out.length < n && k <= ALTERNATES.length; k++) {
     const word = ALTERNATES[(base + k) % ALTERNATES.length] ?? 'the';
     if (` ${word}` === tok.text) continue;
-    out.push({ id: tokenId(word), text: ` ${word}`, logprob: Math.round((tok.logprob - 0.75 * k) * 1000) / 1000, special: false });
+    out.push({
+      id: tokenId(word),
+      text: ` ${word}`,
+      logprob: Math.round((tok.logprob - 0.75 * k) * 1000) / 1000,
+      special: false,
+    });
   }
   return out;
 }
@@ -87,7 +123,12 @@ export type Generation = {
   stopMatched: string | null;
 };
 
-function findStop(text: string, from: number, stops: string[], atEndOnly: boolean): { at: number; stop: string } | null {
+function findStop(
+  text: string,
+  from: number,
+  stops: string[],
+  atEndOnly: boolean,
+): { at: number; stop: string } | null {
   let best: { at: number; stop: string } | null = null;
   for (const stop of stops) {
     if (!stop) continue;
@@ -114,10 +155,15 @@ export function generate(prompt: string, o: GenOptions): Generation {
   const stops = o.stop ?? [];
   let full = '';
   const done = (finish: Finish, stopMatched: string | null = null): Generation => ({
-    tokens, pieces, text: pieces.join(''), finish, stopMatched,
+    tokens,
+    pieces,
+    text: pieces.join(''),
+    finish,
+    stopMatched,
   });
   for (let i = 0; i < o.maxTokens; i++) {
-    const tok = say && i === Number(say[2]) ? wordToken(`<<unsafe:${say[1]}>>`, 0, i) : tokenAt(prompt, i, o.ignoreEos, o.salt);
+    const tok =
+      say && i === Number(say[2]) ? wordToken(`<<unsafe:${say[1]}>>`, 0, i) : tokenAt(prompt, i, o.ignoreEos, o.salt);
     tokens.push(tok);
     if (tok.special) {
       pieces.push('');

@@ -15,7 +15,12 @@ export function plannedToolCall(body: Record<string, unknown>): PlannedCall | nu
   const last = messages.at(-1);
   if (isObject(last) && last.role === 'tool') return null;
   const choice = body.tool_choice;
-  const wanted = isObject(choice) && isObject(choice.function) ? choice.function.name : typeof choice === 'string' && !['auto', 'required'].includes(choice) ? choice : null;
+  const wanted =
+    isObject(choice) && isObject(choice.function)
+      ? choice.function.name
+      : typeof choice === 'string' && !['auto', 'required'].includes(choice)
+        ? choice
+        : null;
   const tool = tools.find((t) => isObject(t.function) && t.function.name === wanted) ?? tools[0]!;
   const fn = isObject(tool.function) ? tool.function : {};
   return { name: String(fn.name ?? 'tool'), arguments: JSON.stringify(valueFor(fn.parameters)) };
@@ -25,11 +30,17 @@ function valueFor(schema: unknown): unknown {
   if (!isObject(schema)) return {};
   if (Array.isArray(schema.enum) && schema.enum.length) return schema.enum[0];
   switch (schema.type) {
-    case 'string': return 'Paris';
-    case 'integer': case 'number': return 3;
-    case 'boolean': return true;
-    case 'array': return [];
-    case 'object': default: {
+    case 'string':
+      return 'Paris';
+    case 'integer':
+    case 'number':
+      return 3;
+    case 'boolean':
+      return true;
+    case 'array':
+      return [];
+    case 'object':
+    default: {
       const props = isObject(schema.properties) ? schema.properties : {};
       return Object.fromEntries(Object.entries(props).map(([k, v]) => [k, valueFor(v)]));
     }

@@ -9,8 +9,21 @@ export const MAX_MODEL_LEN = 4096;
 export const MAX_LOGPROBS = 20;
 
 const NUMBER_FIELDS = [
-  'temperature', 'top_p', 'top_k', 'min_p', 'presence_penalty', 'frequency_penalty', 'repetition_penalty',
-  'max_tokens', 'max_completion_tokens', 'n', 'seed', 'min_tokens', 'top_logprobs', 'best_of', 'prompt_logprobs',
+  'temperature',
+  'top_p',
+  'top_k',
+  'min_p',
+  'presence_penalty',
+  'frequency_penalty',
+  'repetition_penalty',
+  'max_tokens',
+  'max_completion_tokens',
+  'n',
+  'seed',
+  'min_tokens',
+  'top_logprobs',
+  'best_of',
+  'prompt_logprobs',
 ];
 
 /** Python's float repr for whole numbers ("1.0"), as vLLM's f-strings print floats. */
@@ -51,8 +64,12 @@ export function checkShape(body: unknown, kind: 'chat' | 'completion' | 'embeddi
     }
   }
   const stop = body.stop;
-  if (stop !== undefined && stop !== null && typeof stop !== 'string' &&
-      !(Array.isArray(stop) && stop.every((s) => typeof s === 'string'))) {
+  if (
+    stop !== undefined &&
+    stop !== null &&
+    typeof stop !== 'string' &&
+    !(Array.isArray(stop) && stop.every((s) => typeof s === 'string'))
+  ) {
     return pydantic('string_type', 'stop', 'Input should be a valid string');
   }
   if (body.model !== undefined && body.model !== null && typeof body.model !== 'string') {
@@ -82,13 +99,21 @@ export function checkCombinations(body: Record<string, unknown>, kind: 'chat' | 
 }
 
 /** "This model's maximum context length is …" (checked before sampling parameters). */
-export function checkContext(promptTokens: number, maxTokens: number | null, kind: 'chat' | 'completion'): OpenAIError | null {
+export function checkContext(
+  promptTokens: number,
+  maxTokens: number | null,
+  kind: 'chat' | 'completion',
+): OpenAIError | null {
   if (promptTokens >= MAX_MODEL_LEN && maxTokens === null) {
-    return err(`This model's maximum context length is ${MAX_MODEL_LEN} tokens. However, your request has ${promptTokens} input tokens. Please reduce the length of the input messages.`);
+    return err(
+      `This model's maximum context length is ${MAX_MODEL_LEN} tokens. However, your request has ${promptTokens} input tokens. Please reduce the length of the input messages.`,
+    );
   }
   if (maxTokens !== null && promptTokens + maxTokens > MAX_MODEL_LEN) {
     const where = kind === 'chat' ? 'messages' : 'prompt';
-    return err(`This model's maximum context length is ${MAX_MODEL_LEN} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the ${where}, ${maxTokens} in the completion). Please reduce the length of the ${where} or completion.`);
+    return err(
+      `This model's maximum context length is ${MAX_MODEL_LEN} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the ${where}, ${maxTokens} in the completion). Please reduce the length of the ${where} or completion.`,
+    );
   }
   return null;
 }
@@ -105,7 +130,8 @@ export function checkSampling(body: Record<string, unknown>, kind: 'chat' | 'com
   const rep = num('repetition_penalty');
   if (rep !== undefined && rep <= 0) return err(`repetition_penalty must be greater than zero, got ${pyFloat(rep)}.`);
   const temperature = num('temperature');
-  if (temperature !== undefined && temperature < 0) return err(`temperature must be non-negative, got ${pyFloat(temperature)}.`);
+  if (temperature !== undefined && temperature < 0)
+    return err(`temperature must be non-negative, got ${pyFloat(temperature)}.`);
   const topP = num('top_p');
   if (topP !== undefined && (topP <= 0 || topP > 1)) return err(`top_p must be in (0, 1], got ${pyFloat(topP)}.`);
   const topK = num('top_k');
@@ -117,8 +143,10 @@ export function checkSampling(body: Record<string, unknown>, kind: 'chat' | 'com
   const maxTokens = num('max_completion_tokens') ?? num('max_tokens');
   if (maxTokens !== undefined && maxTokens < 1) return err(`max_tokens must be at least 1, got ${maxTokens}.`);
   const minTokens = num('min_tokens');
-  if (minTokens !== undefined && minTokens < 0) return err(`min_tokens must be greater than or equal to 0, got ${minTokens}.`);
-  const logprobs = kind === 'chat' ? (body.logprobs === true ? num('top_logprobs') ?? 0 : undefined) : num('logprobs');
+  if (minTokens !== undefined && minTokens < 0)
+    return err(`min_tokens must be greater than or equal to 0, got ${minTokens}.`);
+  const logprobs =
+    kind === 'chat' ? (body.logprobs === true ? (num('top_logprobs') ?? 0) : undefined) : num('logprobs');
   if (logprobs !== undefined && logprobs > MAX_LOGPROBS) {
     return err(`Requested sample logprobs of ${logprobs}, which is greater than max allowed: ${MAX_LOGPROBS}`);
   }

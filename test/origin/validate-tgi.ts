@@ -14,29 +14,83 @@ export const TGI_LIMITS = {
   maxConcurrentRequests: 128,
 };
 
-type FieldType = 'f32' | 'i32' | 'u32' | 'usize' | 'u64' | 'bool' | 'opt-bool' | 'string' | 'vec-string' | 'opt-vec-string' | 'opt-vec-f32';
+type FieldType =
+  | 'f32'
+  | 'i32'
+  | 'u32'
+  | 'usize'
+  | 'u64'
+  | 'bool'
+  | 'opt-bool'
+  | 'string'
+  | 'vec-string'
+  | 'opt-vec-string'
+  | 'opt-vec-f32';
 
 export const GENERATE_PARAMS: Record<string, FieldType> = {
-  best_of: 'usize', temperature: 'f32', repetition_penalty: 'f32', frequency_penalty: 'f32', top_k: 'i32',
-  top_p: 'f32', typical_p: 'f32', do_sample: 'bool', max_new_tokens: 'u32', return_full_text: 'opt-bool',
-  stop: 'vec-string', truncate: 'usize', watermark: 'bool', details: 'bool', decoder_input_details: 'bool',
-  seed: 'u64', top_n_tokens: 'u32', adapter_id: 'string',
+  best_of: 'usize',
+  temperature: 'f32',
+  repetition_penalty: 'f32',
+  frequency_penalty: 'f32',
+  top_k: 'i32',
+  top_p: 'f32',
+  typical_p: 'f32',
+  do_sample: 'bool',
+  max_new_tokens: 'u32',
+  return_full_text: 'opt-bool',
+  stop: 'vec-string',
+  truncate: 'usize',
+  watermark: 'bool',
+  details: 'bool',
+  decoder_input_details: 'bool',
+  seed: 'u64',
+  top_n_tokens: 'u32',
+  adapter_id: 'string',
 };
 
 export const CHAT_FIELDS: Record<string, FieldType> = {
-  model: 'string', frequency_penalty: 'f32', logit_bias: 'opt-vec-f32', logprobs: 'opt-bool', top_logprobs: 'u32',
-  max_tokens: 'u32', max_completion_tokens: 'u32', n: 'u32', presence_penalty: 'f32', stream: 'bool', seed: 'u64',
-  temperature: 'f32', top_p: 'f32', stop: 'opt-vec-string', tool_prompt: 'string',
+  model: 'string',
+  frequency_penalty: 'f32',
+  logit_bias: 'opt-vec-f32',
+  logprobs: 'opt-bool',
+  top_logprobs: 'u32',
+  max_tokens: 'u32',
+  max_completion_tokens: 'u32',
+  n: 'u32',
+  presence_penalty: 'f32',
+  stream: 'bool',
+  seed: 'u64',
+  temperature: 'f32',
+  top_p: 'f32',
+  stop: 'opt-vec-string',
+  tool_prompt: 'string',
 };
 
 export const COMPLETION_FIELDS: Record<string, FieldType> = {
-  model: 'string', max_tokens: 'u32', temperature: 'f32', top_p: 'f32', stream: 'bool', seed: 'u64',
-  suffix: 'string', repetition_penalty: 'f32', frequency_penalty: 'f32', stop: 'opt-vec-string',
+  model: 'string',
+  max_tokens: 'u32',
+  temperature: 'f32',
+  top_p: 'f32',
+  stream: 'bool',
+  seed: 'u64',
+  suffix: 'string',
+  repetition_penalty: 'f32',
+  frequency_penalty: 'f32',
+  stop: 'opt-vec-string',
 };
 
 const EXPECTED: Record<FieldType, string> = {
-  f32: 'f32', i32: 'i32', u32: 'u32', usize: 'usize', u64: 'u64', bool: 'a boolean', 'opt-bool': 'a boolean',
-  string: 'a string', 'vec-string': 'a sequence', 'opt-vec-string': 'a sequence', 'opt-vec-f32': 'a sequence',
+  f32: 'f32',
+  i32: 'i32',
+  u32: 'u32',
+  usize: 'usize',
+  u64: 'u64',
+  bool: 'a boolean',
+  'opt-bool': 'a boolean',
+  string: 'a string',
+  'vec-string': 'a sequence',
+  'opt-vec-string': 'a sequence',
+  'opt-vec-f32': 'a sequence',
 };
 
 /** serde's description of an unexpected JSON value. */
@@ -55,16 +109,23 @@ function fieldError(v: unknown, t: FieldType): string | null {
   switch (t) {
     case 'f32':
       return typeof v === 'number' ? null : bad;
-    case 'i32': case 'u32': case 'usize': case 'u64':
+    case 'i32':
+    case 'u32':
+    case 'usize':
+    case 'u64':
       if (typeof v !== 'number' || !Number.isInteger(v)) return bad;
       return t !== 'i32' && v < 0 ? `invalid value: integer \`${v}\`, expected ${t}` : null;
-    case 'bool': case 'opt-bool':
+    case 'bool':
+    case 'opt-bool':
       return typeof v === 'boolean' ? null : bad;
     case 'string':
       return typeof v === 'string' ? null : bad;
-    case 'vec-string': case 'opt-vec-string':
+    case 'vec-string':
+    case 'opt-vec-string':
       if (!Array.isArray(v)) return bad;
-      return v.every((s) => typeof s === 'string') ? null : `invalid type: ${unexpected(v.find((s) => typeof s !== 'string'))}, expected a string`;
+      return v.every((s) => typeof s === 'string')
+        ? null
+        : `invalid type: ${unexpected(v.find((s) => typeof s !== 'string'))}, expected a string`;
     case 'opt-vec-f32':
       return Array.isArray(v) && v.every((x) => typeof x === 'number') ? null : bad;
   }
@@ -95,8 +156,13 @@ export function generateShapeError(body: unknown): string | null {
 export function isSampling(p: Record<string, unknown> | undefined): boolean {
   if (p === undefined) return true;
   const n = (k: string): number | undefined => (typeof p[k] === 'number' ? (p[k] as number) : undefined);
-  return p.do_sample === true || (n('temperature') ?? 1) !== 1 || (n('top_k') ?? 0) !== 0 ||
-    (n('top_p') ?? 1) < 1 || (n('typical_p') ?? 1) < 1;
+  return (
+    p.do_sample === true ||
+    (n('temperature') ?? 1) !== 1 ||
+    (n('top_k') ?? 0) !== 0 ||
+    (n('top_p') ?? 1) < 1 ||
+    (n('typical_p') ?? 1) < 1
+  );
 }
 
 const PREFIX = 'Input validation error: ';
@@ -106,7 +172,10 @@ const PREFIX = 'Input validation error: ';
  * `inputTokens` is the (pre-truncation) prompt length. Returns the full error message or null.
  */
 export function validateGenerate(
-  inputs: string, inputTokens: number, p: Record<string, unknown> | undefined, opts: { stream: boolean },
+  inputs: string,
+  inputTokens: number,
+  p: Record<string, unknown> | undefined,
+  opts: { stream: boolean },
 ): string | null {
   const q = p ?? {};
   const n = (k: string): number | undefined => (typeof q[k] === 'number' ? (q[k] as number) : undefined);
@@ -114,7 +183,8 @@ export function validateGenerate(
   const bestOf = n('best_of') ?? 1;
   if (opts.stream) {
     if (bestOf !== 1) return fail('`best_of` != 1 is not supported when streaming tokens');
-    if (q.decoder_input_details === true) return fail('`decoder_input_details` == true is not supported when streaming tokens');
+    if (q.decoder_input_details === true)
+      return fail('`decoder_input_details` == true is not supported when streaming tokens');
   } else if (bestOf === 0 || bestOf > TGI_LIMITS.maxBestOf) {
     return fail(`\`best_of\` must be > 0 and <= ${TGI_LIMITS.maxBestOf}. Given: ${bestOf}`);
   }
@@ -139,10 +209,13 @@ export function validateGenerate(
   if (bestOf > 1 && !isSampling(p)) return fail('you must use sampling when `best_of` is > 1');
   if (bestOf > 1 && n('seed') !== undefined) return fail('`seed` must not be set when `best_of` > 1');
   const topN = n('top_n_tokens') ?? 0;
-  if (topN > TGI_LIMITS.maxTopNTokens) return fail(`\`top_n_tokens\` must be >= 0 and <= ${TGI_LIMITS.maxTopNTokens}. Given: ${topN}`);
+  if (topN > TGI_LIMITS.maxTopNTokens)
+    return fail(`\`top_n_tokens\` must be >= 0 and <= ${TGI_LIMITS.maxTopNTokens}. Given: ${topN}`);
   const truncate = n('truncate');
   if (truncate !== undefined && (truncate === 0 || truncate > TGI_LIMITS.maxInputTokens)) {
-    return fail(`\`truncate\` must be strictly positive and less than ${TGI_LIMITS.maxInputTokens}. Given: ${truncate}`);
+    return fail(
+      `\`truncate\` must be strictly positive and less than ${TGI_LIMITS.maxInputTokens}. Given: ${truncate}`,
+    );
   }
   if (inputs.length === 0) return fail('`inputs` cannot be empty');
   const inputLength = truncate !== undefined ? Math.min(truncate, inputTokens) : inputTokens;
@@ -150,7 +223,9 @@ export function validateGenerate(
     return fail(`\`inputs\` must have less than ${TGI_LIMITS.maxInputTokens} tokens. Given: ${inputLength}`);
   }
   if (maxNew !== undefined && inputLength + maxNew > TGI_LIMITS.maxTotalTokens) {
-    return fail(`\`inputs\` tokens + \`max_new_tokens\` must be <= ${TGI_LIMITS.maxTotalTokens}. Given: ${inputLength} \`inputs\` tokens and ${maxNew} \`max_new_tokens\``);
+    return fail(
+      `\`inputs\` tokens + \`max_new_tokens\` must be <= ${TGI_LIMITS.maxTotalTokens}. Given: ${inputLength} \`inputs\` tokens and ${maxNew} \`max_new_tokens\``,
+    );
   }
   return null;
 }

@@ -7,8 +7,16 @@ import { countWords, generate, messagesText, topCandidates, type Tok } from './t
 import { argumentPieces, plannedToolCall, type PlannedCall } from './tool-calls.ts';
 import { checkCombinations, checkContext, checkSampling, checkShape, MAX_MODEL_LEN } from './validate-openai.ts';
 import {
-  badRequest, finishFields, guardJson, renderToken, requestIdSuffix, resolveModel, servedModels, stopList,
-  streamUsage, usage,
+  badRequest,
+  finishFields,
+  guardJson,
+  renderToken,
+  requestIdSuffix,
+  resolveModel,
+  servedModels,
+  stopList,
+  streamUsage,
+  usage,
 } from './vllm-common.ts';
 
 function lpEntry(tok: Tok, asIds: boolean): { token: string; logprob: number; bytes: number[] } {
@@ -60,29 +68,47 @@ export function chatCompletions(ctx: RouteContext): Plan {
   const completionTokens = gen.tokens.length;
 
   if (body.stream !== true) {
-    return json(200, {
-      id, object: 'chat.completion', created, model,
-      choices: [{
-        index: 0,
-        message: { role: 'assistant', content: gen.text, reasoning_content: null, tool_calls: [] },
-        logprobs: logprobsFor(gen.tokens),
-        finish_reason: fin.finish_reason,
-        stop_reason: fin.stop_reason,
-      }],
-      usage: { ...usage(promptTokens, completionTokens), prompt_tokens_details: null },
-      prompt_logprobs: null,
-      system_fingerprint: null,
-    }, {}, completionTokens);
+    return json(
+      200,
+      {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: gen.text, reasoning_content: null, tool_calls: [] },
+            logprobs: logprobsFor(gen.tokens),
+            finish_reason: fin.finish_reason,
+            stop_reason: fin.stop_reason,
+          },
+        ],
+        usage: { ...usage(promptTokens, completionTokens), prompt_tokens_details: null },
+        prompt_logprobs: null,
+        system_fingerprint: null,
+      },
+      {},
+      completionTokens,
+    );
   }
 
   const su = streamUsage(body);
   const chunk = (choices: unknown[], emitted: number, extra: Record<string, unknown> = {}) =>
     vllmEvent({
-      id, object: 'chat.completion.chunk', created, model, choices, ...extra,
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices,
+      ...extra,
       ...(su.continuous ? { usage: usage(promptTokens, emitted) } : {}),
     });
   const frames: Frame[] = [
-    { data: chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], 0), token: false },
+    {
+      data: chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }], 0),
+      token: false,
+    },
   ];
   gen.tokens.forEach((tok, i) => {
     const last = i === gen.tokens.length - 1;
@@ -92,47 +118,106 @@ export function chatCompletions(ctx: RouteContext): Plan {
       return;
     }
     const choice: Record<string, unknown> = {
-      index: 0, delta: { content: piece }, logprobs: logprobsFor([tok]), finish_reason: last ? fin.finish_reason : null,
+      index: 0,
+      delta: { content: piece },
+      logprobs: logprobsFor([tok]),
+      finish_reason: last ? fin.finish_reason : null,
     };
     if (last) choice.stop_reason = fin.stop_reason;
     frames.push({ data: chunk([choice], i + 1), token: true });
   });
   if (su.include) {
-    frames.push({ data: vllmEvent({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usage(promptTokens, completionTokens) }), token: false });
+    frames.push({
+      data: vllmEvent({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [],
+        usage: usage(promptTokens, completionTokens),
+      }),
+      token: false,
+    });
   }
   frames.push({ data: VLLM_DONE, token: false });
   return stream('vllm', { ...VLLM_SSE_HEADERS }, frames);
 }
 
 /** A tool call (docs/protocols/openai.md): finish_reason `tool_calls`, content null; streamed as the call's name, then its arguments in pieces. */
-function toolCallAnswer(ctx: RouteContext, body: Record<string, unknown>, model: string, call: PlannedCall, promptTokens: number): Plan {
+function toolCallAnswer(
+  ctx: RouteContext,
+  body: Record<string, unknown>,
+  model: string,
+  call: PlannedCall,
+  promptTokens: number,
+): Plan {
   const id = `chatcmpl-${requestIdSuffix(ctx)}`;
   const callId = `chatcmpl-tool-${randomUUID().replace(/-/g, '')}`;
   const created = nowSeconds();
   const pieces = argumentPieces(call.arguments);
   const completionTokens = pieces.length + 1;
   if (body.stream !== true) {
-    return json(200, {
-      id, object: 'chat.completion', created, model,
-      choices: [{
-        index: 0,
-        message: { role: 'assistant', content: null, reasoning_content: null, tool_calls: [{ id: callId, type: 'function', function: { name: call.name, arguments: call.arguments } }] },
-        logprobs: null, finish_reason: 'tool_calls', stop_reason: null,
-      }],
-      usage: { ...usage(promptTokens, completionTokens), prompt_tokens_details: null },
-      prompt_logprobs: null, system_fingerprint: null,
-    }, {}, completionTokens);
+    return json(
+      200,
+      {
+        id,
+        object: 'chat.completion',
+        created,
+        model,
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: null,
+              reasoning_content: null,
+              tool_calls: [{ id: callId, type: 'function', function: { name: call.name, arguments: call.arguments } }],
+            },
+            logprobs: null,
+            finish_reason: 'tool_calls',
+            stop_reason: null,
+          },
+        ],
+        usage: { ...usage(promptTokens, completionTokens), prompt_tokens_details: null },
+        prompt_logprobs: null,
+        system_fingerprint: null,
+      },
+      {},
+      completionTokens,
+    );
   }
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-    vllmEvent({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...(finish ? { stop_reason: null } : {}) }] });
+    vllmEvent({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish, ...(finish ? { stop_reason: null } : {}) }],
+    });
   const frames: Frame[] = [
     { data: chunk({ role: 'assistant', content: '' }), token: false },
-    { data: chunk({ tool_calls: [{ id: callId, type: 'function', index: 0, function: { name: call.name } }] }), token: true },
-    ...pieces.map((arguments_) => ({ data: chunk({ tool_calls: [{ index: 0, function: { arguments: arguments_ } }] }), token: true })),
+    {
+      data: chunk({ tool_calls: [{ id: callId, type: 'function', index: 0, function: { name: call.name } }] }),
+      token: true,
+    },
+    ...pieces.map((arguments_) => ({
+      data: chunk({ tool_calls: [{ index: 0, function: { arguments: arguments_ } }] }),
+      token: true,
+    })),
     { data: chunk({}, 'tool_calls'), token: false },
   ];
   if (streamUsage(body).include) {
-    frames.push({ data: vllmEvent({ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usage(promptTokens, completionTokens) }), token: false });
+    frames.push({
+      data: vllmEvent({
+        id,
+        object: 'chat.completion.chunk',
+        created,
+        model,
+        choices: [],
+        usage: usage(promptTokens, completionTokens),
+      }),
+      token: false,
+    });
   }
   frames.push({ data: VLLM_DONE, token: false });
   return stream('vllm', { ...VLLM_SSE_HEADERS }, frames);

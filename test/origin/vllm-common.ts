@@ -22,7 +22,9 @@ export function guardJson(ctx: RouteContext): BodyPlan | null {
     return badRequest("Unsupported Media Type: Only 'application/json' is allowed");
   }
   if (ctx.jsonError !== null) {
-    return badRequest(`[{'type': 'json_invalid', 'loc': ('body', 0), 'msg': 'JSON decode error', 'ctx': {'error': '${ctx.jsonError.replace(/'/g, '"')}'}}]`);
+    return badRequest(
+      `[{'type': 'json_invalid', 'loc': ('body', 0), 'msg': 'JSON decode error', 'ctx': {'error': '${ctx.jsonError.replace(/'/g, '"')}'}}]`,
+    );
   }
   return null;
 }
@@ -50,7 +52,10 @@ export function stopList(stop: unknown): string[] {
 }
 
 /** vLLM's finish_reason / stop_reason pair. */
-export function finishFields(finish: Finish, stopMatched: string | null): { finish_reason: string; stop_reason: string | null } {
+export function finishFields(
+  finish: Finish,
+  stopMatched: string | null,
+): { finish_reason: string; stop_reason: string | null } {
   if (finish === 'length') return { finish_reason: 'length', stop_reason: null };
   return { finish_reason: 'stop', stop_reason: finish === 'stop' ? stopMatched : null };
 }
@@ -66,7 +71,10 @@ export type StreamUsage = { include: boolean; continuous: boolean };
 export function streamUsage(body: Record<string, unknown>): StreamUsage {
   const so = body.stream_options;
   if (!isObject(so)) return { include: false, continuous: false };
-  return { include: so.include_usage !== false && so.include_usage !== null, continuous: so.continuous_usage_stats === true };
+  return {
+    include: so.include_usage !== false && so.include_usage !== null,
+    continuous: so.continuous_usage_stats === true,
+  };
 }
 
 export function usage(prompt: number, completion: number): Record<string, number> {

@@ -5,8 +5,16 @@ import { VLLM_DONE, VLLM_SSE_HEADERS, vllmEvent } from './sse.ts';
 import { countWords, generate, topCandidates, type Generation, type Tok } from './tokens.ts';
 import { checkCombinations, checkContext, checkSampling, checkShape, MAX_MODEL_LEN } from './validate-openai.ts';
 import {
-  badRequest, finishFields, guardJson, renderToken, requestIdSuffix, resolveModel, servedModels, stopList,
-  streamUsage, usage,
+  badRequest,
+  finishFields,
+  guardJson,
+  renderToken,
+  requestIdSuffix,
+  resolveModel,
+  servedModels,
+  stopList,
+  streamUsage,
+  usage,
 } from './vllm-common.ts';
 
 const DEFAULT_MAX_TOKENS = 16;
@@ -19,7 +27,8 @@ function parsePrompts(prompt: unknown): Prompt[] | null {
     ids.every((x) => Number.isInteger(x)) ? { text: ids.join(' '), tokens: Math.max(1, ids.length) } : null;
   if (typeof prompt === 'string') return [{ text: prompt, tokens: countWords(prompt) }];
   if (!Array.isArray(prompt) || prompt.length === 0) return null;
-  if (prompt.every((p) => typeof p === 'string')) return prompt.map((p: string) => ({ text: p, tokens: countWords(p) }));
+  if (prompt.every((p) => typeof p === 'string'))
+    return prompt.map((p: string) => ({ text: p, tokens: countWords(p) }));
   if (prompt.every((p) => typeof p === 'number')) {
     const one = ofIds(prompt);
     return one ? [one] : null;
@@ -29,14 +38,21 @@ function parsePrompts(prompt: unknown): Prompt[] | null {
 }
 
 function completionLogprobs(toks: Tok[], pieces: string[], n: number, asIds: boolean, offset: number) {
-  const out = { text_offset: [] as number[], token_logprobs: [] as number[], tokens: [] as string[], top_logprobs: [] as Record<string, number>[] };
+  const out = {
+    text_offset: [] as number[],
+    token_logprobs: [] as number[],
+    tokens: [] as string[],
+    top_logprobs: [] as Record<string, number>[],
+  };
   toks.forEach((tok, i) => {
     if (tok.special) return;
     out.text_offset.push(offset);
     offset += (pieces[i] ?? '').length;
     out.token_logprobs.push(tok.logprob);
     out.tokens.push(renderToken(tok, asIds));
-    out.top_logprobs.push(Object.fromEntries(topCandidates(tok, Math.max(1, n)).map((t) => [renderToken(t, asIds), t.logprob])));
+    out.top_logprobs.push(
+      Object.fromEntries(topCandidates(tok, Math.max(1, n)).map((t) => [renderToken(t, asIds), t.logprob])),
+    );
   });
   return out;
 }
@@ -50,7 +66,11 @@ export function completions(ctx: RouteContext): Plan {
   const combo = checkCombinations(body, 'completion');
   if (combo) return badRequest(combo.message, combo.param);
   const prompts = parsePrompts(body.prompt);
-  if (!prompts) return badRequest('prompt must be a string, a list of strings, a list of token ids or a list of lists of token ids', 'prompt');
+  if (!prompts)
+    return badRequest(
+      'prompt must be a string, a list of strings, a list of token ids or a list of lists of token ids',
+      'prompt',
+    );
   const model = resolveModel(body.model, servedModels(ctx));
   if (typeof model !== 'string') return model;
   if (body.suffix != null) return badRequest('suffix is not currently supported', 'suffix');
@@ -81,7 +101,7 @@ export function completions(ctx: RouteContext): Plan {
 
   if (body.stream !== true) {
     const choices = gens.map((g, i) => {
-      const prefix = echo ? prompts[i]?.text ?? '' : '';
+      const prefix = echo ? (prompts[i]?.text ?? '') : '';
       return {
         index: i,
         text: prefix + g.text,
@@ -90,17 +110,26 @@ export function completions(ctx: RouteContext): Plan {
         prompt_logprobs: null,
       };
     });
-    return json(200, {
-      id, object: 'text_completion', created, model, choices,
-      usage: { ...usage(promptTokens, completionTokens), prompt_tokens_details: null },
-    }, {}, completionTokens);
+    return json(
+      200,
+      {
+        id,
+        object: 'text_completion',
+        created,
+        model,
+        choices,
+        usage: { ...usage(promptTokens, completionTokens), prompt_tokens_details: null },
+      },
+      {},
+      completionTokens,
+    );
   }
 
   const su = streamUsage(body);
   const frames: Frame[] = [];
   let emitted = 0;
   gens.forEach((g, pi) => {
-    const prefix = echo ? prompts[pi]?.text ?? '' : '';
+    const prefix = echo ? (prompts[pi]?.text ?? '') : '';
     let offset = prefix.length;
     g.tokens.forEach((tok, i) => {
       emitted++;
@@ -110,7 +139,10 @@ export function completions(ctx: RouteContext): Plan {
       const logprobs = n === null ? null : completionLogprobs([tok], [g.pieces[i] ?? ''], n, asIds, offset);
       offset += (g.pieces[i] ?? '').length;
       const data = vllmEvent({
-        id, object: 'text_completion', created, model,
+        id,
+        object: 'text_completion',
+        created,
+        model,
         choices: [{ index: pi, text: piece, logprobs, ...fin }],
         usage: su.continuous ? usage(prompts[pi]?.tokens ?? 0, i + 1) : null,
       });
@@ -118,7 +150,17 @@ export function completions(ctx: RouteContext): Plan {
     });
   });
   if (su.include) {
-    frames.push({ data: vllmEvent({ id, object: 'text_completion', created, model, choices: [], usage: usage(promptTokens, emitted) }), token: false });
+    frames.push({
+      data: vllmEvent({
+        id,
+        object: 'text_completion',
+        created,
+        model,
+        choices: [],
+        usage: usage(promptTokens, emitted),
+      }),
+      token: false,
+    });
   }
   frames.push({ data: VLLM_DONE, token: false });
   return stream('vllm', { ...VLLM_SSE_HEADERS }, frames);

@@ -43,13 +43,18 @@ export function embeddings(ctx: RouteContext): Plan {
   const model = resolveModel(body.model, ctx.embeddingModels);
   if (typeof model !== 'string') return model;
   const items = inputs(body.input);
-  if (!items) return badRequest("[{'type': 'string_type', 'loc': ('body', 'input'), 'msg': 'Input should be a valid string'}]");
+  if (!items)
+    return badRequest("[{'type': 'string_type', 'loc': ('body', 'input'), 'msg': 'Input should be a valid string'}]");
   const format = body.encoding_format ?? 'float';
   if (format !== 'float' && format !== 'base64') {
-    return badRequest(`[{'type': 'literal_error', 'loc': ('body', 'encoding_format'), 'msg': "Input should be 'float' or 'base64'"}]`);
+    return badRequest(
+      `[{'type': 'literal_error', 'loc': ('body', 'encoding_format'), 'msg': "Input should be 'float' or 'base64'"}]`,
+    );
   }
   if (body.dimensions != null && body.dimensions !== EMBEDDING_DIM) {
-    return badRequest(`Model "${model}" does not support matryoshka representation, changing output dimensions will lead to poor results.`);
+    return badRequest(
+      `Model "${model}" does not support matryoshka representation, changing output dimensions will lead to poor results.`,
+    );
   }
   const promptTokens = items.reduce((a, [, n]) => a + n, 0);
   return json(200, {
@@ -61,6 +66,11 @@ export function embeddings(ctx: RouteContext): Plan {
       const vec = embed(text);
       return { index, object: 'embedding', embedding: format === 'base64' ? toBase64(vec) : vec };
     }),
-    usage: { prompt_tokens: promptTokens, total_tokens: promptTokens, completion_tokens: 0, prompt_tokens_details: null },
+    usage: {
+      prompt_tokens: promptTokens,
+      total_tokens: promptTokens,
+      completion_tokens: 0,
+      prompt_tokens_details: null,
+    },
   });
 }

@@ -15,7 +15,10 @@ describe('applyDefaults', () => {
 
   it('keeps what the request sets, including its own system message', () => {
     const body = {
-      messages: [{ role: 'system', content: 'Mine.' }, { role: 'user', content: 'hi' }],
+      messages: [
+        { role: 'system', content: 'Mine.' },
+        { role: 'user', content: 'hi' },
+      ],
       temperature: 0.9,
       max_completion_tokens: 5,
     };

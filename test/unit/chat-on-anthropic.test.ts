@@ -4,14 +4,31 @@ import { chatToAnthropic, DEFAULT_MAX_TOKENS } from '../../src/protocols/chat-on
 import { ChatOnAnthropicCodec } from '../../src/protocols/chat-on-anthropic/stream-codec';
 import { chatOnAnthropicResponse } from '../../src/protocols/chat-on-anthropic/response-translation';
 
-const ev = (payload: { type: string } & Record<string, unknown>) => `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
+const ev = (payload: { type: string } & Record<string, unknown>) =>
+  `event: ${payload.type}\ndata: ${JSON.stringify(payload)}\n\n`;
 const STREAM = [
-  ev({ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 10, cache_read_input_tokens: 5, output_tokens: 1 } } }),
+  ev({
+    type: 'message_start',
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude',
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 10, cache_read_input_tokens: 5, output_tokens: 1 },
+    },
+  }),
   ev({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
   ev({ type: 'ping' }),
   ev({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hello' } }),
   ev({ type: 'content_block_stop', index: 0 }),
-  ev({ type: 'content_block_start', index: 1, content_block: { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} } }),
+  ev({
+    type: 'content_block_start',
+    index: 1,
+    content_block: { type: 'tool_use', id: 'toolu_1', name: 'f', input: {} },
+  }),
   ev({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '{"a":' } }),
   ev({ type: 'content_block_delta', index: 1, delta: { type: 'input_json_delta', partial_json: '1}' } }),
   ev({ type: 'content_block_stop', index: 1 }),
@@ -42,7 +59,10 @@ describe('ChatOnAnthropicCodec', () => {
       expect(payloads(out)).toEqual(payloads(expected));
     }
     expect(expected.endsWith('data: [DONE]\n\n')).toBe(true);
-    const chunks = payloads(expected) as Array<{ choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>; usage?: unknown }>;
+    const chunks = payloads(expected) as Array<{
+      choices: Array<{ delta: Record<string, unknown>; finish_reason: string | null }>;
+      usage?: unknown;
+    }>;
     expect(chunks.map((c) => c.choices[0]?.delta)).toEqual([
       { role: 'assistant', content: '' },
       { content: 'Hello' },
@@ -75,8 +95,22 @@ describe('chatToAnthropic', () => {
       {
         messages: [
           { role: 'developer', content: [{ type: 'text', text: 'Rules.' }] },
-          { role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } }, { type: 'image_url', image_url: { url: 'https://x.test/a.jpg' } }] },
-          { role: 'assistant', content: 'Calling', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }, { id: 'c2', type: 'function', function: { name: 'g', arguments: '{"x":1}' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Look' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'high' } },
+              { type: 'image_url', image_url: { url: 'https://x.test/a.jpg' } },
+            ],
+          },
+          {
+            role: 'assistant',
+            content: 'Calling',
+            tool_calls: [
+              { id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } },
+              { id: 'c2', type: 'function', function: { name: 'g', arguments: '{"x":1}' } },
+            ],
+          },
           { role: 'tool', tool_call_id: 'c1', content: 'one' },
           { role: 'tool', tool_call_id: 'c2', content: 'two' },
         ],
@@ -89,23 +123,61 @@ describe('chatToAnthropic', () => {
     expect(body.max_tokens).toBe(DEFAULT_MAX_TOKENS);
     expect(body.tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
     expect(body.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } }, { type: 'image', source: { type: 'url', url: 'https://x.test/a.jpg' } }] },
-      { role: 'assistant', content: [{ type: 'text', text: 'Calling' }, { type: 'tool_use', id: 'c1', name: 'f', input: {} }, { type: 'tool_use', id: 'c2', name: 'g', input: { x: 1 } }] },
-      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'c1', content: 'one' }, { type: 'tool_result', tool_use_id: 'c2', content: 'two' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Look' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
+          { type: 'image', source: { type: 'url', url: 'https://x.test/a.jpg' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Calling' },
+          { type: 'tool_use', id: 'c1', name: 'f', input: {} },
+          { type: 'tool_use', id: 'c2', name: 'g', input: { x: 1 } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'c1', content: 'one' },
+          { type: 'tool_result', tool_use_id: 'c2', content: 'two' },
+        ],
+      },
     ]);
   });
 
   it('maps tool_choice and refuses what has no Anthropic counterpart, naming the field', () => {
     const messages = [{ role: 'user' as const, content: 'x' }];
     expect(chatToAnthropic({ messages, tool_choice: 'required' }, 'm', false).tool_choice).toEqual({ type: 'any' });
-    expect(chatToAnthropic({ messages, tool_choice: { type: 'function', function: { name: 'f' } } }, 'm', false).tool_choice).toEqual({ type: 'tool', name: 'f' });
-    expect(chatToAnthropic({ messages, n: 1, presence_penalty: 0, logprobs: false, top_k: -1 }, 'm', true)).toEqual({ model: 'm', max_tokens: DEFAULT_MAX_TOKENS, messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }], stream: true });
+    expect(
+      chatToAnthropic({ messages, tool_choice: { type: 'function', function: { name: 'f' } } }, 'm', false).tool_choice,
+    ).toEqual({ type: 'tool', name: 'f' });
+    expect(chatToAnthropic({ messages, n: 1, presence_penalty: 0, logprobs: false, top_k: -1 }, 'm', true)).toEqual({
+      model: 'm',
+      max_tokens: DEFAULT_MAX_TOKENS,
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }],
+      stream: true,
+    });
     const refused: Array<[Record<string, unknown>, string]> = [
       [{ seed: 3 }, 'seed'],
       [{ frequency_penalty: 0.5 }, 'frequency_penalty'],
       [{ logit_bias: { '1': 2 } }, 'logit_bias'],
       [{ tools: [{ type: 'function', function: { name: 'f', strict: true } }] }, 'tools.0.function.strict'],
-      [{ messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: 'not json' } }] }] }, 'messages.0.tool_calls.0.function.arguments'],
+      [
+        {
+          messages: [
+            {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: 'not json' } }],
+            },
+          ],
+        },
+        'messages.0.tool_calls.0.function.arguments',
+      ],
       [{ messages: [{ role: 'system', content: 'only system' }] }, 'messages'],
     ];
     for (const [extra, param] of refused) {
@@ -125,15 +197,36 @@ describe('chatOnAnthropicResponse', () => {
   it('joins text, turns tool_use into tool_calls and counts cached prompt tokens', () => {
     const { body, usage } = chatOnAnthropicResponse(
       {
-        id: 'msg_1', type: 'message', role: 'assistant', model: 'claude', stop_reason: 'max_tokens', stop_sequence: null,
-        content: [{ type: 'text', text: 'a' }, { type: 'thinking', thinking: 'hidden' }, { type: 'text', text: 'b' }, { type: 'tool_use', id: 't', name: 'f', input: { q: 1 } }],
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude',
+        stop_reason: 'max_tokens',
+        stop_sequence: null,
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'thinking', thinking: 'hidden' },
+          { type: 'text', text: 'b' },
+          { type: 'tool_use', id: 't', name: 'f', input: { q: 1 } },
+        ],
         usage: { input_tokens: 3, cache_creation_input_tokens: 2, output_tokens: 4 },
       },
       { id: 'chatcmpl-r', endpointName: 'ep' },
     );
     expect(body).toMatchObject({
-      id: 'chatcmpl-r', object: 'chat.completion', model: 'ep',
-      choices: [{ message: { role: 'assistant', content: 'ab', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"q":1}' } }] }, finish_reason: 'length' }],
+      id: 'chatcmpl-r',
+      object: 'chat.completion',
+      model: 'ep',
+      choices: [
+        {
+          message: {
+            role: 'assistant',
+            content: 'ab',
+            tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"q":1}' } }],
+          },
+          finish_reason: 'length',
+        },
+      ],
       usage: { prompt_tokens: 5, completion_tokens: 4, total_tokens: 9 },
     });
     expect(usage).toEqual({ promptTokens: 5, completionTokens: 4 });

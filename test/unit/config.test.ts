@@ -7,10 +7,20 @@ describe('the router config (src/config.ts): every var read in one place', () =>
   it('reads the vars as the operator set them', () => {
     const c = routerConfig(
       vars({
-        MAX_BODY_BYTES: '1024', DEFAULT_CONCURRENCY_LIMIT: '3', OUTLIER_CONSECUTIVE_FAILURES: '7', OUTLIER_BASE_EJECTION_MS: '2000',
-        OUTLIER_MAX_EJECTION_MS: '60000', OUTLIER_MAX_EJECTION_PERCENT: '25', METRICS_ENABLED: 'false', METRICS_FLUSH_MS: '250',
-        TENANT_MAX_ENDPOINTS: '4', TENANT_MAX_SERVED_ENTITIES: '5', TENANT_MAX_ORIGINS: '6', TENANT_MAX_KEYS: '7',
-        EXTERNAL_SECRETS: ' OPENAI_API_KEY , ACME_KEY:acme ,, ', TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '512',
+        MAX_BODY_BYTES: '1024',
+        DEFAULT_CONCURRENCY_LIMIT: '3',
+        OUTLIER_CONSECUTIVE_FAILURES: '7',
+        OUTLIER_BASE_EJECTION_MS: '2000',
+        OUTLIER_MAX_EJECTION_MS: '60000',
+        OUTLIER_MAX_EJECTION_PERCENT: '25',
+        METRICS_ENABLED: 'false',
+        METRICS_FLUSH_MS: '250',
+        TENANT_MAX_ENDPOINTS: '4',
+        TENANT_MAX_SERVED_ENTITIES: '5',
+        TENANT_MAX_ORIGINS: '6',
+        TENANT_MAX_KEYS: '7',
+        EXTERNAL_SECRETS: ' OPENAI_API_KEY , ACME_KEY:acme ,, ',
+        TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '512',
       }),
     );
     expect(c).toEqual({
@@ -20,13 +30,24 @@ describe('the router config (src/config.ts): every var read in one place', () =>
       outlier: { consecutiveFailures: 7, baseEjectionMs: 2000, maxEjectionMs: 60000, maxEjectionPercent: 25 },
       metrics: { enabled: false, flushMs: 250 },
       tenantQuotas: { endpoints: 4, servedEntities: 5, origins: 6, keys: 7 },
-      externalSecrets: [{ name: 'OPENAI_API_KEY', tenant: null }, { name: 'ACME_KEY', tenant: 'acme' }],
+      externalSecrets: [
+        { name: 'OPENAI_API_KEY', tenant: null },
+        { name: 'ACME_KEY', tenant: 'acme' },
+      ],
     });
   });
 
   it('falls back to the defaults for unset, empty and out-of-range values', () => {
     const c = routerConfig(
-      vars({ MAX_BODY_BYTES: '-1', DEFAULT_CONCURRENCY_LIMIT: '2.5', OUTLIER_CONSECUTIVE_FAILURES: '1', OUTLIER_MAX_EJECTION_PERCENT: '101', TENANT_MAX_KEYS: '0', EXTERNAL_SECRETS: '', TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '0' }),
+      vars({
+        MAX_BODY_BYTES: '-1',
+        DEFAULT_CONCURRENCY_LIMIT: '2.5',
+        OUTLIER_CONSECUTIVE_FAILURES: '1',
+        OUTLIER_MAX_EJECTION_PERCENT: '101',
+        TENANT_MAX_KEYS: '0',
+        EXTERNAL_SECRETS: '',
+        TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '0',
+      }),
     );
     expect(c.maxBodyBytes).toBe(8 * 1024 * 1024);
     expect(c.defaultConcurrencyLimit).toBe(8);
@@ -38,6 +59,8 @@ describe('the router config (src/config.ts): every var read in one place', () =>
   });
 
   it('never lets the longest ejection be shorter than the first', () => {
-    expect(routerConfig(vars({ OUTLIER_BASE_EJECTION_MS: '20000', OUTLIER_MAX_EJECTION_MS: '5000' })).outlier.maxEjectionMs).toBe(20_000);
+    expect(
+      routerConfig(vars({ OUTLIER_BASE_EJECTION_MS: '20000', OUTLIER_MAX_EJECTION_MS: '5000' })).outlier.maxEjectionMs,
+    ).toBe(20_000);
   });
 });

@@ -1,13 +1,36 @@
 import { describe, expect, it } from 'vitest';
 import { GenerateOnOpenAICodec } from '../../src/protocols/generate-on-openai/stream-codec';
 
-const chunk = (text: string, offsets: number[], ids: number[], finish: string | null = null, stopReason: unknown = null) =>
+const chunk = (
+  text: string,
+  offsets: number[],
+  ids: number[],
+  finish: string | null = null,
+  stopReason: unknown = null,
+) =>
   `data: ${JSON.stringify({
-    id: 'cmpl-1', object: 'text_completion', created: 1, model: 'm',
-    choices: [{ index: 0, text, logprobs: { text_offset: offsets, token_logprobs: ids.map(() => -0.5), tokens: ids.map((i) => `token_id:${i}`), top_logprobs: [] }, finish_reason: finish, stop_reason: stopReason }],
+    id: 'cmpl-1',
+    object: 'text_completion',
+    created: 1,
+    model: 'm',
+    choices: [
+      {
+        index: 0,
+        text,
+        logprobs: {
+          text_offset: offsets,
+          token_logprobs: ids.map(() => -0.5),
+          tokens: ids.map((i) => `token_id:${i}`),
+          top_logprobs: [],
+        },
+        finish_reason: finish,
+        stop_reason: stopReason,
+      },
+    ],
     usage: null,
   })}\n\n`;
-const usage = 'data: {"id":"cmpl-1","object":"text_completion","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":4,"total_tokens":9,"completion_tokens":5}}\n\n';
+const usage =
+  'data: {"id":"cmpl-1","object":"text_completion","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":4,"total_tokens":9,"completion_tokens":5}}\n\n';
 
 function parse(out: string) {
   return out
@@ -24,8 +47,18 @@ describe('GenerateOnOpenAICodec', () => {
     const codec = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
     const events = parse(codec.push(chunk(' Hello world', [0, 6], [11, 12])));
     expect(events).toEqual([
-      { index: 1, token: { id: 11, text: ' Hello', logprob: -0.5, special: false }, generated_text: null, details: null },
-      { index: 2, token: { id: 12, text: ' world', logprob: -0.5, special: false }, generated_text: null, details: null },
+      {
+        index: 1,
+        token: { id: 11, text: ' Hello', logprob: -0.5, special: false },
+        generated_text: null,
+        details: null,
+      },
+      {
+        index: 2,
+        token: { id: 12, text: ' world', logprob: -0.5, special: false },
+        generated_text: null,
+        details: null,
+      },
     ]);
   });
 
@@ -52,16 +85,25 @@ describe('GenerateOnOpenAICodec', () => {
     codec.push(chunk(' a', [0], [1]));
     const out = parse(codec.push(chunk('', [], [], 'stop', null) + usage));
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatchObject({ index: 2, token: { special: true, text: '' }, generated_text: ' a', details: { finish_reason: 'eos_token' } });
+    expect(out[0]).toMatchObject({
+      index: 2,
+      token: { special: true, text: '' },
+      generated_text: ' a',
+      details: { finish_reason: 'eos_token' },
+    });
   });
 
   it('turns origin errors and truncated streams into TGI error events', () => {
     const failing = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
-    const err = parse(failing.push('data: {"error":{"message":"boom","type":"InternalServerError","param":null,"code":500}}\n\n'));
+    const err = parse(
+      failing.push('data: {"error":{"message":"boom","type":"InternalServerError","param":null,"code":500}}\n\n'),
+    );
     expect(err).toEqual([{ error: 'Request failed during generation: boom', error_type: 'generation' }]);
     const truncated = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
     truncated.push(chunk(' a', [0], [1]));
-    expect(parse(truncated.end())).toEqual([{ error: 'The origin ended the stream before the final event', error_type: 'incomplete_generation_stream' }]);
+    expect(parse(truncated.end())).toEqual([
+      { error: 'The origin ended the stream before the final event', error_type: 'incomplete_generation_stream' },
+    ]);
   });
 
   it('maps abort/error finish reasons to a generation error', () => {

@@ -4,7 +4,8 @@ import type { CheckResult } from '../../src/guardrails/check';
 import { GuardCut, guardStream } from '../../src/guardrails/stream-stage';
 
 const encoder = new TextEncoder();
-const chunk = (content: string) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'ep', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+const chunk = (content: string) =>
+  `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'ep', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
 const pass: CheckResult = { outcome: 'pass', categories: [], durationMs: 0, error: null };
 
 /** A guarded stream fed by hand, with checks that wait until the test lets them go. */
@@ -65,7 +66,9 @@ describe('output guard on a stream', () => {
   });
 
   it('cuts on a violation: drops what is held, ends with content_filter and an error event, aborts the request', async () => {
-    const h = harness(1, (text) => (text.includes('bad') ? { outcome: 'block', categories: ['S1'], durationMs: 0, error: null } : pass));
+    const h = harness(1, (text) =>
+      text.includes('bad') ? { outcome: 'block', categories: ['S1'], durationMs: 0, error: null } : pass,
+    );
     await h.writer.write(encoder.encode(chunk('fine')));
     await h.settle();
     h.gates.shift()!();
@@ -76,8 +79,16 @@ describe('output guard on a stream', () => {
     await h.pumpOut;
     const events = h.received().split('\n\n').filter(Boolean);
     expect(events[0]).toBe(chunk('fine').trim());
-    expect(JSON.parse(events[1]!.slice(6)).choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'content_filter' });
-    expect(JSON.parse(events[2]!.slice(6)).error).toMatchObject({ code: 'content_policy_violation', message: 'stopped: S1' });
+    expect(JSON.parse(events[1]!.slice(6)).choices[0]).toEqual({
+      index: 0,
+      delta: {},
+      logprobs: null,
+      finish_reason: 'content_filter',
+    });
+    expect(JSON.parse(events[2]!.slice(6)).error).toMatchObject({
+      code: 'content_policy_violation',
+      message: 'stopped: S1',
+    });
     expect(events[3]).toBe('data: [DONE]');
     expect(h.received()).not.toContain('bad');
     expect(h.abort.signal.reason).toBeInstanceOf(GuardCut);

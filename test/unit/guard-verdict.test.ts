@@ -8,11 +8,28 @@ describe('Llama Guard verdicts', () => {
     expect(parseVerdict('safe', CATEGORY_CODES)).toEqual({ safe: true });
     expect(parseVerdict('\n\nsafe\n', CATEGORY_CODES)).toEqual({ safe: true });
     expect(parseVerdict('unsafe\nS1', CATEGORY_CODES)).toEqual({ safe: false, categories: ['S1'] });
-    expect(parseVerdict(' unsafe\nS1,S10,S14 ', CATEGORY_CODES)).toEqual({ safe: false, categories: ['S1', 'S10', 'S14'] });
+    expect(parseVerdict(' unsafe\nS1,S10,S14 ', CATEGORY_CODES)).toEqual({
+      safe: false,
+      categories: ['S1', 'S10', 'S14'],
+    });
   });
 
   it('refuses anything else, without quoting it', () => {
-    for (const answer of ['', 'Safe', 'safe.', 'unsafe', 'unsafe\n', 'unsafe S1', 'unsafe\nS1, S2', 'unsafe\nS15', 'unsafe\nS0', 'unsafe\ns1', 'safe\nS1', 'unsafe\nS1\nmore', 'The user wants to hurt someone']) {
+    for (const answer of [
+      '',
+      'Safe',
+      'safe.',
+      'unsafe',
+      'unsafe\n',
+      'unsafe S1',
+      'unsafe\nS1, S2',
+      'unsafe\nS15',
+      'unsafe\nS0',
+      'unsafe\ns1',
+      'safe\nS1',
+      'unsafe\nS1\nmore',
+      'The user wants to hurt someone',
+    ]) {
       expect(() => parseVerdict(answer, CATEGORY_CODES), JSON.stringify(answer)).toThrow(GuardAnswerError);
     }
     expect(() => parseVerdict('The user wants to hurt someone', CATEGORY_CODES)).toThrow(/\(30 characters\)/);
@@ -20,7 +37,9 @@ describe('Llama Guard verdicts', () => {
   });
 
   it('refuses a category the guard was not asked about', () => {
-    expect(() => parseVerdict('unsafe\nS3', ['S1', 'S2'])).toThrow('the guard named category S3, which it was not asked about');
+    expect(() => parseVerdict('unsafe\nS3', ['S1', 'S2'])).toThrow(
+      'the guard named category S3, which it was not asked about',
+    );
   });
 });
 
@@ -28,8 +47,18 @@ describe('conversations', () => {
   it('maps chat roles to User and Agent, merging consecutive turns and keeping tool-call arguments', () => {
     const turns = chatConversation([
       { role: 'system', content: 'Rules' },
-      { role: 'user', content: [{ type: 'text', text: 'Hi' }, { type: 'image_url', image_url: { url: 'x' } }] },
-      { role: 'assistant', content: null, tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Hi' },
+          { type: 'image_url', image_url: { url: 'x' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+      },
       { role: 'tool', content: 'result' },
     ]);
     expect(turns).toEqual([

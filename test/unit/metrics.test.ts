@@ -7,7 +7,7 @@ import { renderPrometheus } from '../../src/metrics/prometheus';
 describe('histogram quantiles', () => {
   it('lands within one bucket of the exact quantile for many distributions', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let round = 0; round < 50; round++) {
       const scale = 10 ** (1 + random() * 4);
       const values = Array.from({ length: 200 }, () => random() * random() * scale).sort((a, b) => a - b);
@@ -16,7 +16,9 @@ describe('histogram quantiles', () => {
       for (const q of [0.5, 0.95, 0.99]) {
         const exact = values[Math.ceil(q * values.length) - 1]!;
         const estimate = quantile(LATENCY_BUCKETS_MS, counts, q)!;
-        expect(Math.abs(bucketIndex(LATENCY_BUCKETS_MS, estimate) - bucketIndex(LATENCY_BUCKETS_MS, exact))).toBeLessThanOrEqual(1);
+        expect(
+          Math.abs(bucketIndex(LATENCY_BUCKETS_MS, estimate) - bucketIndex(LATENCY_BUCKETS_MS, exact)),
+        ).toBeLessThanOrEqual(1);
       }
     }
   });
@@ -34,7 +36,18 @@ describe('an isolate batch', () => {
     const b = new MetricsBatch('iso');
     const start = Date.UTC(2026, 10, 30, 10, 0, 50);
     for (let i = 0; i < 2; i++) {
-      b.request({ endpoint: 'e', entity: 'a', outcome: 'completed', status: 200, startedAt: start, durationMs: 20_000, ttftMs: 40, promptTokens: 3, completionTokens: 10, attempts: 2 });
+      b.request({
+        endpoint: 'e',
+        entity: 'a',
+        outcome: 'completed',
+        status: 200,
+        startedAt: start,
+        durationMs: 20_000,
+        ttftMs: 40,
+        promptTokens: 3,
+        completionTokens: 10,
+        attempts: 2,
+      });
     }
     const [flush, ...rest] = b.take();
     expect(rest).toHaveLength(0);
@@ -64,13 +77,20 @@ describe('Prometheus text', () => {
     const text = renderPrometheus([
       {
         endpoint: 'e"\\\n',
-        totals: [['a', 'latency:0', 1], ['a', 'latency:2', 2], ['a', 'latency_sum', 100], ['', 'refusal:rate', 4]],
+        totals: [
+          ['a', 'latency:0', 1],
+          ['a', 'latency:2', 2],
+          ['a', 'latency_sum', 100],
+          ['', 'refusal:rate', 4],
+        ],
         lastMinuteBusy: [['a', 'busy_ms', 30_000]],
         health: [],
       },
     ]);
     expect(text).toContain('router_refusals_total{endpoint="e\\"\\\\\\n",reason="rate"} 4\n');
-    expect(text).toContain('router_request_duration_seconds_bucket{endpoint="e\\"\\\\\\n",served_entity="a",le="0.025"} 1\n');
+    expect(text).toContain(
+      'router_request_duration_seconds_bucket{endpoint="e\\"\\\\\\n",served_entity="a",le="0.025"} 1\n',
+    );
     expect(text).toContain('le="0.05"} 1\n');
     expect(text).toContain('le="0.1"} 3\n');
     expect(text).toContain('le="+Inf"} 3\n');

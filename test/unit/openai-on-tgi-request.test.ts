@@ -7,9 +7,10 @@ import { originExchange } from '../../src/protocols/registry';
 import { refusal } from './refusal';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
-const chat = (extra: Record<string, unknown>, stream = false) => chatToTgi({ model: 'ep', messages, ...extra }, 'tgi', stream);
-const gen = (extra: Record<string, unknown>, model = 'tgi') => completionsToTgi({ model: 'ep', prompt: 'Once upon', ...extra }, model);
-
+const chat = (extra: Record<string, unknown>, stream = false) =>
+  chatToTgi({ model: 'ep', messages, ...extra }, 'tgi', stream);
+const gen = (extra: Record<string, unknown>, model = 'tgi') =>
+  completionsToTgi({ model: 'ep', prompt: 'Once upon', ...extra }, model);
 
 function expectRefused(fn: () => unknown, param: string): ApiError {
   const err = refusal(fn);
@@ -22,9 +23,21 @@ function expectRefused(fn: () => unknown, param: string): ApiError {
 
 describe('chat → TGI Messages API', () => {
   it('sets the origin model, keeps messages and passes unknown extras through', () => {
-    const body = chat({ temperature: 0.7, seed: 3, frequency_penalty: 0.5, tools: [{ type: 'function' }], tool_prompt: 'x' });
+    const body = chat({
+      temperature: 0.7,
+      seed: 3,
+      frequency_penalty: 0.5,
+      tools: [{ type: 'function' }],
+      tool_prompt: 'x',
+    });
     expect(body).toEqual({
-      model: 'tgi', messages, temperature: 0.7, seed: 3, frequency_penalty: 0.5, tools: [{ type: 'function' }], tool_prompt: 'x',
+      model: 'tgi',
+      messages,
+      temperature: 0.7,
+      seed: 3,
+      frequency_penalty: 0.5,
+      tools: [{ type: 'function' }],
+      tool_prompt: 'x',
     });
   });
 
@@ -59,15 +72,24 @@ describe('chat → TGI Messages API', () => {
 
   it("maps response_format json_schema to TGI's shape, drops text, refuses json_object and schemas without properties", () => {
     const schema = { type: 'object', properties: { a: { type: 'string' } } };
-    expect(chat({ response_format: { type: 'json_schema', json_schema: { name: 'thing', schema, strict: true } } }).response_format).toEqual({
+    expect(
+      chat({ response_format: { type: 'json_schema', json_schema: { name: 'thing', schema, strict: true } } })
+        .response_format,
+    ).toEqual({
       type: 'json_schema',
       value: { name: 'thing', schema },
     });
     expect(chat({ response_format: { type: 'text' } })).not.toHaveProperty('response_format');
     expectRefused(() => chat({ response_format: { type: 'json_object' } }), 'response_format');
-    expectRefused(() => chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'string' } } } }), 'response_format');
+    expectRefused(
+      () => chat({ response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'string' } } } }),
+      'response_format',
+    );
     // TGI's own grammar shape passes.
-    expect(chat({ response_format: { type: 'regex', value: '[a-z]+' } }).response_format).toEqual({ type: 'regex', value: '[a-z]+' });
+    expect(chat({ response_format: { type: 'regex', value: '[a-z]+' } }).response_format).toEqual({
+      type: 'regex',
+      value: '[a-z]+',
+    });
   });
 
   it('renames max_completion_tokens to max_tokens', () => {
@@ -78,7 +100,10 @@ describe('chat → TGI Messages API', () => {
 
   it('always asks for usage on streams, keeping other stream options; none without a stream', () => {
     expect(chat({ stream: true }, true).stream_options).toEqual({ include_usage: true });
-    expect(chat({ stream: true, stream_options: { include_usage: false, x: 1 } }, true).stream_options).toEqual({ include_usage: true, x: 1 });
+    expect(chat({ stream: true, stream_options: { include_usage: false, x: 1 } }, true).stream_options).toEqual({
+      include_usage: true,
+      x: 1,
+    });
     expect(chat({})).not.toHaveProperty('stream_options');
   });
 
@@ -97,7 +122,10 @@ describe('chat → TGI Messages API', () => {
 describe('completions → TGI generate', () => {
   it('defaults max_new_tokens to 16, samples, asks for details', () => {
     expect(gen({})).toEqual({
-      body: { inputs: 'Once upon', parameters: { max_new_tokens: 16, details: true, decoder_input_details: false, do_sample: true } },
+      body: {
+        inputs: 'Once upon',
+        parameters: { max_new_tokens: 16, details: true, decoder_input_details: false, do_sample: true },
+      },
       logprobs: null,
       echo: false,
     });
@@ -105,11 +133,27 @@ describe('completions → TGI generate', () => {
 
   it('maps the sampling fields', () => {
     const { parameters } = gen({
-      max_tokens: 5, temperature: 0.7, top_p: 0.9, top_k: 40, seed: 7, stop: 'END', frequency_penalty: 0.3, repetition_penalty: 1.1,
+      max_tokens: 5,
+      temperature: 0.7,
+      top_p: 0.9,
+      top_k: 40,
+      seed: 7,
+      stop: 'END',
+      frequency_penalty: 0.3,
+      repetition_penalty: 1.1,
     }).body;
     expect(parameters).toEqual({
-      max_new_tokens: 5, details: true, decoder_input_details: false, do_sample: true, temperature: 0.7, top_p: 0.9, top_k: 40,
-      seed: 7, stop: ['END'], frequency_penalty: 0.3, repetition_penalty: 1.1,
+      max_new_tokens: 5,
+      details: true,
+      decoder_input_details: false,
+      do_sample: true,
+      temperature: 0.7,
+      top_p: 0.9,
+      top_k: 40,
+      seed: 7,
+      stop: ['END'],
+      frequency_penalty: 0.3,
+      repetition_penalty: 1.1,
     });
   });
 
@@ -162,7 +206,9 @@ describe('completions → TGI generate', () => {
 
   it('maps response_format to a grammar', () => {
     const schema = { type: 'object', properties: { a: { type: 'number' } } };
-    expect(gen({ response_format: { type: 'json_schema', json_schema: { name: 'n', schema } } }).body.parameters.grammar).toEqual({
+    expect(
+      gen({ response_format: { type: 'json_schema', json_schema: { name: 'n', schema } } }).body.parameters.grammar,
+    ).toEqual({
       type: 'json_schema',
       value: { name: 'n', schema },
     });

@@ -92,9 +92,11 @@ describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
     plain: chunk('Hi') + chunk(' there') + usageChunk + 'data: [DONE]\n\n',
     'no usage, counted': chunk('a') + chunk('b') + chunk('c') + 'data: [DONE]\n\n',
     'multi-byte content': chunk('héllo wörld ✓ 日本語') + chunk('🙂') + 'data: [DONE]\n\n',
-    'comments and data: without a space': ': keep-alive\n\n' + chunk('x').replace('data: ', 'data:') + chunk('y') + 'data: [DONE]\n\n',
+    'comments and data: without a space':
+      ': keep-alive\n\n' + chunk('x').replace('data: ', 'data:') + chunk('y') + 'data: [DONE]\n\n',
     'another model id': chunk('x').replace('"org/llama"', '"tgi-internal"') + chunk('y') + 'data: [DONE]\n\n',
-    'in-stream error': chunk('x') + 'data:{"error":{"message":"Input validation error","http_status_code":422}}\n\n' + chunk('after'),
+    'in-stream error':
+      chunk('x') + 'data:{"error":{"message":"Input validation error","http_status_code":422}}\n\n' + chunk('after'),
     'error event name': chunk('x') + 'event: error\ndata: {"message":"boom"}\n\n' + chunk('after'),
     'truncated (no [DONE])': chunk('x') + chunk('y'),
     'unfinished last event': chunk('x') + 'data: [DONE]',
@@ -109,7 +111,12 @@ describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
       // One chunk, every event boundary shifted, and cuts at every byte for the first 300 bytes.
       expect(run(text, [])).toEqual(want);
       for (let cut = 1; cut < Math.min(n, 300); cut++) expect(run(text, [cut])).toEqual(want);
-      expect(run(text, Array.from({ length: Math.floor(n / 7) }, (_, i) => (i + 1) * 7))).toEqual(want);
+      expect(
+        run(
+          text,
+          Array.from({ length: Math.floor(n / 7) }, (_, i) => (i + 1) * 7),
+        ),
+      ).toEqual(want);
       expect(run(text, [], true)).toEqual(viaText(text, true));
     });
   }

@@ -8,7 +8,18 @@ const T0 = 1_000_000;
 const { consecutiveFailures: N, baseEjectionMs: BASE, maxEjectionMs: MAX } = DEFAULT_OUTLIER_CONFIG;
 
 /** `count` failed attempts on (url, model), each from its own request (unless `request` is given). */
-function fail(d: OutlierDetector, count: number, opts: { url?: string; model?: string; kind?: 'model' | 'connect'; request?: number; now?: number; pool?: string[] } = {}): boolean {
+function fail(
+  d: OutlierDetector,
+  count: number,
+  opts: {
+    url?: string;
+    model?: string;
+    kind?: 'model' | 'connect';
+    request?: number;
+    now?: number;
+    pool?: string[];
+  } = {},
+): boolean {
   let ejected = false;
   for (let i = 0; i < count; i++) {
     const now = opts.now ?? T0;

@@ -8,7 +8,12 @@ import { responsesOnChatResponse } from '../../src/protocols/responses-on-chat/r
 import { ResponsesOnChatCodec } from '../../src/protocols/responses-on-chat/stream-codec';
 import { ChatOnTgiCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
 
-const shell = (request: Partial<ResponsesRequest> = {}) => ({ id: 'resp_r1', createdAt: 1, endpointName: 'demo', request: { input: 'x', ...request } as ResponsesRequest });
+const shell = (request: Partial<ResponsesRequest> = {}) => ({
+  id: 'resp_r1',
+  createdAt: 1,
+  endpointName: 'demo',
+  request: { input: 'x', ...request } as ResponsesRequest,
+});
 
 function refusal(fn: () => unknown): ApiError {
   try {
@@ -40,7 +45,14 @@ describe('responsesToChat', () => {
       instructions: 'Be brief',
       input: [
         { role: 'developer', content: 'Use metric units' },
-        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather?' }, { type: 'input_image', image_url: 'https://x/y.png' }] },
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Weather?' },
+            { type: 'input_image', image_url: 'https://x/y.png' },
+          ],
+        },
         { role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
         { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' },
         { type: 'function_call', call_id: 'c2', name: 'get_weather', arguments: '{"city":"Lyon"}' },
@@ -61,7 +73,13 @@ describe('responsesToChat', () => {
       messages: [
         { role: 'system', content: 'Be brief' },
         { role: 'system', content: 'Use metric units' },
-        { role: 'user', content: [{ type: 'text', text: 'Weather?' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather?' },
+            { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+          ],
+        },
         {
           role: 'assistant',
           content: 'Checking.',
@@ -79,19 +97,35 @@ describe('responsesToChat', () => {
       user: 'u1',
       tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' }, strict: true } }],
       tool_choice: { type: 'function', function: { name: 'get_weather' } },
-      response_format: { type: 'json_schema', json_schema: { name: 'w', schema: { type: 'object', properties: {} }, strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'w', schema: { type: 'object', properties: {} }, strict: true },
+      },
     });
   });
 
   it('refuses what needs OpenAI-side state or hosted tools, naming the field', () => {
-    expect(refusal(() => refuseUnsupported({ input: 'x', previous_response_id: 'resp_1' })).param).toBe('previous_response_id');
-    expect(refusal(() => refuseUnsupported({ input: 'x', conversation: 'conv_1' } as ResponsesRequest)).param).toBe('conversation');
-    expect(refusal(() => refuseUnsupported({ input: [{ type: 'item_reference', id: 'msg_1' }] })).param).toBe('input.0');
-    const hosted = refusal(() => refuseUnsupported({ input: 'x', tools: [{ type: 'function', name: 'f' }, { type: 'code_interpreter' }] }));
+    expect(refusal(() => refuseUnsupported({ input: 'x', previous_response_id: 'resp_1' })).param).toBe(
+      'previous_response_id',
+    );
+    expect(refusal(() => refuseUnsupported({ input: 'x', conversation: 'conv_1' } as ResponsesRequest)).param).toBe(
+      'conversation',
+    );
+    expect(refusal(() => refuseUnsupported({ input: [{ type: 'item_reference', id: 'msg_1' }] })).param).toBe(
+      'input.0',
+    );
+    const hosted = refusal(() =>
+      refuseUnsupported({ input: 'x', tools: [{ type: 'function', name: 'f' }, { type: 'code_interpreter' }] }),
+    );
     expect(hosted).toMatchObject({ status: 400, param: 'tools.1', code: 'unsupported_tool' });
     expect(hosted.message).toContain("'code_interpreter'");
-    expect(refusal(() => responsesToChat({ input: [{ type: 'computer_call_output', call_id: 'c' }] })).param).toBe('input.0.type');
-    expect(refusal(() => responsesToChat({ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }] })).param).toBe('input.0.content.0.type');
+    expect(refusal(() => responsesToChat({ input: [{ type: 'computer_call_output', call_id: 'c' }] })).param).toBe(
+      'input.0.type',
+    );
+    expect(
+      refusal(() => responsesToChat({ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }] }))
+        .param,
+    ).toBe('input.0.content.0.type');
   });
 });
 
@@ -99,18 +133,36 @@ describe('responsesOnChatResponse', () => {
   it('turns text and tool calls into output items, length into incomplete', () => {
     const body = responsesOnChatResponse(
       {
-        choices: [{ message: { content: 'Hi', tool_calls: [{ id: '0', type: 'function', function: { name: 'f', arguments: '{}' } }] }, finish_reason: 'length' }],
+        choices: [
+          {
+            message: {
+              content: 'Hi',
+              tool_calls: [{ id: '0', type: 'function', function: { name: 'f', arguments: '{}' } }],
+            },
+            finish_reason: 'length',
+          },
+        ],
       },
       { promptTokens: 3, completionTokens: 4 },
       shell({ metadata: { a: 'b' } }),
       'r1',
     );
     expect(body).toMatchObject({
-      id: 'resp_r1', status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, store: false, metadata: { a: 'b' },
+      id: 'resp_r1',
+      status: 'incomplete',
+      incomplete_details: { reason: 'max_output_tokens' },
+      store: false,
+      metadata: { a: 'b' },
       usage: { input_tokens: 3, output_tokens: 4, total_tokens: 7 },
     });
     expect(body.output).toEqual([
-      { type: 'message', id: 'msg_r1', status: 'incomplete', role: 'assistant', content: [{ type: 'output_text', text: 'Hi', annotations: [], logprobs: [] }] },
+      {
+        type: 'message',
+        id: 'msg_r1',
+        status: 'incomplete',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Hi', annotations: [], logprobs: [] }],
+      },
       // TGI's bare counter id is replaced by one unique to the request.
       { type: 'function_call', id: 'fc_r1_0', call_id: 'call_r1_0', name: 'f', arguments: '{}', status: 'completed' },
     ]);
@@ -121,22 +173,38 @@ describe('ResponsesOnChatCodec', () => {
   const vllm = (delta: unknown, finish: string | null = null) =>
     `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'org/m', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   const usage = 'data: {"id":"c","choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2}}\n\n';
-  const inner = () => new OpenAIPassthroughCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true });
+  const inner = () =>
+    new OpenAIPassthroughCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true });
 
   it('emits the typed events in order, whatever the chunk boundaries, and completes with usage', () => {
-    const stream = vllm({ role: 'assistant', content: '' }) + vllm({ content: 'Hel' }) + vllm({ content: 'lo' }, 'stop') + usage + 'data: [DONE]\n\n';
+    const stream =
+      vllm({ role: 'assistant', content: '' }) +
+      vllm({ content: 'Hel' }) +
+      vllm({ content: 'lo' }, 'stop') +
+      usage +
+      'data: [DONE]\n\n';
     const c = new ResponsesOnChatCodec(inner(), shell(), 'r1');
     let out = '';
     for (let i = 0; i < stream.length; i += 7) out += c.push(stream.slice(i, i + 7));
     out += c.end();
     const events = parse(out);
     expect(events.map((e) => e.type)).toEqual([
-      'response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added',
-      'response.output_text.delta', 'response.output_text.delta', 'response.output_text.done', 'response.content_part.done',
-      'response.output_item.done', 'response.completed',
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
     ]);
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
-    expect(events.at(-1)!.response).toMatchObject({ status: 'completed', usage: { input_tokens: 5, output_tokens: 2 } });
+    expect(events.at(-1)!.response).toMatchObject({
+      status: 'completed',
+      usage: { input_tokens: 5, output_tokens: 2 },
+    });
     expect(c.complete).toBe(true);
     expect(c.usage).toEqual({ promptTokens: 5, completionTokens: 2 });
   });
@@ -144,10 +212,28 @@ describe('ResponsesOnChatCodec', () => {
   it('streams TGI tool calls (empty ids, name then argument pieces) as a function_call item', () => {
     const tgi = (fn: unknown, finish: string | null = null) =>
       `data:${JSON.stringify({ object: 'chat.completion.chunk', id: '', model: 'tgi', created: 1, choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: '', type: 'function', function: fn }] }, finish_reason: finish }], usage: null })}\n\n`;
-    const c = new ResponsesOnChatCodec(new ChatOnTgiCodec({ endpointName: 'demo', id: 'chatcmpl-r1', clientWantsUsage: true }), shell(), 'r1');
-    const events = parse(c.push(tgi({ name: 'f', arguments: '' }) + tgi({ name: null, arguments: '{"a":' }) + tgi({ name: null, arguments: '1}' }, 'stop') + 'data:[DONE]\n\n') + c.end());
-    expect(events.find((e) => e.type === 'response.output_item.added')!.item).toMatchObject({ type: 'function_call', call_id: 'call_r1_0', name: 'f' });
-    expect(events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({ arguments: '{"a":1}', name: 'f' });
+    const c = new ResponsesOnChatCodec(
+      new ChatOnTgiCodec({ endpointName: 'demo', id: 'chatcmpl-r1', clientWantsUsage: true }),
+      shell(),
+      'r1',
+    );
+    const events = parse(
+      c.push(
+        tgi({ name: 'f', arguments: '' }) +
+          tgi({ name: null, arguments: '{"a":' }) +
+          tgi({ name: null, arguments: '1}' }, 'stop') +
+          'data:[DONE]\n\n',
+      ) + c.end(),
+    );
+    expect(events.find((e) => e.type === 'response.output_item.added')!.item).toMatchObject({
+      type: 'function_call',
+      call_id: 'call_r1_0',
+      name: 'f',
+    });
+    expect(events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({
+      arguments: '{"a":1}',
+      name: 'f',
+    });
     expect(events.at(-1)).toMatchObject({ type: 'response.completed' });
   });
 

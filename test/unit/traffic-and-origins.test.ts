@@ -5,7 +5,12 @@ import { OutlierDetector } from '../../src/origins/outlier-detector';
 import { originUrl } from '../../src/origins/origin-url';
 import { selectOrigins } from '../../src/origins/select';
 
-const entity = (name: string) => ({ name, protocol: 'openai' as const, model: 'm', origins: [{ url: `http://${name}` }] });
+const entity = (name: string) => ({
+  name,
+  protocol: 'openai' as const,
+  model: 'm',
+  origins: [{ url: `http://${name}` }],
+});
 const endpoint = {
   served_entities: [entity('a'), entity('b'), entity('c')],
   traffic: [
@@ -44,7 +49,7 @@ describe('selectOrigins', () => {
   it('breaks ties by a weighted draw, so idle origins share traffic by weight', () => {
     const counts: Record<string, number> = {};
     let seed = 1;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     for (let i = 0; i < 5000; i++) {
       const first = selectOrigins(origins, 'm', { ...fresh(), random })[0]!.url;
       counts[first] = (counts[first] ?? 0) + 1;
@@ -57,17 +62,26 @@ describe('selectOrigins', () => {
   it('leaves out origins the probe marked down recently, and counts an old mark no more', () => {
     const now = Date.parse('2026-01-01T00:10:00Z');
     const health = new Map([
-      ['http://x', { url: 'http://x', healthy: false, checked_at: '2026-01-01T00:09:30Z', source: 'probe' as const, detail: '' }],
-      ['http://z', { url: 'http://z', healthy: false, checked_at: '2026-01-01T00:05:00Z', source: 'probe' as const, detail: '' }],
+      [
+        'http://x',
+        { url: 'http://x', healthy: false, checked_at: '2026-01-01T00:09:30Z', source: 'probe' as const, detail: '' },
+      ],
+      [
+        'http://z',
+        { url: 'http://z', healthy: false, checked_at: '2026-01-01T00:05:00Z', source: 'probe' as const, detail: '' },
+      ],
     ]);
-    const urls = selectOrigins(origins, 'm', { health, outliers: new OutlierDetector() }, now).map((o) => o.url).sort();
+    const urls = selectOrigins(origins, 'm', { health, outliers: new OutlierDetector() }, now)
+      .map((o) => o.url)
+      .sort();
     expect(urls).toEqual(['http://y', 'http://z']);
   });
 
   it('leaves out an ejected origin while others are left, and routes to it anyway when it is the last (panic mode)', () => {
     const sel = fresh();
     const t0 = 1_000_000;
-    for (let request = 1; request <= 5; request++) sel.outliers.start('http://x', 'm', request, t0).failed('model', ['http://x', 'http://y', 'http://z'], t0);
+    for (let request = 1; request <= 5; request++)
+      sel.outliers.start('http://x', 'm', request, t0).failed('model', ['http://x', 'http://y', 'http://z'], t0);
     expect(sel.outliers.ejected('http://x', 'm', t0)).toBe(true);
     expect(selectOrigins(origins, 'm', sel, t0 + 1).map((o) => o.url)).not.toContain('http://x');
     // Another model on the same server is not affected.

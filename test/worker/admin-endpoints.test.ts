@@ -8,10 +8,14 @@ describe('admin API: endpoints', () => {
   it('refuses calls without the admin token, in OpenAI error shape', async () => {
     const none = await call('/admin/v1/endpoints');
     expect(none.status).toBe(401);
-    expect(await none.json()).toMatchObject({ error: { message: expect.stringMatching(/^Missing admin token/), type: 'authentication_error' } });
+    expect(await none.json()).toMatchObject({
+      error: { message: expect.stringMatching(/^Missing admin token/), type: 'authentication_error' },
+    });
     const wrong = await call('/admin/v1/endpoints', { token: 'nope' });
     expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toMatchObject({ error: { message: 'Invalid admin token', type: 'authentication_error' } });
+    expect(await wrong.json()).toMatchObject({
+      error: { message: 'Invalid admin token', type: 'authentication_error' },
+    });
   });
 
   it('creates an endpoint with its first config version', async () => {
@@ -34,7 +38,9 @@ describe('admin API: endpoints', () => {
       defaults: { system_prompt: 'Be brief.', temperature: 0.3 },
       tags: [{ key: 'team', value: 'support' }],
     });
-    const stored = await env.DB.prepare('SELECT version FROM endpoint_configs WHERE endpoint = ?').bind('create-me').all();
+    const stored = await env.DB.prepare('SELECT version FROM endpoint_configs WHERE endpoint = ?')
+      .bind('create-me')
+      .all();
     expect(stored.results).toEqual([{ version: 1 }]);
   });
 
@@ -44,7 +50,10 @@ describe('admin API: endpoints', () => {
       [{ name: 'bad name!', served_entities: [entity()] }, 'name'],
       [{ name: 'x', served_entities: [] }, 'served_entities'],
       [{ name: 'x', served_entities: [{ ...entity(), protocol: 'grpc' }] }, 'served_entities.0.protocol'],
-      [{ name: 'x', served_entities: [{ ...entity(), origins: [{ url: 'ftp://h' }] }] }, 'served_entities.0.origins.0.url'],
+      [
+        { name: 'x', served_entities: [{ ...entity(), origins: [{ url: 'ftp://h' }] }] },
+        'served_entities.0.origins.0.url',
+      ],
       [{ name: 'x', served_entities: [entity()], defaults: { temperature: 3 } }, 'defaults.temperature'],
       [{ name: 'x', served_entities: [entity()], defaults: { colour: 'red' } }, 'defaults'],
       [{ name: 'x', served_entities: [entity()], traffic: [{ served_entity: 'primary', percentage: 90 }] }, 'traffic'],
@@ -90,10 +99,26 @@ describe('admin API: endpoints', () => {
       ],
     });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ config_version: 2, traffic: [{ served_entity: 'a', percentage: 80 }, { served_entity: 'b', percentage: 20 }] });
-    const second = await admin('PATCH', '/endpoints/evolving', { description: 'now with b', defaults: { max_tokens: 7 } });
-    expect(await second.json()).toMatchObject({ config_version: 3, description: 'now with b', defaults: { max_tokens: 7 }, served_entities: [{ name: 'a' }, { name: 'b' }] });
-    const versions = await env.DB.prepare('SELECT version FROM endpoint_configs WHERE endpoint = ? ORDER BY version').bind('evolving').all();
+    expect(await res.json()).toMatchObject({
+      config_version: 2,
+      traffic: [
+        { served_entity: 'a', percentage: 80 },
+        { served_entity: 'b', percentage: 20 },
+      ],
+    });
+    const second = await admin('PATCH', '/endpoints/evolving', {
+      description: 'now with b',
+      defaults: { max_tokens: 7 },
+    });
+    expect(await second.json()).toMatchObject({
+      config_version: 3,
+      description: 'now with b',
+      defaults: { max_tokens: 7 },
+      served_entities: [{ name: 'a' }, { name: 'b' }],
+    });
+    const versions = await env.DB.prepare('SELECT version FROM endpoint_configs WHERE endpoint = ? ORDER BY version')
+      .bind('evolving')
+      .all();
     expect(versions.results).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
   });
 
@@ -126,6 +151,10 @@ describe('admin API: endpoints', () => {
     const del = await admin('DELETE', '/endpoints/lifecycle');
     expect(await del.json()).toEqual({ name: 'lifecycle', deleted: true });
     expect((await admin('GET', '/endpoints/lifecycle')).status).toBe(404);
-    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM endpoint_configs WHERE endpoint = ?').bind('lifecycle').first('n'))).toBe(0);
+    expect(
+      await env.DB.prepare('SELECT COUNT(*) AS n FROM endpoint_configs WHERE endpoint = ?')
+        .bind('lifecycle')
+        .first('n'),
+    ).toBe(0);
   });
 });

@@ -11,7 +11,9 @@ describe('admin API: keys', () => {
     expect(created).toMatchObject({ description: 'ci bot', endpoints: null, concurrency_limit: 3, status: 'active' });
     expect(created.key).toMatch(/^sk-rt-[A-Za-z0-9_-]{43}$/);
 
-    const row = await env.DB.prepare('SELECT * FROM api_keys WHERE id = ?').bind(created.id).first<Record<string, unknown>>();
+    const row = await env.DB.prepare('SELECT * FROM api_keys WHERE id = ?')
+      .bind(created.id)
+      .first<Record<string, unknown>>();
     expect(row!.hash).toBe(await hashKey(created.key));
     expect(JSON.stringify(row)).not.toContain(created.key);
 
@@ -26,7 +28,9 @@ describe('admin API: keys', () => {
 
   it('uses the configured default concurrency limit', async () => {
     const created = await createKey();
-    expect(await (await admin('GET', `/keys/${created.id}`)).json()).toMatchObject({ concurrency_limit: Number(env.DEFAULT_CONCURRENCY_LIMIT) });
+    expect(await (await admin('GET', `/keys/${created.id}`)).json()).toMatchObject({
+      concurrency_limit: Number(env.DEFAULT_CONCURRENCY_LIMIT),
+    });
   });
 
   it('scopes keys to existing endpoints only', async () => {

@@ -5,7 +5,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './helpers/expect-error';
 import { ADMIN_TOKEN, admin, call, createKey } from './helpers/router';
 
-type ModelRequest = { id: string; tenant: string; requested_by: string; model: string; status: string; note: string; decided_by: string | null; use_case: string };
+type ModelRequest = {
+  id: string;
+  tenant: string;
+  requested_by: string;
+  model: string;
+  status: string;
+  note: string;
+  decided_by: string | null;
+  use_case: string;
+};
 
 const suffix = crypto.randomUUID().slice(0, 8);
 const tenantA = `mr-a-${suffix}`;
@@ -54,7 +63,13 @@ describe('asking for a model', () => {
   it('stores the request, open, in the asker’s tenant, with every field of the form', async () => {
     const created = await ask(memberA1.key, `org/asked-${suffix}`);
     expect(created).toMatchObject({
-      id: expect.stringMatching(/^mr_/), tenant: tenantA, requested_by: memberA1.id, model: `org/asked-${suffix}`, status: 'open', note: '', decided_by: null,
+      id: expect.stringMatching(/^mr_/),
+      tenant: tenantA,
+      requested_by: memberA1.id,
+      model: `org/asked-${suffix}`,
+      status: 'open',
+      note: '',
+      decided_by: null,
       ...BODY,
     });
     const got = await mr('GET', `/${created.id}`, memberA1.key);
@@ -77,23 +92,44 @@ describe('asking for a model', () => {
   it('refuses bad input with the field named', async () => {
     await expectError(await mr('POST', '', memberA1.key, { model: 'x' }), 400, { param: 'use_case' });
     await expectError(await mr('POST', '', memberA1.key, { model: '  ', use_case: 'u' }), 400, { param: 'model' });
-    await expectError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', expected_rpm_average: 50, expected_rpm_peak: 10 }), 400, {
-      param: 'expected_rpm_peak',
+    await expectError(
+      await mr('POST', '', memberA1.key, {
+        model: 'x',
+        use_case: 'u',
+        expected_rpm_average: 50,
+        expected_rpm_peak: 10,
+      }),
+      400,
+      {
+        param: 'expected_rpm_peak',
+      },
+    );
+    await expectError(
+      await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', expected_rpm_average: -1 }),
+      400,
+      { param: 'expected_rpm_average' },
+    );
+    await expectError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', colour: 'red' }), 400, {
+      code: 'invalid_body',
     });
-    await expectError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', expected_rpm_average: -1 }), 400, { param: 'expected_rpm_average' });
-    await expectError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', colour: 'red' }), 400, { code: 'invalid_body' });
   });
 
   it('lets only an org admin ask for another tenant', async () => {
-    await expectError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', tenant: tenantB }), 403, { code: 'forbidden' });
+    await expectError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', tenant: tenantB }), 403, {
+      code: 'forbidden',
+    });
     const byOrg = await ask(ADMIN_TOKEN, `org/for-b-${suffix}`, { tenant: tenantB });
     expect(byOrg).toMatchObject({ tenant: tenantB, requested_by: 'admin' });
-    await expectError(await mr('POST', '', ADMIN_TOKEN, { model: 'x', use_case: 'u', tenant: `nope-${suffix}` }), 400, { param: 'tenant' });
+    await expectError(await mr('POST', '', ADMIN_TOKEN, { model: 'x', use_case: 'u', tenant: `nope-${suffix}` }), 400, {
+      param: 'tenant',
+    });
   });
 
   it('refuses endpoint keys and unknown tokens', async () => {
     const endpointKey = await createKey();
-    await expectError(await mr('POST', '', endpointKey.key, { model: 'x', use_case: 'u' }), 403, { code: 'endpoint_key_on_admin_api' });
+    await expectError(await mr('POST', '', endpointKey.key, { model: 'x', use_case: 'u' }), 403, {
+      code: 'endpoint_key_on_admin_api',
+    });
     await expectError(await mr('GET', '', 'sk-nope'), 401, { code: 'invalid_admin_token' });
   });
 });
@@ -133,34 +169,60 @@ describe('who sees what', () => {
 describe('triage', () => {
   it('tenant admins approve, then mark deployed, with a note the requester sees; members may not', async () => {
     const asked = await ask(memberA1.key, `triage/ok-${suffix}`);
-    await expectError(await mr('PATCH', `/${asked.id}`, memberA1.key, { status: 'approved' }), 403, { code: 'forbidden' });
-    await expectError(await mr('PATCH', `/${asked.id}`, memberA2.key, { status: 'approved' }), 404, { code: 'model_request_not_found' });
-    await expectError(await mr('PATCH', `/${asked.id}`, memberB.key, { status: 'approved' }), 404, { code: 'model_request_not_found' });
+    await expectError(await mr('PATCH', `/${asked.id}`, memberA1.key, { status: 'approved' }), 403, {
+      code: 'forbidden',
+    });
+    await expectError(await mr('PATCH', `/${asked.id}`, memberA2.key, { status: 'approved' }), 404, {
+      code: 'model_request_not_found',
+    });
+    await expectError(await mr('PATCH', `/${asked.id}`, memberB.key, { status: 'approved' }), 404, {
+      code: 'model_request_not_found',
+    });
 
-    const approved = await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'approved', note: 'Scheduled for next week' });
+    const approved = await mr('PATCH', `/${asked.id}`, adminA.key, {
+      status: 'approved',
+      note: 'Scheduled for next week',
+    });
     expect(approved.status).toBe(200);
-    expect(await approved.json()).toMatchObject({ status: 'approved', note: 'Scheduled for next week', decided_by: adminA.id });
+    expect(await approved.json()).toMatchObject({
+      status: 'approved',
+      note: 'Scheduled for next week',
+      decided_by: adminA.id,
+    });
     const seen = (await (await mr('GET', `/${asked.id}`, memberA1.key)).json()) as ModelRequest;
     expect(seen).toMatchObject({ status: 'approved', note: 'Scheduled for next week' });
 
-    const deployed = await mr('PATCH', `/${asked.id}`, ADMIN_TOKEN, { status: 'deployed', note: 'Live as endpoint triage-ok' });
+    const deployed = await mr('PATCH', `/${asked.id}`, ADMIN_TOKEN, {
+      status: 'deployed',
+      note: 'Live as endpoint triage-ok',
+    });
     expect(await deployed.json()).toMatchObject({ status: 'deployed', decided_by: 'admin' });
-    await expectError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'declined' }), 409, { code: 'invalid_transition' });
+    await expectError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'declined' }), 409, {
+      code: 'invalid_transition',
+    });
   });
 
   it('keeps decisions final and refuses a status it does not know', async () => {
     const asked = await ask(memberA2.key, `triage/final-${suffix}`);
     expect((await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'declined' })).status).toBe(200);
-    await expectError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'approved' }), 409, { code: 'invalid_transition' });
+    await expectError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'approved' }), 409, {
+      code: 'invalid_transition',
+    });
     await expectError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'open' }), 400, { param: 'status' });
-    await expectError(await mr('PATCH', `/mr_missing`, adminA.key, { status: 'approved' }), 404, { code: 'model_request_not_found' });
+    await expectError(await mr('PATCH', `/mr_missing`, adminA.key, { status: 'approved' }), 404, {
+      code: 'model_request_not_found',
+    });
   });
 
   it('records asking and deciding in the audit log, without the request’s text', async () => {
     const asked = await ask(memberA1.key, `audit/me-${suffix}`);
     await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'approved', note: 'fine' });
     const res = await call(`/admin/v1/audit?target=${asked.id}`, { token: adminA.key });
-    const records = ((await res.json()) as { data: Array<{ action: string; actor: string; tenant_id: string; target_type: string; detail: unknown }> }).data;
+    const records = (
+      (await res.json()) as {
+        data: Array<{ action: string; actor: string; tenant_id: string; target_type: string; detail: unknown }>;
+      }
+    ).data;
     expect(records.map((r) => [r.action, r.actor, r.tenant_id, r.target_type])).toEqual([
       ['model_request.update', adminA.id, tenantA, 'model_request'],
       ['model_request.create', memberA1.id, tenantA, 'model_request'],

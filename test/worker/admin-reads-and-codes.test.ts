@@ -5,29 +5,56 @@ import { admin, createEndpoint, originUrl } from './helpers/router';
 
 const external = (task: string) => ({
   name: 'ext',
-  external_model: { name: 'claude-x', provider: 'anthropic', task, anthropic_config: { anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}' } },
+  external_model: {
+    name: 'claude-x',
+    provider: 'anthropic',
+    task,
+    anthropic_config: { anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}' },
+  },
 });
 const entity = (name = 'primary') => ({ name, protocol: 'openai', model: 'm', origins: [{ url: originUrl() }] });
 
 describe('config normalisation errors carry a code, like every other 400', () => {
   it('answers invalid_config with the field, on create and on update', async () => {
     const cases: Array<[string, string, unknown, string]> = [
-      ['POST', '/endpoints', { name: 'x', served_entities: [entity()], traffic: [{ served_entity: 'primary', percentage: 90 }] }, 'traffic'],
+      [
+        'POST',
+        '/endpoints',
+        { name: 'x', served_entities: [entity()], traffic: [{ served_entity: 'primary', percentage: 90 }] },
+        'traffic',
+      ],
       ['POST', '/endpoints', { name: 'x', served_entities: [entity(), entity()] }, 'served_entities'],
-      ['POST', '/endpoints', { name: 'x', served_entities: [entity()], traffic: [{ served_entity: 'ghost', percentage: 100 }] }, 'traffic'],
+      [
+        'POST',
+        '/endpoints',
+        { name: 'x', served_entities: [entity()], traffic: [{ served_entity: 'ghost', percentage: 100 }] },
+        'traffic',
+      ],
       // The external-model rules are part of the same normalisation.
-      ['POST', '/endpoints', { name: 'x', served_entities: [external('llm/v1/completions')] }, 'served_entities.0.external_model.task'],
+      [
+        'POST',
+        '/endpoints',
+        { name: 'x', served_entities: [external('llm/v1/completions')] },
+        'served_entities.0.external_model.task',
+      ],
       ['POST', '/endpoints', { name: 'x', served_entities: [external('llm/v1/chat'), entity()] }, 'served_entities'],
     ];
     for (const [method, path, body, param] of cases) {
       const res = await admin(method, path, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(await res.json(), JSON.stringify(body)).toMatchObject({ error: { code: 'invalid_config', param, type: 'invalid_request_error' } });
+      expect(await res.json(), JSON.stringify(body)).toMatchObject({
+        error: { code: 'invalid_config', param, type: 'invalid_request_error' },
+      });
     }
     await createEndpoint('normalised');
-    const patch = await admin('PATCH', '/endpoints/normalised', { served_entities: [entity('a')], traffic: [{ served_entity: 'a', percentage: 50 }] });
+    const patch = await admin('PATCH', '/endpoints/normalised', {
+      served_entities: [entity('a')],
+      traffic: [{ served_entity: 'a', percentage: 50 }],
+    });
     expect(patch.status).toBe(400);
-    expect(await patch.json()).toMatchObject({ error: { code: 'invalid_config', param: 'traffic', message: 'traffic percentages add up to 50, not 100' } });
+    expect(await patch.json()).toMatchObject({
+      error: { code: 'invalid_config', param: 'traffic', message: 'traffic percentages add up to 50, not 100' },
+    });
   });
 });
 

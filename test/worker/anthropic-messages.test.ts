@@ -21,7 +21,9 @@ type ErrorBody = { type: string; error: { type: string; message: string } };
 async function tgiEndpoint(name: string, mode?: string): Promise<void> {
   const res = await admin('POST', '/endpoints', {
     name,
-    served_entities: [{ name: `${name}-tgi`, protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl(mode)}/tgi` }] }],
+    served_entities: [
+      { name: `${name}-tgi`, protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl(mode)}/tgi` }] },
+    ],
   });
   if (res.status !== 201) throw new Error(`create endpoint ${name}: ${res.status} ${await res.text()}`);
 }
@@ -52,41 +54,80 @@ async function expectAnthropicError(res: Response, status: number, type: string,
   return body;
 }
 
-const weatherTool = { name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const weatherTool = {
+  name: 'get_weather',
+  description: 'Weather in a city',
+  input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
 
 for (const kind of ['vllm', 'tgi'] as const) {
   describe(`Messages on a ${kind}-protocol origin (translated to chat)`, () => {
-    const make = (name: string, mode?: string) => (kind === 'tgi' ? tgiEndpoint(name, mode) : createEndpoint(name, { mode }).then(() => undefined));
+    const make = (name: string, mode?: string) =>
+      kind === 'tgi' ? tgiEndpoint(name, mode) : createEndpoint(name, { mode }).then(() => undefined);
 
     it('answers in Anthropic shape: system, text blocks, end_turn, usage', async () => {
       const name = `msg-${kind}-plain`;
       await make(name);
       const { key } = await createKey();
-      const res = await send(key, { model: name, max_tokens: 100, system: 'Be brief', messages: [{ role: 'user', content: `hello m-${kind}-1` }], metadata: { user_id: 'u-42' } });
+      const res = await send(key, {
+        model: name,
+        max_tokens: 100,
+        system: 'Be brief',
+        messages: [{ role: 'user', content: `hello m-${kind}-1` }],
+        metadata: { user_id: 'u-42' },
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as MessageBody;
-      expect(body).toMatchObject({ type: 'message', role: 'assistant', model: name, stop_reason: 'end_turn', stop_sequence: null });
+      expect(body).toMatchObject({
+        type: 'message',
+        role: 'assistant',
+        model: name,
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+      });
       expect(body.id).toMatch(/^msg_/);
       expect(body.content).toHaveLength(1);
       expect(body.content[0]!.type).toBe('text');
       expect(body.usage.output_tokens).toBe(13);
       const seen = await originRequestWith(`hello m-${kind}-1`);
-      expect(seen.body).toMatchObject({ max_tokens: 100, user: 'u-42', messages: [{ role: 'system', content: 'Be brief' }, { role: 'user', content: `hello m-${kind}-1` }] });
+      expect(seen.body).toMatchObject({
+        max_tokens: 100,
+        user: 'u-42',
+        messages: [
+          { role: 'system', content: 'Be brief' },
+          { role: 'user', content: `hello m-${kind}-1` },
+        ],
+      });
     });
 
     it('streams message_start, ping, content blocks, message_delta with usage and message_stop', async () => {
       const name = `msg-${kind}-stream`;
       await make(name);
       const { key } = await createKey();
-      const request = { model: name, max_tokens: 100, messages: [{ role: 'user', content: [{ type: 'text', text: `hello m-${kind}-2` }] }] };
+      const request = {
+        model: name,
+        max_tokens: 100,
+        messages: [{ role: 'user', content: [{ type: 'text', text: `hello m-${kind}-2` }] }],
+      };
       const whole = (await (await send(key, request)).json()) as MessageBody;
       const list = await events(await send(key, { ...request, stream: true }));
       expect(list.map((e) => e.type).filter((t) => t !== 'content_block_delta')).toEqual([
-        'message_start', 'ping', 'content_block_start', 'content_block_stop', 'message_delta', 'message_stop',
+        'message_start',
+        'ping',
+        'content_block_start',
+        'content_block_stop',
+        'message_delta',
+        'message_stop',
       ]);
-      const text = list.filter((e) => e.type === 'content_block_delta').map((e) => (e.delta as { text: string }).text).join('');
+      const text = list
+        .filter((e) => e.type === 'content_block_delta')
+        .map((e) => (e.delta as { text: string }).text)
+        .join('');
       expect(text).toBe(whole.content[0]!.text);
-      expect(list.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: whole.usage });
+      expect(list.find((e) => e.type === 'message_delta')).toMatchObject({
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: whole.usage,
+      });
     });
 
     it('maps stop_sequences, max_tokens and the matched sequence to stop_reason', async () => {
@@ -94,10 +135,16 @@ for (const kind of ['vllm', 'tgi'] as const) {
       await make(name);
       const { key } = await createKey();
       const base = { model: name, messages: [{ role: 'user', content: 'hello stops' }] };
-      const stopped = (await (await send(key, { ...base, max_tokens: 100, stop_sequences: ['photographer'] })).json()) as MessageBody;
+      const stopped = (await (
+        await send(key, { ...base, max_tokens: 100, stop_sequences: ['photographer'] })
+      ).json()) as MessageBody;
       expect(stopped).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'photographer' });
-      const list = await events(await send(key, { ...base, max_tokens: 100, stop_sequences: ['photographer'], stream: true }));
-      expect(list.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'stop_sequence', stop_sequence: 'photographer' } });
+      const list = await events(
+        await send(key, { ...base, max_tokens: 100, stop_sequences: ['photographer'], stream: true }),
+      );
+      expect(list.find((e) => e.type === 'message_delta')).toMatchObject({
+        delta: { stop_reason: 'stop_sequence', stop_sequence: 'photographer' },
+      });
       const cut = (await (await send(key, { ...base, max_tokens: 3 })).json()) as MessageBody;
       expect(cut).toMatchObject({ stop_reason: 'max_tokens', usage: { output_tokens: 3 } });
     });
@@ -107,36 +154,80 @@ for (const kind of ['vllm', 'tgi'] as const) {
       await make(name);
       const { key } = await createKey();
       const ask = { role: 'user', content: `weather m-${kind}-3` };
-      const first = (await (await send(key, { model: name, max_tokens: 100, messages: [ask], tools: [weatherTool] })).json()) as MessageBody;
+      const first = (await (
+        await send(key, { model: name, max_tokens: 100, messages: [ask], tools: [weatherTool] })
+      ).json()) as MessageBody;
       expect(first.stop_reason).toBe('tool_use');
       const use = first.content.find((b) => b.type === 'tool_use')!;
       expect(use).toMatchObject({ name: 'get_weather', input: { city: 'Paris' } });
       expect(use.id).toBeTruthy();
       const seen = await originRequestWith(`weather m-${kind}-3`);
-      expect(seen.body!.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: weatherTool.input_schema } }]);
+      expect(seen.body!.tools).toEqual([
+        {
+          type: 'function',
+          function: { name: 'get_weather', description: 'Weather in a city', parameters: weatherTool.input_schema },
+        },
+      ]);
 
-      const list = await events(await send(key, { model: name, max_tokens: 100, messages: [ask], tools: [weatherTool], tool_choice: { type: 'tool', name: 'get_weather' }, stream: true }));
+      const list = await events(
+        await send(key, {
+          model: name,
+          max_tokens: 100,
+          messages: [ask],
+          tools: [weatherTool],
+          tool_choice: { type: 'tool', name: 'get_weather' },
+          stream: true,
+        }),
+      );
       const start = list.find((e) => e.type === 'content_block_start')!;
       expect(start.content_block).toMatchObject({ type: 'tool_use', name: 'get_weather', input: {} });
-      const json = list.filter((e) => e.type === 'content_block_delta').map((e) => (e.delta as { type: string; partial_json: string })).map((d) => {
-        expect(d.type).toBe('input_json_delta');
-        return d.partial_json;
-      });
+      const json = list
+        .filter((e) => e.type === 'content_block_delta')
+        .map((e) => e.delta as { type: string; partial_json: string })
+        .map((d) => {
+          expect(d.type).toBe('input_json_delta');
+          return d.partial_json;
+        });
       expect(JSON.parse(json.join(''))).toEqual({ city: 'Paris' });
       expect(list.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'tool_use' } });
 
-      const history = [ask, { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: use.id, name: 'get_weather', input: use.input }] }];
+      const history = [
+        ask,
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Let me check.' },
+            { type: 'tool_use', id: use.id, name: 'get_weather', input: use.input },
+          ],
+        },
+      ];
       const result = { type: 'tool_result', tool_use_id: use.id, content: [{ type: 'text', text: 'sunny' }] };
-      const second = await send(key, { model: name, max_tokens: 100, tools: [weatherTool], messages: [...history, { role: 'user', content: [result] }] });
+      const second = await send(key, {
+        model: name,
+        max_tokens: 100,
+        tools: [weatherTool],
+        messages: [...history, { role: 'user', content: [result] }],
+      });
       const answer = (await second.json()) as MessageBody;
       expect(answer.stop_reason).toBe('end_turn');
       expect(answer.content[0]!.type).toBe('text');
 
       // Tool results become tool messages, before the rest of the user's turn.
-      await send(key, { model: name, max_tokens: 100, tools: [weatherTool], messages: [...history, { role: 'user', content: [result, { type: 'text', text: `And tomorrow ${kind}?` }] }] });
+      await send(key, {
+        model: name,
+        max_tokens: 100,
+        tools: [weatherTool],
+        messages: [...history, { role: 'user', content: [result, { type: 'text', text: `And tomorrow ${kind}?` }] }],
+      });
       const messages = (await originRequestWith(`And tomorrow ${kind}?`)).body!.messages as unknown[];
       expect(messages.slice(1)).toEqual([
-        { role: 'assistant', content: 'Let me check.', tool_calls: [{ id: use.id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        {
+          role: 'assistant',
+          content: 'Let me check.',
+          tool_calls: [
+            { id: use.id, type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          ],
+        },
         { role: 'tool', tool_call_id: use.id, content: 'sunny' },
         { role: 'user', content: `And tomorrow ${kind}?` },
       ]);
@@ -146,8 +237,13 @@ for (const kind of ['vllm', 'tgi'] as const) {
       const name = `msg-${kind}-fail`;
       await make(name, 'instream-error/2');
       const { key } = await createKey();
-      const list = await events(await send(key, { model: name, max_tokens: 100, messages: [{ role: 'user', content: 'hello' }], stream: true }));
-      expect(list.at(-1)).toMatchObject({ type: 'error', error: { type: 'api_error', message: expect.stringMatching(/emulated failure/) } });
+      const list = await events(
+        await send(key, { model: name, max_tokens: 100, messages: [{ role: 'user', content: 'hello' }], stream: true }),
+      );
+      expect(list.at(-1)).toMatchObject({
+        type: 'error',
+        error: { type: 'api_error', message: expect.stringMatching(/emulated failure/) },
+      });
       expect(list.some((e) => e.type === 'message_stop')).toBe(false);
     });
   });
@@ -161,10 +257,35 @@ describe('Messages: Anthropic errors and auth', () => {
     await expectAnthropicError(await send('sk-wrong', ok), 401, 'authentication_error', /Invalid API key/);
     await expectAnthropicError(await call('/v1/messages', { method: 'POST', json: ok }), 401, 'authentication_error');
     await expectAnthropicError(await send(key, { ...ok, model: 'nope' }), 404, 'not_found_error', /does not exist/);
-    await expectAnthropicError(await send(key, { ...ok, max_tokens: undefined }), 400, 'invalid_request_error', /'max_tokens': required field is missing/);
-    await expectAnthropicError(await send(key, { ...ok, tools: [{ type: 'web_search_20250305', name: 'web_search' }] }), 400, 'invalid_request_error', /Server tool 'web_search_20250305'/);
-    await expectAnthropicError(await send(key, { ...ok, thinking: { type: 'enabled', budget_tokens: 1024 } }), 400, 'invalid_request_error', /'thinking'/);
-    await expectAnthropicError(await call('/v1/messages', { method: 'POST', token: key, body: 'not json', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request_error', /not valid JSON/);
+    await expectAnthropicError(
+      await send(key, { ...ok, max_tokens: undefined }),
+      400,
+      'invalid_request_error',
+      /'max_tokens': required field is missing/,
+    );
+    await expectAnthropicError(
+      await send(key, { ...ok, tools: [{ type: 'web_search_20250305', name: 'web_search' }] }),
+      400,
+      'invalid_request_error',
+      /Server tool 'web_search_20250305'/,
+    );
+    await expectAnthropicError(
+      await send(key, { ...ok, thinking: { type: 'enabled', budget_tokens: 1024 } }),
+      400,
+      'invalid_request_error',
+      /'thinking'/,
+    );
+    await expectAnthropicError(
+      await call('/v1/messages', {
+        method: 'POST',
+        token: key,
+        body: 'not json',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'invalid_request_error',
+      /not valid JSON/,
+    );
     await expectAnthropicError(await send(key, ok, '/endpoints/nope/v1/messages'), 404, 'not_found_error');
   });
 
@@ -193,15 +314,27 @@ describe('Messages: Anthropic errors and auth', () => {
     // Every origin answers 429 (overloaded): Anthropic's 529 overloaded_error, not the key's rate_limit_error.
     await createEndpoint('msg-overloaded', { mode: 'error429' });
     const { key } = await createKey();
-    await expectAnthropicError(await send(key, { ...body, model: 'msg-overloaded' }), 529, 'overloaded_error', /overloaded/);
+    await expectAnthropicError(
+      await send(key, { ...body, model: 'msg-overloaded' }),
+      529,
+      'overloaded_error',
+      /overloaded/,
+    );
   });
 
   it('records usage for streamed messages', async () => {
     await createEndpoint('msg-usage');
     const created = await createKey();
-    await send(created.key, { model: 'msg-usage', max_tokens: 100, messages: [{ role: 'user', content: 'hello usage' }], stream: true }).then((r) => r.text());
+    await send(created.key, {
+      model: 'msg-usage',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'hello usage' }],
+      stream: true,
+    }).then((r) => r.text());
     await eventually(async () => {
-      const usage = (await (await admin('GET', `/keys/${created.id}/usage`)).json()) as { data: Array<{ endpoint: string; completed: number; completion_tokens: number }> };
+      const usage = (await (await admin('GET', `/keys/${created.id}/usage`)).json()) as {
+        data: Array<{ endpoint: string; completed: number; completion_tokens: number }>;
+      };
       expect(usage.data.find((r) => r.endpoint === 'msg-usage')).toMatchObject({ completed: 1, completion_tokens: 13 });
     });
   });

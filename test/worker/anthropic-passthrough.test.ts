@@ -5,25 +5,46 @@ import { admin, call, createKey, eventually, inFlight, originAttempts, originSta
 // (the emulator's Anthropic flavour), not translated to chat and back.
 
 type Event = { type: string; [k: string]: unknown };
-type Message = { id: string; model: string; content: Array<{ type: string; text?: string; id?: string; name?: string; input?: unknown }>; stop_reason: string; usage: { input_tokens: number; output_tokens: number } };
+type Message = {
+  id: string;
+  model: string;
+  content: Array<{ type: string; text?: string; id?: string; name?: string; input?: unknown }>;
+  stop_reason: string;
+  usage: { input_tokens: number; output_tokens: number };
+};
 type ErrorBody = { type: string; error: { type: string; message: string } };
 
 const MODEL = 'claude-sonnet-4-5';
-const weather = { name: 'get_weather', description: 'Weather in a city', input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } };
+const weather = {
+  name: 'get_weather',
+  description: 'Weather in a city',
+  input_schema: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+};
 
 async function claude(name: string, mode = '', extra: Record<string, unknown> = {}): Promise<void> {
   const external_model = {
     name: MODEL,
     provider: 'anthropic',
     task: 'llm/v1/chat',
-    anthropic_config: { anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}', anthropic_api_base: `${originUrl(mode)}/anthropic` },
+    anthropic_config: {
+      anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}',
+      anthropic_api_base: `${originUrl(mode)}/anthropic`,
+    },
   };
-  const res = await admin('POST', '/endpoints', { name, served_entities: [{ name: 'claude', external_model }], ...extra });
+  const res = await admin('POST', '/endpoints', {
+    name,
+    served_entities: [{ name: 'claude', external_model }],
+    ...extra,
+  });
   if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
 }
 
 const send = (key: string, json: unknown, path = '/v1/messages', requestId = crypto.randomUUID()) =>
-  call(path, { method: 'POST', json, headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'x-request-id': requestId } });
+  call(path, {
+    method: 'POST',
+    json,
+    headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'x-request-id': requestId },
+  });
 
 /** The one body the provider received for this request. */
 async function received(requestId: string): Promise<Record<string, unknown>> {
@@ -48,8 +69,11 @@ function parseEvents(text: string): Event[] {
 describe('Messages passed through to an Anthropic external model', () => {
   let key: string;
   beforeAll(async () => {
-    await claude('pass-claude', '', { defaults: { system_prompt: 'You are the default system prompt.', temperature: 0.3 } });
-    for (const mode of ['error429', 'error529', 'instream-error/2', 'slow/50']) await claude(`pass-claude-${mode.replace('/', '-')}`, mode);
+    await claude('pass-claude', '', {
+      defaults: { system_prompt: 'You are the default system prompt.', temperature: 0.3 },
+    });
+    for (const mode of ['error429', 'error529', 'instream-error/2', 'slow/50'])
+      await claude(`pass-claude-${mode.replace('/', '-')}`, mode);
     ({ key } = await createKey({ endpoints: null }));
   });
 
@@ -61,8 +85,17 @@ describe('Messages passed through to an Anthropic external model', () => {
       system: [{ type: 'text', text: 'Be brief.' }],
       messages: [
         { role: 'user', content: 'What is the weather in Paris?' },
-        { role: 'assistant', content: [{ type: 'text', text: 'Let me check.' }, { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { location: 'Paris' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'text', text: 'Sunny, 21 C' }] }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Let me check.' },
+            { type: 'tool_use', id: 'toolu_01', name: 'get_weather', input: { location: 'Paris' } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'toolu_01', content: [{ type: 'text', text: 'Sunny, 21 C' }] }],
+        },
       ],
       tools: [weather],
       tool_choice: { type: 'auto', disable_parallel_tool_use: true },
@@ -87,7 +120,12 @@ describe('Messages passed through to an Anthropic external model', () => {
 
   it('answers at /endpoints/{name}/v1/messages too, with the endpoint’s defaults where the request leaves them out', async () => {
     const requestId = crypto.randomUUID();
-    const res = await send(key, { max_tokens: 16, messages: [{ role: 'user', content: 'Hello there' }] }, '/endpoints/pass-claude/v1/messages', requestId);
+    const res = await send(
+      key,
+      { max_tokens: 16, messages: [{ role: 'user', content: 'Hello there' }] },
+      '/endpoints/pass-claude/v1/messages',
+      requestId,
+    );
     expect(res.status).toBe(200);
     expect(((await res.json()) as Message).model).toBe('pass-claude');
     expect(await received(requestId)).toEqual({
@@ -102,24 +140,51 @@ describe('Messages passed through to an Anthropic external model', () => {
   it('relays the provider’s stream event by event, tool use included, and counts its usage', async () => {
     const { id, key: own } = await createKey({ endpoints: ['pass-claude'] });
     const requestId = crypto.randomUUID();
-    const res = await send(own, { model: 'pass-claude', max_tokens: 64, stream: true, tools: [weather], tool_choice: { type: 'tool', name: 'get_weather' }, messages: [{ role: 'user', content: 'Weather in Paris?' }] }, '/v1/messages', requestId);
+    const res = await send(
+      own,
+      {
+        model: 'pass-claude',
+        max_tokens: 64,
+        stream: true,
+        tools: [weather],
+        tool_choice: { type: 'tool', name: 'get_weather' },
+        messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      },
+      '/v1/messages',
+      requestId,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = parseEvents(await res.text());
     expect(events.map((e) => e.type)).toEqual([
-      'message_start', 'content_block_start', 'ping', 'content_block_delta', 'content_block_stop',
-      'content_block_start', ...events.slice(6, -3).map(() => 'content_block_delta'), 'content_block_stop', 'message_delta', 'message_stop',
+      'message_start',
+      'content_block_start',
+      'ping',
+      'content_block_delta',
+      'content_block_stop',
+      'content_block_start',
+      ...events.slice(6, -3).map(() => 'content_block_delta'),
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
     ]);
     const start = events[0]!.message as { model: string; usage: { input_tokens: number } };
     expect(start.model).toBe('pass-claude');
     const tool = events[5]!.content_block as { type: string; name: string };
     expect(tool).toMatchObject({ type: 'tool_use', name: 'get_weather' });
-    const json = events.filter((e) => (e.delta as { type?: string } | undefined)?.type === 'input_json_delta').map((e) => (e.delta as { partial_json: string }).partial_json).join('');
+    const json = events
+      .filter((e) => (e.delta as { type?: string } | undefined)?.type === 'input_json_delta')
+      .map((e) => (e.delta as { partial_json: string }).partial_json)
+      .join('');
     expect(JSON.parse(json)).toEqual({ location: 'Paris' });
     expect((events.at(-2)!.delta as { stop_reason: string }).stop_reason).toBe('tool_use');
     expect((await received(requestId)).stream).toBe(true);
     await eventually(async () => {
-      const rows = ((await (await admin('GET', `/keys/${id}/usage`)).json()) as { data: Array<{ endpoint: string; completed: number; prompt_tokens: number; completion_tokens: number }> }).data;
+      const rows = (
+        (await (await admin('GET', `/keys/${id}/usage`)).json()) as {
+          data: Array<{ endpoint: string; completed: number; prompt_tokens: number; completion_tokens: number }>;
+        }
+      ).data;
       const row = rows.find((r) => r.endpoint === 'pass-claude');
       expect(row?.completed).toBe(1);
       expect(row!.prompt_tokens).toBe(start.usage.input_tokens); // from message_start
@@ -128,18 +193,30 @@ describe('Messages passed through to an Anthropic external model', () => {
   });
 
   it('answers the provider’s refusals in Anthropic’s shape: its 400 with its message, 429 with Retry-After, 529 overloaded', async () => {
-    const orphan = await send(key, { model: 'pass-claude', max_tokens: 16, messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_nope', content: 'x' }] }] });
+    const orphan = await send(key, {
+      model: 'pass-claude',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_nope', content: 'x' }] }],
+    });
     expect(orphan.status).toBe(400);
     const refused = (await orphan.json()) as ErrorBody;
     expect(refused).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
     expect(refused.error.message).toContain('toolu_nope');
 
-    const limited = await send(key, { model: 'pass-claude-error429', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const limited = await send(key, {
+      model: 'pass-claude-error429',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
     expect(((await limited.json()) as ErrorBody).error.type).toBe('rate_limit_error');
 
-    const overloaded = await send(key, { model: 'pass-claude-error529', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const overloaded = await send(key, {
+      model: 'pass-claude-error529',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(overloaded.status).toBe(529);
     expect(((await overloaded.json()) as ErrorBody).error.type).toBe('overloaded_error');
   });
@@ -153,7 +230,12 @@ describe('Messages passed through to an Anthropic external model', () => {
   });
 
   it('passes an in-stream error event on, and ends there', async () => {
-    const res = await send(key, { model: 'pass-claude-instream-error-2', max_tokens: 64, stream: true, messages: [{ role: 'user', content: 'Tell me a long story' }] });
+    const res = await send(key, {
+      model: 'pass-claude-instream-error-2',
+      max_tokens: 64,
+      stream: true,
+      messages: [{ role: 'user', content: 'Tell me a long story' }],
+    });
     expect(res.status).toBe(200);
     const events = parseEvents(await res.text());
     expect(events.at(-1)!.type).toBe('error');
@@ -163,9 +245,18 @@ describe('Messages passed through to an Anthropic external model', () => {
   it('a client leaving mid-stream aborts the provider request and frees the slot', async () => {
     const { id, key: one } = await createKey({ concurrency_limit: 1, endpoints: null });
     const abortedBefore = (await originStats()).aborted;
-    const res = await send(one, { model: 'pass-claude-slow-50', max_tokens: 200, stream: true, messages: [{ role: 'user', content: 'Tell me a long story about the sea' }] });
+    const res = await send(one, {
+      model: 'pass-claude-slow-50',
+      max_tokens: 200,
+      stream: true,
+      messages: [{ role: 'user', content: 'Tell me a long story about the sea' }],
+    });
     expect(res.status).toBe(200);
-    const second = await send(one, { model: 'pass-claude', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const second = await send(one, {
+      model: 'pass-claude',
+      max_tokens: 16,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(second.status).toBe(429);
     const reader = res.body!.getReader();
     let deltas = 0;

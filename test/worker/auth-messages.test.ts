@@ -28,65 +28,130 @@ describe('auth error messages', async () => {
 
   const inference: Array<[string, Record<string, string>, Expected]> = [
     ['no Authorization header', {}, { status: 401, code: 'missing_api_key', message: MISSING_KEY }],
-    ['an empty Authorization header', { authorization: '  ' }, { status: 401, code: 'missing_api_key', message: MISSING_KEY }],
-    ['a Basic scheme', { authorization: 'Basic dXNlcjpwYXNz' }, {
-      status: 401, code: 'invalid_authorization_header',
-      message: "The Authorization header must use the Bearer scheme, not 'Basic': send an endpoint API key as 'Authorization: Bearer <key>'",
-    }],
-    ['a bare key without a scheme', { authorization: 'sk-rt-abc' }, {
-      status: 401, code: 'invalid_authorization_header',
-      message: "The Authorization header must use the Bearer scheme: send an endpoint API key as 'Authorization: Bearer <key>'",
-    }],
-    ['Bearer and no key', { authorization: 'Bearer' }, {
-      status: 401, code: 'invalid_authorization_header',
-      message: "The Authorization header has no key after 'Bearer': send an endpoint API key as 'Authorization: Bearer <key>'",
-    }],
-    ['an unknown key', { authorization: 'Bearer sk-rt-not-a-real-key' }, { status: 401, code: 'invalid_api_key', message: 'Invalid API key' }],
-    ['the admin token', { authorization: `Bearer ${ADMIN_TOKEN}` }, {
-      status: 403, code: 'admin_token_on_inference_api',
-      message: 'The admin token is for the admin API (/admin/v1); call the inference API with an endpoint key',
-    }],
-    ['a platform key', { authorization: `Bearer ${platformKey}` }, {
-      status: 403, code: 'platform_key_on_inference_api', message: /^Platform keys are for the admin API/,
-    }],
+    [
+      'an empty Authorization header',
+      { authorization: '  ' },
+      { status: 401, code: 'missing_api_key', message: MISSING_KEY },
+    ],
+    [
+      'a Basic scheme',
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      {
+        status: 401,
+        code: 'invalid_authorization_header',
+        message:
+          "The Authorization header must use the Bearer scheme, not 'Basic': send an endpoint API key as 'Authorization: Bearer <key>'",
+      },
+    ],
+    [
+      'a bare key without a scheme',
+      { authorization: 'sk-rt-abc' },
+      {
+        status: 401,
+        code: 'invalid_authorization_header',
+        message:
+          "The Authorization header must use the Bearer scheme: send an endpoint API key as 'Authorization: Bearer <key>'",
+      },
+    ],
+    [
+      'Bearer and no key',
+      { authorization: 'Bearer' },
+      {
+        status: 401,
+        code: 'invalid_authorization_header',
+        message:
+          "The Authorization header has no key after 'Bearer': send an endpoint API key as 'Authorization: Bearer <key>'",
+      },
+    ],
+    [
+      'an unknown key',
+      { authorization: 'Bearer sk-rt-not-a-real-key' },
+      { status: 401, code: 'invalid_api_key', message: 'Invalid API key' },
+    ],
+    [
+      'the admin token',
+      { authorization: `Bearer ${ADMIN_TOKEN}` },
+      {
+        status: 403,
+        code: 'admin_token_on_inference_api',
+        message: 'The admin token is for the admin API (/admin/v1); call the inference API with an endpoint key',
+      },
+    ],
+    [
+      'a platform key',
+      { authorization: `Bearer ${platformKey}` },
+      {
+        status: 403,
+        code: 'platform_key_on_inference_api',
+        message: /^Platform keys are for the admin API/,
+      },
+    ],
   ];
 
   it.each(inference)('/v1 with %s', async (_label, headers, expected) => {
-    const res = await call('/v1/chat/completions', { method: 'POST', headers, json: { model: 'auth-msg', messages: [{ role: 'user', content: 'hi' }] } });
+    const res = await call('/v1/chat/completions', {
+      method: 'POST',
+      headers,
+      json: { model: 'auth-msg', messages: [{ role: 'user', content: 'hi' }] },
+    });
     const err = await errorOf(res);
     expect(err).toMatchObject({ status: expected.status, code: expected.code });
-    expect(err.message).toMatch(typeof expected.message === 'string' ? new RegExp(`^${escape(expected.message)}$`) : expected.message);
+    expect(err.message).toMatch(
+      typeof expected.message === 'string' ? new RegExp(`^${escape(expected.message)}$`) : expected.message,
+    );
   });
 
   it.each(inference)('TGI /generate with %s (same message, TGI shape)', async (_label, headers, expected) => {
     const res = await call('/generate', { method: 'POST', headers, json: { model: 'auth-msg', inputs: 'hi' } });
     const err = await errorOf(res);
     expect(err.status).toBe(expected.status);
-    expect(err.message).toMatch(typeof expected.message === 'string' ? new RegExp(`^${escape(expected.message)}$`) : expected.message);
+    expect(err.message).toMatch(
+      typeof expected.message === 'string' ? new RegExp(`^${escape(expected.message)}$`) : expected.message,
+    );
   });
 
   const adminCases: Array<[string, Record<string, string>, Expected]> = [
     ['no Authorization header', {}, { status: 401, code: 'missing_admin_token', message: MISSING_ADMIN }],
-    ['a Basic scheme', { authorization: 'Basic YWRtaW46eA==' }, {
-      status: 401, code: 'invalid_authorization_header',
-      message: "The Authorization header must use the Bearer scheme, not 'Basic': send the ADMIN_TOKEN or a platform key as 'Authorization: Bearer <key>'",
-    }],
-    ['an unknown token', { authorization: 'Bearer not-the-token' }, { status: 401, code: 'invalid_admin_token', message: 'Invalid admin token' }],
-    ['an endpoint key', { authorization: `Bearer ${endpointKey}` }, {
-      status: 403, code: 'endpoint_key_on_admin_api', message: /^Endpoint keys can only call the inference API/,
-    }],
+    [
+      'a Basic scheme',
+      { authorization: 'Basic YWRtaW46eA==' },
+      {
+        status: 401,
+        code: 'invalid_authorization_header',
+        message:
+          "The Authorization header must use the Bearer scheme, not 'Basic': send the ADMIN_TOKEN or a platform key as 'Authorization: Bearer <key>'",
+      },
+    ],
+    [
+      'an unknown token',
+      { authorization: 'Bearer not-the-token' },
+      { status: 401, code: 'invalid_admin_token', message: 'Invalid admin token' },
+    ],
+    [
+      'an endpoint key',
+      { authorization: `Bearer ${endpointKey}` },
+      {
+        status: 403,
+        code: 'endpoint_key_on_admin_api',
+        message: /^Endpoint keys can only call the inference API/,
+      },
+    ],
   ];
 
   it.each(adminCases)('admin API with %s', async (_label, headers, expected) => {
     const err = await errorOf(await call('/admin/v1/endpoints', { headers }));
     expect(err).toMatchObject({ status: expected.status, code: expected.code });
-    expect(err.message).toMatch(typeof expected.message === 'string' ? new RegExp(`^${escape(expected.message)}$`) : expected.message);
+    expect(err.message).toMatch(
+      typeof expected.message === 'string' ? new RegExp(`^${escape(expected.message)}$`) : expected.message,
+    );
   });
 
   it('still lets the right credentials in, whatever the case of "Bearer"', async () => {
     const ok = await call('/v1/models', { headers: { authorization: `bearer ${endpointKey}` } });
     expect(ok.status).toBe(200);
-    expect((await call('/admin/v1/endpoints', { headers: { authorization: `BEARER ${ADMIN_TOKEN}` } })).status).toBe(200);
+    expect((await call('/admin/v1/endpoints', { headers: { authorization: `BEARER ${ADMIN_TOKEN}` } })).status).toBe(
+      200,
+    );
   });
 });
 

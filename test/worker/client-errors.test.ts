@@ -14,8 +14,14 @@ describe('origin 4xx answers become the client protocol 4xx, in terms of the end
     const { key } = await createKey();
     const before = (await originStats()).requests;
     const res = await call('/v1/embeddings', { method: 'POST', token: key, json: { model: 'chat-only', input: 'hi' } });
-    const body = await expectError(res, 400, { type: 'invalid_request_error', code: 'unsupported_operation', param: 'model' });
-    expect(body.error.message).toBe("Endpoint 'chat-only' does not serve embeddings requests (its origin has no such model or route)");
+    const body = await expectError(res, 400, {
+      type: 'invalid_request_error',
+      code: 'unsupported_operation',
+      param: 'model',
+    });
+    expect(body.error.message).toBe(
+      "Endpoint 'chat-only' does not serve embeddings requests (its origin has no such model or route)",
+    );
     expect(body.error.message).not.toContain(CHAT_MODEL);
     expect(body.error.message).not.toContain(originUrl());
     // A 4xx is not retried on another attempt (5xx would be, up to three times).
@@ -26,15 +32,24 @@ describe('origin 4xx answers become the client protocol 4xx, in terms of the end
     await createEndpoint('wrong-model', { model: 'org/not-served-by-the-origin' });
     const { key } = await createKey();
     const chat = await expectError(
-      await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'wrong-model', messages: hello } }),
+      await call('/v1/chat/completions', {
+        method: 'POST',
+        token: key,
+        json: { model: 'wrong-model', messages: hello },
+      }),
       400,
       { code: 'unsupported_operation' },
     );
-    expect(chat.error.message).toBe("Endpoint 'wrong-model' does not serve chat completions requests (its origin has no such model or route)");
+    expect(chat.error.message).toBe(
+      "Endpoint 'wrong-model' does not serve chat completions requests (its origin has no such model or route)",
+    );
     const tgi = await call('/generate', { method: 'POST', token: key, json: { model: 'wrong-model', inputs: 'hi' } });
     expect(tgi.status).toBe(422);
     const tgiBody = (await tgi.json()) as { error: string; error_type: string };
-    expect(tgiBody).toEqual({ error: "Endpoint 'wrong-model' does not serve generate requests (its origin has no such model or route)", error_type: 'validation' });
+    expect(tgiBody).toEqual({
+      error: "Endpoint 'wrong-model' does not serve generate requests (its origin has no such model or route)",
+      error_type: 'validation',
+    });
   });
 
   it("an origin's 400 keeps its status and message, with the origin's model id replaced by the endpoint name", async () => {
@@ -42,9 +57,13 @@ describe('origin 4xx answers become the client protocol 4xx, in terms of the end
     await createEndpoint('dims-embed', { model: 'BAAI/bge-small-en-v1.5' });
     const { key } = await createKey();
     // The emulator (as vLLM) names its model in this refusal.
-    const res = await call('/v1/embeddings', { method: 'POST', token: key, json: { model: 'dims-embed', input: 'hi', dimensions: 4 } });
+    const res = await call('/v1/embeddings', {
+      method: 'POST',
+      token: key,
+      json: { model: 'dims-embed', input: 'hi', dimensions: 4 },
+    });
     const body = await expectError(res, 400, { code: 'origin_rejected_request' });
-    expect(body.error.message).toContain("Model \"dims-embed\" does not support matryoshka representation");
+    expect(body.error.message).toContain('Model "dims-embed" does not support matryoshka representation');
     expect(body.error.message).not.toContain('BAAI/bge-small-en-v1.5');
   });
 });
@@ -53,7 +72,10 @@ describe('405 for a wrong method on a known route', () => {
   it('answers 405 with Allow on /v1, the admin API and TGI routes; 404 stays for unknown paths', async () => {
     const { key } = await createKey();
     const chat = await call('/v1/chat/completions', { token: key });
-    await expectError(chat, 405, { code: 'method_not_allowed', message: 'Method GET is not allowed on /v1/chat/completions; use POST' });
+    await expectError(chat, 405, {
+      code: 'method_not_allowed',
+      message: 'Method GET is not allowed on /v1/chat/completions; use POST',
+    });
     expect(chat.headers.get('allow')).toBe('POST');
 
     const models = await call('/v1/models', { method: 'POST', token: key, json: {} });

@@ -10,14 +10,19 @@ describe('per-key concurrency', () => {
     const { id, key } = await createKey({ concurrency_limit: 3 });
     const responses = await Promise.all(
       Array.from({ length: 8 }, () =>
-        call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'slow-many', messages: hello, stream: true } }),
+        call('/v1/chat/completions', {
+          method: 'POST',
+          token: key,
+          json: { model: 'slow-many', messages: hello, stream: true },
+        }),
       ),
     );
     const admitted = responses.filter((r) => r.status === 200);
     const refused = responses.filter((r) => r.status === 429);
     expect(admitted).toHaveLength(3);
     expect(refused).toHaveLength(5);
-    for (const r of refused) expect(((await r.json()) as { error: { message: string } }).error.message).toBe(CONCURRENCY_MESSAGE);
+    for (const r of refused)
+      expect(((await r.json()) as { error: { message: string } }).error.message).toBe(CONCURRENCY_MESSAGE);
     expect(await inFlight(id)).toBe(3);
     await Promise.all(admitted.map((r) => r.text()));
     await eventually(async () => expect(await inFlight(id)).toBe(0));
@@ -28,7 +33,9 @@ describe('per-key concurrency', () => {
     const a = await createKey({ concurrency_limit: 1 });
     const b = await createKey({ concurrency_limit: 1 });
     const body = { model: 'slow-shared', messages: hello, stream: true };
-    const [ra, rb] = await Promise.all([a, b].map((k) => call('/v1/chat/completions', { method: 'POST', token: k.key, json: body })));
+    const [ra, rb] = await Promise.all(
+      [a, b].map((k) => call('/v1/chat/completions', { method: 'POST', token: k.key, json: body })),
+    );
     expect([ra!.status, rb!.status]).toEqual([200, 200]);
     await Promise.all([ra!.text(), rb!.text()]);
   });
@@ -37,7 +44,11 @@ describe('per-key concurrency', () => {
     await createEndpoint('slow-cancel', { mode: 'slow/200' });
     const { id, key } = await createKey({ concurrency_limit: 1 });
     const abortedBefore = (await originStats()).aborted;
-    const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'slow-cancel', messages: hello, stream: true } });
+    const res = await call('/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'slow-cancel', messages: hello, stream: true },
+    });
     const reader = res.body!.getReader();
     await reader.read();
     await reader.cancel();
@@ -87,7 +98,11 @@ describe('cancellation before the first byte, and usage on every exit path', () 
     await createEndpoint('usage-aborted', { mode: 'slow/50' });
     await createEndpoint('usage-dropped', { mode: 'drop/4' });
     const { id, key } = await createKey();
-    const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'usage-aborted', messages: hello, stream: true } });
+    const res = await call('/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'usage-aborted', messages: hello, stream: true },
+    });
     const reader = res.body!.getReader();
     let chunks = 0;
     while (chunks < 4) {
@@ -95,9 +110,19 @@ describe('cancellation before the first byte, and usage on every exit path', () 
       chunks += (new TextDecoder().decode(value).match(/"content":"[^"]+"/g) ?? []).length;
     }
     await reader.cancel();
-    await (await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'usage-dropped', messages: hello, stream: true } })).text();
+    await (
+      await call('/v1/chat/completions', {
+        method: 'POST',
+        token: key,
+        json: { model: 'usage-dropped', messages: hello, stream: true },
+      })
+    ).text();
     await eventually(async () => {
-      const rows = ((await (await admin('GET', `/keys/${id}/usage`)).json()) as { data: Array<{ endpoint: string; aborted: number; failed: number; completion_tokens: number }> }).data;
+      const rows = (
+        (await (await admin('GET', `/keys/${id}/usage`)).json()) as {
+          data: Array<{ endpoint: string; aborted: number; failed: number; completion_tokens: number }>;
+        }
+      ).data;
       const aborted = rows.find((r) => r.endpoint === 'usage-aborted');
       const dropped = rows.find((r) => r.endpoint === 'usage-dropped');
       expect(aborted).toMatchObject({ aborted: 1 });

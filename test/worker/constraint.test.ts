@@ -5,7 +5,9 @@ import { brokenConstraint, isUniqueViolation } from '../../src/lib/constraint';
 /** The error D1 raises for `sql` (bound to `values`), or a failure if it raises none. */
 async function d1Error(sql: string, ...values: unknown[]): Promise<unknown> {
   try {
-    await env.DB.prepare(sql).bind(...values).run();
+    await env.DB.prepare(sql)
+      .bind(...values)
+      .run();
   } catch (err) {
     return err;
   }

@@ -1,12 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
-import { ADMIN_TOKEN, CHAT_MODEL, admin, call, createEndpoint, createKey, eventually, originUrl } from './helpers/router';
+import {
+  ADMIN_TOKEN,
+  CHAT_MODEL,
+  admin,
+  call,
+  createEndpoint,
+  createKey,
+  eventually,
+  originUrl,
+} from './helpers/router';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const hello = [{ role: 'user', content: 'hello' }];
-const chat = (token: string, model: string, extra: Json = {}) => call('/v1/chat/completions', { method: 'POST', token, json: { model, messages: hello, ...extra } });
-const as = (token: string) => (method: string, path: string, json?: unknown) => call(`/admin/v1${path}`, { method, token, json });
-const entity = (url = originUrl(), name = 'main') => ({ name, protocol: 'openai', model: CHAT_MODEL, origins: [{ url }] });
+const chat = (token: string, model: string, extra: Json = {}) =>
+  call('/v1/chat/completions', { method: 'POST', token, json: { model, messages: hello, ...extra } });
+const as = (token: string) => (method: string, path: string, json?: unknown) =>
+  call(`/admin/v1${path}`, { method, token, json });
+const entity = (url = originUrl(), name = 'main') => ({
+  name,
+  protocol: 'openai',
+  model: CHAT_MODEL,
+  origins: [{ url }],
+});
 
 describe('First Key', () => {
   it('comes with every endpoint, works at once, and can be neither revoked nor edited', async () => {
@@ -32,7 +48,9 @@ describe('versioned configs', () => {
     expect(await good.json()).toMatchObject({ config_version: 2, config_update: 'none', pending_version: null });
 
     const { key } = await createKey();
-    const bad = await admin('PATCH', '/endpoints/rollout', { served_entities: [entity('http://127.0.0.1:9', 'third')] });
+    const bad = await admin('PATCH', '/endpoints/rollout', {
+      served_entities: [entity('http://127.0.0.1:9', 'third')],
+    });
     expect(bad.status).toBe(202);
     expect(await bad.json()).toMatchObject({ config_version: 2, config_update: 'in_progress', pending_version: 3 });
     const served = await chat(key, 'rollout');
@@ -52,14 +70,20 @@ describe('versioned configs', () => {
     await createEndpoint('history', { body: { defaults: { temperature: 0.1 } } });
     await admin('PATCH', '/endpoints/history', { defaults: { temperature: 0.9 } });
     const versions = (await (await admin('GET', '/endpoints/history/versions')).json()) as Json;
-    expect(versions.data.map((v: Json) => [v.version, v.serving])).toEqual([[1, false], [2, true]]);
+    expect(versions.data.map((v: Json) => [v.version, v.serving])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
 
     const back = await admin('POST', '/endpoints/history/rollback', { version: 1 });
     expect(await back.json()).toMatchObject({ config_version: 3, defaults: { temperature: 0.1 } });
     expect((await admin('POST', '/endpoints/history/rollback', { version: 9 })).status).toBe(404);
 
     const moved = await admin('PATCH', '/endpoints/history/served-entities/history-a', { model_version: '2026-11-01' });
-    expect(await moved.json()).toMatchObject({ config_version: 4, served_entities: [{ name: 'history-a', model_version: '2026-11-01', model: CHAT_MODEL }] });
+    expect(await moved.json()).toMatchObject({
+      config_version: 4,
+      served_entities: [{ name: 'history-a', model_version: '2026-11-01', model: CHAT_MODEL }],
+    });
     expect((await admin('PATCH', '/endpoints/history/served-entities/ghost', { model: 'x' })).status).toBe(404);
   });
 });
@@ -88,11 +112,16 @@ describe('rate limits', () => {
     expect((await chat(b.key, 'rl-all')).status).toBe(200);
     const refused = await chat(a.key, 'rl-all');
     expect(refused.status).toBe(429);
-    expect(((await refused.json()) as Json).error.message).toContain("2 calls per hour for all keys of endpoint 'rl-all'");
+    expect(((await refused.json()) as Json).error.message).toContain(
+      "2 calls per hour for all keys of endpoint 'rl-all'",
+    );
   });
 
   it('a request refused for concurrency costs no rate quota', async () => {
-    await createEndpoint('rl-conc', { mode: 'slow/30', body: { rate_limits: [{ key: 'api_key', calls: 2, renewal_period: 'day' }] } });
+    await createEndpoint('rl-conc', {
+      mode: 'slow/30',
+      body: { rate_limits: [{ key: 'api_key', calls: 2, renewal_period: 'day' }] },
+    });
     const { key } = await createKey({ concurrency_limit: 1 });
     const first = await chat(key, 'rl-conc', { stream: true });
     const busy = await chat(key, 'rl-conc');
@@ -136,9 +165,15 @@ describe('tenants and roles', () => {
     const acmeMember = as(await platformKey('acme', 'member'));
 
     // Tenant admins create in their own tenant only.
-    expect((await acmeAdmin('POST', '/endpoints', { name: 'acme-chat', served_entities: [entity()] })).status).toBe(201);
-    expect((await acmeAdmin('POST', '/endpoints', { name: 'x', tenant: 'globex', served_entities: [entity()] })).status).toBe(403);
-    expect((await globexAdmin('POST', '/endpoints', { name: 'globex-chat', served_entities: [entity()] })).status).toBe(201);
+    expect((await acmeAdmin('POST', '/endpoints', { name: 'acme-chat', served_entities: [entity()] })).status).toBe(
+      201,
+    );
+    expect(
+      (await acmeAdmin('POST', '/endpoints', { name: 'x', tenant: 'globex', served_entities: [entity()] })).status,
+    ).toBe(403);
+    expect((await globexAdmin('POST', '/endpoints', { name: 'globex-chat', served_entities: [entity()] })).status).toBe(
+      201,
+    );
 
     // Another tenant's endpoint does not exist for you.
     expect((await globexAdmin('GET', '/endpoints/acme-chat')).status).toBe(404);
@@ -153,7 +188,9 @@ describe('tenants and roles', () => {
     const globexKey = (await (await globexAdmin('POST', '/keys', { endpoints: ['globex-chat'] })).json()) as Json;
     expect((await acmeAdmin('GET', `/keys/${globexKey.id}`)).status).toBe(404);
     expect((await acmeAdmin('POST', `/keys/${globexKey.id}/revoke`)).status).toBe(404);
-    expect(((await (await acmeAdmin('GET', '/keys')).json()) as Json).data.every((k: Json) => k.tenant === 'acme')).toBe(true);
+    expect(
+      ((await (await acmeAdmin('GET', '/keys')).json()) as Json).data.every((k: Json) => k.tenant === 'acme'),
+    ).toBe(true);
 
     // Owners manage their own endpoints; members look.
     expect((await acmeOwner('POST', '/endpoints', { name: 'owned', served_entities: [entity()] })).status).toBe(201);
@@ -202,10 +239,21 @@ describe('tenants and roles', () => {
     const audit = (await (await acmeAdmin('GET', '/audit?limit=200')).json()) as Json;
     expect(audit.data.every((r: Json) => r.tenant_id === 'acme')).toBe(true);
     const actions = audit.data.map((r: Json) => r.action);
-    expect(actions).toEqual(expect.arrayContaining(['endpoint.create', 'endpoint.update', 'endpoint.share', 'endpoint.unshare', 'key.create']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'endpoint.create',
+        'endpoint.update',
+        'endpoint.share',
+        'endpoint.unshare',
+        'key.create',
+      ]),
+    );
     expect(JSON.stringify(audit)).not.toContain(memberKey.key);
     const all = (await (await admin('GET', '/audit?limit=500')).json()) as Json;
     expect(all.data.some((r: Json) => r.tenant_id === 'globex')).toBe(true);
-    expect(all.data.find((r: Json) => r.action === 'tenant.create' && r.target_id === 'acme')).toMatchObject({ actor: 'admin', actor_role: 'org_admin' });
+    expect(all.data.find((r: Json) => r.action === 'tenant.create' && r.target_id === 'acme')).toMatchObject({
+      actor: 'admin',
+      actor_role: 'org_admin',
+    });
   });
 });

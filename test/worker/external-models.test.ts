@@ -1,7 +1,17 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectError } from './helpers/expect-error';
-import { admin, call, CHAT_MODEL, createKey, eventually, inFlight, originStats, originUrl, sseEvents } from './helpers/router';
+import {
+  admin,
+  call,
+  CHAT_MODEL,
+  createKey,
+  eventually,
+  inFlight,
+  originStats,
+  originUrl,
+  sseEvents,
+} from './helpers/router';
 
 const OPENAI_KEY = env.OPENAI_API_KEY;
 const ANTHROPIC_KEY = env.ANTHROPIC_API_KEY;
@@ -26,7 +36,8 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  for (const [level, original] of Object.entries(originals)) (console as unknown as Record<string, unknown>)[level] = original;
+  for (const [level, original] of Object.entries(originals))
+    (console as unknown as Record<string, unknown>)[level] = original;
 });
 
 /** Every response body an admin read or inference answer gave in this file (checked for secrets too). */
@@ -51,11 +62,18 @@ function anthropicModel(name = 'claude-sonnet-4-5', mode = '', secret = 'ANTHROP
     name,
     provider: 'anthropic',
     task: 'llm/v1/chat',
-    anthropic_config: { anthropic_api_key: `{{secrets/${secret}}}`, anthropic_api_base: `${originUrl(mode)}/anthropic` },
+    anthropic_config: {
+      anthropic_api_key: `{{secrets/${secret}}}`,
+      anthropic_api_base: `${originUrl(mode)}/anthropic`,
+    },
   };
 }
 
-async function createExternal(name: string, external_model: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+async function createExternal(
+  name: string,
+  external_model: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<Record<string, unknown>> {
   const res = await admin('POST', '/endpoints', { name, served_entities: [{ name: 'ext', external_model }], ...extra });
   const text = await read(res);
   if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${text}`);
@@ -73,7 +91,9 @@ describe('external models: config and secrets', () => {
     const created = await createExternal('ext-openai-config', openaiModel());
     expect(created.state).toBe('ready');
     expect(created.state_reason).toBe('');
-    const entity = (created.served_entities as Array<{ external_model: { openai_config: { openai_api_key: string } } }>)[0]!;
+    const entity = (
+      created.served_entities as Array<{ external_model: { openai_config: { openai_api_key: string } } }>
+    )[0]!;
     expect(entity.external_model.openai_config.openai_api_key).toBe('{{secrets/OPENAI_API_KEY}}');
     const reads = [
       await admin('GET', '/endpoints/ext-openai-config'),
@@ -89,7 +109,9 @@ describe('external models: config and secrets', () => {
     const audit = await read(await admin('GET', '/audit?limit=50'));
     expect(audit).toContain('ext-openai-config');
     for (const secret of SECRETS) expect(audit).not.toContain(secret);
-    const row = await env.DB.prepare("SELECT config FROM endpoint_configs WHERE endpoint = 'ext-openai-config'").first<{ config: string }>();
+    const row = await env.DB.prepare("SELECT config FROM endpoint_configs WHERE endpoint = 'ext-openai-config'").first<{
+      config: string;
+    }>();
     expect(row!.config).toContain('{{secrets/OPENAI_API_KEY}}');
     expect(row!.config).not.toContain(OPENAI_KEY);
   });
@@ -97,8 +119,13 @@ describe('external models: config and secrets', () => {
   it('refuses a key in plaintext without echoing it', async () => {
     const plaintext = 'sk-proj-pasted-by-mistake-000111222333';
     const model = { ...openaiModel(), openai_config: { openai_api_key: plaintext } };
-    const res = await admin('POST', '/endpoints', { name: 'ext-plaintext', served_entities: [{ name: 'ext', external_model: model }] });
-    const body = await expectError(res, 400, { param: 'served_entities.0.external_model.openai_config.openai_api_key' });
+    const res = await admin('POST', '/endpoints', {
+      name: 'ext-plaintext',
+      served_entities: [{ name: 'ext', external_model: model }],
+    });
+    const body = await expectError(res, 400, {
+      param: 'served_entities.0.external_model.openai_config.openai_api_key',
+    });
     expect(body.error.message).toContain('{{secrets/');
     expect(JSON.stringify(body)).not.toContain(plaintext);
   });
@@ -108,7 +135,10 @@ describe('external models: config and secrets', () => {
       name: 'ext-admin-token',
       served_entities: [{ name: 'ext', external_model: openaiModel('llm/v1/chat', 'gpt-4o-mini', 'ADMIN_TOKEN') }],
     });
-    await expectError(res, 400, { code: 'secret_not_granted', param: 'served_entities.0.external_model.openai_config.openai_api_key' });
+    await expectError(res, 400, {
+      code: 'secret_not_granted',
+      param: 'served_entities.0.external_model.openai_config.openai_api_key',
+    });
     const tenantOnly = await admin('POST', '/endpoints', {
       name: 'ext-acme-only',
       served_entities: [{ name: 'ext', external_model: openaiModel('llm/v1/chat', 'gpt-4o-mini', 'ACME_API_KEY') }],
@@ -149,7 +179,9 @@ describe("external models: Databricks' rules", () => {
 
     const local = await admin('POST', '/endpoints', { name: 'ext-rules-local', served_entities: [selfHosted] });
     expect(local.status).toBe(201);
-    const add = await admin('PATCH', '/endpoints/ext-rules-local', { served_entities: [{ name: 'ext', external_model: openaiModel() }] });
+    const add = await admin('PATCH', '/endpoints/ext-rules-local', {
+      served_entities: [{ name: 'ext', external_model: openaiModel() }],
+    });
     const added = await expectError(add, 400, { code: 'external_model_change' });
     expect(added.error.message).toContain('cannot add external_model');
 
@@ -157,23 +189,43 @@ describe("external models: Databricks' rules", () => {
     await expectError(inPlace, 400, { code: 'external_model_entity' });
 
     // Changing the external model itself is an ordinary update.
-    const change = await admin('PATCH', '/endpoints/ext-rules', { served_entities: [{ name: 'ext', external_model: openaiModel('llm/v1/chat', 'gpt-4o') }] });
+    const change = await admin('PATCH', '/endpoints/ext-rules', {
+      served_entities: [{ name: 'ext', external_model: openaiModel('llm/v1/chat', 'gpt-4o') }],
+    });
     expect(change.status).toBe(200);
-    const changed = JSON.parse(await read(change)) as { config_version: number; served_entities: Array<{ external_model: { name: string } }> };
+    const changed = JSON.parse(await read(change)) as {
+      config_version: number;
+      served_entities: Array<{ external_model: { name: string } }>;
+    };
     expect(changed.config_version).toBe(2);
     expect(changed.served_entities[0]!.external_model.name).toBe('gpt-4o');
   });
 
   it('checks the provider config and the task against the provider', async () => {
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [{ name: 'gpt-4o-mini', provider: 'openai', task: 'llm/v1/chat' }, 'served_entities.0.external_model.openai_config', "needs 'openai_config'"],
-      [{ ...anthropicModel(), openai_config: openaiModel().openai_config }, 'served_entities.0.external_model.openai_config', "remove 'openai_config'"],
-      [{ ...anthropicModel(), task: 'llm/v1/embeddings' }, 'served_entities.0.external_model.task', "serves task 'llm/v1/chat' only"],
+      [
+        { name: 'gpt-4o-mini', provider: 'openai', task: 'llm/v1/chat' },
+        'served_entities.0.external_model.openai_config',
+        "needs 'openai_config'",
+      ],
+      [
+        { ...anthropicModel(), openai_config: openaiModel().openai_config },
+        'served_entities.0.external_model.openai_config',
+        "remove 'openai_config'",
+      ],
+      [
+        { ...anthropicModel(), task: 'llm/v1/embeddings' },
+        'served_entities.0.external_model.task',
+        "serves task 'llm/v1/chat' only",
+      ],
       [{ ...openaiModel(), task: 'llm/v1/images' }, 'served_entities.0.external_model.task', ''],
       [{ ...openaiModel(), provider: 'cohere' }, 'served_entities.0.external_model.provider', ''],
     ];
     for (const [model, param, message] of cases) {
-      const res = await admin('POST', '/endpoints', { name: 'ext-bad', served_entities: [{ name: 'ext', external_model: model }] });
+      const res = await admin('POST', '/endpoints', {
+        name: 'ext-bad',
+        served_entities: [{ name: 'ext', external_model: model }],
+      });
       const body = await expectError(res, 400, { param });
       expect(body.error.message).toContain(message);
     }
@@ -185,10 +237,20 @@ describe("external models: Databricks' rules", () => {
     const { key } = await createKey({ endpoints: ['ext-embed', 'ext-chat-only'] });
     const chatOnEmbed = await chat(key, { model: 'ext-embed', messages: hello });
     const body = await expectError(chatOnEmbed, 400, { code: 'unsupported_task' });
-    expect(body.error.message).toBe("Endpoint 'ext-embed' serves an external model for task 'llm/v1/embeddings': it answers POST /v1/embeddings only");
-    const embedOnChat = await call('/v1/embeddings', { method: 'POST', token: key, json: { model: 'ext-chat-only', input: 'x' } });
+    expect(body.error.message).toBe(
+      "Endpoint 'ext-embed' serves an external model for task 'llm/v1/embeddings': it answers POST /v1/embeddings only",
+    );
+    const embedOnChat = await call('/v1/embeddings', {
+      method: 'POST',
+      token: key,
+      json: { model: 'ext-chat-only', input: 'x' },
+    });
     await expectError(embedOnChat, 400, { code: 'unsupported_task' });
-    const generate = await call('/generate', { method: 'POST', token: key, json: { model: 'ext-chat-only', inputs: 'x' } });
+    const generate = await call('/generate', {
+      method: 'POST',
+      token: key,
+      json: { model: 'ext-chat-only', inputs: 'x' },
+    });
     expect(generate.status).toBe(422);
     expect(((await generate.json()) as { error: string }).error).toContain("task 'llm/v1/chat'");
   });
@@ -209,7 +271,11 @@ describe('external models: OpenAI provider', () => {
   it('passes chat through with the provider key; the client key never reaches the provider', async () => {
     const res = await chat(key, { model: 'ext-gpt', messages: hello, max_tokens: 5 });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { model: string; choices: Array<{ finish_reason: string }>; usage: { completion_tokens: number } };
+    const body = (await res.json()) as {
+      model: string;
+      choices: Array<{ finish_reason: string }>;
+      usage: { completion_tokens: number };
+    };
     expect(body.model).toBe('ext-gpt');
     expect(body.choices[0]!.finish_reason).toBe('length');
     expect(body.usage.completion_tokens).toBe(5);
@@ -222,7 +288,12 @@ describe('external models: OpenAI provider', () => {
   });
 
   it('streams chat with usage, and completions and embeddings on their own tasks', async () => {
-    const res = await chat(key, { model: 'ext-gpt', messages: hello, stream: true, stream_options: { include_usage: true } });
+    const res = await chat(key, {
+      model: 'ext-gpt',
+      messages: hello,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(res.status).toBe(200);
     const events = await sseEvents(res);
     expect(events.at(-1)).toBe('[DONE]');
@@ -231,17 +302,28 @@ describe('external models: OpenAI provider', () => {
     expect(usage.usage.prompt_tokens).toBeGreaterThan(0);
     expect(usage.model).toBe('ext-gpt');
 
-    const completion = await call('/v1/completions', { method: 'POST', token: key, json: { model: 'ext-instruct', prompt: 'Say hi', max_tokens: 3 } });
+    const completion = await call('/v1/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'ext-instruct', prompt: 'Say hi', max_tokens: 3 },
+    });
     expect(completion.status).toBe(200);
     expect(((await completion.json()) as { object: string }).object).toBe('text_completion');
 
-    const embedding = await call('/v1/embeddings', { method: 'POST', token: key, json: { model: 'ext-embeddings', input: ['a', 'b'] } });
+    const embedding = await call('/v1/embeddings', {
+      method: 'POST',
+      token: key,
+      json: { model: 'ext-embeddings', input: ['a', 'b'] },
+    });
     expect(embedding.status).toBe(200);
     expect(((await embedding.json()) as { data: unknown[] }).data).toHaveLength(2);
   });
 
   it('refuses top_k (OpenAI has none) before calling the provider', async () => {
-    await expectError(await chat(key, { model: 'ext-gpt', messages: hello, top_k: 5 }), 400, { param: 'top_k', code: 'unsupported_parameter' });
+    await expectError(await chat(key, { model: 'ext-gpt', messages: hello, top_k: 5 }), 400, {
+      param: 'top_k',
+      code: 'unsupported_parameter',
+    });
   });
 
   it("maps the provider's errors: bad credentials and unknown models are the endpoint's fault (502), rate limits stay 429 with Retry-After", async () => {
@@ -250,7 +332,9 @@ describe('external models: OpenAI provider', () => {
     expect(auth.error.message).toContain("secret 'WRONG_OPENAI_KEY'");
     expect(auth.error.message).not.toContain('*****'); // OpenAI quotes part of the key in its 401: not passed on
 
-    await expectError(await chat(key, { model: 'ext-gpt-unknown', messages: hello }), 502, { code: 'provider_not_found' });
+    await expectError(await chat(key, { model: 'ext-gpt-unknown', messages: hello }), 502, {
+      code: 'provider_not_found',
+    });
 
     const limited = await chat(key, { model: 'ext-gpt-429', messages: hello });
     await expectError(limited, 429, { code: 'provider_rate_limited', type: 'rate_limit_error' });
@@ -260,7 +344,14 @@ describe('external models: OpenAI provider', () => {
 
 describe('external models: Anthropic provider', () => {
   let key: string;
-  const weather = { type: 'function', function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } };
+  const weather = {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      description: 'Weather for a city',
+      parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] },
+    },
+  };
 
   beforeAll(async () => {
     await createExternal('ext-claude', anthropicModel(), { defaults: { max_tokens: 64 } });
@@ -283,7 +374,12 @@ describe('external models: Anthropic provider', () => {
       user: 'user-7',
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { object: string; model: string; choices: Array<{ message: { content: string }; finish_reason: string }>; usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } };
+    const body = (await res.json()) as {
+      object: string;
+      model: string;
+      choices: Array<{ message: { content: string }; finish_reason: string }>;
+      usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+    };
     expect(body.object).toBe('chat.completion');
     expect(body.model).toBe('ext-claude');
     expect(body.choices[0]!.finish_reason).toBe('stop');
@@ -316,7 +412,15 @@ describe('external models: Anthropic provider', () => {
   it('round-trips tools: tool_calls out, tool results back in', async () => {
     const first = await chat(key, { model: 'ext-claude', messages: hello, tools: [weather], tool_choice: 'required' });
     expect(first.status).toBe(200);
-    const answer = (await first.json()) as { choices: Array<{ finish_reason: string; message: { content: string | null; tool_calls: Array<{ id: string; type: string; function: { name: string; arguments: string } }> } }> };
+    const answer = (await first.json()) as {
+      choices: Array<{
+        finish_reason: string;
+        message: {
+          content: string | null;
+          tool_calls: Array<{ id: string; type: string; function: { name: string; arguments: string } }>;
+        };
+      }>;
+    };
     const choice = answer.choices[0]!;
     expect(choice.finish_reason).toBe('tool_calls');
     const callMade = choice.message.tool_calls[0]!;
@@ -326,28 +430,61 @@ describe('external models: Anthropic provider', () => {
     const second = await chat(key, {
       model: 'ext-claude',
       tools: [weather],
-      messages: [...hello, { role: 'assistant', content: null, tool_calls: [callMade] }, { role: 'tool', tool_call_id: callMade.id, content: 'Sunny, 21 C' }],
+      messages: [
+        ...hello,
+        { role: 'assistant', content: null, tool_calls: [callMade] },
+        { role: 'tool', tool_call_id: callMade.id, content: 'Sunny, 21 C' },
+      ],
     });
     expect(second.status).toBe(200);
-    expect(((await second.json()) as { choices: Array<{ finish_reason: string }> }).choices[0]!.finish_reason).toBe('stop');
+    expect(((await second.json()) as { choices: Array<{ finish_reason: string }> }).choices[0]!.finish_reason).toBe(
+      'stop',
+    );
     const sent = (await originStats()).recent.filter((r) => r.path.endsWith('/anthropic/v1/messages')).at(-1)!;
     expect((sent.body as { messages: unknown[] }).messages).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'Hello there, how are you?' }] },
-      { role: 'assistant', content: [{ type: 'tool_use', id: callMade.id, name: 'get_weather', input: { location: 'Paris' } }] },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: callMade.id, name: 'get_weather', input: { location: 'Paris' } }],
+      },
       { role: 'user', content: [{ type: 'tool_result', tool_use_id: callMade.id, content: 'Sunny, 21 C' }] },
     ]);
   });
 
   it('streams: events become OpenAI chunks with tool calls, finish_reason and usage', async () => {
-    const res = await chat(key, { model: 'ext-claude', messages: hello, tools: [weather], stream: true, stream_options: { include_usage: true } });
+    const res = await chat(key, {
+      model: 'ext-claude',
+      messages: hello,
+      tools: [weather],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(res.status).toBe(200);
     const events = await sseEvents(res);
     expect(events.at(-1)).toBe('[DONE]');
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { choices: Array<{ delta: { role?: string; content?: string; tool_calls?: Array<{ id?: string; function: { name?: string; arguments: string } }> }; finish_reason: string | null }>; usage?: { prompt_tokens: number; completion_tokens: number } });
+    const chunks = events.slice(0, -1).map(
+      (e) =>
+        JSON.parse(e) as {
+          choices: Array<{
+            delta: {
+              role?: string;
+              content?: string;
+              tool_calls?: Array<{ id?: string; function: { name?: string; arguments: string } }>;
+            };
+            finish_reason: string | null;
+          }>;
+          usage?: { prompt_tokens: number; completion_tokens: number };
+        },
+    );
     expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
-    const args = chunks.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? [])).map((t) => t.function.arguments).join('');
+    const args = chunks
+      .flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? []))
+      .map((t) => t.function.arguments)
+      .join('');
     expect(JSON.parse(args)).toEqual({ location: 'Paris' });
-    expect(chunks.find((c) => c.choices[0]?.delta.tool_calls?.[0]?.id)?.choices[0]!.delta.tool_calls![0]!.function.name).toBe('get_weather');
+    expect(
+      chunks.find((c) => c.choices[0]?.delta.tool_calls?.[0]?.id)?.choices[0]!.delta.tool_calls![0]!.function.name,
+    ).toBe('get_weather');
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('tool_calls');
     expect(chunks.at(-1)!.choices).toEqual([]);
     expect(chunks.at(-1)!.usage!.completion_tokens).toBe(12);
@@ -360,7 +497,10 @@ describe('external models: Anthropic provider', () => {
       [{ logprobs: true }, 'logprobs'],
       [{ response_format: { type: 'json_object' } }, 'response_format'],
       [{ messages: [...hello, { role: 'system', content: 'late' }] }, 'messages.1.role'],
-      [{ messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }] }, 'messages.0.content.0.type'],
+      [
+        { messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }] },
+        'messages.0.content.0.type',
+      ],
     ];
     const before = (await originStats()).requests;
     for (const [extra, param] of cases) {
@@ -376,8 +516,12 @@ describe('external models: Anthropic provider', () => {
     const overloaded = await chat(key, { model: 'ext-claude-error529', messages: hello });
     await expectError(overloaded, 503, { code: 'provider_overloaded' });
     expect(overloaded.headers.get('retry-after')).toBe('1');
-    await expectError(await chat(key, { model: 'ext-claude-error403', messages: hello }), 502, { code: 'provider_permission_denied' });
-    await expectError(await chat(key, { model: 'ext-claude-unknown', messages: hello }), 502, { code: 'provider_not_found' });
+    await expectError(await chat(key, { model: 'ext-claude-error403', messages: hello }), 502, {
+      code: 'provider_permission_denied',
+    });
+    await expectError(await chat(key, { model: 'ext-claude-unknown', messages: hello }), 502, {
+      code: 'provider_not_found',
+    });
   });
 
   it("turns a stream's error event into an OpenAI error event", async () => {
@@ -397,15 +541,28 @@ describe('external models: the Responses API rides the chat path to the provider
     await createExternal('ext-resp-gpt', openaiModel());
     const { key } = await createKey({ endpoints: null });
     for (const model of ['ext-resp-claude', 'ext-resp-gpt']) {
-      const res = await call('/v1/responses', { method: 'POST', token: key, json: { model, input: 'Hello there', max_output_tokens: 5 } });
+      const res = await call('/v1/responses', {
+        method: 'POST',
+        token: key,
+        json: { model, input: 'Hello there', max_output_tokens: 5 },
+      });
       const text = await read(res);
       expect(res.status).toBe(200);
-      const body = JSON.parse(text) as { model: string; status: string; output: Array<{ content: Array<{ text: string }> }>; usage: { output_tokens: number } };
+      const body = JSON.parse(text) as {
+        model: string;
+        status: string;
+        output: Array<{ content: Array<{ text: string }> }>;
+        usage: { output_tokens: number };
+      };
       expect(body.model).toBe(model);
       expect(body.status).toBe('incomplete');
       expect(body.output[0]!.content[0]!.text.length).toBeGreaterThan(0);
       expect(body.usage.output_tokens).toBe(5);
-      const streamed = await call('/v1/responses', { method: 'POST', token: key, json: { model, input: 'Hello there', stream: true } });
+      const streamed = await call('/v1/responses', {
+        method: 'POST',
+        token: key,
+        json: { model, input: 'Hello there', stream: true },
+      });
       const events = await read(streamed);
       expect(events).toContain('event: response.output_text.delta');
       expect(events).toContain('event: response.completed');
@@ -424,9 +581,17 @@ describe('external models: what the router does for self-hosted origins holds he
   it('per-key concurrency; a client leaving aborts the provider request, frees the slot and still counts usage', async () => {
     const { id, key } = await createKey({ concurrency_limit: 1, endpoints: null });
     const abortedBefore = (await originStats()).aborted;
-    const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'ext-claude-slow', messages: hello, stream: true } });
+    const res = await call('/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'ext-claude-slow', messages: hello, stream: true },
+    });
     expect(res.status).toBe(200);
-    const second = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'ext-claude-slow', messages: hello } });
+    const second = await call('/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'ext-claude-slow', messages: hello },
+    });
     await expectError(second, 429, { code: 'concurrency_limit_exceeded' });
     const reader = res.body!.getReader();
     let deltas = 0;
@@ -438,7 +603,11 @@ describe('external models: what the router does for self-hosted origins holds he
     await eventually(async () => expect((await originStats()).aborted).toBeGreaterThan(abortedBefore));
     await eventually(async () => expect(await inFlight(id)).toBe(0));
     await eventually(async () => {
-      const rows = ((await (await admin('GET', `/keys/${id}/usage`)).json()) as { data: Array<{ endpoint: string; aborted: number; prompt_tokens: number; completion_tokens: number }> }).data;
+      const rows = (
+        (await (await admin('GET', `/keys/${id}/usage`)).json()) as {
+          data: Array<{ endpoint: string; aborted: number; prompt_tokens: number; completion_tokens: number }>;
+        }
+      ).data;
       const row = rows.find((r) => r.endpoint === 'ext-claude-slow');
       expect(row?.aborted).toBe(1);
       expect(row!.prompt_tokens).toBeGreaterThan(0);

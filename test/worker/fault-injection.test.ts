@@ -74,14 +74,19 @@ async function judge(res: Response, stream: boolean): Promise<Verdict> {
     if (!type.includes('application/json')) return `violation: HTTP ${res.status} with ${type}`;
     const body = (await res.json()) as { error?: { message?: unknown; code?: unknown } };
     codes[`${res.status} ${String(body.error?.code)}`] = (codes[`${res.status} ${String(body.error?.code)}`] ?? 0) + 1;
-    return typeof body.error?.message === 'string' && body.error.message ? 'error' : `violation: HTTP ${res.status} without an error object`;
+    return typeof body.error?.message === 'string' && body.error.message
+      ? 'error'
+      : `violation: HTTP ${res.status} without an error object`;
   }
   if (!stream) {
     const body = (await res.json()) as { choices?: Array<{ message?: { content?: unknown } }> };
     return typeof body.choices?.[0]?.message?.content === 'string' ? 'answer' : 'violation: 200 without a message';
   }
   if (!type.includes('text/event-stream')) return `violation: stream answered with ${type}`;
-  const events = (await res.text()).split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+  const events = (await res.text())
+    .split('\n\n')
+    .filter((e) => e.startsWith('data: '))
+    .map((e) => e.slice(6));
   const errors = events.filter((e) => e.startsWith('{"error"'));
   if (errors.length > 0) {
     const parsed = JSON.parse(errors[0]!) as { error?: { message?: unknown } };
@@ -91,127 +96,155 @@ async function judge(res: Response, stream: boolean): Promise<Verdict> {
 }
 
 describe('fault injection', () => {
-  it(`${TOTAL} requests with ${ABORT_SHARE * 100}% client aborts and faulty origins leak nothing and hang nowhere`, { timeout: 180_000 }, async () => {
-    for (const [name, origins, , model] of endpoints) {
-      const res = await admin('POST', '/endpoints', {
-        name,
-        served_entities: [{ name: 'pool', protocol: 'openai', model: model ?? CHAT_MODEL, origins: origins.map((url) => ({ url })) }],
-        timeouts: isShared(name) ? SHARED_TIMEOUTS : TIMEOUTS,
-        rate_limits: ENDPOINT_BUDGETS,
-      });
-      expect(res.status, name).toBe(201);
-    }
-    // 6 keys × 4 slots = the client's parallelism: 429s happen only while releases catch up.
-    const keys = await Promise.all(Array.from({ length: 6 }, () => createKey({ concurrency_limit: 4, token_budget: KEY_BUDGET })));
-
-    let seed = 20261123;
-    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-    const verdicts: Record<string, number> = {};
-    /** Per endpoint: `<status> <verdict>` → count (`aborted` when the client left first). */
-    const byEndpoint: Record<string, Record<string, number>> = {};
-    const violations: string[] = [];
-    let longest = 0;
-    let abortsPlanned = 0;
-    let next = 0;
-
-    async function one(i: number): Promise<void> {
-      const key = keys[i % keys.length]!;
-      const model = pickEndpoint(random());
-      const stream = random() < 0.6;
-      const abortAfter = random() < ABORT_SHARE ? random() * 300 : null;
-      if (abortAfter !== null) abortsPlanned++;
-      const controller = new AbortController();
-      const timer = abortAfter === null ? null : setTimeout(() => controller.abort(), abortAfter);
-      const started = Date.now();
-      let verdict: Verdict;
-      let status = 0;
-      try {
-        const res = await call('/v1/chat/completions', {
-          method: 'POST',
-          token: key.key,
-          json: { model, messages: [{ role: 'user', content: `fault ${i}` }], stream, max_tokens: 8 },
-          signal: controller.signal,
+  it(
+    `${TOTAL} requests with ${ABORT_SHARE * 100}% client aborts and faulty origins leak nothing and hang nowhere`,
+    { timeout: 180_000 },
+    async () => {
+      for (const [name, origins, , model] of endpoints) {
+        const res = await admin('POST', '/endpoints', {
+          name,
+          served_entities: [
+            { name: 'pool', protocol: 'openai', model: model ?? CHAT_MODEL, origins: origins.map((url) => ({ url })) },
+          ],
+          timeouts: isShared(name) ? SHARED_TIMEOUTS : TIMEOUTS,
+          rate_limits: ENDPOINT_BUDGETS,
         });
-        status = res.status;
-        verdict = await judge(res, stream);
-        // A refused client waits a moment before its next request, as the SDKs do (they honour Retry-After).
-        if (res.status === 429) await new Promise((r) => setTimeout(r, 20));
-      } catch (err) {
-        verdict = controller.signal.aborted ? 'aborted' : `violation: ${String(err)}`;
-      } finally {
-        if (timer !== null) clearTimeout(timer);
+        expect(res.status, name).toBe(201);
       }
-      const took = Date.now() - started;
-      longest = Math.max(longest, took);
-      if (took > totalMsOf(model) + HANG_SLACK_MS) violations.push(`request ${i} to ${model} took ${took} ms`);
-      const seen = (byEndpoint[model] ??= {});
-      const what = verdict === 'aborted' ? 'aborted' : `${status} ${verdict}`;
-      seen[what] = (seen[what] ?? 0) + 1;
-      if (verdict.startsWith('violation')) violations.push(`request ${i} to ${model} (stream ${stream}): ${verdict}`);
-      const label = verdict.startsWith('violation') ? 'violation' : verdict;
-      verdicts[label] = (verdicts[label] ?? 0) + 1;
-    }
+      // 6 keys × 4 slots = the client's parallelism: 429s happen only while releases catch up.
+      const keys = await Promise.all(
+        Array.from({ length: 6 }, () => createKey({ concurrency_limit: 4, token_budget: KEY_BUDGET })),
+      );
 
-    await Promise.all(
-      Array.from({ length: PARALLEL }, async () => {
-        while (next < TOTAL) await one(next++);
-      }),
-    );
+      let seed = 20261123;
+      const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const verdicts: Record<string, number> = {};
+      /** Per endpoint: `<status> <verdict>` → count (`aborted` when the client left first). */
+      const byEndpoint: Record<string, Record<string, number>> = {};
+      const violations: string[] = [];
+      let longest = 0;
+      let abortsPlanned = 0;
+      let next = 0;
 
-    console.log(JSON.stringify({ msg: 'fault injection', total: TOTAL, aborts_planned: abortsPlanned, verdicts, codes, longest_ms: longest }));
-    console.log(JSON.stringify({ msg: 'fault injection: shared server', ...Object.fromEntries([...SHARED_HEALTHY, SHARED_BROKEN].map((n) => [n, byEndpoint[n]])) }));
-    expect(violations).toEqual([]);
-    // The shared server's healthy models answered every client that stayed (429 is the key's own limit), from first to last.
-    for (const name of SHARED_HEALTHY) {
-      const seen = byEndpoint[name] ?? {};
-      expect(Object.keys(seen).filter((k) => k !== '200 answer' && k !== '429 error' && k !== 'aborted'), name).toEqual([]);
-      expect(seen['200 answer'] ?? 0, name).toBeGreaterThan(20);
-    }
-    // The failing model: its own error each time — a 502, or on a loaded machine an error event after the 2 s status
-    // hold (200 error) — tried every time, never refused with 503 for being ejected.
-    const broken = byEndpoint[SHARED_BROKEN] ?? {};
-    expect(Object.keys(broken).filter((k) => !['502 error', '200 error', '429 error', 'aborted'].includes(k))).toEqual([]);
-    expect(broken['502 error'] ?? 0).toBeGreaterThan(20);
-    expect((verdicts.answer ?? 0) + (verdicts.error ?? 0) + (verdicts.aborted ?? 0)).toBe(TOTAL);
-    expect(verdicts.answer).toBeGreaterThan(TOTAL * 0.2);
-    expect(verdicts.error).toBeGreaterThan(TOTAL * 0.1);
-    // A fifth of the clients leave at a random moment; those whose answer came first count as answers or errors.
-    expect(abortsPlanned).toBeGreaterThan(TOTAL * 0.15);
-    expect(verdicts.aborted).toBeGreaterThan(TOTAL * 0.02);
-
-    // Every slot comes back: releases run in waitUntil, so give them a moment.
-    const deadline = Date.now() + 10_000;
-    for (const key of keys) {
-      for (;;) {
-        const n = await inFlight(key.id);
-        if (n === 0) break;
-        if (Date.now() > deadline) throw new Error(`key ${key.id} still holds ${n} slot(s)`);
-        await new Promise((r) => setTimeout(r, 100));
+      async function one(i: number): Promise<void> {
+        const key = keys[i % keys.length]!;
+        const model = pickEndpoint(random());
+        const stream = random() < 0.6;
+        const abortAfter = random() < ABORT_SHARE ? random() * 300 : null;
+        if (abortAfter !== null) abortsPlanned++;
+        const controller = new AbortController();
+        const timer = abortAfter === null ? null : setTimeout(() => controller.abort(), abortAfter);
+        const started = Date.now();
+        let verdict: Verdict;
+        let status = 0;
+        try {
+          const res = await call('/v1/chat/completions', {
+            method: 'POST',
+            token: key.key,
+            json: { model, messages: [{ role: 'user', content: `fault ${i}` }], stream, max_tokens: 8 },
+            signal: controller.signal,
+          });
+          status = res.status;
+          verdict = await judge(res, stream);
+          // A refused client waits a moment before its next request, as the SDKs do (they honour Retry-After).
+          if (res.status === 429) await new Promise((r) => setTimeout(r, 20));
+        } catch (err) {
+          verdict = controller.signal.aborted ? 'aborted' : `violation: ${String(err)}`;
+        } finally {
+          if (timer !== null) clearTimeout(timer);
+        }
+        const took = Date.now() - started;
+        longest = Math.max(longest, took);
+        if (took > totalMsOf(model) + HANG_SLACK_MS) violations.push(`request ${i} to ${model} took ${took} ms`);
+        const seen = (byEndpoint[model] ??= {});
+        const what = verdict === 'aborted' ? 'aborted' : `${status} ${verdict}`;
+        seen[what] = (seen[what] ?? 0) + 1;
+        if (verdict.startsWith('violation')) violations.push(`request ${i} to ${model} (stream ${stream}): ${verdict}`);
+        const label = verdict.startsWith('violation') ? 'violation' : verdict;
+        verdicts[label] = (verdicts[label] ?? 0) + 1;
       }
-    }
 
-    // Token budgets: every reservation was settled (or refunded), and each window was charged exactly the tokens the
-    // router counted for its requests (the keys' usage, per key and per endpoint).
-    const tokensByEndpoint: Record<string, number> = {};
-    let charged = 0;
-    for (const key of keys) {
-      const usage = (await (await admin('GET', `/keys/${key.id}/usage`)).json()) as {
-        data: Array<{ endpoint: string; prompt_tokens: number; completion_tokens: number }>;
-        token_window: { used: number; reserved: number };
-      };
-      const counted = usage.data.reduce((s, r) => s + r.prompt_tokens + r.completion_tokens, 0);
-      for (const r of usage.data) tokensByEndpoint[r.endpoint] = (tokensByEndpoint[r.endpoint] ?? 0) + r.prompt_tokens + r.completion_tokens;
-      expect(usage.token_window, key.id).toEqual(expect.objectContaining({ reserved: 0, used: counted }));
-      charged += usage.token_window.used;
-    }
-    expect(charged).toBeGreaterThan(0);
-    for (const [name] of endpoints) {
-      const endpoint = (await (await admin('GET', `/endpoints/${name}`)).json()) as { id: string };
-      const limiter = env.LIMITER.getByName(endpoint.id);
-      await eventually(async () => expect(await limiter.reservedTokens(), name).toBe(0), 10_000);
-      expect((await limiter.state('endpoint', DAY_MS)).used, name).toBe(tokensByEndpoint[name] ?? 0);
-      expect((await limiter.state('tenant:default', DAY_MS)).used, name).toBe(tokensByEndpoint[name] ?? 0);
-    }
-    console.log(JSON.stringify({ msg: 'fault injection: token budgets', charged, by_endpoint: tokensByEndpoint }));
-  });
+      await Promise.all(
+        Array.from({ length: PARALLEL }, async () => {
+          while (next < TOTAL) await one(next++);
+        }),
+      );
+
+      console.log(
+        JSON.stringify({
+          msg: 'fault injection',
+          total: TOTAL,
+          aborts_planned: abortsPlanned,
+          verdicts,
+          codes,
+          longest_ms: longest,
+        }),
+      );
+      console.log(
+        JSON.stringify({
+          msg: 'fault injection: shared server',
+          ...Object.fromEntries([...SHARED_HEALTHY, SHARED_BROKEN].map((n) => [n, byEndpoint[n]])),
+        }),
+      );
+      expect(violations).toEqual([]);
+      // The shared server's healthy models answered every client that stayed (429 is the key's own limit), from first to last.
+      for (const name of SHARED_HEALTHY) {
+        const seen = byEndpoint[name] ?? {};
+        expect(
+          Object.keys(seen).filter((k) => k !== '200 answer' && k !== '429 error' && k !== 'aborted'),
+          name,
+        ).toEqual([]);
+        expect(seen['200 answer'] ?? 0, name).toBeGreaterThan(20);
+      }
+      // The failing model: its own error each time — a 502, or on a loaded machine an error event after the 2 s status
+      // hold (200 error) — tried every time, never refused with 503 for being ejected.
+      const broken = byEndpoint[SHARED_BROKEN] ?? {};
+      expect(
+        Object.keys(broken).filter((k) => !['502 error', '200 error', '429 error', 'aborted'].includes(k)),
+      ).toEqual([]);
+      expect(broken['502 error'] ?? 0).toBeGreaterThan(20);
+      expect((verdicts.answer ?? 0) + (verdicts.error ?? 0) + (verdicts.aborted ?? 0)).toBe(TOTAL);
+      expect(verdicts.answer).toBeGreaterThan(TOTAL * 0.2);
+      expect(verdicts.error).toBeGreaterThan(TOTAL * 0.1);
+      // A fifth of the clients leave at a random moment; those whose answer came first count as answers or errors.
+      expect(abortsPlanned).toBeGreaterThan(TOTAL * 0.15);
+      expect(verdicts.aborted).toBeGreaterThan(TOTAL * 0.02);
+
+      // Every slot comes back: releases run in waitUntil, so give them a moment.
+      const deadline = Date.now() + 10_000;
+      for (const key of keys) {
+        for (;;) {
+          const n = await inFlight(key.id);
+          if (n === 0) break;
+          if (Date.now() > deadline) throw new Error(`key ${key.id} still holds ${n} slot(s)`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+
+      // Token budgets: every reservation was settled (or refunded), and each window was charged exactly the tokens the
+      // router counted for its requests (the keys' usage, per key and per endpoint).
+      const tokensByEndpoint: Record<string, number> = {};
+      let charged = 0;
+      for (const key of keys) {
+        const usage = (await (await admin('GET', `/keys/${key.id}/usage`)).json()) as {
+          data: Array<{ endpoint: string; prompt_tokens: number; completion_tokens: number }>;
+          token_window: { used: number; reserved: number };
+        };
+        const counted = usage.data.reduce((s, r) => s + r.prompt_tokens + r.completion_tokens, 0);
+        for (const r of usage.data)
+          tokensByEndpoint[r.endpoint] = (tokensByEndpoint[r.endpoint] ?? 0) + r.prompt_tokens + r.completion_tokens;
+        expect(usage.token_window, key.id).toEqual(expect.objectContaining({ reserved: 0, used: counted }));
+        charged += usage.token_window.used;
+      }
+      expect(charged).toBeGreaterThan(0);
+      for (const [name] of endpoints) {
+        const endpoint = (await (await admin('GET', `/endpoints/${name}`)).json()) as { id: string };
+        const limiter = env.LIMITER.getByName(endpoint.id);
+        await eventually(async () => expect(await limiter.reservedTokens(), name).toBe(0), 10_000);
+        expect((await limiter.state('endpoint', DAY_MS)).used, name).toBe(tokensByEndpoint[name] ?? 0);
+        expect((await limiter.state('tenant:default', DAY_MS)).used, name).toBe(tokensByEndpoint[name] ?? 0);
+      }
+      console.log(JSON.stringify({ msg: 'fault injection: token budgets', charged, by_endpoint: tokensByEndpoint }));
+    },
+  );
 });

@@ -1,28 +1,56 @@
 import { inject, describe, expect, it } from 'vitest';
-import { admin, call, CHAT_MODEL, createEndpoint, createKey, eventually, inFlight, originStats, sseEvents, type OriginRecord } from './helpers/router';
+import {
+  admin,
+  call,
+  CHAT_MODEL,
+  createEndpoint,
+  createKey,
+  eventually,
+  inFlight,
+  originStats,
+  sseEvents,
+  type OriginRecord,
+} from './helpers/router';
 import { expectError } from './helpers/expect-error';
 
 const GUARD_MODEL = 'meta-llama/Llama-Guard-3-8B';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** An endpoint serving the emulator's Llama Guard (vLLM completions, or TGI generate under `/llama-guard/tgi`). */
-async function createGuard(name: string, opts: { mode?: string; tgi?: boolean; timeouts?: Json; tenant?: string } = {}): Promise<void> {
+async function createGuard(
+  name: string,
+  opts: { mode?: string; tgi?: boolean; timeouts?: Json; tenant?: string } = {},
+): Promise<void> {
   const base = inject('originUrl') + (opts.mode ? `/mode/${opts.mode}` : '');
   const entity = opts.tgi
     ? { name: `${name}-tgi`, protocol: 'tgi', model: 'tgi', origins: [{ url: `${base}/llama-guard/tgi` }] }
     : { name: `${name}-lg`, protocol: 'openai', model: GUARD_MODEL, origins: [{ url: base }] };
-  const res = await admin('POST', '/endpoints', { name, served_entities: [entity], ...(opts.timeouts ? { timeouts: opts.timeouts } : {}), ...(opts.tenant ? { tenant: opts.tenant } : {}) });
+  const res = await admin('POST', '/endpoints', {
+    name,
+    served_entities: [entity],
+    ...(opts.timeouts ? { timeouts: opts.timeouts } : {}),
+    ...(opts.tenant ? { tenant: opts.tenant } : {}),
+  });
   if (res.status !== 201) throw new Error(`create guard ${name}: ${res.status} ${await res.text()}`);
 }
 
-const guard = (endpoint: string, extra: Json = {}) => ({ endpoint, action: 'block', on_error: 'fail_closed', ...extra });
+const guard = (endpoint: string, extra: Json = {}) => ({
+  endpoint,
+  action: 'block',
+  on_error: 'fail_closed',
+  ...extra,
+});
 
 async function createGuarded(name: string, guardrails: Json, mode?: string): Promise<void> {
   await createEndpoint(name, { mode, body: { guardrails } });
 }
 
 const chat = (token: string, model: string, content: string, extra: Json = {}) =>
-  call('/v1/chat/completions', { method: 'POST', token, json: { model, messages: [{ role: 'user', content }], ...extra } });
+  call('/v1/chat/completions', {
+    method: 'POST',
+    token,
+    json: { model, messages: [{ role: 'user', content }], ...extra },
+  });
 
 /** What the emulator received that carries `nonce`: the model's requests and the guard's. */
 async function seen(nonce: string): Promise<{ model: OriginRecord[]; guard: OriginRecord[] }> {
@@ -37,24 +65,50 @@ describe('guardrails config', () => {
   it('is part of the versioned config, validated against the other endpoints', async () => {
     await createGuard('cfg-guard');
     await createEndpoint('cfg-plain');
-    const invalid = async (body: Json, status: number, match: Json) => expectError(await admin('PATCH', '/endpoints/cfg-plain', body), status, match);
+    const invalid = async (body: Json, status: number, match: Json) =>
+      expectError(await admin('PATCH', '/endpoints/cfg-plain', body), status, match);
 
-    await invalid({ guardrails: { input: guard('cfg-missing') } }, 400, { code: 'invalid_guardrails', param: 'guardrails.input.endpoint', message: expect.stringContaining("no endpoint named 'cfg-missing'") });
-    await invalid({ guardrails: { input: guard('cfg-plain') } }, 400, { message: expect.stringContaining('cannot be its own guard') });
-    await invalid({ guardrails: { input: guard('cfg-guard', { stream_check_tokens: 8 }) } }, 400, { param: 'guardrails.input.stream_check_tokens' });
-    await invalid({ guardrails: { input: guard('cfg-guard', { categories: ['S1', 'S1'] }) } }, 400, { message: expect.stringContaining("'S1' appears twice") });
-    await invalid({ guardrails: { input: guard('cfg-guard', { categories: ['S15'] }) } }, 400, { param: expect.stringContaining('categories') });
-    await invalid({ guardrails: { input: guard('cfg-guard', { action: 'warn' }) } }, 400, { param: expect.stringContaining('action') });
+    await invalid({ guardrails: { input: guard('cfg-missing') } }, 400, {
+      code: 'invalid_guardrails',
+      param: 'guardrails.input.endpoint',
+      message: expect.stringContaining("no endpoint named 'cfg-missing'"),
+    });
+    await invalid({ guardrails: { input: guard('cfg-plain') } }, 400, {
+      message: expect.stringContaining('cannot be its own guard'),
+    });
+    await invalid({ guardrails: { input: guard('cfg-guard', { stream_check_tokens: 8 }) } }, 400, {
+      param: 'guardrails.input.stream_check_tokens',
+    });
+    await invalid({ guardrails: { input: guard('cfg-guard', { categories: ['S1', 'S1'] }) } }, 400, {
+      message: expect.stringContaining("'S1' appears twice"),
+    });
+    await invalid({ guardrails: { input: guard('cfg-guard', { categories: ['S15'] }) } }, 400, {
+      param: expect.stringContaining('categories'),
+    });
+    await invalid({ guardrails: { input: guard('cfg-guard', { action: 'warn' }) } }, 400, {
+      param: expect.stringContaining('action'),
+    });
 
-    const rails = { input: guard('cfg-guard', { categories: ['S1', 'S10'] }), output: guard('cfg-guard', { action: 'flag', on_error: 'fail_open', stream_check_tokens: 16 }) };
+    const rails = {
+      input: guard('cfg-guard', { categories: ['S1', 'S10'] }),
+      output: guard('cfg-guard', { action: 'flag', on_error: 'fail_open', stream_check_tokens: 16 }),
+    };
     const updated = await admin('PATCH', '/endpoints/cfg-plain', { guardrails: rails });
     expect(updated.status).toBe(200);
     expect(((await updated.json()) as Json).guardrails).toEqual(rails);
 
     // The guard is not guarded, and a guarded endpoint is no guard.
-    await expectError(await admin('PATCH', '/endpoints/cfg-guard', { guardrails: { input: guard('cfg-plain') } }), 400, { message: expect.stringContaining('has guardrails of its own') });
+    await expectError(
+      await admin('PATCH', '/endpoints/cfg-guard', { guardrails: { input: guard('cfg-plain') } }),
+      400,
+      { message: expect.stringContaining('has guardrails of its own') },
+    );
     await createGuard('cfg-guard-2');
-    await expectError(await admin('PATCH', '/endpoints/cfg-guard', { guardrails: { output: guard('cfg-guard-2') } }), 400, { message: expect.stringContaining("'cfg-guard' is the guard of 'cfg-plain'") });
+    await expectError(
+      await admin('PATCH', '/endpoints/cfg-guard', { guardrails: { output: guard('cfg-guard-2') } }),
+      400,
+      { message: expect.stringContaining("'cfg-guard' is the guard of 'cfg-plain'") },
+    );
 
     // `{}` removes them; the versions keep the history, and a rollback brings them back.
     const removed = (await (await admin('PATCH', '/endpoints/cfg-plain', { guardrails: {} })).json()) as Json;
@@ -73,7 +127,9 @@ describe('guardrails config', () => {
       served_entities: [{ name: 'a', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: inject('originUrl') }] }],
       guardrails: { output: guard('other-tenant-guard') },
     });
-    await expectError(await admin('POST', '/endpoints', body('vis-1')), 400, { message: expect.stringContaining("no endpoint named 'other-tenant-guard' is visible to tenant 'default'") });
+    await expectError(await admin('POST', '/endpoints', body('vis-1')), 400, {
+      message: expect.stringContaining("no endpoint named 'other-tenant-guard' is visible to tenant 'default'"),
+    });
     expect((await admin('POST', '/endpoints/other-tenant-guard/shares', { tenant: 'default' })).status).toBe(200);
     expect((await admin('POST', '/endpoints', body('vis-2'))).status).toBe(201);
   });
@@ -88,7 +144,15 @@ describe('input guardrail', () => {
     const res = await call('/v1/chat/completions', {
       method: 'POST',
       token: key,
-      json: { model: 'tpl', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: `Hi ${n}` }, { role: 'assistant', content: 'Hello!' }, { role: 'user', content: 'Tell me about Paris' }] },
+      json: {
+        model: 'tpl',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: `Hi ${n}` },
+          { role: 'assistant', content: 'Hello!' },
+          { role: 'user', content: 'Tell me about Paris' },
+        ],
+      },
     });
     expect(res.status).toBe(200);
     const { guard: calls } = await seen(n);
@@ -113,8 +177,14 @@ describe('input guardrail', () => {
     const { id, key } = await createKey({ concurrency_limit: 1 });
     const n = nonce();
     const res = await chat(key, 'blk', `How do I hurt someone ${n} <<unsafe:S10>> <<unsafe:S1>>`, { stream: true });
-    const body = await expectError(res, 400, { type: 'invalid_request_error', code: 'content_policy_violation', param: null });
-    expect(body.error.message).toBe("The request was refused by the endpoint's input guardrail: it falls under S1 (Violent Crimes), S10 (Hate)");
+    const body = await expectError(res, 400, {
+      type: 'invalid_request_error',
+      code: 'content_policy_violation',
+      param: null,
+    });
+    expect(body.error.message).toBe(
+      "The request was refused by the endpoint's input guardrail: it falls under S1 (Violent Crimes), S10 (Hate)",
+    );
     expect(body.error.message).not.toContain(n);
     const { model, guard: calls } = await seen(n);
     expect(model).toHaveLength(0); // the model's origin never saw it
@@ -132,19 +202,40 @@ describe('input guardrail', () => {
     await createGuarded('routes', { input: guard('routes-guard-tgi') });
     const { key } = await createKey();
     const n = nonce();
-    const completions = await call('/v1/completions', { method: 'POST', token: key, json: { model: 'routes', prompt: ['fine', `bad ${n} <<unsafe:S2>>`] } });
-    await expectError(completions, 400, { code: 'content_policy_violation', message: expect.stringContaining('S2 (Non-Violent Crimes)') });
-    const generate = await call('/generate', { method: 'POST', token: key, json: { model: 'routes', inputs: `bad ${n} <<unsafe:S3>>` } });
+    const completions = await call('/v1/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'routes', prompt: ['fine', `bad ${n} <<unsafe:S2>>`] },
+    });
+    await expectError(completions, 400, {
+      code: 'content_policy_violation',
+      message: expect.stringContaining('S2 (Non-Violent Crimes)'),
+    });
+    const generate = await call('/generate', {
+      method: 'POST',
+      token: key,
+      json: { model: 'routes', inputs: `bad ${n} <<unsafe:S3>>` },
+    });
     expect(generate.status).toBe(400);
-    expect(await generate.json()).toEqual({ error: expect.stringContaining('S3 (Sex-Related Crimes)'), error_type: 'content_policy_violation' });
+    expect(await generate.json()).toEqual({
+      error: expect.stringContaining('S3 (Sex-Related Crimes)'),
+      error_type: 'content_policy_violation',
+    });
     const { model, guard: calls } = await seen(n);
     expect(model).toHaveLength(0);
     // The batch's clean prompt was checked too, in a guard call of its own (without the nonce).
     expect(calls.map((c) => c.path)).toEqual(['/llama-guard/tgi/generate', '/llama-guard/tgi/generate']);
 
-    const tokenIds = await call('/v1/completions', { method: 'POST', token: key, json: { model: 'routes', prompt: [1, 2, 3] } });
+    const tokenIds = await call('/v1/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'routes', prompt: [1, 2, 3] },
+    });
     await expectError(tokenIds, 400, { param: 'prompt', message: expect.stringContaining('not token ids') });
-    expect((await call('/generate', { method: 'POST', token: key, json: { model: 'routes', inputs: 'Tell me a story' } })).status).toBe(200);
+    expect(
+      (await call('/generate', { method: 'POST', token: key, json: { model: 'routes', inputs: 'Tell me a story' } }))
+        .status,
+    ).toBe(200);
   });
 
   it('serves a flagged prompt with a header naming the categories', async () => {
@@ -202,7 +293,9 @@ describe('output guardrail', () => {
     const n = nonce();
     const blocked = await chat(key, 'out-block', `Say it ${n} <<say-unsafe:S2@3>>`);
     const body = await expectError(blocked, 400, { code: 'content_policy_violation' });
-    expect(body.error.message).toBe("The answer was withheld by the endpoint's output guardrail: it falls under S2 (Non-Violent Crimes)");
+    expect(body.error.message).toBe(
+      "The answer was withheld by the endpoint's output guardrail: it falls under S2 (Non-Violent Crimes)",
+    );
     const { guard: calls } = await seen(n);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.body!.prompt).toContain("Check if there is unsafe content in 'Agent' messages");
@@ -237,7 +330,10 @@ describe('output guardrail', () => {
     expect(chunks.at(-1)!.choices[0]).toMatchObject({ delta: {}, finish_reason: 'content_filter' });
     expect(chunks.at(-1)!.model).toBe('cut');
     const error = JSON.parse(events.at(-2)!) as Json;
-    expect(error.error).toMatchObject({ code: 'content_policy_violation', message: expect.stringContaining('S1 (Violent Crimes)') });
+    expect(error.error).toMatchObject({
+      code: 'content_policy_violation',
+      message: expect.stringContaining('S1 (Violent Crimes)'),
+    });
     await eventually(async () => expect((await seen(n)).model[0]?.outcome).toBe('aborted'));
     await eventually(async () => expect(await inFlight(id)).toBe(0));
   });
@@ -251,17 +347,32 @@ describe('output guardrail', () => {
     const events = await sseEvents(res);
     const last = JSON.parse(events.at(-3)!) as Json;
     expect(last.choices[0].finish_reason).toBe('content_filter');
-    expect(events.slice(0, -3).map((e) => (JSON.parse(e) as Json).choices[0]?.delta?.content ?? '').join('')).toBe('');
+    expect(
+      events
+        .slice(0, -3)
+        .map((e) => (JSON.parse(e) as Json).choices[0]?.delta?.content ?? '')
+        .join(''),
+    ).toBe('');
 
     const clean = await chat(key, 'end', 'Tell me about Paris', { stream: true });
     const cleanEvents = await sseEvents(clean);
     expect(cleanEvents.at(-1)).toBe('[DONE]');
     expect(JSON.parse(cleanEvents.at(-2)!).choices[0].finish_reason).toBe('stop');
 
-    const tgi = await call('/generate_stream', { method: 'POST', token: key, json: { model: 'end', inputs: 'Finish <<say-unsafe:S5@4>>' } });
+    const tgi = await call('/generate_stream', {
+      method: 'POST',
+      token: key,
+      json: { model: 'end', inputs: 'Finish <<say-unsafe:S5@4>>' },
+    });
     const raw = await tgi.text();
-    const frames = raw.split('\n\n').filter(Boolean).map((f) => JSON.parse(f.replace(/^data: ?/, '')) as Json);
-    expect(frames.at(-1)).toEqual({ error: expect.stringContaining('S5 (Defamation)'), error_type: 'content_policy_violation' });
+    const frames = raw
+      .split('\n\n')
+      .filter(Boolean)
+      .map((f) => JSON.parse(f.replace(/^data: ?/, '')) as Json);
+    expect(frames.at(-1)).toEqual({
+      error: expect.stringContaining('S5 (Defamation)'),
+      error_type: 'content_policy_violation',
+    });
     expect(frames.slice(0, -1).every((f) => f.token && !String(f.token.text).includes('unsafe'))).toBe(true);
   });
 });
@@ -269,15 +380,25 @@ describe('output guardrail', () => {
 describe('guardrails on the Responses API (translated onto the chat path)', () => {
   it('blocks a prompt, withholds a non-streaming answer, and cuts a stream with response.incomplete (content_filter)', async () => {
     await createGuard('resp-guard');
-    await createGuarded('resp', { input: guard('resp-guard', { categories: ['S10'] }), output: guard('resp-guard', { stream_check_tokens: 2 }) });
+    await createGuarded('resp', {
+      input: guard('resp-guard', { categories: ['S10'] }),
+      output: guard('resp-guard', { stream_check_tokens: 2 }),
+    });
     const { key } = await createKey();
-    const respond = (json: Json) => call('/v1/responses', { method: 'POST', token: key, json: { model: 'resp', ...json } });
+    const respond = (json: Json) =>
+      call('/v1/responses', { method: 'POST', token: key, json: { model: 'resp', ...json } });
 
     const n = nonce();
-    await expectError(await respond({ input: `Hateful ${n} <<unsafe:S10>>` }), 400, { code: 'content_policy_violation', message: expect.stringContaining('S10 (Hate)') });
+    await expectError(await respond({ input: `Hateful ${n} <<unsafe:S10>>` }), 400, {
+      code: 'content_policy_violation',
+      message: expect.stringContaining('S10 (Hate)'),
+    });
     expect((await seen(n)).model).toHaveLength(0);
 
-    await expectError(await respond({ input: 'Say <<say-unsafe:S7@4>>' }), 400, { code: 'content_policy_violation', message: expect.stringContaining('S7 (Privacy)') });
+    await expectError(await respond({ input: 'Say <<say-unsafe:S7@4>>' }), 400, {
+      code: 'content_policy_violation',
+      message: expect.stringContaining('S7 (Privacy)'),
+    });
     expect((await respond({ input: 'Tell me about Paris' })).status).toBe(200);
 
     const res = await respond({ input: 'Stream <<say-unsafe:S7@9>>', stream: true });
@@ -286,11 +407,21 @@ describe('guardrails on the Responses API (translated onto the chat path)', () =
       .filter((b) => b.startsWith('event: '))
       .map((b) => JSON.parse(b.split('\n')[1]!.slice('data: '.length)) as Json);
     expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
-    const deltas = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta as string).join('');
+    const deltas = events
+      .filter((e) => e.type === 'response.output_text.delta')
+      .map((e) => e.delta as string)
+      .join('');
     expect(deltas.length).toBeGreaterThan(0);
     expect(deltas).not.toContain('unsafe');
-    expect(events.at(-2)).toMatchObject({ type: 'response.incomplete', response: { status: 'incomplete', incomplete_details: { reason: 'content_filter' }, model: 'resp' } });
-    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'content_policy_violation', message: expect.stringContaining('S7 (Privacy)') });
+    expect(events.at(-2)).toMatchObject({
+      type: 'response.incomplete',
+      response: { status: 'incomplete', incomplete_details: { reason: 'content_filter' }, model: 'resp' },
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'content_policy_violation',
+      message: expect.stringContaining('S7 (Privacy)'),
+    });
   });
 });
 
@@ -320,15 +451,25 @@ describe('guardrail metrics', () => {
 describe('guardrails on the Anthropic Messages API (translated onto the chat path)', () => {
   it('blocks a prompt, withholds a non-streaming answer, and cuts a stream with stop_reason refusal and an error event', async () => {
     await createGuard('msg-guard');
-    await createGuarded('msgs', { input: guard('msg-guard', { categories: ['S10'] }), output: guard('msg-guard', { stream_check_tokens: 2 }) });
+    await createGuarded('msgs', {
+      input: guard('msg-guard', { categories: ['S10'] }),
+      output: guard('msg-guard', { stream_check_tokens: 2 }),
+    });
     const { key } = await createKey();
     const send = (content: string, extra: Json = {}) =>
-      call('/v1/messages', { method: 'POST', json: { model: 'msgs', max_tokens: 100, messages: [{ role: 'user', content }], ...extra }, headers: { 'x-api-key': key } });
+      call('/v1/messages', {
+        method: 'POST',
+        json: { model: 'msgs', max_tokens: 100, messages: [{ role: 'user', content }], ...extra },
+        headers: { 'x-api-key': key },
+      });
 
     const n = nonce();
     const blocked = await send(`Hateful ${n} <<unsafe:S10>>`);
     expect(blocked.status).toBe(400);
-    expect(await blocked.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('S10 (Hate)') } });
+    expect(await blocked.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: expect.stringContaining('S10 (Hate)') },
+    });
     expect((await seen(n)).model).toHaveLength(0);
 
     const withheld = await send('Say <<say-unsafe:S7@4>>');
@@ -341,7 +482,10 @@ describe('guardrails on the Anthropic Messages API (translated onto the chat pat
       .split('\n\n')
       .filter((b) => b.startsWith('event: '))
       .map((b) => JSON.parse(b.split('\n')[1]!.slice('data: '.length)) as Json);
-    const text = events.filter((e) => e.type === 'content_block_delta').map((e) => e.delta.text as string).join('');
+    const text = events
+      .filter((e) => e.type === 'content_block_delta')
+      .map((e) => e.delta.text as string)
+      .join('');
     expect(text.length).toBeGreaterThan(0);
     expect(text).not.toContain('unsafe');
     expect(events.slice(-3)).toMatchObject([

@@ -1,23 +1,39 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
-import { admin, call, createEndpoint, createKey, eventually, inFlight, originAttempts, sseEvents } from './helpers/router';
+import {
+  admin,
+  call,
+  createEndpoint,
+  createKey,
+  eventually,
+  inFlight,
+  originAttempts,
+  sseEvents,
+} from './helpers/router';
 import { expectError, type ErrorBody } from './helpers/expect-error';
 
 const chat = (token: string, json: unknown, init: RequestInit = {}) =>
   call('/v1/chat/completions', { method: 'POST', token, json, ...init });
 const hello = [{ role: 'user', content: 'hello' }];
 
-
 describe('inference errors (OpenAI shape)', () => {
   it('401 for a missing, malformed or unknown key', async () => {
     await createEndpoint('auth-target');
-    await expectError(await call('/v1/chat/completions', { method: 'POST', json: { model: 'auth-target', messages: hello } }), 401, {
-      message: "Missing API key: send an endpoint API key as 'Authorization: Bearer <key>'",
-      type: 'authentication_error',
+    await expectError(
+      await call('/v1/chat/completions', { method: 'POST', json: { model: 'auth-target', messages: hello } }),
+      401,
+      {
+        message: "Missing API key: send an endpoint API key as 'Authorization: Bearer <key>'",
+        type: 'authentication_error',
+      },
+    );
+    await expectError(await chat('sk-rt-not-a-real-key', { model: 'auth-target', messages: hello }), 401, {
+      message: 'Invalid API key',
     });
-    await expectError(await chat('sk-rt-not-a-real-key', { model: 'auth-target', messages: hello }), 401, { message: 'Invalid API key' });
-    await expectError(await call('/v1/models', { headers: { authorization: 'Basic abc' } }), 401, { code: 'invalid_authorization_header' });
+    await expectError(await call('/v1/models', { headers: { authorization: 'Basic abc' } }), 401, {
+      code: 'invalid_authorization_header',
+    });
   });
 
   it('401 on the very next request after revocation', async () => {
@@ -25,7 +41,9 @@ describe('inference errors (OpenAI shape)', () => {
     const { id, key } = await createKey();
     expect((await chat(key, { model: 'revoke-target', messages: hello })).status).toBe(200);
     await admin('POST', `/keys/${id}/revoke`);
-    await expectError(await chat(key, { model: 'revoke-target', messages: hello }), 401, { message: 'Invalid API key' });
+    await expectError(await chat(key, { model: 'revoke-target', messages: hello }), 401, {
+      message: 'Invalid API key',
+    });
   });
 
   it('the gate refuses a revoked key even when an isolate still caches it as active', async () => {
@@ -43,14 +61,24 @@ describe('inference errors (OpenAI shape)', () => {
     await createEndpoint('scope-a');
     await createEndpoint('scope-b');
     const { key } = await createKey({ endpoints: ['scope-a'] });
-    await expectError(await chat(key, { model: 'scope-b', messages: hello }), 403, { type: 'permission_error', code: 'endpoint_not_allowed' });
-    const scopedUrl = await call('/endpoints/scope-b/v1/chat/completions', { method: 'POST', token: key, json: { messages: hello } });
+    await expectError(await chat(key, { model: 'scope-b', messages: hello }), 403, {
+      type: 'permission_error',
+      code: 'endpoint_not_allowed',
+    });
+    const scopedUrl = await call('/endpoints/scope-b/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { messages: hello },
+    });
     await expectError(scopedUrl, 403, { code: 'endpoint_not_allowed' });
   });
 
   it('404 for an unknown model', async () => {
     const { key } = await createKey();
-    await expectError(await chat(key, { model: 'no-such-endpoint', messages: hello }), 404, { param: 'model', code: 'model_not_found' });
+    await expectError(await chat(key, { model: 'no-such-endpoint', messages: hello }), 404, {
+      param: 'model',
+      code: 'model_not_found',
+    });
   });
 
   it('400 names the invalid field', async () => {
@@ -73,8 +101,16 @@ describe('inference errors (OpenAI shape)', () => {
     }
     await expectError(await chat(key, undefined, { body: 'not json' }), 400, { code: 'invalid_json' });
     await expectError(await chat(key, [1, 2]), 400, { code: 'invalid_body' });
-    await expectError(await call('/v1/completions', { method: 'POST', token: key, json: { model: 'validation' } }), 400, { param: 'prompt' });
-    await expectError(await call('/v1/embeddings', { method: 'POST', token: key, json: { model: 'validation', input: 3 } }), 400, { param: 'input' });
+    await expectError(
+      await call('/v1/completions', { method: 'POST', token: key, json: { model: 'validation' } }),
+      400,
+      { param: 'prompt' },
+    );
+    await expectError(
+      await call('/v1/embeddings', { method: 'POST', token: key, json: { model: 'validation', input: 3 } }),
+      400,
+      { param: 'input' },
+    );
   });
 
   it('413 for a body over the limit, declared or streamed', async () => {
@@ -88,7 +124,9 @@ describe('inference errors (OpenAI shape)', () => {
         controller.close();
       },
     });
-    await expectError(await chat(key, undefined, { body: chunked, duplex: 'half' } as RequestInit), 413, { code: 'request_too_large' });
+    await expectError(await chat(key, undefined, { body: chunked, duplex: 'half' } as RequestInit), 413, {
+      code: 'request_too_large',
+    });
   });
 
   it('503 while the endpoint is stopped; start serves again', async () => {
@@ -120,14 +158,20 @@ describe('inference errors (OpenAI shape)', () => {
     const { id, key } = await createKey({ concurrency_limit: 1 });
     for (let i = 0; i < 8; i++) {
       const requestId = `broken-${crypto.randomUUID()}`;
-      const res = await chat(key, { model: 'broken', messages: hello, stream: i % 2 === 1 }, { headers: { 'x-request-id': requestId } });
+      const res = await chat(
+        key,
+        { model: 'broken', messages: hello, stream: i % 2 === 1 },
+        { headers: { 'x-request-id': requestId } },
+      );
       const body = await expectError(res, 502, { type: 'server_error', code: 'origin_error' });
       expect(body.error.message).toContain('HTTP 500');
       expect(await originAttempts(requestId)).toHaveLength(1);
     }
     // Ejected in this isolate by now, but the only origin: routed anyway (panic mode), and nothing marked down in D1.
     expect(await inFlight(id)).toBe(0);
-    const marks = await env.DB.prepare('SELECT COUNT(*) AS n FROM origin_health WHERE url LIKE ?').bind('%/mode/error500').first<number>('n');
+    const marks = await env.DB.prepare('SELECT COUNT(*) AS n FROM origin_health WHERE url LIKE ?')
+      .bind('%/mode/error500')
+      .first<number>('n');
     expect(marks).toBe(0);
   });
 
@@ -145,7 +189,9 @@ describe('inference errors (OpenAI shape)', () => {
     await createEndpoint('stalled', { mode: 'stall', body: { timeouts: { first_byte_ms: 300, total_ms: 300 } } });
     const { id, key } = await createKey({ concurrency_limit: 1 });
     await expectError(await chat(key, { model: 'stalled', messages: hello }), 504, { code: 'origin_timeout' });
-    await expectError(await chat(key, { model: 'stalled', messages: hello, stream: true }), 504, { code: 'origin_timeout' });
+    await expectError(await chat(key, { model: 'stalled', messages: hello, stream: true }), 504, {
+      code: 'origin_timeout',
+    });
     expect(await inFlight(id)).toBe(0);
   });
 
@@ -153,7 +199,9 @@ describe('inference errors (OpenAI shape)', () => {
     await createEndpoint('idle', { mode: 'stall/2', body: { timeouts: { idle_ms: 300 } } });
     const { id, key } = await createKey({ concurrency_limit: 1 });
     const events = await sseEvents(await chat(key, { model: 'idle', messages: hello, stream: true }));
-    const error = events.map((e) => (e === '[DONE]' ? {} : JSON.parse(e))).find((e: { error?: unknown }) => e.error) as ErrorBody;
+    const error = events
+      .map((e) => (e === '[DONE]' ? {} : JSON.parse(e)))
+      .find((e: { error?: unknown }) => e.error) as ErrorBody;
     expect(error.error).toMatchObject({ code: 'origin_timeout' });
     await eventually(async () => expect(await inFlight(id)).toBe(0));
   });

@@ -11,7 +11,8 @@ import {
   sseEvents,
 } from './helpers/router';
 
-const chat = (token: string, json: unknown, path = '/v1/chat/completions') => call(path, { method: 'POST', token, json });
+const chat = (token: string, json: unknown, path = '/v1/chat/completions') =>
+  call(path, { method: 'POST', token, json });
 const say = (marker: string) => [{ role: 'user', content: `hello ${marker}` }];
 
 describe('inference: OpenAI routes', () => {
@@ -22,7 +23,12 @@ describe('inference: OpenAI routes', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(res.headers.get('server-timing')).toMatch(/^gate;dur=\d+\.\d{2}, origin;dur=\d+$/);
-    const body = (await res.json()) as { model: string; object: string; choices: Array<{ message: { content: string } }>; usage: { completion_tokens: number } };
+    const body = (await res.json()) as {
+      model: string;
+      object: string;
+      choices: Array<{ message: { content: string } }>;
+      usage: { completion_tokens: number };
+    };
     expect(body).toMatchObject({ model: 'chat-basic', object: 'chat.completion' });
     expect(body.choices[0]!.message.content.length).toBeGreaterThan(0);
     expect(body.usage.completion_tokens).toBeGreaterThan(0);
@@ -40,7 +46,9 @@ describe('inference: OpenAI routes', () => {
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = await sseEvents(res);
     expect(events.at(-1)).toBe('[DONE]');
-    const chunks = events.slice(0, -1).map((e) => JSON.parse(e) as { model: string; usage?: unknown; choices: unknown[] });
+    const chunks = events
+      .slice(0, -1)
+      .map((e) => JSON.parse(e) as { model: string; usage?: unknown; choices: unknown[] });
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.model === 'chat-stream')).toBe(true);
     expect(chunks.some((c) => c.choices.length === 0)).toBe(false);
@@ -51,7 +59,12 @@ describe('inference: OpenAI routes', () => {
   it('passes the usage chunk through when the client asks for it', async () => {
     await createEndpoint('chat-usage');
     const { key } = await createKey();
-    const res = await chat(key, { model: 'chat-usage', messages: say('m3'), stream: true, stream_options: { include_usage: true } });
+    const res = await chat(key, {
+      model: 'chat-usage',
+      messages: say('m3'),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const events = await sseEvents(res);
     const usage = JSON.parse(events.at(-2)!) as { choices: unknown[]; usage: { completion_tokens: number } };
     expect(usage.choices).toEqual([]);
@@ -62,7 +75,11 @@ describe('inference: OpenAI routes', () => {
     await createEndpoint('completions');
     const { key } = await createKey();
     const plain = await chat(key, { model: 'completions', prompt: 'Once upon m4', max_tokens: 5 }, '/v1/completions');
-    expect(await plain.json()).toMatchObject({ object: 'text_completion', model: 'completions', usage: { completion_tokens: 5 } });
+    expect(await plain.json()).toMatchObject({
+      object: 'text_completion',
+      model: 'completions',
+      usage: { completion_tokens: 5 },
+    });
     const streamed = await chat(key, { model: 'completions', prompt: 'Once upon m5', stream: true }, '/v1/completions');
     const events = await sseEvents(streamed);
     expect(events.at(-1)).toBe('[DONE]');
@@ -72,7 +89,11 @@ describe('inference: OpenAI routes', () => {
   it('proxies embeddings', async () => {
     await createEndpoint('embed', { model: EMBEDDING_MODEL });
     const { key } = await createKey();
-    const res = await call('/v1/embeddings', { method: 'POST', token: key, json: { model: 'embed', input: ['a', 'b'] } });
+    const res = await call('/v1/embeddings', {
+      method: 'POST',
+      token: key,
+      json: { model: 'embed', input: ['a', 'b'] },
+    });
     const body = (await res.json()) as { model: string; data: Array<{ embedding: number[] }> };
     expect(body.model).toBe('embed');
     expect(body.data).toHaveLength(2);
@@ -99,7 +120,11 @@ describe('inference: OpenAI routes', () => {
   it('serves endpoint-scoped URLs, ignoring the body model', async () => {
     await createEndpoint('scoped-url');
     const { key } = await createKey();
-    const res = await chat(key, { model: 'whatever', messages: say('m8') }, '/endpoints/scoped-url/v1/chat/completions');
+    const res = await chat(
+      key,
+      { model: 'whatever', messages: say('m8') },
+      '/endpoints/scoped-url/v1/chat/completions',
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ model: 'scoped-url' });
     const models = await call('/endpoints/scoped-url/v1/models', { token: key });
@@ -115,7 +140,9 @@ describe('inference: OpenAI routes', () => {
     expect(body.object).toBe('list');
     expect(body.data).toEqual([expect.objectContaining({ id: 'visible', object: 'model' })]);
     const all = await createKey();
-    const ids = ((await (await call('/v1/models', { token: all.key })).json()) as { data: Array<{ id: string }> }).data.map((m) => m.id);
+    const ids = (
+      (await (await call('/v1/models', { token: all.key })).json()) as { data: Array<{ id: string }> }
+    ).data.map((m) => m.id);
     expect(ids).toEqual(expect.arrayContaining(['visible', 'hidden']));
   });
 
@@ -139,7 +166,12 @@ describe('inference: OpenAI routes', () => {
     }
     expect([...served].sort()).toEqual(['blue', 'green']);
 
-    await admin('PATCH', '/endpoints/split', { traffic: [{ served_entity: 'blue', percentage: 0 }, { served_entity: 'green', percentage: 100 }] });
+    await admin('PATCH', '/endpoints/split', {
+      traffic: [
+        { served_entity: 'blue', percentage: 0 },
+        { served_entity: 'green', percentage: 100 },
+      ],
+    });
     for (let i = 0; i < 10; i++) {
       const r = await chat(key, { model: 'split', messages: say(`green-${i}`), max_tokens: 1 });
       await r.arrayBuffer();

@@ -4,17 +4,28 @@ import { ADMIN_TOKEN, CHAT_MODEL, admin, call, eventually, originUrl } from './h
 import { expectError } from './helpers/expect-error';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const as = (token: string) => (method: string, path: string, json?: unknown) => call(`/admin/v1${path}`, { method, token, json });
+const as = (token: string) => (method: string, path: string, json?: unknown) =>
+  call(`/admin/v1${path}`, { method, token, json });
 const hello = [{ role: 'user', content: 'hello' }];
-const chat = (token: string, model: string) => call('/v1/chat/completions', { method: 'POST', token, json: { model, messages: hello } });
-const entity = (url = originUrl(), name = 'main') => ({ name, protocol: 'openai', model: CHAT_MODEL, origins: [{ url }] });
+const chat = (token: string, model: string) =>
+  call('/v1/chat/completions', { method: 'POST', token, json: { model, messages: hello } });
+const entity = (url = originUrl(), name = 'main') => ({
+  name,
+  protocol: 'openai',
+  model: CHAT_MODEL,
+  origins: [{ url }],
+});
 
 async function tenant(name: string): Promise<void> {
   const res = await admin('POST', '/tenants', { name });
   expect(res.status, await res.clone().text()).toBe(201);
 }
 
-async function platformKey(tenantId: string | undefined, role: string, by = ADMIN_TOKEN): Promise<{ id: string; key: string }> {
+async function platformKey(
+  tenantId: string | undefined,
+  role: string,
+  by = ADMIN_TOKEN,
+): Promise<{ id: string; key: string }> {
   const res = await as(by)('POST', '/keys', { kind: 'platform', role, ...(tenantId ? { tenant: tenantId } : {}) });
   expect(res.status, await res.clone().text()).toBe(201);
   return res.json();
@@ -71,7 +82,8 @@ describe('sharing', () => {
       tags: [{ key: 'cost-center', value: 'acme-42' }],
     });
     expect(created.status).toBe(201);
-    for (const t of ['s-globex', 's-initech']) expect((await acme('POST', '/endpoints/s-chat/shares', { tenant: t })).status).toBe(200);
+    for (const t of ['s-globex', 's-initech'])
+      expect((await acme('POST', '/endpoints/s-chat/shares', { tenant: t })).status).toBe(200);
 
     for (const reader of [globexMember, globexAdmin]) {
       const view = (await (await reader('GET', '/endpoints/s-chat')).json()) as Json;
@@ -82,7 +94,16 @@ describe('sharing', () => {
         defaults: { temperature: 0.3, system_prompt: 'You are terse.' },
         urls: { openai: 'http://router.test/endpoints/s-chat/v1', tgi: 'http://router.test/endpoints/s-chat' },
       });
-      for (const hidden of ['served_entities', 'shared_with', 'owner', 'tenant', 'traffic', 'tags', 'origin_health', 'config_version']) {
+      for (const hidden of [
+        'served_entities',
+        'shared_with',
+        'owner',
+        'tenant',
+        'traffic',
+        'tags',
+        'origin_health',
+        'config_version',
+      ]) {
         expect(view, hidden).not.toHaveProperty(hidden);
       }
       const text = JSON.stringify(view);
@@ -95,7 +116,11 @@ describe('sharing', () => {
     }
     // Its own tenant sees everything, and calls it the tenant view.
     const own = (await (await acme('GET', '/endpoints/s-chat')).json()) as Json;
-    expect(own).toMatchObject({ access: 'tenant', shared_with: ['s-globex', 's-initech'], served_entities: [{ name: 'secret-entity' }] });
+    expect(own).toMatchObject({
+      access: 'tenant',
+      shared_with: ['s-globex', 's-initech'],
+      served_entities: [{ name: 'secret-entity' }],
+    });
     expect((await acme('GET', '/endpoints/s-chat/versions')).status).toBe(200);
   });
 
@@ -110,7 +135,9 @@ describe('sharing', () => {
     expect(ghost.status).toBe(200);
     expect(((await ghost.json()) as Json).shared_with).toEqual(['q-ghost', 'q-real']);
     // Malformed names are a plain validation error, whatever exists.
-    await expectError(await acme('POST', '/endpoints/q-chat/shares', { tenant: 'no spaces' }), 400, { param: 'tenant' });
+    await expectError(await acme('POST', '/endpoints/q-chat/shares', { tenant: 'no spaces' }), 400, {
+      param: 'tenant',
+    });
 
     // A tenant created under the shared name does not get the endpoint.
     await tenant('q-ghost');
@@ -125,11 +152,19 @@ describe('sharing', () => {
     const acme = as((await platformKey('n-acme', 'tenant_admin')).key);
     const globex = as((await platformKey('n-globex', 'tenant_admin')).key);
     expect((await acme('POST', '/endpoints', { name: 'n-chat', served_entities: [entity()] })).status).toBe(201);
-    const theirs = await expectError(await globex('POST', '/endpoints', { name: 'n-chat', served_entities: [entity()] }), 409, {
-      code: 'endpoint_name_taken',
-      param: 'name',
-    });
-    const mine = await expectError(await acme('POST', '/endpoints', { name: 'n-chat', served_entities: [entity()] }), 409, { code: 'endpoint_name_taken' });
+    const theirs = await expectError(
+      await globex('POST', '/endpoints', { name: 'n-chat', served_entities: [entity()] }),
+      409,
+      {
+        code: 'endpoint_name_taken',
+        param: 'name',
+      },
+    );
+    const mine = await expectError(
+      await acme('POST', '/endpoints', { name: 'n-chat', served_entities: [entity()] }),
+      409,
+      { code: 'endpoint_name_taken' },
+    );
     expect(theirs.error.message).toBe(mine.error.message);
     expect(theirs.error.message).not.toMatch(/n-acme|exists/);
     // Everything else about it stays a 404 for the other tenant.
@@ -140,7 +175,14 @@ describe('sharing', () => {
 describe('credentials in origin URLs', () => {
   it('are redacted in every read, and a redacted URL sent back keeps the stored one', async () => {
     const secretUrl = 'http://router-user:s3cr3t-pw@127.0.0.1:9/v?token=tok-123&region=x';
-    const res = await admin('POST', '/endpoints', { name: 'cred', served_entities: [entity(originUrl(), 'live'), entity(secretUrl, 'spare')], traffic: [{ served_entity: 'live', percentage: 100 }, { served_entity: 'spare', percentage: 0 }] });
+    const res = await admin('POST', '/endpoints', {
+      name: 'cred',
+      served_entities: [entity(originUrl(), 'live'), entity(secretUrl, 'spare')],
+      traffic: [
+        { served_entity: 'live', percentage: 100 },
+        { served_entity: 'spare', percentage: 0 },
+      ],
+    });
     expect(res.status).toBe(201);
     const reads = [
       await res.text(),
@@ -158,17 +200,26 @@ describe('credentials in origin URLs', () => {
     expect(shown).toBe('http://***@127.0.0.1:9/v?token=***&region=***');
 
     // The CLI's update sends back what it read: the stored credentials survive.
-    const round = await admin('PATCH', '/endpoints/cred', { served_entities: info.served_entities, traffic: info.traffic });
+    const round = await admin('PATCH', '/endpoints/cred', {
+      served_entities: info.served_entities,
+      traffic: info.traffic,
+    });
     expect([200, 202]).toContain(round.status);
-    const stored = await env.DB.prepare("SELECT config FROM endpoint_configs WHERE endpoint = 'cred' ORDER BY version DESC LIMIT 1").first<string>('config');
+    const stored = await env.DB.prepare(
+      "SELECT config FROM endpoint_configs WHERE endpoint = 'cred' ORDER BY version DESC LIMIT 1",
+    ).first<string>('config');
     expect(stored).toContain('router-user:s3cr3t-pw@');
     expect(stored).toContain('token=tok-123');
     // A mask that matches nothing stored is not a credential.
-    const forged = await admin('PATCH', '/endpoints/cred', { served_entities: [entity('http://***@10.0.0.1:8000', 'x')] });
+    const forged = await admin('PATCH', '/endpoints/cred', {
+      served_entities: [entity('http://***@10.0.0.1:8000', 'x')],
+    });
     await expectError(forged, 400, { param: 'served_entities' });
 
     // A rollout that fails quotes the URL in its reason: redacted too.
-    const bad = await admin('PATCH', '/endpoints/cred', { served_entities: [entity('http://u:hunter2@127.0.0.1:9', 'only')] });
+    const bad = await admin('PATCH', '/endpoints/cred', {
+      served_entities: [entity('http://u:hunter2@127.0.0.1:9', 'only')],
+    });
     expect(bad.status).toBe(202);
     const failed = await eventually(async () => {
       const e = (await (await admin('GET', '/endpoints/cred')).json()) as Json;

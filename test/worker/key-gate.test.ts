@@ -52,8 +52,9 @@ describe('KeyGate', () => {
     await gate.acquire(3, 60_000, 'e');
     await new Promise((r) => setTimeout(r, 30));
     expect(await runDurableObjectAlarm(gate)).toBe(true);
-    const remaining = await runInDurableObject(gate, (_instance: KeyGate, state) =>
-      state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n,
+    const remaining = await runInDurableObject(
+      gate,
+      (_instance: KeyGate, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n,
     );
     expect(remaining).toBe(1);
     // The alarm is re-armed for the lease that is still live.
@@ -117,21 +118,37 @@ describe('KeyGate schema upgrade', () => {
       // A gate from before rate limits (and before schema versions): no `windows` on its leases, no version stored.
       state.storage.sql.exec('DROP TABLE schema_version');
       state.storage.sql.exec('DROP TABLE rate_windows');
-      state.storage.sql.exec('CREATE TABLE rate_windows (endpoint TEXT NOT NULL, period_ms INTEGER NOT NULL, window INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint, period_ms, window))');
+      state.storage.sql.exec(
+        'CREATE TABLE rate_windows (endpoint TEXT NOT NULL, period_ms INTEGER NOT NULL, window INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint, period_ms, window))',
+      );
       state.storage.sql.exec('DROP TABLE leases');
-      state.storage.sql.exec('CREATE TABLE leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL)');
-      state.storage.sql.exec('INSERT INTO leases (id, expires_at, endpoint) VALUES (?, ?, ?)', 'old', Date.now() + 60_000, 'e');
+      state.storage.sql.exec(
+        'CREATE TABLE leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL)',
+      );
+      state.storage.sql.exec(
+        'INSERT INTO leases (id, expires_at, endpoint) VALUES (?, ?, ?)',
+        'old',
+        Date.now() + 60_000,
+        'e',
+      );
     });
     await evictDurableObject(gate);
     expect(await gate.inFlight()).toBe(1);
-    expect(await gate.acquire(2, 60_000, 'e', [{ calls: 5, periodMs: 60_000, label: '5/min' }])).toMatchObject({ ok: true, inFlight: 2 });
+    expect(await gate.acquire(2, 60_000, 'e', [{ calls: 5, periodMs: 60_000, label: '5/min' }])).toMatchObject({
+      ok: true,
+      inFlight: 2,
+    });
     expect(await gate.release('old', usage)).toBe(true);
   });
 });
 
 describe('KeyGate schema versions', () => {
   const version = (gate: DurableObjectStub<KeyGate>) =>
-    runInDurableObject(gate, (_i: KeyGate, state) => state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version);
+    runInDurableObject(
+      gate,
+      (_i: KeyGate, state) =>
+        state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version,
+    );
 
   it('stores the version it reached', async () => {
     const gate = freshGate();
@@ -147,11 +164,26 @@ describe('KeyGate schema versions', () => {
       const sql = state.storage.sql;
       sql.exec('DROP TABLE leases');
       sql.exec('DROP TABLE rate_windows');
-      sql.exec("CREATE TABLE leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL, windows TEXT NOT NULL DEFAULT '[]')");
+      sql.exec(
+        "CREATE TABLE leases (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, endpoint TEXT NOT NULL, windows TEXT NOT NULL DEFAULT '[]')",
+      );
       sql.exec('CREATE INDEX IF NOT EXISTS leases_expiry ON leases (expires_at)');
-      sql.exec('CREATE TABLE rate_windows (endpoint TEXT NOT NULL, period_ms INTEGER NOT NULL, window INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint, period_ms, window))');
-      sql.exec('INSERT INTO leases (id, expires_at, endpoint, windows) VALUES (?, ?, ?, ?)', 'old', Date.now() + 60_000, 'e', JSON.stringify([[periodMs, window]]));
-      sql.exec('INSERT INTO rate_windows (endpoint, period_ms, window, calls) VALUES (?, ?, ?, 1)', 'e', periodMs, window);
+      sql.exec(
+        'CREATE TABLE rate_windows (endpoint TEXT NOT NULL, period_ms INTEGER NOT NULL, window INTEGER NOT NULL, calls INTEGER NOT NULL, PRIMARY KEY (endpoint, period_ms, window))',
+      );
+      sql.exec(
+        'INSERT INTO leases (id, expires_at, endpoint, windows) VALUES (?, ?, ?, ?)',
+        'old',
+        Date.now() + 60_000,
+        'e',
+        JSON.stringify([[periodMs, window]]),
+      );
+      sql.exec(
+        'INSERT INTO rate_windows (endpoint, period_ms, window, calls) VALUES (?, ?, ?, 1)',
+        'e',
+        periodMs,
+        window,
+      );
       sql.exec('UPDATE schema_version SET version = 1');
     });
     await evictDurableObject(gate);
@@ -169,7 +201,10 @@ describe('KeyGate schema versions', () => {
     const limiter = env.LIMITER.getByName(`limiter-version-${crypto.randomUUID()}`);
     await limiter.reservedTokens();
     expect(
-      await runInDurableObject(limiter, (_i, state) => state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version),
+      await runInDurableObject(
+        limiter,
+        (_i, state) => state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version,
+      ),
     ).toBe(1);
   });
 });
@@ -180,7 +215,11 @@ describe('KeyGate usage accounting', () => {
     const a = await gate.acquire(5, 60_000, 'e');
     if (!a.ok) throw new Error('not admitted');
     await gate.release(a.leaseId, usage);
-    const rows = () => runInDurableObject(gate, (_i: KeyGate, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM usage').one().n);
+    const rows = () =>
+      runInDurableObject(
+        gate,
+        (_i: KeyGate, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM usage').one().n,
+      );
     expect(await rows()).toBe(0);
     // The alarm is armed for the flush (no lease is left to expire).
     const alarm = await runInDurableObject(gate, (_i: KeyGate, state) => state.storage.getAlarm());
@@ -188,7 +227,9 @@ describe('KeyGate usage accounting', () => {
     expect(alarm! - Date.now()).toBeLessThanOrEqual(USAGE_FLUSH_MS);
     expect(await runDurableObjectAlarm(gate)).toBe(true);
     expect(await rows()).toBe(1);
-    expect(await gate.usage()).toEqual([expect.objectContaining({ endpoint: 'e', requests: 1, completed: 1, prompt_tokens: 3, completion_tokens: 5 })]);
+    expect(await gate.usage()).toEqual([
+      expect.objectContaining({ endpoint: 'e', requests: 1, completed: 1, prompt_tokens: 3, completion_tokens: 5 }),
+    ]);
   });
 
   it('keeps token reservations durable: a restarted gate still counts them', async () => {

@@ -55,7 +55,8 @@ describe('request metrics', () => {
     // slow/20: the emulator waits 20 ms per generated token.
     await createEndpoint('mx-mix', { mode: 'slow/20' });
     const { key } = await createKey({ concurrency_limit: 1 });
-    const post = (json: Json, token = key, path = '/v1/chat/completions') => call(path, { method: 'POST', token, json: { model: 'mx-mix', messages: hello, ...json } });
+    const post = (json: Json, token = key, path = '/v1/chat/completions') =>
+      call(path, { method: 'POST', token, json: { model: 'mx-mix', messages: hello, ...json } });
 
     // 3 completed (2 plain, 1 streamed).
     let completionTokens = 0;
@@ -70,7 +71,8 @@ describe('request metrics', () => {
       }
     }
     // 2 failed: the origin refuses a completion longer than its context (400 from the origin).
-    for (let i = 0; i < 2; i++) await expectError(await post({ max_tokens: 10_000 }), 400, { code: 'origin_rejected_request' });
+    for (let i = 0; i < 2; i++)
+      await expectError(await post({ max_tokens: 10_000 }), 400, { code: 'origin_rejected_request' });
     // 1 aborted: the client leaves a long stream; meanwhile the key's only slot is taken: 1 concurrency refusal.
     const long = await post({ max_tokens: 500, stream: true });
     expect(long.status).toBe(200);
@@ -81,12 +83,24 @@ describe('request metrics', () => {
     // Refusals: 2 invalid bodies (the body's model names the endpoint), 1 bad key on a path naming it.
     await expectError(await post({ messages: 'not a list' }), 400, { code: 'invalid_body' });
     await expectError(await post({ temperature: 9 }), 400, { code: 'invalid_body' });
-    await expectError(await post({}, 'sk-rt-not-a-key', '/endpoints/mx-mix/v1/chat/completions'), 401, { code: 'invalid_api_key' });
+    await expectError(await post({}, 'sk-rt-not-a-key', '/endpoints/mx-mix/v1/chat/completions'), 401, {
+      code: 'invalid_api_key',
+    });
 
     // Isolate A (this Worker) flushes on its own, shortly after each request.
     await expectExactly('mx-mix', {
-      completed: 3, failed: 2, aborted: 1, '2xx': 4, '4xx': 2, '5xx': 0,
-      concurrency: 1, auth: 1, validation: 2, rate: 0, latencyCount: 6, ttftCount: 1,
+      completed: 3,
+      failed: 2,
+      aborted: 1,
+      '2xx': 4,
+      '4xx': 2,
+      '5xx': 0,
+      concurrency: 1,
+      auth: 1,
+      validation: 2,
+      rate: 0,
+      latencyCount: 6,
+      ttftCount: 1,
     });
     expect((await totals('mx-mix')).completionTokens).toBeGreaterThanOrEqual(completionTokens);
 
@@ -95,8 +109,16 @@ describe('request metrics', () => {
     const now = Date.now();
     for (let i = 0; i < 4; i++) {
       b.batch.request({
-        endpoint: 'mx-mix', entity: 'mx-mix-a', outcome: i < 3 ? 'completed' : 'failed', status: i < 3 ? 200 : 502,
-        startedAt: now - 300, durationMs: 300, ttftMs: null, promptTokens: 5, completionTokens: 7, attempts: 1,
+        endpoint: 'mx-mix',
+        entity: 'mx-mix-a',
+        outcome: i < 3 ? 'completed' : 'failed',
+        status: i < 3 ? 200 : 502,
+        startedAt: now - 300,
+        durationMs: 300,
+        ttftMs: null,
+        promptTokens: 5,
+        completionTokens: 7,
+        attempts: 1,
       });
     }
     b.batch.refusal('mx-mix', 'rate');
@@ -106,8 +128,18 @@ describe('request metrics', () => {
     expect(await metricsObject(env, endpoint).apply(flush!.flushId, flush!.rows)).toBe(true);
     expect(await metricsObject(env, endpoint).apply(flush!.flushId, flush!.rows)).toBe(false);
     await expectExactly('mx-mix', {
-      completed: 6, failed: 3, aborted: 1, '2xx': 7, '4xx': 2, '5xx': 1,
-      concurrency: 1, auth: 1, validation: 2, rate: 1, latencyCount: 10, ttftCount: 1,
+      completed: 6,
+      failed: 3,
+      aborted: 1,
+      '2xx': 7,
+      '4xx': 2,
+      '5xx': 1,
+      concurrency: 1,
+      auth: 1,
+      validation: 2,
+      rate: 1,
+      latencyCount: 10,
+      ttftCount: 1,
     });
     // A flush of nothing new (an empty batch) changes nothing either.
     await b.flush(env);
@@ -124,7 +156,11 @@ describe('request metrics', () => {
       await Promise.all(
         tokens.slice(i, i + 6).map(async (n) => {
           const started = Date.now();
-          const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'mx-latency', messages: hello, max_tokens: n, ignore_eos: true } });
+          const res = await call('/v1/chat/completions', {
+            method: 'POST',
+            token: key,
+            json: { model: 'mx-latency', messages: hello, max_tokens: n, ignore_eos: true },
+          });
           await res.text();
           expect(res.status).toBe(200);
           truth.push(Date.now() - started);
@@ -138,7 +174,11 @@ describe('request metrics', () => {
       expect(json.total.latency_ms.window.count).toBe(tokens.length);
       return json;
     }, 10_000);
-    for (const [q, name] of [[0.5, 'p50'], [0.95, 'p95'], [0.99, 'p99']] as const) {
+    for (const [q, name] of [
+      [0.5, 'p50'],
+      [0.95, 'p95'],
+      [0.99, 'p99'],
+    ] as const) {
       const measured = m.total.latency_ms.window[name] as number;
       const gap = Math.abs(bucketIndex(LATENCY_BUCKETS_MS, measured) - bucketIndex(LATENCY_BUCKETS_MS, at(q)));
       expect(gap, `${name}: histogram ${measured} ms, true ${at(q)} ms`).toBeLessThanOrEqual(1);
@@ -158,15 +198,24 @@ describe('request metrics', () => {
       name: 'mx-failover',
       served_entities: [
         {
-          name: 'main', protocol: 'openai', model: 'meta-llama/Llama-3.1-8B-Instruct',
-          origins: [{ url: 'http://127.0.0.1:9', weight: 1000 }, { url: originUrl(), weight: 1 }],
+          name: 'main',
+          protocol: 'openai',
+          model: 'meta-llama/Llama-3.1-8B-Instruct',
+          origins: [
+            { url: 'http://127.0.0.1:9', weight: 1000 },
+            { url: originUrl(), weight: 1 },
+          ],
         },
       ],
     });
     expect(res.status).toBe(201);
     const { key } = await createKey();
     for (let i = 0; i < 8; i++) {
-      const answer = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'mx-failover', messages: hello, max_tokens: 2 } });
+      const answer = await call('/v1/chat/completions', {
+        method: 'POST',
+        token: key,
+        json: { model: 'mx-failover', messages: hello, max_tokens: 2 },
+      });
       expect(answer.status).toBe(200);
       await answer.text();
     }
@@ -209,7 +258,9 @@ describe('GET /admin/v1/endpoints/{name}/metrics', () => {
   it('is tenant-scoped: another tenant’s platform key gets 404, an endpoint key 403', async () => {
     await createEndpoint('mx-scoped');
     expect((await admin('POST', '/tenants', { name: 'mx-other' })).status).toBe(201);
-    const other = (await (await admin('POST', '/keys', { kind: 'platform', role: 'tenant_admin', tenant: 'mx-other' })).json()) as Json;
+    const other = (await (
+      await admin('POST', '/keys', { kind: 'platform', role: 'tenant_admin', tenant: 'mx-other' })
+    ).json()) as Json;
     await expectError(await metrics('mx-scoped', '', other.key), 404, { code: 'endpoint_not_found' });
     await expectError(await metrics('mx-nowhere'), 404, {});
     const endpointKey = await createKey();
@@ -223,27 +274,45 @@ describe('GET /metrics', () => {
     await createEndpoint('mx-prom');
     const { key } = await createKey();
     for (let i = 0; i < 2; i++) {
-      expect((await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'mx-prom', messages: hello, max_tokens: 2 } })).status).toBe(200);
+      expect(
+        (
+          await call('/v1/chat/completions', {
+            method: 'POST',
+            token: key,
+            json: { model: 'mx-prom', messages: hello, max_tokens: 2 },
+          })
+        ).status,
+      ).toBe(200);
     }
     const text = await eventually(async () => {
       const res = await call('/metrics', { token: ADMIN_TOKEN });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
       const body = await res.text();
-      expect(body).toContain('router_requests_total{endpoint="mx-prom",served_entity="mx-prom-a",outcome="completed",status="2xx"} 2\n');
+      expect(body).toContain(
+        'router_requests_total{endpoint="mx-prom",served_entity="mx-prom-a",outcome="completed",status="2xx"} 2\n',
+      );
       return body;
     }, 10_000);
     expect(text).toContain('# TYPE router_request_duration_seconds histogram');
-    expect(text).toContain('router_request_duration_seconds_bucket{endpoint="mx-prom",served_entity="mx-prom-a",le="+Inf"} 2\n');
+    expect(text).toContain(
+      'router_request_duration_seconds_bucket{endpoint="mx-prom",served_entity="mx-prom-a",le="+Inf"} 2\n',
+    );
     expect(text).toContain('router_request_duration_seconds_count{endpoint="mx-prom",served_entity="mx-prom-a"} 2\n');
-    expect(text).toMatch(/router_origin_healthy\{endpoint="mx-prom",served_entity="mx-prom-a",origin="http:\/\/[^"]+"\} 1/);
+    expect(text).toMatch(
+      /router_origin_healthy\{endpoint="mx-prom",served_entity="mx-prom-a",origin="http:\/\/[^"]+"\} 1/,
+    );
     // Every bucket line is cumulative: never smaller than the one before it.
-    const buckets = [...text.matchAll(/router_request_duration_seconds_bucket\{endpoint="mx-prom",[^}]*\} (\d+)/g)].map((m) => Number(m[1]));
+    const buckets = [...text.matchAll(/router_request_duration_seconds_bucket\{endpoint="mx-prom",[^}]*\} (\d+)/g)].map(
+      (m) => Number(m[1]),
+    );
     expect(buckets).toHaveLength(LATENCY_BUCKETS_MS.length + 1);
     expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
 
     expect((await admin('POST', '/tenants', { name: 'mx-prom-other' })).status).toBe(201);
-    const other = (await (await admin('POST', '/keys', { kind: 'platform', role: 'member', tenant: 'mx-prom-other' })).json()) as Json;
+    const other = (await (
+      await admin('POST', '/keys', { kind: 'platform', role: 'member', tenant: 'mx-prom-other' })
+    ).json()) as Json;
     const theirs = await call('/metrics', { token: other.key });
     expect(theirs.status).toBe(200);
     expect(await theirs.text()).not.toContain('mx-prom"');

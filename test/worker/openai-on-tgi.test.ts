@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { admin, call, createKey, eventually, inFlight, originRequestWith, originStats, originUrl, sseEvents } from './helpers/router';
+import {
+  admin,
+  call,
+  createKey,
+  eventually,
+  inFlight,
+  originRequestWith,
+  originStats,
+  originUrl,
+  sseEvents,
+} from './helpers/router';
 import { expectError, type ErrorBody } from './helpers/expect-error';
 
 // OpenAI chat and completions on an endpoint whose served entity speaks TGI: chat goes to
@@ -31,7 +41,9 @@ type CompletionChunk = Omit<CompletionBody, 'usage'> & { usage?: CompletionBody[
 async function tgiEndpoint(name: string, mode?: string, extra: Record<string, unknown> = {}): Promise<void> {
   const res = await admin('POST', '/endpoints', {
     name,
-    served_entities: [{ name: `${name}-tgi`, protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl(mode)}/tgi` }] }],
+    served_entities: [
+      { name: `${name}-tgi`, protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl(mode)}/tgi` }] },
+    ],
     ...extra,
   });
   if (res.status !== 201) throw new Error(`create endpoint ${name}: ${res.status} ${await res.text()}`);
@@ -41,7 +53,6 @@ const post = (token: string, path: string, json: unknown) => call(path, { method
 const chat = (token: string, json: unknown) => post(token, '/v1/chat/completions', json);
 const complete = (token: string, json: unknown) => post(token, '/v1/completions', json);
 const say = (marker: string) => [{ role: 'user', content: `hello ${marker}` }];
-
 
 const parse = <T>(events: string[]) => events.filter((e) => e !== '[DONE]').map((e) => JSON.parse(e) as T);
 
@@ -61,10 +72,14 @@ describe('OpenAI chat on a TGI origin', () => {
     expect(seen.path).toBe('/tgi/v1/chat/completions');
     expect(seen.body!.model).toBe('tgi');
 
-    const stopped = (await (await chat(key, { model: 'tgi-chat', messages: say('t2'), stop: ['photographer'] })).json()) as ChatBody;
+    const stopped = (await (
+      await chat(key, { model: 'tgi-chat', messages: say('t2'), stop: ['photographer'] })
+    ).json()) as ChatBody;
     expect(stopped.choices[0]!.finish_reason).toBe('stop'); // TGI: stop_sequence
     expect(stopped.choices[0]!.message.content).toMatch(/photographer$/);
-    const cut = (await (await chat(key, { model: 'tgi-chat', messages: say('t3'), max_completion_tokens: 3 })).json()) as ChatBody;
+    const cut = (await (
+      await chat(key, { model: 'tgi-chat', messages: say('t3'), max_completion_tokens: 3 })
+    ).json()) as ChatBody;
     expect(cut.choices[0]!.finish_reason).toBe('length');
     expect(cut.usage.completion_tokens).toBe(3);
     expect((await originRequestWith('hello t3')).body).toMatchObject({ max_tokens: 3 });
@@ -73,7 +88,12 @@ describe('OpenAI chat on a TGI origin', () => {
   it('streams with the endpoint name, one id, the role once, mapped finish, [DONE] last and no usage chunk', async () => {
     await tgiEndpoint('tgi-chat-stream');
     const { key } = await createKey();
-    const res = await chat(key, { model: 'tgi-chat-stream', messages: say('t4'), stream: true, stop: ['photographer'] });
+    const res = await chat(key, {
+      model: 'tgi-chat-stream',
+      messages: say('t4'),
+      stream: true,
+      stop: ['photographer'],
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const events = await sseEvents(res);
@@ -82,7 +102,9 @@ describe('OpenAI chat on a TGI origin', () => {
     expect(chunks.length).toBeGreaterThan(1);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
     expect(chunks[0]!.id).toMatch(/^chatcmpl-.+/);
-    expect(chunks.every((c) => c.model === 'tgi-chat-stream' && c.choices.length === 1 && c.usage === undefined)).toBe(true);
+    expect(chunks.every((c) => c.model === 'tgi-chat-stream' && c.choices.length === 1 && c.usage === undefined)).toBe(
+      true,
+    );
     expect(chunks.filter((c) => c.choices[0]!.delta.role === 'assistant')).toHaveLength(1);
     expect(chunks.map((c) => c.choices[0]!.finish_reason).filter(Boolean)).toEqual(['stop']);
     expect(chunks.map((c) => c.choices[0]!.delta.content).join('')).toMatch(/photographer$/);
@@ -93,11 +115,20 @@ describe('OpenAI chat on a TGI origin', () => {
   it('passes the usage chunk on when the client asks for it', async () => {
     await tgiEndpoint('tgi-chat-usage');
     const { key } = await createKey();
-    const res = await chat(key, { model: 'tgi-chat-usage', messages: say('t5'), stream: true, stream_options: { include_usage: true } });
+    const res = await chat(key, {
+      model: 'tgi-chat-usage',
+      messages: say('t5'),
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const events = await sseEvents(res);
     expect(events.at(-1)).toBe('[DONE]');
     const usage = JSON.parse(events.at(-2)!) as ChatChunk;
-    expect(usage).toMatchObject({ model: 'tgi-chat-usage', choices: [], usage: { prompt_tokens: 2, completion_tokens: 13 } });
+    expect(usage).toMatchObject({
+      model: 'tgi-chat-usage',
+      choices: [],
+      usage: { prompt_tokens: 2, completion_tokens: 13 },
+    });
     expect(usage.id).toMatch(/^chatcmpl-/);
   });
 
@@ -105,7 +136,14 @@ describe('OpenAI chat on a TGI origin', () => {
     await tgiEndpoint('tgi-chat-fixups');
     const { key } = await createKey();
     const res = await chat(key, {
-      model: 'tgi-chat-fixups', messages: say('t6'), stop: 'photographer', presence_penalty: 0, top_p: 1, logit_bias: {}, n: 1, user: 'u',
+      model: 'tgi-chat-fixups',
+      messages: say('t6'),
+      stop: 'photographer',
+      presence_penalty: 0,
+      top_p: 1,
+      logit_bias: {},
+      n: 1,
+      user: 'u',
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as ChatBody;
@@ -119,9 +157,16 @@ describe('OpenAI chat on a TGI origin', () => {
     await tgiEndpoint('tgi-chat-rf');
     const { key } = await createKey();
     const schema = { type: 'object', properties: { name: { type: 'string' } } };
-    const res = await chat(key, { model: 'tgi-chat-rf', messages: say('t7'), response_format: { type: 'json_schema', json_schema: { name: 'person', schema } } });
+    const res = await chat(key, {
+      model: 'tgi-chat-rf',
+      messages: say('t7'),
+      response_format: { type: 'json_schema', json_schema: { name: 'person', schema } },
+    });
     expect(res.status).toBe(200);
-    expect((await originRequestWith('hello t7')).body!.response_format).toEqual({ type: 'json_schema', value: { name: 'person', schema } });
+    expect((await originRequestWith('hello t7')).body!.response_format).toEqual({
+      type: 'json_schema',
+      value: { name: 'person', schema },
+    });
   });
 
   it('refuses what TGI cannot honour with a 400 naming the field, before the origin sees it', async () => {
@@ -138,9 +183,15 @@ describe('OpenAI chat on a TGI origin', () => {
     ];
     for (const [extra, param] of cases) {
       for (const stream of [false, true]) {
-        const body = await expectError(await chat(key, { model: 'tgi-chat-refuse', messages: say(`refuse-${param}`), stream, ...extra }), 400, {
-          type: 'invalid_request_error', param, code: 'unsupported_parameter',
-        });
+        const body = await expectError(
+          await chat(key, { model: 'tgi-chat-refuse', messages: say(`refuse-${param}`), stream, ...extra }),
+          400,
+          {
+            type: 'invalid_request_error',
+            param,
+            code: 'unsupported_parameter',
+          },
+        );
         expect(body.error.message).toContain(param);
       }
     }
@@ -153,7 +204,14 @@ describe('OpenAI completions on a TGI origin (via /generate)', () => {
   it('answers a text_completion from /generate with the mapped parameters and usage', async () => {
     await tgiEndpoint('tgi-comp');
     const { key } = await createKey();
-    const res = await complete(key, { model: 'tgi-comp', prompt: 'Once upon a time c1', max_tokens: 5, temperature: 0, top_p: 1, seed: 4 });
+    const res = await complete(key, {
+      model: 'tgi-comp',
+      prompt: 'Once upon a time c1',
+      max_tokens: 5,
+      temperature: 0,
+      top_p: 1,
+      seed: 4,
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as CompletionBody;
     expect(body).toMatchObject({ object: 'text_completion', model: 'tgi-comp' });
@@ -174,22 +232,44 @@ describe('OpenAI completions on a TGI origin (via /generate)', () => {
     await tgiEndpoint('tgi-comp-params');
     const { key } = await createKey();
     const res = await complete(key, {
-      model: 'tgi-comp-params', prompt: ['Tell me c2'], temperature: 0.5, top_p: 0.9, top_k: 20, stop: 'photographer', repetition_penalty: 1.2, logprobs: 2,
+      model: 'tgi-comp-params',
+      prompt: ['Tell me c2'],
+      temperature: 0.5,
+      top_p: 0.9,
+      top_k: 20,
+      stop: 'photographer',
+      repetition_penalty: 1.2,
+      logprobs: 2,
     });
     const body = (await res.json()) as CompletionBody;
     expect(body.choices[0]!.finish_reason).toBe('stop'); // TGI: stop_sequence
     expect(body.choices[0]!.text).toMatch(/photographer$/);
-    const logprobs = body.choices[0]!.logprobs as { tokens: string[]; token_logprobs: number[]; top_logprobs: Array<Record<string, number>>; text_offset: number[] };
+    const logprobs = body.choices[0]!.logprobs as {
+      tokens: string[];
+      token_logprobs: number[];
+      top_logprobs: Array<Record<string, number>>;
+      text_offset: number[];
+    };
     expect(logprobs.tokens.join('')).toBe(body.choices[0]!.text);
     expect(logprobs.token_logprobs).toHaveLength(logprobs.tokens.length);
     expect(logprobs.top_logprobs.every((t) => Object.keys(t).length === 2)).toBe(true);
     expect(logprobs.text_offset[0]).toBe(0);
     expect((await originRequestWith('Tell me c2')).body!.parameters).toEqual({
-      max_new_tokens: 16, details: true, decoder_input_details: false, do_sample: true, temperature: 0.5, top_p: 0.9, top_k: 20,
-      stop: ['photographer'], repetition_penalty: 1.2, top_n_tokens: 2,
+      max_new_tokens: 16,
+      details: true,
+      decoder_input_details: false,
+      do_sample: true,
+      temperature: 0.5,
+      top_p: 0.9,
+      top_k: 20,
+      stop: ['photographer'],
+      repetition_penalty: 1.2,
+      top_n_tokens: 2,
     });
 
-    const echoed = (await (await complete(key, { model: 'tgi-comp-params', prompt: 'Echo me c3', echo: true, max_tokens: 2 })).json()) as CompletionBody;
+    const echoed = (await (
+      await complete(key, { model: 'tgi-comp-params', prompt: 'Echo me c3', echo: true, max_tokens: 2 })
+    ).json()) as CompletionBody;
     expect(echoed.choices[0]!.text.startsWith('Echo me c3')).toBe(true);
     expect((await originRequestWith('Echo me c3')).body!.parameters).toMatchObject({ return_full_text: true });
   });
@@ -203,7 +283,9 @@ describe('OpenAI completions on a TGI origin (via /generate)', () => {
     const events = await sseEvents(res);
     expect(events.at(-1)).toBe('[DONE]');
     const chunks = parse<CompletionChunk>(events);
-    expect(chunks.every((c) => c.object === 'text_completion' && c.model === 'tgi-comp-stream' && c.id.startsWith('cmpl-'))).toBe(true);
+    expect(
+      chunks.every((c) => c.object === 'text_completion' && c.model === 'tgi-comp-stream' && c.id.startsWith('cmpl-')),
+    ).toBe(true);
     expect(chunks.some((c) => c.choices.length === 0)).toBe(false);
     // 16 tokens asked for, EOS after 12: 12 text chunks and one empty chunk carrying the finish.
     expect(chunks.map((c) => c.choices[0]!.finish_reason)).toEqual([...Array(12).fill(null), 'stop']);
@@ -217,11 +299,18 @@ describe('OpenAI completions on a TGI origin (via /generate)', () => {
     await tgiEndpoint('tgi-comp-usage');
     const { key } = await createKey();
     const res = await complete(key, {
-      model: 'tgi-comp-usage', prompt: 'Count my tokens c5', stream: true, max_tokens: 4, stream_options: { include_usage: true },
+      model: 'tgi-comp-usage',
+      prompt: 'Count my tokens c5',
+      stream: true,
+      max_tokens: 4,
+      stream_options: { include_usage: true },
     });
     const chunks = parse<CompletionChunk>(await sseEvents(res));
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('length');
-    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { prompt_tokens: 4, completion_tokens: 4, total_tokens: 8 } });
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 4, completion_tokens: 4, total_tokens: 8 },
+    });
   });
 
   it('refuses what TGI cannot honour with a 400 naming the field', async () => {
@@ -253,14 +342,23 @@ describe('TGI origin failures through the OpenAI routes', () => {
     await tgiEndpoint('tgi-422');
     const { key } = await createKey();
     // Passes the router's checks; TGI refuses prompt + max_new_tokens > max_total_tokens (4096).
-    const tooLong = await expectError(await chat(key, { model: 'tgi-422', messages: say('v1'), max_tokens: 5000 }), 422, {
-      type: 'invalid_request_error', code: 'origin_rejected_request',
-    });
+    const tooLong = await expectError(
+      await chat(key, { model: 'tgi-422', messages: say('v1'), max_tokens: 5000 }),
+      422,
+      {
+        type: 'invalid_request_error',
+        code: 'origin_rejected_request',
+      },
+    );
     expect(tooLong.error.message).toContain('max_new_tokens');
-    const comp = await expectError(await complete(key, { model: 'tgi-422', prompt: 'v2', max_tokens: 5000 }), 422, { code: 'origin_rejected_request' });
+    const comp = await expectError(await complete(key, { model: 'tgi-422', prompt: 'v2', max_tokens: 5000 }), 422, {
+      code: 'origin_rejected_request',
+    });
     expect(comp.error.message).toContain('Input validation error');
     // TGI's axum extractor answers text/plain for a field of the wrong type.
-    const shape = await expectError(await chat(key, { model: 'tgi-422', messages: say('v3'), logprobs: 'yes' }), 422, { code: 'origin_rejected_request' });
+    const shape = await expectError(await chat(key, { model: 'tgi-422', messages: say('v3'), logprobs: 'yes' }), 422, {
+      code: 'origin_rejected_request',
+    });
     expect(shape.error.message).toContain('Failed to deserialize');
   });
 
@@ -280,7 +378,9 @@ describe('TGI origin failures through the OpenAI routes', () => {
       const events = await sseEvents(res);
       const errors = events.filter((e) => e.startsWith('{"error"'));
       expect(errors).toHaveLength(1);
-      expect(JSON.parse(errors[0]!)).toMatchObject({ error: { code: 'origin_error', type: 'server_error', message: expect.stringMatching(expected[i]!) } });
+      expect(JSON.parse(errors[0]!)).toMatchObject({
+        error: { code: 'origin_error', type: 'server_error', message: expect.stringMatching(expected[i]!) },
+      });
       expect(events.at(-1)).toBe('[DONE]');
       expect(events.indexOf(errors[0]!)).toBe(events.length - 2);
       await eventually(async () => expect(await inFlight(id)).toBe(0));
@@ -300,7 +400,9 @@ describe('TGI origin failures through the OpenAI routes', () => {
   it("maps TGI's 424 generation error to 502", async () => {
     await tgiEndpoint('tgi-424', 'error424');
     const { key } = await createKey();
-    const body = await expectError(await complete(key, { model: 'tgi-424', prompt: 'v8' }), 502, { code: 'origin_error' });
+    const body = await expectError(await complete(key, { model: 'tgi-424', prompt: 'v8' }), 502, {
+      code: 'origin_error',
+    });
     expect(body.error.message).toContain('HTTP 424');
   });
 

@@ -23,7 +23,9 @@ beforeAll(async () => {
 
 /** Every operation of the document, with its method and path. */
 function operations(): Array<{ method: string; path: string; op: Operation }> {
-  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method, path, op })));
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ method, path, op })),
+  );
 }
 
 /** Follows a local `$ref` (JSON pointer); undefined when it points at nothing. */
@@ -64,7 +66,10 @@ describe('GET /openapi.json', () => {
     expect(result.valid).toBe(true);
 
     // The validator does look: a broken copy fails.
-    const broken = structuredClone(doc) as unknown as Json & { info: Json; components: { schemas: Record<string, Json> } };
+    const broken = structuredClone(doc) as unknown as Json & {
+      info: Json;
+      components: { schemas: Record<string, Json> };
+    };
     delete broken.info.version;
     broken.components.schemas.Health = { type: 'obj' };
     const refused = await validate('https://spec.openapis.org/oas/3.1/schema-base', broken as never, BASIC);
@@ -89,8 +94,12 @@ describe('GET /openapi.json', () => {
       const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
       const declared = (op.parameters ?? []).filter((p) => p.in === 'path');
       expect(declared.map((p) => p.name).sort(), where).toEqual(inPath);
-      expect(declared.every((p) => p.required), where).toBe(true);
-      for (const requirement of op.security) for (const name of Object.keys(requirement)) expect(schemes, where).toContain(name);
+      expect(
+        declared.every((p) => p.required),
+        where,
+      ).toBe(true);
+      for (const requirement of op.security)
+        for (const name of Object.keys(requirement)) expect(schemes, where).toContain(name);
       for (const tag of op.tags) expect(tags, where).toContain(tag);
     }
   });
@@ -100,22 +109,37 @@ describe('GET /openapi.json', () => {
       app.routes.filter((r) => r.method !== 'ALL').map((r) => line(r.method, openApiPath(r.path))),
     );
     const documented = new Set(operations().map(({ method, path }) => line(method, path)));
-    expect([...served].filter((r) => !documented.has(r)), 'served but not documented').toEqual([]);
-    expect([...documented].filter((r) => !served.has(r)), 'documented but not served').toEqual([]);
+    expect(
+      [...served].filter((r) => !documented.has(r)),
+      'served but not documented',
+    ).toEqual([]);
+    expect(
+      [...documented].filter((r) => !served.has(r)),
+      'documented but not served',
+    ).toEqual([]);
     expect(routeCoverage(app.routes)).toEqual({ undocumented: [], unserved: [] });
   });
 
   it('routeCoverage reports a route added without documentation, and one documented but gone', () => {
-    const routes = [...app.routes, { method: 'GET', path: '/admin/v1/things/:thing' }, { method: 'ALL', path: '/mw/*' }];
+    const routes = [
+      ...app.routes,
+      { method: 'GET', path: '/admin/v1/things/:thing' },
+      { method: 'ALL', path: '/mw/*' },
+    ];
     expect(routeCoverage(routes)).toEqual({ undocumented: ['GET /admin/v1/things/{thing}'], unserved: [] });
-    expect(routeCoverage(app.routes.filter((r) => r.path !== '/healthz'))).toEqual({ undocumented: [], unserved: ['GET /healthz'] });
+    expect(routeCoverage(app.routes.filter((r) => r.path !== '/healthz'))).toEqual({
+      undocumented: [],
+      unserved: ['GET /healthz'],
+    });
     expect(openApiPath('/keys/:id{key_[A-Za-z0-9_-]+}/usage')).toBe('/keys/{id}/usage');
   });
 
   it('refuses to build a description with an undeclared path parameter or an unnamed body schema', () => {
     const healthz = ROUTES.find((r) => r.path === '/healthz')!;
     expect(() => buildOpenApiDocument([{ ...healthz, path: '/things/{thing}' }])).toThrow(/\{thing\}/);
-    expect(() => buildOpenApiDocument([{ ...healthz, responses: { 200: { description: 'x', json: z.string() } } }])).toThrow(/not named/);
+    expect(() =>
+      buildOpenApiDocument([{ ...healthz, responses: { 200: { description: 'x', json: z.string() } } }]),
+    ).toThrow(/not named/);
   });
 
   it('derives the request schemas from the code: chat requires messages, endpoint create is EndpointCreate', () => {
@@ -130,13 +154,22 @@ describe('GET /openapi.json', () => {
   });
 
   it('documents 429 with Retry-After on every inference call, and event streams where the route streams', () => {
-    const inference = operations().filter(({ method, op }) => method === 'post' && op.tags.some((t) => t.endsWith('inference')));
+    const inference = operations().filter(
+      ({ method, op }) => method === 'post' && op.tags.some((t) => t.endsWith('inference')),
+    );
     expect(inference.length).toBe(16);
     for (const { method, path, op } of inference) {
       expect(op.responses['429'], line(method, path)).toBeDefined();
       expect(op.responses['429']!.headers, line(method, path)).toHaveProperty('Retry-After');
     }
-    for (const path of ['/v1/chat/completions', '/v1/completions', '/v1/responses', '/v1/messages', '/generate_stream', '/endpoints/{name}']) {
+    for (const path of [
+      '/v1/chat/completions',
+      '/v1/completions',
+      '/v1/responses',
+      '/v1/messages',
+      '/generate_stream',
+      '/endpoints/{name}',
+    ]) {
       const ok = doc.paths[path]!.post!.responses['200']!;
       expect(ok.content, path).toHaveProperty(['text/event-stream']);
       expect(ok.content!['text/event-stream']!['x-event-data'], path).toHaveProperty('$ref');
@@ -148,37 +181,64 @@ describe('GET /openapi.json', () => {
     expect(tgiError.required).toEqual(['error', 'error_type']);
     expect((doc.components.schemas.AnthropicError as Json).required).toEqual(['type', 'error']);
     for (const { method, path, op } of operations()) {
-      const shape = op.tags.includes('TGI inference') || op.tags.includes('TEI inference') ? 'TgiError' : op.tags.includes('Anthropic inference') ? 'AnthropicError' : 'OpenAIError';
+      const shape =
+        op.tags.includes('TGI inference') || op.tags.includes('TEI inference')
+          ? 'TgiError'
+          : op.tags.includes('Anthropic inference')
+            ? 'AnthropicError'
+            : 'OpenAIError';
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
         const schema = response.content?.['application/json']?.schema;
         expect(schema, `${line(method, path)} ${status}`).toEqual({ $ref: `#/components/schemas/${shape}` });
       }
     }
-    expect(operations().filter(({ op }) => op.tags.includes('Anthropic inference')).map(({ path }) => path)).toEqual(['/v1/messages', '/endpoints/{name}/v1/messages']);
-    expect(operations().filter(({ op }) => op.tags.includes('TGI inference')).map(({ path }) => path)).toEqual(
-      expect.arrayContaining(['/generate', '/generate_stream', '/endpoints/{name}/generate', '/endpoints/{name}/generate_stream', '/endpoints/{name}']),
+    expect(
+      operations()
+        .filter(({ op }) => op.tags.includes('Anthropic inference'))
+        .map(({ path }) => path),
+    ).toEqual(['/v1/messages', '/endpoints/{name}/v1/messages']);
+    expect(
+      operations()
+        .filter(({ op }) => op.tags.includes('TGI inference'))
+        .map(({ path }) => path),
+    ).toEqual(
+      expect.arrayContaining([
+        '/generate',
+        '/generate_stream',
+        '/endpoints/{name}/generate',
+        '/endpoints/{name}/generate_stream',
+        '/endpoints/{name}',
+      ]),
     );
   });
 
   it('names who may call: API keys for inference, the admin token for /admin and /metrics, nobody for the service routes', () => {
     for (const { method, path, op } of operations()) {
       const admin = path.startsWith('/admin/') || path === '/metrics';
-      const expected = ['/healthz', '/openapi.json', '/docs', '/', '/console/{file}'].includes(path) ? [] : admin ? [{ adminToken: [] }] : [{ apiKey: [] }];
+      const expected = ['/healthz', '/openapi.json', '/docs', '/', '/console/{file}'].includes(path)
+        ? []
+        : admin
+          ? [{ adminToken: [] }]
+          : [{ apiKey: [] }];
       expect(op.security, line(method, path)).toEqual(expected);
     }
   });
 });
 
 describe('GET /docs', () => {
-  const TAGS = /^<\/?(html|head|meta|title|style|body|header|nav|main|section|article|h[1-4]|p|small|ul|li|a|span|code|strong|details|summary|pre|table|thead|tbody|tr|th|td)[\s>]/;
+  const TAGS =
+    /^<\/?(html|head|meta|title|style|body|header|nav|main|section|article|h[1-4]|p|small|ul|li|a|span|code|strong|details|summary|pre|table|thead|tbody|tr|th|td)[\s>]/;
 
   /** Every `<` opens one of the page's own tags, and every `&` is an entity. */
   function unescaped(html: string): string[] {
     const body = html.replace(/^<!doctype html>/, '');
     const bad: string[] = [];
-    for (const m of body.matchAll(/</g)) if (!TAGS.test(body.slice(m.index, m.index + 12))) bad.push(body.slice(m.index, m.index + 40));
-    for (const m of body.matchAll(/&/g)) if (!/^&(amp|lt|gt|quot|#39);/.test(body.slice(m.index, m.index + 6))) bad.push(body.slice(m.index, m.index + 40));
+    for (const m of body.matchAll(/</g))
+      if (!TAGS.test(body.slice(m.index, m.index + 12))) bad.push(body.slice(m.index, m.index + 40));
+    for (const m of body.matchAll(/&/g))
+      if (!/^&(amp|lt|gt|quot|#39);/.test(body.slice(m.index, m.index + 6)))
+        bad.push(body.slice(m.index, m.index + 40));
     return bad;
   }
 
@@ -210,7 +270,12 @@ describe('GET /docs', () => {
     op.operationId = '"><script>x</script>';
     op.responses['200']!.description = evil;
     tampered.components.schemas.ChatRequest = { description: evil, $ref: '#/components/schemas/</pre><script>' };
-    tampered.paths['/<img src=x>'] = { get: { ...op, parameters: [{ name: evil, in: 'query', required: false, description: evil, schema: { type: evil } }] } };
+    tampered.paths['/<img src=x>'] = {
+      get: {
+        ...op,
+        parameters: [{ name: evil, in: 'query', required: false, description: evil, schema: { type: evil } }],
+      },
+    };
     const html = renderDocsPage(tampered);
     expect(html).not.toMatch(/<script|<img/);
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;');

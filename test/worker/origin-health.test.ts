@@ -33,20 +33,34 @@ describe('origin health', () => {
     const after = (await (await admin('GET', '/endpoints/probed')).json()) as { origin_health: Health[] };
     expect(after.origin_health).toEqual([
       expect.objectContaining({ served_entity: 'pool', url: up, healthy: true, source: 'probe' }),
-      expect.objectContaining({ served_entity: 'pool', url: down, healthy: false, source: 'probe', detail: expect.stringContaining('GET /health failed') }),
+      expect.objectContaining({
+        served_entity: 'pool',
+        url: down,
+        healthy: false,
+        source: 'probe',
+        detail: expect.stringContaining('GET /health failed'),
+      }),
     ]);
   });
 
   it('an endpoint whose only origin is down answers 503 at once, without trying it', async () => {
     await admin('POST', '/endpoints', {
       name: 'all-down',
-      served_entities: [{ name: 'only', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: 'http://127.0.0.1:9/down' }] }],
+      served_entities: [
+        { name: 'only', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: 'http://127.0.0.1:9/down' }] },
+      ],
     });
     await runCron();
     const { key } = await createKey();
-    const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'all-down', messages: [{ role: 'user', content: 'x' }] } });
+    const res = await call('/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'all-down', messages: [{ role: 'user', content: 'x' }] },
+    });
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ error: { code: 'no_healthy_origin', message: expect.stringContaining("endpoint 'all-down'") } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'no_healthy_origin', message: expect.stringContaining("endpoint 'all-down'") },
+    });
     // Retry-After: when the probe's mark stops counting and the router tries the origin again (within a minute).
     const retryAfter = Number(res.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -55,7 +69,9 @@ describe('origin health', () => {
 
   it('only probe marks count: a passive mark (as older versions wrote) refuses nothing', async () => {
     const url = originUrl('normal/3');
-    await env.DB.prepare("INSERT INTO origin_health (url, healthy, checked_at, source, detail) VALUES (?, 0, ?, 'passive', 'x')")
+    await env.DB.prepare(
+      "INSERT INTO origin_health (url, healthy, checked_at, source, detail) VALUES (?, 0, ?, 'passive', 'x')",
+    )
       .bind(url, new Date().toISOString())
       .run();
     const { forgetHealth } = await import('../../src/origins/health-store');
@@ -67,14 +83,19 @@ describe('origin health', () => {
     const { key } = await createKey();
     const body = { model: 'passive-marked', messages: [{ role: 'user', content: 'x' }] };
     expect((await call('/v1/chat/completions', { method: 'POST', token: key, json: body })).status).toBe(200);
-    const info = (await (await admin('GET', '/endpoints/passive-marked')).json()) as { state: string; origin_health: Health[] };
+    const info = (await (await admin('GET', '/endpoints/passive-marked')).json()) as {
+      state: string;
+      origin_health: Health[];
+    };
     expect(info.state).toBe('ready');
     expect(info.origin_health[0]).toMatchObject({ healthy: null, source: null });
   });
 
   it('a probe that succeeds clears a probe mark recorded before', async () => {
     const url = originUrl('normal/4');
-    await env.DB.prepare("INSERT INTO origin_health (url, healthy, checked_at, source, detail) VALUES (?, 0, ?, 'probe', 'x')")
+    await env.DB.prepare(
+      "INSERT INTO origin_health (url, healthy, checked_at, source, detail) VALUES (?, 0, ?, 'probe', 'x')",
+    )
       .bind(url, new Date().toISOString())
       .run();
     await admin('POST', '/endpoints', {

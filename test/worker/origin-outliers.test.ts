@@ -1,7 +1,17 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { outliers } from '../../src/origins/outlier-detector';
-import { CHAT_MODEL, admin, call, createKey, eventually, inFlight, originAttempts, originUrl, setSwitch } from './helpers/router';
+import {
+  CHAT_MODEL,
+  admin,
+  call,
+  createKey,
+  eventually,
+  inFlight,
+  originAttempts,
+  originUrl,
+  setSwitch,
+} from './helpers/router';
 import { expectError } from './helpers/expect-error';
 
 /**
@@ -11,7 +21,11 @@ import { expectError } from './helpers/expect-error';
  */
 const hello = (marker: string) => [{ role: 'user', content: `hello ${marker}` }];
 
-async function chat(key: string, model: string, opts: { stream?: boolean; signal?: AbortSignal } = {}): Promise<{ res: Response; requestId: string }> {
+async function chat(
+  key: string,
+  model: string,
+  opts: { stream?: boolean; signal?: AbortSignal } = {},
+): Promise<{ res: Response; requestId: string }> {
   const requestId = `outlier-${crypto.randomUUID()}`;
   const res = await call('/v1/chat/completions', {
     method: 'POST',
@@ -23,7 +37,11 @@ async function chat(key: string, model: string, opts: { stream?: boolean; signal
   return { res, requestId };
 }
 
-async function endpoint(name: string, entity: Record<string, unknown>, timeouts?: Record<string, number>): Promise<void> {
+async function endpoint(
+  name: string,
+  entity: Record<string, unknown>,
+  timeouts?: Record<string, number>,
+): Promise<void> {
   const res = await admin('POST', '/endpoints', {
     name,
     served_entities: [{ name: 'pool', protocol: 'openai', model: CHAT_MODEL, ...entity }],
@@ -38,54 +56,69 @@ async function attemptModes(requestId: string): Promise<string[]> {
 }
 
 describe('origin health without blast radius', () => {
-  it('a model that fails on a shared server leaves its other models, and other tenants, serving', { timeout: 60_000 }, async () => {
-    const shared = originUrl();
-    await endpoint('shared-broken', { model: `${CHAT_MODEL}@error500`, origins: [{ url: shared }] });
-    await endpoint('shared-chat', { origins: [{ url: shared }] });
-    await admin('POST', '/tenants', { name: 'other-tenant' });
-    const res = await admin('POST', '/endpoints', {
-      name: 'shared-other-tenant',
-      tenant: 'other-tenant',
-      served_entities: [{ name: 'pool', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: shared }] }],
-    });
-    expect(res.status).toBe(201);
-    const { key } = await createKey();
-    const other = await createKey({ tenant: 'other-tenant' });
+  it(
+    'a model that fails on a shared server leaves its other models, and other tenants, serving',
+    { timeout: 60_000 },
+    async () => {
+      const shared = originUrl();
+      await endpoint('shared-broken', { model: `${CHAT_MODEL}@error500`, origins: [{ url: shared }] });
+      await endpoint('shared-chat', { origins: [{ url: shared }] });
+      await admin('POST', '/tenants', { name: 'other-tenant' });
+      const res = await admin('POST', '/endpoints', {
+        name: 'shared-other-tenant',
+        tenant: 'other-tenant',
+        served_entities: [{ name: 'pool', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: shared }] }],
+      });
+      expect(res.status).toBe(201);
+      const { key } = await createKey();
+      const other = await createKey({ tenant: 'other-tenant' });
 
-    for (let i = 0; i < 12; i++) {
-      const broken = await chat(key, 'shared-broken', { stream: i % 2 === 0 });
-      await expectError(broken.res, 502, { code: 'origin_error' });
-      expect(await originAttempts(broken.requestId)).toHaveLength(1);
-      const fine = (await chat(key, 'shared-chat')).res;
-      expect(fine.status).toBe(200);
-      await fine.text();
-      const otherTenant = (await chat(other.key, 'shared-other-tenant', { stream: true })).res;
-      expect(otherTenant.status).toBe(200);
-      expect(await otherTenant.text()).toContain('[DONE]');
-    }
-    // The failing model is ejected in this isolate, the server is not; nothing is marked down for other isolates.
-    // (ejectedUntil stays set, ejected or half-open, until a success closes the scope; 0 = never ejected.)
-    expect(outliers.ejectedUntil(shared, `${CHAT_MODEL}@error500`)).toBeGreaterThan(0);
-    expect(outliers.ejectedUntil(shared, CHAT_MODEL)).toBe(0);
-    const marks = await env.DB.prepare('SELECT COUNT(*) AS n FROM origin_health WHERE url = ?').bind(shared).first<number>('n');
-    expect(marks).toBe(0);
-  });
+      for (let i = 0; i < 12; i++) {
+        const broken = await chat(key, 'shared-broken', { stream: i % 2 === 0 });
+        await expectError(broken.res, 502, { code: 'origin_error' });
+        expect(await originAttempts(broken.requestId)).toHaveLength(1);
+        const fine = (await chat(key, 'shared-chat')).res;
+        expect(fine.status).toBe(200);
+        await fine.text();
+        const otherTenant = (await chat(other.key, 'shared-other-tenant', { stream: true })).res;
+        expect(otherTenant.status).toBe(200);
+        expect(await otherTenant.text()).toContain('[DONE]');
+      }
+      // The failing model is ejected in this isolate, the server is not; nothing is marked down for other isolates.
+      // (ejectedUntil stays set, ejected or half-open, until a success closes the scope; 0 = never ejected.)
+      expect(outliers.ejectedUntil(shared, `${CHAT_MODEL}@error500`)).toBeGreaterThan(0);
+      expect(outliers.ejectedUntil(shared, CHAT_MODEL)).toBe(0);
+      const marks = await env.DB.prepare('SELECT COUNT(*) AS n FROM origin_health WHERE url = ?')
+        .bind(shared)
+        .first<number>('n');
+      expect(marks).toBe(0);
+    },
+  );
 
-  it('tries each origin of a pool once: a 500 goes to the other origin, and the failing one is ejected after several requests', { timeout: 60_000 }, async () => {
-    await endpoint('pool-500', { origins: [{ url: originUrl('error500/1'), weight: 1000 }, { url: originUrl('normal/1'), weight: 1 }] });
-    const { key } = await createKey();
-    const tries: string[][] = [];
-    for (let i = 0; i < 8; i++) {
-      const { res, requestId } = await chat(key, 'pool-500');
-      expect(res.status).toBe(200);
-      await res.text();
-      tries.push(await attemptModes(requestId));
-    }
-    for (const t of tries) expect(new Set(t).size).toBe(t.length); // never the same origin twice
-    // The first requests try the heavy, failing origin first; once it is ejected, only the healthy one is tried.
-    expect(tries[0]).toEqual(['error500/1', 'normal/1']);
-    expect(tries.at(-1)).toEqual(['normal/1']);
-  });
+  it(
+    'tries each origin of a pool once: a 500 goes to the other origin, and the failing one is ejected after several requests',
+    { timeout: 60_000 },
+    async () => {
+      await endpoint('pool-500', {
+        origins: [
+          { url: originUrl('error500/1'), weight: 1000 },
+          { url: originUrl('normal/1'), weight: 1 },
+        ],
+      });
+      const { key } = await createKey();
+      const tries: string[][] = [];
+      for (let i = 0; i < 8; i++) {
+        const { res, requestId } = await chat(key, 'pool-500');
+        expect(res.status).toBe(200);
+        await res.text();
+        tries.push(await attemptModes(requestId));
+      }
+      for (const t of tries) expect(new Set(t).size).toBe(t.length); // never the same origin twice
+      // The first requests try the heavy, failing origin first; once it is ejected, only the healthy one is tried.
+      expect(tries[0]).toEqual(['error500/1', 'normal/1']);
+      expect(tries.at(-1)).toEqual(['normal/1']);
+    },
+  );
 
   it('a pool of one retries a connection reset, but not a 500', { timeout: 60_000 }, async () => {
     await endpoint('single-reset', { origins: [{ url: originUrl('reset') }] });
@@ -99,21 +132,30 @@ describe('origin health without blast radius', () => {
     expect(await originAttempts(failed.requestId)).toHaveLength(1);
   });
 
-  it('a first-byte timeout under the 1 s floor fails over but never counts against the origin', { timeout: 60_000 }, async () => {
-    await endpoint(
-      'short-timeout',
-      { origins: [{ url: originUrl('stall/0'), weight: 1000 }, { url: originUrl('normal/2'), weight: 1 }] },
-      { first_byte_ms: 150 },
-    );
-    const { key } = await createKey();
-    for (let i = 0; i < 7; i++) {
-      const { res, requestId } = await chat(key, 'short-timeout', { stream: true });
-      expect(res.status).toBe(200);
-      await res.text();
-      // Still tried first every time: the stalling origin was never ejected for the client's own short timeout.
-      if (i >= 5) expect(await attemptModes(requestId)).toEqual(['stall/0', 'normal/2']);
-    }
-  });
+  it(
+    'a first-byte timeout under the 1 s floor fails over but never counts against the origin',
+    { timeout: 60_000 },
+    async () => {
+      await endpoint(
+        'short-timeout',
+        {
+          origins: [
+            { url: originUrl('stall/0'), weight: 1000 },
+            { url: originUrl('normal/2'), weight: 1 },
+          ],
+        },
+        { first_byte_ms: 150 },
+      );
+      const { key } = await createKey();
+      for (let i = 0; i < 7; i++) {
+        const { res, requestId } = await chat(key, 'short-timeout', { stream: true });
+        expect(res.status).toBe(200);
+        await res.text();
+        // Still tried first every time: the stalling origin was never ejected for the client's own short timeout.
+        if (i >= 5) expect(await attemptModes(requestId)).toEqual(['stall/0', 'normal/2']);
+      }
+    },
+  );
 
   it('the schema refuses absurd timeouts with a message that says what to fix', async () => {
     const res = await admin('POST', '/endpoints', {
@@ -127,44 +169,57 @@ describe('origin health without blast radius', () => {
 });
 
 describe('the half-open trial cannot jam', () => {
-  it('an ejected origin stays usable through trials ended by the request total timeout and by client aborts, and recovers', { timeout: 60_000 }, async () => {
-    const SWITCH = 101;
-    const flaky = originUrl(`switch/${SWITCH}`);
-    await setSwitch(SWITCH, 'error500');
-    await endpoint('jam', { origins: [{ url: flaky, weight: 1000 }, { url: originUrl('normal/5'), weight: 1 }] }, { total_ms: 600 });
-    const { id, key } = await createKey();
-    // Failures from several requests eject the flaky origin (each request still succeeds on the other one).
-    await eventually(async () => {
-      const { res } = await chat(key, 'jam');
-      expect(res.status).toBe(200);
-      await res.text();
-      expect(outliers.ejected(flaky, CHAT_MODEL)).toBe(true);
-    }, 20_000);
+  it(
+    'an ejected origin stays usable through trials ended by the request total timeout and by client aborts, and recovers',
+    { timeout: 60_000 },
+    async () => {
+      const SWITCH = 101;
+      const flaky = originUrl(`switch/${SWITCH}`);
+      await setSwitch(SWITCH, 'error500');
+      await endpoint(
+        'jam',
+        {
+          origins: [
+            { url: flaky, weight: 1000 },
+            { url: originUrl('normal/5'), weight: 1 },
+          ],
+        },
+        { total_ms: 600 },
+      );
+      const { id, key } = await createKey();
+      // Failures from several requests eject the flaky origin (each request still succeeds on the other one).
+      await eventually(async () => {
+        const { res } = await chat(key, 'jam');
+        expect(res.status).toBe(200);
+        await res.text();
+        expect(outliers.ejected(flaky, CHAT_MODEL)).toBe(true);
+      }, 20_000);
 
-    // The origin now stalls. Once the ejection is over, the next request is the half-open trial; its own total
-    // timeout ends it (no verdict), and the trial is free again for the next request, which its client abandons.
-    await setSwitch(SWITCH, 'stall');
-    await eventually(async () => expect(outliers.available(flaky, CHAT_MODEL)).toBe(true), 20_000);
-    const timedOut = await chat(key, 'jam', { stream: true });
-    await expectError(timedOut.res, 504, { code: 'origin_timeout' });
-    expect(await attemptModes(timedOut.requestId)).toEqual([`switch/${SWITCH}:stall`]);
-    expect(outliers.available(flaky, CHAT_MODEL)).toBe(true);
+      // The origin now stalls. Once the ejection is over, the next request is the half-open trial; its own total
+      // timeout ends it (no verdict), and the trial is free again for the next request, which its client abandons.
+      await setSwitch(SWITCH, 'stall');
+      await eventually(async () => expect(outliers.available(flaky, CHAT_MODEL)).toBe(true), 20_000);
+      const timedOut = await chat(key, 'jam', { stream: true });
+      await expectError(timedOut.res, 504, { code: 'origin_timeout' });
+      expect(await attemptModes(timedOut.requestId)).toEqual([`switch/${SWITCH}:stall`]);
+      expect(outliers.available(flaky, CHAT_MODEL)).toBe(true);
 
-    const controller = new AbortController();
-    const pending = chat(key, 'jam', { signal: controller.signal }).catch((err: unknown) => err);
-    await eventually(async () => expect(outliers.available(flaky, CHAT_MODEL)).toBe(false), 20_000); // the trial is in flight
-    controller.abort();
-    await pending;
-    await eventually(async () => expect(outliers.available(flaky, CHAT_MODEL)).toBe(true), 20_000);
+      const controller = new AbortController();
+      const pending = chat(key, 'jam', { signal: controller.signal }).catch((err: unknown) => err);
+      await eventually(async () => expect(outliers.available(flaky, CHAT_MODEL)).toBe(false), 20_000); // the trial is in flight
+      controller.abort();
+      await pending;
+      await eventually(async () => expect(outliers.available(flaky, CHAT_MODEL)).toBe(true), 20_000);
 
-    // The origin recovers: the next trial succeeds and closes it; traffic reaches it again.
-    await setSwitch(SWITCH, 'normal');
-    const healed = await chat(key, 'jam');
-    expect(healed.res.status).toBe(200);
-    await healed.res.text();
-    expect(await attemptModes(healed.requestId)).toEqual([`switch/${SWITCH}:normal`]);
-    expect(outliers.ejected(flaky, CHAT_MODEL)).toBe(false);
-    expect(outliers.ejectedUntil(flaky, CHAT_MODEL)).toBe(0);
-    await eventually(async () => expect(await inFlight(id)).toBe(0));
-  });
+      // The origin recovers: the next trial succeeds and closes it; traffic reaches it again.
+      await setSwitch(SWITCH, 'normal');
+      const healed = await chat(key, 'jam');
+      expect(healed.res.status).toBe(200);
+      await healed.res.text();
+      expect(await attemptModes(healed.requestId)).toEqual([`switch/${SWITCH}:normal`]);
+      expect(outliers.ejected(flaky, CHAT_MODEL)).toBe(false);
+      expect(outliers.ejectedUntil(flaky, CHAT_MODEL)).toBe(0);
+      await eventually(async () => expect(await inFlight(id)).toBe(0));
+    },
+  );
 });

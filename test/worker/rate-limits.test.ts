@@ -5,7 +5,8 @@ import { admin, call, CHAT_MODEL, createEndpoint, createKey, originUrl } from '.
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const hello = [{ role: 'user', content: 'hello' }];
-const chat = (token: string, model: string) => call('/v1/chat/completions', { method: 'POST', token, json: { model, messages: hello } });
+const chat = (token: string, model: string) =>
+  call('/v1/chat/completions', { method: 'POST', token, json: { model, messages: hello } });
 const entity = { name: 'main', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] };
 
 // Daily windows: a test never straddles the boundary in practice (minute windows could).
@@ -19,8 +20,9 @@ async function statuses(token: string, model: string, n: number): Promise<number
 
 /** Rows of rate-limit state an endpoint's all-keys limiter holds. */
 async function limiterRows(endpointId: string): Promise<number> {
-  return runInDurableObject(env.LIMITER.getByName(endpointId), async (_limiter, state) =>
-    state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM rate_windows').one().n,
+  return runInDurableObject(
+    env.LIMITER.getByName(endpointId),
+    async (_limiter, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM rate_windows').one().n,
   );
 }
 
@@ -55,14 +57,29 @@ describe('rate-limit state belongs to the endpoint, not its name', () => {
     // Deleted with the endpoint.
     expect(await limiterRows(first.id)).toBe(0);
 
-    const again = (await (await admin('POST', '/endpoints', { name: 'rl-reuse', tenant: 'rl-other', served_entities: [entity], rate_limits: limits })).json()) as Json;
+    const again = (await (
+      await admin('POST', '/endpoints', {
+        name: 'rl-reuse',
+        tenant: 'rl-other',
+        served_entities: [entity],
+        rate_limits: limits,
+      })
+    ).json()) as Json;
     expect(again.id).not.toBe(first.id);
     const theirs = (await (await admin('POST', '/keys', { tenant: 'rl-other' })).json()) as Json;
     expect(await statuses(theirs.key, 'rl-reuse', 2)).toEqual([200, 429]);
 
     // Back in the first tenant, with the same (unscoped) key: its own per-key count starts afresh too.
     expect((await admin('DELETE', '/endpoints/rl-reuse')).status).toBe(200);
-    expect((await admin('POST', '/endpoints', { name: 'rl-reuse', served_entities: [entity], rate_limits: [perDay('api_key', 1)] })).status).toBe(201);
+    expect(
+      (
+        await admin('POST', '/endpoints', {
+          name: 'rl-reuse',
+          served_entities: [entity],
+          rate_limits: [perDay('api_key', 1)],
+        })
+      ).status,
+    ).toBe(201);
     expect(await statuses(mine.key, 'rl-reuse', 2)).toEqual([200, 429]);
   });
 });

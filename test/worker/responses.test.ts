@@ -1,12 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { admin, call, CHAT_MODEL, createEndpoint, createKey, eventually, originRequestWith, originUrl } from './helpers/router';
+import {
+  admin,
+  call,
+  CHAT_MODEL,
+  createEndpoint,
+  createKey,
+  eventually,
+  originRequestWith,
+  originUrl,
+} from './helpers/router';
 import { expectError } from './helpers/expect-error';
 
 // The OpenAI Responses API: translated to the chat path on vLLM- and TGI-protocol origins
 // (both directions, streaming and not), passed through to an origin that serves
 // /v1/responses itself, and refused where the router cannot honour it (stateless).
 
-type OutputItem = { type: string; id: string; status: string; content?: Array<{ type: string; text: string }>; call_id?: string; name?: string; arguments?: string };
+type OutputItem = {
+  type: string;
+  id: string;
+  status: string;
+  content?: Array<{ type: string; text: string }>;
+  call_id?: string;
+  name?: string;
+  arguments?: string;
+};
 type ResponseBody = {
   id: string;
   object: string;
@@ -23,7 +40,9 @@ type Event = { type: string; sequence_number: number; [k: string]: unknown };
 async function tgiEndpoint(name: string, mode?: string): Promise<void> {
   const res = await admin('POST', '/endpoints', {
     name,
-    served_entities: [{ name: `${name}-tgi`, protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl(mode)}/tgi` }] }],
+    served_entities: [
+      { name: `${name}-tgi`, protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl(mode)}/tgi` }] },
+    ],
   });
   if (res.status !== 201) throw new Error(`create endpoint ${name}: ${res.status} ${await res.text()}`);
 }
@@ -42,7 +61,11 @@ async function events(res: Response): Promise<Event[]> {
   });
 }
 
-const textOf = (body: ResponseBody) => body.output.filter((i) => i.type === 'message').flatMap((i) => i.content!.map((c) => c.text)).join('');
+const textOf = (body: ResponseBody) =>
+  body.output
+    .filter((i) => i.type === 'message')
+    .flatMap((i) => i.content!.map((c) => c.text))
+    .join('');
 
 const weatherTool = {
   type: 'function',
@@ -53,23 +76,38 @@ const weatherTool = {
 
 for (const kind of ['vllm', 'tgi'] as const) {
   describe(`Responses on a ${kind}-protocol origin (translated to chat)`, () => {
-    const make = (name: string, mode?: string) => (kind === 'tgi' ? tgiEndpoint(name, mode) : createEndpoint(name, { mode }).then(() => undefined));
+    const make = (name: string, mode?: string) =>
+      kind === 'tgi' ? tgiEndpoint(name, mode) : createEndpoint(name, { mode }).then(() => undefined);
 
     it('answers a non-streaming request as a response object with usage', async () => {
       const name = `resp-${kind}-plain`;
       await make(name);
       const { key } = await createKey();
-      const res = await respond(key, { model: name, instructions: 'Be brief', input: `hello r-${kind}-1`, metadata: { team: 'search' } });
+      const res = await respond(key, {
+        model: name,
+        instructions: 'Be brief',
+        input: `hello r-${kind}-1`,
+        metadata: { team: 'search' },
+      });
       expect(res.status).toBe(200);
       const body = (await res.json()) as ResponseBody;
-      expect(body).toMatchObject({ object: 'response', model: name, status: 'completed', store: false, metadata: { team: 'search' } });
+      expect(body).toMatchObject({
+        object: 'response',
+        model: name,
+        status: 'completed',
+        store: false,
+        metadata: { team: 'search' },
+      });
       expect(body.id).toMatch(/^resp_/);
       expect(textOf(body).length).toBeGreaterThan(0);
       expect(body.usage.total_tokens).toBe(body.usage.input_tokens + body.usage.output_tokens);
       expect(body.usage.output_tokens).toBe(13);
       const seen = await originRequestWith(`hello r-${kind}-1`);
       expect(seen.path).toMatch(/\/v1\/chat\/completions$/);
-      expect(seen.body!.messages).toEqual([{ role: 'system', content: 'Be brief' }, { role: 'user', content: `hello r-${kind}-1` }]);
+      expect(seen.body!.messages).toEqual([
+        { role: 'system', content: 'Be brief' },
+        { role: 'user', content: `hello r-${kind}-1` },
+      ]);
     });
 
     it('streams typed events with increasing sequence numbers that add up to the non-streaming answer', async () => {
@@ -83,8 +121,18 @@ for (const kind of ['vllm', 'tgi'] as const) {
       const list = await events(res);
       expect(list.map((e) => e.sequence_number)).toEqual(list.map((_, i) => i));
       const types = list.map((e) => e.type);
-      expect(types.slice(0, 4)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
-      expect(types.slice(-4)).toEqual(['response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed']);
+      expect(types.slice(0, 4)).toEqual([
+        'response.created',
+        'response.in_progress',
+        'response.output_item.added',
+        'response.content_part.added',
+      ]);
+      expect(types.slice(-4)).toEqual([
+        'response.output_text.done',
+        'response.content_part.done',
+        'response.output_item.done',
+        'response.completed',
+      ]);
       const deltas = list.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta as string);
       expect(deltas.join('')).toBe(textOf(whole));
       expect(list.find((e) => e.type === 'response.output_text.done')!.text).toBe(textOf(whole));
@@ -105,16 +153,37 @@ for (const kind of ['vllm', 'tgi'] as const) {
       expect(call.call_id).toBeTruthy();
       expect(call.call_id).not.toBe('0');
       const seen = await originRequestWith(`weather r-${kind}-3`);
-      expect(seen.body!.tools).toEqual([{ type: 'function', function: { name: 'get_weather', description: 'Weather in a city', parameters: weatherTool.parameters } }]);
+      expect(seen.body!.tools).toEqual([
+        {
+          type: 'function',
+          function: { name: 'get_weather', description: 'Weather in a city', parameters: weatherTool.parameters },
+        },
+      ]);
 
-      const list = await events(await respond(key, { model: name, input: `weather r-${kind}-4`, tools: [weatherTool], tool_choice: { type: 'function', name: 'get_weather' }, stream: true }));
+      const list = await events(
+        await respond(key, {
+          model: name,
+          input: `weather r-${kind}-4`,
+          tools: [weatherTool],
+          tool_choice: { type: 'function', name: 'get_weather' },
+          stream: true,
+        }),
+      );
       const added = list.find((e) => e.type === 'response.output_item.added')!.item as OutputItem;
       expect(added).toMatchObject({ type: 'function_call', name: 'get_weather', arguments: '' });
-      const args = list.filter((e) => e.type === 'response.function_call_arguments.delta').map((e) => e.delta).join('');
+      const args = list
+        .filter((e) => e.type === 'response.function_call_arguments.delta')
+        .map((e) => e.delta)
+        .join('');
       expect(JSON.parse(args)).toEqual({ city: 'Paris' });
       expect(list.find((e) => e.type === 'response.function_call_arguments.done')!.arguments).toBe(args);
       const done = (list.at(-1)!.response as ResponseBody).output[0]!;
-      expect(done).toMatchObject({ type: 'function_call', call_id: added.call_id, arguments: args, status: 'completed' });
+      expect(done).toMatchObject({
+        type: 'function_call',
+        call_id: added.call_id,
+        arguments: args,
+        status: 'completed',
+      });
 
       // The second turn: the call and its output go back as chat messages, and the answer is text.
       const second = await respond(key, {
@@ -127,9 +196,17 @@ for (const kind of ['vllm', 'tgi'] as const) {
         tools: [weatherTool],
       });
       expect(textOf((await second.json()) as ResponseBody).length).toBeGreaterThan(0);
-      const messages = (await originRequestWith(`weather r-${kind}-5`)).body!.messages as Array<Record<string, unknown>>;
+      const messages = (await originRequestWith(`weather r-${kind}-5`)).body!.messages as Array<
+        Record<string, unknown>
+      >;
       expect(messages.slice(1)).toEqual([
-        { role: 'assistant', content: null, tool_calls: [{ id: call.call_id, type: 'function', function: { name: 'get_weather', arguments: call.arguments } }] },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: call.call_id, type: 'function', function: { name: 'get_weather', arguments: call.arguments } },
+          ],
+        },
         { role: 'tool', tool_call_id: call.call_id, content: 'sunny' },
       ]);
     });
@@ -138,10 +215,17 @@ for (const kind of ['vllm', 'tgi'] as const) {
       const name = `resp-${kind}-short`;
       await make(name);
       const { key } = await createKey();
-      const body = (await (await respond(key, { model: name, input: 'hello', max_output_tokens: 3 })).json()) as ResponseBody;
+      const body = (await (
+        await respond(key, { model: name, input: 'hello', max_output_tokens: 3 })
+      ).json()) as ResponseBody;
       expect(body).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
-      const list = await events(await respond(key, { model: name, input: 'hello', max_output_tokens: 3, stream: true }));
-      expect(list.at(-1)).toMatchObject({ type: 'response.incomplete', response: { incomplete_details: { reason: 'max_output_tokens' } } });
+      const list = await events(
+        await respond(key, { model: name, input: 'hello', max_output_tokens: 3, stream: true }),
+      );
+      expect(list.at(-1)).toMatchObject({
+        type: 'response.incomplete',
+        response: { incomplete_details: { reason: 'max_output_tokens' } },
+      });
     });
 
     it('ends a stream that fails mid-way with response.failed and an error event', async () => {
@@ -150,7 +234,10 @@ for (const kind of ['vllm', 'tgi'] as const) {
       const { key } = await createKey();
       const list = await events(await respond(key, { model: name, input: 'hello', stream: true }));
       expect(list.slice(-2).map((e) => e.type)).toEqual(['response.failed', 'error']);
-      expect(list.at(-2)!.response).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/emulated failure/) } });
+      expect(list.at(-2)!.response).toMatchObject({
+        status: 'failed',
+        error: { message: expect.stringMatching(/emulated failure/) },
+      });
       expect(list.map((e) => e.sequence_number)).toEqual(list.map((_, i) => i));
     });
   });
@@ -160,7 +247,9 @@ describe('Responses passed through to an origin that serves /v1/responses', () =
   it('sends the request as is (store false, the origin model) and renames the model on the way back', async () => {
     await admin('POST', '/endpoints', {
       name: 'resp-native',
-      served_entities: [{ name: 'native', protocol: 'openai', model: CHAT_MODEL, responses_api: true, origins: [{ url: originUrl() }] }],
+      served_entities: [
+        { name: 'native', protocol: 'openai', model: CHAT_MODEL, responses_api: true, origins: [{ url: originUrl() }] },
+      ],
       defaults: { temperature: 0.3 },
     });
     const { key } = await createKey();
@@ -173,14 +262,25 @@ describe('Responses passed through to an origin that serves /v1/responses', () =
 
     const list = await events(await respond(key, { model: 'resp-native', input: 'hello native-2', stream: true }));
     expect(list[0]).toMatchObject({ type: 'response.created', response: { model: 'resp-native' } });
-    expect(list.at(-1)).toMatchObject({ type: 'response.completed', response: { model: 'resp-native', usage: { output_tokens: 13 } } });
+    expect(list.at(-1)).toMatchObject({
+      type: 'response.completed',
+      response: { model: 'resp-native', usage: { output_tokens: 13 } },
+    });
     expect(list.map((e) => e.sequence_number)).toEqual(list.map((_, i) => i));
   });
 
   it('reports a passthrough stream the origin cut short', async () => {
     await admin('POST', '/endpoints', {
       name: 'resp-native-drop',
-      served_entities: [{ name: 'native', protocol: 'openai', model: CHAT_MODEL, responses_api: true, origins: [{ url: originUrl('drop/3') }] }],
+      served_entities: [
+        {
+          name: 'native',
+          protocol: 'openai',
+          model: CHAT_MODEL,
+          responses_api: true,
+          origins: [{ url: originUrl('drop/3') }],
+        },
+      ],
     });
     const { key } = await createKey();
     const list = await events(await respond(key, { model: 'resp-native-drop', input: 'hello', stream: true }));
@@ -194,29 +294,55 @@ describe('Responses: what a stateless router refuses', () => {
     await createEndpoint('resp-refuse');
     const { key } = await createKey();
     const base = { model: 'resp-refuse', input: 'hello' };
-    const stateful = await expectError(await respond(key, { ...base, previous_response_id: 'resp_123' }), 400, { param: 'previous_response_id' });
+    const stateful = await expectError(await respond(key, { ...base, previous_response_id: 'resp_123' }), 400, {
+      param: 'previous_response_id',
+    });
     expect(stateful.error.message).toMatch(/stateless.*keeps no responses.*whole conversation in 'input'/);
-    await expectError(await respond(key, { ...base, input: [{ type: 'item_reference', id: 'msg_1' }] }), 400, { param: 'input.0', message: expect.stringMatching(/store to false/) });
-    const web = await expectError(await respond(key, { ...base, tools: [{ type: 'web_search' }] }), 400, { param: 'tools.0', code: 'unsupported_tool' });
+    await expectError(await respond(key, { ...base, input: [{ type: 'item_reference', id: 'msg_1' }] }), 400, {
+      param: 'input.0',
+      message: expect.stringMatching(/store to false/),
+    });
+    const web = await expectError(await respond(key, { ...base, tools: [{ type: 'web_search' }] }), 400, {
+      param: 'tools.0',
+      code: 'unsupported_tool',
+    });
     expect(web.error.message).toMatch(/Built-in tool 'web_search'/);
-    await expectError(await respond(key, { ...base, tools: [{ type: 'file_search', vector_store_ids: ['vs'] }] }), 400, { message: expect.stringMatching(/'file_search'/) });
-    await expectError(await respond(key, { ...base, tool_choice: { type: 'computer_use_preview' } }), 400, { param: 'tool_choice' });
-    await expectError(await respond(key, { model: 'resp-refuse' }), 400, { param: 'input', message: "Invalid 'input': required field is missing" });
-    await expectError(await respond(key, { ...base, input: [{ type: 'input_file', file_id: 'f' }] }), 400, { param: 'input.0.type' });
+    await expectError(
+      await respond(key, { ...base, tools: [{ type: 'file_search', vector_store_ids: ['vs'] }] }),
+      400,
+      { message: expect.stringMatching(/'file_search'/) },
+    );
+    await expectError(await respond(key, { ...base, tool_choice: { type: 'computer_use_preview' } }), 400, {
+      param: 'tool_choice',
+    });
+    await expectError(await respond(key, { model: 'resp-refuse' }), 400, {
+      param: 'input',
+      message: "Invalid 'input': required field is missing",
+    });
+    await expectError(await respond(key, { ...base, input: [{ type: 'input_file', file_id: 'f' }] }), 400, {
+      param: 'input.0.type',
+    });
   });
 
   it('holds the router rules: unknown model 404, bad key 401, the endpoint path names the model', async () => {
     await createEndpoint('resp-rules');
     const { key } = await createKey();
     await expectError(await respond(key, { model: 'nope', input: 'hi' }), 404, { code: 'model_not_found' });
-    await expectError(await respond('sk-wrong', { model: 'resp-rules', input: 'hi' }), 401, { code: 'invalid_api_key' });
+    await expectError(await respond('sk-wrong', { model: 'resp-rules', input: 'hi' }), 401, {
+      code: 'invalid_api_key',
+    });
     const res = await respond(key, { input: 'hello path-1' }, '/endpoints/resp-rules/v1/responses');
     expect(((await res.json()) as ResponseBody).model).toBe('resp-rules');
     const created = await createKey();
     await respond(created.key, { model: 'resp-rules', input: 'hello usage', stream: true }).then((r) => r.text());
     await eventually(async () => {
-      const usage = (await (await admin('GET', `/keys/${created.id}/usage`)).json()) as { data: Array<{ endpoint: string; completed: number; completion_tokens: number }> };
-      expect(usage.data.find((r) => r.endpoint === 'resp-rules')).toMatchObject({ completed: 1, completion_tokens: 13 });
+      const usage = (await (await admin('GET', `/keys/${created.id}/usage`)).json()) as {
+        data: Array<{ endpoint: string; completed: number; completion_tokens: number }>;
+      };
+      expect(usage.data.find((r) => r.endpoint === 'resp-rules')).toMatchObject({
+        completed: 1,
+        completion_tokens: 13,
+      });
     });
   });
 });

@@ -12,11 +12,16 @@ const hello = [{ role: 'user', content: 'hello' }];
  */
 async function revokeElsewhere(id: string): Promise<void> {
   const row = await env.DB.prepare('SELECT hash FROM api_keys WHERE id = ?').bind(id).first<{ hash: string }>();
-  await env.DB.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ?").bind(new Date().toISOString(), id).run();
+  await env.DB.prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ?")
+    .bind(new Date().toISOString(), id)
+    .run();
   await env.GATE.getByName(row!.hash).revoke();
 }
 
-async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, seen: (text: string) => boolean): Promise<string> {
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  seen: (text: string) => boolean,
+): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   while (!seen(text)) {
@@ -35,7 +40,9 @@ describe('revocation is the next request everywhere', () => {
     expect((await asPlatform()).status).toBe(200); // now cached in this isolate
     await revokeElsewhere(platform.id);
     await expectError(await asPlatform(), 401, { code: 'invalid_admin_token' });
-    await expectError(await call('/admin/v1/keys', { method: 'POST', token: platform.key, json: {} }), 401, { code: 'invalid_admin_token' });
+    await expectError(await call('/admin/v1/keys', { method: 'POST', token: platform.key, json: {} }), 401, {
+      code: 'invalid_admin_token',
+    });
     // The ADMIN_TOKEN is not a key: no gate to ask, and it keeps working.
     expect((await call('/admin/v1/endpoints', { token: ADMIN_TOKEN })).status).toBe(200);
   });
@@ -69,10 +76,16 @@ describe('revocation is the next request everywhere', () => {
 
     expect((await admin('POST', `/keys/${doomed.id}/revoke`)).status).toBe(200);
     const rest = await readUntil(doomedStream, () => false);
-    const events = rest.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+    const events = rest
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: '))
+      .map((e) => e.slice(6));
     // The stream ends with the error event (then `[DONE]`, as every error event of the router's streams).
     expect(events.at(-1)).toBe('[DONE]');
-    expect((JSON.parse(events.at(-2)!) as Json).error).toMatchObject({ code: 'api_key_revoked', message: 'The API key was revoked' });
+    expect((JSON.parse(events.at(-2)!) as Json).error).toMatchObject({
+      code: 'api_key_revoked',
+      message: 'The API key was revoked',
+    });
     await eventually(async () => expect(await inFlight(doomed.id)).toBe(0));
 
     // The other key's stream runs on.
@@ -85,7 +98,11 @@ describe('revocation is the next request everywhere', () => {
     // The origin never answers: left alone, the request would wait for its total timeout (600 s).
     await createEndpoint('rv-body', { mode: 'stall' });
     const { id, key } = await createKey();
-    const pending = call('/v1/chat/completions', { method: 'POST', token: key, json: { model: 'rv-body', messages: hello } });
+    const pending = call('/v1/chat/completions', {
+      method: 'POST',
+      token: key,
+      json: { model: 'rv-body', messages: hello },
+    });
     await eventually(async () => expect(await inFlight(id)).toBe(1));
     expect((await admin('POST', `/keys/${id}/revoke`)).status).toBe(200);
     await expectError(await pending, 401, { code: 'invalid_api_key' });

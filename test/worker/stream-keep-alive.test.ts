@@ -9,7 +9,11 @@ import { CHAT_MODEL, admin, call, createKey, eventually, inFlight, originAttempt
  * past it the stream starts with keep-alives, failover goes on behind them, and a
  * failure becomes an error event.
  */
-async function endpoint(name: string, origins: Array<{ url: string; weight?: number }>, timeouts: Record<string, number>): Promise<void> {
+async function endpoint(
+  name: string,
+  origins: Array<{ url: string; weight?: number }>,
+  timeouts: Record<string, number>,
+): Promise<void> {
   const res = await admin('POST', '/endpoints', {
     name,
     served_entities: [{ name: 'pool', protocol: 'openai', model: CHAT_MODEL, origins }],
@@ -30,35 +34,55 @@ async function stream(key: string, model: string): Promise<{ res: Response; requ
 }
 
 describe('SSE keep-alives while the origin is silent', () => {
-  it('past the status hold, the stream starts with keep-alives and a first-byte timeout ends it with an error event', { timeout: 30_000 }, async () => {
-    await endpoint('ka-stall', [{ url: originUrl('stall') }], { first_byte_ms: STATUS_HOLD_MS + 1_500, total_ms: 20_000 });
-    const { id, key } = await createKey({ concurrency_limit: 1 });
-    const { res } = await stream(key, 'ka-stall');
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const text = await res.text();
-    expect(text.startsWith(KEEP_ALIVE_FRAME)).toBe(true);
-    // One every second from the end of the hold to the timeout: the same frame written again and again.
-    expect(text.split(KEEP_ALIVE_FRAME).length - 1).toBeGreaterThanOrEqual(2);
-    const events = text.split('\n\n').filter((e) => e.startsWith('data: ') && e !== 'data: [DONE]');
-    expect(events).toHaveLength(1);
-    expect(JSON.parse(events[0]!.slice(6))).toMatchObject({ error: { code: 'origin_timeout', type: 'server_error' } });
-    await eventually(async () => expect(await inFlight(id)).toBe(0));
-  });
+  it(
+    'past the status hold, the stream starts with keep-alives and a first-byte timeout ends it with an error event',
+    { timeout: 30_000 },
+    async () => {
+      await endpoint('ka-stall', [{ url: originUrl('stall') }], {
+        first_byte_ms: STATUS_HOLD_MS + 1_500,
+        total_ms: 20_000,
+      });
+      const { id, key } = await createKey({ concurrency_limit: 1 });
+      const { res } = await stream(key, 'ka-stall');
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/event-stream');
+      const text = await res.text();
+      expect(text.startsWith(KEEP_ALIVE_FRAME)).toBe(true);
+      // One every second from the end of the hold to the timeout: the same frame written again and again.
+      expect(text.split(KEEP_ALIVE_FRAME).length - 1).toBeGreaterThanOrEqual(2);
+      const events = text.split('\n\n').filter((e) => e.startsWith('data: ') && e !== 'data: [DONE]');
+      expect(events).toHaveLength(1);
+      expect(JSON.parse(events[0]!.slice(6))).toMatchObject({
+        error: { code: 'origin_timeout', type: 'server_error' },
+      });
+      await eventually(async () => expect(await inFlight(id)).toBe(0));
+    },
+  );
 
-  it('past the status hold, failover to the next origin goes on behind the keep-alives', { timeout: 30_000 }, async () => {
-    await endpoint('ka-failover', [{ url: originUrl('stall/0'), weight: 1000 }, { url: originUrl('normal/3'), weight: 1 }], {
-      first_byte_ms: STATUS_HOLD_MS + 1_500,
-    });
-    const { key } = await createKey();
-    const { res, requestId } = await stream(key, 'ka-failover');
-    expect(res.status).toBe(200);
-    const text = await res.text();
-    expect(text).toContain(KEEP_ALIVE_FRAME);
-    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
-    expect(text).not.toContain('"error"');
-    expect((await originAttempts(requestId)).map((a) => a.mode)).toEqual(['stall/0', 'normal/3']);
-  });
+  it(
+    'past the status hold, failover to the next origin goes on behind the keep-alives',
+    { timeout: 30_000 },
+    async () => {
+      await endpoint(
+        'ka-failover',
+        [
+          { url: originUrl('stall/0'), weight: 1000 },
+          { url: originUrl('normal/3'), weight: 1 },
+        ],
+        {
+          first_byte_ms: STATUS_HOLD_MS + 1_500,
+        },
+      );
+      const { key } = await createKey();
+      const { res, requestId } = await stream(key, 'ka-failover');
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toContain(KEEP_ALIVE_FRAME);
+      expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+      expect(text).not.toContain('"error"');
+      expect((await originAttempts(requestId)).map((a) => a.mode)).toEqual(['stall/0', 'normal/3']);
+    },
+  );
 
   it('mid-stream silence gets keep-alives before the idle timeout ends the stream', { timeout: 30_000 }, async () => {
     await endpoint('ka-idle', [{ url: originUrl('stall/2') }], { idle_ms: 3_000 });

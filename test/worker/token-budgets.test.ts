@@ -9,7 +9,8 @@ import { admin, call, createEndpoint, createKey, eventually, originRequestWith }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const chat = (token: string, json: Json, signal?: AbortSignal) => call('/v1/chat/completions', { method: 'POST', token, json, signal });
+const chat = (token: string, json: Json, signal?: AbortSignal) =>
+  call('/v1/chat/completions', { method: 'POST', token, json, signal });
 
 async function keyInfo(id: string): Promise<Json> {
   const res = await admin('GET', `/keys/${id}`);
@@ -38,7 +39,8 @@ async function windowWithRoom(ms = 20_000): Promise<void> {
 describe('token budgets: configuration', () => {
   it('validates rate_limits entries: calls or tokens, not both nor neither; key api_key, endpoint or tenant', async () => {
     const entity = { name: 'a', protocol: 'openai', model: 'm', origins: [{ url: 'http://127.0.0.1:9' }] };
-    const post = (rate_limits: unknown) => admin('POST', '/endpoints', { name: 'tb-invalid', served_entities: [entity], rate_limits });
+    const post = (rate_limits: unknown) =>
+      admin('POST', '/endpoints', { name: 'tb-invalid', served_entities: [entity], rate_limits });
     await expectError(await post([{ key: 'api_key', calls: 5, tokens: 100, renewal_period: 'minute' }]), 400, {
       param: 'rate_limits.0.tokens',
       message: "Invalid 'rate_limits.0.tokens': a rate limit counts 'calls' or 'tokens', not both: make two rules",
@@ -47,7 +49,10 @@ describe('token budgets: configuration', () => {
       param: 'rate_limits.0.calls',
       message: "Invalid 'rate_limits.0.calls': a rate limit needs 'calls' or 'tokens'",
     });
-    await expectError(await post([{ key: 'tenant', tokens: 0, renewal_period: 'hour' }]), 400, { param: 'rate_limits.0.tokens', message: "Invalid 'rate_limits.0.tokens': must be ≥ 1" });
+    await expectError(await post([{ key: 'tenant', tokens: 0, renewal_period: 'hour' }]), 400, {
+      param: 'rate_limits.0.tokens',
+      message: "Invalid 'rate_limits.0.tokens': must be ≥ 1",
+    });
     await expectError(await post([{ key: 'user', tokens: 10, renewal_period: 'hour' }]), 400, {
       param: 'rate_limits.0.key',
       message: "Invalid 'rate_limits.0.key': unknown value 'user', expected one of 'api_key', 'endpoint', 'tenant'",
@@ -55,9 +60,16 @@ describe('token budgets: configuration', () => {
   });
 
   it('stores token rules in the endpoint’s versioned config', async () => {
-    const created = (await createEndpoint('tb-config', { body: { rate_limits: [{ key: 'tenant', tokens: 5000, renewal_period: 'hour' }] } })) as Json;
+    const created = (await createEndpoint('tb-config', {
+      body: { rate_limits: [{ key: 'tenant', tokens: 5000, renewal_period: 'hour' }] },
+    })) as Json;
     expect(created.rate_limits).toEqual([{ key: 'tenant', tokens: 5000, renewal_period: 'hour' }]);
-    const patched = await admin('PATCH', '/endpoints/tb-config', { rate_limits: [{ key: 'endpoint', tokens: 9000, renewal_period: 'day' }, { key: 'api_key', calls: 5, renewal_period: 'minute' }] });
+    const patched = await admin('PATCH', '/endpoints/tb-config', {
+      rate_limits: [
+        { key: 'endpoint', tokens: 9000, renewal_period: 'day' },
+        { key: 'api_key', calls: 5, renewal_period: 'minute' },
+      ],
+    });
     expect(patched.status).toBe(200);
     const versions = (await (await admin('GET', '/endpoints/tb-config/versions')).json()) as Json;
     expect(JSON.stringify(versions)).toContain('"tokens":9000');
@@ -65,14 +77,30 @@ describe('token budgets: configuration', () => {
   });
 
   it('validates a key’s token_budget on create and update, and shows it', async () => {
-    await expectError(await admin('POST', '/keys', { token_budget: { tokens: 0, renewal_period: 'minute' } }), 400, { param: 'token_budget.tokens' });
-    await expectError(await admin('POST', '/keys', { token_budget: { tokens: 10, renewal_period: 'week' } }), 400, { param: 'token_budget.renewal_period' });
-    await expectError(await admin('POST', '/keys', { kind: 'platform', role: 'member', tenant: 'default', token_budget: { tokens: 10, renewal_period: 'day' } }), 400, {
-      param: 'token_budget',
+    await expectError(await admin('POST', '/keys', { token_budget: { tokens: 0, renewal_period: 'minute' } }), 400, {
+      param: 'token_budget.tokens',
     });
+    await expectError(await admin('POST', '/keys', { token_budget: { tokens: 10, renewal_period: 'week' } }), 400, {
+      param: 'token_budget.renewal_period',
+    });
+    await expectError(
+      await admin('POST', '/keys', {
+        kind: 'platform',
+        role: 'member',
+        tenant: 'default',
+        token_budget: { tokens: 10, renewal_period: 'day' },
+      }),
+      400,
+      {
+        param: 'token_budget',
+      },
+    );
     const key = await createKey({ token_budget: { tokens: 1000, renewal_period: 'minute' } });
     expect(key).toMatchObject({ token_budget: { tokens: 1000, renewal_period: 'minute' } });
-    expect(await keyInfo(key.id)).toMatchObject({ token_budget: { tokens: 1000, renewal_period: 'minute' }, token_window: { used: 0, reserved: 0, calls: 0 } });
+    expect(await keyInfo(key.id)).toMatchObject({
+      token_budget: { tokens: 1000, renewal_period: 'minute' },
+      token_window: { used: 0, reserved: 0, calls: 0 },
+    });
     const patched = await admin('PATCH', `/keys/${key.id}`, { token_budget: { tokens: 50, renewal_period: 'day' } });
     expect(await patched.json()).toMatchObject({ token_budget: { tokens: 50, renewal_period: 'day' } });
     const removed = await admin('PATCH', `/keys/${key.id}`, { token_budget: null });
@@ -83,86 +111,117 @@ describe('token budgets: configuration', () => {
 });
 
 describe('token budgets: admission', () => {
-  it('1,000 tokens per minute, 20 concurrent requests of max_tokens 200: at most 5 at once, never over 1,000; aborted streams pay what they consumed; then the rest comes back', { timeout: 60_000 }, async () => {
-    // The origin sends one token, then holds every admitted stream open until its client leaves.
-    await createEndpoint('tb-key-stall', { mode: 'stall/1' });
-    await createEndpoint('tb-key-normal');
-    const key = await createKey({ concurrency_limit: 50, token_budget: { tokens: 1000, renewal_period: 'minute' } });
-    await windowWithRoom();
-    const controllers = Array.from({ length: 20 }, () => new AbortController());
-    const responses = await Promise.all(
-      controllers.map((c, i) => chat(key.key, { model: 'tb-key-stall', messages: [{ role: 'user', content: `budget ${String(i).padStart(2, '0')}` }], max_tokens: 200, stream: true }, c.signal)),
-    );
-    const admitted = responses.filter((r) => r.status === 200);
-    const refused = responses.filter((r) => r.status === 429);
-    expect(admitted.length + refused.length).toBe(20);
-    expect(admitted.length).toBeGreaterThan(0);
-    expect(admitted.length).toBeLessThanOrEqual(5);
+  it(
+    '1,000 tokens per minute, 20 concurrent requests of max_tokens 200: at most 5 at once, never over 1,000; aborted streams pay what they consumed; then the rest comes back',
+    { timeout: 60_000 },
+    async () => {
+      // The origin sends one token, then holds every admitted stream open until its client leaves.
+      await createEndpoint('tb-key-stall', { mode: 'stall/1' });
+      await createEndpoint('tb-key-normal');
+      const key = await createKey({ concurrency_limit: 50, token_budget: { tokens: 1000, renewal_period: 'minute' } });
+      await windowWithRoom();
+      const controllers = Array.from({ length: 20 }, () => new AbortController());
+      const responses = await Promise.all(
+        controllers.map((c, i) =>
+          chat(
+            key.key,
+            {
+              model: 'tb-key-stall',
+              messages: [{ role: 'user', content: `budget ${String(i).padStart(2, '0')}` }],
+              max_tokens: 200,
+              stream: true,
+            },
+            c.signal,
+          ),
+        ),
+      );
+      const admitted = responses.filter((r) => r.status === 200);
+      const refused = responses.filter((r) => r.status === 429);
+      expect(admitted.length + refused.length).toBe(20);
+      expect(admitted.length).toBeGreaterThan(0);
+      expect(admitted.length).toBeLessThanOrEqual(5);
 
-    // What one request reserves (the same for all: their bodies have the same length): its prompt estimate (from
-    // the body the origin got) + max_tokens 200.
-    const reservation = promptEstimate((await originRequestWith('budget ')).body) + 200;
-    expect(admitted.length).toBe(Math.floor(1000 / reservation));
-    const held = await tokenWindow(key.id);
-    expect(held).toMatchObject({ used: 0, reserved: admitted.length * reservation, calls: admitted.length });
-    expect(held.used + held.reserved).toBeLessThanOrEqual(1000);
+      // What one request reserves (the same for all: their bodies have the same length): its prompt estimate (from
+      // the body the origin got) + max_tokens 200.
+      const reservation = promptEstimate((await originRequestWith('budget ')).body) + 200;
+      expect(admitted.length).toBe(Math.floor(1000 / reservation));
+      const held = await tokenWindow(key.id);
+      expect(held).toMatchObject({ used: 0, reserved: admitted.length * reservation, calls: admitted.length });
+      expect(held.used + held.reserved).toBeLessThanOrEqual(1000);
 
-    const refusal = await expectError(refused[0]!, 429, { type: 'rate_limit_error', code: 'token_budget_exceeded' });
-    expect(refusal.error.message).toMatch(/^Token budget exceeded: 1000 tokens per minute for this API key\. This request reserves \d+ tokens/);
-    const retryAfter = Number(refused[0]!.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(refused[0]!.headers.get('x-ratelimit-remaining-tokens')).toBe(String(1000 - admitted.length * reservation));
-    expect(refused[0]!.headers.get('x-ratelimit-reset-tokens')).toMatch(/^(\d+m)?\d+s$/);
-    expect(admitted[0]!.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
-    expect(Number(admitted[0]!.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThanOrEqual(1000 - admitted.length * reservation);
+      const refusal = await expectError(refused[0]!, 429, { type: 'rate_limit_error', code: 'token_budget_exceeded' });
+      expect(refusal.error.message).toMatch(
+        /^Token budget exceeded: 1000 tokens per minute for this API key\. This request reserves \d+ tokens/,
+      );
+      const retryAfter = Number(refused[0]!.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(refused[0]!.headers.get('x-ratelimit-remaining-tokens')).toBe(
+        String(1000 - admitted.length * reservation),
+      );
+      expect(refused[0]!.headers.get('x-ratelimit-reset-tokens')).toMatch(/^(\d+m)?\d+s$/);
+      expect(admitted[0]!.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
+      expect(Number(admitted[0]!.headers.get('x-ratelimit-remaining-tokens'))).toBeGreaterThanOrEqual(
+        1000 - admitted.length * reservation,
+      );
 
-    // Each admitted stream reads its first token, then its client leaves: it is charged that one token, not 200 + prompt.
-    for (const res of admitted) {
-      const reader = res.body!.getReader();
-      let text = '';
-      while (!text.includes('"content"')) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += new TextDecoder().decode(value);
+      // Each admitted stream reads its first token, then its client leaves: it is charged that one token, not 200 + prompt.
+      for (const res of admitted) {
+        const reader = res.body!.getReader();
+        let text = '';
+        while (!text.includes('"content"')) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += new TextDecoder().decode(value);
+        }
+        await reader.cancel();
       }
-      await reader.cancel();
-    }
-    for (const c of controllers) c.abort();
-    await eventually(async () => expect(await tokenWindow(key.id)).toMatchObject({ reserved: 0 }), 10_000);
-    const afterAbort = await tokenWindow(key.id);
-    const usage = (await (await admin('GET', `/keys/${key.id}/usage`)).json()) as Json;
-    const counted = (usage.data as Json[]).reduce((s, r) => s + r.prompt_tokens + r.completion_tokens, 0);
-    expect((usage.data as Json[]).reduce((s, r) => s + r.aborted, 0)).toBe(admitted.length);
-    expect(afterAbort.used).toBe(counted);
-    expect(afterAbort.used).toBeGreaterThanOrEqual(admitted.length); // one token each at least
-    expect(afterAbort.used).toBeLessThan(admitted.length * reservation);
-    expect(usage).toMatchObject({ token_budget: { tokens: 1000, renewal_period: 'minute' }, token_window: { used: afterAbort.used, reserved: 0 } });
+      for (const c of controllers) c.abort();
+      await eventually(async () => expect(await tokenWindow(key.id)).toMatchObject({ reserved: 0 }), 10_000);
+      const afterAbort = await tokenWindow(key.id);
+      const usage = (await (await admin('GET', `/keys/${key.id}/usage`)).json()) as Json;
+      const counted = (usage.data as Json[]).reduce((s, r) => s + r.prompt_tokens + r.completion_tokens, 0);
+      expect((usage.data as Json[]).reduce((s, r) => s + r.aborted, 0)).toBe(admitted.length);
+      expect(afterAbort.used).toBe(counted);
+      expect(afterAbort.used).toBeGreaterThanOrEqual(admitted.length); // one token each at least
+      expect(afterAbort.used).toBeLessThan(admitted.length * reservation);
+      expect(usage).toMatchObject({
+        token_budget: { tokens: 1000, renewal_period: 'minute' },
+        token_window: { used: afterAbort.used, reserved: 0 },
+      });
 
-    // The unused reservations came back: requests that finish are admitted one after another, each charged its real usage.
-    let used = afterAbort.used;
-    let admittedLater = 0;
-    for (;;) {
-      const res = await chat(key.key, { model: 'tb-key-normal', messages: [{ role: 'user', content: 'later' }], max_tokens: 200 });
-      if (res.status === 429) {
-        await expectError(res, 429, { code: 'token_budget_exceeded' });
-        break;
+      // The unused reservations came back: requests that finish are admitted one after another, each charged its real usage.
+      let used = afterAbort.used;
+      let admittedLater = 0;
+      for (;;) {
+        const res = await chat(key.key, {
+          model: 'tb-key-normal',
+          messages: [{ role: 'user', content: 'later' }],
+          max_tokens: 200,
+        });
+        if (res.status === 429) {
+          await expectError(res, 429, { code: 'token_budget_exceeded' });
+          break;
+        }
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as Json;
+        used += body.usage.prompt_tokens + body.usage.completion_tokens;
+        admittedLater++;
+        await eventually(async () => expect(await tokenWindow(key.id)).toMatchObject({ used, reserved: 0 }));
       }
-      expect(res.status).toBe(200);
-      const body = (await res.json()) as Json;
-      used += body.usage.prompt_tokens + body.usage.completion_tokens;
-      admittedLater++;
-      await eventually(async () => expect(await tokenWindow(key.id)).toMatchObject({ used, reserved: 0 }));
-    }
-    expect(admittedLater).toBeGreaterThan(admitted.length);
-    const last = await tokenWindow(key.id);
-    expect(last.used).toBeLessThanOrEqual(1000);
-    // Refused now means the next reservation would not fit.
-    expect(1000 - last.used).toBeLessThan(reservation);
-  });
+      expect(admittedLater).toBeGreaterThan(admitted.length);
+      const last = await tokenWindow(key.id);
+      expect(last.used).toBeLessThanOrEqual(1000);
+      // Refused now means the next reservation would not fit.
+      expect(1000 - last.used).toBeLessThan(reservation);
+    },
+  );
 
   it('refused for concurrency costs no tokens; refused for tokens costs no call', async () => {
-    await createEndpoint('tb-order', { mode: 'stall/1', body: { rate_limits: [{ key: 'api_key', calls: 3, renewal_period: 'day' }] } });
+    await createEndpoint('tb-order', {
+      mode: 'stall/1',
+      body: { rate_limits: [{ key: 'api_key', calls: 3, renewal_period: 'day' }] },
+    });
     const key = await createKey({ concurrency_limit: 1, token_budget: { tokens: 5000, renewal_period: 'day' } });
     const body = { model: 'tb-order', messages: [{ role: 'user', content: 'order' }], max_tokens: 100, stream: true };
     const controller = new AbortController();
@@ -176,9 +235,15 @@ describe('token budgets: admission', () => {
     await eventually(async () => expect((await keyInfo(key.id)).in_flight).toBe(0));
 
     // A request too large for the budget is refused for tokens: it costs none of the 3 calls.
-    await expectError(await chat(key.key, { ...body, max_tokens: 6000, stream: false }), 429, { code: 'token_budget_exceeded' });
-    const calls = await runInDurableObject(env.GATE.getByName((await gateName(key.id))!), (_g: KeyGate, state) =>
-      state.storage.sql.exec<{ calls: number }>("SELECT SUM(calls) AS calls FROM rate_windows WHERE scope != '*'").one().calls,
+    await expectError(await chat(key.key, { ...body, max_tokens: 6000, stream: false }), 429, {
+      code: 'token_budget_exceeded',
+    });
+    const calls = await runInDurableObject(
+      env.GATE.getByName((await gateName(key.id))!),
+      (_g: KeyGate, state) =>
+        state.storage.sql
+          .exec<{ calls: number }>("SELECT SUM(calls) AS calls FROM rate_windows WHERE scope != '*'")
+          .one().calls,
     );
     expect(calls).toBe(1);
   });
@@ -186,7 +251,12 @@ describe('token budgets: admission', () => {
   it('endpoint and tenant budgets count in the endpoint’s limiter; a refusal there gives the key its call and reservation back', async () => {
     await createEndpoint('tb-shared', {
       mode: 'stall/1',
-      body: { rate_limits: [{ key: 'tenant', tokens: 700, renewal_period: 'day' }, { key: 'endpoint', tokens: 1000, renewal_period: 'day' }] },
+      body: {
+        rate_limits: [
+          { key: 'tenant', tokens: 700, renewal_period: 'day' },
+          { key: 'endpoint', tokens: 1000, renewal_period: 'day' },
+        ],
+      },
     });
     const a = await createKey({ concurrency_limit: 10, token_budget: { tokens: 100_000, renewal_period: 'day' } });
     const b = await createKey({ concurrency_limit: 10 });
@@ -198,7 +268,9 @@ describe('token budgets: admission', () => {
     expect([r1.status, r2.status]).toEqual([200, 200]);
     const refused = await chat(a.key, body);
     const err = await expectError(refused, 429, { code: 'token_budget_exceeded' });
-    expect(err.error.message).toMatch(/^Token budget exceeded: 700 tokens per day for tenant 'default' on endpoint 'tb-shared'\./);
+    expect(err.error.message).toMatch(
+      /^Token budget exceeded: 700 tokens per day for tenant 'default' on endpoint 'tb-shared'\./,
+    );
     // The key's gate took a call and a reservation for the refused request, then got them back: only r1's remain.
     const aWindow = await tokenWindow(a.id);
     expect(aWindow.calls).toBe(1);
@@ -208,7 +280,11 @@ describe('token budgets: admission', () => {
 
     const endpoint = (await (await admin('GET', '/endpoints/tb-shared')).json()) as Json;
     const limiter = env.LIMITER.getByName(endpoint.id as string);
-    expect(await limiter.state('tenant:default', 86_400_000)).toMatchObject({ calls: 2, reserved: 2 * reservation, used: 0 });
+    expect(await limiter.state('tenant:default', 86_400_000)).toMatchObject({
+      calls: 2,
+      reserved: 2 * reservation,
+      used: 0,
+    });
     expect(await limiter.state('endpoint', 86_400_000)).toMatchObject({ calls: 2, reserved: 2 * reservation, used: 0 });
 
     controller.abort();
@@ -221,21 +297,39 @@ describe('token budgets: admission', () => {
   });
 
   it('answers 429 in each route’s protocol, with Retry-After and the token headers', async () => {
-    await createEndpoint('tb-protocols', { body: { rate_limits: [{ key: 'api_key', tokens: 50, renewal_period: 'day' }] } });
+    await createEndpoint('tb-protocols', {
+      body: { rate_limits: [{ key: 'api_key', tokens: 50, renewal_period: 'day' }] },
+    });
     const { key } = await createKey();
     const big = 5000;
-    const tgi = await call('/endpoints/tb-protocols/generate', { method: 'POST', token: key, json: { inputs: 'hi', parameters: { max_new_tokens: big } } });
+    const tgi = await call('/endpoints/tb-protocols/generate', {
+      method: 'POST',
+      token: key,
+      json: { inputs: 'hi', parameters: { max_new_tokens: big } },
+    });
     expect(tgi.status).toBe(429);
     const tgiBody = (await tgi.json()) as Json;
-    expect(tgiBody).toEqual({ error: expect.stringMatching(/^Token budget exceeded: 50 tokens per day for this API key on endpoint 'tb-protocols'/), error_type: 'overloaded' });
+    expect(tgiBody).toEqual({
+      error: expect.stringMatching(
+        /^Token budget exceeded: 50 tokens per day for this API key on endpoint 'tb-protocols'/,
+      ),
+      error_type: 'overloaded',
+    });
     const anthropic = await call('/v1/messages', {
       method: 'POST',
       headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' },
       json: { model: 'tb-protocols', max_tokens: big, messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(anthropic.status).toBe(429);
-    expect(await anthropic.json()).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: expect.stringMatching(/^Token budget exceeded: /) } });
-    const responses = await call('/v1/responses', { method: 'POST', token: key, json: { model: 'tb-protocols', input: 'hi', max_output_tokens: big } });
+    expect(await anthropic.json()).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: expect.stringMatching(/^Token budget exceeded: /) },
+    });
+    const responses = await call('/v1/responses', {
+      method: 'POST',
+      token: key,
+      json: { model: 'tb-protocols', input: 'hi', max_output_tokens: big },
+    });
     await expectError(responses, 429, { type: 'rate_limit_error', code: 'token_budget_exceeded' });
     for (const res of [tgi, anthropic, responses]) {
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -243,7 +337,11 @@ describe('token budgets: admission', () => {
       expect(res.headers.get('x-ratelimit-reset-tokens')).toMatch(/^(\d+h)?(\d+m)?\d+s$/);
     }
     // A small request fits: a 200 with the headers.
-    const ok = await call('/endpoints/tb-protocols/generate', { method: 'POST', token: key, json: { inputs: 'hi', parameters: { max_new_tokens: 2 } } });
+    const ok = await call('/endpoints/tb-protocols/generate', {
+      method: 'POST',
+      token: key,
+      json: { inputs: 'hi', parameters: { max_new_tokens: 2 } },
+    });
     expect(ok.status).toBe(200);
     expect(Number(ok.headers.get('x-ratelimit-remaining-tokens'))).toBeLessThan(50);
   });

@@ -37,7 +37,18 @@ export const dashboardPage: Page = {
           ? h(
               'table',
               null,
-              h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'State'), h('th', null, 'Config'), h('th', null, 'Tenant'))),
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  h('th', null, 'Name'),
+                  h('th', null, 'State'),
+                  h('th', null, 'Config'),
+                  h('th', null, 'Tenant'),
+                ),
+              ),
               h(
                 'tbody',
                 null,
@@ -47,7 +58,12 @@ export const dashboardPage: Page = {
                     null,
                     h('td', null, h('a', { href: `#/endpoints/${encodeURIComponent(e.name)}` }, e.name)),
                     h('td', null, pill(e.state)),
-                    h('td', null, `v${e.config_version}`, e.config_update !== 'none' ? [' ', pill(e.config_update)] : null),
+                    h(
+                      'td',
+                      null,
+                      `v${e.config_version}`,
+                      e.config_update !== 'none' ? [' ', pill(e.config_update)] : null,
+                    ),
                     h('td', null, e.tenant),
                   ),
                 ),

@@ -48,7 +48,9 @@ async function endpointList(ctx: PageContext): Promise<HTMLElement> {
       'header',
       null,
       h('h1', null, 'Endpoints'),
-      can.manageEndpoints(ctx.session) ? h('a', { class: 'button primary', href: '#/endpoints/new' }, 'Create endpoint') : null,
+      can.manageEndpoints(ctx.session)
+        ? h('a', { class: 'button primary', href: '#/endpoints/new' }, 'Create endpoint')
+        : null,
     ),
     h(
       'section',
@@ -57,7 +59,17 @@ async function endpointList(ctx: PageContext): Promise<HTMLElement> {
         ? h(
             'table',
             { class: 'endpoints' },
-            h('thead', null, h('tr', null, ['Name', 'Description', 'State', 'Config rollout', 'Served entities', 'Tenant', 'Updated'].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                ['Name', 'Description', 'State', 'Config rollout', 'Served entities', 'Tenant', 'Updated'].map((t) =>
+                  h('th', { scope: 'col' }, t),
+                ),
+              ),
+            ),
             h(
               'tbody',
               null,
@@ -69,7 +81,13 @@ async function endpointList(ctx: PageContext): Promise<HTMLElement> {
                   h('td', { class: 'description' }, e.description || '—'),
                   h('td', null, pill(e.state)),
                   h('td', null, rollout(e)),
-                  h('td', null, e.served_entities.map((s) => (isExternal(s) ? `${s.external_model.name} (${s.external_model.provider})` : s.model)).join(', ')),
+                  h(
+                    'td',
+                    null,
+                    e.served_entities
+                      .map((s) => (isExternal(s) ? `${s.external_model.name} (${s.external_model.provider})` : s.model))
+                      .join(', '),
+                  ),
                   h('td', null, e.tenant),
                   h('td', null, when(e.updated_at)),
                 ),
@@ -82,8 +100,10 @@ async function endpointList(ctx: PageContext): Promise<HTMLElement> {
 }
 
 function rollout(e: EndpointView): Node {
-  if (e.config_update === 'in_progress') return h('span', null, `v${e.config_version} → v${e.pending_version} `, pill('in_progress'));
-  if (e.config_update === 'failed') return h('span', { title: e.config_update_error }, `v${e.config_version} `, pill('failed'));
+  if (e.config_update === 'in_progress')
+    return h('span', null, `v${e.config_version} → v${e.pending_version} `, pill('in_progress'));
+  if (e.config_update === 'failed')
+    return h('span', { title: e.config_update_error }, `v${e.config_version} `, pill('failed'));
   return h('span', null, `v${e.config_version}`);
 }
 
@@ -111,7 +131,10 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
   const shared = e.access === 'shared';
   const versions = shared
     ? []
-    : await json<{ data: Version[] }>('GET', `${path(e.name)}/versions`, { key: ctx.session.key, signal: ctx.signal }).then(
+    : await json<{ data: Version[] }>('GET', `${path(e.name)}/versions`, {
+        key: ctx.session.key,
+        signal: ctx.signal,
+      }).then(
         (r) => r.data,
         () => [] as Version[],
       );
@@ -129,8 +152,24 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
   };
   const stopStart =
     e.state === 'stopped'
-      ? h('button', { type: 'button', class: 'secondary', onclick: () => act(() => send('POST', `${path(e.name)}/start`, { key: ctx.session.key })) }, 'Start')
-      : h('button', { type: 'button', class: 'secondary', onclick: () => act(() => send('POST', `${path(e.name)}/stop`, { key: ctx.session.key })) }, 'Stop');
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: () => act(() => send('POST', `${path(e.name)}/start`, { key: ctx.session.key })),
+          },
+          'Start',
+        )
+      : h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: () => act(() => send('POST', `${path(e.name)}/stop`, { key: ctx.session.key })),
+          },
+          'Stop',
+        );
   const del = h(
     'button',
     {
@@ -164,7 +203,15 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
       'header',
       null,
       h('h1', null, e.name, ' ', pill(e.state)),
-      mine ? h('div', { class: 'row' }, h('a', { class: 'button secondary', href: `#/endpoints/${encodeURIComponent(e.name)}/edit` }, 'Edit'), stopStart, del) : null,
+      mine
+        ? h(
+            'div',
+            { class: 'row' },
+            h('a', { class: 'button secondary', href: `#/endpoints/${encodeURIComponent(e.name)}/edit` }, 'Edit'),
+            stopStart,
+            del,
+          )
+        : null,
     ),
     message,
     h(
@@ -178,11 +225,24 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
           'dl',
           { class: 'props' },
           prop('Description', h('span', { class: 'description' }, e.description || '—')),
-          e.access === 'shared' ? prop('Access', 'Shared with your tenant: its origins and config belong to its own tenant') : null,
+          e.access === 'shared'
+            ? prop('Access', 'Shared with your tenant: its origins and config belong to its own tenant')
+            : null,
           shared ? null : prop('Tenant', e.tenant),
           shared ? null : prop('Owner', e.owner),
           shared ? null : prop('Serving config', `v${e.config_version}`),
-          shared ? null : prop('Config rollout', e.config_update === 'none' ? 'up to date' : [pill(e.config_update), e.pending_version ? ` v${e.pending_version}` : '', e.config_update_error ? ` ${e.config_update_error}` : '']),
+          shared
+            ? null
+            : prop(
+                'Config rollout',
+                e.config_update === 'none'
+                  ? 'up to date'
+                  : [
+                      pill(e.config_update),
+                      e.pending_version ? ` v${e.pending_version}` : '',
+                      e.config_update_error ? ` ${e.config_update_error}` : '',
+                    ],
+              ),
           shared ? null : prop('Shared with', e.shared_with.length ? e.shared_with.join(', ') : '—'),
           prop('Created', when(e.created_at)),
           prop('Updated', when(e.updated_at)),
@@ -193,7 +253,13 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
         { class: 'card', 'aria-label': 'URLs' },
         h('h2', null, 'URLs'),
         endpointUrls(location.origin, e.name).map(([label, url]) =>
-          h('div', { class: 'copyable' }, h('span', { class: 'label' }, label), h('code', null, url), copyButton(() => url)),
+          h(
+            'div',
+            { class: 'copyable' },
+            h('span', { class: 'label' }, label),
+            h('code', null, url),
+            copyButton(() => url),
+          ),
         ),
         h('p', { class: 'hint' }, `With the OpenAI base URL, send "model": "${e.name}".`),
       ),
@@ -201,7 +267,9 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
     shared ? null : h('section', { class: 'card' }, h('h2', null, 'Served entities and origins'), entitiesTable(e)),
     shared ? null : h('section', { class: 'card' }, h('h2', null, 'Origin health'), healthTable(e)),
     h('section', { class: 'card' }, h('h2', null, 'Configuration'), configProps(e)),
-    shared ? null : h('section', { class: 'card' }, h('h2', null, 'Config versions'), versionsTable(ctx, e, versions, mine, act)),
+    shared
+      ? null
+      : h('section', { class: 'card' }, h('h2', null, 'Config versions'), versionsTable(ctx, e, versions, mine, act)),
   );
 }
 
@@ -214,14 +282,25 @@ function entitiesTable(e: EndpointView): HTMLElement {
   return h(
     'table',
     null,
-    h('thead', null, h('tr', null, ['Served entity', 'Protocol', 'Model', 'Version', 'Traffic', 'Origins (weight, region)'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['Served entity', 'Protocol', 'Model', 'Version', 'Traffic', 'Origins (weight, region)'].map((t) =>
+          h('th', { scope: 'col' }, t),
+        ),
+      ),
+    ),
     h(
       'tbody',
       null,
       e.served_entities.map((s) => {
         if (isExternal(s)) {
           const m = s.external_model;
-          const base = m.openai_config?.openai_api_base ?? m.anthropic_config?.anthropic_api_base ?? `${m.provider}'s API`;
+          const base =
+            m.openai_config?.openai_api_base ?? m.anthropic_config?.anthropic_api_base ?? `${m.provider}'s API`;
           const secret = m.openai_config?.openai_api_key ?? m.anthropic_config?.anthropic_api_key ?? '';
           return h(
             'tr',
@@ -242,7 +321,13 @@ function entitiesTable(e: EndpointView): HTMLElement {
           h('td', null, h('code', null, s.model)),
           h('td', null, s.model_version ?? '—'),
           h('td', null, traffic.has(s.name) ? `${traffic.get(s.name)}%` : '—'),
-          h('td', null, s.origins.map((o) => h('div', null, h('code', null, o.url), ` (${o.weight ?? 1}${o.region ? `, ${o.region}` : ''})`))),
+          h(
+            'td',
+            null,
+            s.origins.map((o) =>
+              h('div', null, h('code', null, o.url), ` (${o.weight ?? 1}${o.region ? `, ${o.region}` : ''})`),
+            ),
+          ),
         );
       }),
     ),
@@ -255,7 +340,15 @@ function healthTable(e: EndpointView): HTMLElement {
   return h(
     'table',
     null,
-    h('thead', null, h('tr', null, ['Origin', 'Served entity', 'Health', 'Checked', 'By', 'Detail'].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['Origin', 'Served entity', 'Health', 'Checked', 'By', 'Detail'].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -283,7 +376,18 @@ function configProps(e: EndpointView): HTMLElement {
     'dl',
     { class: 'props' },
     prop('Defaults', defaults.length ? defaults.map((line) => h('div', null, line)) : 'none (the origin’s own)'),
-    prop('Rate limits', e.rate_limits.length ? e.rate_limits.map((r) => h('div', null, `${r.tokens !== undefined ? `${r.tokens} tokens` : `${r.calls} calls`} per ${r.renewal_period}, per ${RATE_SCOPE[r.key]}`)) : 'none'),
+    prop(
+      'Rate limits',
+      e.rate_limits.length
+        ? e.rate_limits.map((r) =>
+            h(
+              'div',
+              null,
+              `${r.tokens !== undefined ? `${r.tokens} tokens` : `${r.calls} calls`} per ${r.renewal_period}, per ${RATE_SCOPE[r.key]}`,
+            ),
+          )
+        : 'none',
+    ),
     prop('Tags', e.tags.length ? e.tags.map((tag) => h('span', { class: 'tag' }, `${tag.key}=${tag.value}`)) : 'none'),
     prop(
       'Timeouts',
@@ -292,12 +396,26 @@ function configProps(e: EndpointView): HTMLElement {
   );
 }
 
-function versionsTable(ctx: PageContext, e: EndpointView, versions: Version[], mine: boolean, act: (what: () => Promise<unknown>) => Promise<void>): HTMLElement {
+function versionsTable(
+  ctx: PageContext,
+  e: EndpointView,
+  versions: Version[],
+  mine: boolean,
+  act: (what: () => Promise<unknown>) => Promise<void>,
+): HTMLElement {
   if (!versions.length) return h('p', { class: 'muted' }, 'No versions.');
   return h(
     'table',
     null,
-    h('thead', null, h('tr', null, ['Version', 'Created', 'State', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['Version', 'Created', 'State', ''].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -325,7 +443,13 @@ function versionsTable(ctx: PageContext, e: EndpointView, versions: Version[], m
                           body: `v${v.version}'s config becomes a new version, rolled out once its origins are healthy.`,
                           confirm: 'Roll back',
                         });
-                        if (ok) await act(() => send('POST', `${path(e.name)}/rollback`, { key: ctx.session.key, body: { version: v.version } }));
+                        if (ok)
+                          await act(() =>
+                            send('POST', `${path(e.name)}/rollback`, {
+                              key: ctx.session.key,
+                              body: { version: v.version },
+                            }),
+                          );
                       },
                     },
                     `Roll back to v${v.version}`,
@@ -337,4 +461,3 @@ function versionsTable(ctx: PageContext, e: EndpointView, versions: Version[], m
     ),
   );
 }
-

@@ -27,7 +27,9 @@ function kindLabel(k: KeyView): string {
 }
 
 function firstKeyBadge(k: KeyView): Node | null {
-  return k.first_key ? h('span', { class: 'badge', title: 'Created with its endpoint; cannot be edited or revoked' }, 'First Key') : null;
+  return k.first_key
+    ? h('span', { class: 'badge', title: 'Created with its endpoint; cannot be edited or revoked' }, 'First Key')
+    : null;
 }
 
 async function revoke(ctx: PageContext, k: KeyView, after: () => void, message: HTMLElement): Promise<void> {
@@ -57,7 +59,17 @@ async function keyList(ctx: PageContext): Promise<HTMLElement> {
   const table = h(
     'table',
     { class: 'keys' },
-    h('thead', null, h('tr', null, ['Key', 'Description', 'Kind', 'Endpoints', 'Concurrency', 'Status', 'Created', 'Expires', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        ['Key', 'Description', 'Kind', 'Endpoints', 'Concurrency', 'Status', 'Created', 'Expires', ''].map((t) =>
+          h('th', { scope: 'col' }, t),
+        ),
+      ),
+    ),
     h(
       'tbody',
       null,
@@ -66,19 +78,45 @@ async function keyList(ctx: PageContext): Promise<HTMLElement> {
             h(
               'tr',
               { 'data-key': k.id },
-              h('td', null, h('a', { href: `#/keys/${encodeURIComponent(k.id)}` }, h('code', null, `${k.prefix}…`)), firstKeyBadge(k)),
+              h(
+                'td',
+                null,
+                h('a', { href: `#/keys/${encodeURIComponent(k.id)}` }, h('code', null, `${k.prefix}…`)),
+                firstKeyBadge(k),
+              ),
               h('td', { class: 'description' }, k.description || '—'),
               h('td', null, kindLabel(k)),
-              h('td', null, k.kind === 'platform' ? '—' : k.endpoints === null ? 'all of its tenant' : k.endpoints.join(', ')),
+              h(
+                'td',
+                null,
+                k.kind === 'platform' ? '—' : k.endpoints === null ? 'all of its tenant' : k.endpoints.join(', '),
+              ),
               h('td', null, k.concurrency_limit),
-              h('td', null, pill(k.expires_at && Date.parse(k.expires_at) <= Date.now() && k.status === 'active' ? 'expired' : k.status)),
+              h(
+                'td',
+                null,
+                pill(
+                  k.expires_at && Date.parse(k.expires_at) <= Date.now() && k.status === 'active'
+                    ? 'expired'
+                    : k.status,
+                ),
+              ),
               h('td', null, when(k.created_at)),
               h('td', null, when(k.expires_at)),
               h(
                 'td',
                 null,
                 !k.first_key && k.status === 'active'
-                  ? h('button', { type: 'button', class: 'secondary small', 'aria-label': `Revoke key ${k.prefix}`, onclick: () => revoke(ctx, k, reload, message) }, 'Revoke')
+                  ? h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'secondary small',
+                        'aria-label': `Revoke key ${k.prefix}`,
+                        onclick: () => revoke(ctx, k, reload, message),
+                      },
+                      'Revoke',
+                    )
                   : null,
               ),
             ),
@@ -109,11 +147,26 @@ function addKeyForm(ctx: PageContext, endpoints: EndpointView[]): HTMLElement {
   const mustName = s.principal?.role === 'owner' || s.principal?.role === 'member';
   const usable = s.principal?.role === 'owner' ? endpoints.filter((e) => e.owner === s.principal!.id) : endpoints;
   const description = h('input', { type: 'text', name: 'description', maxlength: 1024 });
-  const kind = h('select', { name: 'kind' }, h('option', { value: 'endpoint' }, 'Endpoint key (inference API)'), roles.length ? h('option', { value: 'platform' }, 'Platform key (admin API)') : null);
-  const role = h('select', { name: 'role' }, roles.map((r) => h('option', { value: r }, r.replace('_', ' '))));
+  const kind = h(
+    'select',
+    { name: 'kind' },
+    h('option', { value: 'endpoint' }, 'Endpoint key (inference API)'),
+    roles.length ? h('option', { value: 'platform' }, 'Platform key (admin API)') : null,
+  );
+  const role = h(
+    'select',
+    { name: 'role' },
+    roles.map((r) => h('option', { value: r }, r.replace('_', ' '))),
+  );
   const all = h('input', { type: 'checkbox', name: 'all-endpoints', checked: !mustName, disabled: mustName });
   const boxes = usable.map((e) => h('input', { type: 'checkbox', name: 'endpoint', value: e.name }));
-  const concurrency = h('input', { type: 'number', name: 'concurrency_limit', min: 1, max: 10000, placeholder: 'default' });
+  const concurrency = h('input', {
+    type: 'number',
+    name: 'concurrency_limit',
+    min: 1,
+    max: 10000,
+    placeholder: 'default',
+  });
   const expires = h('input', { type: 'datetime-local', name: 'expires_at' });
   const formError = h('p', { class: 'error', role: 'alert', hidden: true });
   const result = h('div');
@@ -125,7 +178,11 @@ function addKeyForm(ctx: PageContext, endpoints: EndpointView[]): HTMLElement {
     h('legend', null, 'Endpoints it may call'),
     mustName ? null : h('label', { class: 'check' }, all, ' All endpoints its tenant may use (now and later)'),
     boxes.length
-      ? h('div', { class: 'checks' }, boxes.map((b, i) => h('label', { class: 'check' }, b, ' ', usable[i]!.name)))
+      ? h(
+          'div',
+          { class: 'checks' },
+          boxes.map((b, i) => h('label', { class: 'check' }, b, ' ', usable[i]!.name)),
+        )
       : h('p', { class: 'muted' }, 'No endpoint you may create keys for.'),
     h('p', { class: 'field-error', role: 'alert', hidden: true }),
   );
@@ -171,7 +228,13 @@ function addKeyForm(ctx: PageContext, endpoints: EndpointView[]): HTMLElement {
     } else if (!all.checked) {
       body.endpoints = boxes.filter((b) => b.checked).map((b) => b.value);
       if (!(body.endpoints as string[]).length) {
-        showFieldError(form, 'endpoints', mustName ? 'Pick at least one endpoint: your role must name the endpoints a key may call.' : 'Pick at least one endpoint, or allow all of them.');
+        showFieldError(
+          form,
+          'endpoints',
+          mustName
+            ? 'Pick at least one endpoint: your role must name the endpoints a key may call.'
+            : 'Pick at least one endpoint, or allow all of them.',
+        );
         return;
       }
     }
@@ -187,9 +250,28 @@ function addKeyForm(ctx: PageContext, endpoints: EndpointView[]): HTMLElement {
         h(
           'div',
           { class: 'notice', role: 'status' },
-          h('p', null, h('strong', null, `Key ${created.prefix}… created.`), ' This is the only time it is shown: copy it now.'),
-          h('div', { class: 'copyable' }, h('span', { class: 'label' }, 'New key'), h('code', { class: 'secret' }, created.key), copyButton(() => created.key)),
-          h('p', null, h('button', { type: 'button', class: 'secondary small', onclick: () => ctx.navigate('#/keys') }, 'Done: show it in the list')),
+          h(
+            'p',
+            null,
+            h('strong', null, `Key ${created.prefix}… created.`),
+            ' This is the only time it is shown: copy it now.',
+          ),
+          h(
+            'div',
+            { class: 'copyable' },
+            h('span', { class: 'label' }, 'New key'),
+            h('code', { class: 'secret' }, created.key),
+            copyButton(() => created.key),
+          ),
+          h(
+            'p',
+            null,
+            h(
+              'button',
+              { type: 'button', class: 'secondary small', onclick: () => ctx.navigate('#/keys') },
+              'Done: show it in the list',
+            ),
+          ),
         ),
       );
     } catch (err) {
@@ -219,7 +301,9 @@ interface UsageRow {
 async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
   const [k, usage] = await Promise.all([
     json<KeyView>('GET', keyPath(id), { key: ctx.session.key, signal: ctx.signal }),
-    json<{ data: UsageRow[] }>('GET', `${keyPath(id)}/usage`, { key: ctx.session.key, signal: ctx.signal }).then((r) => r.data),
+    json<{ data: UsageRow[] }>('GET', `${keyPath(id)}/usage`, { key: ctx.session.key, signal: ctx.signal }).then(
+      (r) => r.data,
+    ),
   ]);
   const message = h('p', { class: 'error', role: 'alert', hidden: true });
   const editable = !k.first_key && k.status === 'active' && can.manageKeys(ctx.session);
@@ -244,7 +328,11 @@ async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
     }
   });
   const totals = usage.reduce(
-    (t, r) => ({ requests: t.requests + r.requests, prompt: t.prompt + r.prompt_tokens, completion: t.completion + r.completion_tokens }),
+    (t, r) => ({
+      requests: t.requests + r.requests,
+      prompt: t.prompt + r.prompt_tokens,
+      completion: t.completion + r.completion_tokens,
+    }),
     { requests: 0, prompt: 0, completion: 0 },
   );
   return h(
@@ -255,18 +343,35 @@ async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
       null,
       h('h1', null, h('code', null, `${k.prefix}…`), ' ', pill(k.status), firstKeyBadge(k)),
       editable
-        ? h('button', { type: 'button', class: 'danger', onclick: () => revoke(ctx, k, () => ctx.navigate(`#/keys/${encodeURIComponent(k.id)}`), message) }, 'Revoke')
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'danger',
+              onclick: () => revoke(ctx, k, () => ctx.navigate(`#/keys/${encodeURIComponent(k.id)}`), message),
+            },
+            'Revoke',
+          )
         : null,
     ),
     message,
-    k.first_key ? h('p', { class: 'notice' }, 'This is the First Key of its endpoint: it was created with it and cannot be edited or revoked. Deleting the endpoint revokes it.') : null,
+    k.first_key
+      ? h(
+          'p',
+          { class: 'notice' },
+          'This is the First Key of its endpoint: it was created with it and cannot be edited or revoked. Deleting the endpoint revokes it.',
+        )
+      : null,
     h(
       'section',
       { class: 'stats', 'aria-label': 'Activity' },
       stat('In flight now', k.in_flight ?? 0),
       stat('Concurrency limit', k.concurrency_limit),
       k.token_budget && k.token_window
-        ? stat(`Tokens this ${k.token_budget.renewal_period}`, `${k.token_window.used + k.token_window.reserved} / ${k.token_budget.tokens}`)
+        ? stat(
+            `Tokens this ${k.token_budget.renewal_period}`,
+            `${k.token_window.used + k.token_window.reserved} / ${k.token_budget.tokens}`,
+          )
         : null,
       stat('Requests', totals.requests),
       stat('Tokens in / out', `${totals.prompt} / ${totals.completion}`),
@@ -278,14 +383,26 @@ async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
       h(
         'dl',
         { class: 'props' },
-        h('dt', null, 'Id'), h('dd', null, h('code', null, k.id)),
-        h('dt', null, 'Description'), h('dd', { class: 'description' }, k.description || '—'),
-        h('dt', null, 'Kind'), h('dd', null, kindLabel(k)),
-        h('dt', null, 'Tenant'), h('dd', null, k.tenant),
-        h('dt', null, 'Endpoints'), h('dd', null, k.kind === 'platform' ? '—' : k.endpoints === null ? 'all of its tenant' : k.endpoints.join(', ')),
-        h('dt', null, 'Created'), h('dd', null, `${when(k.created_at)} by ${k.created_by}`),
-        h('dt', null, 'Expires'), h('dd', null, when(k.expires_at)),
-        h('dt', null, 'Revoked'), h('dd', null, when(k.revoked_at)),
+        h('dt', null, 'Id'),
+        h('dd', null, h('code', null, k.id)),
+        h('dt', null, 'Description'),
+        h('dd', { class: 'description' }, k.description || '—'),
+        h('dt', null, 'Kind'),
+        h('dd', null, kindLabel(k)),
+        h('dt', null, 'Tenant'),
+        h('dd', null, k.tenant),
+        h('dt', null, 'Endpoints'),
+        h(
+          'dd',
+          null,
+          k.kind === 'platform' ? '—' : k.endpoints === null ? 'all of its tenant' : k.endpoints.join(', '),
+        ),
+        h('dt', null, 'Created'),
+        h('dd', null, `${when(k.created_at)} by ${k.created_by}`),
+        h('dt', null, 'Expires'),
+        h('dd', null, when(k.expires_at)),
+        h('dt', null, 'Revoked'),
+        h('dd', null, when(k.revoked_at)),
       ),
       editable ? edit : null,
     ),
@@ -297,12 +414,33 @@ async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
         ? h(
             'table',
             null,
-            h('thead', null, h('tr', null, ['Hour', 'Endpoint', 'Requests', 'Completed', 'Aborted', 'Failed', 'Tokens in', 'Tokens out'].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                ['Hour', 'Endpoint', 'Requests', 'Completed', 'Aborted', 'Failed', 'Tokens in', 'Tokens out'].map((t) =>
+                  h('th', { scope: 'col' }, t),
+                ),
+              ),
+            ),
             h(
               'tbody',
               null,
               usage.map((r) =>
-                h('tr', null, h('td', null, when(r.hour)), h('td', null, r.endpoint), h('td', null, r.requests), h('td', null, r.completed), h('td', null, r.aborted), h('td', null, r.failed), h('td', null, r.prompt_tokens), h('td', null, r.completion_tokens)),
+                h(
+                  'tr',
+                  null,
+                  h('td', null, when(r.hour)),
+                  h('td', null, r.endpoint),
+                  h('td', null, r.requests),
+                  h('td', null, r.completed),
+                  h('td', null, r.aborted),
+                  h('td', null, r.failed),
+                  h('td', null, r.prompt_tokens),
+                  h('td', null, r.completion_tokens),
+                ),
               ),
             ),
           )

@@ -20,7 +20,11 @@ const WINDOWS: Array<{ label: string; seconds: number; step: string }> = [
 const REFRESH_MS = 10_000;
 
 type Values = Array<number | null>;
-interface Quantiles { p50: Values; p95: Values; p99: Values }
+interface Quantiles {
+  p50: Values;
+  p95: Values;
+  p99: Values;
+}
 interface Series {
   requests: Record<string, number[]>;
   refusals: Record<string, number[]>;
@@ -51,11 +55,16 @@ const perSecond = (m: Metrics, values: number[]): Values => values.map((v) => v 
 
 const CHARTS: ChartSpec[] = [
   {
-    id: 'requests', title: 'Requests per second', unit: 'req/s',
-    series: (m) => ['completed', 'failed', 'aborted'].map((o) => ({ label: o, values: perSecond(m, m.total.requests[o] ?? []) })),
+    id: 'requests',
+    title: 'Requests per second',
+    unit: 'req/s',
+    series: (m) =>
+      ['completed', 'failed', 'aborted'].map((o) => ({ label: o, values: perSecond(m, m.total.requests[o] ?? []) })),
   },
   {
-    id: 'errors', title: 'Errors per second (failed requests and refusals)', unit: 'req/s',
+    id: 'errors',
+    title: 'Errors per second (failed requests and refusals)',
+    unit: 'req/s',
     series: (m) => [
       { label: 'failed', values: perSecond(m, m.total.requests.failed ?? []) },
       ...Object.entries(m.total.refusals)
@@ -64,17 +73,34 @@ const CHARTS: ChartSpec[] = [
     ],
   },
   {
-    id: 'latency', title: 'Latency', unit: 'ms',
+    id: 'latency',
+    title: 'Latency',
+    unit: 'ms',
     series: (m) => (['p50', 'p95', 'p99'] as const).map((q) => ({ label: q, values: m.total.latency_ms[q] })),
   },
   {
-    id: 'ttft', title: 'Time to first token', unit: 'ms',
+    id: 'ttft',
+    title: 'Time to first token',
+    unit: 'ms',
     series: (m) => (['p50', 'p95', 'p99'] as const).map((q) => ({ label: q, values: m.total.ttft_ms[q] })),
   },
-  { id: 'tokens', title: 'Tokens per second', unit: 'tok/s', series: (m) => [{ label: 'completion tokens/s', values: m.total.tokens_per_second }] },
-  { id: 'in-flight', title: 'Requests in flight (mean)', unit: '', series: (m) => [{ label: 'in flight', values: m.total.in_flight }] },
   {
-    id: 'origins', title: 'Origin health (share of attempts answered)', unit: '%', range: [0, 100],
+    id: 'tokens',
+    title: 'Tokens per second',
+    unit: 'tok/s',
+    series: (m) => [{ label: 'completion tokens/s', values: m.total.tokens_per_second }],
+  },
+  {
+    id: 'in-flight',
+    title: 'Requests in flight (mean)',
+    unit: '',
+    series: (m) => [{ label: 'in flight', values: m.total.in_flight }],
+  },
+  {
+    id: 'origins',
+    title: 'Origin health (share of attempts answered)',
+    unit: '%',
+    range: [0, 100],
     series: (m) =>
       m.origins.map((o) => ({
         label: `${o.served_entity} ${o.origin}`,
@@ -150,8 +176,10 @@ export const metricsPage: Page = {
       h(
         'div',
         { class: 'toolbar' },
-        h('label', { for: 'metrics-endpoint' }, 'Endpoint'), endpointSelect,
-        h('label', { for: 'metrics-window' }, 'Window'), windowSelect,
+        h('label', { for: 'metrics-endpoint' }, 'Endpoint'),
+        endpointSelect,
+        h('label', { for: 'metrics-window' }, 'Window'),
+        windowSelect,
         h('label', { class: 'check' }, live, ' Live (every 10 s)'),
       ),
       status,
@@ -189,7 +217,16 @@ function draw(m: Metrics, grid: HTMLElement, charts: Charts): void {
         {
           ...size(target),
           // Points as well as lines: a minute with traffic between quiet ones is a single point.
-          series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 2, spanGaps: false, points: { show: true, size: 5 } }))],
+          series: [
+            {},
+            ...series.map((s, i) => ({
+              label: s.label,
+              stroke: COLORS[i % COLORS.length],
+              width: 2,
+              spanGaps: false,
+              points: { show: true, size: 5 },
+            })),
+          ],
           axes: [{}, { label: spec.unit, size: 60 }],
           scales: { x: { time: true }, ...(spec.range ? { y: { range: spec.range } } : {}) },
           legend: { show: true },
@@ -202,7 +239,9 @@ function draw(m: Metrics, grid: HTMLElement, charts: Charts): void {
     } else {
       chart.plot.setData(data);
     }
-    const values = series.flatMap((s) => s.values).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    const values = series
+      .flatMap((s) => s.values)
+      .filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     chart.box.dataset.max = String(values.length ? Math.max(...values) : 0);
     chart.box.dataset.points = String(values.filter((v) => v > 0).length);
     chart.box.dataset.sum = String(values.reduce((a, v) => a + v, 0));

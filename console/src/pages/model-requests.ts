@@ -44,7 +44,8 @@ export const modelRequestsPage: Page = {
   },
 };
 
-const link = (r: { id: string }, text: string) => h('a', { href: `#/model-requests/${encodeURIComponent(r.id)}` }, text);
+const link = (r: { id: string }, text: string) =>
+  h('a', { href: `#/model-requests/${encodeURIComponent(r.id)}` }, text);
 
 async function requestList(ctx: PageContext): Promise<HTMLElement> {
   const requests = await listAll<ModelRequest>(BASE, ctx.session.key);
@@ -62,7 +63,17 @@ async function requestList(ctx: PageContext): Promise<HTMLElement> {
         ? h(
             'table',
             { class: 'model-requests' },
-            h('thead', null, h('tr', null, ['Model', 'Status', 'Note', 'Requested by', 'Tenant', 'Requests/min (avg / peak)', 'Asked'].map((t) => h('th', { scope: 'col' }, t)))),
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                ['Model', 'Status', 'Note', 'Requested by', 'Tenant', 'Requests/min (avg / peak)', 'Asked'].map((t) =>
+                  h('th', { scope: 'col' }, t),
+                ),
+              ),
+            ),
             h(
               'tbody',
               null,
@@ -87,7 +98,12 @@ async function requestList(ctx: PageContext): Promise<HTMLElement> {
 }
 
 function requestForm(ctx: PageContext): HTMLElement {
-  const model = h('input', { type: 'text', name: 'model', placeholder: 'meta-llama/Llama-3.1-70B-Instruct', autocomplete: 'off' });
+  const model = h('input', {
+    type: 'text',
+    name: 'model',
+    placeholder: 'meta-llama/Llama-3.1-70B-Instruct',
+    autocomplete: 'off',
+  });
   const useCase = h('textarea', { name: 'use_case', rows: 3 });
   const requirements = h('textarea', { name: 'requirements', rows: 2 });
   const criteria = h('textarea', { name: 'evaluation_criteria', rows: 2 });
@@ -107,10 +123,16 @@ function requestForm(ctx: PageContext): HTMLElement {
     h(
       'div',
       { class: 'columns' },
-      field('Requirements and constraints', requirements, { name: 'requirements', hint: 'Context length, languages, latency, data residency…' }),
+      field('Requirements and constraints', requirements, {
+        name: 'requirements',
+        hint: 'Context length, languages, latency, data residency…',
+      }),
       field('Evaluation criteria', criteria, { name: 'evaluation_criteria', hint: 'How you will judge it.' }),
     ),
-    field('Current limitations', limitations, { name: 'current_limitations', hint: 'What today’s models do not do well enough.' }),
+    field('Current limitations', limitations, {
+      name: 'current_limitations',
+      hint: 'What today’s models do not do well enough.',
+    }),
     h(
       'div',
       { class: 'row' },
@@ -136,7 +158,16 @@ function requestForm(ctx: PageContext): HTMLElement {
     try {
       const created = await json<ModelRequest>('POST', BASE, { key: ctx.session.key, body });
       form.reset();
-      replace(done, h('p', { class: 'notice', role: 'status' }, 'Request submitted: ', link(created, created.model), ' is open. The list below shows its status.'));
+      replace(
+        done,
+        h(
+          'p',
+          { class: 'notice', role: 'status' },
+          'Request submitted: ',
+          link(created, created.model),
+          ' is open. The list below shows its status.',
+        ),
+      );
       setTimeout(() => ctx.navigate('#/model-requests'), 0);
     } catch (err) {
       if (err instanceof ApiFailure && err.status === 409 && err.code === 'model_request_exists') {
@@ -144,7 +175,11 @@ function requestForm(ctx: PageContext): HTMLElement {
         showFieldError(form, 'model', 'Your tenant already has an open request for this model.');
         if (id) {
           const slot = form.querySelector('[data-field="model"] .field-error')!;
-          slot.append(' ', h('a', { href: `#/model-requests/${encodeURIComponent(id)}` }, `Follow request ${id}`), ' instead.');
+          slot.append(
+            ' ',
+            h('a', { href: `#/model-requests/${encodeURIComponent(id)}` }, `Follow request ${id}`),
+            ' instead.',
+          );
         }
         model.focus();
       } else if (!(err instanceof ApiFailure && err.param && showFieldError(form, err.param, err.message))) {
@@ -159,7 +194,10 @@ function requestForm(ctx: PageContext): HTMLElement {
 }
 
 async function requestInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
-  const r = await json<ModelRequest>('GET', `${BASE}/${encodeURIComponent(id)}`, { key: ctx.session.key, signal: ctx.signal });
+  const r = await json<ModelRequest>('GET', `${BASE}/${encodeURIComponent(id)}`, {
+    key: ctx.session.key,
+    signal: ctx.signal,
+  });
   const rows: Array<[string, string]> = [
     ['Model', r.model],
     ['Use case', r.use_case],
@@ -175,7 +213,11 @@ async function requestInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
   const next = NEXT[r.status];
   let triage: HTMLElement | null = null;
   if (can.triageModelRequests(ctx.session) && next.length) {
-    const status = h('select', { name: 'status' }, next.map((s) => h('option', { value: s }, s)));
+    const status = h(
+      'select',
+      { name: 'status' },
+      next.map((s) => h('option', { value: s }, s)),
+    );
     const note = h('textarea', { name: 'note', rows: 2 });
     note.value = r.note;
     const error = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -183,7 +225,12 @@ async function requestInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
       'form',
       { class: 'card', novalidate: true, 'aria-labelledby': 'triage-title' },
       h('h2', { id: 'triage-title' }, 'Triage'),
-      h('div', { class: 'row' }, field('New status', status, { name: 'status' }), field('Note to the requester', note, { name: 'note' })),
+      h(
+        'div',
+        { class: 'row' },
+        field('New status', status, { name: 'status' }),
+        field('Note to the requester', note, { name: 'note' }),
+      ),
       error,
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Update status')),
     );
@@ -192,7 +239,10 @@ async function requestInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
       clearFieldErrors(triage!);
       error.hidden = true;
       try {
-        await json('PATCH', `${BASE}/${encodeURIComponent(r.id)}`, { key: ctx.session.key, body: { status: status.value, note: note.value } });
+        await json('PATCH', `${BASE}/${encodeURIComponent(r.id)}`, {
+          key: ctx.session.key,
+          body: { status: status.value, note: note.value },
+        });
         ctx.navigate(`#/model-requests/${encodeURIComponent(r.id)}`);
       } catch (err) {
         if (!(err instanceof ApiFailure && err.param && showFieldError(triage!, err.param, err.message))) {
@@ -205,8 +255,21 @@ async function requestInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
   return h(
     'div',
     { class: 'page' },
-    h('header', null, h('h1', null, r.model, ' ', pill(r.status)), h('a', { href: '#/model-requests' }, 'All requests')),
-    h('section', { class: 'card' }, h('dl', { class: 'props' }, rows.map(([k, v]) => [h('dt', null, k), h('dd', { class: 'pre' }, v)]))),
+    h(
+      'header',
+      null,
+      h('h1', null, r.model, ' ', pill(r.status)),
+      h('a', { href: '#/model-requests' }, 'All requests'),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h(
+        'dl',
+        { class: 'props' },
+        rows.map(([k, v]) => [h('dt', null, k), h('dd', { class: 'pre' }, v)]),
+      ),
+    ),
     triage,
   );
 }

@@ -37,7 +37,14 @@ const state = {
   calls: [] as CallRecord[],
 };
 
-const NUMBER_FIELDS: Array<{ name: keyof ChatSettings; label: string; min: number; max?: number; step: string; integer?: boolean }> = [
+const NUMBER_FIELDS: Array<{
+  name: keyof ChatSettings;
+  label: string;
+  min: number;
+  max?: number;
+  step: string;
+  integer?: boolean;
+}> = [
   { name: 'temperature', label: 'Temperature', min: 0, max: 2, step: '0.1' },
   { name: 'max_tokens', label: 'Max tokens', min: 1, step: '1', integer: true },
   { name: 'top_p', label: 'Top P', min: 0, max: 1, step: '0.05' },
@@ -63,18 +70,36 @@ async function loadEndpoints(ctx: PageContext): Promise<EndpointChoice[]> {
     const list = await listEndpoints(ctx.session.key);
     return list.map((e) => ({
       name: e.name,
-      regions: [...new Set(e.served_entities.flatMap((s) => (isExternal(s) ? [] : s.origins).map((o) => o.region).filter((r): r is string => !!r)))],
+      regions: [
+        ...new Set(
+          e.served_entities.flatMap((s) =>
+            (isExternal(s) ? [] : s.origins).map((o) => o.region).filter((r): r is string => !!r),
+          ),
+        ),
+      ],
       defaults: e.defaults,
     }));
   }
-  const models = await json<{ data: Array<{ id: string }> }>('GET', '/v1/models', { key: ctx.session.key, signal: ctx.signal });
+  const models = await json<{ data: Array<{ id: string }> }>('GET', '/v1/models', {
+    key: ctx.session.key,
+    signal: ctx.signal,
+  });
   return models.data.map((m) => ({ name: m.id, regions: [], defaults: null }));
 }
 
 class Playground {
   readonly root: HTMLElement;
-  private readonly messagesBox = h('div', { class: 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': 'Conversation' });
-  private readonly input = h('textarea', { rows: 3, name: 'prompt', placeholder: 'Type a message. Enter sends, Shift+Enter adds a line.' });
+  private readonly messagesBox = h('div', {
+    class: 'messages',
+    role: 'log',
+    'aria-live': 'polite',
+    'aria-label': 'Conversation',
+  });
+  private readonly input = h('textarea', {
+    rows: 3,
+    name: 'prompt',
+    placeholder: 'Type a message. Enter sends, Shift+Enter adds a line.',
+  });
   private readonly sendButton = h('button', { type: 'submit', class: 'primary' }, 'Send');
   private readonly stopButton = h('button', { type: 'button', class: 'danger', disabled: true }, 'Stop');
   private readonly status = h('p', { class: 'hint', role: 'status' });
@@ -105,7 +130,11 @@ class Playground {
   // ── View: UI or API ─────────────────────────────────────────────────────
   private tabs(): HTMLElement {
     const make = (view: 'ui' | 'api', label: string) =>
-      h('button', { type: 'button', role: 'tab', 'data-view': view, onclick: () => ((state.view = view), this.showView()) }, label);
+      h(
+        'button',
+        { type: 'button', role: 'tab', 'data-view': view, onclick: () => ((state.view = view), this.showView()) },
+        label,
+      );
     return h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'View' }, make('ui', 'UI'), make('api', 'API'));
   }
 
@@ -140,7 +169,11 @@ class Playground {
       if (e.key === 'Escape' && this.running) this.running.abort();
     });
     this.stopButton.addEventListener('click', () => this.running?.abort());
-    const clear = h('button', { type: 'button', class: 'secondary small', onclick: () => this.clear() }, 'Clear conversation');
+    const clear = h(
+      'button',
+      { type: 'button', class: 'secondary small', onclick: () => this.clear() },
+      'Clear conversation',
+    );
     replace(
       this.chatCard,
       h('div', { class: 'row', style: null }, h('h2', null, 'Chat'), h('span', { class: 'spacer' }), clear),
@@ -162,10 +195,40 @@ class Playground {
       replace(
         box,
         key
-          ? h('p', null, 'Chatting with endpoint key ', h('code', null, maskKey(key)), ' ', h('button', { type: 'button', class: 'secondary small', onclick: () => (setPlaygroundKey(null), show()) }, 'Change'))
+          ? h(
+              'p',
+              null,
+              'Chatting with endpoint key ',
+              h('code', null, maskKey(key)),
+              ' ',
+              h(
+                'button',
+                { type: 'button', class: 'secondary small', onclick: () => (setPlaygroundKey(null), show()) },
+                'Change',
+              ),
+            )
           : [
-              h('p', null, 'The inference API takes endpoint keys, not platform keys. Paste an endpoint key to chat (kept in this tab only), or create one under ', h('a', { href: '#/keys' }, 'Keys'), '.'),
-              h('div', { class: 'row' }, field('Endpoint key for the playground', input), h('button', { type: 'button', class: 'secondary', onclick: () => (setPlaygroundKey(input.value.trim() || null), show()) }, 'Use key')),
+              h(
+                'p',
+                null,
+                'The inference API takes endpoint keys, not platform keys. Paste an endpoint key to chat (kept in this tab only), or create one under ',
+                h('a', { href: '#/keys' }, 'Keys'),
+                '.',
+              ),
+              h(
+                'div',
+                { class: 'row' },
+                field('Endpoint key for the playground', input),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary',
+                    onclick: () => (setPlaygroundKey(input.value.trim() || null), show()),
+                  },
+                  'Use key',
+                ),
+              ),
             ],
       );
       this.sendButton.disabled = !key || !state.endpoint;
@@ -179,9 +242,14 @@ class Playground {
       this.messagesBox,
       state.messages.length
         ? state.messages.map((m) => h('div', { class: `msg ${m.role}` }, m.content))
-        : h('p', { class: 'empty' }, this.endpoints.length ? 'Send a message to start.' : 'No endpoint to chat with: this key may not call any.'),
+        : h(
+            'p',
+            { class: 'empty' },
+            this.endpoints.length ? 'Send a message to start.' : 'No endpoint to chat with: this key may not call any.',
+          ),
     );
-    this.sendButton.disabled = !state.endpoint || (this.ctx.session.kind === 'platform' && !playgroundKey(this.ctx.session));
+    this.sendButton.disabled =
+      !state.endpoint || (this.ctx.session.kind === 'platform' && !playgroundKey(this.ctx.session));
   }
 
   private clear(): void {
@@ -216,10 +284,15 @@ class Playground {
     this.sendButton.disabled = true;
     this.stopButton.disabled = false;
     this.status.textContent = 'Generating… (Stop or Escape cancels)';
-    const outcome = await streamChat(key, chatBody(endpoint, state.settings, history), (delta) => {
-      answer.appendData(answer.data ? delta : delta.trimStart());
-      bubble.scrollIntoView({ block: 'nearest' });
-    }, this.running.signal);
+    const outcome = await streamChat(
+      key,
+      chatBody(endpoint, state.settings, history),
+      (delta) => {
+        answer.appendData(answer.data ? delta : delta.trimStart());
+        bubble.scrollIntoView({ block: 'nearest' });
+      },
+      this.running.signal,
+    );
     this.running = null;
     this.stopButton.disabled = true;
     this.sendButton.disabled = false;
@@ -232,12 +305,17 @@ class Playground {
       if (!answer.data) bubble.remove();
       if (outcome.error.param) this.showSettingError(outcome.error.param, outcome.error.message);
       const platform = this.ctx.session.kind === 'platform' && outcome.error.status === 401;
-      const advice = platform ? `${outcome.error.message}. Change the playground’s endpoint key above.` : nextStep(outcome.error);
+      const advice = platform
+        ? `${outcome.error.message}. Change the playground’s endpoint key above.`
+        : nextStep(outcome.error);
       this.messagesBox.appendChild(h('p', { class: 'error', role: 'alert' }, advice));
       this.status.textContent = '';
     } else {
       if (outcome.stopped) bubble.appendChild(h('span', { class: 'meta' }, 'Stopped'));
-      else if (outcome.usage) bubble.appendChild(h('span', { class: 'meta' }, `${outcome.usage.completion_tokens} tokens · ${outcome.totalMs} ms`));
+      else if (outcome.usage)
+        bubble.appendChild(
+          h('span', { class: 'meta' }, `${outcome.usage.completion_tokens} tokens · ${outcome.totalMs} ms`),
+        );
       this.status.textContent = outcome.stopped ? 'Stopped: the request was cancelled.' : '';
     }
     this.input.focus();
@@ -246,7 +324,12 @@ class Playground {
   // ── Configuration panel ─────────────────────────────────────────────────
   private buildPanel(): void {
     const regions = [...new Set(this.endpoints.flatMap((e) => e.regions))].sort();
-    const regionSelect = h('select', { name: 'region' }, h('option', { value: '' }, 'Any region'), regions.map((r) => h('option', { value: r }, r)));
+    const regionSelect = h(
+      'select',
+      { name: 'region' },
+      h('option', { value: '' }, 'Any region'),
+      regions.map((r) => h('option', { value: r }, r)),
+    );
     regionSelect.value = state.region;
     regionSelect.addEventListener('change', () => {
       state.region = regionSelect.value;
@@ -262,7 +345,12 @@ class Playground {
 
     const numbers = NUMBER_FIELDS.map((f) => {
       const input = h('input', {
-        type: 'number', name: f.name, min: f.min, max: f.max ?? null, step: f.step, inputmode: f.integer ? 'numeric' : 'decimal',
+        type: 'number',
+        name: f.name,
+        min: f.min,
+        max: f.max ?? null,
+        step: f.step,
+        inputmode: f.integer ? 'numeric' : 'decimal',
         value: state.settings[f.name] === undefined ? '' : String(state.settings[f.name]),
       });
       return field(f.label, input, { name: f.name });
@@ -271,17 +359,27 @@ class Playground {
     stop.value = (state.settings.stop ?? []).join('\n');
     const system = h('textarea', { name: 'system_prompt', rows: 4 });
     system.value = state.settings.system_prompt ?? '';
-    const reset = h('button', { type: 'button', class: 'secondary small', onclick: () => this.resetSettings() }, 'Reset to endpoint defaults');
+    const reset = h(
+      'button',
+      { type: 'button', class: 'secondary small', onclick: () => this.resetSettings() },
+      'Reset to endpoint defaults',
+    );
 
     replace(
       this.panel,
       h('h2', null, 'Configuration'),
-      regions.length ? field('Region', regionSelect, { name: 'region', hint: 'Endpoints with an origin in this region.' }) : null,
+      regions.length
+        ? field('Region', regionSelect, { name: 'region', hint: 'Endpoints with an origin in this region.' })
+        : null,
       field('Model (endpoint)', this.endpointSelect, { name: 'model' }),
       h('div', { class: 'grid2' }, numbers),
       field('Stop sequences', stop, { name: 'stop' }),
       field('System prompt', system, { name: 'system_prompt' }),
-      h('p', { class: 'hint' }, 'Blank fields use the endpoint’s defaults. These settings belong to this page only; they never change the endpoint.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Blank fields use the endpoint’s defaults. These settings belong to this page only; they never change the endpoint.',
+      ),
       h('div', { class: 'actions' }, reset),
     );
     this.panel.addEventListener('input', () => {
@@ -294,7 +392,12 @@ class Playground {
   private fillEndpoints(): void {
     const shown = this.endpoints.filter((e) => !state.region || e.regions.includes(state.region));
     if (!shown.some((e) => e.name === state.endpoint)) state.endpoint = shown[0]?.name ?? '';
-    replace(this.endpointSelect, shown.length ? shown.map((e) => h('option', { value: e.name }, e.name)) : h('option', { value: '' }, 'No endpoint'));
+    replace(
+      this.endpointSelect,
+      shown.length
+        ? shown.map((e) => h('option', { value: e.name }, e.name))
+        : h('option', { value: '' }, 'No endpoint'),
+    );
     this.endpointSelect.value = state.endpoint;
     this.fillPlaceholders();
     this.renderMessages();
@@ -323,7 +426,10 @@ class Playground {
       if (!raw) continue;
       const value = Number(raw);
       const bad =
-        !Number.isFinite(value) || value < f.min || (f.max !== undefined && value > f.max) || (f.integer && !Number.isInteger(value));
+        !Number.isFinite(value) ||
+        value < f.min ||
+        (f.max !== undefined && value > f.max) ||
+        (f.integer && !Number.isInteger(value));
       if (bad) {
         ok = false;
         const range = f.max !== undefined ? `between ${f.min} and ${f.max}` : `at least ${f.min}`;
@@ -332,7 +438,10 @@ class Playground {
       }
       (settings as Record<string, number>)[f.name] = value;
     }
-    const stop = this.panel.querySelector<HTMLTextAreaElement>('[name="stop"]')!.value.split('\n').filter((s) => s.length > 0);
+    const stop = this.panel
+      .querySelector<HTMLTextAreaElement>('[name="stop"]')!
+      .value.split('\n')
+      .filter((s) => s.length > 0);
     if (stop.length) settings.stop = stop;
     const system = this.panel.querySelector<HTMLTextAreaElement>('[name="system_prompt"]')!.value;
     if (system.trim()) settings.system_prompt = system;
@@ -346,7 +455,10 @@ class Playground {
 
   private resetSettings(): void {
     state.settings = {};
-    for (const control of this.panel.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[type="number"], textarea')) control.value = '';
+    for (const control of this.panel.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>(
+      'input[type="number"], textarea',
+    ))
+      control.value = '';
     clearFieldErrors(this.panel);
     this.renderSnippets();
   }
@@ -354,20 +466,44 @@ class Playground {
   // ── API view ────────────────────────────────────────────────────────────
   private renderSnippets(): void {
     if (state.view !== 'api') return;
-    const input = { baseUrl: location.origin, endpoint: state.endpoint || 'ENDPOINT', settings: state.settings, messages: state.messages };
+    const input = {
+      baseUrl: location.origin,
+      endpoint: state.endpoint || 'ENDPOINT',
+      settings: state.settings,
+      messages: state.messages,
+    };
     const code = snippet(state.language, input);
     const tabs = h(
       'div',
       { class: 'tabs', role: 'tablist', 'aria-label': 'Language' },
       (Object.keys(SNIPPET_LABELS) as SnippetLanguage[]).map((lang) =>
-        h('button', { type: 'button', role: 'tab', 'aria-selected': String(lang === state.language), onclick: () => ((state.language = lang), this.renderSnippets()) }, SNIPPET_LABELS[lang]),
+        h(
+          'button',
+          {
+            type: 'button',
+            role: 'tab',
+            'aria-selected': String(lang === state.language),
+            onclick: () => ((state.language = lang), this.renderSnippets()),
+          },
+          SNIPPET_LABELS[lang],
+        ),
       ),
     );
-    const pre = h('pre', { class: 'snippet', tabindex: '0', 'aria-label': `${SNIPPET_LABELS[state.language]} code` }, h('code', { 'data-language': state.language }, code));
+    const pre = h(
+      'pre',
+      { class: 'snippet', tabindex: '0', 'aria-label': `${SNIPPET_LABELS[state.language]} code` },
+      h('code', { 'data-language': state.language }, code),
+    );
     const keyLine = playgroundKey(this.ctx.session);
     replace(
       this.apiCard,
-      h('div', { class: 'row' }, h('h2', null, 'API'), h('span', { class: 'spacer' }), copyButton(() => code, 'Copy code')),
+      h(
+        'div',
+        { class: 'row' },
+        h('h2', null, 'API'),
+        h('span', { class: 'spacer' }),
+        copyButton(() => code, 'Copy code'),
+      ),
       tabs,
       pre,
       h(
@@ -387,11 +523,25 @@ class Playground {
       'section',
       { class: 'card', 'aria-labelledby': id },
       h('h2', { id }, 'API calls of this session'),
-      h('p', { class: 'hint' }, 'Kept in this page only: a reload forgets them, and the router stores no chat content.'),
+      h(
+        'p',
+        { class: 'hint' },
+        'Kept in this page only: a reload forgets them, and the router stores no chat content.',
+      ),
       h(
         'table',
         { class: 'calls' },
-        h('thead', null, h('tr', null, ['Time', 'Request', 'Endpoint', 'Status', 'First token', 'Total', 'Tokens (in / out)', 'Request id'].map((t) => h('th', { scope: 'col' }, t)))),
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Time', 'Request', 'Endpoint', 'Status', 'First token', 'Total', 'Tokens (in / out)', 'Request id'].map(
+              (t) => h('th', { scope: 'col' }, t),
+            ),
+          ),
+        ),
         this.callsBody,
       ),
     );

@@ -4,15 +4,28 @@ import { signIn, type Session } from '../session';
 
 /** The sign-in screen: paste a key; it stays in this tab only. */
 export function signInView(onSignedIn: (s: Session) => void): HTMLElement {
-  const input = h('input', { type: 'password', name: 'key', autocomplete: 'off', spellcheck: 'false', required: true, placeholder: 'sk-…' });
+  const input = h('input', {
+    type: 'password',
+    name: 'key',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+    placeholder: 'sk-…',
+  });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
   const form = h(
     'form',
     { class: 'card sign-in', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, '◆'), ' edge-llm-router'),
-    h('p', null, 'Sign in with an API key. A platform key (or the admin token) opens endpoints, keys and model requests; an endpoint key opens the playground.'),
-    field('API key', input, { hint: 'Kept in this browser tab only (sessionStorage) and sent as a Bearer token. No cookies.' }),
+    h(
+      'p',
+      null,
+      'Sign in with an API key. A platform key (or the admin token) opens endpoints, keys and model requests; an endpoint key opens the playground.',
+    ),
+    field('API key', input, {
+      hint: 'Kept in this browser tab only (sessionStorage) and sent as a Bearer token. No cookies.',
+    }),
     error,
     submit,
   );

@@ -56,13 +56,21 @@ export async function runAdmission(ctx: Ctx): Promise<AdmissionResult> {
     checkInterrupted();
     const held: HeldStream[] = [];
     try {
-      for (let i = 0; i < k; i++) held.push(holdStream(fx.targets.router, fx.routerSpec(EP_HOLD, fx.mainKey.key, true)));
+      for (let i = 0; i < k; i++)
+        held.push(holdStream(fx.targets.router, fx.routerSpec(EP_HOLD, fx.mainKey.key, true)));
       await Promise.all(held.map((h) => h.started));
       const inFlightSeen = (await admin.getKey(keyId)).in_flight - base;
       const points: Point[] = [];
       const spec = fx.routerSpec(EP_FAST, fx.mainKey.key);
       for (const c of plan.admission.concurrency) {
-        points.push(await measure(ctx, fx.targets.router, { concurrency: c, requests: plan.admission.requests, warmup: Math.min(50, plan.admission.requests), spec: () => spec }));
+        points.push(
+          await measure(ctx, fx.targets.router, {
+            concurrency: c,
+            requests: plan.admission.requests,
+            warmup: Math.min(50, plan.admission.requests),
+            spec: () => spec,
+          }),
+        );
       }
       const inFlightAfter = (await admin.getKey(keyId)).in_flight - base;
       for (const h of held) h.close();
@@ -84,16 +92,24 @@ export async function runAdmission(ctx: Ctx): Promise<AdmissionResult> {
   await silent.started;
   silent.close();
   const releasedAfterMs = await waitInFlight(ctx, silentKey.id, 0, SILENT_WATCH_MS);
-  ctx.log(`silent stream: lease ${releasedAfterMs === null ? `still held ${SILENT_WATCH_MS} ms after the client left` : `released after ${releasedAfterMs.toFixed(0)} ms`}`);
+  ctx.log(
+    `silent stream: lease ${releasedAfterMs === null ? `still held ${SILENT_WATCH_MS} ms after the client left` : `released after ${releasedAfterMs.toFixed(0)} ms`}`,
+  );
 
   let probe: GateProbeResult[] | null = null;
   if (fx.harness.gateProbe) {
     probe = [];
     for (const k of plan.admission.probeHeld) {
       checkInterrupted();
-      const r = await fx.harness.gateProbe({ name: `bench-probe-${k}-${Date.now()}`, hold: k, n: plan.admission.probeN });
+      const r = await fx.harness.gateProbe({
+        name: `bench-probe-${k}-${Date.now()}`,
+        hold: k,
+        n: plan.admission.probeN,
+      });
       probe.push(r);
-      ctx.log(`gate probe K=${k}: acquire ${r.acquireMs.toFixed(3)} ms, release ${r.releaseMs.toFixed(3)} ms, pair ${r.pairMs.toFixed(3)} ms, empty RPC ${r.pingMs.toFixed(3)} ms`);
+      ctx.log(
+        `gate probe K=${k}: acquire ${r.acquireMs.toFixed(3)} ms, release ${r.releaseMs.toFixed(3)} ms, pair ${r.pairMs.toFixed(3)} ms, empty RPC ${r.pingMs.toFixed(3)} ms`,
+      );
     }
   }
   return { external, silentRelease: { releasedAfterMs, watchedMs: SILENT_WATCH_MS }, probe };

@@ -21,13 +21,37 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { checkInterrupted } from '../cleanup.ts';
 import { cpuMeter, type CpuMeter } from '../cpu.ts';
-import { CHAT_MODEL, CHAT_PATH, EP_FAST, EP_SLOW, FAST_MODE, setupFixtures, slowMode, type Fixtures } from '../fixtures.ts';
+import {
+  CHAT_MODEL,
+  CHAT_PATH,
+  EP_FAST,
+  EP_SLOW,
+  FAST_MODE,
+  setupFixtures,
+  slowMode,
+  type Fixtures,
+} from '../fixtures.ts';
 import type { Harness } from '../harness.ts';
 import { startMiniflareHarness } from '../harness-miniflare.ts';
-import { closeTarget, makeTarget, request, requestStream, type Reply, type RequestSpec, type StreamReply, type Target } from '../http-client.ts';
+import {
+  closeTarget,
+  makeTarget,
+  request,
+  requestStream,
+  type Reply,
+  type RequestSpec,
+  type StreamReply,
+  type Target,
+} from '../http-client.ts';
 import { closedLoop } from '../load.ts';
 import { startPeerWorker, type PeerWorker } from '../peer-workers.ts';
-import { PORTKEY_VERSION, portkeyHeaders, portkeyWorkerdBundle, startPortkeyNode, type PortkeyNode } from '../portkey.ts';
+import {
+  PORTKEY_VERSION,
+  portkeyHeaders,
+  portkeyWorkerdBundle,
+  startPortkeyNode,
+  type PortkeyNode,
+} from '../portkey.ts';
 import { BASELINE_WORKER } from '../probe-workers.ts';
 import { added, summarize, type Added, type Summary } from '../stats.ts';
 import type { Ctx } from './context.ts';
@@ -86,7 +110,12 @@ export interface CompareResult {
   points: ComparePoint[];
   loadAverage: { start: number[]; end: number[] };
   /** The issue's ratios: router ÷ bare Worker and router − Portkey (workerd, else Node), per row. */
-  ratios: Array<{ row: string; routerOverBare: number | null; routerMinusPortkey: number | null; portkey: string | null }>;
+  ratios: Array<{
+    row: string;
+    routerOverBare: number | null;
+    routerMinusPortkey: number | null;
+    portkey: string | null;
+  }>;
 }
 
 interface Runner {
@@ -116,7 +145,14 @@ function body(model: string, stream: boolean, maxTokens: number): Buffer {
 const modeOf = (kind: CompareKind, gapMs: number) => (kind === 'slowTtft' ? slowMode(gapMs) : FAST_MODE);
 const tokensOf = (kind: CompareKind) => (kind === 'longStream' ? LONG_TOKENS : 16);
 
-function routerRunner(key: string, label: string, what: string, fx: Fixtures, harness: Harness, originPid: number | undefined): Runner {
+function routerRunner(
+  key: string,
+  label: string,
+  what: string,
+  fx: Fixtures,
+  harness: Harness,
+  originPid: number | undefined,
+): Runner {
   const bodies = new Map<string, Buffer>();
   const cached = (model: string, stream: boolean, n: number) => {
     const k = `${model}/${stream}/${n}`;
@@ -125,7 +161,13 @@ function routerRunner(key: string, label: string, what: string, fx: Fixtures, ha
     return b;
   };
   return {
-    info: { key, label, what, pids: harness.workerdPids ?? null, ...(harness.gatePids?.length ? { gatePids: harness.gatePids } : {}) },
+    info: {
+      key,
+      label,
+      what,
+      pids: harness.workerdPids ?? null,
+      ...(harness.gatePids?.length ? { gatePids: harness.gatePids } : {}),
+    },
     target: makeTarget(key, harness.routerUrl),
     cpu: harness.workerdPids?.length ? cpuMeter(process.pid, originPid, harness.workerdPids) : null,
     gateCpu: harness.gatePids?.length ? cpuMeter(process.pid, originPid, harness.gatePids) : null,
@@ -137,7 +179,14 @@ function routerRunner(key: string, label: string, what: string, fx: Fixtures, ha
   };
 }
 
-function plainRunner(info: CompareTargetInfo, baseUrl: string, pathFor: (mode: string) => string, gapMs: number, originPid: number | undefined, headers?: (mode: string) => Record<string, string>): Runner {
+function plainRunner(
+  info: CompareTargetInfo,
+  baseUrl: string,
+  pathFor: (mode: string) => string,
+  gapMs: number,
+  originPid: number | undefined,
+  headers?: (mode: string) => Record<string, string>,
+): Runner {
   const bodies = new Map<string, Buffer>();
   return {
     info,
@@ -154,9 +203,25 @@ function plainRunner(info: CompareTargetInfo, baseUrl: string, pathFor: (mode: s
   };
 }
 
-type Sample = { ms: number; total?: number; gaps?: number[]; events?: number; ok: boolean; status: number; bodyHead?: string };
+type Sample = {
+  ms: number;
+  total?: number;
+  gaps?: number[];
+  events?: number;
+  ok: boolean;
+  status: number;
+  bodyHead?: string;
+};
 
-async function runRound(ctx: Ctx, r: Runner, kind: CompareKind, stream: boolean, concurrency: number, requests: number, warmup: number) {
+async function runRound(
+  ctx: Ctx,
+  r: Runner,
+  kind: CompareKind,
+  stream: boolean,
+  concurrency: number,
+  requests: number,
+  warmup: number,
+) {
   const spec = r.spec(kind, stream);
   let before: ReturnType<CpuMeter['snapshot']> | null = null;
   let gateBefore: ReturnType<CpuMeter['snapshot']> | null = null;
@@ -165,7 +230,14 @@ async function runRound(ctx: Ctx, r: Runner, kind: CompareKind, stream: boolean,
         const s: StreamReply = await requestStream(r.target, spec);
         const gaps: number[] = [];
         for (let i = 1; i < s.eventMs.length; i++) gaps.push(s.eventMs[i]! - s.eventMs[i - 1]!);
-        return { ms: s.firstEventMs, total: s.totalMs, gaps, events: s.eventMs.length, ok: s.status === 200 && s.sawDone, status: s.status };
+        return {
+          ms: s.firstEventMs,
+          total: s.totalMs,
+          gaps,
+          events: s.eventMs.length,
+          ok: s.status === 200 && s.sawDone,
+          status: s.status,
+        };
       }
     : async (): Promise<Sample> => {
         const x: Reply = await request(r.target, spec);
@@ -189,10 +261,28 @@ async function runRound(ctx: Ctx, r: Runner, kind: CompareKind, stream: boolean,
 }
 
 function emptySide(): CompareSide {
-  return { latency: summarize([]), cpuMs: [], topThreadMs: [], rps: [], n: 0, errors: 0, unexpected: 0, incomplete: 0, errorSamples: [] };
+  return {
+    latency: summarize([]),
+    cpuMs: [],
+    topThreadMs: [],
+    rps: [],
+    n: 0,
+    errors: 0,
+    unexpected: 0,
+    incomplete: 0,
+    errorSamples: [],
+  };
 }
 
-async function runPoint(ctx: Ctx, runners: Runner[], kind: CompareKind, concurrency: number, requests: number, rounds: number, gapMs: number): Promise<ComparePoint> {
+async function runPoint(
+  ctx: Ctx,
+  runners: Runner[],
+  kind: CompareKind,
+  concurrency: number,
+  requests: number,
+  rounds: number,
+  gapMs: number,
+): Promise<ComparePoint> {
   const stream = kind !== 'nonStream';
   const samples = new Map<string, Sample[]>();
   const sides: Record<string, CompareSide> = {};
@@ -206,7 +296,15 @@ async function runPoint(ctx: Ctx, runners: Runner[], kind: CompareKind, concurre
     for (const r of order) {
       checkInterrupted();
       const warmup = round === 0 ? Math.max(20, Math.min(200, concurrency * 4)) : concurrency;
-      const { result, cpu, gateCpu } = await runRound(ctx, r, kind, stream, concurrency, requests, kind === 'longStream' ? concurrency : warmup);
+      const { result, cpu, gateCpu } = await runRound(
+        ctx,
+        r,
+        kind,
+        stream,
+        concurrency,
+        requests,
+        kind === 'longStream' ? concurrency : warmup,
+      );
       const side = sides[r.info.key]!;
       const ok = result.results.filter((s) => s.ok);
       samples.get(r.info.key)!.push(...ok);
@@ -215,7 +313,8 @@ async function runPoint(ctx: Ctx, runners: Runner[], kind: CompareKind, concurre
       const bad = result.results.filter((s) => !s.ok);
       if (stream) side.incomplete += bad.filter((s) => s.status === 200).length;
       side.unexpected += bad.filter((s) => s.status !== 200).length;
-      for (const b of bad.slice(0, 2)) side.errorSamples.push(`HTTP ${b.status}${b.status === 200 ? ' (stream without [DONE])' : ''}`);
+      for (const b of bad.slice(0, 2))
+        side.errorSamples.push(`HTTP ${b.status}${b.status === 200 ? ' (stream without [DONE])' : ''}`);
       side.rps.push(result.rps);
       if (cpu) {
         side.cpuMs.push(cpu.workerdMs);
@@ -275,11 +374,21 @@ function ratios(points: ComparePoint[], keys: Set<string>): CompareResult['ratio
       });
     }
   }
-  const at = (kind: CompareKind, c: number | null) => points.find((p) => p.kind === kind && (c === null || p.concurrency === c)) ?? points.find((p) => p.kind === kind);
+  const at = (kind: CompareKind, c: number | null) =>
+    points.find((p) => p.kind === kind && (c === null || p.concurrency === c)) ?? points.find((p) => p.kind === kind);
   const cpu = (kind: CompareKind, c: number | null, key: string) => mean(at(kind, c)?.sides[key]?.cpuMs);
-  for (const [row, kind, c] of [['CPU per non-stream request', 'nonStream', 16], ['CPU per 15-event stream', 'ttft', 16], ['CPU per 1,000-token stream', 'longStream', null]] as const) {
+  for (const [row, kind, c] of [
+    ['CPU per non-stream request', 'nonStream', 16],
+    ['CPU per 15-event stream', 'ttft', 16],
+    ['CPU per 1,000-token stream', 'longStream', null],
+  ] as const) {
     const router = cpu(kind, c, 'router');
-    out.push({ row, routerOverBare: ratio(router, cpu(kind, c, 'bare')), routerMinusPortkey: portkey && router !== undefined ? router - (cpu(kind, c, portkey) ?? NaN) : null, portkey });
+    out.push({
+      row,
+      routerOverBare: ratio(router, cpu(kind, c, 'bare')),
+      routerMinusPortkey: portkey && router !== undefined ? router - (cpu(kind, c, portkey) ?? NaN) : null,
+      portkey,
+    });
   }
   return out;
 }
@@ -297,14 +406,29 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
   const extraFixtures: Fixtures[] = [];
   const date = '2026-11-01';
   try {
-    runners.push(plainRunner({ key: 'direct', label: 'direct', what: 'the emulator, no worker', pids: null }, origin, (mode) => `/mode/${mode}${CHAT_PATH}`, gapMs, originPid));
-    runners.push(routerRunner('router', 'router', 'the router, gate in its process (this harness)', fx, fx.harness, originPid));
+    runners.push(
+      plainRunner(
+        { key: 'direct', label: 'direct', what: 'the emulator, no worker', pids: null },
+        origin,
+        (mode) => `/mode/${mode}${CHAT_PATH}`,
+        gapMs,
+        originPid,
+      ),
+    );
+    runners.push(
+      routerRunner('router', 'router', 'the router, gate in its process (this harness)', fx, fx.harness, originPid),
+    );
 
     // Portkey on Node starts meanwhile (its pid is its own; the workerd processes start one at a time, so each
     // one's pid is the one that appeared).
     const pkNodeStarting = startPortkeyNode(ctx.log);
     pkNodeStarting.catch(() => undefined);
-    const startRouter = async (key: string, label: string, what: string, extra: Parameters<typeof startMiniflareHarness>[0]) => {
+    const startRouter = async (
+      key: string,
+      label: string,
+      what: string,
+      extra: Parameters<typeof startMiniflareHarness>[0],
+    ) => {
       try {
         ctx.log(`starting ${label}…`);
         const h = await startMiniflareHarness(extra);
@@ -317,15 +441,20 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
         ctx.log(`${label}: not run: ${skipped.at(-1)!.reason}`);
       }
     };
-    await startRouter('router-gate-own', 'router, gate in own process', "the router; its KeyGate objects in a second workerd process (Miniflare's dev registry)", {
-      originUrl: origin,
-      adminToken: `bench-admin-${randomUUID()}`,
-      gate: 'own-process',
-      helpers: false,
-      label: 'router (gate apart)',
-      workerDir: ctx.workerDir ?? undefined,
-      prebuiltBundle: fx.harness.bundlePath,
-    });
+    await startRouter(
+      'router-gate-own',
+      'router, gate in own process',
+      "the router; its KeyGate objects in a second workerd process (Miniflare's dev registry)",
+      {
+        originUrl: origin,
+        adminToken: `bench-admin-${randomUUID()}`,
+        gate: 'own-process',
+        helpers: false,
+        label: 'router (gate apart)',
+        workerDir: ctx.workerDir ?? undefined,
+        prebuiltBundle: fx.harness.bundlePath,
+      },
+    );
     await startRouter('router-nometrics', 'router, metrics off', 'the router with METRICS_ENABLED=false', {
       originUrl: origin,
       adminToken: `bench-admin-${randomUUID()}`,
@@ -338,12 +467,35 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
 
     let bare: PeerWorker | null = null;
     try {
-      bare = await startPeerWorker({ name: 'bare-worker', contents: BASELINE_WORKER, compatibilityDate: date, bindings: { ORIGIN: origin } });
+      bare = await startPeerWorker({
+        name: 'bare-worker',
+        contents: BASELINE_WORKER,
+        compatibilityDate: date,
+        bindings: { ORIGIN: origin },
+      });
       stops.push(bare.stop);
-      runners.push(plainRunner({ key: 'bare', label: 'bare Worker', what: 'a Worker that only fetch()es the origin (own workerd process)', pids: bare.workerdPids }, bare.url, (mode) => `/pass/mode/${mode}${CHAT_PATH}`, gapMs, originPid));
       runners.push(
         plainRunner(
-          { key: 'bare-pump', label: 'Worker + JS pump', what: 'the same Worker moving the answer through a JavaScript read/write loop per chunk (the floor for any worker that rewrites a stream)', pids: bare.workerdPids },
+          {
+            key: 'bare',
+            label: 'bare Worker',
+            what: 'a Worker that only fetch()es the origin (own workerd process)',
+            pids: bare.workerdPids,
+          },
+          bare.url,
+          (mode) => `/pass/mode/${mode}${CHAT_PATH}`,
+          gapMs,
+          originPid,
+        ),
+      );
+      runners.push(
+        plainRunner(
+          {
+            key: 'bare-pump',
+            label: 'Worker + JS pump',
+            what: 'the same Worker moving the answer through a JavaScript read/write loop per chunk (the floor for any worker that rewrites a stream)',
+            pids: bare.workerdPids,
+          },
           bare.url,
           (mode) => `/pump/mode/${mode}${CHAT_PATH}`,
           gapMs,
@@ -351,27 +503,73 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
         ),
       );
     } catch (err) {
-      skipped.push({ key: 'bare', label: 'bare Worker', reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      skipped.push({
+        key: 'bare',
+        label: 'bare Worker',
+        reason: err instanceof Error ? err.message.split('\n')[0]! : String(err),
+      });
     }
 
     const pkHeaders = (mode: string) => portkeyHeaders(`${origin}/mode/${mode}/v1`);
     try {
       const bundle = await portkeyWorkerdBundle(ctx.log);
       if ('missing' in bundle) throw new Error(bundle.missing);
-      const pk = await startPeerWorker({ name: 'portkey-gateway', scriptPath: bundle.scriptPath, compatibilityDate: '2024-12-05', compatibilityFlags: ['nodejs_compat'], bindings: { ENVIRONMENT: 'dev' } });
+      const pk = await startPeerWorker({
+        name: 'portkey-gateway',
+        scriptPath: bundle.scriptPath,
+        compatibilityDate: '2024-12-05',
+        compatibilityFlags: ['nodejs_compat'],
+        bindings: { ENVIRONMENT: 'dev' },
+      });
       stops.push(pk.stop);
-      runners.push(plainRunner({ key: 'portkey-workerd', label: 'Portkey (workerd)', what: `Portkey gateway ${PORTKEY_VERSION} bundled by wrangler, own workerd process`, pids: pk.workerdPids }, pk.url, () => CHAT_PATH, gapMs, originPid, pkHeaders));
+      runners.push(
+        plainRunner(
+          {
+            key: 'portkey-workerd',
+            label: 'Portkey (workerd)',
+            what: `Portkey gateway ${PORTKEY_VERSION} bundled by wrangler, own workerd process`,
+            pids: pk.workerdPids,
+          },
+          pk.url,
+          () => CHAT_PATH,
+          gapMs,
+          originPid,
+          pkHeaders,
+        ),
+      );
     } catch (err) {
-      skipped.push({ key: 'portkey-workerd', label: 'Portkey (workerd)', reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      skipped.push({
+        key: 'portkey-workerd',
+        label: 'Portkey (workerd)',
+        reason: err instanceof Error ? err.message.split('\n')[0]! : String(err),
+      });
       ctx.log(`Portkey (workerd): not run: ${skipped.at(-1)!.reason}`);
     }
     let pkNode: PortkeyNode | null = null;
     try {
       pkNode = await pkNodeStarting;
       stops.push(pkNode.stop);
-      runners.push(plainRunner({ key: 'portkey-node', label: 'Portkey (Node)', what: `@portkey-ai/gateway ${PORTKEY_VERSION} on Node ${process.versions.node}, own process`, pids: pkNode.pid ? [pkNode.pid] : null }, pkNode.url, () => CHAT_PATH, gapMs, originPid, pkHeaders));
+      runners.push(
+        plainRunner(
+          {
+            key: 'portkey-node',
+            label: 'Portkey (Node)',
+            what: `@portkey-ai/gateway ${PORTKEY_VERSION} on Node ${process.versions.node}, own process`,
+            pids: pkNode.pid ? [pkNode.pid] : null,
+          },
+          pkNode.url,
+          () => CHAT_PATH,
+          gapMs,
+          originPid,
+          pkHeaders,
+        ),
+      );
     } catch (err) {
-      skipped.push({ key: 'portkey-node', label: 'Portkey (Node)', reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
+      skipped.push({
+        key: 'portkey-node',
+        label: 'Portkey (Node)',
+        reason: err instanceof Error ? err.message.split('\n')[0]! : String(err),
+      });
       ctx.log(`Portkey (Node): not run: ${skipped.at(-1)!.reason}`);
     }
 
@@ -379,7 +577,9 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
     for (const r of [...runners]) {
       for (const stream of [false, true]) {
         const spec = r.spec('nonStream', stream);
-        const reply = stream ? await requestStream(r.target, spec) : await request(r.target, { ...spec, keepBody: true });
+        const reply = stream
+          ? await requestStream(r.target, spec)
+          : await request(r.target, { ...spec, keepBody: true });
         const good = reply.status === 200 && (!stream || (reply as StreamReply).sawDone);
         if (!good) {
           const why = `${stream ? 'streaming' : 'non-streaming'} request answered HTTP ${reply.status}${'body' in reply && reply.body ? `: ${reply.body.slice(0, 200)}` : ''}`;
@@ -397,17 +597,26 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
     // The metrics-off router is compared on non-streaming requests; the JS-pump Worker on streams.
     const withoutMetricsOff = runners.filter((r) => r.info.key !== 'router-nometrics');
     const withoutPump = runners.filter((r) => r.info.key !== 'bare-pump');
-    for (const c of cmp.concurrency) points.push(await runPoint(ctx, withoutPump, 'nonStream', c, cmp.requests[c] ?? 1000, cmp.rounds, gapMs));
-    for (const c of cmp.concurrency) points.push(await runPoint(ctx, withoutMetricsOff, 'ttft', c, cmp.streams[c] ?? 500, cmp.rounds, gapMs));
-    points.push(await runPoint(ctx, withoutMetricsOff, 'slowTtft', cmp.slowConcurrency, cmp.slowStreams, cmp.slowRounds, gapMs));
+    for (const c of cmp.concurrency)
+      points.push(await runPoint(ctx, withoutPump, 'nonStream', c, cmp.requests[c] ?? 1000, cmp.rounds, gapMs));
+    for (const c of cmp.concurrency)
+      points.push(await runPoint(ctx, withoutMetricsOff, 'ttft', c, cmp.streams[c] ?? 500, cmp.rounds, gapMs));
+    points.push(
+      await runPoint(ctx, withoutMetricsOff, 'slowTtft', cmp.slowConcurrency, cmp.slowStreams, cmp.slowRounds, gapMs),
+    );
     // Long streams: the emulator's `ignore_eos` is passed through by the router and the bare Worker; Portkey drops
     // unknown fields (its streams then stop at ~15 events, shown in the events column and left out of the CPU row).
-    points.push(await runPoint(ctx, withoutMetricsOff, 'longStream', cmp.longConcurrency, cmp.longStreams, cmp.slowRounds, gapMs));
+    points.push(
+      await runPoint(ctx, withoutMetricsOff, 'longStream', cmp.longConcurrency, cmp.longStreams, cmp.slowRounds, gapMs),
+    );
     return {
       targets: runners.map((r) => r.info),
       skipped,
       points,
-      loadAverage: { start: loadStart.map((v) => Math.round(v * 100) / 100), end: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+      loadAverage: {
+        start: loadStart.map((v) => Math.round(v * 100) / 100),
+        end: os.loadavg().map((v) => Math.round(v * 100) / 100),
+      },
       ratios: ratios(points, new Set(runners.map((r) => r.info.key))),
     };
   } finally {

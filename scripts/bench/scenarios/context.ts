@@ -50,7 +50,12 @@ function mergeCpu(runs: Run[]): CpuPerRequest | null {
     sum.clientMs += r.cpu.clientMs * k;
   }
   return n
-    ? { workerdMs: sum.workerdMs / n, workerdTopThreadMs: sum.workerdTopThreadMs / n, originMs: sum.originMs / n, clientMs: sum.clientMs / n }
+    ? {
+        workerdMs: sum.workerdMs / n,
+        workerdTopThreadMs: sum.workerdTopThreadMs / n,
+        originMs: sum.originMs / n,
+        clientMs: sum.clientMs / n,
+      }
     : null;
 }
 
@@ -60,7 +65,10 @@ export function toPoint(concurrency: number, runs: Run[], expect: number): Point
   const gates = ok.map((r) => parseServerTiming(r.serverTiming)?.gate).filter((g): g is number => g !== undefined);
   const elapsedMs = runs.reduce((s, r) => s + r.elapsedMs, 0);
   const bad = replies.filter((r) => r.status !== expect);
-  const errorSamples = [...runs.flatMap((r) => r.errors), ...bad.slice(0, 3).map((r) => `HTTP ${r.status}${r.body ? ` ${r.body.slice(0, 200)}` : ''}`)];
+  const errorSamples = [
+    ...runs.flatMap((r) => r.errors),
+    ...bad.slice(0, 3).map((r) => `HTTP ${r.status}${r.body ? ` ${r.body.slice(0, 200)}` : ''}`),
+  ];
   return {
     concurrency,
     latency: summarize(ok.map((r) => r.totalMs)),
@@ -95,7 +103,10 @@ export async function load(ctx: Ctx, target: Target, o: MeasureOptions): Promise
     beforeMeasure: () => (before = ctx.cpu.snapshot()),
   });
   const after = ctx.cpu.snapshot();
-  return { ...result, cpu: before ? ctx.cpu.perRequest(before, after, result.results.length + result.errorCount) : null };
+  return {
+    ...result,
+    cpu: before ? ctx.cpu.perRequest(before, after, result.results.length + result.errorCount) : null,
+  };
 }
 
 export async function measure(ctx: Ctx, target: Target, o: MeasureOptions): Promise<Point> {
@@ -105,6 +116,7 @@ export async function measure(ctx: Ctx, target: Target, o: MeasureOptions): Prom
 /** A first request that must succeed (fail fast with the router's answer instead of measuring errors). */
 export async function sanity(target: Target, spec: RequestSpec, expect: number, what: string): Promise<Reply> {
   const reply = await request(target, { ...spec, keepBody: true });
-  if (reply.status !== expect) throw new Error(`${what}: expected HTTP ${expect}, got ${reply.status}: ${reply.body?.slice(0, 500)}`);
+  if (reply.status !== expect)
+    throw new Error(`${what}: expected HTTP ${expect}, got ${reply.status}: ${reply.body?.slice(0, 500)}`);
   return reply;
 }

@@ -26,13 +26,23 @@ export async function runGuardTtft(ctx: Ctx): Promise<GuardPoint[]> {
     for (let round = 0; round < plan.guard.rounds; round++) {
       const warmup = round === 0 ? plan.guard.warmup : Math.ceil(plan.guard.warmup / 4);
       plain.push(await streams(ctx, fx.targets.router, fx.routerSpec(EP_FAST, fx.mainKey.key, true), c, per, warmup));
-      guarded.push(await streams(ctx, fx.targets.router, fx.routerSpec(EP_GUARDED, fx.mainKey.key, true), c, per, warmup));
+      guarded.push(
+        await streams(ctx, fx.targets.router, fx.routerSpec(EP_GUARDED, fx.mainKey.key, true), c, per, warmup),
+      );
     }
-    const p = side(plain.flatMap((r) => r.results), plain.reduce((s, r) => s + r.errorCount, 0));
-    const g = side(guarded.flatMap((r) => r.results), guarded.reduce((s, r) => s + r.errorCount, 0));
+    const p = side(
+      plain.flatMap((r) => r.results),
+      plain.reduce((s, r) => s + r.errorCount, 0),
+    );
+    const g = side(
+      guarded.flatMap((r) => r.results),
+      guarded.reduce((s, r) => s + r.errorCount, 0),
+    );
     const point = { concurrency: c, plain: p, guarded: g, added: added(g.firstEvent, p.firstEvent) };
     out.push(point);
-    ctx.log(`guard ttft C=${c}: no guard p50 ${p.firstEvent.p50.toFixed(2)} ms, input guard p50 ${g.firstEvent.p50.toFixed(2)} ms, added p50 ${point.added.p50.toFixed(2)} ms`);
+    ctx.log(
+      `guard ttft C=${c}: no guard p50 ${p.firstEvent.p50.toFixed(2)} ms, input guard p50 ${g.firstEvent.p50.toFixed(2)} ms, added p50 ${point.added.p50.toFixed(2)} ms`,
+    );
   }
   return out;
 }

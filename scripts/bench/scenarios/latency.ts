@@ -30,7 +30,9 @@ export async function runLatency(ctx: Ctx): Promise<LatencyPoint[]> {
     for (let round = 0; round < rounds; round++) {
       const warmup = round === 0 ? plan.latency.warmup : Math.ceil(plan.latency.warmup / 4);
       const durationMs = plan.maxPointMs / rounds;
-      d.push(await load(ctx, originFast, { concurrency: c, requests: per, durationMs, warmup, spec: () => directSpec }));
+      d.push(
+        await load(ctx, originFast, { concurrency: c, requests: per, durationMs, warmup, spec: () => directSpec }),
+      );
       r.push(await load(ctx, router, { concurrency: c, requests: per, durationMs, warmup, spec: () => routerSpec }));
     }
     const direct = toPoint(c, d, 200);

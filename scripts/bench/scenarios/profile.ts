@@ -19,12 +19,21 @@ export interface ProfileResult extends ProfileSummary {
 const LONG_TOKENS = 1000;
 
 function longStreamBody(model: string): Buffer {
-  return Buffer.from(JSON.stringify({ model, messages: [{ role: 'user', content: 'Benchmark the router: a long answer, please.' }], max_tokens: LONG_TOKENS, ignore_eos: true, stream: true }));
+  return Buffer.from(
+    JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: 'Benchmark the router: a long answer, please.' }],
+      max_tokens: LONG_TOKENS,
+      ignore_eos: true,
+      stream: true,
+    }),
+  );
 }
 
 export async function runProfile(ctx: Ctx, outFile: string): Promise<ProfileResult> {
   const h = ctx.fx.harness;
-  if (!h.inspectorUrl || !h.bundlePath) throw new Error('profiling needs the miniflare harness started with an inspector');
+  if (!h.inspectorUrl || !h.bundlePath)
+    throw new Error('profiling needs the miniflare harness started with an inspector');
   const concurrency = 16;
   const requests = ctx.plan.latency.requests[concurrency] ?? 2000;
   const spec = ctx.fx.routerSpec(EP_FAST, ctx.fx.mainKey.key);
@@ -43,18 +52,33 @@ export async function runProfile(ctx: Ctx, outFile: string): Promise<ProfileResu
   ctx.log(`profile: ${served} requests, ${summary.totalMs.toFixed(0)} ms profiled, written to ${file}`);
 
   // Long streams: what each relayed event costs.
-  const streamSpec = { path: CHAT_PATH, headers: { authorization: `Bearer ${ctx.fx.mainKey.key}` }, body: longStreamBody(EP_FAST) };
+  const streamSpec = {
+    path: CHAT_PATH,
+    headers: { authorization: `Bearer ${ctx.fx.mainKey.key}` },
+    body: longStreamBody(EP_FAST),
+  };
   const streamConcurrency = 2;
   const streamsN = ctx.plan.name === 'smoke' ? 2 : 20;
   await requestStream(ctx.fx.targets.router, streamSpec);
   let streamed = 0;
   const streamProfile = await profileDuring(h.inspectorUrl, async () => {
-    const run = await closedLoop({ concurrency: streamConcurrency, requests: streamsN, send: () => requestStream(ctx.fx.targets.router, streamSpec) });
+    const run = await closedLoop({
+      concurrency: streamConcurrency,
+      requests: streamsN,
+      send: () => requestStream(ctx.fx.targets.router, streamSpec),
+    });
     streamed = run.results.filter((r) => r.sawDone).length;
   });
   const streamFile = outFile.replace(/\.json$/, '') + '.router-stream.cpuprofile';
   await writeFile(streamFile, JSON.stringify(streamProfile));
   const streamSummary = await summarizeProfile(streamProfile, h.bundlePath, streamed);
-  ctx.log(`profile: ${streamed} streams of ${LONG_TOKENS} tokens, ${streamSummary.totalMs.toFixed(0)} ms profiled, written to ${streamFile}`);
-  return { ...summary, file, concurrency, stream: { ...streamSummary, file: streamFile, concurrency: streamConcurrency, tokens: LONG_TOKENS } };
+  ctx.log(
+    `profile: ${streamed} streams of ${LONG_TOKENS} tokens, ${streamSummary.totalMs.toFixed(0)} ms profiled, written to ${streamFile}`,
+  );
+  return {
+    ...summary,
+    file,
+    concurrency,
+    stream: { ...streamSummary, file: streamFile, concurrency: streamConcurrency, tokens: LONG_TOKENS },
+  };
 }

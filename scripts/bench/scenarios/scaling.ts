@@ -31,8 +31,14 @@ export async function runScaling(ctx: Ctx): Promise<ScalingResult> {
 
   // Cold: every key's first request (within the time bound; the warm-up of the first warm
   // pass below touches every key once more, so no cold request is counted as warm).
-  const cold = toPoint(sc.concurrency, [await load(ctx, fx.targets.router, { concurrency: sc.concurrency, requests: n, spec: (i) => specs[i]! })], 200);
-  ctx.log(`scaling cold (first request of ${cold.latency.n} of ${n} keys): p50 ${cold.latency.p50.toFixed(2)} ms, p99 ${cold.latency.p99.toFixed(2)} ms`);
+  const cold = toPoint(
+    sc.concurrency,
+    [await load(ctx, fx.targets.router, { concurrency: sc.concurrency, requests: n, spec: (i) => specs[i]! })],
+    200,
+  );
+  ctx.log(
+    `scaling cold (first request of ${cold.latency.n} of ${n} keys): p50 ${cold.latency.p50.toFixed(2)} ms, p99 ${cold.latency.p99.toFixed(2)} ms`,
+  );
 
   const warm: ScalingPoint[] = [];
   for (const count of [...sc.keys].sort((a, b) => b - a)) {
@@ -43,7 +49,9 @@ export async function runScaling(ctx: Ctx): Promise<ScalingResult> {
       spec: (i) => specs[i % count]!,
     });
     warm.push({ keys: count, point });
-    ctx.log(`scaling ${count} keys C=${sc.concurrency}: p50 ${point.latency.p50.toFixed(2)} ms, p99 ${point.latency.p99.toFixed(2)} ms, gate mean ${point.gate?.mean.toFixed(3) ?? '-'} ms`);
+    ctx.log(
+      `scaling ${count} keys C=${sc.concurrency}: p50 ${point.latency.p50.toFixed(2)} ms, p99 ${point.latency.p99.toFixed(2)} ms, gate mean ${point.gate?.mean.toFixed(3) ?? '-'} ms`,
+    );
   }
   warm.sort((a, b) => a.keys - b.keys);
   return {

@@ -42,8 +42,21 @@ export interface GapPoint {
   added: Added;
 }
 
-export async function streams(ctx: Ctx, target: Target, spec: RequestSpec, concurrency: number, n: number, warmup: number) {
-  return closedLoop<StreamReply>({ concurrency, requests: n, durationMs: ctx.plan.maxPointMs, warmup, send: () => requestStream(target, spec) });
+export async function streams(
+  ctx: Ctx,
+  target: Target,
+  spec: RequestSpec,
+  concurrency: number,
+  n: number,
+  warmup: number,
+) {
+  return closedLoop<StreamReply>({
+    concurrency,
+    requests: n,
+    durationMs: ctx.plan.maxPointMs,
+    warmup,
+    send: () => requestStream(target, spec),
+  });
 }
 
 export function side(replies: StreamReply[], errors: number): StreamSide {
@@ -67,7 +80,11 @@ function gapSide(replies: StreamReply[], errors: number): GapSide {
     if (r.status !== 200 || !r.sawDone) continue;
     for (let i = 1; i < r.eventMs.length; i++) gaps.push(r.eventMs[i]! - r.eventMs[i - 1]!);
   }
-  return { ...base, gaps: summarize(gaps), bunchedShare: gaps.length ? gaps.filter((g) => g < 1).length / gaps.length : NaN };
+  return {
+    ...base,
+    gaps: summarize(gaps),
+    bunchedShare: gaps.length ? gaps.filter((g) => g < 1).length / gaps.length : NaN,
+  };
 }
 
 export async function runTtft(ctx: Ctx): Promise<TtftPoint[]> {
@@ -75,12 +92,21 @@ export async function runTtft(ctx: Ctx): Promise<TtftPoint[]> {
   const out: TtftPoint[] = [];
   for (const c of plan.ttft.concurrency) {
     const d = await streams(ctx, fx.targets.originFast, fx.directSpec(true), c, plan.ttft.requests, plan.ttft.warmup);
-    const r = await streams(ctx, fx.targets.router, fx.routerSpec(EP_FAST, fx.mainKey.key, true), c, plan.ttft.requests, plan.ttft.warmup);
+    const r = await streams(
+      ctx,
+      fx.targets.router,
+      fx.routerSpec(EP_FAST, fx.mainKey.key, true),
+      c,
+      plan.ttft.requests,
+      plan.ttft.warmup,
+    );
     const direct = side(d.results, d.errorCount);
     const router = side(r.results, r.errorCount);
     const point = { concurrency: c, direct, router, added: added(router.firstEvent, direct.firstEvent) };
     out.push(point);
-    ctx.log(`ttft C=${c}: direct p50 ${direct.firstEvent.p50.toFixed(2)} ms, router p50 ${router.firstEvent.p50.toFixed(2)} ms, added p50 ${point.added.p50.toFixed(2)} ms`);
+    ctx.log(
+      `ttft C=${c}: direct p50 ${direct.firstEvent.p50.toFixed(2)} ms, router p50 ${router.firstEvent.p50.toFixed(2)} ms, added p50 ${point.added.p50.toFixed(2)} ms`,
+    );
   }
   return out;
 }
@@ -91,10 +117,23 @@ export async function runGaps(ctx: Ctx): Promise<GapPoint[]> {
   for (const run of plan.gaps.runs) {
     const warmup = Math.min(run.concurrency, 4);
     const d = await streams(ctx, fx.targets.originSlow, fx.directSpec(true), run.concurrency, run.streams, warmup);
-    const r = await streams(ctx, fx.targets.router, fx.routerSpec(EP_SLOW, fx.mainKey.key, true), run.concurrency, run.streams, warmup);
+    const r = await streams(
+      ctx,
+      fx.targets.router,
+      fx.routerSpec(EP_SLOW, fx.mainKey.key, true),
+      run.concurrency,
+      run.streams,
+      warmup,
+    );
     const direct = gapSide(d.results, d.errorCount);
     const router = gapSide(r.results, r.errorCount);
-    const point = { concurrency: run.concurrency, gapMs: plan.gaps.gapMs, direct, router, added: added(router.gaps, direct.gaps) };
+    const point = {
+      concurrency: run.concurrency,
+      gapMs: plan.gaps.gapMs,
+      direct,
+      router,
+      added: added(router.gaps, direct.gaps),
+    };
     out.push(point);
     ctx.log(
       `sse gaps C=${run.concurrency} (origin ${plan.gaps.gapMs} ms/token): direct p99 ${direct.gaps.p99.toFixed(2)} ms, ` +

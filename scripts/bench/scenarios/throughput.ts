@@ -23,7 +23,8 @@ function sustained(steps: Point[]): ThroughputSide {
   let best: ThroughputSide['sustained'] = null;
   for (const s of steps) {
     if (s.errors + s.unexpected > 0) continue;
-    if (s.latency.p99 <= 2 * p99AtC1 && (!best || s.rps > best.rps)) best = { concurrency: s.concurrency, rps: s.rps, p99: s.latency.p99 };
+    if (s.latency.p99 <= 2 * p99AtC1 && (!best || s.rps > best.rps))
+      best = { concurrency: s.concurrency, rps: s.rps, p99: s.latency.p99 };
   }
   return { steps, p99AtC1, sustained: best, peakRps: Math.max(...steps.map((s) => s.rps)) };
 }
@@ -39,7 +40,9 @@ export async function runThroughput(ctx: Ctx): Promise<ThroughputResult> {
     const spec = fx.routerSpec(EP_FAST, fx.mainKey.key);
     const r = await measure(ctx, fx.targets.router, { ...common, spec: () => spec });
     routerSteps.push(r);
-    ctx.log(`throughput C=${c}: router ${r.rps.toFixed(0)} rps p99 ${r.latency.p99.toFixed(2)} ms; direct ${directSteps.at(-1)!.rps.toFixed(0)} rps`);
+    ctx.log(
+      `throughput C=${c}: router ${r.rps.toFixed(0)} rps p99 ${r.latency.p99.toFixed(2)} ms; direct ${directSteps.at(-1)!.rps.toFixed(0)} rps`,
+    );
   }
   return { router: sustained(routerSteps), direct: sustained(directSteps) };
 }

@@ -4,7 +4,14 @@ import { AdminApiError, type Endpoint } from '../../lib/admin-client.ts';
 import { flagOption, stringOption } from '../args.ts';
 import type { Command, Context, Group, Invocation } from '../command.ts';
 import { UsageError } from '../errors.ts';
-import { buildCreateBody, buildPatch, ENDPOINT_OPTIONS, patchNeedsCurrent, readEndpointFlags, readSpecFile } from './spec.ts';
+import {
+  buildCreateBody,
+  buildPatch,
+  ENDPOINT_OPTIONS,
+  patchNeedsCurrent,
+  readEndpointFlags,
+  readSpecFile,
+} from './spec.ts';
 import { endpointDetails, endpointTable, sharedEndpointDetails, updateSummary } from './view.ts';
 
 const NAME = [{ name: 'name' }];
@@ -72,7 +79,9 @@ const info: Command = {
   options: {},
   async run(ctx, inv) {
     const endpoint = await ctx.client().readEndpoint(name(inv));
-    ctx.out.result(endpoint, () => (endpoint.access === 'shared' ? sharedEndpointDetails(endpoint) : endpointDetails(endpoint)));
+    ctx.out.result(endpoint, () =>
+      endpoint.access === 'shared' ? sharedEndpointDetails(endpoint) : endpointDetails(endpoint),
+    );
   },
 };
 
@@ -104,7 +113,12 @@ const update: Command = {
     // The serving version before the change, to say truthfully what the update did (and to merge flags into).
     const read = await client.readEndpoint(name(inv));
     if (read.access === 'shared') {
-      throw new AdminApiError(403, `endpoint '${read.name}' is only shared with your tenant; its own tenant changes it`, null, 'forbidden');
+      throw new AdminApiError(
+        403,
+        `endpoint '${read.name}' is only shared with your tenant; its own tenant changes it`,
+        null,
+        'forbidden',
+      );
     }
     const current: Endpoint = read;
     const updated = await client.updateEndpoint(name(inv), patch ?? buildPatch(file, flags, current));

@@ -24,14 +24,23 @@ export const ENDPOINT_OPTIONS: Record<string, OptionSpec> = {
   model: { type: 'string', value: 'MODEL', help: 'model id the origin serves (vLLM --served-model-name)' },
   origin: { type: 'string', multiple: true, value: 'URL', help: 'origin base URL; several = weighted equally' },
   protocol: { type: 'string', value: 'openai|tgi', help: "the origin's protocol (default openai)" },
-  entity: { type: 'string', value: 'NAME', help: 'served entity name (create: default from the model; update: which one to change)' },
+  entity: {
+    type: 'string',
+    value: 'NAME',
+    help: 'served entity name (create: default from the model; update: which one to change)',
+  },
   description: { type: 'string', value: 'TEXT', help: 'free text' },
   'system-prompt': { type: 'string', value: 'TEXT', help: 'default system prompt' },
   temperature: { type: 'string', value: 'N', help: 'default temperature' },
   'max-tokens': { type: 'string', value: 'N', help: 'default max_tokens' },
   'top-p': { type: 'string', value: 'N', help: 'default top_p' },
   'top-k': { type: 'string', value: 'N', help: 'default top_k (-1 as --top-k=-1)' },
-  tag: { type: 'string', multiple: true, value: 'KEY=VALUE', help: 'tag; on update, sets that key and keeps the others' },
+  tag: {
+    type: 'string',
+    multiple: true,
+    value: 'KEY=VALUE',
+    help: 'tag; on update, sets that key and keeps the others',
+  },
   'from-file': { type: 'string', value: 'FILE', help: 'JSON body to start from (- = stdin); flags override it' },
 };
 
@@ -85,7 +94,10 @@ export function readSpecFile(file: string): JsonObject {
   try {
     text = readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read --from-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { showUsage: false });
+    throw new UsageError(
+      `cannot read --from-file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      { showUsage: false },
+    );
   }
   let value: unknown;
   try {
@@ -108,7 +120,8 @@ export function buildCreateBody(name: string | undefined, file: JsonObject, flag
   if (flags.description !== undefined) body.description = flags.description;
 
   if (Array.isArray(file.served_entities)) {
-    if (touchesEntity(flags)) body.served_entities = withEntityChanges(file.served_entities, flags, 'the --from-file body');
+    if (touchesEntity(flags))
+      body.served_entities = withEntityChanges(file.served_entities, flags, 'the --from-file body');
   } else {
     if (flags.model === undefined || flags.origins.length === 0) {
       throw new UsageError('--model and at least one --origin are required (or "served_entities" in --from-file)');
@@ -130,7 +143,11 @@ export function buildCreateBody(name: string | undefined, file: JsonObject, flag
  * The PATCH body: the file's, then the flags over it. A field the file leaves out but a
  * flag changes starts from `current`.
  */
-export function buildPatch(file: JsonObject, flags: EndpointFlags, current: Endpoint | null): Partial<EndpointConfigInput> {
+export function buildPatch(
+  file: JsonObject,
+  flags: EndpointFlags,
+  current: Endpoint | null,
+): Partial<EndpointConfigInput> {
   const patch: JsonObject = { ...file };
   if (flags.description !== undefined) patch.description = flags.description;
   const now = (): Endpoint => {
@@ -158,7 +175,8 @@ export function buildPatch(file: JsonObject, flags: EndpointFlags, current: Endp
     const base = file.tags !== undefined ? asTags(file.tags) : now().tags;
     patch.tags = mergeTags(base, flags.tags);
   }
-  if (Object.keys(patch).length === 0) throw new UsageError('nothing to change: give at least one option, or --from-file');
+  if (Object.keys(patch).length === 0)
+    throw new UsageError('nothing to change: give at least one option, or --from-file');
   return patch as Partial<EndpointConfigInput>;
 }
 
@@ -170,19 +188,26 @@ function withEntityChanges(list: unknown[], flags: EndpointFlags, where: string)
     index = entities.findIndex((e) => e?.name === flags.entity);
     if (index < 0) {
       const names = entities.map((e) => e?.name).join(', ');
-      throw new UsageError(`${where} has no served entity '${flags.entity}' (it has: ${names || 'none'})`, { showUsage: false });
+      throw new UsageError(`${where} has no served entity '${flags.entity}' (it has: ${names || 'none'})`, {
+        showUsage: false,
+      });
     }
   } else if (entities.length === 1) {
     index = 0;
   } else {
-    throw new UsageError(`${where} has ${entities.length} served entities: name the one to change with --entity`, { showUsage: false });
+    throw new UsageError(`${where} has ${entities.length} served entities: name the one to change with --entity`, {
+      showUsage: false,
+    });
   }
   const target = entities[index];
   if (typeof target !== 'object' || target === null) {
     throw new UsageError(`served_entities[${index}] in ${where} is not an object`, { showUsage: false });
   }
   if (isExternalEntity(target)) {
-    throw new UsageError(`served entity '${target.name}' in ${where} is an external model: change its external_model with --from-file`, { showUsage: false });
+    throw new UsageError(
+      `served entity '${target.name}' in ${where} is an external model: change its external_model with --from-file`,
+      { showUsage: false },
+    );
   }
   const changed: SelfHostedEntityInput = {
     ...target,
@@ -207,7 +232,10 @@ export function mergeTags(base: Tag[], changes: Tag[]): Tag[] {
 /** A served-entity name from a model id: `meta-llama/Llama-3.1-8B-Instruct` → `Llama-3.1-8B-Instruct`. */
 export function entityNameFor(model: string): string {
   const base = model.split('/').filter(Boolean).pop() ?? '';
-  const name = base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64);
+  const name = base
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 64);
   return name || 'default';
 }
 

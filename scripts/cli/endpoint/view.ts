@@ -1,16 +1,30 @@
 // Human views of endpoints: the list table and the info page.
 
-import { isExternalEntity, type Endpoint, type EndpointDetails, type OriginHealthInfo, type ServedEntityInput, type SharedEndpoint } from '../../lib/admin-client.ts';
+import {
+  isExternalEntity,
+  type Endpoint,
+  type EndpointDetails,
+  type OriginHealthInfo,
+  type ServedEntityInput,
+  type SharedEndpoint,
+} from '../../lib/admin-client.ts';
 import { formatEntries, formatTime, orDash, truncate } from '../format.ts';
 import { renderFields, renderTable } from '../table.ts';
 
 const unique = (items: string[]) => [...new Set(items)];
 
 /** What the tables show of an entity: an external model shows its provider, model and API base. */
-function shown(s: ServedEntityInput): { protocol: string; model: string; origins: Array<{ url: string; weight?: number }> } {
+function shown(s: ServedEntityInput): {
+  protocol: string;
+  model: string;
+  origins: Array<{ url: string; weight?: number }>;
+} {
   if (!isExternalEntity(s)) return s;
   const m = s.external_model;
-  const base = m.provider === 'openai' ? (m.openai_config?.openai_api_base ?? 'https://api.openai.com/v1') : (m.anthropic_config?.anthropic_api_base ?? 'https://api.anthropic.com');
+  const base =
+    m.provider === 'openai'
+      ? (m.openai_config?.openai_api_base ?? 'https://api.openai.com/v1')
+      : (m.anthropic_config?.anthropic_api_base ?? 'https://api.anthropic.com');
   return { protocol: `external:${m.provider}`, model: `${m.name} (${m.task})`, origins: [{ url: base }] };
 }
 
@@ -25,9 +39,19 @@ export function endpointTable(endpoints: Array<Endpoint | SharedEndpoint>): stri
       { header: 'name', value: (e) => e.name },
       { header: 'state', value: (e) => e.state },
       { header: 'version', value: (e) => own(e, (o) => String(o.config_version), '-'), align: 'right' },
-      { header: 'protocol', value: (e) => own(e, (o) => unique(o.served_entities.map((s) => shown(s).protocol)).join(',')) },
-      { header: 'model', value: (e) => own(e, (o) => truncate(unique(o.served_entities.map((s) => shown(s).model)).join(', '), 48), '-') },
-      { header: 'origins', value: (e) => own(e, (o) => String(o.served_entities.reduce((n, s) => n + shown(s).origins.length, 0)), '-'), align: 'right' },
+      {
+        header: 'protocol',
+        value: (e) => own(e, (o) => unique(o.served_entities.map((s) => shown(s).protocol)).join(',')),
+      },
+      {
+        header: 'model',
+        value: (e) => own(e, (o) => truncate(unique(o.served_entities.map((s) => shown(s).model)).join(', '), 48), '-'),
+      },
+      {
+        header: 'origins',
+        value: (e) => own(e, (o) => String(o.served_entities.reduce((n, s) => n + shown(s).origins.length, 0)), '-'),
+        align: 'right',
+      },
       { header: 'updated', value: (e) => formatTime(e.updated_at) },
       { header: 'description', value: (e) => truncate(e.description, 40) },
     ],
@@ -40,13 +64,20 @@ export function sharedEndpointDetails(e: SharedEndpoint): string {
   return renderFields([
     ['name', e.name],
     ['description', orDash(e.description)],
-    ['access', 'shared with your tenant (its config and origins are its own tenant\'s)'],
+    ['access', "shared with your tenant (its config and origins are its own tenant's)"],
     ['state', e.state],
     ['OpenAI base URL', e.urls.openai],
     ['TGI URL', e.urls.tgi],
     ['defaults', orNone(formatEntries(e.defaults))],
     ['timeouts', e.timeouts && Object.keys(e.timeouts).length ? formatEntries(e.timeouts) : '(router defaults)'],
-    ['rate limits', orNone(e.rate_limits.map((r) => `${r.tokens !== undefined ? `${r.tokens} tokens` : r.calls} per ${r.renewal_period} per ${r.key}`))],
+    [
+      'rate limits',
+      orNone(
+        e.rate_limits.map(
+          (r) => `${r.tokens !== undefined ? `${r.tokens} tokens` : r.calls} per ${r.renewal_period} per ${r.key}`,
+        ),
+      ),
+    ],
     ['created', formatTime(e.created_at)],
     ['updated', formatTime(e.updated_at)],
   ]);
@@ -73,7 +104,14 @@ export function endpointDetails(e: EndpointDetails): string {
     ['defaults', orNone(formatEntries(e.defaults))],
     ['tags', orNone(e.tags.map((t) => `${t.key}=${t.value}`))],
     ['timeouts', e.timeouts && Object.keys(e.timeouts).length ? formatEntries(e.timeouts) : '(router defaults)'],
-    ['rate limits', orNone(e.rate_limits.map((r) => `${r.tokens !== undefined ? `${r.tokens} tokens` : r.calls} per ${r.renewal_period} per ${r.key}`))],
+    [
+      'rate limits',
+      orNone(
+        e.rate_limits.map(
+          (r) => `${r.tokens !== undefined ? `${r.tokens} tokens` : r.calls} per ${r.renewal_period} per ${r.key}`,
+        ),
+      ),
+    ],
   ]);
   const share = new Map(e.traffic.map((t) => [t.served_entity, t.percentage]));
   const health = e.origin_health;
@@ -114,7 +152,9 @@ function orNone(items: string[]): string | string[] {
 function formatHealth(h: OriginHealthInfo | undefined): string {
   if (!h) return 'unknown';
   const state = h.healthy === null ? 'unknown' : h.healthy ? 'healthy' : 'unhealthy';
-  const seen = h.checked_at ? ` (${h.source ?? 'seen'} ${formatTime(h.checked_at)}${h.detail ? `: ${truncate(h.detail, 40)}` : ''})` : '';
+  const seen = h.checked_at
+    ? ` (${h.source ?? 'seen'} ${formatTime(h.checked_at)}${h.detail ? `: ${truncate(h.detail, 40)}` : ''})`
+    : '';
   return state + seen;
 }
 

@@ -12,7 +12,8 @@ const id = (inv: Invocation): string => inv.positionals[0]!;
 
 const add: Command = {
   name: 'add',
-  usage: '[--description TEXT] [--endpoint NAME…] [--concurrency-limit N] [--token-budget N [--token-period minute|hour|day]]',
+  usage:
+    '[--description TEXT] [--endpoint NAME…] [--concurrency-limit N] [--token-budget N [--token-period minute|hour|day]]',
   summary: 'Create an API key (its plaintext is printed once)',
   description: 'Without --endpoint the key may call every endpoint. The plaintext key is in this answer only.',
   positionals: [],
@@ -20,8 +21,16 @@ const add: Command = {
     description: { type: 'string', value: 'TEXT', help: 'who or what the key is for' },
     endpoint: { type: 'string', multiple: true, value: 'NAME', help: 'an endpoint the key may call (or a,b,c)' },
     'concurrency-limit': { type: 'string', value: 'N', help: "requests in flight at once (default: the router's)" },
-    'token-budget': { type: 'string', value: 'N', help: 'tokens (prompt + completion) the key may use per --token-period, across all endpoints' },
-    'token-period': { type: 'string', value: 'PERIOD', help: 'the token budget\'s window: minute, hour or day (default: day)' },
+    'token-budget': {
+      type: 'string',
+      value: 'N',
+      help: 'tokens (prompt + completion) the key may use per --token-period, across all endpoints',
+    },
+    'token-period': {
+      type: 'string',
+      value: 'PERIOD',
+      help: "the token budget's window: minute, hour or day (default: day)",
+    },
   },
   examples: [
     'edge-router key add --description "search team" --endpoint chat --endpoint summarize --concurrency-limit 16',
@@ -29,7 +38,10 @@ const add: Command = {
     'edge-router key add --description batch --token-budget 1000000 --token-period day',
   ],
   async run(ctx, inv) {
-    const endpoints = listOption(inv.values, 'endpoint').flatMap((e) => e.split(',')).map((e) => e.trim()).filter(Boolean);
+    const endpoints = listOption(inv.values, 'endpoint')
+      .flatMap((e) => e.split(','))
+      .map((e) => e.trim())
+      .filter(Boolean);
     const limit = integerOption(inv.values, 'concurrency-limit');
     const description = stringOption(inv.values, 'description');
     const tokens = integerOption(inv.values, 'token-budget');

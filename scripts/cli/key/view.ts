@@ -41,7 +41,10 @@ export function keyDetails(k: KeyDetails): string {
   fields.splice(6, 0, ['in flight', `${k.in_flight} of ${k.concurrency_limit}`]);
   if (k.token_window) {
     const w = k.token_window;
-    fields.splice(8, 0, ['tokens this window', `${w.used} used, ${w.reserved} reserved (resets ${formatTime(w.resets_at)})`]);
+    fields.splice(8, 0, [
+      'tokens this window',
+      `${w.used} used, ${w.reserved} reserved (resets ${formatTime(w.resets_at)})`,
+    ]);
   }
   return renderFields(fields);
 }

@@ -35,7 +35,11 @@ export const adminAuth = (): MiddlewareHandler<AdminEnv> => async (c, next) => {
   }
   // The key cache may still hold a key revoked in another isolate: its gate knows (one RPC; the admin API is not the hot path).
   if (await revokedNow(c.env, key)) throw invalidToken();
-  const principal: Principal = { id: key.id, role: key.role, tenantId: key.role === 'org_admin' ? null : key.tenant_id };
+  const principal: Principal = {
+    id: key.id,
+    role: key.role,
+    tenantId: key.role === 'org_admin' ? null : key.tenant_id,
+  };
   c.set('principal', principal);
   return next();
 };

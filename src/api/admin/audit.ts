@@ -10,8 +10,14 @@ export const auditAdmin = new Hono<AdminEnv>();
 
 auditAdmin.get('/admin/v1/audit', async (c) => {
   const p = c.var.principal;
-  if (p.tenantId !== null && p.role !== 'tenant_admin') throw errors.forbidden('Only org and tenant admins may read the audit log');
+  if (p.tenantId !== null && p.role !== 'tenant_admin')
+    throw errors.forbidden('Only org and tenant admins may read the audit log');
   const q = validate(AuditQuery, c.req.query());
-  const data = await listAudit(c.env.DB, { tenantId: p.tenantId, limit: q.limit ?? 100, beforeId: q.before, targetId: q.target });
+  const data = await listAudit(c.env.DB, {
+    tenantId: p.tenantId,
+    limit: q.limit ?? 100,
+    beforeId: q.before,
+    targetId: q.target,
+  });
   return c.json({ object: 'list', data, next_before: data.length ? data.at(-1)!.id : null });
 });

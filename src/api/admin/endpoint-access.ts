@@ -39,7 +39,14 @@ export async function managedEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
  * shared view; its own tenant and org admins the whole endpoint, with credentials
  * in origin URLs (and in details quoting them) redacted.
  */
-export function viewFor(p: Principal, e: Endpoint, health: Map<string, OriginHealth>, env: Env, baseUrl: string, withOriginHealth = false) {
+export function viewFor(
+  p: Principal,
+  e: Endpoint,
+  health: Map<string, OriginHealth>,
+  env: Env,
+  baseUrl: string,
+  withOriginHealth = false,
+) {
   if (policy.seesAsShared(p, e)) return sharedEndpointView(e, baseUrl);
   const view = endpointView(e, health, env, withOriginHealth);
   const redacted: Record<string, unknown> = {

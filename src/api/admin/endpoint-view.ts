@@ -10,10 +10,21 @@ import { isExternal, type Endpoint } from '../../endpoints/schema';
  */
 export function endpointView(e: Endpoint, health: Map<string, OriginHealth>, env: Env, withOriginHealth = false) {
   const { tenant_id, ...rest } = e;
-  const origins = e.served_entities.flatMap((entity) => (isExternal(entity) ? [] : entity.origins.map((o) => ({ entity: entity.name, url: o.url }))));
+  const origins = e.served_entities.flatMap((entity) =>
+    isExternal(entity) ? [] : entity.origins.map((o) => ({ entity: entity.name, url: o.url })),
+  );
   const allDown = origins.length > 0 && origins.every((o) => markedDown(health, o.url));
-  const secretProblems = e.served_entities.flatMap((entity) => (isExternal(entity) ? [externalProblem(entity, env, tenant_id)] : [])).filter((p) => p !== null);
-  const reason = e.state === 'stopped' ? '' : secretProblems.length ? secretProblems.join('; ') : allDown ? 'no origin of the serving config is healthy' : '';
+  const secretProblems = e.served_entities
+    .flatMap((entity) => (isExternal(entity) ? [externalProblem(entity, env, tenant_id)] : []))
+    .filter((p) => p !== null);
+  const reason =
+    e.state === 'stopped'
+      ? ''
+      : secretProblems.length
+        ? secretProblems.join('; ')
+        : allDown
+          ? 'no origin of the serving config is healthy'
+          : '';
   const state = e.state === 'stopped' ? 'stopped' : reason ? 'not_ready' : 'ready';
   const view: Record<string, unknown> = { ...rest, tenant: tenant_id, state, state_reason: reason };
   if (withOriginHealth) {

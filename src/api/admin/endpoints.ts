@@ -11,7 +11,14 @@ import { normalizeConfig } from '../../endpoints/normalize-config';
 import { checkGuardrails } from '../../guardrails/validate-config';
 import { redactConfig, restoreOrigins } from '../../endpoints/redact';
 import { rollOut } from './rollout';
-import { EndpointCreate, EndpointPatch, isExternal, type Endpoint, type EndpointConfig, type ServedEntity } from '../../endpoints/schema';
+import {
+  EndpointCreate,
+  EndpointPatch,
+  isExternal,
+  type Endpoint,
+  type EndpointConfig,
+  type ServedEntity,
+} from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
 import type { AdminEnv } from './admin-auth';
 import { refuseUngrantedSecrets } from '../../external/provider';
@@ -38,13 +45,26 @@ const now = () => new Date().toISOString();
 const store = (c: Context<AdminEnv>) => new EndpointStore(c.env.DB);
 
 /** The endpoint as the admin API shows it, read from D1. A read drops no cache: it changed nothing. */
-async function show(c: Context<AdminEnv>, name: string, status: 200 | 201 | 202 = 200, extra: Record<string, unknown> = {}) {
+async function show(
+  c: Context<AdminEnv>,
+  name: string,
+  status: 200 | 201 | 202 = 200,
+  extra: Record<string, unknown> = {},
+) {
   const endpoint = (await store(c).get(name))!;
-  return c.json({ ...viewFor(c.var.principal, endpoint, await healthMap(c.env.DB), c.env, baseUrlOf(c), true), ...extra }, status);
+  return c.json(
+    { ...viewFor(c.var.principal, endpoint, await healthMap(c.env.DB), c.env, baseUrlOf(c), true), ...extra },
+    status,
+  );
 }
 
 /** After a write: this isolate's caches drop the endpoint (and origin health, for new origins), then it is shown. */
-function showWritten(c: Context<AdminEnv>, name: string, status: 200 | 201 | 202 = 200, extra: Record<string, unknown> = {}) {
+function showWritten(
+  c: Context<AdminEnv>,
+  name: string,
+  status: 200 | 201 | 202 = 200,
+  extra: Record<string, unknown> = {},
+) {
   forgetEndpoint(name);
   forgetHealth();
   return show(c, name, status, extra);
@@ -55,7 +75,11 @@ endpointAdmin.post('/admin/v1/endpoints', async (c) => {
   const input = validate(EndpointCreate, await readJsonBody(c));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (!policy.createsEndpointsIn(p, tenantId)) {
-    throw errors.forbidden(p.tenantId !== null && tenantId !== p.tenantId ? 'You can only create endpoints in your own tenant' : `Your role (${p.role}) may not create endpoints`);
+    throw errors.forbidden(
+      p.tenantId !== null && tenantId !== p.tenantId
+        ? 'You can only create endpoints in your own tenant'
+        : `Your role (${p.role}) may not create endpoints`,
+    );
   }
   await requireTenant(c, tenantId, 'tenant');
   const config = normalizeConfig(input);
@@ -65,18 +89,61 @@ endpointAdmin.post('/admin/v1/endpoints', async (c) => {
   const at = now();
   const first = await newKey(
     {
-      description: `First Key of endpoint '${input.name}'`, endpoints: [input.name], concurrency_limit: routerConfig(c.env).defaultConcurrencyLimit,
-      tenant_id: tenantId, kind: 'endpoint', role: null, expires_at: null, locked: true, created_by: p.id, token_budget: null,
+      description: `First Key of endpoint '${input.name}'`,
+      endpoints: [input.name],
+      concurrency_limit: routerConfig(c.env).defaultConcurrencyLimit,
+      tenant_id: tenantId,
+      kind: 'endpoint',
+      role: null,
+      expires_at: null,
+      locked: true,
+      created_by: p.id,
+      token_budget: null,
     },
     at,
   );
   const db = c.env.DB;
-  await store(c).create({ name: input.name, description: input.description ?? '', tenantId, owner: p.id, maxInTenant: routerConfig(c.env).tenantQuotas.endpoints }, config, at, [
-    new KeyStore(db).insertStatement(first.record),
-    auditStatement(db, p, { action: 'endpoint.create', targetType: 'endpoint', targetId: input.name, tenantId, detail: { config_version: 1 } }, at),
-    auditStatement(db, p, { action: 'key.create', targetType: 'key', targetId: first.record.id, tenantId, detail: { first_key_of: input.name } }, at),
-  ]);
-  return showWritten(c, input.name, 201, { first_key: { id: first.record.id, key: first.plaintext, prefix: first.record.prefix } });
+  await store(c).create(
+    {
+      name: input.name,
+      description: input.description ?? '',
+      tenantId,
+      owner: p.id,
+      maxInTenant: routerConfig(c.env).tenantQuotas.endpoints,
+    },
+    config,
+    at,
+    [
+      new KeyStore(db).insertStatement(first.record),
+      auditStatement(
+        db,
+        p,
+        {
+          action: 'endpoint.create',
+          targetType: 'endpoint',
+          targetId: input.name,
+          tenantId,
+          detail: { config_version: 1 },
+        },
+        at,
+      ),
+      auditStatement(
+        db,
+        p,
+        {
+          action: 'key.create',
+          targetType: 'key',
+          targetId: first.record.id,
+          tenantId,
+          detail: { first_key_of: input.name },
+        },
+        at,
+      ),
+    ],
+  );
+  return showWritten(c, input.name, 201, {
+    first_key: { id: first.record.id, key: first.plaintext, prefix: first.record.prefix },
+  });
 });
 
 /** A page of the endpoints the caller may see, in name order: read from its tenant's rows only. */
@@ -87,7 +154,14 @@ endpointAdmin.get('/admin/v1/endpoints', async (c) => {
   const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, z.string());
   const [rows, health] = await Promise.all([store(c).page(p.tenantId, after, limit + 1), healthMap(c.env.DB)]);
   const base = baseUrlOf(c);
-  return c.json(toPage(rows, limit, (e) => e.name, (e) => viewFor(p, e, health, c.env, base)));
+  return c.json(
+    toPage(
+      rows,
+      limit,
+      (e) => e.name,
+      (e) => viewFor(p, e, health, c.env, base),
+    ),
+  );
 });
 
 /** Endpoint info, with each origin's last probed health (the cron probe; passive ejections are per isolate and not shown). */
@@ -111,14 +185,22 @@ endpointAdmin.patch('/admin/v1/endpoints/:name', async (c) => {
  * unchanged keeps the stored URL (with its credentials). A masked URL matching
  * nothing stored is refused: the mask is not a credential.
  */
-async function restoreCredentials(c: Context<AdminEnv>, current: Endpoint, entities: ServedEntity[]): Promise<ServedEntity[]> {
+async function restoreCredentials(
+  c: Context<AdminEnv>,
+  current: Endpoint,
+  entities: ServedEntity[],
+): Promise<ServedEntity[]> {
   const stored = [current, ...(await store(c).versions(current.name)).map((v) => v.config)];
   const { entities: restored, unmatched } = restoreOrigins(entities, stored);
   if (unmatched.length) {
-    throw new ApiError(400, `Origin URL '${unmatched[0]}' carries the redaction mask '***' but matches no stored origin; give the full URL`, {
-      param: 'served_entities',
-      code: 'invalid_body',
-    });
+    throw new ApiError(
+      400,
+      `Origin URL '${unmatched[0]}' carries the redaction mask '***' but matches no stored origin; give the full URL`,
+      {
+        param: 'served_entities',
+        code: 'invalid_body',
+      },
+    );
   }
   return restored;
 }
@@ -144,7 +226,11 @@ endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
   const { version } = validate(Rollback, await readJsonBody(c));
   const current = await managedEndpoint(c);
   const target = (await store(c).versions(current.name)).find((v) => v.version === version);
-  if (!target) throw new ApiError(404, `Endpoint '${current.name}' has no config version ${version}`, { param: 'version', code: 'version_not_found' });
+  if (!target)
+    throw new ApiError(404, `Endpoint '${current.name}' has no config version ${version}`, {
+      param: 'version',
+      code: 'version_not_found',
+    });
   await checkGuardrails(c.env.DB, current.name, current.tenant_id, target.config);
   return propose(c, current, current.description, target.config, 'endpoint.rollback', { to_version: version });
 });
@@ -156,14 +242,24 @@ endpointAdmin.patch('/admin/v1/endpoints/:name/served-entities/:entity', async (
   const current = await managedEndpoint(c);
   const name = c.req.param('entity');
   const entity = current.served_entities.find((e) => e.name === name);
-  if (!entity) throw new ApiError(404, `Endpoint '${current.name}' has no served entity '${name}'`, { code: 'served_entity_not_found' });
-  if (isExternal(entity)) {
-    throw new ApiError(400, `Served entity '${name}' is an external model: change its external_model with PATCH /admin/v1/endpoints/${current.name} (served_entities)`, {
-      code: 'external_model_entity',
+  if (!entity)
+    throw new ApiError(404, `Endpoint '${current.name}' has no served entity '${name}'`, {
+      code: 'served_entity_not_found',
     });
+  if (isExternal(entity)) {
+    throw new ApiError(
+      400,
+      `Served entity '${name}' is an external model: change its external_model with PATCH /admin/v1/endpoints/${current.name} (served_entities)`,
+      {
+        code: 'external_model_entity',
+      },
+    );
   }
   const served_entities = current.served_entities.map((e) => (e.name === name ? { ...e, ...change } : e));
-  return propose(c, current, current.description, { ...current, served_entities }, 'endpoint.update_served_entity', { served_entity: name, ...change });
+  return propose(c, current, current.description, { ...current, served_entities }, 'endpoint.update_served_entity', {
+    served_entity: name,
+    ...change,
+  });
 });
 
 async function propose(
@@ -177,9 +273,22 @@ async function propose(
   await checkEndpointQuotas(c, current.tenant_id, config, current.name);
   const at = now();
   const audit = (version: number) =>
-    auditStatement(c.env.DB, c.var.principal, { action, targetType: 'endpoint', targetId: current.name, tenantId: current.tenant_id, detail: { ...detail, config_version: version } }, at);
+    auditStatement(
+      c.env.DB,
+      c.var.principal,
+      {
+        action,
+        targetType: 'endpoint',
+        targetId: current.name,
+        tenantId: current.tenant_id,
+        detail: { ...detail, config_version: version },
+      },
+      at,
+    );
   const version = await store(c).propose(current, description, pick(config), at, (v) => [audit(v)]);
-  const switched = await rollOut(c.env, current.tenant_id, current.name, version, config, (p) => c.executionCtx.waitUntil(p.then(() => forgetEndpoint(current.name))));
+  const switched = await rollOut(c.env, current.tenant_id, current.name, version, config, (p) =>
+    c.executionCtx.waitUntil(p.then(() => forgetEndpoint(current.name))),
+  );
   return showWritten(c, current.name, switched ? 200 : 202);
 }
 
@@ -196,7 +305,12 @@ async function setState(c: Context<AdminEnv>, action: 'stop' | 'start', state: '
   const at = now();
   await c.env.DB.batch([
     store(c).setStateStatement(endpoint.name, state, at),
-    auditStatement(c.env.DB, c.var.principal, { action: `endpoint.${action}`, targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
+    auditStatement(
+      c.env.DB,
+      c.var.principal,
+      { action: `endpoint.${action}`, targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id },
+      at,
+    ),
   ]);
   return showWritten(c, endpoint.name);
 }
@@ -210,7 +324,12 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
   await c.env.DB.batch([
     ...store(c).deleteStatements(endpoint.name),
     ...firstKeys.map((k) => keys.revokeStatement(k.id, at)),
-    auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.delete', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id }, at),
+    auditStatement(
+      c.env.DB,
+      c.var.principal,
+      { action: 'endpoint.delete', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id },
+      at,
+    ),
   ]);
   await Promise.all([...firstKeys.map((k) => gateFor(c.env, k).revoke()), forgetEndpointLimits(c.env, endpoint)]);
   for (const k of firstKeys) forgetKey(k.hash);
@@ -222,13 +341,28 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
 endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
   const { tenant } = validate(Share, await readJsonBody(c));
   const endpoint = await managedEndpoint(c);
-  if (tenant === endpoint.tenant_id) throw new ApiError(400, 'An endpoint is always available to its own tenant', { param: 'tenant', code: 'own_tenant' });
+  if (tenant === endpoint.tenant_id)
+    throw new ApiError(400, 'An endpoint is always available to its own tenant', {
+      param: 'tenant',
+      code: 'own_tenant',
+    });
   // Whether a tenant of that name exists is not checked: the answer is the same either way, so sharing
   // tells nobody which tenants exist. A share naming no tenant is inert (and dropped if one is created).
   const at = now();
   await c.env.DB.batch([
     store(c).shareStatement(endpoint.name, tenant, at),
-    auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.share', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id, detail: { with: tenant } }, at),
+    auditStatement(
+      c.env.DB,
+      c.var.principal,
+      {
+        action: 'endpoint.share',
+        targetType: 'endpoint',
+        targetId: endpoint.name,
+        tenantId: endpoint.tenant_id,
+        detail: { with: tenant },
+      },
+      at,
+    ),
   ]);
   return showWritten(c, endpoint.name);
 });
@@ -239,7 +373,18 @@ endpointAdmin.delete('/admin/v1/endpoints/:name/shares/:tenant', async (c) => {
   const at = now();
   await c.env.DB.batch([
     store(c).unshareStatement(endpoint.name, tenant),
-    auditStatement(c.env.DB, c.var.principal, { action: 'endpoint.unshare', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id, detail: { with: tenant } }, at),
+    auditStatement(
+      c.env.DB,
+      c.var.principal,
+      {
+        action: 'endpoint.unshare',
+        targetType: 'endpoint',
+        targetId: endpoint.name,
+        tenantId: endpoint.tenant_id,
+        detail: { with: tenant },
+      },
+      at,
+    ),
   ]);
   return showWritten(c, endpoint.name);
 });

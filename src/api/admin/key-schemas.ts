@@ -32,4 +32,6 @@ export const KeyCreate = z
 /** `token_budget: null` removes the budget. */
 export const KeyPatch = z
   .strictObject({ description: z.string().max(1024).optional(), token_budget: TokenBudget.nullable().optional() })
-  .refine((p) => p.description !== undefined || p.token_budget !== undefined, { message: "nothing to change: send 'description' or 'token_budget'" });
+  .refine((p) => p.description !== undefined || p.token_budget !== undefined, {
+    message: "nothing to change: send 'description' or 'token_budget'",
+  });

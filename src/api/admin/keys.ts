@@ -44,36 +44,66 @@ keyAdmin.post('/admin/v1/keys', async (c) => {
   if (!policy.seesTenant(p, tenantId)) throw errors.forbidden('You can only create keys in your own tenant');
   await requireTenant(c, tenantId, 'tenant');
   const kind = input.kind ?? 'endpoint';
-  if (kind === 'platform' && !policy.grantsRole(p, input.role!)) throw errors.forbidden(`Your role (${p.role}) may not create ${input.role} keys`);
+  if (kind === 'platform' && !policy.grantsRole(p, input.role!))
+    throw errors.forbidden(`Your role (${p.role}) may not create ${input.role} keys`);
   const endpoints = input.endpoints ? [...new Set(input.endpoints)] : null;
   if (kind === 'endpoint') await checkScope(c, p, tenantId, endpoints);
-  const concurrency = input.concurrency_limit ?? Math.min(routerConfig(c.env).defaultConcurrencyLimit, policy.maxConcurrency(p));
+  const concurrency =
+    input.concurrency_limit ?? Math.min(routerConfig(c.env).defaultConcurrencyLimit, policy.maxConcurrency(p));
   if (concurrency > policy.maxConcurrency(p)) {
-    throw errors.forbidden(`Your role (${p.role}) may give a key at most ${policy.maxConcurrency(p)} concurrent requests (asked: ${concurrency})`);
+    throw errors.forbidden(
+      `Your role (${p.role}) may give a key at most ${policy.maxConcurrency(p)} concurrent requests (asked: ${concurrency})`,
+    );
   }
   const maxKeys = routerConfig(c.env).tenantQuotas.keys;
   if ((await store(c).activeCount(tenantId)) >= maxKeys) throw errors.quotaExceeded(tenantId, 'active keys', maxKeys);
   if (input.token_budget && kind !== 'endpoint') {
-    throw new ApiError(400, "Invalid 'token_budget': only endpoint keys call the inference API; a platform key has no token budget", { param: 'token_budget', code: 'invalid_body' });
+    throw new ApiError(
+      400,
+      "Invalid 'token_budget': only endpoint keys call the inference API; a platform key has no token budget",
+      { param: 'token_budget', code: 'invalid_body' },
+    );
   }
   if (input.expires_at && Date.parse(input.expires_at) <= Date.now()) {
-    throw new ApiError(400, "Invalid 'expires_at': must be in the future", { param: 'expires_at', code: 'invalid_body' });
+    throw new ApiError(400, "Invalid 'expires_at': must be in the future", {
+      param: 'expires_at',
+      code: 'invalid_body',
+    });
   }
   const at = new Date().toISOString();
   const { record, plaintext } = await newKey(
     {
-      description: input.description ?? '', endpoints: kind === 'endpoint' ? endpoints : null, concurrency_limit: concurrency,
-      tenant_id: tenantId, kind, role: input.role ?? null, expires_at: input.expires_at ? new Date(input.expires_at).toISOString() : null,
-      locked: false, created_by: p.id, token_budget: input.token_budget ?? null,
+      description: input.description ?? '',
+      endpoints: kind === 'endpoint' ? endpoints : null,
+      concurrency_limit: concurrency,
+      tenant_id: tenantId,
+      kind,
+      role: input.role ?? null,
+      expires_at: input.expires_at ? new Date(input.expires_at).toISOString() : null,
+      locked: false,
+      created_by: p.id,
+      token_budget: input.token_budget ?? null,
     },
     at,
   );
   // The insert re-checks the quota in SQL (concurrent creates cannot overshoot); the audit record only follows a written key.
   const [inserted] = await c.env.DB.batch([
     store(c).insertWithinQuotaStatement(record, maxKeys),
-    auditStatement(c.env.DB, p, { action: 'key.create', targetType: 'key', targetId: record.id, tenantId, detail: { kind, role: record.role, endpoints } }, at, {
-      ifKey: record.id,
-    }),
+    auditStatement(
+      c.env.DB,
+      p,
+      {
+        action: 'key.create',
+        targetType: 'key',
+        targetId: record.id,
+        tenantId,
+        detail: { kind, role: record.role, endpoints },
+      },
+      at,
+      {
+        ifKey: record.id,
+      },
+    ),
   ]);
   if (!inserted || inserted.meta.changes !== 1) throw errors.quotaExceeded(tenantId, 'active keys', maxKeys);
   return c.json({ ...publicKey(record), key: plaintext }, 201);
@@ -83,10 +113,18 @@ keyAdmin.post('/admin/v1/keys', async (c) => {
  * Endpoint keys may only name endpoints their tenant can use; an owner only its
  * own endpoints, a member only endpoints it can see — and both must name them.
  */
-async function checkScope(c: Context<AdminEnv>, p: Principal, tenantId: string, endpoints: string[] | null): Promise<void> {
+async function checkScope(
+  c: Context<AdminEnv>,
+  p: Principal,
+  tenantId: string,
+  endpoints: string[] | null,
+): Promise<void> {
   if (endpoints === null) {
     if (p.role === 'owner' || p.role === 'member') {
-      throw new ApiError(400, "Invalid 'endpoints': your role must name the endpoints the key may call", { param: 'endpoints', code: 'invalid_body' });
+      throw new ApiError(400, "Invalid 'endpoints': your role must name the endpoints the key may call", {
+        param: 'endpoints',
+        code: 'invalid_body',
+      });
     }
     return;
   }
@@ -94,10 +132,15 @@ async function checkScope(c: Context<AdminEnv>, p: Principal, tenantId: string, 
   const usable = await new EndpointStore(c.env.DB).usableByTenant(tenantId, endpoints);
   const byName = new Map(usable.map((e) => [e.name, e]));
   const unknown = endpoints.filter((n) => !byName.has(n) || !policy.seesEndpoint(p, byName.get(n)!));
-  if (unknown.length) throw new ApiError(400, `Unknown endpoint(s): ${unknown.join(', ')}`, { param: 'endpoints', code: 'endpoint_not_found' });
+  if (unknown.length)
+    throw new ApiError(400, `Unknown endpoint(s): ${unknown.join(', ')}`, {
+      param: 'endpoints',
+      code: 'endpoint_not_found',
+    });
   if (p.role === 'owner') {
     const notOwned = endpoints.filter((n) => !policy.managesEndpoint(p, byName.get(n)!));
-    if (notOwned.length) throw errors.forbidden(`Owners may only create keys for their own endpoints (not: ${notOwned.join(', ')})`);
+    if (notOwned.length)
+      throw errors.forbidden(`Owners may only create keys for their own endpoints (not: ${notOwned.join(', ')})`);
   }
 }
 
@@ -109,7 +152,11 @@ keyAdmin.get('/admin/v1/keys', async (c) => {
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? null : decodeCursor(q.cursor, KeyCursor);
-  const scope = { tenantId: p.tenantId, roles: policy.keyRolesSeenBy(p), createdBy: p.tenantId === null || p.role === 'tenant_admin' ? null : p.id };
+  const scope = {
+    tenantId: p.tenantId,
+    roles: policy.keyRolesSeenBy(p),
+    createdBy: p.tenantId === null || p.role === 'tenant_admin' ? null : p.id,
+  };
   const rows = await store(c).page(scope, after, limit + 1);
   return c.json(toPage(rows, limit, (k) => ({ created_at: k.created_at, id: k.id }), publicKey));
 });
@@ -137,16 +184,28 @@ keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
   const patch = validate(KeyPatch, await readJsonBody(c));
   const key = unlocked(await visibleKey(c), 'edited');
   if (patch.token_budget && key.kind !== 'endpoint') {
-    throw new ApiError(400, "Invalid 'token_budget': only endpoint keys call the inference API; a platform key has no token budget", { param: 'token_budget', code: 'invalid_body' });
+    throw new ApiError(
+      400,
+      "Invalid 'token_budget': only endpoint keys call the inference API; a platform key has no token budget",
+      { param: 'token_budget', code: 'invalid_body' },
+    );
   }
   const at = new Date().toISOString();
   const fields = Object.keys(patch).sort();
   const budget = patch.token_budget === undefined ? key.token_budget : patch.token_budget;
   await c.env.DB.batch([
     c.env.DB.prepare('UPDATE api_keys SET description = ?, token_budget = ? WHERE id = ? AND tenant_id = ?').bind(
-      patch.description ?? key.description, budget === null ? null : JSON.stringify(budget), key.id, key.tenant_id,
+      patch.description ?? key.description,
+      budget === null ? null : JSON.stringify(budget),
+      key.id,
+      key.tenant_id,
     ),
-    auditStatement(c.env.DB, c.var.principal, { action: 'key.edit', targetType: 'key', targetId: key.id, tenantId: key.tenant_id, detail: { fields } }, at),
+    auditStatement(
+      c.env.DB,
+      c.var.principal,
+      { action: 'key.edit', targetType: 'key', targetId: key.id, tenantId: key.tenant_id, detail: { fields } },
+      at,
+    ),
   ]);
   forgetKey(key.hash);
   return c.json(publicKey((await store(c).byId(key.id))!));
@@ -158,7 +217,12 @@ keyAdmin.post('/admin/v1/keys/:id/revoke', async (c) => {
   const at = new Date().toISOString();
   await c.env.DB.batch([
     store(c).revokeStatement(key.id, at),
-    auditStatement(c.env.DB, c.var.principal, { action: 'key.revoke', targetType: 'key', targetId: key.id, tenantId: key.tenant_id }, at),
+    auditStatement(
+      c.env.DB,
+      c.var.principal,
+      { action: 'key.revoke', targetType: 'key', targetId: key.id, tenantId: key.tenant_id },
+      at,
+    ),
   ]);
   await gateFor(c.env, key).revoke();
   forgetKey(key.hash);

@@ -15,8 +15,19 @@ metricsAdmin.get('/admin/v1/endpoints/:name/metrics', async (c) => {
   const endpoint = await visibleEndpoint(c);
   const q = parseMetricsQuery(validate(MetricsQueryParams, c.req.query()));
   // RPC results lose their tuple types on the way; the rows are SeriesRow tuples.
-  const rows = (await metricsObject(c.env, endpoint).range(q.resolution, q.since, q.until, q.stepMs)) as unknown as SeriesRow[];
-  const view = metricsView(rows, q.since, q.stepMs, q.steps, endpoint.served_entities.map((e) => e.name));
+  const rows = (await metricsObject(c.env, endpoint).range(
+    q.resolution,
+    q.since,
+    q.until,
+    q.stepMs,
+  )) as unknown as SeriesRow[];
+  const view = metricsView(
+    rows,
+    q.since,
+    q.stepMs,
+    q.steps,
+    endpoint.served_entities.map((e) => e.name),
+  );
   return c.json({
     object: 'endpoint.metrics',
     endpoint: endpoint.name,

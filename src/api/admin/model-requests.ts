@@ -7,7 +7,12 @@ import { ApiError, errors } from '../../http/api-error';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
 import { ModelRequestStore, type ModelRequest, type Scope } from '../../model-requests/store';
-import { ModelRequestCreate, ModelRequestQuery, ModelRequestUpdate, type ModelRequestStatus } from '../../model-requests/schemas';
+import {
+  ModelRequestCreate,
+  ModelRequestQuery,
+  ModelRequestUpdate,
+  type ModelRequestStatus,
+} from '../../model-requests/schemas';
 import { requireTenant } from './tenant-access';
 
 /**
@@ -53,14 +58,21 @@ function duplicate(existing: ModelRequest): ApiError {
 
 function newId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return 'mr_' + btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+  return (
+    'mr_' +
+    btoa(String.fromCharCode(...bytes))
+      .replaceAll('+', '-')
+      .replaceAll('/', '_')
+      .replace(/=+$/, '')
+  );
 }
 
 modelRequestAdmin.post('/admin/v1/model-requests', async (c) => {
   const p = c.var.principal;
   const input = validate(ModelRequestCreate, await readJsonBody(c));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
-  if (p.tenantId !== null && tenantId !== p.tenantId) throw errors.forbidden('You can only request models for your own tenant');
+  if (p.tenantId !== null && tenantId !== p.tenantId)
+    throw errors.forbidden('You can only request models for your own tenant');
   await requireTenant(c, tenantId, 'tenant');
   const existing = await store(c).openFor(tenantId, input.model);
   if (existing) throw duplicate(existing);
@@ -85,7 +97,18 @@ modelRequestAdmin.post('/admin/v1/model-requests', async (c) => {
   try {
     await c.env.DB.batch([
       store(c).insertStatement(request),
-      auditStatement(c.env.DB, p, { action: 'model_request.create', targetType: 'model_request', targetId: request.id, tenantId, detail: { model: request.model } }, at),
+      auditStatement(
+        c.env.DB,
+        p,
+        {
+          action: 'model_request.create',
+          targetType: 'model_request',
+          targetId: request.id,
+          tenantId,
+          detail: { model: request.model },
+        },
+        at,
+      ),
     ]);
   } catch (err) {
     // Two asked at once: the partial unique index let one through.
@@ -99,7 +122,11 @@ modelRequestAdmin.post('/admin/v1/model-requests', async (c) => {
 modelRequestAdmin.get('/admin/v1/model-requests', async (c) => {
   const q = validate(ModelRequestQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_LIMIT;
-  const rows = await store(c).list(scopeOf(c.var.principal), { limit: limit + 1, after: q.cursor ? decodeCursor(q.cursor) : undefined, status: q.status });
+  const rows = await store(c).list(scopeOf(c.var.principal), {
+    limit: limit + 1,
+    after: q.cursor ? decodeCursor(q.cursor) : undefined,
+    status: q.status,
+  });
   const data = rows.slice(0, limit);
   const last = data.at(-1);
   const next_cursor = rows.length > limit && last ? encodeCursor(last) : null;
@@ -121,12 +148,26 @@ modelRequestAdmin.patch('/admin/v1/model-requests/:id', async (c) => {
   if (!found) throw notFound(id);
   if (!triages(p)) throw errors.forbidden('Only org and tenant admins may change the status of a model request');
   if (!NEXT[found.status].includes(input.status)) {
-    throw new ApiError(409, `Model request '${id}' is ${found.status}; it cannot become ${input.status}`, { param: 'status', code: 'invalid_transition' });
+    throw new ApiError(409, `Model request '${id}' is ${found.status}; it cannot become ${input.status}`, {
+      param: 'status',
+      code: 'invalid_transition',
+    });
   }
   const at = new Date().toISOString();
   const [update] = await c.env.DB.batch([
     store(c).updateStatement(id, found.status, input.status, input.note ?? found.note, p.id, at),
-    auditStatement(c.env.DB, p, { action: 'model_request.update', targetType: 'model_request', targetId: id, tenantId: found.tenant, detail: { from: found.status, to: input.status } }, at),
+    auditStatement(
+      c.env.DB,
+      p,
+      {
+        action: 'model_request.update',
+        targetType: 'model_request',
+        targetId: id,
+        tenantId: found.tenant,
+        detail: { from: found.status, to: input.status },
+      },
+      at,
+    ),
   ]);
   if (!update?.meta.changes) throw errors.conflict(`Model request '${id}' changed meanwhile; read it again`);
   return c.json((await store(c).get(id, scopeOf(p)))!);
@@ -143,5 +184,8 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   } catch {
     // fall through
   }
-  throw new ApiError(400, "Invalid 'cursor': pass back the next_cursor of the previous page", { param: 'cursor', code: 'invalid_query' });
+  throw new ApiError(400, "Invalid 'cursor': pass back the next_cursor of the previous page", {
+    param: 'cursor',
+    code: 'invalid_query',
+  });
 }

@@ -7,7 +7,12 @@ import { rank, ROLES, type Principal, type Role } from '../../auth/principal';
  * The most concurrent requests each role may give a key it creates: a member or an
  * owner cannot hand out more of the origins' capacity than a tenant admin allows.
  */
-export const ROLE_MAX_CONCURRENCY: Record<Role, number> = { org_admin: 10_000, tenant_admin: 1_000, owner: 64, member: 16 };
+export const ROLE_MAX_CONCURRENCY: Record<Role, number> = {
+  org_admin: 10_000,
+  tenant_admin: 1_000,
+  owner: 64,
+  member: 16,
+};
 
 /**
  * Who may do what in the admin API:

@@ -14,12 +14,16 @@ const PROBE_TIMEOUT_MS = 3_000;
  * secret (providers are not probed). Returns what is wrong, or null.
  */
 export async function readiness(config: EndpointConfig, env: Env, tenantId: string): Promise<string | null> {
-  const live = config.served_entities.filter((e) => config.traffic.some((t) => t.served_entity === e.name && t.percentage > 0));
+  const live = config.served_entities.filter((e) =>
+    config.traffic.some((t) => t.served_entity === e.name && t.percentage > 0),
+  );
   const problems = await Promise.all(
     live.map(async (entity) => {
       if (isExternal(entity)) return externalProblem(entity, env, tenantId);
       const results = await mapBounded(entity.origins, PROBE_PARALLELISM, (o) => probeOne(o.url, PROBE_TIMEOUT_MS));
-      return results.some((r) => r.healthy) ? null : `no healthy origin for served entity '${entity.name}': ${results.map((r) => `${r.url} ${r.detail}`).join('; ')}`;
+      return results.some((r) => r.healthy)
+        ? null
+        : `no healthy origin for served entity '${entity.name}': ${results.map((r) => `${r.url} ${r.detail}`).join('; ')}`;
     }),
   );
   const failing = problems.filter((p): p is string => p !== null);
@@ -53,7 +57,9 @@ export async function rollOut(
       const now = new Date().toISOString();
       if (problem === null) await store.activate(name, version, now);
       else await store.failRollout(name, version, `Config version ${version} never became ready: ${problem}`, now);
-    })().catch((err: unknown) => console.error(JSON.stringify({ msg: 'rollout failed', endpoint: name, version, error: String(err) }))),
+    })().catch((err: unknown) =>
+      console.error(JSON.stringify({ msg: 'rollout failed', endpoint: name, version, error: String(err) })),
+    ),
   );
   return false;
 }

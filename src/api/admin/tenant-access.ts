@@ -4,12 +4,16 @@ import type { AdminEnv } from './admin-auth';
 import { ApiError, errors } from '../../http/api-error';
 import { TenantStore, type Tenant } from '../../tenants/store';
 
-
 /**
  * Checks a tenant named in a request body exists (400 naming `param` if not).
  * `anyTenant`: the caller may name a tenant it cannot otherwise see (sharing an endpoint with it).
  */
-export async function requireTenant(c: Context<AdminEnv>, id: string, param: string, anyTenant = false): Promise<Tenant> {
+export async function requireTenant(
+  c: Context<AdminEnv>,
+  id: string,
+  param: string,
+  anyTenant = false,
+): Promise<Tenant> {
   const tenant = await new TenantStore(c.env.DB).get(id);
   if (!tenant || (!anyTenant && !policy.seesTenant(c.var.principal, id))) {
     throw new ApiError(400, `Tenant '${id}' does not exist`, { param, code: 'tenant_not_found' });

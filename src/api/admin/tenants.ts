@@ -18,7 +18,12 @@ tenantAdmin.post('/admin/v1/tenants', async (c) => {
   if (p.tenantId !== null) throw errors.forbidden('Only an org admin may create tenants');
   const { name } = validate(TenantCreate, await readJsonBody(c));
   const at = new Date().toISOString();
-  const audit = auditStatement(c.env.DB, p, { action: 'tenant.create', targetType: 'tenant', targetId: name, tenantId: name }, at);
+  const audit = auditStatement(
+    c.env.DB,
+    p,
+    { action: 'tenant.create', targetType: 'tenant', targetId: name, tenantId: name },
+    at,
+  );
   return c.json(await new TenantStore(c.env.DB).create(name, at, [audit]), 201);
 });
 
@@ -29,7 +34,14 @@ tenantAdmin.get('/admin/v1/tenants', async (c) => {
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, z.string());
   const results = await new TenantStore(c.env.DB).page(p.tenantId, after, limit + 1);
-  return c.json(toPage(results, limit, (t) => t.id, (t) => t));
+  return c.json(
+    toPage(
+      results,
+      limit,
+      (t) => t.id,
+      (t) => t,
+    ),
+  );
 });
 
 tenantAdmin.get('/admin/v1/tenants/:id', async (c) => c.json(await visibleTenant(c)));

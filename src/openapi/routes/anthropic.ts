@@ -7,7 +7,11 @@ import { z } from 'zod';
 /** Anthropic's Messages API (src/api/anthropic.ts), at `/v1/messages` and `/endpoints/{name}/v1/messages`. */
 const PREFIXES = [
   { prefix: '', operationSuffix: '', note: 'The body’s `model` names the endpoint.' },
-  { prefix: '/endpoints/{name}', operationSuffix: 'OnEndpoint', note: 'The path names the endpoint; any `model` in the body is ignored.' },
+  {
+    prefix: '/endpoints/{name}',
+    operationSuffix: 'OnEndpoint',
+    note: 'The path names the endpoint; any `model` in the body is ignored.',
+  },
 ];
 
 const HEADERS: Record<string, ParamSpec> = {
@@ -30,8 +34,12 @@ const errors = anthropicErrors({
 });
 
 export const anthropicRoutes: RouteSpec[] = PREFIXES.map(({ prefix, operationSuffix, note }): RouteSpec => ({
-  method: 'post', path: `${prefix}/v1/messages`, operationId: `createMessage${operationSuffix}`,
-  tag: 'Anthropic inference', auth: 'apiKey', headers: HEADERS,
+  method: 'post',
+  path: `${prefix}/v1/messages`,
+  operationId: `createMessage${operationSuffix}`,
+  tag: 'Anthropic inference',
+  auth: 'apiKey',
+  headers: HEADERS,
   summary: 'Message (Anthropic Messages API), streaming or not',
   description: `${note} Passed through as it is (but \`model\`) to an Anthropic external model; translated to chat completions for every other origin, where \`metadata.user_id\` keeps a session on one origin.`,
   body: { schema: MessagesRequest },
@@ -39,7 +47,11 @@ export const anthropicRoutes: RouteSpec[] = PREFIXES.map(({ prefix, operationSuf
     200: {
       description: 'The message; with `stream: true`, Anthropic’s event stream',
       json: AnthropicMessageShape,
-      events: { data: MessageStreamEvent, description: '`event: <type>` and `data: {type, …}` pairs. A failure after the stream started sends `event: error` with `{type:"error", error:{type, message}}`.' },
+      events: {
+        data: MessageStreamEvent,
+        description:
+          '`event: <type>` and `data: {type, …}` pairs. A failure after the stream started sends `event: error` with `{type:"error", error:{type, message}}`.',
+      },
       headers: ['X-Served-Entity', 'Server-Timing'],
     },
     ...errors,

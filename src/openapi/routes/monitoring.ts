@@ -6,7 +6,11 @@ import { EndpointMetricsObject, PrometheusText } from '../shapes/metrics';
 /** Metrics (src/api/admin/metrics.ts, src/api/prometheus.ts). */
 export const monitoringRoutes: RouteSpec[] = [
   {
-    method: 'get', path: '/admin/v1/endpoints/{name}/metrics', operationId: 'getEndpointMetrics', tag: 'Monitoring', auth: 'adminToken',
+    method: 'get',
+    path: '/admin/v1/endpoints/{name}/metrics',
+    operationId: 'getEndpointMetrics',
+    tag: 'Monitoring',
+    auth: 'adminToken',
     summary: "An endpoint's metrics over time",
     description:
       'Requests by outcome and status class, refusals by reason, p50/p95/p99 latency, time to first token and inter-token gap (from fixed-bucket histograms), tokens and tokens/s, mean in-flight, failovers and attempts per origin; one value per `step` from `since` to `until`.',
@@ -17,7 +21,11 @@ export const monitoringRoutes: RouteSpec[] = [
     },
   },
   {
-    method: 'get', path: '/metrics', operationId: 'getPrometheusMetrics', tag: 'Monitoring', auth: 'adminToken',
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getPrometheusMetrics',
+    tag: 'Monitoring',
+    auth: 'adminToken',
     summary: 'Prometheus metrics of the endpoints the caller may see',
     description:
       'Counters and histograms labelled `endpoint`, `served_entity`, and `outcome`/`status`, `reason`, `origin`, `result` where they apply. Scrape with the `ADMIN_TOKEN` (every endpoint) or a platform key (its tenant’s).',

@@ -7,11 +7,18 @@ import type { ParamSpec, RouteSpec } from '../route-spec';
 /** The OpenAI-compatible inference API (src/api/openai.ts), at `/v1/…` and `/endpoints/{name}/v1/…`. */
 const PREFIXES = [
   { prefix: '', operationSuffix: '', note: 'The body’s `model` names the endpoint.' },
-  { prefix: '/endpoints/{name}', operationSuffix: 'OnEndpoint', note: 'The path names the endpoint; any `model` in the body is ignored.' },
+  {
+    prefix: '/endpoints/{name}',
+    operationSuffix: 'OnEndpoint',
+    note: 'The path names the endpoint; any `model` in the body is ignored.',
+  },
 ];
 
 export const SESSION_HEADER: Record<string, ParamSpec> = {
-  'X-Session-Id': { description: 'Session key for origin affinity (else the body’s `user`, when it has one)', schema: z.string() },
+  'X-Session-Id': {
+    description: 'Session key for origin affinity (else the body’s `user`, when it has one)',
+    schema: z.string(),
+  },
 };
 
 const STREAM_ERROR =
@@ -34,8 +41,12 @@ const routing = ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-
 
 export const openaiRoutes: RouteSpec[] = PREFIXES.flatMap(({ prefix, operationSuffix, note }): RouteSpec[] => [
   {
-    method: 'post', path: `${prefix}/v1/chat/completions`, operationId: `createChatCompletion${operationSuffix}`,
-    tag: 'OpenAI inference', auth: 'apiKey', headers: SESSION_HEADER,
+    method: 'post',
+    path: `${prefix}/v1/chat/completions`,
+    operationId: `createChatCompletion${operationSuffix}`,
+    tag: 'OpenAI inference',
+    auth: 'apiKey',
+    headers: SESSION_HEADER,
     summary: 'Chat completion, streaming or not',
     description: `${note} The endpoint’s \`defaults\` fill fields the request leaves out; unknown fields (vLLM extras) pass through.`,
     body: { schema: ChatRequest },
@@ -53,8 +64,12 @@ export const openaiRoutes: RouteSpec[] = PREFIXES.flatMap(({ prefix, operationSu
     },
   },
   {
-    method: 'post', path: `${prefix}/v1/completions`, operationId: `createCompletion${operationSuffix}`,
-    tag: 'OpenAI inference', auth: 'apiKey', headers: SESSION_HEADER,
+    method: 'post',
+    path: `${prefix}/v1/completions`,
+    operationId: `createCompletion${operationSuffix}`,
+    tag: 'OpenAI inference',
+    auth: 'apiKey',
+    headers: SESSION_HEADER,
     summary: 'Text completion, streaming or not',
     description: note,
     body: { schema: CompletionRequest },
@@ -62,25 +77,39 @@ export const openaiRoutes: RouteSpec[] = PREFIXES.flatMap(({ prefix, operationSu
       200: {
         description: 'The completion; with `stream: true`, an event stream',
         json: Completion,
-        events: { data: Completion, description: `\`data: {text_completion}\` events, then \`data: [DONE]\`. ${STREAM_ERROR}` },
+        events: {
+          data: Completion,
+          description: `\`data: {text_completion}\` events, then \`data: [DONE]\`. ${STREAM_ERROR}`,
+        },
         headers: [...routing],
       },
       ...inferenceErrors,
     },
   },
   {
-    method: 'post', path: `${prefix}/v1/embeddings`, operationId: `createEmbedding${operationSuffix}`,
-    tag: 'OpenAI inference', auth: 'apiKey', headers: SESSION_HEADER,
+    method: 'post',
+    path: `${prefix}/v1/embeddings`,
+    operationId: `createEmbedding${operationSuffix}`,
+    tag: 'OpenAI inference',
+    auth: 'apiKey',
+    headers: SESSION_HEADER,
     summary: 'Embeddings',
     description: `${note} OpenAI-protocol endpoints only: one that serves a TGI model answers 400 \`unsupported_operation\`.`,
     body: { schema: EmbeddingRequest },
-    responses: { 200: { description: 'The embeddings', json: EmbeddingList, headers: ['X-Served-Entity', 'Server-Timing'] }, ...inferenceErrors },
+    responses: {
+      200: { description: 'The embeddings', json: EmbeddingList, headers: ['X-Served-Entity', 'Server-Timing'] },
+      ...inferenceErrors,
+    },
   },
   {
-    method: 'get', path: `${prefix}/v1/models`, operationId: `listModels${operationSuffix}`,
-    tag: 'OpenAI inference', auth: 'apiKey',
+    method: 'get',
+    path: `${prefix}/v1/models`,
+    operationId: `listModels${operationSuffix}`,
+    tag: 'OpenAI inference',
+    auth: 'apiKey',
     summary: prefix ? 'The endpoint, as a one-model list' : 'The endpoints this key may call',
-    description: 'Each model’s `id` is an endpoint name: those of the key’s tenant and those shared with it, within the key’s scope (at most 1 000).',
+    description:
+      'Each model’s `id` is an endpoint name: those of the key’s tenant and those shared with it, within the key’s scope (at most 1 000).',
     responses: {
       200: { description: 'The models', json: ModelList },
       ...openaiErrors({ 401: 'Missing, unknown, revoked or expired API key', 403: 'A platform key' }),

@@ -7,7 +7,11 @@ import { SESSION_HEADER } from './openai';
 /** TGI's generate API (src/api/tgi.ts): TGI's shapes whatever the origin speaks, errors as `{ error, error_type }`. */
 const PREFIXES = [
   { prefix: '', operationSuffix: '', note: 'The body’s `model` (a router extension) names the endpoint.' },
-  { prefix: '/endpoints/{name}', operationSuffix: 'OnEndpoint', note: 'The path names the endpoint; any `model` in the body is ignored.' },
+  {
+    prefix: '/endpoints/{name}',
+    operationSuffix: 'OnEndpoint',
+    note: 'The path names the endpoint; any `model` in the body is ignored.',
+  },
 ];
 
 const errors = tgiErrors({
@@ -30,24 +34,40 @@ const EVENTS = {
     '`data:{json}` events (TGI framing, no space), one per token; the final one has `generated_text` (and `details` when asked for). A failure ends the stream with `data:{"error":…,"error_type":…}`.',
 };
 
-const streamed: ResponseSpec = { description: 'Token events', events: EVENTS, headers: ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-Guardrails-Unchecked'] };
+const streamed: ResponseSpec = {
+  description: 'Token events',
+  events: EVENTS,
+  headers: ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-Guardrails-Unchecked'],
+};
 
 export const tgiRoutes: RouteSpec[] = [
   ...PREFIXES.flatMap(({ prefix, operationSuffix, note }): RouteSpec[] => [
     {
-      method: 'post', path: `${prefix}/generate`, operationId: `generate${operationSuffix}`,
-      tag: 'TGI inference', auth: 'apiKey', headers: SESSION_HEADER,
+      method: 'post',
+      path: `${prefix}/generate`,
+      operationId: `generate${operationSuffix}`,
+      tag: 'TGI inference',
+      auth: 'apiKey',
+      headers: SESSION_HEADER,
       summary: 'Generate text (TGI)',
       description: note,
       body: { schema: GenerateRequest },
       responses: {
-        200: { description: 'The generated text', json: GenerateResponse, headers: ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-Guardrails-Unchecked'] },
+        200: {
+          description: 'The generated text',
+          json: GenerateResponse,
+          headers: ['X-Served-Entity', 'Server-Timing', 'X-Guardrails-Flagged', 'X-Guardrails-Unchecked'],
+        },
         ...errors,
       },
     },
     {
-      method: 'post', path: `${prefix}/generate_stream`, operationId: `generateStream${operationSuffix}`,
-      tag: 'TGI inference', auth: 'apiKey', headers: SESSION_HEADER,
+      method: 'post',
+      path: `${prefix}/generate_stream`,
+      operationId: `generateStream${operationSuffix}`,
+      tag: 'TGI inference',
+      auth: 'apiKey',
+      headers: SESSION_HEADER,
       summary: 'Generate text as a token stream (TGI)',
       description: note,
       body: { schema: GenerateRequest },
@@ -55,8 +75,12 @@ export const tgiRoutes: RouteSpec[] = [
     },
   ]),
   {
-    method: 'post', path: '/endpoints/{name}', operationId: 'generateCompat',
-    tag: 'TGI inference', auth: 'apiKey', headers: SESSION_HEADER,
+    method: 'post',
+    path: '/endpoints/{name}',
+    operationId: 'generateCompat',
+    tag: 'TGI inference',
+    auth: 'apiKey',
+    headers: SESSION_HEADER,
     summary: 'TGI’s compat root: generate, streaming with `stream: true`',
     description: 'The path names the endpoint. Without `stream`, the answer is a one-element array.',
     body: { schema: GenerateRequest },

@@ -8,10 +8,16 @@ export const OpenAIError = z.object({
   error: z.object({
     message: z.string(),
     type: z.string().meta({
-      description: 'invalid_request_error, authentication_error, permission_error, not_found_error, request_too_large, rate_limit_error or server_error',
+      description:
+        'invalid_request_error, authentication_error, permission_error, not_found_error, request_too_large, rate_limit_error or server_error',
     }),
-    param: z.string().nullable().meta({ description: 'The request field at fault, dotted (`served_entities.0.origins.0.url`), or null' }),
-    code: z.string().nullable().meta({ description: 'Machine-readable reason, e.g. `invalid_body`, `model_not_found`, `concurrency_limit_exceeded`' }),
+    param: z
+      .string()
+      .nullable()
+      .meta({ description: 'The request field at fault, dotted (`served_entities.0.origins.0.url`), or null' }),
+    code: z.string().nullable().meta({
+      description: 'Machine-readable reason, e.g. `invalid_body`, `model_not_found`, `concurrency_limit_exceeded`',
+    }),
   }),
 });
 
@@ -20,7 +26,8 @@ export const AnthropicErrorShape = z.object({
   type: z.literal('error'),
   error: z.object({
     type: z.string().meta({
-      description: 'invalid_request_error (400), authentication_error (401), permission_error (403), not_found_error (404), request_too_large (413), rate_limit_error (429), api_error (5xx), timeout_error (504), overloaded_error (529: no healthy origin, or every origin overloaded)',
+      description:
+        'invalid_request_error (400), authentication_error (401), permission_error (403), not_found_error (404), request_too_large (413), rate_limit_error (429), api_error (5xx), timeout_error (504), overloaded_error (529: no healthy origin, or every origin overloaded)',
     }),
     message: z.string(),
   }),
@@ -30,7 +37,8 @@ export const AnthropicErrorShape = z.object({
 export const TgiErrorBody = z.object({
   error: z.string(),
   error_type: z.string().meta({
-    description: '`validation` (400/422), `overloaded` (429), `generation` (424 and 5xx), `incomplete_generation_stream` (in a stream); otherwise the OpenAI error type',
+    description:
+      '`validation` (400/422), `overloaded` (429), `generation` (424 and 5xx), `incomplete_generation_stream` (in a stream); otherwise the OpenAI error type',
   }),
 });
 

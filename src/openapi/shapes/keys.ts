@@ -9,12 +9,19 @@ export const KeyObject = z.object({
   id: z.string().meta({ description: '`key_…`' }),
   prefix: z.string().meta({ description: 'The first characters of the key, to recognise it' }),
   description: z.string(),
-  kind: z.enum(['endpoint', 'platform']).meta({ description: '`endpoint`: inference API only; `platform`: admin API, with `role`' }),
+  kind: z
+    .enum(['endpoint', 'platform'])
+    .meta({ description: '`endpoint`: inference API only; `platform`: admin API, with `role`' }),
   role: z.enum(ROLES).nullable(),
   tenant: z.string(),
-  endpoints: z.array(z.string()).nullable().meta({ description: 'Endpoints it may call; null: every endpoint its tenant may use' }),
+  endpoints: z
+    .array(z.string())
+    .nullable()
+    .meta({ description: 'Endpoints it may call; null: every endpoint its tenant may use' }),
   concurrency_limit: z.number().int(),
-  token_budget: TokenBudget.nullable().meta({ description: 'Tokens (prompt + completion) the key may use per period across every endpoint; null: none' }),
+  token_budget: TokenBudget.nullable().meta({
+    description: 'Tokens (prompt + completion) the key may use per period across every endpoint; null: none',
+  }),
   status: z.enum(['active', 'revoked']),
   first_key: z.boolean().meta({ description: "An endpoint's First Key: cannot be revoked or edited" }),
   created_by: z.string(),
@@ -30,15 +37,22 @@ export const KeyCreated = KeyObject.extend({
 /** The current window of a key's token budget, read from its gate. */
 export const TokenWindow = z.object({
   calls: z.number().int().meta({ description: 'Requests admitted in this window' }),
-  used: z.number().int().meta({ description: 'Tokens charged: settled requests’ real usage, and the reservations of leases that expired unreleased' }),
-  reserved: z.number().int().meta({ description: 'Tokens reserved by requests in flight (estimated prompt + max_tokens), replaced by their usage when they end' }),
+  used: z.number().int().meta({
+    description: 'Tokens charged: settled requests’ real usage, and the reservations of leases that expired unreleased',
+  }),
+  reserved: z.number().int().meta({
+    description:
+      'Tokens reserved by requests in flight (estimated prompt + max_tokens), replaced by their usage when they end',
+  }),
   window_start: z.iso.datetime(),
   resets_at: z.iso.datetime(),
 });
 
 export const KeyInfo = KeyObject.extend({
   in_flight: z.number().int().meta({ description: 'Requests in flight now (read from the key’s gate)' }),
-  token_window: TokenWindow.nullable().meta({ description: 'The current window of `token_budget`; null when the key has none' }),
+  token_window: TokenWindow.nullable().meta({
+    description: 'The current window of `token_budget`; null when the key has none',
+  }),
 });
 
 export const KeyList = PageOf(KeyObject);
@@ -59,5 +73,7 @@ export const KeyUsage = z.object({
   key_id: z.string(),
   data: z.array(UsageRowObject),
   token_budget: TokenBudget.nullable(),
-  token_window: TokenWindow.nullable().meta({ description: 'The current window of `token_budget`; null when the key has none' }),
+  token_window: TokenWindow.nullable().meta({
+    description: 'The current window of `token_budget`; null when the key has none',
+  }),
 });

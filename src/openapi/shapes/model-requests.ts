@@ -24,7 +24,10 @@ export const ModelRequestObject = z.object({
 export const ModelRequestList = z.object({
   object: z.literal('list'),
   data: z.array(ModelRequestObject),
-  next_cursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next (older) page; null at the end' }),
+  next_cursor: z
+    .string()
+    .nullable()
+    .meta({ description: 'Pass as `cursor` for the next (older) page; null at the end' }),
 });
 
 type _ModelRequestMatches = Assert<SameShape<z.infer<typeof ModelRequestObject>, ModelRequest>>;

@@ -12,7 +12,10 @@ const Usage = z.object({
 });
 
 const endpointModel = z.string().meta({ description: 'The endpoint name (the origin model id is never shown)' });
-const finishReason = z.string().nullable().meta({ description: '`stop`, `length`, `tool_calls`, … (null while streaming)' });
+const finishReason = z
+  .string()
+  .nullable()
+  .meta({ description: '`stop`, `length`, `tool_calls`, … (null while streaming)' });
 
 const ToolCall = z.object({
   id: z.string(),
@@ -57,7 +60,9 @@ export const ChatCompletionChunk = z.object({
       finish_reason: finishReason,
     }),
   ),
-  usage: Usage.nullable().optional().meta({ description: 'Only on the last chunk, with `stream_options.include_usage`' }),
+  usage: Usage.nullable()
+    .optional()
+    .meta({ description: 'Only on the last chunk, with `stream_options.include_usage`' }),
 });
 
 /** A `text_completion`: the whole answer, or (streaming) one chunk of it. */
@@ -83,7 +88,10 @@ export const EmbeddingList = z.object({
     z.object({
       object: z.literal('embedding'),
       index: z.number().int(),
-      embedding: z.union([z.array(z.number()), z.string().meta({ description: 'base64, with `encoding_format: "base64"`' })]),
+      embedding: z.union([
+        z.array(z.number()),
+        z.string().meta({ description: 'base64, with `encoding_format: "base64"`' }),
+      ]),
     }),
   ),
   model: endpointModel,

@@ -10,7 +10,14 @@ export const ResponsesMessageItem = z.object({
   id: z.string(),
   status: itemStatus,
   role: z.literal('assistant'),
-  content: z.array(z.object({ type: z.literal('output_text'), text: z.string(), annotations: z.array(z.unknown()), logprobs: z.array(z.unknown()) })),
+  content: z.array(
+    z.object({
+      type: z.literal('output_text'),
+      text: z.string(),
+      annotations: z.array(z.unknown()),
+      logprobs: z.array(z.unknown()),
+    }),
+  ),
 });
 
 export const ResponsesFunctionCallItem = z.object({
@@ -37,13 +44,17 @@ export const ResponseObjectShape = z
     created_at: z.number().int(),
     status: z.enum(['in_progress', 'completed', 'incomplete', 'failed']),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
-    incomplete_details: z.object({ reason: z.string().meta({ description: '`max_output_tokens` or `content_filter`' }) }).nullable(),
+    incomplete_details: z
+      .object({ reason: z.string().meta({ description: '`max_output_tokens` or `content_filter`' }) })
+      .nullable(),
     model: z.string().meta({ description: 'The endpoint name' }),
     output: z.array(z.union([ResponsesMessageItem, ResponsesFunctionCallItem])),
     store: z.literal(false).meta({ description: 'Always false: the router keeps no responses' }),
     usage: ResponsesUsageObject.nullable(),
   })
-  .meta({ description: 'Also echoes the request’s settings (instructions, metadata, temperature, tools, …) as OpenAI does' });
+  .meta({
+    description: 'Also echoes the request’s settings (instructions, metadata, temperature, tools, …) as OpenAI does',
+  });
 
 export const ResponseStreamEvent = z.looseObject({
   type: z.string().meta({

@@ -15,10 +15,14 @@ export const OpenApiDocument = z.looseObject({
 export const DocsPage = z.string().meta({ description: 'A self-contained HTML page' });
 
 /** `GET /`. */
-export const ConsolePage = z.string().meta({ description: 'The web console’s HTML page (its code is /console/app.js)' });
+export const ConsolePage = z
+  .string()
+  .meta({ description: 'The web console’s HTML page (its code is /console/app.js)' });
 
 /** `GET /console/{file}`. */
-export const ConsoleFile = z.string().meta({ description: 'The console’s bundled script (app.js) or stylesheet (app.css)' });
+export const ConsoleFile = z
+  .string()
+  .meta({ description: 'The console’s bundled script (app.js) or stylesheet (app.css)' });
 
 /** `GET /admin/v1/me`. */
 export const Me = z.object({

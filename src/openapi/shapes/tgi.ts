@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { TgiDetails, TgiGenerateResponse, TgiStreamEvent, TgiToken as TgiTokenType } from '../../protocols/tgi/types';
+import type {
+  TgiDetails,
+  TgiGenerateResponse,
+  TgiStreamEvent,
+  TgiToken as TgiTokenType,
+} from '../../protocols/tgi/types';
 import type { Assert, SameShape } from '../same-shape';
 
 /** TGI's response shapes (the interfaces in src/protocols/tgi/types.ts). */

@@ -18,7 +18,12 @@ export const anthropicOnChat: ProtocolPair<ChatTranslatable<MessagesRequest>> = 
   origin: 'chat',
   exchange({ request, chat }: ChatTranslatable<MessagesRequest>, ctx: ExchangeContext): OriginExchange {
     const inner = chatExchange(applyDefaults('chat', chat(), ctx.endpoint.defaults), ctx);
-    const opts = { id: `msg_${ctx.requestId}`, endpointName: ctx.endpoint.name, requestId: ctx.requestId, stops: request.stop_sequences ?? [] };
+    const opts = {
+      id: `msg_${ctx.requestId}`,
+      endpointName: ctx.endpoint.name,
+      requestId: ctx.requestId,
+      stops: request.stop_sequences ?? [],
+    };
     return {
       path: inner.path,
       body: inner.body,
@@ -27,7 +32,10 @@ export const anthropicOnChat: ProtocolPair<ChatTranslatable<MessagesRequest>> = 
       codec: () => new AnthropicOnChatCodec(inner.codec(), opts),
       translate: (json, headers) => {
         const answer = inner.translate(json, headers);
-        return { body: anthropicOnChatResponse(answer.body as ChatCompletionBody, answer.usage, opts), usage: answer.usage };
+        return {
+          body: anthropicOnChatResponse(answer.body as ChatCompletionBody, answer.usage, opts),
+          usage: answer.usage,
+        };
       },
     };
   },

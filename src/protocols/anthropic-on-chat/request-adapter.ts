@@ -45,12 +45,22 @@ function refuseUnsupported(req: MessagesRequest): void {
   const extra = req as Record<string, unknown>;
   const thinking = extra.thinking as { type?: unknown } | undefined;
   if (thinking && thinking.type !== 'disabled') {
-    throw refuse('thinking', "'thinking' (extended thinking) is not supported by this endpoint's origins; leave it out");
+    throw refuse(
+      'thinking',
+      "'thinking' (extended thinking) is not supported by this endpoint's origins; leave it out",
+    );
   }
   if (Array.isArray(extra.mcp_servers) && extra.mcp_servers.length) {
-    throw refuse('mcp_servers', "'mcp_servers' is not supported: the router connects to no MCP servers; declare client tools instead");
+    throw refuse(
+      'mcp_servers',
+      "'mcp_servers' is not supported: the router connects to no MCP servers; declare client tools instead",
+    );
   }
-  if (extra.container != null) throw refuse('container', "'container' is not supported: there is no code-execution container behind this endpoint");
+  if (extra.container != null)
+    throw refuse(
+      'container',
+      "'container' is not supported: there is no code-execution container behind this endpoint",
+    );
   req.tools?.forEach((tool, i) => {
     if (tool.type !== undefined && tool.type !== 'custom') {
       throw refuse(
@@ -68,10 +78,19 @@ function assistantMessage(blocks: Block[], i: number): ChatMessage {
   blocks.forEach((block, j) => {
     if (block.type === 'text') text.push(String(block.text ?? ''));
     else if (block.type === 'tool_use') {
-      calls.push({ id: String(block.id ?? ''), type: 'function', function: { name: String(block.name ?? ''), arguments: JSON.stringify(block.input ?? {}) } });
-    } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking') throw unsupportedBlock(block, `messages.${i}.content.${j}`);
+      calls.push({
+        id: String(block.id ?? ''),
+        type: 'function',
+        function: { name: String(block.name ?? ''), arguments: JSON.stringify(block.input ?? {}) },
+      });
+    } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking')
+      throw unsupportedBlock(block, `messages.${i}.content.${j}`);
   });
-  return { role: 'assistant', content: text.length ? text.join('') : null, ...(calls.length ? { tool_calls: calls } : {}) };
+  return {
+    role: 'assistant',
+    content: text.length ? text.join('') : null,
+    ...(calls.length ? { tool_calls: calls } : {}),
+  };
 }
 
 /** Tool results first (as `tool` messages, in order), then the rest of the turn as one user message. */
@@ -82,12 +101,20 @@ function userMessages(blocks: Block[], i: number): ChatMessage[] {
     const param = `messages.${i}.content.${j}`;
     if (block.type === 'tool_result') {
       const content = toolResultText(block.content, param);
-      out.push({ role: 'tool', tool_call_id: String(block.tool_use_id ?? ''), content: block.is_error === true ? `Error: ${content}` : content });
+      out.push({
+        role: 'tool',
+        tool_call_id: String(block.tool_use_id ?? ''),
+        content: block.is_error === true ? `Error: ${content}` : content,
+      });
     } else if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
     else if (block.type === 'image') parts.push({ type: 'image_url', image_url: { url: imageUrl(block, param) } });
     else throw unsupportedBlock(block, param);
   });
-  if (parts.length) out.push({ role: 'user', content: parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts });
+  if (parts.length)
+    out.push({
+      role: 'user',
+      content: parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts,
+    });
   return out;
 }
 
@@ -106,15 +133,24 @@ function imageUrl(block: Block, param: string): string {
   const source = block.source as { type?: string; media_type?: string; data?: string; url?: string } | undefined;
   if (source?.type === 'base64' && source.data) return `data:${source.media_type ?? 'image/png'};base64,${source.data}`;
   if (source?.type === 'url' && source.url) return source.url;
-  throw refuse(`${param}.source`, `'${param}.source' must be a base64 or url image source (files need Anthropic's storage)`);
+  throw refuse(
+    `${param}.source`,
+    `'${param}.source' must be a base64 or url image source (files need Anthropic's storage)`,
+  );
 }
 
 function unsupportedBlock(block: Block, param: string): ApiError {
-  return refuse(`${param}.type`, `'${param}' is a '${block.type}' block, which is not supported here: send text, image, tool_use and tool_result blocks`);
+  return refuse(
+    `${param}.type`,
+    `'${param}' is a '${block.type}' block, which is not supported here: send text, image, tool_use and tool_result blocks`,
+  );
 }
 
 function chatTool(tool: NonNullable<MessagesRequest['tools']>[number]): ChatTool {
-  const fn: ChatTool['function'] = { name: tool.name, parameters: tool.input_schema ?? { type: 'object', properties: {} } };
+  const fn: ChatTool['function'] = {
+    name: tool.name,
+    parameters: tool.input_schema ?? { type: 'object', properties: {} },
+  };
   if (tool.description) fn.description = tool.description;
   return { type: 'function', function: fn };
 }
@@ -122,7 +158,12 @@ function chatTool(tool: NonNullable<MessagesRequest['tools']>[number]): ChatTool
 function chatToolChoice(choice: NonNullable<MessagesRequest['tool_choice']>): ChatToolChoice {
   if (choice.type === 'any') return 'required';
   if (choice.type === 'tool') {
-    if (!choice.name) throw refuse('tool_choice.name', "Invalid 'tool_choice.name': required when tool_choice.type is 'tool'", 'invalid_body');
+    if (!choice.name)
+      throw refuse(
+        'tool_choice.name',
+        "Invalid 'tool_choice.name': required when tool_choice.type is 'tool'",
+        'invalid_body',
+      );
     return { type: 'function', function: { name: choice.name } };
   }
   return choice.type;

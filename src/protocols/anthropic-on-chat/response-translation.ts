@@ -17,9 +17,19 @@ export function anthropicOnChatResponse(
   const content: AnthropicContentBlock[] = [];
   if (text !== '') content.push({ type: 'text', text });
   calls.forEach((call, slot) => {
-    content.push({ type: 'tool_use', id: toolCallId(call.id, opts.requestId, slot), name: call.function?.name ?? '', input: toolInput(call.function?.arguments) });
+    content.push({
+      type: 'tool_use',
+      id: toolCallId(call.id, opts.requestId, slot),
+      name: call.function?.name ?? '',
+      input: toolInput(call.function?.arguments),
+    });
   });
-  const stop = mapChatFinishToAnthropic({ reason: choice?.finish_reason, stopReason: choice?.stop_reason }, text, opts.stops, calls.length > 0);
+  const stop = mapChatFinishToAnthropic(
+    { reason: choice?.finish_reason, stopReason: choice?.stop_reason },
+    text,
+    opts.stops,
+    calls.length > 0,
+  );
   return {
     id: opts.id,
     type: 'message',

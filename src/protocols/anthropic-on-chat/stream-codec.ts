@@ -43,7 +43,10 @@ export class AnthropicOnChatCodec extends ChatDerivedCodec {
     let out = '';
     if (this.open.kind !== 'text') out += this.openBlock('text', { type: 'text', text: '' });
     if (this.tailLength) this.tail = (this.tail + delta).slice(-this.tailLength);
-    return out + anthropicEvent('content_block_delta', { index: this.open.index, delta: { type: 'text_delta', text: delta } });
+    return (
+      out +
+      anthropicEvent('content_block_delta', { index: this.open.index, delta: { type: 'text_delta', text: delta } })
+    );
   }
 
   protected onToolCall(slot: number, id: string, name: string): string {
@@ -61,7 +64,12 @@ export class AnthropicOnChatCodec extends ChatDerivedCodec {
   protected onFinish(finish: ChatFinish): string {
     const stop = mapChatFinishToAnthropic(finish, this.tail, this.opts.stops, this.toolBlocks.length > 0);
     const usage = { input_tokens: this.usage.promptTokens, output_tokens: this.usage.completionTokens };
-    return this.start() + this.closeBlock() + anthropicEvent('message_delta', { delta: stop, usage }) + anthropicEvent('message_stop');
+    return (
+      this.start() +
+      this.closeBlock() +
+      anthropicEvent('message_delta', { delta: stop, usage }) +
+      anthropicEvent('message_stop')
+    );
   }
 
   protected onFailure(message: string, code: string): string {
@@ -86,8 +94,14 @@ export class AnthropicOnChatCodec extends ChatDerivedCodec {
     if (this.started) return '';
     this.started = true;
     const message = {
-      id: this.opts.id, type: 'message', role: 'assistant', model: this.opts.endpointName, content: [],
-      stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 },
+      id: this.opts.id,
+      type: 'message',
+      role: 'assistant',
+      model: this.opts.endpointName,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 0, output_tokens: 0 },
     };
     return anthropicEvent('message_start', { message }) + anthropicEvent('ping');
   }

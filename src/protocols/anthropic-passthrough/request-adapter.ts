@@ -10,10 +10,13 @@ import type { MessagesRequest } from '../anthropic/types';
  */
 export function withMessagesDefaults(req: MessagesRequest, defaults: Defaults): MessagesRequest {
   const out: MessagesRequest = { ...req };
-  if (out.temperature == null && defaults.temperature !== undefined && defaults.temperature <= 1) out.temperature = defaults.temperature;
+  if (out.temperature == null && defaults.temperature !== undefined && defaults.temperature <= 1)
+    out.temperature = defaults.temperature;
   if (out.top_p == null && defaults.top_p !== undefined) out.top_p = defaults.top_p;
   if (out.top_k == null && defaults.top_k !== undefined && defaults.top_k > 0) out.top_k = defaults.top_k;
-  if (out.stop_sequences == null && defaults.stop !== undefined) out.stop_sequences = typeof defaults.stop === 'string' ? [defaults.stop] : defaults.stop;
-  if ((out.system == null || out.system === '') && defaults.system_prompt !== undefined) out.system = defaults.system_prompt;
+  if (out.stop_sequences == null && defaults.stop !== undefined)
+    out.stop_sequences = typeof defaults.stop === 'string' ? [defaults.stop] : defaults.stop;
+  if ((out.system == null || out.system === '') && defaults.system_prompt !== undefined)
+    out.system = defaults.system_prompt;
   return out;
 }

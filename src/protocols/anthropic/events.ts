@@ -8,6 +8,7 @@ export function anthropicEvent(type: string, fields: Record<string, unknown> = {
  * `{type:"error", error:{type, message}}`, which its SDK raises as an APIError.
  */
 export function anthropicErrorEvent(message: string, code: string): string {
-  const type = code === 'origin_timeout' ? 'timeout_error' : code === 'origin_overloaded' ? 'overloaded_error' : 'api_error';
+  const type =
+    code === 'origin_timeout' ? 'timeout_error' : code === 'origin_overloaded' ? 'overloaded_error' : 'api_error';
   return anthropicEvent('error', { error: { type, message } });
 }

@@ -39,11 +39,7 @@ export interface AnthropicThinkingBlock {
 }
 
 export type AnthropicContentBlock =
-  | AnthropicTextBlock
-  | AnthropicImageBlock
-  | AnthropicToolUseBlock
-  | AnthropicToolResultBlock
-  | AnthropicThinkingBlock;
+  AnthropicTextBlock | AnthropicImageBlock | AnthropicToolUseBlock | AnthropicToolResultBlock | AnthropicThinkingBlock;
 
 export interface AnthropicMessage {
   role: AnthropicRole;
@@ -76,7 +72,8 @@ export interface AnthropicRequest {
   metadata?: { user_id?: string };
 }
 
-export type AnthropicStopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
+export type AnthropicStopReason =
+  'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'pause_turn' | 'refusal' | 'model_context_window_exceeded';
 
 export interface AnthropicUsage {
   input_tokens: number;
@@ -130,7 +127,11 @@ export type AnthropicStreamEvent =
         | { type: 'citations_delta'; citation: unknown };
     }
   | { type: 'content_block_stop'; index: number }
-  | { type: 'message_delta'; delta: { stop_reason: AnthropicStopReason | null; stop_sequence: string | null }; usage: Partial<AnthropicUsage> }
+  | {
+      type: 'message_delta';
+      delta: { stop_reason: AnthropicStopReason | null; stop_sequence: string | null };
+      usage: Partial<AnthropicUsage>;
+    }
   | { type: 'message_stop' }
   | { type: 'ping' }
   | { type: 'error'; error: { type: AnthropicErrorType; message: string } };
@@ -145,7 +146,11 @@ const RequestBlock = z.looseObject({ type: z.string() });
 export const MessagesRequest = z.looseObject({
   model: z.string().min(1).optional(),
   max_tokens: z.number().int().min(1),
-  messages: z.array(z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(RequestBlock)]) })).min(1),
+  messages: z
+    .array(
+      z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(RequestBlock)]) }),
+    )
+    .min(1),
   system: z.union([z.string(), z.array(z.looseObject({ type: z.literal('text'), text: z.string() }))]).optional(),
   stop_sequences: z.array(z.string()).optional(),
   temperature: z.number().min(0).max(1).optional(),
@@ -162,7 +167,11 @@ export const MessagesRequest = z.looseObject({
     )
     .optional(),
   tool_choice: z
-    .looseObject({ type: z.enum(['auto', 'any', 'tool', 'none']), name: z.string().optional(), disable_parallel_tool_use: z.boolean().optional() })
+    .looseObject({
+      type: z.enum(['auto', 'any', 'tool', 'none']),
+      name: z.string().optional(),
+      disable_parallel_tool_use: z.boolean().optional(),
+    })
     .optional(),
   metadata: z.looseObject({ user_id: z.string().nullable().optional() }).optional(),
   stream: z.boolean().optional(),

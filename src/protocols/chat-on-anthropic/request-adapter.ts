@@ -1,7 +1,12 @@
 import { ApiError } from '../../http/api-error';
 import type { ChatRequest } from '../openai/request-schemas';
 import type {
-  AnthropicContentBlock, AnthropicImageBlock, AnthropicMessage, AnthropicRequest, AnthropicTool, AnthropicToolChoice,
+  AnthropicContentBlock,
+  AnthropicImageBlock,
+  AnthropicMessage,
+  AnthropicRequest,
+  AnthropicTool,
+  AnthropicToolChoice,
 } from '../anthropic/types';
 
 /** `max_tokens` when neither the request nor the endpoint's defaults give one (Anthropic requires it). */
@@ -10,7 +15,10 @@ export const DEFAULT_MAX_TOKENS = 4096;
 type Body = Record<string, unknown>;
 
 function unsupported(param: string, why: string): ApiError {
-  return new ApiError(400, `'${param}' is not supported by this endpoint's Anthropic model: ${why}`, { param, code: 'unsupported_parameter' });
+  return new ApiError(400, `'${param}' is not supported by this endpoint's Anthropic model: ${why}`, {
+    param,
+    code: 'unsupported_parameter',
+  });
 }
 
 function invalid(param: string, why: string): ApiError {
@@ -53,7 +61,8 @@ export function chatToAnthropic(request: ChatRequest, model: string, stream: boo
     if (!asksForNothing(field, request[field])) throw unsupported(field, why);
   }
   const modalities = request.modalities;
-  if (Array.isArray(modalities) && modalities.some((m) => m !== 'text')) throw unsupported('modalities', 'Anthropic answers with text only');
+  if (Array.isArray(modalities) && modalities.some((m) => m !== 'text'))
+    throw unsupported('modalities', 'Anthropic answers with text only');
   refuseResponseFormat(request.response_format);
 
   const out: AnthropicRequest = { model, max_tokens: maxTokens(request), ...conversation(request.messages as Body[]) };
@@ -63,7 +72,11 @@ export function chatToAnthropic(request: ChatRequest, model: string, stream: boo
   else if (stop?.length) out.stop_sequences = stop;
   const temperature = request.temperature;
   if (temperature != null) {
-    if (temperature > 1) throw unsupported('temperature', `Anthropic takes 0 to 1 (${temperature} given); OpenAI's 0-2 scale is not rescaled`);
+    if (temperature > 1)
+      throw unsupported(
+        'temperature',
+        `Anthropic takes 0 to 1 (${temperature} given); OpenAI's 0-2 scale is not rescaled`,
+      );
     out.temperature = temperature;
   }
   if (request.top_p != null) out.top_p = request.top_p;
@@ -84,7 +97,10 @@ function refuseResponseFormat(format: unknown): void {
   if (format == null) return;
   const type = (format as { type?: unknown }).type;
   if (type === 'text') return;
-  throw unsupported('response_format', `Anthropic's Messages API has no '${String(type)}' response format; describe the format in the prompt, or use a tool`);
+  throw unsupported(
+    'response_format',
+    `Anthropic's Messages API has no '${String(type)}' response format; describe the format in the prompt, or use a tool`,
+  );
 }
 
 /** The conversation: leading system/developer messages → `system`; the rest → alternating user/assistant messages. */
@@ -96,20 +112,30 @@ function conversation(messages: Body[]): { system?: string; messages: AnthropicM
     const role = message.role;
     if (role === 'system' || role === 'developer') {
       if (out.length > 0) {
-        throw unsupported(`${at}.role`, 'Anthropic takes system text only before the conversation (a system message after a user or assistant message has no place there)');
+        throw unsupported(
+          `${at}.role`,
+          'Anthropic takes system text only before the conversation (a system message after a user or assistant message has no place there)',
+        );
       }
       system.push(textOnly(message.content, `${at}.content`));
       return;
     }
-    if (role === 'function') throw unsupported(`${at}.role`, "use 'tool' messages (the deprecated 'function' role is not mapped)");
-    const blocks = role === 'tool' ? [toolResult(message, at)] : role === 'assistant' ? assistantBlocks(message, at) : userBlocks(message.content, at);
+    if (role === 'function')
+      throw unsupported(`${at}.role`, "use 'tool' messages (the deprecated 'function' role is not mapped)");
+    const blocks =
+      role === 'tool'
+        ? [toolResult(message, at)]
+        : role === 'assistant'
+          ? assistantBlocks(message, at)
+          : userBlocks(message.content, at);
     const anthropicRole = role === 'assistant' ? 'assistant' : 'user';
     const last = out[out.length - 1];
     // Anthropic wants user and assistant turns to alternate: consecutive turns of one role (e.g. several tool results) merge.
     if (last && last.role === anthropicRole) last.content = [...(last.content as AnthropicContentBlock[]), ...blocks];
     else out.push({ role: anthropicRole, content: blocks });
   });
-  if (out.length === 0) throw invalid('messages', 'Anthropic needs at least one user message besides the system messages');
+  if (out.length === 0)
+    throw invalid('messages', 'Anthropic needs at least one user message besides the system messages');
   return system.length ? { system: system.join('\n\n'), messages: out } : { messages: out };
 }
 
@@ -118,7 +144,8 @@ function textOnly(content: unknown, at: string): string {
   if (Array.isArray(content)) {
     return content
       .map((part: Body, j) => {
-        if (part.type !== 'text' || typeof part.text !== 'string') throw unsupported(`${at}.${j}`, 'only text parts are allowed here');
+        if (part.type !== 'text' || typeof part.text !== 'string')
+          throw unsupported(`${at}.${j}`, 'only text parts are allowed here');
         return part.text;
       })
       .join('');
@@ -144,7 +171,8 @@ function imageBlock(image: unknown, at: string): AnthropicImageBlock {
   if (typeof url !== 'string') throw invalid(`${at}.image_url.url`, 'required field is missing');
   const data = /^data:(image\/(?:jpeg|png|gif|webp));base64,(.+)$/s.exec(url);
   if (data) return { type: 'image', source: { type: 'base64', media_type: data[1]!, data: data[2]! } };
-  if (url.startsWith('data:')) throw unsupported(`${at}.image_url.url`, 'Anthropic takes base64 JPEG, PNG, GIF or WebP images');
+  if (url.startsWith('data:'))
+    throw unsupported(`${at}.image_url.url`, 'Anthropic takes base64 JPEG, PNG, GIF or WebP images');
   if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };
   throw invalid(`${at}.image_url.url`, 'must be an http(s) URL or a data: URL');
 }
@@ -158,8 +186,14 @@ function assistantBlocks(message: Body, at: string): AnthropicContentBlock[] {
     calls.forEach((call: Body, j) => {
       const where = `${at}.tool_calls.${j}`;
       const fn = call.function as { name?: unknown; arguments?: unknown } | undefined;
-      if (typeof call.id !== 'string' || typeof fn?.name !== 'string') throw invalid(where, 'a tool call needs an id and function.name');
-      blocks.push({ type: 'tool_use', id: call.id, name: fn.name, input: parseArguments(fn.arguments, `${where}.function.arguments`) });
+      if (typeof call.id !== 'string' || typeof fn?.name !== 'string')
+        throw invalid(where, 'a tool call needs an id and function.name');
+      blocks.push({
+        type: 'tool_use',
+        id: call.id,
+        name: fn.name,
+        input: parseArguments(fn.arguments, `${where}.function.arguments`),
+      });
     });
   }
   if (blocks.length === 0) blocks.push({ type: 'text', text: '' });
@@ -180,7 +214,11 @@ function parseArguments(args: unknown, at: string): unknown {
 
 function toolResult(message: Body, at: string): AnthropicContentBlock {
   if (typeof message.tool_call_id !== 'string') throw invalid(`${at}.tool_call_id`, 'required field is missing');
-  return { type: 'tool_result', tool_use_id: message.tool_call_id, content: textOnly(message.content, `${at}.content`) };
+  return {
+    type: 'tool_result',
+    tool_use_id: message.tool_call_id,
+    content: textOnly(message.content, `${at}.content`),
+  };
 }
 
 function toolsOf(tools: unknown): AnthropicTool[] | undefined {
@@ -190,10 +228,17 @@ function toolsOf(tools: unknown): AnthropicTool[] | undefined {
   return tools.map((tool: Body, i) => {
     const fn = tool.function as Body | undefined;
     if (tool.type !== 'function' || !fn || typeof fn.name !== 'string') {
-      throw invalid(`tools.${i}`, "each tool must be { type: 'function', function: { name, description?, parameters? } }");
+      throw invalid(
+        `tools.${i}`,
+        "each tool must be { type: 'function', function: { name, description?, parameters? } }",
+      );
     }
-    if (fn.strict === true) throw unsupported(`tools.${i}.function.strict`, 'strict schema adherence is not mapped to Anthropic');
-    const out: AnthropicTool = { name: fn.name, input_schema: (fn.parameters as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} } };
+    if (fn.strict === true)
+      throw unsupported(`tools.${i}.function.strict`, 'strict schema adherence is not mapped to Anthropic');
+    const out: AnthropicTool = {
+      name: fn.name,
+      input_schema: (fn.parameters as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} },
+    };
     if (typeof fn.description === 'string') out.description = fn.description;
     return out;
   });
@@ -206,7 +251,8 @@ function toolChoiceOf(choice: unknown, parallel: unknown): AnthropicToolChoice |
   else if (choice === 'none') out = { type: 'none' };
   else if (choice && typeof choice === 'object') {
     const name = (choice as { function?: { name?: unknown } }).function?.name;
-    if (typeof name !== 'string') throw invalid('tool_choice', "must be 'auto', 'none', 'required' or { type: 'function', function: { name } }");
+    if (typeof name !== 'string')
+      throw invalid('tool_choice', "must be 'auto', 'none', 'required' or { type: 'function', function: { name } }");
     out = { type: 'tool', name };
   } else if (choice != null) {
     throw invalid('tool_choice', "must be 'auto', 'none', 'required' or { type: 'function', function: { name } }");

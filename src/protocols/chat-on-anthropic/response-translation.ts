@@ -21,9 +21,17 @@ export function chatOnAnthropicResponse(json: unknown, names: ResponseNames): { 
   const toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
   for (const block of message.content ?? []) {
     if (block.type === 'text') text += block.text;
-    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+    else if (block.type === 'tool_use')
+      toolCalls.push({
+        id: block.id,
+        type: 'function',
+        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+      });
   }
-  const usage: TokenCounts = { promptTokens: promptTokensOf(message.usage), completionTokens: message.usage?.output_tokens ?? 0 };
+  const usage: TokenCounts = {
+    promptTokens: promptTokensOf(message.usage),
+    completionTokens: message.usage?.output_tokens ?? 0,
+  };
   const body = {
     id: names.id,
     object: 'chat.completion',

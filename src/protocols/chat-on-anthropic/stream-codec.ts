@@ -58,7 +58,11 @@ export class ChatOnAnthropicCodec extends OpenAISseCodec {
         if (block?.type === 'tool_use') {
           const call = this.toolCalls.size;
           this.toolCalls.set(index, call);
-          return this.chunk({ tool_calls: [{ index: call, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] });
+          return this.chunk({
+            tool_calls: [
+              { index: call, id: block.id, type: 'function', function: { name: block.name, arguments: '' } },
+            ],
+          });
         }
         if (block?.type === 'text' && block.text) return this.chunk({ content: block.text });
         return '';
@@ -91,7 +95,12 @@ export class ChatOnAnthropicCodec extends OpenAISseCodec {
       case 'error': {
         const error = (event as Extract<AnthropicStreamEvent, { type: 'error' }>).error;
         const kind = error?.type ?? 'api_error';
-        const code = kind === 'overloaded_error' ? 'provider_overloaded' : kind === 'rate_limit_error' ? 'provider_rate_limited' : 'provider_error';
+        const code =
+          kind === 'overloaded_error'
+            ? 'provider_overloaded'
+            : kind === 'rate_limit_error'
+              ? 'provider_rate_limited'
+              : 'provider_error';
         return this.fail(`Provider error (${kind}): ${error?.message ?? 'no message'}`, code);
       }
       default:
@@ -104,7 +113,13 @@ export class ChatOnAnthropicCodec extends OpenAISseCodec {
   }
 
   private frame(fields: Record<string, unknown>): string {
-    const chunk = { id: this.opts.id, object: 'chat.completion.chunk', created: this.created, model: this.opts.endpointName, ...fields };
+    const chunk = {
+      id: this.opts.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.opts.endpointName,
+      ...fields,
+    };
     return `data: ${JSON.stringify(chunk)}\n\n`;
   }
 }

@@ -3,7 +3,6 @@ import { TGI_LIMITS } from '../tgi/limits';
 import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
 import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
 
-
 /**
  * An OpenAI chat request as TGI's Messages API (`POST /v1/chat/completions`) takes
  * it (docs/protocols/tgi.md, "The Messages API and its traps"). TGI's traps are fixed or refused here:
@@ -27,7 +26,10 @@ export function chatToTgi(request: ChatRequest, originModel: string, stream: boo
   const stop = stopList(request.stop);
   if (stop) body.stop = stop;
   if (request.top_logprobs != null && request.top_logprobs > TGI_LIMITS.maxTopNTokens) {
-    throw unsupported('top_logprobs', `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`);
+    throw unsupported(
+      'top_logprobs',
+      `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`,
+    );
   }
   // 1.0 means off (TGI refuses it); under greedy decoding (temperature 0) a top_p < 1 would make TGI sample.
   if (request.top_p != null && (request.top_p >= 1 || request.temperature === 0)) delete body.top_p;

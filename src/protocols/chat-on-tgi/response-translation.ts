@@ -5,7 +5,10 @@ import { mapTgiFinishReason } from '../shared/map-tgi-finish-reason';
 interface TgiChatResponse {
   id?: unknown;
   model?: unknown;
-  choices?: Array<{ finish_reason?: unknown; message?: { tool_calls?: Array<{ function?: { arguments?: unknown } }> | null } }>;
+  choices?: Array<{
+    finish_reason?: unknown;
+    message?: { tool_calls?: Array<{ function?: { arguments?: unknown } }> | null };
+  }>;
   usage?: unknown;
 }
 
@@ -14,7 +17,11 @@ interface TgiChatResponse {
  * `model`, a real `id` instead of TGI's `""`, finish reasons in OpenAI terms and
  * tool-call arguments as a JSON string (older TGI sent an object).
  */
-export function chatOnTgiResponse(json: unknown, endpointName: string, requestId: string): { body: unknown; usage: TokenCounts } {
+export function chatOnTgiResponse(
+  json: unknown,
+  endpointName: string,
+  requestId: string,
+): { body: unknown; usage: TokenCounts } {
   const response = (json && typeof json === 'object' ? json : {}) as TgiChatResponse;
   response.model = endpointName;
   if (typeof response.id !== 'string' || response.id === '') response.id = `chatcmpl-${requestId}`;

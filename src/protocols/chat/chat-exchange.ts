@@ -5,7 +5,6 @@ import { chatPassthrough } from '../openai-passthrough';
 import type { ChatRequest } from '../openai/request-schemas';
 import { exchangeOf, originProtocolsOf, type ProtocolPair } from '../pair';
 
-
 /**
  * What a pair whose client protocol is translated to chat gets: the client's
  * request, and its chat translation, built on first use (the route may need it

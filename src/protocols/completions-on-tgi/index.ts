@@ -29,7 +29,8 @@ export const completionsOnTgi: ProtocolPair<CompletionRequest> = {
           echo: call.echo ? call.body.inputs : null,
           clientWantsUsage,
         }),
-      translate: (json, headers) => completionsOnTgiResponse(json, headers, { id, endpointName: ctx.endpoint.name, logprobs: call.logprobs }),
+      translate: (json, headers) =>
+        completionsOnTgiResponse(json, headers, { id, endpointName: ctx.endpoint.name, logprobs: call.logprobs }),
     };
   },
 };

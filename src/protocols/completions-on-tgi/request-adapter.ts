@@ -30,15 +30,24 @@ export function completionsToTgi(request: CompletionRequest, originModel: string
     throw unsupported('suffix', 'TGI has no fill-in-the-middle suffix; put the text into the prompt instead');
   }
   if (request.best_of != null && request.best_of > 1) {
-    throw unsupported('best_of', "TGI's best_of needs sampling without a seed, streams refuse it and it is not OpenAI's server-side ranking");
+    throw unsupported(
+      'best_of',
+      "TGI's best_of needs sampling without a seed, streams refuse it and it is not OpenAI's server-side ranking",
+    );
   }
   const echo = request.echo === true;
   const logprobs = request.logprobs ?? null;
   if (logprobs !== null && logprobs > TGI_LIMITS.maxTopNTokens) {
-    throw unsupported('logprobs', `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`);
+    throw unsupported(
+      'logprobs',
+      `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`,
+    );
   }
   if (logprobs !== null && echo) {
-    throw unsupported('echo', 'echo with logprobs needs the prompt tokens\' logprobs, which TGI gives only when started with --enable-prefill-logprobs (and never when streaming)');
+    throw unsupported(
+      'echo',
+      "echo with logprobs needs the prompt tokens' logprobs, which TGI gives only when started with --enable-prefill-logprobs (and never when streaming)",
+    );
   }
 
   const p: GenerateParameters = {
@@ -59,7 +68,8 @@ export function completionsToTgi(request: CompletionRequest, originModel: string
   if (request.seed != null) p.seed = request.seed;
   const stop = stopList(request.stop);
   if (stop?.length) p.stop = stop;
-  if (request.frequency_penalty != null && request.frequency_penalty !== 0) p.frequency_penalty = request.frequency_penalty;
+  if (request.frequency_penalty != null && request.frequency_penalty !== 0)
+    p.frequency_penalty = request.frequency_penalty;
   if (typeof request.repetition_penalty === 'number') p.repetition_penalty = request.repetition_penalty;
   const truncate = request.truncate_prompt_tokens ?? request.truncate;
   if (typeof truncate === 'number' && truncate > 0) p.truncate = truncate;
@@ -75,9 +85,13 @@ export function completionsToTgi(request: CompletionRequest, originModel: string
 /** The one text prompt TGI's generate API takes: a string, or an array of exactly one string. */
 function singlePrompt(prompt: unknown): string {
   const list = Array.isArray(prompt) ? (prompt as unknown[]) : [prompt];
-  if (list.some((x) => typeof x !== 'string')) throw unsupported('prompt', 'TGI takes text prompts only, not token ids');
+  if (list.some((x) => typeof x !== 'string'))
+    throw unsupported('prompt', 'TGI takes text prompts only, not token ids');
   if (list.length !== 1) {
-    throw unsupported('prompt', `TGI's generate API takes one prompt per request (${list.length} given); send one request per prompt`);
+    throw unsupported(
+      'prompt',
+      `TGI's generate API takes one prompt per request (${list.length} given); send one request per prompt`,
+    );
   }
   const one = list[0] as string;
   if (one === '') throw unsupported('prompt', 'TGI refuses an empty input; send at least one token of text');

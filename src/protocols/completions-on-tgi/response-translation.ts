@@ -27,7 +27,9 @@ export function completionsOnTgiResponse(
   const promptTokens = headerInt(headers, 'x-prompt-tokens') ?? 0;
   const completionTokens = details?.generated_tokens ?? headerInt(headers, 'x-generated-tokens') ?? 0;
   const logprobs =
-    ctx.logprobs === null ? null : completionLogprobs(details?.tokens ?? [], details?.top_tokens, ctx.logprobs, 0).logprobs;
+    ctx.logprobs === null
+      ? null
+      : completionLogprobs(details?.tokens ?? [], details?.top_tokens, ctx.logprobs, 0).logprobs;
   const body = {
     id: ctx.id,
     object: 'text_completion',
@@ -41,7 +43,11 @@ export function completionsOnTgiResponse(
         finish_reason: mapTgiFinishReason(details?.finish_reason),
       },
     ],
-    usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: completionTokens,
+      total_tokens: promptTokens + completionTokens,
+    },
   };
   return { body, usage: { promptTokens, completionTokens } };
 }

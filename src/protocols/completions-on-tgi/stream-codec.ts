@@ -70,7 +70,11 @@ export class CompletionsOnTgiCodec extends OpenAISseCodec {
       const { promptTokens, completionTokens } = this.reported;
       out += this.frame({
         choices: [],
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+        },
       });
     }
     return out + 'data: [DONE]\n\n';

@@ -42,7 +42,10 @@ export function providerTransport(
   const call = { headers: providerHeaders(api, key), failure: providerFailure(api, ctx.entity.name, key) };
   if (api.provider === 'anthropic') return (exchange) => ({ ...exchange, ...call });
   if (clientTopK != null) {
-    throw new ApiError(400, `'top_k' is not supported by this endpoint's OpenAI model: OpenAI has no top-k sampling`, { param: 'top_k', code: 'unsupported_parameter' });
+    throw new ApiError(400, `'top_k' is not supported by this endpoint's OpenAI model: OpenAI has no top-k sampling`, {
+      param: 'top_k',
+      code: 'unsupported_parameter',
+    });
   }
   return (exchange) => {
     const { top_k: _fromDefaults, ...body } = exchange.body as Record<string, unknown>; // an endpoint default for self-hosted models; OpenAI refuses the field

@@ -18,7 +18,12 @@ export const generateOnOpenAI: ProtocolPair<GenerateInput> = {
     return {
       path: '/v1/completions',
       body: call.body,
-      codec: () => new GenerateOnOpenAICodec({ prefix: call.prefix, wantDetails: request.parameters?.details === true, seed: call.seed }),
+      codec: () =>
+        new GenerateOnOpenAICodec({
+          prefix: call.prefix,
+          wantDetails: request.parameters?.details === true,
+          seed: call.seed,
+        }),
       translate: (json) => generateOnOpenAIResponse(json, call, route),
     };
   },

@@ -7,7 +7,12 @@ import type { TgiToken } from '../tgi/types';
  * the slice of the generated text between its offset and the next one.
  * `text` is the text these offsets index into, starting at `base`.
  */
-export function tgiTokens(logprobs: Partial<CompletionLogprobs> | null | undefined, text: string, base = 0, nextOffset?: number): TgiToken[] {
+export function tgiTokens(
+  logprobs: Partial<CompletionLogprobs> | null | undefined,
+  text: string,
+  base = 0,
+  nextOffset?: number,
+): TgiToken[] {
   const tokens = logprobs?.tokens ?? [];
   const offsets = logprobs?.text_offset ?? [];
   return tokens.map((token, i) => {

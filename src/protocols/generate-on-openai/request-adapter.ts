@@ -26,7 +26,7 @@ export interface CompletionsCall {
 export function generateToOpenAI(req: GenerateRequest, originModel: string, stream: boolean): CompletionsCall {
   const p: GenerateParameters = req.parameters ?? {};
   if ((p.best_of ?? 1) > 1) {
-    throw new ApiError(422, 'Input validation error: `best_of` > 1 is not supported by this endpoint\'s origin', {
+    throw new ApiError(422, "Input validation error: `best_of` > 1 is not supported by this endpoint's origin", {
       type: 'validation',
       param: 'parameters.best_of',
       code: 'unsupported_parameter',

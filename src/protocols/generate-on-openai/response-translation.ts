@@ -7,12 +7,21 @@ import { tgiTokens } from './logprobs';
 import type { CompletionsCall } from './request-adapter';
 
 interface CompletionResponse {
-  choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: Partial<CompletionLogprobs> | null }>;
+  choices?: Array<{
+    text?: string;
+    finish_reason?: string | null;
+    stop_reason?: unknown;
+    logprobs?: Partial<CompletionLogprobs> | null;
+  }>;
   usage?: unknown;
 }
 
 /** A non-streaming vLLM completion as TGI's `/generate` answer (an array on the compat root). */
-export function generateOnOpenAIResponse(json: unknown, call: CompletionsCall, route: GenerateRoute): { body: unknown; usage: TokenCounts } {
+export function generateOnOpenAIResponse(
+  json: unknown,
+  call: CompletionsCall,
+  route: GenerateRoute,
+): { body: unknown; usage: TokenCounts } {
   const response = json as CompletionResponse;
   const choice = response.choices?.[0] ?? {};
   const text = choice.text ?? '';
@@ -21,7 +30,15 @@ export function generateOnOpenAIResponse(json: unknown, call: CompletionsCall, r
   const tokens = tgiTokens(choice.logprobs, text, choice.logprobs?.text_offset?.[0] ?? 0);
   // vLLM counts the EOS token but lists no logprob for it; TGI lists it, as the stream's final event does.
   if (finish === 'eos_token' && tokens.length < usage.completionTokens) tokens.push(EOS_TOKEN);
-  const details: TgiDetails = { finish_reason: finish, generated_tokens: usage.completionTokens, seed: call.seed, prefill: [], tokens };
-  const result = call.wantDetails ? { generated_text: call.prefix + text, details } : { generated_text: call.prefix + text };
+  const details: TgiDetails = {
+    finish_reason: finish,
+    generated_tokens: usage.completionTokens,
+    seed: call.seed,
+    prefill: [],
+    tokens,
+  };
+  const result = call.wantDetails
+    ? { generated_text: call.prefix + text, details }
+    : { generated_text: call.prefix + text };
   return { body: route === 'compat' ? [result] : result, usage };
 }

@@ -8,7 +8,12 @@ import { EOS_TOKEN, type TgiFinishReason, type TgiStreamEvent, type TgiToken } f
 import { tgiTokens } from './logprobs';
 
 interface CompletionChunk {
-  choices?: Array<{ text?: string; finish_reason?: string | null; stop_reason?: unknown; logprobs?: Partial<CompletionLogprobs> | null }>;
+  choices?: Array<{
+    text?: string;
+    finish_reason?: string | null;
+    stop_reason?: unknown;
+    logprobs?: Partial<CompletionLogprobs> | null;
+  }>;
   usage?: unknown;
 }
 
@@ -47,7 +52,8 @@ export class GenerateOnOpenAICodec extends TgiSseCodec {
   protected onData(data: string): string {
     if (this.errored || this.complete) return '';
     if (data === '[DONE]') return this.pendingFinal ? this.emitFinal() : '';
-    if (data.startsWith('{"error"')) return this.fail(`Request failed during generation: ${originErrorMessage(data)}`, 'generation');
+    if (data.startsWith('{"error"'))
+      return this.fail(`Request failed during generation: ${originErrorMessage(data)}`, 'generation');
     let chunk: CompletionChunk;
     try {
       chunk = JSON.parse(data) as CompletionChunk;
@@ -95,7 +101,12 @@ export class GenerateOnOpenAICodec extends TgiSseCodec {
     this.complete = true;
     const generatedTokens = this.reported?.completionTokens ?? this.counted + 1;
     const details = this.opts.wantDetails
-      ? { finish_reason: pending.finish, generated_tokens: generatedTokens, seed: this.opts.seed, input_length: this.reported?.promptTokens ?? 0 }
+      ? {
+          finish_reason: pending.finish,
+          generated_tokens: generatedTokens,
+          seed: this.opts.seed,
+          input_length: this.reported?.promptTokens ?? 0,
+        }
       : null;
     return this.event(pending.token, { generated_text: this.opts.prefix + this.text, details });
   }

@@ -7,7 +7,11 @@ import type { GenerateInput, TgiGenerateResponse } from '../tgi/types';
  * root). Token counts from TGI's `x-prompt-tokens` / `x-generated-tokens` headers,
  * else from `details`.
  */
-export function generatePassthroughResponse(json: unknown, headers: Headers, { request, route }: GenerateInput): { body: unknown; usage: TokenCounts } {
+export function generatePassthroughResponse(
+  json: unknown,
+  headers: Headers,
+  { request, route }: GenerateInput,
+): { body: unknown; usage: TokenCounts } {
   const response = json as TgiGenerateResponse;
   const usage = {
     promptTokens: Number(headers.get('x-prompt-tokens') ?? response.details?.input_length ?? 0),

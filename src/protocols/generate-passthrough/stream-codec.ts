@@ -10,12 +10,10 @@ import type { TgiStreamEvent } from '../tgi/types';
  * gets TGI's own `incomplete_generation_stream` error.
  */
 export class GeneratePassthroughCodec extends TgiSseCodec {
-
   /** `clientWantsDetails` false: the router asked the origin for details (for token counts); they are removed again. */
   constructor(private readonly clientWantsDetails: boolean) {
     super();
   }
-
 
   protected onData(data: string): string {
     if (this.errored || this.complete) return '';
@@ -34,7 +32,10 @@ export class GeneratePassthroughCodec extends TgiSseCodec {
       if (typeof event.generated_text !== 'string') return data;
       this.complete = true;
       if (!event.details) return data;
-      this.reported = { promptTokens: event.details.input_length ?? 0, completionTokens: event.details.generated_tokens };
+      this.reported = {
+        promptTokens: event.details.input_length ?? 0,
+        completionTokens: event.details.generated_tokens,
+      };
       return this.clientWantsDetails ? data : JSON.stringify({ ...event, details: null });
     } catch {
       return data; // Not JSON: passed through as it came; the client's parser will say so.

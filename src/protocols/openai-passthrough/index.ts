@@ -1,5 +1,11 @@
 import type { ExchangeContext, OriginExchange } from '../exchange';
-import { originPathFor, type ChatRequest, type CompletionRequest, type InferenceKind, type InferenceRequest } from '../openai/request-schemas';
+import {
+  originPathFor,
+  type ChatRequest,
+  type CompletionRequest,
+  type InferenceKind,
+  type InferenceRequest,
+} from '../openai/request-schemas';
 import type { ProtocolPair } from '../pair';
 import { openaiPassthroughResponse } from './response-translation';
 import { OpenAIPassthroughCodec } from './stream-codec';

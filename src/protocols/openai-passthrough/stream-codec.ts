@@ -95,11 +95,19 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
     if (buf[start] === COLON && singleLine) return emit(buf.subarray(start, end + 2)); // a comment (keep-alive)
     const p = start + DATA.length;
     // Anything but one ordinary `data: {…}` line: the text path.
-    if (this.errored || !singleLine || !bytesAt(buf, DATA, start) || buf[p] !== BRACE || bytesAt(buf, ERROR_START, p) || indexOfBytes(buf, USAGE, p, end) !== -1) {
+    if (
+      this.errored ||
+      !singleLine ||
+      !bytesAt(buf, DATA, start) ||
+      buf[p] !== BRACE ||
+      bytesAt(buf, ERROR_START, p) ||
+      indexOfBytes(buf, USAGE, p, end) !== -1
+    ) {
       return emit(utf8(this.push(EVENT_DECODER.decode(buf.subarray(start, end + 2)))));
     }
     const model = indexOfBytes(buf, this.modelFromBytes, p, end);
-    if (model === -1 && indexOfBytes(buf, MODEL_KEY, p, end) !== -1) return emit(utf8(this.push(EVENT_DECODER.decode(buf.subarray(start, end + 2)))));
+    if (model === -1 && indexOfBytes(buf, MODEL_KEY, p, end) !== -1)
+      return emit(utf8(this.push(EVENT_DECODER.decode(buf.subarray(start, end + 2)))));
     if (indexOfBytes(buf, CHOICES, p, end) !== -1) this.counted++;
     if (model === -1) return emit(buf.subarray(start, end + 2));
     emit(buf.subarray(start, model));

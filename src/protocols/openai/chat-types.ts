@@ -43,7 +43,11 @@ export interface ChatChunkBody {
 /** A chat message as the translations build them for the origin. */
 export type ChatMessage =
   | { role: 'system' | 'user'; content: string | ChatContentPart[] }
-  | { role: 'assistant'; content: string | null; tool_calls?: Array<Required<Omit<ChatToolCall, 'function'>> & { function: { name: string; arguments: string } }> }
+  | {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: Array<Required<Omit<ChatToolCall, 'function'>> & { function: { name: string; arguments: string } }>;
+    }
   | { role: 'tool'; tool_call_id: string; content: string };
 
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };

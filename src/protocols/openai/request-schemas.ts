@@ -24,7 +24,10 @@ const samplingFields = {
   presence_penalty: optionalNumber(z.number().min(-2).max(2)),
   frequency_penalty: optionalNumber(z.number().min(-2).max(2)),
   seed: optionalNumber(z.number().int()),
-  stop: z.union([z.string(), z.array(z.string()).max(16)]).nullable().optional(),
+  stop: z
+    .union([z.string(), z.array(z.string()).max(16)])
+    .nullable()
+    .optional(),
   user: z.string().optional(),
 };
 

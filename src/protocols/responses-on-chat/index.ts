@@ -19,7 +19,12 @@ export const responsesOnChat: ProtocolPair<ChatTranslatable<ResponsesRequest>> =
   origin: 'chat',
   exchange({ request, chat }: ChatTranslatable<ResponsesRequest>, ctx: ExchangeContext): OriginExchange {
     const inner = chatExchange(applyDefaults('chat', chat(), ctx.endpoint.defaults), ctx);
-    const shell: ResponseShell = { id: `resp_${ctx.requestId}`, createdAt: Math.floor(Date.now() / 1000), endpointName: ctx.endpoint.name, request };
+    const shell: ResponseShell = {
+      id: `resp_${ctx.requestId}`,
+      createdAt: Math.floor(Date.now() / 1000),
+      endpointName: ctx.endpoint.name,
+      request,
+    };
     return {
       path: inner.path,
       body: inner.body,
@@ -28,7 +33,10 @@ export const responsesOnChat: ProtocolPair<ChatTranslatable<ResponsesRequest>> =
       codec: () => new ResponsesOnChatCodec(inner.codec(), shell, ctx.requestId),
       translate: (json, headers) => {
         const answer = inner.translate(json, headers);
-        return { body: responsesOnChatResponse(answer.body as ChatCompletionBody, answer.usage, shell, ctx.requestId), usage: answer.usage };
+        return {
+          body: responsesOnChatResponse(answer.body as ChatCompletionBody, answer.usage, shell, ctx.requestId),
+          usage: answer.usage,
+        };
       },
     };
   },

@@ -17,7 +17,8 @@ export function responsesToChat(req: ResponsesRequest): ChatRequest {
   if (req.instructions) messages.push({ role: 'system', content: req.instructions });
   if (typeof req.input === 'string') messages.push({ role: 'user', content: req.input });
   else req.input.forEach((item, i) => addItem(messages, item as Item, i));
-  if (messages.length === 0) throw new ApiError(400, "Invalid 'input': it holds no message", { param: 'input', code: 'invalid_body' });
+  if (messages.length === 0)
+    throw new ApiError(400, "Invalid 'input': it holds no message", { param: 'input', code: 'invalid_body' });
 
   const chat: ChatRequest = { model: req.model, messages };
   if (req.temperature != null) chat.temperature = req.temperature;
@@ -30,7 +31,14 @@ export function responsesToChat(req: ResponsesRequest): ChatRequest {
   if (req.tool_choice !== undefined) chat.tool_choice = chatToolChoice(req.tool_choice);
   const format = req.text?.format;
   if (format?.type === 'json_schema') {
-    chat.response_format = { type: 'json_schema', json_schema: { name: format.name ?? 'response', schema: format.schema ?? {}, ...(format.strict != null ? { strict: format.strict } : {}) } };
+    chat.response_format = {
+      type: 'json_schema',
+      json_schema: {
+        name: format.name ?? 'response',
+        schema: format.schema ?? {},
+        ...(format.strict != null ? { strict: format.strict } : {}),
+      },
+    };
   } else if (format?.type === 'json_object') chat.response_format = { type: 'json_object' };
   return chat;
 }
@@ -42,24 +50,38 @@ function addItem(messages: ChatMessage[], item: Item, i: number): void {
     const call = {
       id: requireString(item.call_id, `input.${i}.call_id`),
       type: 'function' as const,
-      function: { name: requireString(item.name, `input.${i}.name`), arguments: typeof item.arguments === 'string' ? item.arguments : '{}' },
+      function: {
+        name: requireString(item.name, `input.${i}.name`),
+        arguments: typeof item.arguments === 'string' ? item.arguments : '{}',
+      },
     };
     const last = messages.at(-1);
     if (last?.role === 'assistant') (last.tool_calls ??= []).push(call);
     else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
   } else if (type === 'function_call_output') {
-    messages.push({ role: 'tool', tool_call_id: requireString(item.call_id, `input.${i}.call_id`), content: outputText(item.output) });
-  } else if (type !== 'reasoning') {
-    throw new ApiError(400, `'input.${i}' has type '${type}', which is not supported: send messages, function_call and function_call_output items`, {
-      param: `input.${i}.type`,
-      code: 'unsupported_parameter',
+    messages.push({
+      role: 'tool',
+      tool_call_id: requireString(item.call_id, `input.${i}.call_id`),
+      content: outputText(item.output),
     });
+  } else if (type !== 'reasoning') {
+    throw new ApiError(
+      400,
+      `'input.${i}' has type '${type}', which is not supported: send messages, function_call and function_call_output items`,
+      {
+        param: `input.${i}.type`,
+        code: 'unsupported_parameter',
+      },
+    );
   }
 }
 
 function messageOf(item: Item, i: number): ChatMessage {
   const role = item.role ?? 'user';
-  const parts = typeof item.content === 'string' ? [{ type: 'text' as const, text: item.content }] : (item.content ?? []).map((p, j) => partOf(p as Record<string, unknown>, `input.${i}.content.${j}`));
+  const parts =
+    typeof item.content === 'string'
+      ? [{ type: 'text' as const, text: item.content }]
+      : (item.content ?? []).map((p, j) => partOf(p as Record<string, unknown>, `input.${i}.content.${j}`));
   const text = parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
   if (role === 'assistant') return { role: 'assistant', content: text };
   if (role === 'system' || role === 'developer') return { role: 'system', content: text };
@@ -67,18 +89,27 @@ function messageOf(item: Item, i: number): ChatMessage {
 }
 
 function partOf(part: Record<string, unknown>, param: string): ChatContentPart {
-  if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') return { type: 'text', text: String(part.text ?? '') };
+  if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text')
+    return { type: 'text', text: String(part.text ?? '') };
   if (part.type === 'refusal') return { type: 'text', text: String(part.refusal ?? '') };
-  if (part.type === 'input_image' && typeof part.image_url === 'string') return { type: 'image_url', image_url: { url: part.image_url } };
-  throw new ApiError(400, `'${param}' has type '${String(part.type)}', which is not supported: send input_text, or input_image with an image_url (files and file ids need OpenAI's storage)`, {
-    param: `${param}.type`,
-    code: 'unsupported_parameter',
-  });
+  if (part.type === 'input_image' && typeof part.image_url === 'string')
+    return { type: 'image_url', image_url: { url: part.image_url } };
+  throw new ApiError(
+    400,
+    `'${param}' has type '${String(part.type)}', which is not supported: send input_text, or input_image with an image_url (files and file ids need OpenAI's storage)`,
+    {
+      param: `${param}.type`,
+      code: 'unsupported_parameter',
+    },
+  );
 }
 
 function outputText(output: unknown): string {
   if (typeof output === 'string') return output;
-  if (Array.isArray(output)) return output.map((p) => (typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '')).join('');
+  if (Array.isArray(output))
+    return output
+      .map((p) => (typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+      .join('');
   return JSON.stringify(output ?? '');
 }
 

@@ -6,7 +6,12 @@ import type { OutputItem, ResponseObject } from '../responses/types';
 import type { TokenCounts } from '../shared/stream-codec';
 
 /** A non-streaming chat completion (already normalised by the chat path) as a Responses `response`. */
-export function responsesOnChatResponse(chat: ChatCompletionBody, usage: TokenCounts, shell: ResponseShell, requestId: string): ResponseObject {
+export function responsesOnChatResponse(
+  chat: ChatCompletionBody,
+  usage: TokenCounts,
+  shell: ResponseShell,
+  requestId: string,
+): ResponseObject {
   const choice = chat.choices?.[0];
   const { status, incompleteReason } = mapChatFinishToResponses(choice?.finish_reason);
   const itemStatus = status === 'completed' ? 'completed' : 'incomplete';

@@ -34,22 +34,47 @@ export class ResponsesOnChatCodec extends ChatDerivedCodec {
   protected onText(delta: string): string {
     let out = '';
     if (!this.message) {
-      const item: MessageItem = { type: 'message', id: `msg_${this.requestId}`, status: 'in_progress', role: 'assistant', content: [] };
+      const item: MessageItem = {
+        type: 'message',
+        id: `msg_${this.requestId}`,
+        status: 'in_progress',
+        role: 'assistant',
+        content: [],
+      };
       this.message = { item, index: this.output.length };
       this.output.push(item);
       out += this.events.frame('response.output_item.added', { output_index: this.message.index, item });
       out += this.events.frame('response.content_part.added', {
-        item_id: item.id, output_index: this.message.index, content_index: 0, part: { type: 'output_text', text: '', annotations: [] },
+        item_id: item.id,
+        output_index: this.message.index,
+        content_index: 0,
+        part: { type: 'output_text', text: '', annotations: [] },
       });
       item.content.push({ type: 'output_text', text: '', annotations: [], logprobs: [] });
     }
     const { item, index } = this.message;
     item.content[0]!.text += delta;
-    return out + this.events.frame('response.output_text.delta', { item_id: item.id, output_index: index, content_index: 0, delta, logprobs: [] });
+    return (
+      out +
+      this.events.frame('response.output_text.delta', {
+        item_id: item.id,
+        output_index: index,
+        content_index: 0,
+        delta,
+        logprobs: [],
+      })
+    );
   }
 
   protected onToolCall(slot: number, id: string, name: string): string {
-    const item: FunctionCallItem = { type: 'function_call', id: `fc_${this.requestId}_${slot}`, call_id: id, name, arguments: '', status: 'in_progress' };
+    const item: FunctionCallItem = {
+      type: 'function_call',
+      id: `fc_${this.requestId}_${slot}`,
+      call_id: id,
+      name,
+      arguments: '',
+      status: 'in_progress',
+    };
     this.calls[slot] = { item, index: this.output.length };
     this.output.push(item);
     return this.events.frame('response.output_item.added', { output_index: this.output.length - 1, item: { ...item } });
@@ -59,7 +84,11 @@ export class ResponsesOnChatCodec extends ChatDerivedCodec {
     const call = this.calls[slot];
     if (!call) return '';
     call.item.arguments += delta;
-    return this.events.frame('response.function_call_arguments.delta', { item_id: call.item.id, output_index: call.index, delta });
+    return this.events.frame('response.function_call_arguments.delta', {
+      item_id: call.item.id,
+      output_index: call.index,
+      delta,
+    });
   }
 
   protected onFinish(finish: ChatFinish): string {
@@ -70,15 +99,29 @@ export class ResponsesOnChatCodec extends ChatDerivedCodec {
       const { item, index } = this.message;
       const text = item.content[0]!.text;
       item.status = itemStatus;
-      out += this.events.frame('response.output_text.done', { item_id: item.id, output_index: index, content_index: 0, text, logprobs: [] });
+      out += this.events.frame('response.output_text.done', {
+        item_id: item.id,
+        output_index: index,
+        content_index: 0,
+        text,
+        logprobs: [],
+      });
       out += this.events.frame('response.content_part.done', {
-        item_id: item.id, output_index: index, content_index: 0, part: { type: 'output_text', text, annotations: [] },
+        item_id: item.id,
+        output_index: index,
+        content_index: 0,
+        part: { type: 'output_text', text, annotations: [] },
       });
       out += this.events.frame('response.output_item.done', { output_index: index, item });
     }
     for (const { item, index } of this.calls) {
       item.status = 'completed';
-      out += this.events.frame('response.function_call_arguments.done', { item_id: item.id, output_index: index, name: item.name, arguments: item.arguments });
+      out += this.events.frame('response.function_call_arguments.done', {
+        item_id: item.id,
+        output_index: index,
+        name: item.name,
+        arguments: item.arguments,
+      });
       out += this.events.frame('response.output_item.done', { output_index: index, item });
     }
     const response = responseObject(this.shell, { status, output: this.output, usage: this.usage, incompleteReason });
@@ -94,6 +137,8 @@ export class ResponsesOnChatCodec extends ChatDerivedCodec {
     if (this.started) return '';
     this.started = true;
     const response = responseObject(this.shell, { status: 'in_progress', output: [], usage: null });
-    return this.events.frame('response.created', { response }) + this.events.frame('response.in_progress', { response });
+    return (
+      this.events.frame('response.created', { response }) + this.events.frame('response.in_progress', { response })
+    );
   }
 }

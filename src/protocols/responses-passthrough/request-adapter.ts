@@ -12,7 +12,9 @@ export function withResponsesDefaults(req: ResponsesRequest, defaults: Defaults)
   if (out.temperature == null && defaults.temperature !== undefined) out.temperature = defaults.temperature;
   if (out.top_p == null && defaults.top_p !== undefined) out.top_p = defaults.top_p;
   if (out.max_output_tokens == null && defaults.max_tokens !== undefined) out.max_output_tokens = defaults.max_tokens;
-  const hasSystem = Array.isArray(req.input) && req.input.some((item) => item.role === 'system' || item.role === 'developer');
-  if (!out.instructions && !hasSystem && defaults.system_prompt !== undefined) out.instructions = defaults.system_prompt;
+  const hasSystem =
+    Array.isArray(req.input) && req.input.some((item) => item.role === 'system' || item.role === 'developer');
+  if (!out.instructions && !hasSystem && defaults.system_prompt !== undefined)
+    out.instructions = defaults.system_prompt;
   return out;
 }

@@ -6,7 +6,10 @@ interface OriginResponse {
 }
 
 /** The origin's `response` object with the endpoint's name as `model`, and its usage. */
-export function responsesPassthroughResponse(json: unknown, endpointName: string): { body: unknown; usage: TokenCounts } {
+export function responsesPassthroughResponse(
+  json: unknown,
+  endpointName: string,
+): { body: unknown; usage: TokenCounts } {
   const response = (json && typeof json === 'object' ? json : {}) as OriginResponse;
   response.model = endpointName;
   return {

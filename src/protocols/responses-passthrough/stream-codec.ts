@@ -4,7 +4,10 @@ import { SseCodec } from '../shared/sse-codec';
 interface OriginEvent {
   type?: string;
   sequence_number?: number;
-  response?: { model?: unknown; usage?: { input_tokens?: number; output_tokens?: number } | null } & Record<string, unknown>;
+  response?: { model?: unknown; usage?: { input_tokens?: number; output_tokens?: number } | null } & Record<
+    string,
+    unknown
+  >;
 }
 
 /**
@@ -54,9 +57,7 @@ export class ResponsesPassthroughCodec extends SseCodec {
     if (this.errored || this.complete) return '';
     this.errored = true;
     const failed = { ...this.lastResponse, status: 'failed', error: { code, message } };
-    return (
-      this.frame('response.failed', { response: failed }) + this.frame('error', { code, message, param: null })
-    );
+    return this.frame('response.failed', { response: failed }) + this.frame('error', { code, message, param: null });
   }
 
   private frame(type: string, fields: Record<string, unknown>): string {

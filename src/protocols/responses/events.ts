@@ -19,8 +19,9 @@ export class ResponsesEventWriter {
   failure(shell: ResponseShell, output: OutputItem[], message: string, code: string): string {
     const error = { code, message };
     return (
-      this.frame('response.failed', { response: responseObject(shell, { status: 'failed', output, usage: null, error }) }) +
-      this.frame('error', { code, message, param: null })
+      this.frame('response.failed', {
+        response: responseObject(shell, { status: 'failed', output, usage: null, error }),
+      }) + this.frame('error', { code, message, param: null })
     );
   }
 }

@@ -16,14 +16,28 @@ const STATELESS =
  */
 export function refuseUnsupported(req: ResponsesRequest): void {
   if (req.previous_response_id != null) {
-    throw refuse('previous_response_id', `'previous_response_id' is not supported: ${STATELESS}. Send the whole conversation in 'input' instead`);
+    throw refuse(
+      'previous_response_id',
+      `'previous_response_id' is not supported: ${STATELESS}. Send the whole conversation in 'input' instead`,
+    );
   }
   const extra = req as Record<string, unknown>;
   if (extra.conversation != null) {
-    throw refuse('conversation', `'conversation' is not supported: ${STATELESS}. Send the whole conversation in 'input' instead`);
+    throw refuse(
+      'conversation',
+      `'conversation' is not supported: ${STATELESS}. Send the whole conversation in 'input' instead`,
+    );
   }
-  if (extra.background === true) throw refuse('background', `'background' is not supported: ${STATELESS}; call without it and keep the connection open`);
-  if (extra.prompt != null) throw refuse('prompt', `'prompt' (a stored prompt template) is not supported: ${STATELESS}. Send 'instructions' and 'input'`);
+  if (extra.background === true)
+    throw refuse(
+      'background',
+      `'background' is not supported: ${STATELESS}; call without it and keep the connection open`,
+    );
+  if (extra.prompt != null)
+    throw refuse(
+      'prompt',
+      `'prompt' (a stored prompt template) is not supported: ${STATELESS}. Send 'instructions' and 'input'`,
+    );
   if (Array.isArray(req.input)) {
     req.input.forEach((item, i) => {
       if (item.type === 'item_reference') {

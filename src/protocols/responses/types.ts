@@ -20,7 +20,8 @@ export const ResponsesTool = z.looseObject({ type: z.string(), name: z.string().
 export const ResponsesRequest = z.looseObject({
   model: z.string().min(1).optional(),
   input: z.union([z.string(), z.array(ResponsesInputItem)], {
-    error: (issue) => (issue.input === undefined ? 'required field is missing' : 'must be a string or an array of input items'),
+    error: (issue) =>
+      issue.input === undefined ? 'required field is missing' : 'must be a string or an array of input items',
   }),
   instructions: z.string().nullable().optional(),
   max_output_tokens: nullableNumber(z.number().int().min(1)),

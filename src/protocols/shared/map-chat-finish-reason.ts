@@ -22,13 +22,19 @@ export function mapChatFinishToAnthropic(
   if (usedTools || finish.reason === 'tool_calls') return { stop_reason: 'tool_use', stop_sequence: null };
   if (finish.reason === 'length') return { stop_reason: 'max_tokens', stop_sequence: null };
   if (finish.reason === 'content_filter') return { stop_reason: 'refusal', stop_sequence: null };
-  const named = typeof finish.stopReason === 'string' && stops.includes(finish.stopReason) ? finish.stopReason : undefined;
+  const named =
+    typeof finish.stopReason === 'string' && stops.includes(finish.stopReason) ? finish.stopReason : undefined;
   const matched = named ?? stops.find((s) => s !== '' && textEnd.endsWith(s));
-  return matched !== undefined ? { stop_reason: 'stop_sequence', stop_sequence: matched } : { stop_reason: 'end_turn', stop_sequence: null };
+  return matched !== undefined
+    ? { stop_reason: 'stop_sequence', stop_sequence: matched }
+    : { stop_reason: 'end_turn', stop_sequence: null };
 }
 
 /** A chat finish reason as a Responses status: `length` is incomplete (`max_output_tokens`), as is a content filter. */
-export function mapChatFinishToResponses(finishReason: string | null | undefined): { status: ResponseStatus; incompleteReason: string | null } {
+export function mapChatFinishToResponses(finishReason: string | null | undefined): {
+  status: ResponseStatus;
+  incompleteReason: string | null;
+} {
   if (finishReason === 'length') return { status: 'incomplete', incompleteReason: 'max_output_tokens' };
   if (finishReason === 'content_filter') return { status: 'incomplete', incompleteReason: 'content_filter' };
   return { status: 'completed', incompleteReason: null };

@@ -8,7 +8,8 @@ import type { TgiFinishReason } from '../tgi/types';
  */
 export function mapVllmFinishReason(finishReason: string | null | undefined, stopReason: unknown): TgiFinishReason {
   if (finishReason === 'length') return 'length';
-  if (finishReason === 'stop' || finishReason === 'tool_calls') return typeof stopReason === 'string' ? 'stop_sequence' : 'eos_token';
+  if (finishReason === 'stop' || finishReason === 'tool_calls')
+    return typeof stopReason === 'string' ? 'stop_sequence' : 'eos_token';
   throw new ApiError(424, `Request failed during generation: the origin ended with finish_reason '${finishReason}'`, {
     type: 'generation',
     code: 'generation',

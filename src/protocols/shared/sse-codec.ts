@@ -24,7 +24,8 @@ export abstract class SseCodec implements StreamCodec {
 
   push(text: string): string {
     let out = '';
-    for (const event of this.parser.push(text)) out += event.kind === 'comment' ? `:${event.text}\n\n` : this.onData(event.data, event.event);
+    for (const event of this.parser.push(text))
+      out += event.kind === 'comment' ? `:${event.text}\n\n` : this.onData(event.data, event.event);
     return out;
   }
 

@@ -48,6 +48,9 @@ function parseBlock(block: string): SseEvent | null {
     if (field === 'data') data.push(value);
     else if (field === 'event') event = value;
   }
-  if (data.length) return event === undefined ? { kind: 'data', data: data.join('\n') } : { kind: 'data', data: data.join('\n'), event };
+  if (data.length)
+    return event === undefined
+      ? { kind: 'data', data: data.join('\n') }
+      : { kind: 'data', data: data.join('\n'), event };
   return comment !== null ? { kind: 'comment', text: comment } : null;
 }

@@ -2,7 +2,10 @@ import { ApiError } from '../../http/api-error';
 import type { EmbedRequest } from '../tei/types';
 
 function unsupported(param: string, why: string): ApiError {
-  return new ApiError(400, `'${param}' is not supported by this endpoint's origin: ${why}`, { param, code: 'unsupported_parameter' });
+  return new ApiError(400, `'${param}' is not supported by this endpoint's origin: ${why}`, {
+    param,
+    code: 'unsupported_parameter',
+  });
 }
 
 /**
@@ -14,9 +17,16 @@ function unsupported(param: string, why: string): ApiError {
  */
 export function embedToOpenAI(req: EmbedRequest, originModel: string): Record<string, unknown> {
   if (req.normalize === false) {
-    throw unsupported('normalize', 'the OpenAI embeddings API returns the model’s normalized embeddings; leave normalize out or set it to true');
+    throw unsupported(
+      'normalize',
+      'the OpenAI embeddings API returns the model’s normalized embeddings; leave normalize out or set it to true',
+    );
   }
-  if (req.prompt_name != null) throw unsupported('prompt_name', 'there are no named prompts on an OpenAI embeddings origin; prepend the prompt to the inputs');
+  if (req.prompt_name != null)
+    throw unsupported(
+      'prompt_name',
+      'there are no named prompts on an OpenAI embeddings origin; prepend the prompt to the inputs',
+    );
   const body: Record<string, unknown> = { model: originModel, input: req.inputs, encoding_format: 'float' };
   if (req.dimensions != null) body.dimensions = req.dimensions;
   return body;

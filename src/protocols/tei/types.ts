@@ -9,7 +9,8 @@ const tokenIds = z.array(z.number().int().min(0));
 
 export const EmbedRequest = z.looseObject({
   inputs: z.union([z.string(), z.array(z.string()).min(1), tokenIds.min(1), z.array(tokenIds).min(1)], {
-    error: (issue) => (issue.input === undefined ? 'required field is missing' : 'must be a string, an array of strings, or token ids'),
+    error: (issue) =>
+      issue.input === undefined ? 'required field is missing' : 'must be a string, an array of strings, or token ids',
   }),
   normalize: z.boolean().optional(),
   truncate: z.boolean().nullable().optional(),

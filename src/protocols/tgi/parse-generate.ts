@@ -10,9 +10,13 @@ export function parseGenerate(raw: unknown): GenerateRequest {
   const result = GenerateRequest.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   const { param, message } = describeFirstIssue(result.error, GenerateRequest, 'missing field');
-  throw new ApiError(422, `Failed to deserialize the JSON body into the target type: ${param ? `${param}: ` : ''}${message}`, {
-    type: 'validation',
-    param,
-    code: 'validation',
-  });
+  throw new ApiError(
+    422,
+    `Failed to deserialize the JSON body into the target type: ${param ? `${param}: ` : ''}${message}`,
+    {
+      type: 'validation',
+      param,
+      code: 'validation',
+    },
+  );
 }

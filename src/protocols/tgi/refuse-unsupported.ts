@@ -30,7 +30,10 @@ export function refuseCommon(request: ChatRequest | CompletionRequest): void {
     );
   }
   if (!isEmptyBias(request.logit_bias)) {
-    throw unsupported('logit_bias', 'TGI has no per-token logit bias (its Messages API refuses an OpenAI logit_bias object)');
+    throw unsupported(
+      'logit_bias',
+      'TGI has no per-token logit bias (its Messages API refuses an OpenAI logit_bias object)',
+    );
   }
   const n = request.n;
   if (n != null && n > 1) {
@@ -41,13 +44,15 @@ export function refuseCommon(request: ChatRequest | CompletionRequest): void {
   }
 }
 
-
 /** `stop` as the array TGI needs (a bare string is a 422 there); more than 4 refused. */
 export function stopList(stop: unknown): string[] | undefined {
   if (stop == null) return undefined;
   const list = typeof stop === 'string' ? [stop] : (stop as string[]);
   if (list.length > TGI_LIMITS.maxStopSequences) {
-    throw unsupported('stop', `TGI accepts at most ${TGI_LIMITS.maxStopSequences} stop sequences (${list.length} given)`);
+    throw unsupported(
+      'stop',
+      `TGI accepts at most ${TGI_LIMITS.maxStopSequences} stop sequences (${list.length} given)`,
+    );
   }
   return list;
 }

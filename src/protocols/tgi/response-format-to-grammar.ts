@@ -19,13 +19,18 @@ export function responseFormatToGrammar(format: unknown, param = 'response_forma
     case 'json_object':
       throw unsupported(
         param,
-        "TGI cannot constrain output to any JSON object: it needs a JSON schema with 'properties'; use {\"type\":\"json_schema\",\"json_schema\":{…}}",
+        'TGI cannot constrain output to any JSON object: it needs a JSON schema with \'properties\'; use {"type":"json_schema","json_schema":{…}}',
       );
     case 'json_schema': {
       if (f.value !== undefined && f.json_schema === undefined) return format;
       const spec = (f.json_schema ?? {}) as { name?: unknown; schema?: unknown };
       const schema = spec.schema as { properties?: unknown } | undefined;
-      if (!schema || typeof schema !== 'object' || typeof schema.properties !== 'object' || schema.properties === null) {
+      if (
+        !schema ||
+        typeof schema !== 'object' ||
+        typeof schema.properties !== 'object' ||
+        schema.properties === null
+      ) {
         throw unsupported(param, "TGI's grammar needs a JSON schema with 'properties' (json_schema.schema.properties)");
       }
       const value: Record<string, unknown> = { schema };
@@ -36,6 +41,9 @@ export function responseFormatToGrammar(format: unknown, param = 'response_forma
     case 'regex':
       return format;
     default:
-      throw unsupported(param, `unknown type ${JSON.stringify(f.type)}; TGI takes json_schema (or its own json / regex grammars)`);
+      throw unsupported(
+        param,
+        `unknown type ${JSON.stringify(f.type)}; TGI takes json_schema (or its own json / regex grammars)`,
+      );
   }
 }

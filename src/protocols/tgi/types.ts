@@ -7,7 +7,10 @@ import { z } from 'zod';
 export const Grammar = z.discriminatedUnion('type', [
   z.object({ type: z.enum(['json', 'json_object']), value: z.unknown() }),
   z.object({ type: z.literal('regex'), value: z.string() }),
-  z.object({ type: z.literal('json_schema'), value: z.object({ name: z.string().nullable().optional(), schema: z.unknown() }) }),
+  z.object({
+    type: z.literal('json_schema'),
+    value: z.object({ name: z.string().nullable().optional(), schema: z.unknown() }),
+  }),
 ]);
 
 const maybe = <T extends z.ZodType>(schema: T) => schema.nullable().optional();

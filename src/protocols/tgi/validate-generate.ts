@@ -2,7 +2,6 @@ import { ApiError } from '../../http/api-error';
 import { TGI_LIMITS } from './limits';
 import { tgiSamples, type GenerateRequest } from './types';
 
-
 function invalid(message: string, param: string): ApiError {
   return new ApiError(422, `Input validation error: ${message}`, { type: 'validation', param, code: 'validation' });
 }
@@ -25,14 +24,16 @@ export function validateGenerate(req: GenerateRequest, stream: boolean): void {
     if (!tgiSamples(p)) throw invalid('you must use sampling when `best_of` is > 1', 'parameters.best_of');
     if (p.seed != null) throw invalid('`seed` must not be set when `best_of` > 1', 'parameters.seed');
   }
-  if (p.temperature != null && !(p.temperature > 0)) throw invalid('`temperature` must be strictly positive', 'parameters.temperature');
+  if (p.temperature != null && !(p.temperature > 0))
+    throw invalid('`temperature` must be strictly positive', 'parameters.temperature');
   if (p.repetition_penalty != null && !(p.repetition_penalty > 0)) {
     throw invalid('`repetition_penalty` must be strictly positive', 'parameters.repetition_penalty');
   }
   if (p.frequency_penalty != null && !(p.frequency_penalty >= -2 && p.frequency_penalty <= 2)) {
     throw invalid('`frequency_penalty` must be >= -2.0 and <= 2.0', 'parameters.frequency_penalty');
   }
-  if (p.top_p != null && !(p.top_p > 0 && p.top_p < 1)) throw invalid('`top_p` must be > 0.0 and < 1.0', 'parameters.top_p');
+  if (p.top_p != null && !(p.top_p > 0 && p.top_p < 1))
+    throw invalid('`top_p` must be > 0.0 and < 1.0', 'parameters.top_p');
   if (p.typical_p != null && !(p.typical_p > 0 && p.typical_p < 1)) {
     throw invalid('`typical_p` must be > 0.0 and < 1.0', 'parameters.typical_p');
   }
@@ -42,17 +43,26 @@ export function validateGenerate(req: GenerateRequest, stream: boolean): void {
   }
   const stops = p.stop?.length ?? 0;
   if (stops > TGI_LIMITS.maxStopSequences) {
-    throw invalid(`\`stop\` supports up to ${TGI_LIMITS.maxStopSequences} stop sequences. Given: ${stops}`, 'parameters.stop');
+    throw invalid(
+      `\`stop\` supports up to ${TGI_LIMITS.maxStopSequences} stop sequences. Given: ${stops}`,
+      'parameters.stop',
+    );
   }
   if (p.truncate != null && !(p.truncate > 0)) {
     throw invalid(`\`truncate\` must be strictly positive. Given: ${p.truncate}`, 'parameters.truncate');
   }
   const topN = p.top_n_tokens ?? 0;
   if (topN > TGI_LIMITS.maxTopNTokens) {
-    throw invalid(`\`top_n_tokens\` must be >= 0 and <= ${TGI_LIMITS.maxTopNTokens}. Given: ${topN}`, 'parameters.top_n_tokens');
+    throw invalid(
+      `\`top_n_tokens\` must be >= 0 and <= ${TGI_LIMITS.maxTopNTokens}. Given: ${topN}`,
+      'parameters.top_n_tokens',
+    );
   }
   if (stream && p.decoder_input_details) {
-    throw invalid('`decoder_input_details` == true is not supported when streaming tokens', 'parameters.decoder_input_details');
+    throw invalid(
+      '`decoder_input_details` == true is not supported when streaming tokens',
+      'parameters.decoder_input_details',
+    );
   }
   if (p.grammar) validateGrammar(p.grammar);
 }

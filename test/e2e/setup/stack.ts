@@ -21,9 +21,17 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
   const stack = await startStack({
     quiet: process.env.E2E_WRANGLER_LOG !== '1',
     // Metrics flush a quarter second after a request, so Prometheus sees them quickly.
-    vars: { MAX_BODY_BYTES: String(E2E_MAX_BODY_BYTES), METRICS_FLUSH_MS: '250', EXTERNAL_SECRETS: 'OPENAI_API_KEY,ANTHROPIC_API_KEY,WRONG_OPENAI_KEY' },
+    vars: {
+      MAX_BODY_BYTES: String(E2E_MAX_BODY_BYTES),
+      METRICS_FLUSH_MS: '250',
+      EXTERNAL_SECRETS: 'OPENAI_API_KEY,ANTHROPIC_API_KEY,WRONG_OPENAI_KEY',
+    },
     // The emulated providers' keys, as the secrets external models reference.
-    secrets: { OPENAI_API_KEY: EMULATOR_OPENAI_KEY, ANTHROPIC_API_KEY: EMULATOR_ANTHROPIC_KEY, WRONG_OPENAI_KEY: E2E_WRONG_OPENAI_KEY },
+    secrets: {
+      OPENAI_API_KEY: EMULATOR_OPENAI_KEY,
+      ANTHROPIC_API_KEY: EMULATOR_ANTHROPIC_KEY,
+      WRONG_OPENAI_KEY: E2E_WRONG_OPENAI_KEY,
+    },
   });
   provide('routerUrl', stack.routerUrl);
   provide('originUrl', stack.originUrl);
@@ -39,7 +47,9 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
       // the log is a convenience
     }
     // wrangler names the secrets it loaded, and the router logs every request: neither may show a secret's value.
-    const leaked = [EMULATOR_OPENAI_KEY, EMULATOR_ANTHROPIC_KEY, E2E_WRONG_OPENAI_KEY].filter((secret) => stack.logs().includes(secret));
+    const leaked = [EMULATOR_OPENAI_KEY, EMULATOR_ANTHROPIC_KEY, E2E_WRONG_OPENAI_KEY].filter((secret) =>
+      stack.logs().includes(secret),
+    );
     if (leaked.length) throw new Error(`wrangler dev's output contains ${leaked.length} secret value(s)`);
   };
 }

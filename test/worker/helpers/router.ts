@@ -38,7 +38,12 @@ export async function createEndpoint(name: string, opts: EndpointOptions = {}): 
   const res = await admin('POST', '/endpoints', {
     name,
     served_entities: [
-      { name: `${name}-a`, protocol: 'openai', model: opts.model ?? CHAT_MODEL, origins: [{ url: originUrl(opts.mode) }] },
+      {
+        name: `${name}-a`,
+        protocol: 'openai',
+        model: opts.model ?? CHAT_MODEL,
+        origins: [{ url: originUrl(opts.mode) }],
+      },
     ],
     ...opts.body,
   });
@@ -105,6 +110,8 @@ export async function originAttempts(requestId: string): Promise<OriginRecord[]>
 
 /** Sets the emulator's `switch/<id>` mode (see test/origin/README.md). */
 export async function setSwitch(id: number, mode: string): Promise<void> {
-  const res = await fetch(`${inject('originUrl')}/__switch?id=${id}&mode=${encodeURIComponent(mode)}`, { method: 'POST' });
+  const res = await fetch(`${inject('originUrl')}/__switch?id=${id}&mode=${encodeURIComponent(mode)}`, {
+    method: 'POST',
+  });
   if (!res.ok) throw new Error(`switch ${id} → ${mode}: ${res.status}`);
 }
