@@ -15,7 +15,18 @@ import type { ScalingResult } from './scenarios/scaling.ts';
 import type { GuardPoint } from './scenarios/guardrails.ts';
 import type { GapPoint, TtftPoint } from './scenarios/streaming.ts';
 import type { ThroughputResult } from './scenarios/throughput.ts';
-import type { TargetCheck } from './targets.ts';
+
+/** One of the targets, checked against a harness's measured figure (targets.ts). */
+export interface TargetCheck {
+  harness: string;
+  reference: boolean;
+  target: string;
+  measured: number;
+  limit: number;
+  met: boolean;
+  /** measured − limit (positive = missed by that many ms). */
+  marginMs: number;
+}
 
 export interface HarnessResult {
   name: string;

@@ -1,18 +1,7 @@
 // The targets, checked against the measured figures of each harness. They are
 // meant for a local workerd: the lower-overhead harness (miniflare) is the reference.
 
-import type { HarnessResult } from './results.ts';
-
-export interface TargetCheck {
-  harness: string;
-  reference: boolean;
-  target: string;
-  measured: number;
-  limit: number;
-  met: boolean;
-  /** measured − limit (positive = missed by that many ms). */
-  marginMs: number;
-}
+import type { HarnessResult, TargetCheck } from './results.ts';
 
 export function checkTargets(harnesses: HarnessResult[]): TargetCheck[] {
   const ref = harnesses.find((h) => h.name === 'miniflare')?.name ?? harnesses[0]?.name;
