@@ -38,6 +38,9 @@ export default defineConfig(async () => {
                   OUTLIER_BASE_EJECTION_MS: '1000',
                   // Metrics flush half a second after a request, so tests see them quickly.
                   METRICS_FLUSH_MS: '500',
+                  // The completion limit a token budget sets when a request has none: within the emulator's
+                  // 4096-token context (an origin refuses prompt + limit beyond its context, as vLLM and TGI do).
+                  TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '1000',
                   // External models' secrets: the emulated providers' keys, one wrong key, and a granted one left unset.
                   OPENAI_API_KEY: EMULATOR_OPENAI_KEY,
                   ANTHROPIC_API_KEY: EMULATOR_ANTHROPIC_KEY,

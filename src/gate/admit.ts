@@ -5,10 +5,14 @@ import { ApiError, errors } from '../http/api-error';
 import { gateCall, gateFor, Lease, LEASE_TTL_MS, tokenHeaders, type LeaseBudget } from './lease';
 import type { RateLimiter } from './rate-limiter';
 import { admissionRules } from './rules';
-import { estimateTokens, type TokenEstimate } from './token-estimate';
+import { reserveTokens, type TokenEstimate } from './token-estimate';
 import type { Admission, RateTake, Refusal, TokenHeadroom } from './types';
 
-/** The request as the origin will get it: what a token budget's estimate reads. */
+/**
+ * The request as the origin will get it: what a token budget's estimate reads. When a
+ * budget applies and the body sets no completion limit, admission sets `body` to a copy
+ * that carries the reserved one (token-estimate.ts), so the origin cannot generate more.
+ */
 export interface AdmittedRequest {
   path: string;
   body: unknown;
@@ -21,15 +25,18 @@ const NO_TOKENS: TokenEstimate = { prompt: 0, completion: 0 };
  * limits and token budgets in one atomic step), plus one to the endpoint's limiter
  * only when the endpoint has `endpoint` or `tenant` rules; a refusal there gives the
  * gate its call and reservation back. Token budgets reserve the request's estimate
- * (token-estimate.ts), computed only when a budget applies. Refusals: 429
+ * (token-estimate.ts), computed only when a budget applies, and bound its generation
+ * to what was reserved (`request.body`, see AdmittedRequest). Refusals: 429
  * (concurrency, calls, tokens) or 401 (revoked).
  */
 export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, request?: AdmittedRequest): Promise<Lease> {
   const rules = admissionRules(endpoint, key);
-  const estimate =
-    rules.tokens && request
-      ? estimateTokens(request.path, request.body, routerConfig(env).tokenBudgetDefaultMaxTokens)
-      : NO_TOKENS;
+  let estimate = NO_TOKENS;
+  if (rules.tokens && request) {
+    const reservation = reserveTokens(request.path, request.body, routerConfig(env).tokenBudgetDefaultMaxTokens);
+    estimate = reservation.estimate;
+    request.body = reservation.body;
+  }
   const reserved = estimate.prompt + estimate.completion;
   const gate = gateFor(env, key);
   const started = performance.now();

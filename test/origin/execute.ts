@@ -1,4 +1,4 @@
-// Sends a Plan under a fault mode, and settles the request's stats outcome.
+// Sends a Plan under a fault mode, and settles the request's stats outcome and the tokens it wrote.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { faultResponse, type Mode } from './modes.ts';
@@ -79,7 +79,23 @@ async function sendBody(c: Conn, plan: BodyPlan, mode: Mode): Promise<void> {
     return;
   }
   c.res.writeHead(plan.status, headers);
-  c.res.end(payload, () => c.tracker.finish(plan.status < 400 ? 'completed' : 'error'));
+  c.res.end(payload, () => {
+    if (plan.status < 400) {
+      reportPrompt(c.tracker, plan.headers, plan.body);
+      c.tracker.wrote(plan.tokens);
+    }
+    c.tracker.finish(plan.status < 400 ? 'completed' : 'error');
+  });
+}
+
+/** The last prompt count in what was written: TGI's `x-prompt-tokens` header, or a usage object's `prompt_tokens` / `input_tokens`. */
+function reportPrompt(tracker: Tracker, headers: Record<string, string> | null, data: string): void {
+  const header = headers?.['x-prompt-tokens'];
+  if (header !== undefined) tracker.reportedPrompt(Number(header));
+  if (!data.includes('_tokens"')) return;
+  const counts = [...data.matchAll(/"(?:prompt_tokens|input_tokens)":(\d+)/g)];
+  const last = counts.at(-1)?.[1];
+  if (last !== undefined) tracker.reportedPrompt(Number(last));
 }
 
 /** Index of the frame before which a drop/stall/instream-error fault fires (after `n` token frames). */
@@ -103,6 +119,7 @@ async function sendStream(c: Conn, plan: StreamPlan, mode: Mode, flavor: Flavor)
   c.tracker.setStatus(plan.status);
   c.res.writeHead(plan.status, plan.headers);
   c.res.flushHeaders();
+  reportPrompt(c.tracker, plan.headers, '');
   const keepAlive =
     flavor === 'tgi'
       ? setInterval(() => {
@@ -127,7 +144,11 @@ async function sendStream(c: Conn, plan: StreamPlan, mode: Mode, flavor: Flavor)
       if (frame === undefined) break;
       if (frame.token) await c.sleep(delay);
       if (c.gone()) return;
-      if (frame.data !== '') flushed = new Promise<void>((resolve) => c.res.write(frame.data, () => resolve()));
+      if (frame.data !== '') {
+        flushed = new Promise<void>((resolve) => c.res.write(frame.data, () => resolve()));
+        reportPrompt(c.tracker, null, frame.data);
+      }
+      if (frame.token) c.tracker.wrote(1);
     }
     c.res.end(() => c.tracker.finish(plan.failed ? 'error' : 'completed'));
   } finally {

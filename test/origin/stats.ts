@@ -1,4 +1,5 @@
-// Request counters and a ring of recent requests, exposed at GET /__stats.
+// Request counters and a ring of recent requests, exposed at GET /__stats, with the tokens the emulator
+// generated: per request (and in total) the prompt tokens its usage reported and the completion tokens it wrote.
 
 import type { Flavor } from './plan.ts';
 
@@ -17,6 +18,13 @@ export type RecordedRequest = {
   outcome: Outcome;
   startedAt: number;
   endedAt?: number;
+  /** Prompt tokens in the usage the emulator wrote (0 until a usage report went out: a cut stream has none). */
+  promptTokens: number;
+  /**
+   * Completion tokens the emulator wrote: a stream's token frames as they went out (one per generated token,
+   * vLLM's skipped empty deltas included), a body's tokens once it was written whole.
+   */
+  completionTokens: number;
 };
 
 export type OriginStats = {
@@ -29,6 +37,9 @@ export type OriginStats = {
   /** The emulator itself cut the connection (drop / reset modes). */
   dropped: number;
   byRoute: Record<string, number>;
+  /** Totals of the requests' `promptTokens` and `completionTokens` (see RecordedRequest). */
+  promptTokens: number;
+  completionTokens: number;
   recent: RecordedRequest[];
 };
 
@@ -53,13 +64,30 @@ export class StatsStore {
   private byId = new Map<string, RecordedRequest[]>();
 
   private static empty(): OriginStats {
-    return { requests: 0, inFlight: 0, completed: 0, aborted: 0, dropped: 0, byRoute: {}, recent: [] };
+    return {
+      requests: 0,
+      inFlight: 0,
+      completed: 0,
+      aborted: 0,
+      dropped: 0,
+      byRoute: {},
+      promptTokens: 0,
+      completionTokens: 0,
+      recent: [],
+    };
   }
 
   /** Registers a request; returns a finisher that settles it exactly once. */
-  begin(rec: Omit<RecordedRequest, 'outcome' | 'status' | 'startedAt'>): Tracker {
+  begin(rec: Omit<RecordedRequest, 'outcome' | 'status' | 'startedAt' | 'promptTokens' | 'completionTokens'>): Tracker {
     const epoch = this.epoch;
-    const entry: RecordedRequest = { ...rec, status: 0, outcome: 'in_flight', startedAt: Date.now() };
+    const entry: RecordedRequest = {
+      ...rec,
+      status: 0,
+      outcome: 'in_flight',
+      startedAt: Date.now(),
+      promptTokens: 0,
+      completionTokens: 0,
+    };
     this.s.requests++;
     this.s.inFlight++;
     this.s.byRoute[rec.route] = (this.s.byRoute[rec.route] ?? 0) + 1;
@@ -77,6 +105,15 @@ export class StatsStore {
       entry,
       setStatus: (status) => {
         entry.status = status;
+      },
+      reportedPrompt: (tokens) => {
+        const current = this.epoch === epoch;
+        if (current) this.s.promptTokens += tokens - entry.promptTokens;
+        entry.promptTokens = tokens;
+      },
+      wrote: (tokens) => {
+        entry.completionTokens += tokens;
+        if (this.epoch === epoch) this.s.completionTokens += tokens;
       },
       finish: (outcome) => {
         if (settled) return;
@@ -115,5 +152,9 @@ export class StatsStore {
 export type Tracker = {
   entry: RecordedRequest;
   setStatus(status: number): void;
+  /** The usage written says the prompt had this many tokens (a later report replaces an earlier one). */
+  reportedPrompt(tokens: number): void;
+  /** Completion tokens written. */
+  wrote(tokens: number): void;
   finish(outcome: Exclude<Outcome, 'in_flight'>): void;
 };

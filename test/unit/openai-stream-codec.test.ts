@@ -39,6 +39,20 @@ describe('OpenAIPassthroughCodec', () => {
     expect(c.usage).toEqual({ promptTokens: 0, completionTokens: 3 });
   });
 
+  it('does not count the chunk that opens a stream announcing the role: it carries no token', () => {
+    const role = chunk('').replace('"delta":{"content":""}', '"delta":{"role":"assistant","content":""}');
+    const c = codec();
+    c.push(role + chunk('a') + chunk('b'));
+    expect(c.usage).toEqual({ promptTokens: 0, completionTokens: 2 });
+    const bytes = codec();
+    bytes.pushBytes(new TextEncoder().encode(role + chunk('a') + chunk('b')));
+    expect(bytes.usage).toEqual({ promptTokens: 0, completionTokens: 2 });
+    // TGI's Messages API names the role in every chunk, with its token: each counts.
+    const tgi = codec();
+    tgi.push(chunk('a').replace('"delta":{', '"delta":{"role":"assistant",') + chunk('b'));
+    expect(tgi.usage).toEqual({ promptTokens: 0, completionTokens: 2 });
+  });
+
   it('turns an in-stream origin error into an OpenAI error event', () => {
     const c = codec();
     const out = c.push('data:{"error":{"message":"Input validation error","http_status_code":422}}\n\n');
@@ -91,6 +105,11 @@ describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
   const streams: Record<string, string> = {
     plain: chunk('Hi') + chunk(' there') + usageChunk + 'data: [DONE]\n\n',
     'no usage, counted': chunk('a') + chunk('b') + chunk('c') + 'data: [DONE]\n\n',
+    'role chunk first, no usage':
+      chunk('').replace('"delta":{"content":""}', '"delta":{"role":"assistant","content":""}') +
+      chunk('a') +
+      chunk('b') +
+      'data: [DONE]\n\n',
     'multi-byte content': chunk('héllo wörld ✓ 日本語') + chunk('🙂') + 'data: [DONE]\n\n',
     'comments and data: without a space':
       ': keep-alive\n\n' + chunk('x').replace('data: ', 'data:') + chunk('y') + 'data: [DONE]\n\n',

@@ -1,6 +1,16 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { CHAT_MODEL, admin, call, createKey, eventually, inFlight, originUrl } from './helpers/router';
+import {
+  CHAT_MODEL,
+  admin,
+  call,
+  createKey,
+  eventually,
+  inFlight,
+  originAttempts,
+  originUrl,
+  type OriginRecord,
+} from './helpers/router';
 
 /**
  * Fault injection: thousands of requests against origins that refuse, fail, crawl,
@@ -9,10 +19,14 @@ import { CHAT_MODEL, admin, call, createKey, eventually, inFlight, originUrl } f
  * its timeouts, and every client that stayed saw a full answer or a structured error.
  * Three endpoints share one origin server with different models, one of which
  * fails every request: the other two keep serving throughout (no blast radius).
+ * With token budgets on, every key is charged what the emulator generated (see below).
  */
 const TOTAL = 2_000;
 const PARALLEL = 24;
 const ABORT_SHARE = 0.2;
+/** Six keys; the clients of the last LEAVING_KEYS leave (ABORT_SHARE of all requests), those of the others always stay. */
+const KEYS = 6;
+const LEAVING_KEYS = 2;
 const TIMEOUTS = { first_byte_ms: 400, idle_ms: 300, total_ms: 1_500 };
 /**
  * No request may run longer than its total timeout plus this (failover backoff, scheduling on a shared 2-core
@@ -58,6 +72,16 @@ const codes: Record<string, number> = {};
 
 type Verdict = 'answer' | 'error' | 'aborted' | `violation: ${string}`;
 
+/** One request as the client saw it, to compare the router's charge with what the emulator generated for it. */
+interface Sent {
+  id: string;
+  key: number;
+  /** The client left before its answer was complete. */
+  left: boolean;
+  /** The router cut the origin at a timeout (the client got `origin_timeout`). */
+  timedOut: boolean;
+}
+
 function pickEndpoint(random: number): string {
   const total = endpoints.reduce((s, e) => s + e[2], 0);
   let point = random * total;
@@ -68,11 +92,12 @@ function pickEndpoint(random: number): string {
   return endpoints[0]![0];
 }
 
-async function judge(res: Response, stream: boolean): Promise<Verdict> {
+async function judge(res: Response, stream: boolean, seen: { code?: unknown }): Promise<Verdict> {
   const type = res.headers.get('content-type') ?? '';
   if (res.status !== 200) {
     if (!type.includes('application/json')) return `violation: HTTP ${res.status} with ${type}`;
     const body = (await res.json()) as { error?: { message?: unknown; code?: unknown } };
+    seen.code = body.error?.code;
     codes[`${res.status} ${String(body.error?.code)}`] = (codes[`${res.status} ${String(body.error?.code)}`] ?? 0) + 1;
     return typeof body.error?.message === 'string' && body.error.message
       ? 'error'
@@ -89,7 +114,8 @@ async function judge(res: Response, stream: boolean): Promise<Verdict> {
     .map((e) => e.slice(6));
   const errors = events.filter((e) => e.startsWith('{"error"'));
   if (errors.length > 0) {
-    const parsed = JSON.parse(errors[0]!) as { error?: { message?: unknown } };
+    const parsed = JSON.parse(errors[0]!) as { error?: { message?: unknown; code?: unknown } };
+    seen.code = parsed.error?.code;
     return typeof parsed.error?.message === 'string' ? 'error' : 'violation: malformed error event';
   }
   return events.at(-1) === '[DONE]' ? 'answer' : 'violation: stream ended without [DONE] or an error event';
@@ -113,8 +139,10 @@ describe('fault injection', () => {
       }
       // 6 keys × 4 slots = the client's parallelism: 429s happen only while releases catch up.
       const keys = await Promise.all(
-        Array.from({ length: 6 }, () => createKey({ concurrency_limit: 4, token_budget: KEY_BUDGET })),
+        Array.from({ length: KEYS }, () => createKey({ concurrency_limit: 4, token_budget: KEY_BUDGET })),
       );
+      const run = `fi-${Date.now()}`;
+      const sent: Sent[] = [];
 
       let seed = 20261123;
       const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
@@ -127,10 +155,14 @@ describe('fault injection', () => {
       let next = 0;
 
       async function one(i: number): Promise<void> {
-        const key = keys[i % keys.length]!;
+        const k = i % KEYS;
+        const key = keys[k]!;
         const model = pickEndpoint(random());
         const stream = random() < 0.6;
-        const abortAfter = random() < ABORT_SHARE ? random() * 300 : null;
+        const leaving = k >= KEYS - LEAVING_KEYS && random() < (ABORT_SHARE * KEYS) / LEAVING_KEYS;
+        const abortAfter = leaving ? random() * 300 : null;
+        const id = `${run}-${i}`;
+        const seenError: { code?: unknown } = {};
         if (abortAfter !== null) abortsPlanned++;
         const controller = new AbortController();
         const timer = abortAfter === null ? null : setTimeout(() => controller.abort(), abortAfter);
@@ -141,11 +173,12 @@ describe('fault injection', () => {
           const res = await call('/v1/chat/completions', {
             method: 'POST',
             token: key.key,
+            headers: { 'x-request-id': id },
             json: { model, messages: [{ role: 'user', content: `fault ${i}` }], stream, max_tokens: 8 },
             signal: controller.signal,
           });
           status = res.status;
-          verdict = await judge(res, stream);
+          verdict = await judge(res, stream, seenError);
           // A refused client waits a moment before its next request, as the SDKs do (they honour Retry-After).
           if (res.status === 429) await new Promise((r) => setTimeout(r, 20));
         } catch (err) {
@@ -153,6 +186,7 @@ describe('fault injection', () => {
         } finally {
           if (timer !== null) clearTimeout(timer);
         }
+        sent.push({ id, key: k, left: verdict === 'aborted', timedOut: seenError.code === 'origin_timeout' });
         const took = Date.now() - started;
         longest = Math.max(longest, took);
         if (took > totalMsOf(model) + HANG_SLACK_MS) violations.push(`request ${i} to ${model} took ${took} ms`);
@@ -225,6 +259,7 @@ describe('fault injection', () => {
       // router counted for its requests (the keys' usage, per key and per endpoint).
       const tokensByEndpoint: Record<string, number> = {};
       let charged = 0;
+      const chargedByKey: number[] = [];
       for (const key of keys) {
         const usage = (await (await admin('GET', `/keys/${key.id}/usage`)).json()) as {
           data: Array<{ endpoint: string; prompt_tokens: number; completion_tokens: number }>;
@@ -235,6 +270,7 @@ describe('fault injection', () => {
           tokensByEndpoint[r.endpoint] = (tokensByEndpoint[r.endpoint] ?? 0) + r.prompt_tokens + r.completion_tokens;
         expect(usage.token_window, key.id).toEqual(expect.objectContaining({ reserved: 0, used: counted }));
         charged += usage.token_window.used;
+        chargedByKey.push(usage.token_window.used);
       }
       expect(charged).toBeGreaterThan(0);
       for (const [name] of endpoints) {
@@ -245,6 +281,69 @@ describe('fault injection', () => {
         expect((await limiter.state('tenant:default', DAY_MS)).used, name).toBe(tokensByEndpoint[name] ?? 0);
       }
       console.log(JSON.stringify({ msg: 'fault injection: token budgets', charged, by_endpoint: tokensByEndpoint }));
+
+      // Against the emulator's truth: what it generated for each request (its record by the x-request-id the router
+      // forwards, over every attempt): the prompt tokens its usage reported plus the completion tokens it wrote. A
+      // key's charge is exactly that for every request that ran to its end. Tokens the emulator wrote that were still
+      // on the socket when the connection was closed from the router's side — its client left, or the router cut the
+      // origin at a timeout while it was sending — can be counted by no one: such a request is charged between 0
+      // and what the emulator wrote. (A stalled origin sends nothing more, so its timeouts stay exact.) The
+      // clients of the first KEYS - LEAVING_KEYS keys never leave: their charge is the emulator's, token for token,
+      // unless the router had to cut an origin that was still sending.
+      const records = new Map<string, OriginRecord[]>();
+      for (let from = 0; from < sent.length; from += 16) {
+        await Promise.all(
+          sent.slice(from, from + 16).map(async (s) => {
+            const attempts = await eventually(async () => {
+              const list = await originAttempts(s.id);
+              expect(
+                list.filter((a) => a.outcome === 'in_flight'),
+                s.id,
+              ).toEqual([]);
+              return list;
+            }, 10_000);
+            records.set(s.id, attempts);
+          }),
+        );
+      }
+      const truth = Array.from({ length: KEYS }, () => ({ exact: 0, cut: 0, exactRequests: 0, cutRequests: 0 }));
+      for (const s of sent) {
+        const attempts = records.get(s.id) ?? [];
+        const tokens = attempts.reduce((n, a) => n + a.promptTokens + a.completionTokens, 0);
+        const cut = s.left || (s.timedOut && attempts.some((a) => !a.mode.startsWith('stall')));
+        const t = truth[s.key]!;
+        if (cut) {
+          t.cut += tokens;
+          t.cutRequests++;
+        } else {
+          t.exact += tokens;
+          t.exactRequests++;
+        }
+      }
+      console.log(
+        JSON.stringify({
+          msg: 'fault injection: charged vs emulator',
+          keys: truth.map((t, k) => ({ charged: chargedByKey[k], ...t, leaving: k >= KEYS - LEAVING_KEYS })),
+        }),
+      );
+      for (let k = 0; k < KEYS; k++) {
+        const t = truth[k]!;
+        expect(t.exactRequests + t.cutRequests, `key ${k}`).toBe(sent.filter((s) => s.key === k).length);
+        expect(
+          chargedByKey[k],
+          `key ${k}: charged ≥ what the emulator generated for requests that ran to their end`,
+        ).toBeGreaterThanOrEqual(t.exact);
+        expect(chargedByKey[k], `key ${k}: charged ≤ that + what it wrote for requests cut short`).toBeLessThanOrEqual(
+          t.exact + t.cut,
+        );
+        if (k < KEYS - LEAVING_KEYS) {
+          expect(t.exact, `key ${k}`).toBeGreaterThan(0);
+          if (t.cutRequests === 0) expect(chargedByKey[k], `key ${k}`).toBe(t.exact);
+        }
+      }
+      // The leaving clients did leave mid-answer: the bounds above were put to work.
+      const leaving = truth.slice(KEYS - LEAVING_KEYS);
+      expect(leaving.reduce((n, t) => n + t.cutRequests, 0)).toBeGreaterThan(TOTAL * 0.02);
     },
   );
 });

@@ -1,11 +1,23 @@
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { routerConfig } from '../../src/config';
 import { RateWindows } from '../../src/gate/rate-windows';
 import type { KeyGate } from '../../src/gate/key-gate';
 import type { WindowState } from '../../src/gate/types';
 import { expectError } from './helpers/expect-error';
-import { admin, call, createEndpoint, createKey, eventually, originRequestWith } from './helpers/router';
+import {
+  admin,
+  call,
+  CHAT_MODEL,
+  createEndpoint,
+  createKey,
+  eventually,
+  originAttempts,
+  originRequestWith,
+  originUrl,
+  type OriginRecord,
+} from './helpers/router';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -169,7 +181,7 @@ describe('token budgets: admission', () => {
       for (const res of admitted) {
         const reader = res.body!.getReader();
         let text = '';
-        while (!text.includes('"content"')) {
+        while (!/"content":"[^"]/.test(text)) {
           const { value, done } = await reader.read();
           if (done) break;
           text += new TextDecoder().decode(value);
@@ -344,6 +356,123 @@ describe('token budgets: admission', () => {
     });
     expect(ok.status).toBe(200);
     expect(Number(ok.headers.get('x-ratelimit-remaining-tokens'))).toBeLessThan(50);
+  });
+});
+
+describe('token budgets: the reservation bounds the generation', () => {
+  /** The one request the emulator got with this x-request-id. */
+  async function sentAs(id: string): Promise<OriginRecord> {
+    const attempts = await eventually(async () => {
+      const list = await originAttempts(id);
+      expect(list.map((a) => a.outcome)).toEqual(['completed']);
+      return list;
+    });
+    return attempts[0]!;
+  }
+
+  it(
+    'a request without max_tokens is sent with the reserved limit, so the origin generates no more and the window never exceeds the budget',
+    { timeout: 60_000 },
+    async () => {
+      // The completion tokens reserved when neither the request nor the endpoint sets a limit.
+      const cap = routerConfig(env).tokenBudgetDefaultMaxTokens;
+      await createEndpoint('tb-cap');
+      const budget = Math.floor(2.5 * cap);
+      const key = await createKey({
+        concurrency_limit: 10,
+        token_budget: { tokens: budget, renewal_period: 'minute' },
+      });
+      await windowWithRoom(30_000);
+      // ignore_eos (a vLLM extra): the emulator generates until its limit, as a model that never stops would.
+      const ask = (id: string, token: string) =>
+        call('/v1/chat/completions', {
+          method: 'POST',
+          token,
+          headers: { 'x-request-id': id },
+          json: { model: 'tb-cap', messages: [{ role: 'user', content: 'write forever' }], ignore_eos: true },
+        });
+      const run = `tb-cap-${Date.now()}`;
+      let admitted = 0;
+      for (let i = 0; ; i++) {
+        const res = await ask(`${run}-${i}`, key.key);
+        if (res.status === 429) {
+          await expectError(res, 429, { code: 'token_budget_exceeded' });
+          break;
+        }
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as Json;
+        const origin = await sentAs(`${run}-${i}`);
+        expect(origin.body).toMatchObject({ max_tokens: cap });
+        // What the emulator wrote: exactly the limit, and the router counted the same.
+        expect(origin.completionTokens).toBe(cap);
+        expect(body.usage.completion_tokens).toBe(cap);
+        admitted++;
+        const window = await eventually(async () => {
+          const w = await tokenWindow(key.id);
+          expect(w.reserved).toBe(0);
+          return w;
+        });
+        expect(window.used).toBeLessThanOrEqual(budget);
+      }
+      expect(admitted).toBe(2);
+
+      // Where no token rule applies the body is left alone, and the same request generates past that limit.
+      const free = await createKey();
+      const res = await ask(`${run}-free`, free.key);
+      expect(res.status).toBe(200);
+      const origin = await sentAs(`${run}-free`);
+      expect(origin.body).not.toHaveProperty('max_tokens');
+      expect(origin.body).not.toHaveProperty('max_completion_tokens');
+      expect(origin.completionTokens).toBeGreaterThan(cap);
+    },
+  );
+
+  it('sets the limit in the field each origin route reads, and leaves a limit the request sets', async () => {
+    const cap = routerConfig(env).tokenBudgetDefaultMaxTokens;
+    await admin('POST', '/endpoints', {
+      name: 'tb-cap-fields',
+      served_entities: [
+        { name: 'native', protocol: 'openai', model: CHAT_MODEL, responses_api: true, origins: [{ url: originUrl() }] },
+      ],
+      rate_limits: [{ key: 'api_key', tokens: 1_000_000, renewal_period: 'day' }],
+    });
+    await admin('POST', '/endpoints', {
+      name: 'tb-cap-tgi',
+      served_entities: [{ name: 'tgi', protocol: 'tgi', model: 'tgi', origins: [{ url: `${originUrl()}/tgi` }] }],
+      rate_limits: [{ key: 'endpoint', tokens: 1_000_000, renewal_period: 'day' }],
+    });
+    const { key } = await createKey();
+    const run = `tb-fields-${Date.now()}`;
+    const send = async (name: string, path: string, json: Json) => {
+      const res = await call(path, { method: 'POST', token: key, headers: { 'x-request-id': `${run}-${name}` }, json });
+      expect(res.status, name).toBe(200);
+      await res.text();
+      return (await sentAs(`${run}-${name}`)).body;
+    };
+    const messages = [{ role: 'user', content: 'fields' }];
+    expect(await send('chat', '/v1/chat/completions', { model: 'tb-cap-fields', messages })).toMatchObject({
+      max_tokens: cap,
+    });
+    expect(
+      await send('stream', '/v1/chat/completions', { model: 'tb-cap-fields', messages, stream: true }),
+    ).toMatchObject({ max_tokens: cap, stream: true });
+    expect(await send('completions', '/v1/completions', { model: 'tb-cap-fields', prompt: 'fields' })).toMatchObject({
+      max_tokens: cap,
+    });
+    expect(await send('responses', '/v1/responses', { model: 'tb-cap-fields', input: 'fields' })).toMatchObject({
+      max_output_tokens: cap,
+    });
+    expect(await send('generate', '/endpoints/tb-cap-tgi/generate', { inputs: 'fields' })).toMatchObject({
+      parameters: { max_new_tokens: cap },
+    });
+    // The request's own limit, in any of its names, is sent as it is.
+    const own = await send('own', '/v1/chat/completions', {
+      model: 'tb-cap-fields',
+      messages,
+      max_completion_tokens: 5,
+    });
+    expect(own).toMatchObject({ max_completion_tokens: 5 });
+    expect(own).not.toHaveProperty('max_tokens');
   });
 });
 

@@ -25,7 +25,8 @@ export interface OpenAIPassthroughOptions {
 /**
  * OpenAI-style SSE from vLLM, SGLang, llama.cpp or TGI's Messages API, re-framed
  * as `data: {json}\n\n` with the endpoint's name as `model`. It reads usage from
- * the usage chunk, counts content chunks as a fallback, turns in-stream origin
+ * the usage chunk, counts content chunks as a fallback (one per token, as vLLM sends
+ * them; not the chunk that opens the stream announcing the role), turns in-stream origin
  * errors into OpenAI error events, and reports a stream that ends without
  * `[DONE]` as an error instead of a clean end.
  *
@@ -108,7 +109,11 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
     const model = indexOfBytes(buf, this.modelFromBytes, p, end);
     if (model === -1 && indexOfBytes(buf, MODEL_KEY, p, end) !== -1)
       return emit(utf8(this.push(EVENT_DECODER.decode(buf.subarray(start, end + 2)))));
-    if (indexOfBytes(buf, CHOICES, p, end) !== -1) this.counted++;
+    if (
+      indexOfBytes(buf, CHOICES, p, end) !== -1 &&
+      (this.counted > 0 || !announcesRole(EVENT_DECODER.decode(buf.subarray(p, end))))
+    )
+      this.counted++;
     if (model === -1) return emit(buf.subarray(start, end + 2));
     emit(buf.subarray(start, model));
     emit(this.modelToBytes);
@@ -127,7 +132,7 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
     if (data.includes('"usage":{')) {
       const usageOnly = this.readUsage(data);
       if (usageOnly && !this.opts.clientWantsUsage) return '';
-    } else if (data.includes('"choices":[{')) {
+    } else if (data.includes('"choices":[{') && (this.counted > 0 || !announcesRole(data))) {
       this.counted++;
     }
     return `data: ${this.renameModel(data)}\n\n`;
@@ -156,6 +161,28 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
     } catch {
       return data;
     }
+  }
+}
+
+/**
+ * A chunk that only announces the assistant's role (vLLM, SGLang, OpenAI and llama.cpp open
+ * a stream with one: `"delta":{"role":"assistant","content":""}`): it carries no token. Read
+ * only until the first chunk is counted, so once per stream.
+ */
+function announcesRole(data: string): boolean {
+  try {
+    const chunk = JSON.parse(data) as { choices?: Array<{ delta?: Record<string, unknown>; finish_reason?: unknown }> };
+    return (
+      !!chunk.choices?.length &&
+      chunk.choices.every(
+        (c) =>
+          c.finish_reason == null &&
+          typeof c.delta?.role === 'string' &&
+          Object.entries(c.delta).every(([k, v]) => k === 'role' || v === '' || v === null),
+      )
+    );
+  } catch {
+    return false;
   }
 }
 

@@ -81,6 +81,9 @@ export interface OriginRecord {
   headers: Record<string, string>;
   body: Record<string, unknown> | null;
   outcome: string;
+  /** Prompt tokens in the usage the emulator wrote, and the completion tokens it wrote (test/origin/README.md, Stats). */
+  promptTokens: number;
+  completionTokens: number;
 }
 
 export async function originStats(): Promise<{ aborted: number; requests: number; recent: OriginRecord[] }> {
