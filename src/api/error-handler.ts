@@ -1,14 +1,13 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { RouterEnv } from '../http/router-env';
-import { ApiError, errors } from '../http/api-error';
+import { ApiError, errors } from '../http/errors';
 import { renderError, type ErrorProtocol } from '../http/error-renderers';
 
 /** Any error as `protocol`'s JSON error body; an unexpected one is logged (without bodies) and answers 500. */
 export function errorResponse<E extends RouterEnv>(protocol: ErrorProtocol, err: Error, c: Context<E>): Response {
   if (err instanceof ApiError) return renderError(protocol, err);
-  if (err instanceof HTTPException)
-    return renderError(protocol, new ApiError(err.status, err.message || 'Request refused'));
+  if (err instanceof HTTPException) return renderError(protocol, errors.httpException(err.status, err.message));
   console.error(
     JSON.stringify({
       msg: 'unhandled error',

@@ -3,7 +3,7 @@ import { keyMayCall, tenantMayUse } from '../endpoints/access';
 import { resolveEndpoint } from '../endpoints/cache';
 import type { Endpoint } from '../endpoints/schema';
 import type { InferenceEnv } from '../auth/inference-env';
-import { errors } from '../http/api-error';
+import { errors } from '../http/errors';
 import { readJsonBody } from '../http/json-body';
 
 /** An inference request's JSON body; its `model` is kept to count a refusal against (src/metrics/hooks.ts). */

@@ -5,7 +5,7 @@ import { listModels } from '../endpoints/cache';
 import { isExternal } from '../endpoints/schema';
 import type { InferenceEnv } from '../auth/inference-env';
 import { revokedNow } from '../gate/lease';
-import { ApiError, errors } from '../http/api-error';
+import { errors } from '../http/errors';
 import { validate } from '../http/validate';
 import { chatConversation, promptConversations } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
@@ -57,10 +57,10 @@ async function inference<K extends InferenceKind>(c: Context<InferenceEnv>, kind
   const ctx = exchangeContext(c, endpoint, stream, kind, request.top_k);
   const entity = ctx.entity;
   if (!isExternal(entity) && kind === 'embeddings' && entity.protocol === 'tgi') {
-    throw new ApiError(400, `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API`, {
-      param: 'model',
-      code: 'unsupported_operation',
-    });
+    throw errors.unsupportedOperation(
+      `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API`,
+      'model',
+    );
   }
   const guard =
     kind === 'embeddings'

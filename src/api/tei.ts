@@ -3,7 +3,7 @@ import { authenticate } from '../auth/authenticate';
 import { isExternal, originModelOf } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import type { InferenceEnv } from '../auth/inference-env';
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 import { validate } from '../http/validate';
 import { EmbedRequest } from '../protocols/tei/types';
 import { originExchange } from '../protocols/registry';
@@ -27,19 +27,13 @@ async function embed(c: Context<InferenceEnv>): Promise<Response> {
   const endpoint = await targetEndpoint(c, undefined);
   const entity = pickServedEntity(endpoint);
   if (isExternal(entity)) {
-    throw new ApiError(
-      400,
+    throw errors.unsupportedOperation(
       `Endpoint '${endpoint.name}' serves an external model; call its embeddings at /v1/embeddings`,
-      { code: 'unsupported_operation' },
     );
   }
   if (entity.protocol === 'tgi') {
-    throw new ApiError(
-      400,
+    throw errors.unsupportedOperation(
       `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API; call an endpoint that serves an embedding model`,
-      {
-        code: 'unsupported_operation',
-      },
     );
   }
   const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream: false };

@@ -3,7 +3,7 @@ import { authenticate } from '../auth/authenticate';
 import { isExternal } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
 import { routeOfTask } from '../external/tasks';
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 import type { InferenceEnv } from '../auth/inference-env';
 import { inputsConversation } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
@@ -45,13 +45,7 @@ async function generate(c: Context<InferenceEnv>, route: GenerateRoute): Promise
   const entity = pickServedEntity(endpoint);
   if (isExternal(entity)) {
     const task = entity.external_model.task;
-    throw new ApiError(
-      400,
-      `Endpoint '${endpoint.name}' serves an external model for task '${task}': it answers ${routeOfTask[task]} only, not TGI's generate API`,
-      {
-        code: 'unsupported_task',
-      },
-    );
+    throw errors.unsupportedTask(endpoint.name, task, routeOfTask[task], "TGI's generate API");
   }
   const ctx = { endpoint, entity, originModel: entity.model, requestId: c.var.requestId, stream };
   const exchange = originExchange('generate', { request: withDefaults, route }, ctx);

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { InferenceEnv } from './inference-env';
-import { errors } from '../http/api-error';
+import { errors } from '../http/errors';
 import { isAdminToken } from './admin-token';
 import { bearerToken } from './bearer';
 import { lookupKey } from './key-cache';

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 
 /** Which API a token is presented to: the messages say what that API expects. */
 export type Audience = 'inference' | 'admin';
@@ -16,28 +16,15 @@ const WANTED: Record<Audience, string> = {
 export function bearerToken(header: string | undefined, audience: Audience): string {
   const value = header?.trim() ?? '';
   if (value === '') {
-    const what = audience === 'inference' ? 'Missing API key' : 'Missing admin token';
-    throw new ApiError(401, `${what}: send ${WANTED[audience]} as 'Authorization: Bearer <key>'`, {
-      code: audience === 'inference' ? 'missing_api_key' : 'missing_admin_token',
-    });
+    throw errors.missingCredential(audience, WANTED[audience]);
   }
   const match = /^Bearer(?:\s+(\S+))?$/i.exec(value);
   if (!match) {
     const scheme = /^(\S+)\s+\S/.exec(value)?.[1];
-    throw new ApiError(
-      401,
-      `The Authorization header must use the Bearer scheme${scheme ? `, not '${scheme}'` : ''}: send ${WANTED[audience]} as 'Authorization: Bearer <key>'`,
-      { code: 'invalid_authorization_header' },
-    );
+    throw errors.notBearer(scheme, WANTED[audience]);
   }
   if (!match[1]) {
-    throw new ApiError(
-      401,
-      `The Authorization header has no key after 'Bearer': send ${WANTED[audience]} as 'Authorization: Bearer <key>'`,
-      {
-        code: 'invalid_authorization_header',
-      },
-    );
+    throw errors.bearerWithoutKey(WANTED[audience]);
   }
   return match[1];
 }

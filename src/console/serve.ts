@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { RouterEnv } from '../http/router-env';
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 
 /**
  * The web console: `GET /` (its one HTML page) and `GET /console/*` (its script and
@@ -38,12 +38,9 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 async function fromAssets(c: Context<RouterEnv>, path: string): Promise<Response> {
-  if (!c.env.ASSETS)
-    throw new ApiError(503, 'The console is not deployed with this Worker (no ASSETS binding)', {
-      code: 'console_unavailable',
-    });
+  if (!c.env.ASSETS) throw errors.consoleUnavailable();
   const asset = await c.env.ASSETS.fetch(new URL(path, c.req.url), { method: 'GET', headers: c.req.raw.headers });
-  if (asset.status === 404) throw new ApiError(404, `No console file at ${c.req.path}`, { code: 'route_not_found' });
+  if (asset.status === 404) throw errors.consoleFileNotFound(c.req.path);
   const res = new Response(asset.body, asset);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.headers.set(name, value);
   return res;

@@ -1,4 +1,4 @@
-import { ApiError, errors } from '../http/api-error';
+import { errors } from '../http/errors';
 import { isExternal, type ServedEntity } from './schema';
 
 /**
@@ -39,12 +39,6 @@ export function checkExternalModels(served: ServedEntity[], base?: ServedEntity[
     );
   }
   if (base && base.some(isExternal) !== external) {
-    throw new ApiError(
-      400,
-      external
-        ? 'An update cannot add external_model to an endpoint that serves self-hosted origins: create a new endpoint for the external model'
-        : 'An update cannot remove external_model from an endpoint: create a new endpoint for self-hosted origins',
-      { param: 'served_entities', code: 'external_model_change' },
-    );
+    throw errors.externalModelChange(external);
   }
 }

@@ -1,4 +1,4 @@
-import { errors } from '../http/api-error';
+import { errors } from '../http/errors';
 import { checkExternalModels } from './external-rules';
 import type { EndpointConfig, EndpointPatch, ServedEntity, TrafficRoute } from './schema';
 

@@ -1,5 +1,5 @@
 import { brokenConstraint, isUniqueViolation } from '../lib/constraint';
-import { ApiError, errors } from '../http/api-error';
+import { errors } from '../http/errors';
 import type { Endpoint, EndpointConfig } from './schema';
 
 /** Another update switched or proposed a version since the caller read the endpoint. */
@@ -158,14 +158,7 @@ export class EndpointStore {
       if (isUniqueViolation(err, 'endpoints.name')) {
         // Names are unique across the organisation (a key's `model` names one endpoint, shares included);
         // the refusal is the same whoever holds the name, so it says nothing about another tenant.
-        throw new ApiError(
-          409,
-          `The endpoint name '${meta.name}' is taken (names are unique across the organisation); choose another`,
-          {
-            param: 'name',
-            code: 'endpoint_name_taken',
-          },
-        );
+        throw errors.endpointNameTaken(meta.name);
       }
       if (brokenConstraint(err)?.kind === 'foreign_key') {
         throw errors.quotaExceeded(meta.tenantId, 'endpoints', meta.maxInTenant);

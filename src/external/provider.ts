@@ -1,5 +1,5 @@
 import { isExternal, type ExternalEntity, type ServedEntity } from '../endpoints/schema';
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 import { secretGranted, secretName, secretValue } from './secrets';
 
 export const OPENAI_API_BASE = 'https://api.openai.com/v1';
@@ -61,10 +61,6 @@ export function refuseUngrantedSecrets(served: ServedEntity[], env: Env, tenantI
     const api = providerApi(entity);
     if (secretGranted(env, api.secret, tenantId)) return;
     const field = api.provider === 'openai' ? 'openai_config.openai_api_key' : 'anthropic_config.anthropic_api_key';
-    throw new ApiError(
-      400,
-      `Secret '${api.secret}' may not be used by external models of tenant '${tenantId}': the operator grants secrets in the EXTERNAL_SECRETS var`,
-      { param: `served_entities.${i}.external_model.${field}`, code: 'secret_not_granted' },
-    );
+    throw errors.secretNotGranted(api.secret, tenantId, `served_entities.${i}.external_model.${field}`);
   });
 }

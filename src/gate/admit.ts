@@ -1,7 +1,7 @@
 import type { KeyRecord } from '../auth/key-record';
 import { routerConfig } from '../config';
 import type { Endpoint } from '../endpoints/schema';
-import { ApiError, errors } from '../http/api-error';
+import { ApiError, errors } from '../http/errors';
 import { gateCall, gateFor, Lease, LEASE_TTL_MS, tokenHeaders, type LeaseBudget } from './lease';
 import type { RateLimiter } from './rate-limiter';
 import { admissionRules } from './rules';
@@ -89,20 +89,14 @@ function tighter(a: TokenHeadroom | undefined, b: TokenHeadroom | undefined): To
 
 function refusal(r: Refusal): ApiError {
   if (r.reason === 'rate') {
-    return new ApiError(429, `Rate limit exceeded: ${r.limit}. Retry after ${r.retryAfterSeconds} s`, {
-      code: 'rate_limit_exceeded',
-      headers: { 'retry-after': String(r.retryAfterSeconds) },
-    });
+    return errors.rateLimited(r.limit, r.retryAfterSeconds);
   }
   if (r.reason === 'tokens') {
-    const never = r.reserved > r.headroom.budget;
-    const detail = never
-      ? `This request reserves ${r.reserved} tokens (estimated prompt + max_tokens), more than the whole budget: lower max_tokens or shorten the prompt`
-      : `This request reserves ${r.reserved} tokens (estimated prompt + max_tokens) and ${r.headroom.remaining} remain in this window. Retry after ${r.retryAfterSeconds} s`;
-    return new ApiError(429, `Token budget exceeded: ${r.limit}. ${detail}`, {
-      code: 'token_budget_exceeded',
-      headers: { 'retry-after': String(r.retryAfterSeconds), ...tokenHeaders(r.headroom) },
-    });
+    const { limit, reserved, retryAfterSeconds, headroom } = r;
+    return errors.tokenBudget(
+      { limit, reserved, budget: headroom.budget, remaining: headroom.remaining, retryAfterSeconds },
+      tokenHeaders(headroom),
+    );
   }
   return r.reason === 'revoked' ? errors.invalidKey() : errors.concurrency(r.retryAfterSeconds);
 }

@@ -1,5 +1,5 @@
 import type { KeyRecord } from '../auth/key-record';
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 import type { KeyGate } from './key-gate';
 import type { RateLimiter } from './rate-limiter';
 import { chargedTokens, type TokenEstimate } from './token-estimate';
@@ -142,9 +142,6 @@ export async function gateCall<T>(key: KeyRecord, call: () => Promise<T>): Promi
     return await call();
   } catch (err) {
     console.error(JSON.stringify({ msg: 'gate unavailable', key: key.id, error: String(err) }));
-    throw new ApiError(503, 'Admission control is temporarily unavailable, please retry', {
-      code: 'gate_unavailable',
-      headers: { 'retry-after': '1' },
-    });
+    throw errors.gateUnavailable();
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 
 /** Llama Guard's two roles: the person (`User`) and the model (`Agent`). */
 export type GuardRole = 'User' | 'Agent';
@@ -47,14 +47,7 @@ export function promptConversations(prompt: unknown): Conversation[] {
         ? (prompt as string[])
         : null;
   if (!prompts) {
-    throw new ApiError(
-      400,
-      "Invalid 'prompt': this endpoint moderates its prompts, so send them as text, not token ids",
-      {
-        param: 'prompt',
-        code: 'invalid_body',
-      },
-    );
+    throw errors.invalidField('prompt', 'this endpoint moderates its prompts, so send them as text, not token ids');
   }
   return prompts.map((p) => [{ role: 'User', content: p }]);
 }

@@ -2,7 +2,7 @@ import { tenantMayUse } from '../endpoints/access';
 import { resolveEndpoint } from '../endpoints/cache';
 import { isExternal, type Endpoint } from '../endpoints/schema';
 import { pickServedEntity } from '../endpoints/traffic';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../http/errors';
 import { candidateOrigins } from '../origins/candidates';
 import { loggableOriginUrl } from '../origins/origin-url';
 import { sendWithFailover } from '../proxy/send-with-failover';

@@ -2,10 +2,10 @@ import type { Context } from 'hono';
 import type { Endpoint, Guard, Guardrails } from '../endpoints/schema';
 import type { InferenceEnv } from '../auth/inference-env';
 import { recordGuardCheck } from '../metrics/hooks';
-import { ApiError } from '../http/api-error';
+import { ApiError, errors } from '../http/errors';
 import type { ErrorProtocol } from '../http/error-renderers';
 import type { ExchangeGuard } from '../proxy/exchange-guard';
-import { answerFormat, CONTENT_POLICY, GUARD_UNAVAILABLE, type ClientFormat } from './answer-formats';
+import { answerFormat, type ClientFormat } from './answer-formats';
 import { describeCategories, runCheck, type CheckContext, type CheckResult } from './check';
 import { withAnswer, type Conversation } from './conversation';
 import type { GuardStage, GuardVerdictLine } from '../metrics/guard-record';
@@ -66,7 +66,7 @@ export class RequestGuard implements ExchangeGuard {
             cut: `The answer was stopped by the endpoint's output guardrail: it falls under ${describeCategories(result.categories)}`,
           };
         if (result.outcome === 'error' && guard.on_error === 'fail_closed')
-          return { fail: unavailableMessage('output', guard, result) };
+          return { fail: errors.guardUnavailable('output', result.error).message }; // the 503's words, in the stream
         if (result.outcome === 'flag') return { note: `guardrails flagged output ${result.categories.join(',')}` };
         return {};
       },
@@ -99,24 +99,14 @@ export class RequestGuard implements ExchangeGuard {
   private settle(stage: GuardStage, guard: Guard, result: CheckResult): ApiError | null {
     if (result.outcome === 'flag') this.flagged.push(`${stage}=${result.categories.join(',')}`);
     if (result.outcome === 'block') {
-      const what =
-        stage === 'input'
-          ? "The request was refused by the endpoint's input guardrail"
-          : "The answer was withheld by the endpoint's output guardrail";
-      return new ApiError(400, `${what}: it falls under ${describeCategories(result.categories)}`, {
-        code: CONTENT_POLICY,
-      });
+      return errors.contentPolicy(stage, describeCategories(result.categories));
     }
     if (result.outcome === 'error') {
       if (guard.on_error === 'fail_open') {
         this.unchecked.push(stage);
         return null;
       }
-      return new ApiError(503, unavailableMessage(stage, guard, result), {
-        type: 'server_error',
-        code: GUARD_UNAVAILABLE,
-        headers: { 'retry-after': '5' },
-      });
+      return errors.guardUnavailable(stage, result.error);
     }
     return null;
   }
@@ -129,10 +119,6 @@ function contextOnly(conversations: () => Conversation[]): Conversation[] {
   } catch {
     return [];
   }
-}
-
-function unavailableMessage(stage: GuardStage, guard: Guard, result: CheckResult): string {
-  return `The endpoint's ${stage} guardrail could not check the ${stage === 'input' ? 'request' : 'answer'} (${result.error}), and it refuses what it cannot check (on_error: fail_closed)`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { tenantMayUse } from '../endpoints/access';
 import type { EndpointConfig, Guard } from '../endpoints/schema';
 import { EndpointStore } from '../endpoints/store';
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 
 const STAGES = ['input', 'output'] as const;
 
@@ -26,64 +26,29 @@ export async function checkGuardrails(
     const param = `guardrails.${stage}.endpoint`;
     checkShape(guard, stage);
     if (guard.endpoint === name) {
-      throw new ApiError(
-        400,
-        `${param}: an endpoint cannot be its own guard; name an endpoint that serves a Llama Guard model`,
-        { param, code: 'invalid_guardrails' },
-      );
+      throw errors.guardIsItself(param);
     }
     const target = await store.get(guard.endpoint);
     if (!target || !tenantMayUse(target, tenantId)) {
-      throw new ApiError(
-        400,
-        `${param}: no endpoint named '${guard.endpoint}' is visible to tenant '${tenantId}'; create the guard endpoint first (or share it with this tenant)`,
-        {
-          param,
-          code: 'invalid_guardrails',
-        },
-      );
+      throw errors.guardNotVisible(param, guard.endpoint, tenantId);
     }
     if (target.guardrails?.input || target.guardrails?.output) {
-      throw new ApiError(
-        400,
-        `${param}: endpoint '${guard.endpoint}' has guardrails of its own; a guard endpoint must not be guarded`,
-        {
-          param,
-          code: 'invalid_guardrails',
-        },
-      );
+      throw errors.guardIsGuarded(param, guard.endpoint);
     }
   }
   const guarded = await store.guardedBy(name);
   if (guarded.length > 0) {
-    throw new ApiError(
-      400,
-      `guardrails: endpoint '${name}' is the guard of '${guarded[0]!}'; a guard endpoint must not be guarded itself`,
-      {
-        param: 'guardrails',
-        code: 'invalid_guardrails',
-      },
-    );
+    throw errors.guardedGuard(name, guarded[0]!);
   }
 }
 
 function checkShape(guard: Guard, stage: (typeof STAGES)[number]): void {
   if (stage === 'input' && guard.stream_check_tokens !== undefined) {
-    throw new ApiError(
-      400,
-      'guardrails.input.stream_check_tokens: only output guards check streams; remove it from the input guard',
-      {
-        param: 'guardrails.input.stream_check_tokens',
-        code: 'invalid_guardrails',
-      },
-    );
+    throw errors.inputStreamCheck();
   }
   const categories = guard.categories ?? [];
   const duplicate = categories.find((c, i) => categories.indexOf(c) !== i);
   if (duplicate) {
-    throw new ApiError(400, `guardrails.${stage}.categories: '${duplicate}' appears twice`, {
-      param: `guardrails.${stage}.categories`,
-      code: 'invalid_guardrails',
-    });
+    throw errors.duplicateCategory(stage, duplicate);
   }
 }

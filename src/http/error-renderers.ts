@@ -1,4 +1,4 @@
-import type { ApiError } from './api-error';
+import type { ApiError } from './errors';
 
 /** Which wire protocol a route speaks, and so which error body it answers with. */
 export type ErrorProtocol = 'openai' | 'tgi' | 'anthropic' | 'tei';

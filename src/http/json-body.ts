@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { RouterEnv } from './router-env';
 import { routerConfig } from '../config';
-import { errors } from './api-error';
+import { errors } from './errors';
 
 /**
  * Reads the request body as JSON, refusing it (413) as soon as it passes the size

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from './api-error';
+import { errors } from './errors';
 
 /** Listings answer at most this many items per page (`limit`), 50 when it is not given. */
 export const MAX_PAGE_SIZE = 200;
@@ -50,9 +50,6 @@ export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.
     const json = new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0)));
     return schema.parse(JSON.parse(json));
   } catch {
-    throw new ApiError(400, "Invalid 'cursor': pass the 'next_cursor' of the previous page unchanged", {
-      param: 'cursor',
-      code: 'invalid_cursor',
-    });
+    throw errors.invalidCursor();
   }
 }

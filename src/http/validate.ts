@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { errors } from './api-error';
+import { errors } from './errors';
 import { describeFirstIssue } from './issue-message';
 
 /** Parses with a zod schema; a failure becomes a 400 that names the offending field and what is wrong with it. */

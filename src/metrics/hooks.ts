@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { InferenceEnv } from '../auth/inference-env';
-import { ApiError } from '../http/api-error';
+import { ApiError } from '../http/errors';
 import type { GuardVerdictLine } from './guard-record';
 import type { RequestLogLine } from './request-log';
 import type { GapTimer } from './gap-timer';

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 import { MINUTE_RETENTION_MS, type Resolution } from './endpoint-metrics';
 import { HOUR_MS, MINUTE_MS } from './series-keys';
 
@@ -14,14 +14,15 @@ export interface MetricsQuery {
   resolution: Resolution;
 }
 
-const bad = (param: string, message: string) => new ApiError(400, message, { param, code: 'invalid_query' });
-
 /** A time: RFC 3339 (`2026-11-30T10:00:00Z`) or Unix seconds. */
 function parseTime(param: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const ms = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) * 1000 : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
   if (!Number.isFinite(ms))
-    throw bad(param, `Invalid '${param}': give an RFC 3339 time (2026-11-30T10:00:00Z) or Unix seconds`);
+    throw errors.invalidQuery(
+      param,
+      `Invalid '${param}': give an RFC 3339 time (2026-11-30T10:00:00Z) or Unix seconds`,
+    );
   return ms;
 }
 
@@ -29,7 +30,8 @@ function parseTime(param: string, raw: string | undefined, fallback: number): nu
 function parseStep(raw: string | undefined): number | null {
   if (raw === undefined || raw === '') return null;
   const m = /^(\d+)([smhd]?)$/.exec(raw);
-  if (!m) throw bad('step', "Invalid 'step': give seconds (300) or a duration with a unit (60s, 5m, 1h, 1d)");
+  if (!m)
+    throw errors.invalidQuery('step', "Invalid 'step': give seconds (300) or a duration with a unit (60s, 5m, 1h, 1d)");
   const unit = { '': 1_000, s: 1_000, m: MINUTE_MS, h: HOUR_MS, d: 86_400_000 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
 }
@@ -42,12 +44,12 @@ function parseStep(raw: string | undefined): number | null {
 export function parseMetricsQuery(q: Record<string, string | undefined>, now = Date.now()): MetricsQuery {
   const until = parseTime('until', q.until, now);
   const since = parseTime('since', q.since, until - DEFAULT_WINDOW_MS);
-  if (since >= until) throw bad('since', "Invalid 'since': it must be before 'until'");
+  if (since >= until) throw errors.invalidQuery('since', "Invalid 'since': it must be before 'until'");
   const resolution: Resolution = since >= now - MINUTE_RETENTION_MS ? 'minute' : 'hour';
   const unit = resolution === 'minute' ? MINUTE_MS : HOUR_MS;
   let stepMs = parseStep(q.step) ?? Math.max(unit, Math.ceil((until - since) / MAX_POINTS / unit) * unit);
   if (stepMs <= 0 || stepMs % unit !== 0) {
-    throw bad(
+    throw errors.invalidQuery(
       'step',
       resolution === 'minute'
         ? "Invalid 'step': it must be a whole number of minutes (60, 120, 5m …)"
@@ -57,7 +59,7 @@ export function parseMetricsQuery(q: Record<string, string | undefined>, now = D
   const start = Math.floor(since / stepMs) * stepMs;
   const steps = Math.ceil((until - start) / stepMs);
   if (steps > MAX_POINTS) {
-    throw bad(
+    throw errors.invalidQuery(
       'step',
       `Invalid 'step': the window would have ${steps} points; at most ${MAX_POINTS} (use a larger step)`,
     );

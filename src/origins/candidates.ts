@@ -1,5 +1,5 @@
 import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/schema';
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 import { firstRetryAt, healthMap } from './health-store';
 import { outliers } from './outlier-detector';
 import { entityOrigins } from './entity-origins';
@@ -33,11 +33,7 @@ export async function candidateOrigins(
           1000,
       ),
     );
-    throw new ApiError(
-      503,
-      `No healthy origin for served entity '${entity.name}' of endpoint '${endpoint.name}': every origin failed its last health probe (GET /health); the router tries again in ${retryAfter} s`,
-      { type: 'server_error', code: 'no_healthy_origin', headers: { 'retry-after': String(retryAfter) } },
-    );
+    throw errors.noHealthyOrigin(entity.name, endpoint.name, retryAfter);
   }
   return candidates;
 }

@@ -1,5 +1,5 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
-import type { ApiError } from '../http/api-error';
+import type { ApiError } from '../http/errors';
 import type { StreamCodec, TokenCounts } from './shared/stream-codec';
 
 /** What a protocol adapter knows about the request it adapts. */

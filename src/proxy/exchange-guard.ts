@@ -1,4 +1,4 @@
-import type { ApiError } from '../http/api-error';
+import type { ApiError } from '../http/errors';
 import type { ErrorProtocol } from '../http/error-renderers';
 
 /**

@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { ApiError, errors } from '../http/errors';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import type { OriginFailureMapper } from '../protocols/exchange';
 
@@ -37,30 +37,13 @@ export async function originFailure(
   const message = scrub(originErrorMessage(text), ctx);
   const status = response.status;
   if (status === 404 || status === 405) {
-    return new ApiError(
-      400,
-      `Endpoint '${ctx.endpoint}' does not serve ${operation(ctx.path)} requests (its origin has no such model or route)`,
-      {
-        param: 'model',
-        code: 'unsupported_operation',
-      },
-    );
+    return errors.operationNotServed(ctx.endpoint, operation(ctx.path));
   }
   if (status === 401 || status === 403 || status === 407) {
-    return new ApiError(
-      502,
-      `The origin of endpoint '${ctx.endpoint}' refused the router (HTTP ${status}); its origin configuration needs fixing`,
-      {
-        type: 'server_error',
-        code: 'origin_error',
-      },
-    );
+    return errors.originRefusedRouter(ctx.endpoint, status);
   }
-  if (CLIENT_MISTAKES.has(status)) return new ApiError(status, message, { code: 'origin_rejected_request' });
-  return new ApiError(502, `The origin of endpoint '${ctx.endpoint}' answered HTTP ${status}: ${message}`, {
-    type: 'server_error',
-    code: 'origin_error',
-  });
+  if (CLIENT_MISTAKES.has(status)) return errors.originRejected(status, message);
+  return errors.originAnswered(ctx.endpoint, status, message);
 }
 
 /** The client's route as an operation: `/v1/chat/completions` → "chat completions", TGI's routes → "generate". */

@@ -3,7 +3,7 @@ import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/sc
 import type { InferenceEnv } from '../auth/inference-env';
 import { admit } from '../gate/admit';
 import { LEASE_TTL_MS, type Lease } from '../gate/lease';
-import { ApiError, errors } from '../http/api-error';
+import { ApiError, errors } from '../http/errors';
 import { renderError } from '../http/error-renderers';
 import { candidateOrigins } from '../origins/candidates';
 import { outlierConfig } from '../origins/outlier-config';
@@ -328,16 +328,9 @@ function toApiError(err: unknown, entity: ServedEntity): ApiError {
   if (err instanceof OriginTimeout) {
     return errors.originTimeout(entity.name, err.ms);
   }
-  if (err instanceof ClientGone) return new ApiError(499, 'Client closed the request', { code: 'client_closed' });
+  if (err instanceof ClientGone) return errors.clientClosed();
   if (err instanceof KeyRevoked) return errors.invalidKey();
-  return new ApiError(
-    502,
-    `The origin of served entity '${entity.name}' failed: ${err instanceof Error ? err.message : String(err)}`,
-    {
-      type: 'server_error',
-      code: 'origin_error',
-    },
-  );
+  return errors.originFailed(entity.name, err instanceof Error ? err.message : String(err));
 }
 
 /** The OpenAI `user` field, when the client sent one: a session key for origin affinity. */

@@ -1,5 +1,5 @@
 import { originModelOf, type ServedEntity } from '../endpoints/schema';
-import { ApiError, errors } from '../http/api-error';
+import { ApiError, errors } from '../http/errors';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import { abortReason, OriginTimeout } from './abort-reasons';
 import { TIMEOUT_FLOOR_MS } from '../origins/outlier-config';
@@ -181,36 +181,15 @@ function failureError(entity: ServedEntity, last: Failure | null): ApiError {
     return errors.originTimeout(entity.name, last.ms);
   }
   if (last?.kind === 'status' && last.status === 429) {
-    return new ApiError(429, `The origin is overloaded: ${last.message}`, {
-      type: 'rate_limit_error',
-      code: 'origin_overloaded',
-      headers: { 'retry-after': '1' },
-    });
+    return errors.originOverloaded(last.message);
   }
   if (last?.kind === 'status') {
-    return new ApiError(502, `The origin answered HTTP ${last.status}: ${last.message}`, {
-      type: 'server_error',
-      code: 'origin_error',
-    });
+    return errors.originStatus(last.status, last.message);
   }
   if (last?.kind === 'broken') {
-    return new ApiError(
-      502,
-      `The origin of served entity '${entity.name}' failed before its first event (${last.message})`,
-      {
-        type: 'server_error',
-        code: 'origin_error',
-      },
-    );
+    return errors.originBrokeEarly(entity.name, last.message);
   }
-  return new ApiError(
-    502,
-    `No origin of served entity '${entity.name}' could be reached${last ? ` (${last.message})` : ''}`,
-    {
-      type: 'server_error',
-      code: 'origin_unreachable',
-    },
-  );
+  return errors.originUnreachable(entity.name, last?.message);
 }
 
 function throwIfAborted(signal: AbortSignal): void {

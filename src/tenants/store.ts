@@ -1,4 +1,4 @@
-import { ApiError } from '../http/api-error';
+import { errors } from '../http/errors';
 import { isUniqueViolation } from '../lib/constraint';
 
 export interface Tenant {
@@ -38,8 +38,7 @@ export class TenantStore {
       ]);
     } catch (err) {
       // Its id and its name are both unique (and equal): SQLite names whichever index it checked first.
-      if (isUniqueViolation(err, 'tenants.id', 'tenants.name'))
-        throw new ApiError(409, `Tenant '${name}' already exists`, { param: 'name', code: 'tenant_exists' });
+      if (isUniqueViolation(err, 'tenants.id', 'tenants.name')) throw errors.tenantExists(name);
       throw err;
     }
     return { id: name, name, created_at: now };

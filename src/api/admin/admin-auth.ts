@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { revokedNow } from '../../gate/lease';
-import { errors, type ApiError } from '../../http/api-error';
+import { errors, type ApiError } from '../../http/errors';
 import { isAdminToken } from '../../auth/admin-token';
 import { bearerToken } from '../../auth/bearer';
 import { lookupKey } from '../../auth/key-cache';

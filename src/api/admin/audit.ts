@@ -1,4 +1,4 @@
-import { errors } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { Hono } from 'hono';
 import { listAudit } from '../../audit/audit-log';
 import type { AdminEnv } from './admin-auth';

@@ -1,4 +1,4 @@
-import { errors } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import type { Context } from 'hono';
 import { policy } from './policy';
 import type { Principal } from '../../auth/principal';

@@ -24,7 +24,7 @@ import type { AdminEnv } from './admin-auth';
 import { refuseUngrantedSecrets } from '../../external/provider';
 import { forgetEndpointLimits } from '../../gate/admit';
 import { gateFor } from '../../gate/lease';
-import { ApiError, errors } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { validate } from '../../http/validate';
@@ -193,14 +193,7 @@ async function restoreCredentials(
   const stored = [current, ...(await store(c).versions(current.name)).map((v) => v.config)];
   const { entities: restored, unmatched } = restoreOrigins(entities, stored);
   if (unmatched.length) {
-    throw new ApiError(
-      400,
-      `Origin URL '${unmatched[0]}' carries the redaction mask '***' but matches no stored origin; give the full URL`,
-      {
-        param: 'served_entities',
-        code: 'invalid_body',
-      },
-    );
+    throw errors.maskedOriginUnmatched(unmatched[0]!);
   }
   return restored;
 }
@@ -226,11 +219,7 @@ endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
   const { version } = validate(Rollback, await readJsonBody(c));
   const current = await managedEndpoint(c);
   const target = (await store(c).versions(current.name)).find((v) => v.version === version);
-  if (!target)
-    throw new ApiError(404, `Endpoint '${current.name}' has no config version ${version}`, {
-      param: 'version',
-      code: 'version_not_found',
-    });
+  if (!target) throw errors.versionNotFound(current.name, version);
   await checkGuardrails(c.env.DB, current.name, current.tenant_id, target.config);
   return propose(c, current, current.description, target.config, 'endpoint.rollback', { to_version: version });
 });
@@ -242,18 +231,9 @@ endpointAdmin.patch('/admin/v1/endpoints/:name/served-entities/:entity', async (
   const current = await managedEndpoint(c);
   const name = c.req.param('entity');
   const entity = current.served_entities.find((e) => e.name === name);
-  if (!entity)
-    throw new ApiError(404, `Endpoint '${current.name}' has no served entity '${name}'`, {
-      code: 'served_entity_not_found',
-    });
+  if (!entity) throw errors.servedEntityNotFound(current.name, name);
   if (isExternal(entity)) {
-    throw new ApiError(
-      400,
-      `Served entity '${name}' is an external model: change its external_model with PATCH /admin/v1/endpoints/${current.name} (served_entities)`,
-      {
-        code: 'external_model_entity',
-      },
-    );
+    throw errors.externalModelEntity(name, current.name);
   }
   const served_entities = current.served_entities.map((e) => (e.name === name ? { ...e, ...change } : e));
   return propose(c, current, current.description, { ...current, served_entities }, 'endpoint.update_served_entity', {
@@ -341,11 +321,7 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
 endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
   const { tenant } = validate(Share, await readJsonBody(c));
   const endpoint = await managedEndpoint(c);
-  if (tenant === endpoint.tenant_id)
-    throw new ApiError(400, 'An endpoint is always available to its own tenant', {
-      param: 'tenant',
-      code: 'own_tenant',
-    });
+  if (tenant === endpoint.tenant_id) throw errors.ownTenant();
   // Whether a tenant of that name exists is not checked: the answer is the same either way, so sharing
   // tells nobody which tenants exist. A share naming no tenant is inert (and dropped if one is created).
   const at = now();

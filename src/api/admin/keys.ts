@@ -12,7 +12,7 @@ import { EndpointStore } from '../../endpoints/store';
 import type { AdminEnv } from './admin-auth';
 import { gateFor } from '../../gate/lease';
 import { PERIOD_MS } from '../../gate/rules';
-import { ApiError, errors } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
@@ -58,17 +58,13 @@ keyAdmin.post('/admin/v1/keys', async (c) => {
   const maxKeys = routerConfig(c.env).tenantQuotas.keys;
   if ((await store(c).activeCount(tenantId)) >= maxKeys) throw errors.quotaExceeded(tenantId, 'active keys', maxKeys);
   if (input.token_budget && kind !== 'endpoint') {
-    throw new ApiError(
-      400,
-      "Invalid 'token_budget': only endpoint keys call the inference API; a platform key has no token budget",
-      { param: 'token_budget', code: 'invalid_body' },
+    throw errors.invalidField(
+      'token_budget',
+      'only endpoint keys call the inference API; a platform key has no token budget',
     );
   }
   if (input.expires_at && Date.parse(input.expires_at) <= Date.now()) {
-    throw new ApiError(400, "Invalid 'expires_at': must be in the future", {
-      param: 'expires_at',
-      code: 'invalid_body',
-    });
+    throw errors.invalidField('expires_at', 'must be in the future');
   }
   const at = new Date().toISOString();
   const { record, plaintext } = await newKey(
@@ -121,10 +117,7 @@ async function checkScope(
 ): Promise<void> {
   if (endpoints === null) {
     if (p.role === 'owner' || p.role === 'member') {
-      throw new ApiError(400, "Invalid 'endpoints': your role must name the endpoints the key may call", {
-        param: 'endpoints',
-        code: 'invalid_body',
-      });
+      throw errors.invalidField('endpoints', 'your role must name the endpoints the key may call');
     }
     return;
   }
@@ -132,11 +125,7 @@ async function checkScope(
   const usable = await new EndpointStore(c.env.DB).usableByTenant(tenantId, endpoints);
   const byName = new Map(usable.map((e) => [e.name, e]));
   const unknown = endpoints.filter((n) => !byName.has(n) || !policy.seesEndpoint(p, byName.get(n)!));
-  if (unknown.length)
-    throw new ApiError(400, `Unknown endpoint(s): ${unknown.join(', ')}`, {
-      param: 'endpoints',
-      code: 'endpoint_not_found',
-    });
+  if (unknown.length) throw errors.unknownEndpoints(unknown);
   if (p.role === 'owner') {
     const notOwned = endpoints.filter((n) => !policy.managesEndpoint(p, byName.get(n)!));
     if (notOwned.length)
@@ -184,10 +173,9 @@ keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
   const patch = validate(KeyPatch, await readJsonBody(c));
   const key = unlocked(await visibleKey(c), 'edited');
   if (patch.token_budget && key.kind !== 'endpoint') {
-    throw new ApiError(
-      400,
-      "Invalid 'token_budget': only endpoint keys call the inference API; a platform key has no token budget",
-      { param: 'token_budget', code: 'invalid_body' },
+    throw errors.invalidField(
+      'token_budget',
+      'only endpoint keys call the inference API; a platform key has no token budget',
     );
   }
   const at = new Date().toISOString();

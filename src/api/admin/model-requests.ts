@@ -3,7 +3,7 @@ import { Hono, type Context } from 'hono';
 import { auditStatement } from '../../audit/audit-log';
 import type { Principal } from '../../auth/principal';
 import type { AdminEnv } from './admin-auth';
-import { ApiError, errors } from '../../http/api-error';
+import { ApiError, errors } from '../../http/errors';
 import { readJsonBody } from '../../http/json-body';
 import { validate } from '../../http/validate';
 import { ModelRequestStore, type ModelRequest, type Scope } from '../../model-requests/store';
@@ -44,16 +44,8 @@ function scopeOf(p: Principal): Scope {
 
 const triages = (p: Principal) => p.tenantId === null || p.role === 'tenant_admin';
 
-function notFound(id: string): ApiError {
-  return new ApiError(404, `Model request '${id}' does not exist`, { code: 'model_request_not_found' });
-}
-
 function duplicate(existing: ModelRequest): ApiError {
-  return new ApiError(
-    409,
-    `Tenant '${existing.tenant}' already has an open request for '${existing.model}': ${existing.id}. Follow that one instead of asking again.`,
-    { param: 'model', code: 'model_request_exists', headers: { location: `${BASE}/${existing.id}` } },
-  );
+  return errors.modelRequestExists(existing.tenant, existing.model, existing.id, `${BASE}/${existing.id}`);
 }
 
 function newId(): string {
@@ -136,7 +128,7 @@ modelRequestAdmin.get('/admin/v1/model-requests', async (c) => {
 modelRequestAdmin.get('/admin/v1/model-requests/:id', async (c) => {
   const id = c.req.param('id');
   const found = await store(c).get(id, scopeOf(c.var.principal));
-  if (!found) throw notFound(id);
+  if (!found) throw errors.modelRequestNotFound(id);
   return c.json(found);
 });
 
@@ -145,13 +137,10 @@ modelRequestAdmin.patch('/admin/v1/model-requests/:id', async (c) => {
   const id = c.req.param('id');
   const input = validate(ModelRequestUpdate, await readJsonBody(c));
   const found = await store(c).get(id, scopeOf(p));
-  if (!found) throw notFound(id);
+  if (!found) throw errors.modelRequestNotFound(id);
   if (!triages(p)) throw errors.forbidden('Only org and tenant admins may change the status of a model request');
   if (!NEXT[found.status].includes(input.status)) {
-    throw new ApiError(409, `Model request '${id}' is ${found.status}; it cannot become ${input.status}`, {
-      param: 'status',
-      code: 'invalid_transition',
-    });
+    throw errors.invalidTransition(id, found.status, input.status);
   }
   const at = new Date().toISOString();
   const [update] = await c.env.DB.batch([
@@ -184,8 +173,5 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   } catch {
     // fall through
   }
-  throw new ApiError(400, "Invalid 'cursor': pass back the next_cursor of the previous page", {
-    param: 'cursor',
-    code: 'invalid_query',
-  });
+  throw errors.invalidQuery('cursor', "Invalid 'cursor': pass back the next_cursor of the previous page");
 }

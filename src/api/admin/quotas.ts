@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { isExternal, type EndpointConfig } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
 import type { AdminEnv } from './admin-auth';
-import { errors } from '../../http/api-error';
+import { errors } from '../../http/errors';
 
 /**
  * Would this config (a new endpoint, or `replacing` an existing one's) keep the

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { policy } from './policy';
 import type { AdminEnv } from './admin-auth';
-import { ApiError, errors } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { TenantStore, type Tenant } from '../../tenants/store';
 
 /**
@@ -16,7 +16,7 @@ export async function requireTenant(
 ): Promise<Tenant> {
   const tenant = await new TenantStore(c.env.DB).get(id);
   if (!tenant || (!anyTenant && !policy.seesTenant(c.var.principal, id))) {
-    throw new ApiError(400, `Tenant '${id}' does not exist`, { param, code: 'tenant_not_found' });
+    throw errors.unknownTenant(id, param);
   }
   return tenant;
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
 import type { AdminEnv } from './admin-auth';
-import { errors } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { validate } from '../../http/validate';

@@ -1,13 +1,9 @@
-import { ApiError, type ErrorCode } from '../../http/api-error';
+import { ApiError, errors } from '../../http/errors';
 import type { ChatContentPart, ChatMessage, ChatTool, ChatToolChoice } from '../openai/chat-types';
 import type { MessagesRequest } from '../anthropic/types';
 import type { ChatRequest } from '../openai/request-schemas';
 
 type Block = Record<string, unknown> & { type: string };
-
-function refuse(param: string, message: string, code: ErrorCode = 'unsupported_parameter'): ApiError {
-  return new ApiError(400, message, { param, code });
-}
 
 /**
  * An Anthropic Messages request as the chat request the internal path carries (see
@@ -45,28 +41,27 @@ function refuseUnsupported(req: MessagesRequest): void {
   const extra = req as Record<string, unknown>;
   const thinking = extra.thinking as { type?: unknown } | undefined;
   if (thinking && thinking.type !== 'disabled') {
-    throw refuse(
+    throw errors.unsupported(
       'thinking',
       "'thinking' (extended thinking) is not supported by this endpoint's origins; leave it out",
     );
   }
   if (Array.isArray(extra.mcp_servers) && extra.mcp_servers.length) {
-    throw refuse(
+    throw errors.unsupported(
       'mcp_servers',
       "'mcp_servers' is not supported: the router connects to no MCP servers; declare client tools instead",
     );
   }
   if (extra.container != null)
-    throw refuse(
+    throw errors.unsupported(
       'container',
       "'container' is not supported: there is no code-execution container behind this endpoint",
     );
   req.tools?.forEach((tool, i) => {
     if (tool.type !== undefined && tool.type !== 'custom') {
-      throw refuse(
+      throw errors.unsupportedTool(
         `tools.${i}`,
         `Server tool '${tool.type}' is not supported: this endpoint's models run on their own servers, which have none of Anthropic's server tools. Declare a client tool (name, description, input_schema) and run it yourself`,
-        'unsupported_tool',
       );
     }
   });
@@ -133,14 +128,14 @@ function imageUrl(block: Block, param: string): string {
   const source = block.source as { type?: string; media_type?: string; data?: string; url?: string } | undefined;
   if (source?.type === 'base64' && source.data) return `data:${source.media_type ?? 'image/png'};base64,${source.data}`;
   if (source?.type === 'url' && source.url) return source.url;
-  throw refuse(
+  throw errors.unsupported(
     `${param}.source`,
     `'${param}.source' must be a base64 or url image source (files need Anthropic's storage)`,
   );
 }
 
 function unsupportedBlock(block: Block, param: string): ApiError {
-  return refuse(
+  return errors.unsupported(
     `${param}.type`,
     `'${param}' is a '${block.type}' block, which is not supported here: send text, image, tool_use and tool_result blocks`,
   );
@@ -159,10 +154,9 @@ function chatToolChoice(choice: NonNullable<MessagesRequest['tool_choice']>): Ch
   if (choice.type === 'any') return 'required';
   if (choice.type === 'tool') {
     if (!choice.name)
-      throw refuse(
-        'tool_choice.name',
+      throw errors.invalidBody(
         "Invalid 'tool_choice.name': required when tool_choice.type is 'tool'",
-        'invalid_body',
+        'tool_choice.name',
       );
     return { type: 'function', function: { name: choice.name } };
   }

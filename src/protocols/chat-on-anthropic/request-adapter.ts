@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import type { ChatRequest } from '../openai/request-schemas';
 import type {
   AnthropicContentBlock,
@@ -13,17 +13,6 @@ import type {
 export const DEFAULT_MAX_TOKENS = 4096;
 
 type Body = Record<string, unknown>;
-
-function unsupported(param: string, why: string): ApiError {
-  return new ApiError(400, `'${param}' is not supported by this endpoint's Anthropic model: ${why}`, {
-    param,
-    code: 'unsupported_parameter',
-  });
-}
-
-function invalid(param: string, why: string): ApiError {
-  return new ApiError(400, `Invalid '${param}': ${why}`, { param, code: 'invalid_body' });
-}
 
 /** OpenAI fields Anthropic has no counterpart for: refused unless they ask for nothing (null, 0, false, empty). */
 const REFUSED: Record<string, string> = {
@@ -58,11 +47,11 @@ function asksForNothing(field: string, value: unknown): boolean {
  */
 export function chatToAnthropic(request: ChatRequest, model: string, stream: boolean): AnthropicRequest {
   for (const [field, why] of Object.entries(REFUSED)) {
-    if (!asksForNothing(field, request[field])) throw unsupported(field, why);
+    if (!asksForNothing(field, request[field])) throw errors.unsupportedParameter(field, why, 'Anthropic model');
   }
   const modalities = request.modalities;
   if (Array.isArray(modalities) && modalities.some((m) => m !== 'text'))
-    throw unsupported('modalities', 'Anthropic answers with text only');
+    throw errors.unsupportedParameter('modalities', 'Anthropic answers with text only', 'Anthropic model');
   refuseResponseFormat(request.response_format);
 
   const out: AnthropicRequest = { model, max_tokens: maxTokens(request), ...conversation(request.messages as Body[]) };
@@ -73,9 +62,10 @@ export function chatToAnthropic(request: ChatRequest, model: string, stream: boo
   const temperature = request.temperature;
   if (temperature != null) {
     if (temperature > 1)
-      throw unsupported(
+      throw errors.unsupportedParameter(
         'temperature',
         `Anthropic takes 0 to 1 (${temperature} given); OpenAI's 0-2 scale is not rescaled`,
+        'Anthropic model',
       );
     out.temperature = temperature;
   }
@@ -97,9 +87,10 @@ function refuseResponseFormat(format: unknown): void {
   if (format == null) return;
   const type = (format as { type?: unknown }).type;
   if (type === 'text') return;
-  throw unsupported(
+  throw errors.unsupportedParameter(
     'response_format',
     `Anthropic's Messages API has no '${String(type)}' response format; describe the format in the prompt, or use a tool`,
+    'Anthropic model',
   );
 }
 
@@ -112,16 +103,21 @@ function conversation(messages: Body[]): { system?: string; messages: AnthropicM
     const role = message.role;
     if (role === 'system' || role === 'developer') {
       if (out.length > 0) {
-        throw unsupported(
+        throw errors.unsupportedParameter(
           `${at}.role`,
           'Anthropic takes system text only before the conversation (a system message after a user or assistant message has no place there)',
+          'Anthropic model',
         );
       }
       system.push(textOnly(message.content, `${at}.content`));
       return;
     }
     if (role === 'function')
-      throw unsupported(`${at}.role`, "use 'tool' messages (the deprecated 'function' role is not mapped)");
+      throw errors.unsupportedParameter(
+        `${at}.role`,
+        "use 'tool' messages (the deprecated 'function' role is not mapped)",
+        'Anthropic model',
+      );
     const blocks =
       role === 'tool'
         ? [toolResult(message, at)]
@@ -135,7 +131,7 @@ function conversation(messages: Body[]): { system?: string; messages: AnthropicM
     else out.push({ role: anthropicRole, content: blocks });
   });
   if (out.length === 0)
-    throw invalid('messages', 'Anthropic needs at least one user message besides the system messages');
+    throw errors.invalidField('messages', 'Anthropic needs at least one user message besides the system messages');
   return system.length ? { system: system.join('\n\n'), messages: out } : { messages: out };
 }
 
@@ -145,36 +141,44 @@ function textOnly(content: unknown, at: string): string {
     return content
       .map((part: Body, j) => {
         if (part.type !== 'text' || typeof part.text !== 'string')
-          throw unsupported(`${at}.${j}`, 'only text parts are allowed here');
+          throw errors.unsupportedParameter(`${at}.${j}`, 'only text parts are allowed here', 'Anthropic model');
         return part.text;
       })
       .join('');
   }
   if (content == null) return '';
-  throw invalid(at, 'must be a string or an array of text parts');
+  throw errors.invalidField(at, 'must be a string or an array of text parts');
 }
 
 function userBlocks(content: unknown, at: string): AnthropicContentBlock[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
-  if (!Array.isArray(content)) throw invalid(`${at}.content`, 'a user message needs content');
+  if (!Array.isArray(content)) throw errors.invalidField(`${at}.content`, 'a user message needs content');
   return content.map((part: Body, j) => {
     const where = `${at}.content.${j}`;
     if (part.type === 'text' && typeof part.text === 'string') return { type: 'text', text: part.text };
     if (part.type === 'image_url') return imageBlock(part.image_url, where);
-    throw unsupported(`${where}.type`, `Anthropic takes text and image parts here, not '${String(part.type)}'`);
+    throw errors.unsupportedParameter(
+      `${where}.type`,
+      `Anthropic takes text and image parts here, not '${String(part.type)}'`,
+      'Anthropic model',
+    );
   });
 }
 
 /** `data:` URLs become base64 image sources, http(s) URLs URL sources; `detail` has no Anthropic counterpart (dropped). */
 function imageBlock(image: unknown, at: string): AnthropicImageBlock {
   const url = (image as { url?: unknown } | null)?.url;
-  if (typeof url !== 'string') throw invalid(`${at}.image_url.url`, 'required field is missing');
+  if (typeof url !== 'string') throw errors.invalidField(`${at}.image_url.url`, 'required field is missing');
   const data = /^data:(image\/(?:jpeg|png|gif|webp));base64,(.+)$/s.exec(url);
   if (data) return { type: 'image', source: { type: 'base64', media_type: data[1]!, data: data[2]! } };
   if (url.startsWith('data:'))
-    throw unsupported(`${at}.image_url.url`, 'Anthropic takes base64 JPEG, PNG, GIF or WebP images');
+    throw errors.unsupportedParameter(
+      `${at}.image_url.url`,
+      'Anthropic takes base64 JPEG, PNG, GIF or WebP images',
+      'Anthropic model',
+    );
   if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };
-  throw invalid(`${at}.image_url.url`, 'must be an http(s) URL or a data: URL');
+  throw errors.invalidField(`${at}.image_url.url`, 'must be an http(s) URL or a data: URL');
 }
 
 function assistantBlocks(message: Body, at: string): AnthropicContentBlock[] {
@@ -187,7 +191,7 @@ function assistantBlocks(message: Body, at: string): AnthropicContentBlock[] {
       const where = `${at}.tool_calls.${j}`;
       const fn = call.function as { name?: unknown; arguments?: unknown } | undefined;
       if (typeof call.id !== 'string' || typeof fn?.name !== 'string')
-        throw invalid(where, 'a tool call needs an id and function.name');
+        throw errors.invalidField(where, 'a tool call needs an id and function.name');
       blocks.push({
         type: 'tool_use',
         id: call.id,
@@ -202,18 +206,22 @@ function assistantBlocks(message: Body, at: string): AnthropicContentBlock[] {
 
 function parseArguments(args: unknown, at: string): unknown {
   if (args == null || args === '') return {};
-  if (typeof args !== 'string') throw invalid(at, 'must be a JSON string');
+  if (typeof args !== 'string') throw errors.invalidField(at, 'must be a JSON string');
   try {
     const parsed = JSON.parse(args) as unknown;
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
     return parsed;
   } catch {
-    throw invalid(at, 'must be a JSON object encoded as a string (Anthropic takes tool input as an object)');
+    throw errors.invalidField(
+      at,
+      'must be a JSON object encoded as a string (Anthropic takes tool input as an object)',
+    );
   }
 }
 
 function toolResult(message: Body, at: string): AnthropicContentBlock {
-  if (typeof message.tool_call_id !== 'string') throw invalid(`${at}.tool_call_id`, 'required field is missing');
+  if (typeof message.tool_call_id !== 'string')
+    throw errors.invalidField(`${at}.tool_call_id`, 'required field is missing');
   return {
     type: 'tool_result',
     tool_use_id: message.tool_call_id,
@@ -223,18 +231,22 @@ function toolResult(message: Body, at: string): AnthropicContentBlock {
 
 function toolsOf(tools: unknown): AnthropicTool[] | undefined {
   if (tools == null) return undefined;
-  if (!Array.isArray(tools)) throw invalid('tools', 'must be an array');
+  if (!Array.isArray(tools)) throw errors.invalidField('tools', 'must be an array');
   if (tools.length === 0) return undefined;
   return tools.map((tool: Body, i) => {
     const fn = tool.function as Body | undefined;
     if (tool.type !== 'function' || !fn || typeof fn.name !== 'string') {
-      throw invalid(
+      throw errors.invalidField(
         `tools.${i}`,
         "each tool must be { type: 'function', function: { name, description?, parameters? } }",
       );
     }
     if (fn.strict === true)
-      throw unsupported(`tools.${i}.function.strict`, 'strict schema adherence is not mapped to Anthropic');
+      throw errors.unsupportedParameter(
+        `tools.${i}.function.strict`,
+        'strict schema adherence is not mapped to Anthropic',
+        'Anthropic model',
+      );
     const out: AnthropicTool = {
       name: fn.name,
       input_schema: (fn.parameters as Record<string, unknown> | undefined) ?? { type: 'object', properties: {} },
@@ -252,10 +264,16 @@ function toolChoiceOf(choice: unknown, parallel: unknown): AnthropicToolChoice |
   else if (choice && typeof choice === 'object') {
     const name = (choice as { function?: { name?: unknown } }).function?.name;
     if (typeof name !== 'string')
-      throw invalid('tool_choice', "must be 'auto', 'none', 'required' or { type: 'function', function: { name } }");
+      throw errors.invalidField(
+        'tool_choice',
+        "must be 'auto', 'none', 'required' or { type: 'function', function: { name } }",
+      );
     out = { type: 'tool', name };
   } else if (choice != null) {
-    throw invalid('tool_choice', "must be 'auto', 'none', 'required' or { type: 'function', function: { name } }");
+    throw errors.invalidField(
+      'tool_choice',
+      "must be 'auto', 'none', 'required' or { type: 'function', function: { name } }",
+    );
   }
   if (parallel === false) {
     out ??= { type: 'auto' };

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../openai/request-schemas';
 import { TGI_LIMITS } from '../tgi/limits';
-import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
+import { errors } from '../../http/errors';
+import { refuseCommon, stopList } from '../tgi/refuse-unsupported';
 import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
 
 /**
@@ -26,9 +27,10 @@ export function chatToTgi(request: ChatRequest, originModel: string, stream: boo
   const stop = stopList(request.stop);
   if (stop) body.stop = stop;
   if (request.top_logprobs != null && request.top_logprobs > TGI_LIMITS.maxTopNTokens) {
-    throw unsupported(
+    throw errors.unsupportedParameter(
       'top_logprobs',
       `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`,
+      'TGI origin',
     );
   }
   // 1.0 means off (TGI refuses it); under greedy decoding (temperature 0) a top_p < 1 would make TGI sample.

@@ -1,7 +1,8 @@
 import type { CompletionRequest } from '../openai/request-schemas';
 import type { GenerateParameters } from '../tgi/types';
 import { TGI_LIMITS } from '../tgi/limits';
-import { refuseCommon, stopList, unsupported } from '../tgi/refuse-unsupported';
+import { errors } from '../../http/errors';
+import { refuseCommon, stopList } from '../tgi/refuse-unsupported';
 import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
 
 /** OpenAI's default `max_tokens` for completions (vLLM's too); TGI's own default is "the rest of the context". */
@@ -27,26 +28,33 @@ export function completionsToTgi(request: CompletionRequest, originModel: string
   refuseCommon(request);
   const inputs = singlePrompt(request.prompt);
   if (request.suffix != null && request.suffix !== '') {
-    throw unsupported('suffix', 'TGI has no fill-in-the-middle suffix; put the text into the prompt instead');
+    throw errors.unsupportedParameter(
+      'suffix',
+      'TGI has no fill-in-the-middle suffix; put the text into the prompt instead',
+      'TGI origin',
+    );
   }
   if (request.best_of != null && request.best_of > 1) {
-    throw unsupported(
+    throw errors.unsupportedParameter(
       'best_of',
       "TGI's best_of needs sampling without a seed, streams refuse it and it is not OpenAI's server-side ranking",
+      'TGI origin',
     );
   }
   const echo = request.echo === true;
   const logprobs = request.logprobs ?? null;
   if (logprobs !== null && logprobs > TGI_LIMITS.maxTopNTokens) {
-    throw unsupported(
+    throw errors.unsupportedParameter(
       'logprobs',
       `TGI returns at most ${TGI_LIMITS.maxTopNTokens} top tokens per position (--max-top-n-tokens)`,
+      'TGI origin',
     );
   }
   if (logprobs !== null && echo) {
-    throw unsupported(
+    throw errors.unsupportedParameter(
       'echo',
       "echo with logprobs needs the prompt tokens' logprobs, which TGI gives only when started with --enable-prefill-logprobs (and never when streaming)",
+      'TGI origin',
     );
   }
 
@@ -86,14 +94,20 @@ export function completionsToTgi(request: CompletionRequest, originModel: string
 function singlePrompt(prompt: unknown): string {
   const list = Array.isArray(prompt) ? (prompt as unknown[]) : [prompt];
   if (list.some((x) => typeof x !== 'string'))
-    throw unsupported('prompt', 'TGI takes text prompts only, not token ids');
+    throw errors.unsupportedParameter('prompt', 'TGI takes text prompts only, not token ids', 'TGI origin');
   if (list.length !== 1) {
-    throw unsupported(
+    throw errors.unsupportedParameter(
       'prompt',
       `TGI's generate API takes one prompt per request (${list.length} given); send one request per prompt`,
+      'TGI origin',
     );
   }
   const one = list[0] as string;
-  if (one === '') throw unsupported('prompt', 'TGI refuses an empty input; send at least one token of text');
+  if (one === '')
+    throw errors.unsupportedParameter(
+      'prompt',
+      'TGI refuses an empty input; send at least one token of text',
+      'TGI origin',
+    );
   return one;
 }

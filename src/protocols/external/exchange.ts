@@ -1,5 +1,5 @@
 import type { Endpoint, ExternalEntity } from '../../endpoints/schema';
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import type { InferenceKind } from '../openai/request-schemas';
 import type { OriginExchange } from '../exchange';
 import { externalProblem, providerApi, providerHeaders } from '../../external/provider';
@@ -23,29 +23,18 @@ export function providerTransport(
 ): (exchange: OriginExchange) => OriginExchange {
   const model = ctx.entity.external_model;
   if (kindOfTask[model.task] !== kind) {
-    throw new ApiError(
-      400,
-      `Endpoint '${ctx.endpoint.name}' serves an external model for task '${model.task}': it answers ${routeOfTask[model.task]} only`,
-      { code: 'unsupported_task' },
-    );
+    throw errors.unsupportedTask(ctx.endpoint.name, model.task, routeOfTask[model.task]);
   }
   const problem = externalProblem(ctx.entity, env, ctx.endpoint.tenant_id);
   const api = providerApi(ctx.entity);
   const key = secretValue(env, api.secret);
   if (problem !== null || key === null) {
-    throw new ApiError(503, `Endpoint '${ctx.endpoint.name}' is not ready: ${problem ?? 'its secret is not set'}`, {
-      type: 'server_error',
-      code: 'endpoint_not_ready',
-      headers: { 'retry-after': '30' },
-    });
+    throw errors.notReady(ctx.endpoint.name, problem ?? 'its secret is not set');
   }
   const call = { headers: providerHeaders(api, key), failure: providerFailure(api, ctx.entity.name, key) };
   if (api.provider === 'anthropic') return (exchange) => ({ ...exchange, ...call });
   if (clientTopK != null) {
-    throw new ApiError(400, `'top_k' is not supported by this endpoint's OpenAI model: OpenAI has no top-k sampling`, {
-      param: 'top_k',
-      code: 'unsupported_parameter',
-    });
+    throw errors.unsupportedParameter('top_k', 'OpenAI has no top-k sampling', 'OpenAI model');
   }
   return (exchange) => {
     const { top_k: _fromDefaults, ...body } = exchange.body as Record<string, unknown>; // an endpoint default for self-hosted models; OpenAI refuses the field

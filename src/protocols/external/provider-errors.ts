@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { originErrorMessage } from '../openai/error-body';
 import type { OriginFailureMapper } from '../exchange';
 import type { ProviderApi } from '../../external/provider';
@@ -19,46 +19,20 @@ export function providerFailure(api: ProviderApi, entityName: string, key: strin
   return (status, body, headers) => {
     const message = originErrorMessage(body).split(key).join('[secret]');
     if (status === 400 || status === 413 || status === 422) {
-      return new ApiError(status, `${who} rejected the request: ${message}`, { code: 'provider_rejected_request' });
+      return errors.providerRejected(status, who, message);
     }
     if (status === 401 || status === 403) {
-      return new ApiError(
-        502,
-        `${who} refused the router's credentials (HTTP ${status}); the operator must check secret '${api.secret}'`,
-        {
-          type: 'server_error',
-          code: status === 401 ? 'provider_authentication_failed' : 'provider_permission_denied',
-        },
-      );
+      return errors.providerCredentials(status, who, api.secret);
     }
     if (status === 404) {
-      return new ApiError(
-        502,
-        `${who} answered 404: ${message}; the endpoint's external_model may name a model the provider does not have`,
-        {
-          type: 'server_error',
-          code: 'provider_not_found',
-        },
-      );
+      return errors.providerNotFound(who, message);
     }
     const retryAfter = { 'retry-after': retryAfterOf(headers) };
-    if (status === 429)
-      return new ApiError(429, `${who} is rate limiting the router: ${message}`, {
-        type: 'rate_limit_error',
-        code: 'provider_rate_limited',
-        headers: retryAfter,
-      });
+    if (status === 429) return errors.providerRateLimited(who, message, retryAfter);
     if (status === 529 || status === 503) {
-      return new ApiError(503, `${who} is overloaded: ${message}`, {
-        type: 'server_error',
-        code: 'provider_overloaded',
-        headers: retryAfter,
-      });
+      return errors.providerOverloaded(who, message, retryAfter);
     }
-    return new ApiError(502, `${who} answered HTTP ${status}: ${message}`, {
-      type: 'server_error',
-      code: 'provider_error',
-    });
+    return errors.providerError(status, who, message);
   };
 }
 

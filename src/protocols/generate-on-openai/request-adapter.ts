@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { tgiSamples, type GenerateParameters, type GenerateRequest } from '../tgi/types';
 
 /** vLLM's completions default is 16 tokens; TGI's is "the rest of the context". Without a value from the request or the endpoint, the router asks for this many. */
@@ -26,11 +26,7 @@ export interface CompletionsCall {
 export function generateToOpenAI(req: GenerateRequest, originModel: string, stream: boolean): CompletionsCall {
   const p: GenerateParameters = req.parameters ?? {};
   if ((p.best_of ?? 1) > 1) {
-    throw new ApiError(422, "Input validation error: `best_of` > 1 is not supported by this endpoint's origin", {
-      type: 'validation',
-      param: 'parameters.best_of',
-      code: 'unsupported_parameter',
-    });
+    throw errors.tgiBestOf();
   }
   const sampling = tgiSamples(req.parameters);
   const wantDetails = p.details === true || p.decoder_input_details === true;

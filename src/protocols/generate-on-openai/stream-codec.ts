@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { ApiError } from '../../http/errors';
 import { originErrorMessage } from '../openai/error-body';
 import { tokenCountsOf } from '../openai/usage';
 import { TgiSseCodec } from '../shared/sse-codec';

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import type { ChatRequest } from '../openai/request-schemas';
 import type { ChatContentPart, ChatMessage, ChatTool, ChatToolChoice } from '../openai/chat-types';
 import type { ResponsesRequest } from '../responses/types';
@@ -17,8 +17,7 @@ export function responsesToChat(req: ResponsesRequest): ChatRequest {
   if (req.instructions) messages.push({ role: 'system', content: req.instructions });
   if (typeof req.input === 'string') messages.push({ role: 'user', content: req.input });
   else req.input.forEach((item, i) => addItem(messages, item as Item, i));
-  if (messages.length === 0)
-    throw new ApiError(400, "Invalid 'input': it holds no message", { param: 'input', code: 'invalid_body' });
+  if (messages.length === 0) throw errors.invalidField('input', 'it holds no message');
 
   const chat: ChatRequest = { model: req.model, messages };
   if (req.temperature != null) chat.temperature = req.temperature;
@@ -65,13 +64,9 @@ function addItem(messages: ChatMessage[], item: Item, i: number): void {
       content: outputText(item.output),
     });
   } else if (type !== 'reasoning') {
-    throw new ApiError(
-      400,
+    throw errors.unsupported(
+      `input.${i}.type`,
       `'input.${i}' has type '${type}', which is not supported: send messages, function_call and function_call_output items`,
-      {
-        param: `input.${i}.type`,
-        code: 'unsupported_parameter',
-      },
     );
   }
 }
@@ -94,13 +89,9 @@ function partOf(part: Record<string, unknown>, param: string): ChatContentPart {
   if (part.type === 'refusal') return { type: 'text', text: String(part.refusal ?? '') };
   if (part.type === 'input_image' && typeof part.image_url === 'string')
     return { type: 'image_url', image_url: { url: part.image_url } };
-  throw new ApiError(
-    400,
+  throw errors.unsupported(
+    `${param}.type`,
     `'${param}' has type '${String(part.type)}', which is not supported: send input_text, or input_image with an image_url (files and file ids need OpenAI's storage)`,
-    {
-      param: `${param}.type`,
-      code: 'unsupported_parameter',
-    },
   );
 }
 
@@ -115,7 +106,7 @@ function outputText(output: unknown): string {
 
 function requireString(value: unknown, param: string): string {
   if (typeof value === 'string' && value !== '') return value;
-  throw new ApiError(400, `Invalid '${param}': required field is missing`, { param, code: 'invalid_body' });
+  throw errors.invalidField(param, 'required field is missing');
 }
 
 function chatTool(tool: Record<string, unknown>, i: number): ChatTool {

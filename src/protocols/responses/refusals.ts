@@ -1,9 +1,5 @@
-import { ApiError, type ErrorCode } from '../../http/api-error';
+import { ApiError, errors } from '../../http/errors';
 import type { ResponsesRequest } from './types';
-
-function refuse(param: string, message: string, code: ErrorCode = 'unsupported_parameter'): ApiError {
-  return new ApiError(400, message, { param, code });
-}
 
 const STATELESS =
   'the router is stateless: it keeps no responses or conversations (store is always false, so prompts and completions are never stored)';
@@ -16,32 +12,32 @@ const STATELESS =
  */
 export function refuseUnsupported(req: ResponsesRequest): void {
   if (req.previous_response_id != null) {
-    throw refuse(
+    throw errors.unsupported(
       'previous_response_id',
       `'previous_response_id' is not supported: ${STATELESS}. Send the whole conversation in 'input' instead`,
     );
   }
   const extra = req as Record<string, unknown>;
   if (extra.conversation != null) {
-    throw refuse(
+    throw errors.unsupported(
       'conversation',
       `'conversation' is not supported: ${STATELESS}. Send the whole conversation in 'input' instead`,
     );
   }
   if (extra.background === true)
-    throw refuse(
+    throw errors.unsupported(
       'background',
       `'background' is not supported: ${STATELESS}; call without it and keep the connection open`,
     );
   if (extra.prompt != null)
-    throw refuse(
+    throw errors.unsupported(
       'prompt',
       `'prompt' (a stored prompt template) is not supported: ${STATELESS}. Send 'instructions' and 'input'`,
     );
   if (Array.isArray(req.input)) {
     req.input.forEach((item, i) => {
       if (item.type === 'item_reference') {
-        throw refuse(
+        throw errors.unsupported(
           `input.${i}`,
           `'input.${i}' is an item_reference, which is not supported: ${STATELESS}. Send the item itself (with the Vercel AI SDK, set providerOptions.openai.store to false)`,
         );
@@ -56,9 +52,8 @@ export function refuseUnsupported(req: ResponsesRequest): void {
 }
 
 function builtInTool(param: string, type: string): ApiError {
-  return refuse(
+  return errors.unsupportedTool(
     param,
     `Built-in tool '${type}' is not supported: this endpoint's models run on their own servers, which have none of OpenAI's hosted tools. Declare a tool of type 'function' and run it yourself`,
-    'unsupported_tool',
   );
 }

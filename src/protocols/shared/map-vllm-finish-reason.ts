@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import type { TgiFinishReason } from '../tgi/types';
 
 /**
@@ -10,8 +10,5 @@ export function mapVllmFinishReason(finishReason: string | null | undefined, sto
   if (finishReason === 'length') return 'length';
   if (finishReason === 'stop' || finishReason === 'tool_calls')
     return typeof stopReason === 'string' ? 'stop_sequence' : 'eos_token';
-  throw new ApiError(424, `Request failed during generation: the origin ended with finish_reason '${finishReason}'`, {
-    type: 'generation',
-    code: 'generation',
-  });
+  throw errors.generationFailed(String(finishReason));
 }

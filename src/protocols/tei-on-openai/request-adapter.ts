@@ -1,12 +1,5 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import type { EmbedRequest } from '../tei/types';
-
-function unsupported(param: string, why: string): ApiError {
-  return new ApiError(400, `'${param}' is not supported by this endpoint's origin: ${why}`, {
-    param,
-    code: 'unsupported_parameter',
-  });
-}
 
 /**
  * A TEI embed request as OpenAI's `POST /v1/embeddings` takes it: `inputs` is
@@ -17,13 +10,13 @@ function unsupported(param: string, why: string): ApiError {
  */
 export function embedToOpenAI(req: EmbedRequest, originModel: string): Record<string, unknown> {
   if (req.normalize === false) {
-    throw unsupported(
+    throw errors.unsupportedParameter(
       'normalize',
       'the OpenAI embeddings API returns the model’s normalized embeddings; leave normalize out or set it to true',
     );
   }
   if (req.prompt_name != null)
-    throw unsupported(
+    throw errors.unsupportedParameter(
       'prompt_name',
       'there are no named prompts on an OpenAI embeddings origin; prepend the prompt to the inputs',
     );

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { tokenCountsOf } from '../openai/usage';
 import type { TokenCounts } from '../shared/stream-codec';
 import type { EmbedResponse } from '../tei/types';
@@ -13,11 +13,7 @@ export function teiOnOpenAIResponse(json: unknown): { body: EmbedResponse; usage
   const list = (json ?? {}) as EmbeddingList;
   const rows = [...(list.data ?? [])].sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
   const body: EmbedResponse = rows.map((row) => {
-    if (!Array.isArray(row.embedding))
-      throw new ApiError(502, 'The origin answered embeddings that are not arrays of floats', {
-        type: 'server_error',
-        code: 'origin_error',
-      });
+    if (!Array.isArray(row.embedding)) throw errors.originBadEmbeddings();
     return row.embedding as number[];
   });
   return { body, usage: { promptTokens: tokenCountsOf(list.usage)?.promptTokens ?? 0, completionTokens: 0 } };

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { describeFirstIssue } from '../../http/issue-message';
 import { GenerateRequest } from './types';
 
@@ -10,13 +10,5 @@ export function parseGenerate(raw: unknown): GenerateRequest {
   const result = GenerateRequest.safeParse(raw, { reportInput: true });
   if (result.success) return result.data;
   const { param, message } = describeFirstIssue(result.error, GenerateRequest, 'missing field');
-  throw new ApiError(
-    422,
-    `Failed to deserialize the JSON body into the target type: ${param ? `${param}: ` : ''}${message}`,
-    {
-      type: 'validation',
-      param,
-      code: 'validation',
-    },
-  );
+  throw errors.tgiDeserialize(param, message);
 }

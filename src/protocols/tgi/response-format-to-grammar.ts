@@ -1,4 +1,4 @@
-import { unsupported } from './refuse-unsupported';
+import { errors } from '../../http/errors';
 
 /**
  * OpenAI `response_format` as TGI's grammar (the Messages API's `response_format`
@@ -10,16 +10,21 @@ import { unsupported } from './refuse-unsupported';
 export function responseFormatToGrammar(format: unknown, param = 'response_format'): unknown {
   if (format == null) return undefined;
   if (typeof format !== 'object' || Array.isArray(format)) {
-    throw unsupported(param, 'expected an object such as {"type":"json_schema","json_schema":{"name":…,"schema":{…}}}');
+    throw errors.unsupportedParameter(
+      param,
+      'expected an object such as {"type":"json_schema","json_schema":{"name":…,"schema":{…}}}',
+      'TGI origin',
+    );
   }
   const f = format as { type?: unknown; json_schema?: unknown; value?: unknown };
   switch (f.type) {
     case 'text':
       return undefined;
     case 'json_object':
-      throw unsupported(
+      throw errors.unsupportedParameter(
         param,
         'TGI cannot constrain output to any JSON object: it needs a JSON schema with \'properties\'; use {"type":"json_schema","json_schema":{…}}',
+        'TGI origin',
       );
     case 'json_schema': {
       if (f.value !== undefined && f.json_schema === undefined) return format;
@@ -31,7 +36,11 @@ export function responseFormatToGrammar(format: unknown, param = 'response_forma
         typeof schema.properties !== 'object' ||
         schema.properties === null
       ) {
-        throw unsupported(param, "TGI's grammar needs a JSON schema with 'properties' (json_schema.schema.properties)");
+        throw errors.unsupportedParameter(
+          param,
+          "TGI's grammar needs a JSON schema with 'properties' (json_schema.schema.properties)",
+          'TGI origin',
+        );
       }
       const value: Record<string, unknown> = { schema };
       if (typeof spec.name === 'string') value.name = spec.name;
@@ -41,9 +50,10 @@ export function responseFormatToGrammar(format: unknown, param = 'response_forma
     case 'regex':
       return format;
     default:
-      throw unsupported(
+      throw errors.unsupportedParameter(
         param,
         `unknown type ${JSON.stringify(f.type)}; TGI takes json_schema (or its own json / regex grammars)`,
+        'TGI origin',
       );
   }
 }

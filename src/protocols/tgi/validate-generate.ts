@@ -1,10 +1,6 @@
-import { ApiError } from '../../http/api-error';
+import { errors } from '../../http/errors';
 import { TGI_LIMITS } from './limits';
 import { tgiSamples, type GenerateRequest } from './types';
-
-function invalid(message: string, param: string): ApiError {
-  return new ApiError(422, `Input validation error: ${message}`, { type: 'validation', param, code: 'validation' });
-}
 
 /**
  * TGI's validation rules (docs/protocols/tgi.md), with TGI's own messages, checked before
@@ -12,54 +8,58 @@ function invalid(message: string, param: string): ApiError {
  * protocol the endpoint's origin speaks.
  */
 export function validateGenerate(req: GenerateRequest, stream: boolean): void {
-  if (req.inputs.length === 0) throw invalid('`inputs` cannot be empty', 'inputs');
+  if (req.inputs.length === 0) throw errors.tgiValidation('`inputs` cannot be empty', 'inputs');
   const p = req.parameters;
   if (!p) return;
   const bestOf = p.best_of ?? 1;
   if (bestOf < 1 || bestOf > TGI_LIMITS.maxBestOf) {
-    throw invalid(`\`best_of\` must be > 0 and <= ${TGI_LIMITS.maxBestOf}. Given: ${bestOf}`, 'parameters.best_of');
+    throw errors.tgiValidation(
+      `\`best_of\` must be > 0 and <= ${TGI_LIMITS.maxBestOf}. Given: ${bestOf}`,
+      'parameters.best_of',
+    );
   }
   if (bestOf > 1) {
-    if (stream) throw invalid('`best_of` != 1 is not allowed for this endpoint', 'parameters.best_of');
-    if (!tgiSamples(p)) throw invalid('you must use sampling when `best_of` is > 1', 'parameters.best_of');
-    if (p.seed != null) throw invalid('`seed` must not be set when `best_of` > 1', 'parameters.seed');
+    if (stream) throw errors.tgiValidation('`best_of` != 1 is not allowed for this endpoint', 'parameters.best_of');
+    if (!tgiSamples(p)) throw errors.tgiValidation('you must use sampling when `best_of` is > 1', 'parameters.best_of');
+    if (p.seed != null) throw errors.tgiValidation('`seed` must not be set when `best_of` > 1', 'parameters.seed');
   }
   if (p.temperature != null && !(p.temperature > 0))
-    throw invalid('`temperature` must be strictly positive', 'parameters.temperature');
+    throw errors.tgiValidation('`temperature` must be strictly positive', 'parameters.temperature');
   if (p.repetition_penalty != null && !(p.repetition_penalty > 0)) {
-    throw invalid('`repetition_penalty` must be strictly positive', 'parameters.repetition_penalty');
+    throw errors.tgiValidation('`repetition_penalty` must be strictly positive', 'parameters.repetition_penalty');
   }
   if (p.frequency_penalty != null && !(p.frequency_penalty >= -2 && p.frequency_penalty <= 2)) {
-    throw invalid('`frequency_penalty` must be >= -2.0 and <= 2.0', 'parameters.frequency_penalty');
+    throw errors.tgiValidation('`frequency_penalty` must be >= -2.0 and <= 2.0', 'parameters.frequency_penalty');
   }
   if (p.top_p != null && !(p.top_p > 0 && p.top_p < 1))
-    throw invalid('`top_p` must be > 0.0 and < 1.0', 'parameters.top_p');
+    throw errors.tgiValidation('`top_p` must be > 0.0 and < 1.0', 'parameters.top_p');
   if (p.typical_p != null && !(p.typical_p > 0 && p.typical_p < 1)) {
-    throw invalid('`typical_p` must be > 0.0 and < 1.0', 'parameters.typical_p');
+    throw errors.tgiValidation('`typical_p` must be > 0.0 and < 1.0', 'parameters.typical_p');
   }
-  if (p.top_k != null && !(p.top_k > 0)) throw invalid('`top_k` must be strictly positive', 'parameters.top_k');
+  if (p.top_k != null && !(p.top_k > 0))
+    throw errors.tgiValidation('`top_k` must be strictly positive', 'parameters.top_k');
   if (p.max_new_tokens != null && !(p.max_new_tokens > 0)) {
-    throw invalid('`max_new_tokens` must be strictly positive', 'parameters.max_new_tokens');
+    throw errors.tgiValidation('`max_new_tokens` must be strictly positive', 'parameters.max_new_tokens');
   }
   const stops = p.stop?.length ?? 0;
   if (stops > TGI_LIMITS.maxStopSequences) {
-    throw invalid(
+    throw errors.tgiValidation(
       `\`stop\` supports up to ${TGI_LIMITS.maxStopSequences} stop sequences. Given: ${stops}`,
       'parameters.stop',
     );
   }
   if (p.truncate != null && !(p.truncate > 0)) {
-    throw invalid(`\`truncate\` must be strictly positive. Given: ${p.truncate}`, 'parameters.truncate');
+    throw errors.tgiValidation(`\`truncate\` must be strictly positive. Given: ${p.truncate}`, 'parameters.truncate');
   }
   const topN = p.top_n_tokens ?? 0;
   if (topN > TGI_LIMITS.maxTopNTokens) {
-    throw invalid(
+    throw errors.tgiValidation(
       `\`top_n_tokens\` must be >= 0 and <= ${TGI_LIMITS.maxTopNTokens}. Given: ${topN}`,
       'parameters.top_n_tokens',
     );
   }
   if (stream && p.decoder_input_details) {
-    throw invalid(
+    throw errors.tgiValidation(
       '`decoder_input_details` == true is not supported when streaming tokens',
       'parameters.decoder_input_details',
     );
@@ -72,14 +72,14 @@ function validateGrammar(grammar: NonNullable<NonNullable<GenerateRequest['param
     try {
       new RegExp(grammar.value);
     } catch {
-      throw invalid('Grammar is not a valid regular expression', 'parameters.grammar');
+      throw errors.tgiValidation('Grammar is not a valid regular expression', 'parameters.grammar');
     }
     return;
   }
   const schema = grammar.type === 'json_schema' ? grammar.value.schema : grammar.value;
   const value = typeof schema === 'string' ? safeParse(schema) : schema;
   if (!value || typeof value !== 'object' || !('properties' in value)) {
-    throw invalid("Grammar must have a 'properties' field", 'parameters.grammar');
+    throw errors.tgiValidation("Grammar must have a 'properties' field", 'parameters.grammar');
   }
 }
 

@@ -1,0 +1,65 @@
+import { ApiError } from '../api-error';
+
+/**
+ * Refusals of the request itself, before any origin is called: its body, query or
+ * parameters (400), its size (413), TGI's validation (422, in TGI's words), the model
+ * it names (404), an operation or task the endpoint does not serve.
+ */
+export const requestErrors = {
+  invalidJson: (message: string) => new ApiError(400, message, { code: 'invalid_json' }),
+  invalidBody: (message: string, param: string | null) => new ApiError(400, message, { param, code: 'invalid_body' }),
+  /** A field with a value the router cannot use: "Invalid '<param>': <why>". */
+  invalidField: (param: string, why: string) =>
+    new ApiError(400, `Invalid '${param}': ${why}`, { param, code: 'invalid_body' }),
+  emptyUpdate: () => new ApiError(400, 'The update names no field to change', { code: 'empty_update' }),
+  tooLarge: (limit: number) =>
+    new ApiError(413, `Request body exceeds the limit of ${limit} bytes`, { code: 'request_too_large' }),
+  invalidQuery: (param: string, message: string) => new ApiError(400, message, { param, code: 'invalid_query' }),
+  invalidCursor: () =>
+    new ApiError(400, "Invalid 'cursor': pass the 'next_cursor' of the previous page unchanged", {
+      param: 'cursor',
+      code: 'invalid_cursor',
+    }),
+  unknownModel: (name: string) =>
+    new ApiError(404, `The model '${name}' does not exist`, { param: 'model', code: 'model_not_found' }),
+  /**
+   * A parameter the endpoint's `server` (e.g. "TGI origin", "Anthropic model") has no counterpart for.
+   * Refusing is better than dropping whenever the answer would silently differ from what the client asked for.
+   */
+  unsupportedParameter: (param: string, why: string, server = 'origin') =>
+    new ApiError(400, `'${param}' is not supported by this endpoint's ${server}: ${why}`, {
+      param,
+      code: 'unsupported_parameter',
+    }),
+  /** A parameter nothing behind the router can honour; `message` says what to send instead. */
+  unsupported: (param: string, message: string) => new ApiError(400, message, { param, code: 'unsupported_parameter' }),
+  /** A built-in (server) tool of the client's API that no origin has. */
+  unsupportedTool: (param: string, message: string) => new ApiError(400, message, { param, code: 'unsupported_tool' }),
+  /** A kind of request the endpoint does not serve (embeddings of a TGI model, generate of an origin without it…). */
+  unsupportedOperation: (message: string, param: string | null = null) =>
+    new ApiError(400, message, { param, code: 'unsupported_operation' }),
+  /** An external model called on a route of another task; `not` names the API called, when the message should. */
+  unsupportedTask: (endpoint: string, task: string, route: string, not?: string) =>
+    new ApiError(
+      400,
+      `Endpoint '${endpoint}' serves an external model for task '${task}': it answers ${route} only${not ? `, not ${not}` : ''}`,
+      { code: 'unsupported_task' },
+    ),
+  /** TGI's 422 for a body of the wrong shape. */
+  tgiDeserialize: (param: string | null, message: string) =>
+    new ApiError(
+      422,
+      `Failed to deserialize the JSON body into the target type: ${param ? `${param}: ` : ''}${message}`,
+      { type: 'validation', param, code: 'validation' },
+    ),
+  /** TGI's 422 for a value its validation refuses. */
+  tgiValidation: (message: string, param: string | null) =>
+    new ApiError(422, `Input validation error: ${message}`, { type: 'validation', param, code: 'validation' }),
+  /** TGI's `best_of` > 1, which an OpenAI origin cannot do: in TGI's validation words. */
+  tgiBestOf: () =>
+    new ApiError(422, "Input validation error: `best_of` > 1 is not supported by this endpoint's origin", {
+      type: 'validation',
+      param: 'parameters.best_of',
+      code: 'unsupported_parameter',
+    }),
+};
