@@ -42,7 +42,7 @@ export interface TenantQuotas {
 
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_CONCURRENCY_LIMIT = 8;
-export const DEFAULT_TOKEN_BUDGET_MAX_TOKENS = 4096;
+export const DEFAULT_TOKEN_BUDGET_MAX_TOKENS = 1024;
 export const DEFAULT_FLUSH_MS = 5_000;
 
 export const DEFAULT_OUTLIER_CONFIG: OutlierConfig = {

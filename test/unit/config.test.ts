@@ -51,7 +51,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
     );
     expect(c.maxBodyBytes).toBe(8 * 1024 * 1024);
     expect(c.defaultConcurrencyLimit).toBe(8);
-    expect(c.tokenBudgetDefaultMaxTokens).toBe(4096);
+    expect(c.tokenBudgetDefaultMaxTokens).toBe(1024);
     expect(c.outlier).toEqual(DEFAULT_OUTLIER_CONFIG);
     expect(c.metrics).toEqual({ enabled: true, flushMs: 5_000 });
     expect(c.tenantQuotas).toEqual(DEFAULT_TENANT_QUOTAS);
