@@ -15,6 +15,20 @@ export default tseslint.config(
     },
   },
   {
+    // Hono's `c.var` builds a new object from every variable on each read: read one with c.get('name').
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'c',
+          property: 'var',
+          message: "c.var copies every context variable on each read; use c.get('name').",
+        },
+      ],
+    },
+  },
+  {
     // The web console renders API values as text only (console/src/dom.ts): no HTML parsing sinks.
     files: ['console/**/*.ts'],
     rules: {

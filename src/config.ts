@@ -14,6 +14,8 @@ export interface Config {
   /** Request metrics on (`METRICS_ENABLED` is anything but "false"), flushed this often (`METRICS_FLUSH_MS`). */
   metrics: { enabled: boolean; flushMs: number };
   tenantQuotas: TenantQuotas;
+  /** Which requests get a log line (`REQUEST_LOG`): see src/metrics/request-log.ts. */
+  requestLog: RequestLogMode;
   /** Worker secrets external models may reference (`EXTERNAL_SECRETS`), each for one tenant or (null) all. */
   externalSecrets: Array<{ name: string; tenant: string | null }>;
 }
@@ -31,6 +33,14 @@ export interface OutlierConfig {
   /** At most this share of a served entity's origins is ejected at once (at least one may be). */
   maxEjectionPercent: number;
 }
+
+/**
+ * `all`: a line per request; `failures` (the default): requests that did not complete
+ * (an error status, a failed or aborted stream); `off`: none.
+ */
+export type RequestLogMode = 'all' | 'failures' | 'off';
+const REQUEST_LOG_MODES: readonly RequestLogMode[] = ['all', 'failures', 'off'];
+export const DEFAULT_REQUEST_LOG: RequestLogMode = 'failures';
 
 /** What each tenant may hold at most. */
 export interface TenantQuotas {
@@ -88,6 +98,7 @@ export function routerConfig(env: Env): Config {
       origins: positiveInt(vars.TENANT_MAX_ORIGINS, q.origins),
       keys: positiveInt(vars.TENANT_MAX_KEYS, q.keys),
     },
+    requestLog: REQUEST_LOG_MODES.find((m) => m === vars.REQUEST_LOG) ?? DEFAULT_REQUEST_LOG,
     externalSecrets: secretGrants(vars.EXTERNAL_SECRETS),
   };
   parsed.set(env, result);

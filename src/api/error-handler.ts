@@ -11,7 +11,7 @@ export function errorResponse<E extends RouterEnv>(protocol: ErrorProtocol, err:
   console.error(
     JSON.stringify({
       msg: 'unhandled error',
-      request_id: c.var.requestId,
+      request_id: c.get('requestId'),
       path: c.req.path,
       error: String(err),
       stack: err.stack,

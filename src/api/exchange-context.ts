@@ -20,7 +20,7 @@ export function exchangeContext(
   clientTopK?: unknown,
 ): ExchangeContext {
   const entity = pickServedEntity(endpoint);
-  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream };
+  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.get('requestId'), stream };
   return isExternal(entity)
     ? { ...ctx, provider: providerTransport(kind, { endpoint, entity }, c.env, clientTopK) }
     : ctx;

@@ -31,7 +31,7 @@ export async function targetEndpoint(c: Context<InferenceEnv>, modelField: unkno
   }
   const endpoint = await resolveEndpoint(c.env.DB, name);
   if (endpoint) c.set('endpointName', endpoint.name);
-  const key = c.var.apiKey;
+  const key = c.get('apiKey');
   // Another tenant's endpoint (not shared with this key's tenant) does not exist for this key.
   if (!endpoint || !tenantMayUse(endpoint, key.tenant_id)) {
     throw errors.unknownModel(name);

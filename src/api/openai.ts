@@ -74,7 +74,7 @@ async function inference<K extends InferenceKind>(c: Context<InferenceEnv>, kind
 
 /** The endpoints this key may call (its tenant's and those shared with it, within its scope), read for its tenant only. */
 async function modelList(c: Context<InferenceEnv>): Promise<Response> {
-  const key = c.var.apiKey;
+  const key = c.get('apiKey');
   const only = c.req.param('name');
   const scope = only === undefined ? key.endpoints : (key.endpoints ?? [only]).filter((n) => n === only);
   // No admission here, so ask the key's gate: a key revoked in another isolate (still in this one's cache) is refused.

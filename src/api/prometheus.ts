@@ -18,7 +18,7 @@ export const prometheusRoutes = adminRoutesGroup();
 const SCRAPE_MAX_ENDPOINTS = 5_000;
 
 prometheusRoutes.get('/metrics', adminAuth(), async (c) => {
-  const principal = c.var.principal;
+  const principal = c.get('principal');
   // Scoped in SQL: a tenant principal's scrape reads its tenant's endpoints (and those shared with it) only.
   const endpoints = await new EndpointStore(c.env.DB).page(principal.tenantId, '', SCRAPE_MAX_ENDPOINTS);
   const health = await healthMap(c.env.DB);

@@ -36,6 +36,6 @@ async function embed(c: Context<InferenceEnv>): Promise<Response> {
       `Endpoint '${endpoint.name}' serves a TGI model, which has no embeddings API; call an endpoint that serves an embedding model`,
     );
   }
-  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.var.requestId, stream: false };
+  const ctx = { endpoint, entity, originModel: originModelOf(entity), requestId: c.get('requestId'), stream: false };
   return relay(c, { ...ctx, exchange: originExchange('embed', req, ctx) });
 }

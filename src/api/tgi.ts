@@ -47,7 +47,7 @@ async function generate(c: Context<InferenceEnv>, route: GenerateRoute): Promise
     const task = entity.external_model.task;
     throw errors.unsupportedTask(endpoint.name, task, routeOfTask[task], "TGI's generate API");
   }
-  const ctx = { endpoint, entity, originModel: entity.model, requestId: c.var.requestId, stream };
+  const ctx = { endpoint, entity, originModel: entity.model, requestId: c.get('requestId'), stream };
   const exchange = originExchange('generate', { request: withDefaults, route }, ctx);
   const guard = requestGuard(c, endpoint, 'generate', () => [inputsConversation(request.inputs)]);
   return relay(c, { ...ctx, exchange, guard });

@@ -5,6 +5,7 @@ import { ApiError, errors } from '../http/errors';
 import { gateCall, gateFor, Lease, LEASE_TTL_MS, tokenHeaders, type LeaseBudget } from './lease';
 import type { RateLimiter } from './rate-limiter';
 import { admissionRules } from './rules';
+import { sendReleases, takeReleases } from './release-batch';
 import { reserveTokens, type TokenEstimate } from './token-estimate';
 import type { Admission, RateTake, Refusal, TokenHeadroom } from './types';
 
@@ -22,7 +23,8 @@ const NO_TOKENS: TokenEstimate = { prompt: 0, completion: 0 };
 
 /**
  * Admission: one RPC to the key's gate (concurrency, revocation, the key's own rate
- * limits and token budgets in one atomic step), plus one to the endpoint's limiter
+ * limits and token budgets in one atomic step, after the releases this isolate has
+ * waiting for the key), plus one to the endpoint's limiter
  * only when the endpoint has `endpoint` or `tenant` rules; a refusal there gives the
  * gate its call and reservation back. Token budgets reserve the request's estimate
  * (token-estimate.ts), computed only when a budget applies, and bound its generation
@@ -40,9 +42,16 @@ export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, reques
   const reserved = estimate.prompt + estimate.completion;
   const gate = gateFor(env, key);
   const started = performance.now();
-  const admission = await gateCall(key, async (): Promise<Admission> =>
-    gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules.key, reserved),
-  );
+  // This isolate's finished requests on the key, still to be released: the gate releases them first.
+  const carried = takeReleases(key.hash);
+  const admission = await gateCall(key, async (): Promise<Admission> => {
+    try {
+      return await gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules.key, reserved, carried);
+    } catch (err) {
+      await sendReleases(gate, carried); // they are this request's to deliver now
+      throw err;
+    }
+  });
   if (!admission.ok) throw refusal(admission);
   const budget: LeaseBudget = { estimate, reserved, ...(admission.headroom ? { headroom: admission.headroom } : {}) };
   if (rules.shared.length) {
@@ -66,6 +75,7 @@ export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, reques
     LEASE_TTL_MS,
     performance.now() - started,
     rules.tokens ? budget : undefined,
+    key.hash,
   );
 }
 

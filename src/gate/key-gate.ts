@@ -3,7 +3,16 @@ import { parseWindows, RateWindows } from './rate-windows';
 import { chargedTokens } from './token-estimate';
 import { migrateSchema, type Migration } from './schema-version';
 import { USAGE_FLUSH_MS, UsageLedger } from './usage-ledger';
-import type { Admission, LeaseEnd, RateRule, RateTake, UsageReport, UsageRow, WindowState } from './types';
+import type {
+  Admission,
+  LeaseEnd,
+  RateRule,
+  RateTake,
+  ReleaseReport,
+  UsageReport,
+  UsageRow,
+  WindowState,
+} from './types';
 
 /** The key's own token budget (across every endpoint) counts in this scope. */
 export const KEY_BUDGET_SCOPE = '*';
@@ -48,12 +57,15 @@ const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-type LeaseRow = {
-  id: string;
+/** A lease as the gate keeps it in memory: a mirror of its row (see `KeyGate.leases`). */
+interface HeldLease {
+  expires_at: number;
   endpoint: string;
   windows: string;
   reserved: number;
-} & Record<string, SqlStorageValue>;
+}
+
+type LeaseRow = { id: string } & HeldLease & Record<string, SqlStorageValue>;
 
 /**
  * The gate: one Durable Object per API key (named by the key's hash).
@@ -62,7 +74,8 @@ type LeaseRow = {
  * or restarted object keeps counting what is in flight. `acquire` counts leases,
  * checks and takes the key's rate and token windows, and inserts the lease with
  * synchronous SQL calls and no await in between: the step is atomic without a
- * lock. An alarm reclaims leases whose holder never released them (a crashed
+ * lock. The leases table is mirrored in memory (read once per instance, then
+ * written through), so counting them and releasing one reads no SQL. An alarm reclaims leases whose holder never released them (a crashed
  * isolate), charging what they reserved, so a slot is held at most for one lease
  * TTL. Usage counters are kept in memory and written by the same alarm.
  */
@@ -76,6 +89,12 @@ export class KeyGate extends DurableObject<Env> {
   private revoked: boolean | undefined;
   /** Requests in flight waiting to hear that their key was revoked (`watch`), by lease id. In memory: see `watch`. */
   private readonly watchers = new Map<string, (outcome: LeaseEnd) => void>();
+  /**
+   * The leases table, by id: loaded in the constructor and changed only together with
+   * the table (the SQL statement first, so a failed write leaves both as they were).
+   * A restarted object reloads it from SQLite.
+   */
+  private readonly leases = new Map<string, HeldLease>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,6 +102,11 @@ export class KeyGate extends DurableObject<Env> {
     migrateSchema(ctx.storage, MIGRATIONS);
     this.windows = new RateWindows(this.sql);
     this.ledger = new UsageLedger(this.sql);
+    for (const { id, ...lease } of this.sql.exec<LeaseRow>(
+      'SELECT id, expires_at, endpoint, windows, reserved FROM leases',
+    )) {
+      this.leases.set(id, lease);
+    }
   }
 
   /**
@@ -90,7 +114,8 @@ export class KeyGate extends DurableObject<Env> {
    * in its current window: calls left, and `tokens` (the request's reservation) left
    * in each token budget. Concurrency is checked first, so a request refused for
    * concurrency costs no quota; one refused for calls costs no tokens and the
-   * reverse. One synchronous step.
+   * reverse. `released`: leases of finished requests the caller's isolate had
+   * waiting (release-batch.ts), released first. One synchronous step.
    */
   async acquire(
     limit: number,
@@ -98,27 +123,14 @@ export class KeyGate extends DurableObject<Env> {
     endpointId: string,
     rules: RateRule[] = [],
     tokens = 0,
+    released: ReleaseReport[] = [],
   ): Promise<Admission> {
-    if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
     const now = Date.now();
-    // Expired leases do not count (the alarm deletes them): one read, no write, unless admitted.
-    const inFlight = this.countLeases(now);
-    if (inFlight >= limit) {
-      return { ok: false, reason: 'concurrency', retryAfterSeconds: 1 };
-    }
-    const take = rules.length ? this.windows.take(endpointId, rules, now, tokens) : NO_RULES;
-    if (!take.ok) return take;
-    const leaseId = crypto.randomUUID();
-    this.sql.exec(
-      'INSERT INTO leases (id, expires_at, endpoint, windows, reserved) VALUES (?, ?, ?, ?, ?)',
-      leaseId,
-      now + ttlMs,
-      endpointId,
-      take.windows.length ? JSON.stringify(take.windows) : '[]',
-      take.windows.length ? tokens : 0,
-    );
-    await this.armAlarm(now + ttlMs);
-    return { ok: true, leaseId, inFlight: inFlight + 1, ...(take.headroom ? { headroom: take.headroom } : {}) };
+    const counted = this.endAll(released, now);
+    const admission = this.admit(limit, ttlMs, endpointId, rules, tokens, now);
+    const alarmAt = Math.min(admission.ok ? now + ttlMs : Infinity, counted ? now + USAGE_FLUSH_MS : Infinity);
+    if (alarmAt !== Infinity) await this.armAlarm(alarmAt);
+    return admission;
   }
 
   /**
@@ -128,32 +140,27 @@ export class KeyGate extends DurableObject<Env> {
    * (refused after admission), so its call and reservation are given back.
    */
   async release(leaseId: string, usage?: UsageReport, refund = false): Promise<boolean> {
-    const row = this.sql
-      .exec<LeaseRow>('DELETE FROM leases WHERE id = ? RETURNING id, endpoint, windows, reserved', leaseId)
-      .toArray()[0];
-    this.settle(leaseId, 'released');
-    if (!row) return false;
-    if (row.windows !== '[]') {
-      const windows = parseWindows(row.windows, row.endpoint);
-      if (refund) this.windows.refund(windows, row.reserved);
-      else this.windows.settle(windows, row.reserved, usage ? chargedTokens(usage) : 0);
-    }
-    if (usage) {
-      const now = Date.now();
-      this.ledger.add(usage, now);
-      await this.armAlarm(now + USAGE_FLUSH_MS);
-    }
-    return true;
+    const now = Date.now();
+    const held = this.end(leaseId, usage, refund, now);
+    if (held && usage) await this.armAlarm(now + USAGE_FLUSH_MS);
+    return held;
+  }
+
+  /** Releases several leases at once (an isolate's batch, see release-batch.ts); each as `release` does. */
+  async releaseAll(released: ReleaseReport[]): Promise<void> {
+    const now = Date.now();
+    if (this.endAll(released, now)) await this.armAlarm(now + USAGE_FLUSH_MS);
   }
 
   /** Extend a live lease (long streams call this well before it expires). */
   async renew(leaseId: string, ttlMs: number): Promise<boolean> {
+    const lease = this.leases.get(leaseId);
+    if (!lease) return false;
     const expiresAt = Date.now() + ttlMs;
-    const renewed =
-      this.sql.exec('UPDATE leases SET expires_at = ? WHERE id = ? RETURNING id', expiresAt, leaseId).toArray().length >
-      0;
-    if (renewed) await this.armAlarm(expiresAt);
-    return renewed;
+    this.sql.exec('UPDATE leases SET expires_at = ? WHERE id = ?', expiresAt, leaseId);
+    lease.expires_at = expiresAt;
+    await this.armAlarm(expiresAt);
+    return true;
   }
 
   /** Refuse every later request for this key, wherever it comes from, and end the ones in flight (their `watch` answers). */
@@ -176,7 +183,7 @@ export class KeyGate extends DurableObject<Env> {
    */
   async watch(leaseId: string): Promise<LeaseEnd> {
     if (this.isRevoked()) return 'revoked';
-    if (!this.sql.exec('SELECT 1 FROM leases WHERE id = ?', leaseId).toArray().length) return 'released';
+    if (!this.leases.has(leaseId)) return 'released';
     this.settle(leaseId, 'released'); // one watcher per lease
     return new Promise<LeaseEnd>((resolve) => this.watchers.set(leaseId, resolve));
   }
@@ -216,20 +223,84 @@ export class KeyGate extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarmAt = null; // a fired alarm is no longer armed
     const now = Date.now();
-    const expired = this.sql
-      .exec<LeaseRow>('DELETE FROM leases WHERE expires_at <= ? RETURNING id, endpoint, windows, reserved', now)
-      .toArray();
-    for (const lease of expired) {
-      this.settle(lease.id, 'released');
+    this.sql.exec('DELETE FROM leases WHERE expires_at <= ?', now);
+    let next: number | null = null;
+    for (const [id, lease] of this.leases) {
+      if (lease.expires_at > now) {
+        next = next === null ? lease.expires_at : Math.min(next, lease.expires_at);
+        continue;
+      }
+      this.leases.delete(id);
+      this.settle(id, 'released');
       if (lease.reserved > 0)
         this.windows.settle(parseWindows(lease.windows, lease.endpoint), lease.reserved, lease.reserved);
     }
     this.ledger.flush();
-    const next = this.sql.exec<{ next: number | null }>('SELECT MIN(expires_at) AS next FROM leases').one().next;
     if (next !== null) {
       await this.ctx.storage.setAlarm(next);
       this.alarmAt = next;
     }
+  }
+
+  /** The synchronous part of an admission (see `acquire`); inserts the lease when it admits. */
+  private admit(
+    limit: number,
+    ttlMs: number,
+    endpointId: string,
+    rules: RateRule[],
+    tokens: number,
+    now: number,
+  ): Admission {
+    if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
+    // Expired leases do not count (the alarm deletes them); counted in memory, no write unless admitted.
+    const inFlight = this.countLeases(now);
+    if (inFlight >= limit) {
+      return { ok: false, reason: 'concurrency', retryAfterSeconds: 1 };
+    }
+    const take = rules.length ? this.windows.take(endpointId, rules, now, tokens) : NO_RULES;
+    if (!take.ok) return take;
+    const leaseId = crypto.randomUUID();
+    const lease: HeldLease = {
+      expires_at: now + ttlMs,
+      endpoint: endpointId,
+      windows: take.windows.length ? JSON.stringify(take.windows) : '[]',
+      reserved: take.windows.length ? tokens : 0,
+    };
+    this.sql.exec(
+      'INSERT INTO leases (id, expires_at, endpoint, windows, reserved) VALUES (?, ?, ?, ?, ?)',
+      leaseId,
+      lease.expires_at,
+      lease.endpoint,
+      lease.windows,
+      lease.reserved,
+    );
+    this.leases.set(leaseId, lease);
+    return { ok: true, leaseId, inFlight: inFlight + 1, ...(take.headroom ? { headroom: take.headroom } : {}) };
+  }
+
+  /** Ends a lease this object holds (false: it holds none by that id); usage goes to the ledger, which the caller's alarm flushes. */
+  private end(leaseId: string, usage: UsageReport | undefined, refund: boolean, now: number): boolean {
+    const row = this.leases.get(leaseId);
+    if (row) {
+      this.sql.exec('DELETE FROM leases WHERE id = ?', leaseId);
+      this.leases.delete(leaseId);
+    }
+    this.settle(leaseId, 'released');
+    if (!row) return false;
+    if (row.windows !== '[]') {
+      const windows = parseWindows(row.windows, row.endpoint);
+      if (refund) this.windows.refund(windows, row.reserved);
+      else this.windows.settle(windows, row.reserved, usage ? chargedTokens(usage) : 0);
+    }
+    if (usage) this.ledger.add(usage, now);
+    return true;
+  }
+
+  /** Ends each of these leases; true when any usage was counted (the ledger then needs its flush). */
+  private endAll(released: ReleaseReport[], now: number): boolean {
+    let counted = false;
+    for (const r of released) counted = this.end(r.leaseId, r.usage, false, now) || counted;
+    return counted;
   }
 
   private settle(leaseId: string, outcome: LeaseEnd): void {
@@ -244,8 +315,11 @@ export class KeyGate extends DurableObject<Env> {
     return this.revoked;
   }
 
+  /** Live leases (expired ones wait for the alarm to delete them, and do not count). */
   private countLeases(now: number): number {
-    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases WHERE expires_at > ?', now).one().n;
+    let n = 0;
+    for (const lease of this.leases.values()) if (lease.expires_at > now) n++;
+    return n;
   }
 
   /** Makes sure an alarm fires by `at` (the earliest wins); storage is read once per instance, written only when it moves. */

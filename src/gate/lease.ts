@@ -1,5 +1,6 @@
 import type { KeyRecord } from '../auth/key-record';
 import { errors } from '../http/errors';
+import { queueRelease } from './release-batch';
 import type { KeyGate } from './key-gate';
 import type { RateLimiter } from './rate-limiter';
 import { chargedTokens, type TokenEstimate } from './token-estimate';
@@ -14,7 +15,7 @@ export const LEASE_TTL_MS = 120_000;
  */
 export class Lease {
   private released: Promise<void> | null = null;
-  private renewal: ReturnType<typeof setInterval> | null = null;
+  private upkeep: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly gate: DurableObjectStub<KeyGate>,
@@ -24,6 +25,8 @@ export class Lease {
     readonly admissionMs = 0,
     /** Token budgets this request counts against: what it reserved, and where the endpoint's limiter holds it. */
     private readonly budget?: LeaseBudget,
+    /** The gate's name, to send the release with others (release-batch.ts); without it, it goes at once. */
+    private readonly gateName?: string,
   ) {}
 
   /** OpenAI's token rate-limit headers, from the tightest budget at admission (none when no budget applies). */
@@ -32,33 +35,40 @@ export class Lease {
   }
 
   /**
-   * Renews the lease every third of its TTL until it is released, so a long
-   * request (a long stream, or a slow non-streaming answer) keeps its slot while
-   * a crashed one loses it within one TTL. Renewal stops after `maxMs` whatever
-   * happens, so even a request stuck in this isolate frees its slot one TTL later.
+   * Looks after the lease while its request runs, from UPKEEP_AFTER_MS on (most
+   * requests are over by then and cost the gate nothing more than acquire and
+   * release):
+   * - renews it every third of its TTL, so a long request (a long stream, or a slow
+   *   non-streaming answer) keeps its slot while a crashed one loses it within one
+   *   TTL. Renewal stops after `maxMs` whatever happens, so even a request stuck in
+   *   this isolate frees its slot one TTL later;
+   * - calls `onRevoked` the moment the key is revoked: the gate answers a pending
+   *   `watch` call on revocation (or on release), and answers at once when the key
+   *   was revoked before the watch began. So a revocation ends a request within
+   *   UPKEEP_AFTER_MS at most. If the gate restarts mid-watch, the watch is made again.
+   * One timer per request until then, no await on the request path.
    */
-  keepAlive(waitUntil: (p: Promise<unknown>) => void, maxMs: number): void {
-    if (this.released || this.renewal) return;
+  hold(waitUntil: (p: Promise<unknown>) => void, maxMs: number, onRevoked: () => void): void {
+    if (this.released || this.upkeep) return;
     const until = Date.now() + maxMs;
-    this.renewal = setInterval(() => {
-      if (Date.now() > until) {
-        if (this.renewal) clearInterval(this.renewal);
-        return;
-      }
-      waitUntil(
-        this.gate.renew(this.id, this.ttlMs).catch((err: unknown) => {
-          console.warn(JSON.stringify({ msg: 'lease renew failed', lease: this.id, error: String(err) }));
-        }),
-      );
-    }, this.ttlMs / 3);
+    this.upkeep = setTimeout(
+      () => {
+        if (this.released) return;
+        this.watchRevocation(onRevoked);
+        this.upkeep = setInterval(() => {
+          if (Date.now() > until) return this.stopUpkeep();
+          waitUntil(
+            this.gate.renew(this.id, this.ttlMs).catch((err: unknown) => {
+              console.warn(JSON.stringify({ msg: 'lease renew failed', lease: this.id, error: String(err) }));
+            }),
+          );
+        }, this.ttlMs / 3);
+      },
+      Math.min(UPKEEP_AFTER_MS, this.ttlMs / 3),
+    );
   }
 
-  /**
-   * Calls `onRevoked` the moment the key is revoked while this request runs: the
-   * gate answers a pending `watch` call on revocation (or on release). No await on
-   * the request path; if the gate restarts mid-watch, the watch is made again.
-   */
-  watchRevocation(onRevoked: () => void): void {
+  private watchRevocation(onRevoked: () => void): void {
     const watch = async () => {
       for (let attempt = 0; attempt < WATCH_ATTEMPTS && !this.released; attempt++) {
         try {
@@ -72,22 +82,35 @@ export class Lease {
     void watch();
   }
 
-  /** Frees the slot and settles token reservations with what the request used (`usage`). */
-  release(usage: UsageReport): Promise<void> {
-    if (this.renewal) clearInterval(this.renewal);
-    this.renewal = null;
-    this.released ??= this.settle(usage);
+  private stopUpkeep(): void {
+    // One timer slot holds the first timeout and then the renewal interval; clearTimeout clears either.
+    if (this.upkeep) clearTimeout(this.upkeep);
+    this.upkeep = null;
+  }
+
+  /**
+   * Frees the slot and settles token reservations with what the request used
+   * (`usage`). The gate's part rides with this isolate's next admission for the key,
+   * or goes within RELEASE_BATCH_MS (release-batch.ts); `now`: it goes at once (a
+   * refused or failed request, whose error answer waits for it). The promise resolves
+   * once it is sent.
+   */
+  release(usage: UsageReport, now = false): Promise<void> {
+    this.stopUpkeep();
+    this.released ??= this.settle(usage, now);
     return this.released;
   }
 
-  private async settle(usage: UsageReport): Promise<void> {
+  private async settle(usage: UsageReport, now: boolean): Promise<void> {
     const budget = this.budget;
     const shared = budget?.shared;
     await Promise.all([
-      this.gate.release(this.id, usage).catch((err: unknown) => {
-        // The lease expires by itself; the gate's alarm reclaims it (and charges what it reserved).
-        console.error(JSON.stringify({ msg: 'lease release failed', lease: this.id, error: String(err) }));
-      }),
+      now || this.gateName === undefined
+        ? this.gate.release(this.id, usage).catch((err: unknown) => {
+            // The lease expires by itself; the gate's alarm reclaims it (and charges what it reserved).
+            console.error(JSON.stringify({ msg: 'lease release failed', lease: this.id, error: String(err) }));
+          })
+        : queueRelease(this.gate, this.gateName, { leaseId: this.id, usage }),
       shared &&
         shared.limiter.settle(shared.windows, budget.reserved, chargedTokens(usage)).catch((err: unknown) => {
           // The reservation stays counted until its window ends.
@@ -125,6 +148,8 @@ function duration(ms: number): string {
   return h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`;
 }
 
+/** How long a request runs before its lease is renewed and watched for revocation (Lease.hold). */
+export const UPKEEP_AFTER_MS = 250;
 const WATCH_ATTEMPTS = 5;
 const WATCH_RETRY_MS = 1_000;
 

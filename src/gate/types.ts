@@ -6,6 +6,12 @@ export interface UsageReport {
   completionTokens: number;
 }
 
+/** A finished request's release, as the gate takes it (on its own, or carried by the next admission). */
+export interface ReleaseReport {
+  leaseId: string;
+  usage: UsageReport;
+}
+
 /**
  * A limit counted in fixed windows aligned to the epoch: calls, or tokens
  * (prompt + completion), per period. Rules of one scope and period share one

@@ -137,7 +137,7 @@ export function requestGuard(
   if (!rails?.input && !rails?.output) return undefined;
   const ctx = {
     db: c.env.DB,
-    requestId: c.var.requestId,
+    requestId: c.get('requestId'),
     tenantId: endpoint.tenant_id,
     endpoint: endpoint.name,
     count: (line: GuardVerdictLine) => recordGuardCheck(c, line),

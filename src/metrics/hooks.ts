@@ -75,7 +75,7 @@ export function recordGuardCheck(c: Context<InferenceEnv>, line: GuardVerdictLin
  */
 export function recordRefusal(c: Context<InferenceEnv>, err: Error): void {
   if (counted.has(c.req.raw) || !metricsEnabled(c.env)) return;
-  const endpoint = c.var.endpointName ?? c.req.param('name') ?? c.var.bodyModel;
+  const endpoint = c.get('endpointName') ?? c.req.param('name') ?? c.get('bodyModel');
   if (!endpoint) return;
   const status = err instanceof ApiError ? err.status : 500;
   const code = err instanceof ApiError ? err.code : null;

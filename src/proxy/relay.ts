@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/schema';
 import type { InferenceEnv } from '../auth/inference-env';
+import { routerConfig } from '../config';
 import { admit } from '../gate/admit';
 import { LEASE_TTL_MS, type Lease } from '../gate/lease';
 import { ApiError, errors } from '../http/errors';
@@ -45,13 +46,13 @@ const SSE_HEADERS = {
 /**
  * Sends an admitted request to the served entity's origins and relays the answer.
  * The lease is released exactly once on every way out (completion, origin error,
- * timeout, client disconnect), inside `waitUntil` so that the release RPC runs
- * even after the client has gone.
+ * timeout, client disconnect), inside `waitUntil` so that the release reaches the
+ * gate even after the answer has gone out (or the client has).
  */
 export async function relay(c: Context<InferenceEnv>, request: RelayInput): Promise<Response> {
   const affinityKey = c.req.header('x-session-id') ?? sessionUser(request.exchange.body);
   const candidates = await candidateOrigins(c.env.DB, request.endpoint, request.entity, affinityKey);
-  const lease = await admit(c.env, c.var.apiKey, request.endpoint, request.exchange);
+  const lease = await admit(c.env, c.get('apiKey'), request.endpoint, request.exchange);
   return run(c, { ...request, lease }, candidates);
 }
 
@@ -69,12 +70,12 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
   let originDone = noop;
   let attempts = 0;
   const gaps = input.stream ? new GapTimer() : undefined;
-  const finish = (status: number, outcome: Outcome, usage: TokenCounts) => {
+  const finish = (status: number, outcome: Outcome, usage: TokenCounts, releaseNow = false) => {
     clientSignal?.removeEventListener('abort', onClientGone);
     originDone();
     const line = {
-      request_id: c.var.requestId,
-      key_id: c.var.apiKey.id,
+      request_id: c.get('requestId'),
+      key_id: c.get('apiKey').id,
       endpoint: input.endpoint.name,
       served_entity: input.entity.name,
       stream: input.stream,
@@ -85,19 +86,22 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
       ttfb_ms: ttfb,
       duration_ms: Date.now() - started,
     };
-    logRequest(line);
+    logRequest(line, routerConfig(c.env).requestLog);
     recordRequest(c, line, { admissionMs: input.lease.admissionMs, gaps, attempts });
-    return input.lease.release({ endpoint: input.endpoint.name, outcome, ...usage });
+    return input.lease.release({ endpoint: input.endpoint.name, outcome, ...usage }, releaseNow);
   };
 
-  input.lease.keepAlive((p) => c.executionCtx.waitUntil(p), timeouts.totalMs + LEASE_TTL_MS / 3);
-  // Revoking the key ends this request at once, wherever it runs (the gate knows its leases).
-  input.lease.watchRevocation(() => abort.abort(new KeyRevoked()));
+  // Renewed while it runs; revoking the key ends this request wherever it runs (the gate knows its leases).
+  input.lease.hold(
+    (p) => c.executionCtx.waitUntil(p),
+    timeouts.totalMs + LEASE_TTL_MS / 3,
+    () => abort.abort(new KeyRevoked()),
+  );
   // The whole request, streams included (the pump also cuts a stream at the same deadline).
   const totalTimer = setTimeout(() => abort.abort(new OriginTimeout('total', timeouts.totalMs)), timeouts.totalMs);
-  const finishOnce = once((status: number, outcome: Outcome, usage: TokenCounts) => {
+  const finishOnce = once((status: number, outcome: Outcome, usage: TokenCounts, releaseNow?: boolean) => {
     clearTimeout(totalTimer);
-    return finish(status, outcome, usage);
+    return finish(status, outcome, usage, releaseNow);
   });
   // The input guardrail decides before anything is sent to the origin.
   const checked = input.guard?.checkInput(abort.signal);
@@ -109,16 +113,16 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
       headers: {
         'content-type': 'application/json',
         accept: input.stream ? 'text/event-stream' : 'application/json',
-        'x-request-id': c.var.requestId,
+        'x-request-id': c.get('requestId'),
         ...input.exchange.headers,
       },
       mapFailure: input.exchange.failure,
       abort,
       // Streams: until the first event, per attempt (then the next origin is tried). Non-streaming requests wait
-      // for their whole answer: the request's own total timeout ends them first, which counts against no origin.
-      firstByteMs: input.stream ? timeouts.firstByteMs : timeouts.totalMs + NON_STREAM_ATTEMPT_SLACK_MS,
+      // for their whole answer: only the request's own total timeout ends them, which counts against no origin.
+      firstByteMs: input.stream ? timeouts.firstByteMs : null,
       stream: input.stream,
-      onEjected: (origin, detail) => logEjection(c.var.requestId, origin.url, originModelOf(input.entity), detail),
+      onEjected: (origin, detail) => logEjection(c.get('requestId'), origin.url, originModelOf(input.entity), detail),
       onAttempt: (origin, ok, ejected) => {
         attempts++;
         recordAttempt(c, input.endpoint.name, input.entity.name, origin.url, ok, ejected);
@@ -140,7 +144,8 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
     if (!abort.signal.aborted) abort.abort(err);
     // A revocation aborts whatever step was running (the fetch, or reading its body): that is the cause.
     const apiError = toApiError(abort.signal.reason instanceof KeyRevoked ? abort.signal.reason : err, input.entity);
-    await finishOnce(apiError.status, err instanceof ClientGone ? 'aborted' : 'failed', NO_USAGE);
+    // An error answer waits for the release, so the slot is free when the client sees it (the rare path).
+    await finishOnce(apiError.status, err instanceof ClientGone ? 'aborted' : 'failed', NO_USAGE, true);
     throw apiError;
   };
   answering.catch(noop); // awaited below, unless the input check failed first
@@ -155,8 +160,13 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
         return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce, gaps);
       const { body, usage } = input.exchange.translate(await answer.response.json(), answer.response.headers);
       const withheld = (await input.guard?.checkAnswer(body, abort.signal)) ?? null;
-      await finishOnce(withheld?.status ?? 200, 'completed', usage);
-      if (withheld) return renderError(input.guard?.errorProtocol ?? 'openai', withheld);
+      if (withheld) {
+        await finishOnce(withheld.status, 'completed', usage, true);
+        return renderError(input.guard?.errorProtocol ?? 'openai', withheld);
+      }
+      // The answer does not wait for the release: it goes with this isolate's next admission for the key, or
+      // within a few ms (src/gate/release-batch.ts).
+      c.executionCtx.waitUntil(finishOnce(200, 'completed', usage));
       return Response.json(body, { headers: routingHeaders(input, ttfb) });
     } catch (err) {
       return failed(err);
@@ -167,7 +177,6 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
 }
 
 type Finish = (status: number, outcome: Outcome, usage: TokenCounts) => Promise<void>;
-const NON_STREAM_ATTEMPT_SLACK_MS = 1_000;
 const NO_USAGE: TokenCounts = { promptTokens: 0, completionTokens: 0 };
 
 function startStream(

@@ -20,8 +20,11 @@ export interface OriginRequest {
   headers: Record<string, string>;
   /** The request's own controller: client gone, or its total timeout. Aborting it ends every attempt. */
   abort: AbortController;
-  /** Per attempt: until the response headers and, for streams, the first chunk. */
-  firstByteMs: number;
+  /**
+   * Per attempt: until the response headers and, for streams, the first chunk. null: no
+   * per-attempt deadline (the request's own total timeout, in `abort`, bounds the wait).
+   */
+  firstByteMs: number | null;
   stream: boolean;
   /** The last failed attempt's answer in the client's terms (providers), instead of the generic 502/429. */
   mapFailure?: OriginFailureMapper;
@@ -94,14 +97,20 @@ async function tryOrigin(
   pool: string[],
   req: OriginRequest,
 ): Promise<Attempt> {
-  const attempt = new AbortController();
-  const onAbort = () => attempt.abort(req.abort.signal.reason);
-  req.abort.signal.addEventListener('abort', onAbort);
-  const timer = setTimeout(() => attempt.abort(new OriginTimeout('first_byte', req.firstByteMs)), req.firstByteMs);
+  // An attempt with a deadline of its own gets its own controller, which the request's aborts reach too.
+  const firstByteMs = req.firstByteMs;
+  const attempt = firstByteMs === null ? null : new AbortController();
+  const onAbort = () => attempt?.abort(req.abort.signal.reason);
+  if (attempt) req.abort.signal.addEventListener('abort', onAbort);
+  const timer =
+    attempt && firstByteMs !== null
+      ? setTimeout(() => attempt.abort(new OriginTimeout('first_byte', firstByteMs)), firstByteMs)
+      : undefined;
+  const signal = attempt?.signal ?? req.abort.signal;
   const verdict = outliers.start(origin.url, model, request);
   const finish = () => {
     verdict.end();
-    req.abort.signal.removeEventListener('abort', onAbort);
+    if (attempt) req.abort.signal.removeEventListener('abort', onAbort);
   };
   let response: Response | null = null;
   try {
@@ -109,7 +118,7 @@ async function tryOrigin(
       method: 'POST',
       headers: req.headers,
       body: req.body,
-      signal: attempt.signal,
+      signal,
     });
     if (response.status >= 500 || response.status === 429) {
       const body = await response.text().catch(() => '');
@@ -142,9 +151,9 @@ async function tryOrigin(
       verdict.abandoned();
       throw abortReason(req.abort.signal) ?? err;
     }
-    return settleFailure(verdict, classify(err, attempt.signal, response !== null), pool, req.firstByteMs);
+    return settleFailure(verdict, classify(err, signal, response !== null), pool, firstByteMs ?? Infinity);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 

@@ -21,6 +21,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
         TENANT_MAX_KEYS: '7',
         EXTERNAL_SECRETS: ' OPENAI_API_KEY , ACME_KEY:acme ,, ',
         TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '512',
+        REQUEST_LOG: 'all',
       }),
     );
     expect(c).toEqual({
@@ -30,6 +31,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
       outlier: { consecutiveFailures: 7, baseEjectionMs: 2000, maxEjectionMs: 60000, maxEjectionPercent: 25 },
       metrics: { enabled: false, flushMs: 250 },
       tenantQuotas: { endpoints: 4, servedEntities: 5, origins: 6, keys: 7 },
+      requestLog: 'all',
       externalSecrets: [
         { name: 'OPENAI_API_KEY', tenant: null },
         { name: 'ACME_KEY', tenant: 'acme' },
@@ -47,6 +49,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
         TENANT_MAX_KEYS: '0',
         EXTERNAL_SECRETS: '',
         TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '0',
+        REQUEST_LOG: 'everything',
       }),
     );
     expect(c.maxBodyBytes).toBe(8 * 1024 * 1024);
@@ -56,6 +59,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
     expect(c.metrics).toEqual({ enabled: true, flushMs: 5_000 });
     expect(c.tenantQuotas).toEqual(DEFAULT_TENANT_QUOTAS);
     expect(c.externalSecrets).toEqual([]);
+    expect(c.requestLog).toBe('failures');
   });
 
   it('never lets the longest ejection be shorter than the first', () => {

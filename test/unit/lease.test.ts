@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyGate } from '../../src/gate/key-gate';
-import { Lease } from '../../src/gate/lease';
+import { Lease, UPKEEP_AFTER_MS } from '../../src/gate/lease';
 
 /** A recording stand-in for the gate stub: the real gate is exercised in test/worker; this checks the timer logic. */
 function recordingGate() {
@@ -14,6 +14,10 @@ function recordingGate() {
       calls.push(`release ${id}`);
       return true;
     },
+    watch: async (id: string) => {
+      calls.push(`watch ${id}`);
+      return new Promise<'revoked' | 'released'>(() => undefined);
+    },
   };
   return { calls, gate: gate as unknown as DurableObjectStub<KeyGate> };
 }
@@ -25,7 +29,11 @@ describe('Lease', () => {
     const { calls, gate } = recordingGate();
     const lease = new Lease(gate, 'l1', 60);
     const pending: Promise<unknown>[] = [];
-    lease.keepAlive((p) => pending.push(p), 60_000);
+    lease.hold(
+      (p) => pending.push(p),
+      60_000,
+      () => undefined,
+    );
     await new Promise((r) => setTimeout(r, 75));
     await lease.release(usage);
     const renewals = calls.filter((c) => c === 'renew l1').length;
@@ -38,12 +46,57 @@ describe('Lease', () => {
   it('stops renewing after its maximum lifetime, even if never released', async () => {
     const { calls, gate } = recordingGate();
     const lease = new Lease(gate, 'l3', 30);
-    lease.keepAlive(() => undefined, 25);
+    lease.hold(
+      () => undefined,
+      25,
+      () => undefined,
+    );
     await new Promise((r) => setTimeout(r, 120));
     expect(calls.filter((c) => c === 'renew l3').length).toBeLessThanOrEqual(3);
     const count = calls.length;
     await new Promise((r) => setTimeout(r, 60));
     expect(calls.length).toBe(count);
+  });
+
+  it('costs a short request no gate call: renewal and the revocation watch start after UPKEEP_AFTER_MS', async () => {
+    const { calls, gate } = recordingGate();
+    const lease = new Lease(gate, 'l4', 60_000);
+    lease.hold(
+      () => undefined,
+      600_000,
+      () => undefined,
+    );
+    await lease.release(usage);
+    await new Promise((r) => setTimeout(r, UPKEEP_AFTER_MS + 50));
+    expect(calls).toEqual(['release l4']);
+  });
+
+  it('watches for revocation once the request has run UPKEEP_AFTER_MS, and reports it', async () => {
+    const calls: string[] = [];
+    let revoke: (end: 'revoked') => void = () => undefined;
+    const gate = {
+      watch: async (id: string) => {
+        calls.push(`watch ${id}`);
+        return new Promise<'revoked'>((resolve) => (revoke = resolve));
+      },
+      release: async () => true,
+      renew: async () => true,
+    } as unknown as DurableObjectStub<KeyGate>;
+    const lease = new Lease(gate, 'l5', 60_000);
+    let revoked = 0;
+    lease.hold(
+      () => undefined,
+      600_000,
+      () => revoked++,
+    );
+    await new Promise((r) => setTimeout(r, UPKEEP_AFTER_MS / 2));
+    expect(calls).toEqual([]);
+    await new Promise((r) => setTimeout(r, UPKEEP_AFTER_MS));
+    expect(calls).toEqual(['watch l5']);
+    revoke('revoked');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(revoked).toBe(1);
+    await lease.release(usage);
   });
 
   it('releases once, however many exits call release', async () => {

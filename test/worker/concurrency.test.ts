@@ -28,6 +28,21 @@ describe('per-key concurrency', () => {
     await eventually(async () => expect(await inFlight(id)).toBe(0));
   });
 
+  it('admits a client at its limit at once when it sends its next request as soon as it has the answer', async () => {
+    // The release of a finished request rides with the isolate's next admission for the key (src/gate/release-batch.ts).
+    await createEndpoint('back-to-back');
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const body = { model: 'back-to-back', messages: hello };
+    for (let i = 0; i < 20; i++) {
+      const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: body });
+      expect(res.status).toBe(200);
+      await res.json();
+    }
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+    const usage = (await (await admin('GET', `/keys/${id}/usage`)).json()) as { data: Array<{ requests: number }> };
+    expect(usage.data.reduce((n, r) => n + r.requests, 0)).toBe(20);
+  });
+
   it('keys do not share slots', async () => {
     await createEndpoint('slow-shared', { mode: 'slow/50' });
     const a = await createKey({ concurrency_limit: 1 });

@@ -39,6 +39,40 @@ describe('KeyGate', () => {
     expect(rows[0]).toMatchObject({ endpoint: 'e', requests: 1, completed: 1, prompt_tokens: 3, completion_tokens: 5 });
   });
 
+  it('releases what an admission carries before counting, in the same step', async () => {
+    const gate = freshGate();
+    const first = await gate.acquire(1, 60_000, 'e');
+    if (!first.ok) throw new Error('not admitted');
+    expect(await gate.acquire(1, 60_000, 'e')).toMatchObject({ ok: false, reason: 'concurrency' });
+    // At the limit, an admission that carries the finished request's release is admitted.
+    const next = await gate.acquire(1, 60_000, 'e', [], 0, [{ leaseId: first.leaseId, usage }]);
+    expect(next).toMatchObject({ ok: true, inFlight: 1 });
+    // Carried again (a retried batch), it changes nothing and is counted once.
+    expect(await gate.acquire(1, 60_000, 'e', [], 0, [{ leaseId: first.leaseId, usage }])).toMatchObject({
+      ok: false,
+      reason: 'concurrency',
+    });
+    if (!next.ok) throw new Error('not admitted');
+    await gate.releaseAll([{ leaseId: next.leaseId, usage }]);
+    await gate.releaseAll([{ leaseId: next.leaseId, usage }]);
+    expect(await gate.inFlight()).toBe(0);
+    expect(await gate.usage()).toEqual([
+      expect.objectContaining({ endpoint: 'e', requests: 2, completed: 2, prompt_tokens: 6, completion_tokens: 10 }),
+    ]);
+  });
+
+  it('releases what a refused admission carries too', async () => {
+    const gate = freshGate();
+    const first = await gate.acquire(1, 60_000, 'e');
+    if (!first.ok) throw new Error('not admitted');
+    await gate.revoke();
+    expect(await gate.acquire(1, 60_000, 'e', [], 0, [{ leaseId: first.leaseId, usage }])).toMatchObject({
+      ok: false,
+      reason: 'revoked',
+    });
+    expect(await gate.inFlight()).toBe(0);
+  });
+
   it('does not count an expired lease, even before the alarm runs', async () => {
     const gate = freshGate();
     await gate.acquire(1, 1, 'e');

@@ -9,7 +9,7 @@ import { AuditQuery } from './admin-schemas';
 export const auditAdmin = new Hono<AdminEnv>();
 
 auditAdmin.get('/admin/v1/audit', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   if (p.tenantId !== null && p.role !== 'tenant_admin')
     throw errors.forbidden('Only org and tenant admins may read the audit log');
   const q = validate(AuditQuery, c.req.query());

@@ -14,22 +14,22 @@ import type { OriginHealth } from '../../origins/health-store';
 export async function visibleEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
   const name = c.req.param('name')!;
   const endpoint = await new EndpointStore(c.env.DB).get(name);
-  if (!endpoint || !policy.seesEndpoint(c.var.principal, endpoint)) throw errors.notFound('Endpoint', name);
+  if (!endpoint || !policy.seesEndpoint(c.get('principal'), endpoint)) throw errors.notFound('Endpoint', name);
   return endpoint;
 }
 
 /** The endpoint named in the path, if the caller may see its whole config (its tenant's principals and org admins; 404 otherwise). */
 export async function ownEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
   const endpoint = await visibleEndpoint(c);
-  if (policy.seesAsShared(c.var.principal, endpoint)) throw errors.notFound('Endpoint', endpoint.name);
+  if (policy.seesAsShared(c.get('principal'), endpoint)) throw errors.notFound('Endpoint', endpoint.name);
   return endpoint;
 }
 
 /** The endpoint named in the path, if the caller may change it (404 if it may not see it, 403 if it may only look). */
 export async function managedEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
   const endpoint = await visibleEndpoint(c);
-  if (!policy.managesEndpoint(c.var.principal, endpoint)) {
-    throw errors.forbidden(`Your role (${c.var.principal.role}) may not change endpoint '${endpoint.name}'`);
+  if (!policy.managesEndpoint(c.get('principal'), endpoint)) {
+    throw errors.forbidden(`Your role (${c.get('principal').role}) may not change endpoint '${endpoint.name}'`);
   }
   return endpoint;
 }

@@ -53,7 +53,7 @@ async function show(
 ) {
   const endpoint = (await store(c).get(name))!;
   return c.json(
-    { ...viewFor(c.var.principal, endpoint, await healthMap(c.env.DB), c.env, baseUrlOf(c), true), ...extra },
+    { ...viewFor(c.get('principal'), endpoint, await healthMap(c.env.DB), c.env, baseUrlOf(c), true), ...extra },
     status,
   );
 }
@@ -71,7 +71,7 @@ function showWritten(
 }
 
 endpointAdmin.post('/admin/v1/endpoints', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   const input = validate(EndpointCreate, await readJsonBody(c));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (!policy.createsEndpointsIn(p, tenantId)) {
@@ -148,7 +148,7 @@ endpointAdmin.post('/admin/v1/endpoints', async (c) => {
 
 /** A page of the endpoints the caller may see, in name order: read from its tenant's rows only. */
 endpointAdmin.get('/admin/v1/endpoints', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, z.string());
@@ -255,7 +255,7 @@ async function propose(
   const audit = (version: number) =>
     auditStatement(
       c.env.DB,
-      c.var.principal,
+      c.get('principal'),
       {
         action,
         targetType: 'endpoint',
@@ -287,7 +287,7 @@ async function setState(c: Context<AdminEnv>, action: 'stop' | 'start', state: '
     store(c).setStateStatement(endpoint.name, state, at),
     auditStatement(
       c.env.DB,
-      c.var.principal,
+      c.get('principal'),
       { action: `endpoint.${action}`, targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id },
       at,
     ),
@@ -306,7 +306,7 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
     ...firstKeys.map((k) => keys.revokeStatement(k.id, at)),
     auditStatement(
       c.env.DB,
-      c.var.principal,
+      c.get('principal'),
       { action: 'endpoint.delete', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id },
       at,
     ),
@@ -329,7 +329,7 @@ endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
     store(c).shareStatement(endpoint.name, tenant, at),
     auditStatement(
       c.env.DB,
-      c.var.principal,
+      c.get('principal'),
       {
         action: 'endpoint.share',
         targetType: 'endpoint',
@@ -351,7 +351,7 @@ endpointAdmin.delete('/admin/v1/endpoints/:name/shares/:tenant', async (c) => {
     store(c).unshareStatement(endpoint.name, tenant),
     auditStatement(
       c.env.DB,
-      c.var.principal,
+      c.get('principal'),
       {
         action: 'endpoint.unshare',
         targetType: 'endpoint',

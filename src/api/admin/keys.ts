@@ -27,8 +27,8 @@ const store = (c: Context<AdminEnv>) => new KeyStore(c.env.DB);
 async function visibleKey(c: Context<AdminEnv>): Promise<KeyRecord> {
   const id = c.req.param('id')!;
   // Read within the principal's tenant (SQL), then narrowed by role and creator.
-  const key = await store(c).byId(id, c.var.principal.tenantId);
-  if (!key || !policy.seesKey(c.var.principal, key)) throw errors.notFound('API key', id);
+  const key = await store(c).byId(id, c.get('principal').tenantId);
+  if (!key || !policy.seesKey(c.get('principal'), key)) throw errors.notFound('API key', id);
   return key;
 }
 
@@ -38,7 +38,7 @@ function unlocked(key: KeyRecord, verb: string): KeyRecord {
 }
 
 keyAdmin.post('/admin/v1/keys', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   const input = validate(KeyCreate, await readJsonBody(c));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (!policy.seesTenant(p, tenantId)) throw errors.forbidden('You can only create keys in your own tenant');
@@ -137,7 +137,7 @@ const KeyCursor = z.object({ created_at: z.string(), id: z.string() });
 
 /** A page of the keys the caller may see, oldest first; the scope is SQL (its tenant, the roles it may see, its own keys below tenant admin). */
 keyAdmin.get('/admin/v1/keys', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? null : decodeCursor(q.cursor, KeyCursor);
@@ -190,7 +190,7 @@ keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
     ),
     auditStatement(
       c.env.DB,
-      c.var.principal,
+      c.get('principal'),
       { action: 'key.edit', targetType: 'key', targetId: key.id, tenantId: key.tenant_id, detail: { fields } },
       at,
     ),
@@ -207,7 +207,7 @@ keyAdmin.post('/admin/v1/keys/:id/revoke', async (c) => {
     store(c).revokeStatement(key.id, at),
     auditStatement(
       c.env.DB,
-      c.var.principal,
+      c.get('principal'),
       { action: 'key.revoke', targetType: 'key', targetId: key.id, tenantId: key.tenant_id },
       at,
     ),

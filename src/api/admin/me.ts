@@ -5,6 +5,6 @@ import type { AdminEnv } from './admin-auth';
 export const meAdmin = new Hono<AdminEnv>();
 
 meAdmin.get('/admin/v1/me', (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   return c.json({ id: p.id, role: p.role, tenant: p.tenantId });
 });

@@ -60,7 +60,7 @@ function newId(): string {
 }
 
 modelRequestAdmin.post('/admin/v1/model-requests', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   const input = validate(ModelRequestCreate, await readJsonBody(c));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (p.tenantId !== null && tenantId !== p.tenantId)
@@ -114,7 +114,7 @@ modelRequestAdmin.post('/admin/v1/model-requests', async (c) => {
 modelRequestAdmin.get('/admin/v1/model-requests', async (c) => {
   const q = validate(ModelRequestQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_LIMIT;
-  const rows = await store(c).list(scopeOf(c.var.principal), {
+  const rows = await store(c).list(scopeOf(c.get('principal')), {
     limit: limit + 1,
     after: q.cursor ? decodeCursor(q.cursor) : undefined,
     status: q.status,
@@ -127,13 +127,13 @@ modelRequestAdmin.get('/admin/v1/model-requests', async (c) => {
 
 modelRequestAdmin.get('/admin/v1/model-requests/:id', async (c) => {
   const id = c.req.param('id');
-  const found = await store(c).get(id, scopeOf(c.var.principal));
+  const found = await store(c).get(id, scopeOf(c.get('principal')));
   if (!found) throw errors.modelRequestNotFound(id);
   return c.json(found);
 });
 
 modelRequestAdmin.patch('/admin/v1/model-requests/:id', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   const id = c.req.param('id');
   const input = validate(ModelRequestUpdate, await readJsonBody(c));
   const found = await store(c).get(id, scopeOf(p));

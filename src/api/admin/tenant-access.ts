@@ -15,7 +15,7 @@ export async function requireTenant(
   anyTenant = false,
 ): Promise<Tenant> {
   const tenant = await new TenantStore(c.env.DB).get(id);
-  if (!tenant || (!anyTenant && !policy.seesTenant(c.var.principal, id))) {
+  if (!tenant || (!anyTenant && !policy.seesTenant(c.get('principal'), id))) {
     throw errors.unknownTenant(id, param);
   }
   return tenant;
@@ -25,6 +25,6 @@ export async function requireTenant(
 export async function visibleTenant(c: Context<AdminEnv>): Promise<Tenant> {
   const id = c.req.param('id')!;
   const tenant = await new TenantStore(c.env.DB).get(id);
-  if (!tenant || !policy.seesTenant(c.var.principal, id)) throw errors.notFound('Tenant', id);
+  if (!tenant || !policy.seesTenant(c.get('principal'), id)) throw errors.notFound('Tenant', id);
   return tenant;
 }

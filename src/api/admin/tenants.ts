@@ -14,7 +14,7 @@ import { visibleTenant } from './tenant-access';
 export const tenantAdmin = new Hono<AdminEnv>();
 
 tenantAdmin.post('/admin/v1/tenants', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   if (p.tenantId !== null) throw errors.forbidden('Only an org admin may create tenants');
   const { name } = validate(TenantCreate, await readJsonBody(c));
   const at = new Date().toISOString();
@@ -29,7 +29,7 @@ tenantAdmin.post('/admin/v1/tenants', async (c) => {
 
 /** A page of the tenants the caller may see (org admins: all, in id order; others: their own). */
 tenantAdmin.get('/admin/v1/tenants', async (c) => {
-  const p = c.var.principal;
+  const p = c.get('principal');
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, z.string());
