@@ -7,9 +7,10 @@ export type { Outcome };
 
 export interface PumpOptions {
   idleMs: number;
-  totalMs: number;
-  /** Absolute time (ms since epoch) after which the stream is cut. */
-  deadline: number;
+  /**
+   * The request's controller. Its total timeout aborts it (src/proxy/relay.ts), which
+   * cuts the stream, pending reads and writes to a client that never drains included.
+   */
   abort: AbortController;
   /** Called as each origin chunk arrives, with its time (metrics: inter-token gaps). */
   onChunk?: (now: number) => void;
@@ -43,11 +44,6 @@ export async function pump(
   const interrupt = new Interrupt(signal);
   // The client cancelling the response body errors our writable side.
   writer.closed.catch(() => opts.abort.abort(new ClientGone()));
-  // The total deadline also bounds writes a slow (or vanished) client never drains.
-  const deadline = setTimeout(
-    () => opts.abort.abort(new OriginTimeout('total', opts.totalMs)),
-    Math.max(opts.deadline - Date.now(), 0),
-  );
   // When the router last started waiting for the origin (after its previous chunk was written).
   let waitingSince = Date.now();
   let writing = false;
@@ -107,7 +103,6 @@ export async function pump(
         : await failStream(writer, codec, encoder, reason);
     if (!signal.aborted) opts.abort.abort(reason ?? new Error('origin stream failed'));
   } finally {
-    clearTimeout(deadline);
     clearTimeout(watchdog);
     interrupt.dispose();
   }

@@ -192,8 +192,8 @@ function startStream(
 ): Response {
   const codec = input.exchange.codec();
   const { readable, writable } = responseStream();
-  const done = pump(reader, first, writable.getWriter(), codec, pumpOptions(abort, timeouts, started, gaps)).then(
-    (outcome) => finish(200, outcome, codec.usage),
+  const done = pump(reader, first, writable.getWriter(), codec, pumpOptions(abort, timeouts, gaps)).then((outcome) =>
+    finish(200, outcome, codec.usage),
   );
   c.executionCtx.waitUntil(done);
   return new Response(guarded(input, readable, abort), {
@@ -248,7 +248,7 @@ function committedStream(
       writer.close().catch(noop);
       return finish(200, 'failed', NO_USAGE);
     }
-    const outcome = await pump(answer.reader, answer.first, writer, codec, pumpOptions(abort, timeouts, started, gaps));
+    const outcome = await pump(answer.reader, answer.first, writer, codec, pumpOptions(abort, timeouts, gaps));
     return finish(200, outcome, codec.usage);
   })();
   c.executionCtx.waitUntil(done);
@@ -270,11 +270,9 @@ function responseStream(): { readable: ReadableStream<Uint8Array>; writable: Wri
 
 const RESPONSE_BUFFER_BYTES = 64 * 1024;
 
-function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, started: number, gaps?: GapTimer) {
+function pumpOptions(abort: AbortController, timeouts: EffectiveTimeouts, gaps?: GapTimer) {
   return {
     idleMs: timeouts.idleMs,
-    totalMs: timeouts.totalMs,
-    deadline: started + timeouts.totalMs,
     abort,
     onChunk: gaps && ((now: number) => gaps.tick(now)),
   };
