@@ -15,7 +15,7 @@ export const LEASE_TTL_MS = 120_000;
  */
 export class Lease {
   private released: Promise<void> | null = null;
-  private upkeep: ReturnType<typeof setTimeout> | null = null;
+  private renewal: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly gate: DurableObjectStub<KeyGate>,
@@ -35,37 +35,31 @@ export class Lease {
   }
 
   /**
-   * Looks after the lease while its request runs, from UPKEEP_AFTER_MS on (most
-   * requests are over by then and cost the gate nothing more than acquire and
-   * release):
+   * Looks after the lease while its request runs (the relay starts this once the
+   * request has run UPKEEP_AFTER_MS: most requests are over by then and cost the gate
+   * nothing more than acquire and release):
    * - renews it every third of its TTL, so a long request (a long stream, or a slow
    *   non-streaming answer) keeps its slot while a crashed one loses it within one
    *   TTL. Renewal stops after `maxMs` whatever happens, so even a request stuck in
    *   this isolate frees its slot one TTL later;
    * - calls `onRevoked` the moment the key is revoked: the gate answers a pending
    *   `watch` call on revocation (or on release), and answers at once when the key
-   *   was revoked before the watch began. So a revocation ends a request within
-   *   UPKEEP_AFTER_MS at most. If the gate restarts mid-watch, the watch is made again.
-   * One timer per request until then, no await on the request path.
+   *   was revoked before the watch began. If the gate restarts mid-watch, the watch
+   *   is made again.
+   * No await on the request path.
    */
   hold(waitUntil: (p: Promise<unknown>) => void, maxMs: number, onRevoked: () => void): void {
-    if (this.released || this.upkeep) return;
+    if (this.released || this.renewal) return;
     const until = Date.now() + maxMs;
-    this.upkeep = setTimeout(
-      () => {
-        if (this.released) return;
-        this.watchRevocation(onRevoked);
-        this.upkeep = setInterval(() => {
-          if (Date.now() > until) return this.stopUpkeep();
-          waitUntil(
-            this.gate.renew(this.id, this.ttlMs).catch((err: unknown) => {
-              console.warn(JSON.stringify({ msg: 'lease renew failed', lease: this.id, error: String(err) }));
-            }),
-          );
-        }, this.ttlMs / 3);
-      },
-      Math.min(UPKEEP_AFTER_MS, this.ttlMs / 3),
-    );
+    this.watchRevocation(onRevoked);
+    this.renewal = setInterval(() => {
+      if (Date.now() > until) return this.stopRenewal();
+      waitUntil(
+        this.gate.renew(this.id, this.ttlMs).catch((err: unknown) => {
+          console.warn(JSON.stringify({ msg: 'lease renew failed', lease: this.id, error: String(err) }));
+        }),
+      );
+    }, this.ttlMs / 3);
   }
 
   private watchRevocation(onRevoked: () => void): void {
@@ -82,10 +76,9 @@ export class Lease {
     void watch();
   }
 
-  private stopUpkeep(): void {
-    // One timer slot holds the first timeout and then the renewal interval; clearTimeout clears either.
-    if (this.upkeep) clearTimeout(this.upkeep);
-    this.upkeep = null;
+  private stopRenewal(): void {
+    if (this.renewal) clearInterval(this.renewal);
+    this.renewal = null;
   }
 
   /**
@@ -96,7 +89,7 @@ export class Lease {
    * once it is sent.
    */
   release(usage: UsageReport, now = false): Promise<void> {
-    this.stopUpkeep();
+    this.stopRenewal();
     this.released ??= this.settle(usage, now);
     return this.released;
   }
@@ -148,7 +141,10 @@ function duration(ms: number): string {
   return h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`;
 }
 
-/** How long a request runs before its lease is renewed and watched for revocation (Lease.hold). */
+/**
+ * How long a request runs before its lease is renewed and watched for revocation
+ * (Lease.hold, started by the relay): a revocation ends a request within this long.
+ */
 export const UPKEEP_AFTER_MS = 250;
 const WATCH_ATTEMPTS = 5;
 const WATCH_RETRY_MS = 1_000;

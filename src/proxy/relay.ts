@@ -3,7 +3,7 @@ import { originModelOf, type Endpoint, type ServedEntity } from '../endpoints/sc
 import type { InferenceEnv } from '../auth/inference-env';
 import { routerConfig } from '../config';
 import { admit } from '../gate/admit';
-import { LEASE_TTL_MS, type Lease } from '../gate/lease';
+import { LEASE_TTL_MS, UPKEEP_AFTER_MS, type Lease } from '../gate/lease';
 import { ApiError, errors } from '../http/errors';
 import { renderError } from '../http/error-renderers';
 import { candidateOrigins } from '../origins/candidates';
@@ -20,6 +20,7 @@ import { ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import type { ExchangeGuard } from './exchange-guard';
 import { originFailure } from './origin-failure';
 import { pump, type Outcome } from './pump';
+import { requestClock } from './request-clock';
 import { logRequest } from '../metrics/request-log';
 import { effectiveTimeouts, type EffectiveTimeouts } from './timeouts';
 import { ERROR_EVENT_GRACE_MS, keepAlive, STATUS_HOLD_MS } from './keep-alive';
@@ -91,16 +92,22 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
     return input.lease.release({ endpoint: input.endpoint.name, outcome, ...usage }, releaseNow);
   };
 
-  // Renewed while it runs; revoking the key ends this request wherever it runs (the gate knows its leases).
-  input.lease.hold(
-    (p) => c.executionCtx.waitUntil(p),
-    timeouts.totalMs + LEASE_TTL_MS / 3,
-    () => abort.abort(new KeyRevoked()),
+  // One timer: a request still running after UPKEEP_AFTER_MS has its lease renewed and watched (revoking the key
+  // then ends it wherever it runs: the gate knows its leases); the total timeout ends the whole request, streams
+  // included.
+  const clock = requestClock(
+    UPKEEP_AFTER_MS,
+    () =>
+      input.lease.hold(
+        (p) => c.executionCtx.waitUntil(p),
+        timeouts.totalMs + LEASE_TTL_MS / 3,
+        () => abort.abort(new KeyRevoked()),
+      ),
+    timeouts.totalMs,
+    () => abort.abort(new OriginTimeout('total', timeouts.totalMs)),
   );
-  // The whole request, streams included (the pump also cuts a stream at the same deadline).
-  const totalTimer = setTimeout(() => abort.abort(new OriginTimeout('total', timeouts.totalMs)), timeouts.totalMs);
   const finishOnce = once((status: number, outcome: Outcome, usage: TokenCounts, releaseNow?: boolean) => {
-    clearTimeout(totalTimer);
+    clock.stop();
     return finish(status, outcome, usage, releaseNow);
   });
   // The input guardrail decides before anything is sent to the origin.
