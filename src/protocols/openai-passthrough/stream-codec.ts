@@ -1,18 +1,14 @@
 import { OpenAISseCodec } from '../shared/sse-codec';
-import { bytesAt, concatBytes, EMPTY_BYTES, indexOfBytes, utf8 } from '../shared/bytes';
 import { originErrorMessage } from '../openai/error-body';
 import { tokenCountsOf } from '../openai/usage';
 
-const LF = 0x0a;
-const CR = 0x0d;
 const COLON = 0x3a;
 const BRACE = 0x7b;
-const DATA = utf8('data: ');
-const ERROR_START = utf8('{"error"');
-const USAGE = utf8('"usage":{');
-const CHOICES = utf8('"choices":[{');
-const MODEL_KEY = utf8('"model"');
-const EVENT_DECODER = new TextDecoder();
+const DATA = 'data: ';
+const ERROR_START = '{"error"';
+const MODEL_KEY = '"model"';
+const ENCODER = new TextEncoder();
+const EMPTY_BYTES = new Uint8Array(0);
 
 export interface OpenAIPassthroughOptions {
   /** The model id the origin reports, replaced by the endpoint name the client asked for. */
@@ -30,94 +26,80 @@ export interface OpenAIPassthroughOptions {
  * errors into OpenAI error events, and reports a stream that ends without
  * `[DONE]` as an error instead of a clean end.
  *
- * `pushBytes` does the same without decoding the stream: an ordinary content event
- * (`data: {…}` on one line) is passed through as bytes, its `"model":"<origin id>"`
- * replaced in place and its content chunk counted; only the events that need more
- * (usage, an error, `[DONE]`, another model id, other fields or framing) are decoded
- * and go through the text path above, one event at a time, so both paths give the
- * same output. A stream framed with CRLF goes the text path from there on.
+ * `pushBytes` does the same without parsing an ordinary content event (`data: {…}` on
+ * one line): the chunk is decoded once, the event passes through as it came, its
+ * `"model":"<origin id>"` replaced in place and its content chunk counted, found with
+ * the runtime's native string search; only the events that need more (usage, an
+ * error, `[DONE]`, another model id, other fields or framing) go through the SSE
+ * parser and the text path above, one event at a time, so both paths give the same
+ * output. A stream framed with CRLF goes the text path from there on.
  */
 export class OpenAIPassthroughCodec extends OpenAISseCodec {
   private readonly modelFrom: string;
   private readonly modelTo: string;
-  private readonly modelFromBytes: Uint8Array;
-  private readonly modelToBytes: Uint8Array;
-  /** Bytes of an event not complete yet. */
-  private tail: Uint8Array = EMPTY_BYTES;
+  /** Text of an event not complete yet. */
+  private pending = '';
   /** CRLF framing seen: every later chunk goes the text path. */
   private textMode = false;
+  /** Decodes the stream as it comes: a character cut between two chunks waits for its other bytes. */
   private readonly decoder = new TextDecoder();
 
   constructor(private readonly opts: OpenAIPassthroughOptions) {
     super();
     this.modelFrom = `"model":${JSON.stringify(opts.originModel)}`;
     this.modelTo = `"model":${JSON.stringify(opts.endpointName)}`;
-    this.modelFromBytes = utf8(this.modelFrom);
-    this.modelToBytes = utf8(this.modelTo);
   }
 
   pushBytes(chunk: Uint8Array): Uint8Array {
-    if (this.textMode) return utf8(this.push(this.decoder.decode(chunk, { stream: true })));
-    const buf = this.tail.length ? concatBytes([this.tail, chunk], this.tail.length + chunk.length) : chunk;
-    this.tail = EMPTY_BYTES;
-    if (buf.indexOf(CR) !== -1) {
+    const text = this.pending + this.decoder.decode(chunk, { stream: true });
+    this.pending = '';
+    if (this.textMode || text.includes('\r')) {
       this.textMode = true;
-      return utf8(this.push(this.decoder.decode(buf, { stream: true })));
+      return encodeText(this.push(text));
     }
-    const parts: Uint8Array[] = [];
-    let length = 0;
-    const emit = (part: Uint8Array) => {
-      if (part.length) {
-        parts.push(part);
-        length += part.length;
-      }
-    };
+    // One search per pattern and chunk: each finds its next occurrence, reused by the events before it.
+    const usage = new NextMatch(text, '"usage":{');
+    const choices = new NextMatch(text, '"choices":[{');
+    let out = '';
     let pos = 0;
-    for (let end = eventEnd(buf, pos); end !== -1; end = eventEnd(buf, pos)) {
-      this.eventBytes(buf, pos, end, emit);
+    for (let end = text.indexOf('\n\n', pos); end !== -1; end = text.indexOf('\n\n', pos)) {
+      out += this.event(text, pos, end, usage, choices);
       pos = end + 2;
     }
-    if (pos < buf.length) this.tail = buf.slice(pos);
-    return length ? concatBytes(parts, length) : EMPTY_BYTES;
+    if (pos < text.length) this.pending = text.slice(pos);
+    return encodeText(out);
   }
 
   override end(): string {
-    let out = '';
-    if (this.tail.length) out = this.push(EVENT_DECODER.decode(this.tail));
-    else if (this.textMode) out = this.push(this.decoder.decode());
-    this.tail = EMPTY_BYTES;
-    return out + super.end();
+    const rest = this.pending + this.decoder.decode();
+    this.pending = '';
+    return (rest ? this.push(rest) : '') + super.end();
   }
 
-  /** One event, `buf[start, end)` without its blank line. */
-  private eventBytes(buf: Uint8Array, start: number, end: number, emit: (part: Uint8Array) => void): void {
-    if (start === end) return;
-    const singleLine = buf.indexOf(LF, start) === -1 || buf.indexOf(LF, start) >= end;
-    if (buf[start] === COLON && singleLine) return emit(buf.subarray(start, end + 2)); // a comment (keep-alive)
+  /** One event, `text[start, end)` without its blank line, as the client gets it. */
+  private event(text: string, start: number, end: number, usage: NextMatch, choices: NextMatch): string {
+    if (start === end) return '';
+    const lf = text.indexOf('\n', start);
+    const singleLine = lf === -1 || lf >= end;
+    const whole = () => text.slice(start, end + 2);
+    if (text.charCodeAt(start) === COLON && singleLine) return whole(); // a comment (keep-alive)
     const p = start + DATA.length;
     // Anything but one ordinary `data: {…}` line: the text path.
     if (
       this.errored ||
       !singleLine ||
-      !bytesAt(buf, DATA, start) ||
-      buf[p] !== BRACE ||
-      bytesAt(buf, ERROR_START, p) ||
-      indexOfBytes(buf, USAGE, p, end) !== -1
+      !text.startsWith(DATA, start) ||
+      text.charCodeAt(p) !== BRACE ||
+      text.startsWith(ERROR_START, p) ||
+      usage.within(p, end) !== -1
     ) {
-      return emit(utf8(this.push(EVENT_DECODER.decode(buf.subarray(start, end + 2)))));
+      return this.push(whole());
     }
-    const model = indexOfBytes(buf, this.modelFromBytes, p, end);
-    if (model === -1 && indexOfBytes(buf, MODEL_KEY, p, end) !== -1)
-      return emit(utf8(this.push(EVENT_DECODER.decode(buf.subarray(start, end + 2)))));
-    if (
-      indexOfBytes(buf, CHOICES, p, end) !== -1 &&
-      (this.counted > 0 || !announcesRole(EVENT_DECODER.decode(buf.subarray(p, end))))
-    )
-      this.counted++;
-    if (model === -1) return emit(buf.subarray(start, end + 2));
-    emit(buf.subarray(start, model));
-    emit(this.modelToBytes);
-    emit(buf.subarray(model + this.modelFromBytes.length, end + 2));
+    const model = within(text, this.modelFrom, p, end);
+    if (model === -1 && within(text, MODEL_KEY, p, end) !== -1) return this.push(whole());
+    if (choices.within(p, end) !== -1 && (this.counted > 0 || !announcesRole(text.slice(p, end)))) this.counted++;
+    if (model === -1) return whole();
+    return text.slice(start, model) + this.modelTo + text.slice(model + this.modelFrom.length, end + 2);
   }
 
   protected onData(data: string, eventName?: string): string {
@@ -186,11 +168,31 @@ function announcesRole(data: string): boolean {
   }
 }
 
-/** Where the event starting at `from` ends: the index of the first LF of its blank line, or -1. */
-function eventEnd(buf: Uint8Array, from: number): number {
-  for (let i = buf.indexOf(LF, from); i !== -1; i = buf.indexOf(LF, i + 1)) {
-    if (i + 1 >= buf.length) return -1;
-    if (buf[i + 1] === LF) return i;
+function encodeText(text: string): Uint8Array {
+  return text ? ENCODER.encode(text) : EMPTY_BYTES;
+}
+
+/** Where `pattern` starts in `text[from, to)`, or -1. */
+function within(text: string, pattern: string, from: number, to: number): number {
+  const at = text.indexOf(pattern, from);
+  return at !== -1 && at + pattern.length <= to ? at : -1;
+}
+
+/**
+ * A pattern's occurrences in one chunk, asked for event by event in order: the next
+ * occurrence is searched for once and reused until an event reaches it, so a pattern
+ * most events lack (usage) costs one scan per chunk, not one per event.
+ */
+class NextMatch {
+  private at = -2; // not searched yet
+
+  constructor(
+    private readonly text: string,
+    private readonly pattern: string,
+  ) {}
+
+  within(from: number, to: number): number {
+    if (this.at === -2 || (this.at !== -1 && this.at < from)) this.at = this.text.indexOf(this.pattern, from);
+    return this.at !== -1 && this.at + this.pattern.length <= to ? this.at : -1;
   }
-  return -1;
 }
