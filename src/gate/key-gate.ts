@@ -126,8 +126,14 @@ export class KeyGate extends DurableObject<Env> {
     released: ReleaseReport[] = [],
   ): Promise<Admission> {
     const now = Date.now();
-    const counted = this.endAll(released, now);
-    const admission = this.admit(limit, ttlMs, endpointId, rules, tokens, now);
+    // The carried releases' rows stay until the admission: it rewrites one of them (one statement, one row
+    // written, instead of a delete and an insert), and the rest are deleted.
+    const freed: string[] = [];
+    const counted = this.endAll(released, now, freed);
+    const reuse = freed.pop();
+    const admission = this.admit(limit, ttlMs, endpointId, rules, tokens, now, reuse);
+    if (!admission.ok && reuse !== undefined) freed.push(reuse);
+    for (const id of freed) this.sql.exec('DELETE FROM leases WHERE id = ?', id);
     const alarmAt = Math.min(admission.ok ? now + ttlMs : Infinity, counted ? now + USAGE_FLUSH_MS : Infinity);
     if (alarmAt !== Infinity) await this.armAlarm(alarmAt);
     return admission;
@@ -242,7 +248,11 @@ export class KeyGate extends DurableObject<Env> {
     }
   }
 
-  /** The synchronous part of an admission (see `acquire`); inserts the lease when it admits. */
+  /**
+   * The synchronous part of an admission (see `acquire`); writes the lease when it
+   * admits: into `reuse`, the row of a lease just released (whose delete the caller
+   * left to this), or a new row. A refusal leaves `reuse` alone.
+   */
   private admit(
     limit: number,
     ttlMs: number,
@@ -250,6 +260,7 @@ export class KeyGate extends DurableObject<Env> {
     rules: RateRule[],
     tokens: number,
     now: number,
+    reuse?: string,
   ): Admission {
     if (this.isRevoked()) return { ok: false, reason: 'revoked', retryAfterSeconds: 0 };
     // Expired leases do not count (the alarm deletes them); counted in memory, no write unless admitted.
@@ -266,23 +277,43 @@ export class KeyGate extends DurableObject<Env> {
       windows: take.windows.length ? JSON.stringify(take.windows) : '[]',
       reserved: take.windows.length ? tokens : 0,
     };
-    this.sql.exec(
-      'INSERT INTO leases (id, expires_at, endpoint, windows, reserved) VALUES (?, ?, ?, ?, ?)',
-      leaseId,
-      lease.expires_at,
-      lease.endpoint,
-      lease.windows,
-      lease.reserved,
-    );
+    if (reuse === undefined) {
+      this.sql.exec(
+        'INSERT INTO leases (id, expires_at, endpoint, windows, reserved) VALUES (?, ?, ?, ?, ?)',
+        leaseId,
+        lease.expires_at,
+        lease.endpoint,
+        lease.windows,
+        lease.reserved,
+      );
+    } else {
+      this.sql.exec(
+        'UPDATE leases SET id = ?, expires_at = ?, endpoint = ?, windows = ?, reserved = ? WHERE id = ?',
+        leaseId,
+        lease.expires_at,
+        lease.endpoint,
+        lease.windows,
+        lease.reserved,
+        reuse,
+      );
+    }
     this.leases.set(leaseId, lease);
     return { ok: true, leaseId, inFlight: inFlight + 1, ...(take.headroom ? { headroom: take.headroom } : {}) };
   }
 
   /** Ends a lease this object holds (false: it holds none by that id); usage goes to the ledger, which the caller's alarm flushes. */
-  private end(leaseId: string, usage: UsageReport | undefined, refund: boolean, now: number): boolean {
+  private end(
+    leaseId: string,
+    usage: UsageReport | undefined,
+    refund: boolean,
+    now: number,
+    /** Where to leave the row's id for the caller to delete or reuse, instead of deleting it here. */
+    freed?: string[],
+  ): boolean {
     const row = this.leases.get(leaseId);
     if (row) {
-      this.sql.exec('DELETE FROM leases WHERE id = ?', leaseId);
+      if (freed) freed.push(leaseId);
+      else this.sql.exec('DELETE FROM leases WHERE id = ?', leaseId);
       this.leases.delete(leaseId);
     }
     this.settle(leaseId, 'released');
@@ -297,9 +328,9 @@ export class KeyGate extends DurableObject<Env> {
   }
 
   /** Ends each of these leases; true when any usage was counted (the ledger then needs its flush). */
-  private endAll(released: ReleaseReport[], now: number): boolean {
+  private endAll(released: ReleaseReport[], now: number, freed?: string[]): boolean {
     let counted = false;
-    for (const r of released) counted = this.end(r.leaseId, r.usage, false, now) || counted;
+    for (const r of released) counted = this.end(r.leaseId, r.usage, false, now, freed) || counted;
     return counted;
   }
 

@@ -47,6 +47,15 @@ describe('KeyGate', () => {
     // At the limit, an admission that carries the finished request's release is admitted.
     const next = await gate.acquire(1, 60_000, 'e', [], 0, [{ leaseId: first.leaseId, usage }]);
     expect(next).toMatchObject({ ok: true, inFlight: 1 });
+    // The new lease took the released one's row: one row, with the new lease's id.
+    const rows = () =>
+      runInDurableObject(gate, (_i: KeyGate, state) =>
+        state.storage.sql
+          .exec<{ id: string }>('SELECT id FROM leases')
+          .toArray()
+          .map((r) => r.id),
+      );
+    expect(await rows()).toEqual([next.ok ? next.leaseId : '']);
     // Carried again (a retried batch), it changes nothing and is counted once.
     expect(await gate.acquire(1, 60_000, 'e', [], 0, [{ leaseId: first.leaseId, usage }])).toMatchObject({
       ok: false,
@@ -71,6 +80,11 @@ describe('KeyGate', () => {
       reason: 'revoked',
     });
     expect(await gate.inFlight()).toBe(0);
+    const rows = await runInDurableObject(
+      gate,
+      (_i: KeyGate, state) => state.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM leases').one().n,
+    );
+    expect(rows).toBe(0);
   });
 
   it('does not count an expired lease, even before the alarm runs', async () => {
