@@ -18,7 +18,8 @@ export interface PumpOptions {
 
 /**
  * Moves the origin's stream to the client as it arrives: each origin chunk is
- * re-framed by the codec and written before the next read. While the origin is
+ * re-framed by the codec and queued for the client before the next read (the read
+ * waits for the client only when the response buffer is full). While the origin is
  * silent, an SSE comment (`: keep-alive`, which every SSE client skips) goes out
  * every KEEP_ALIVE_MS, so a client that has left is noticed by the failed write
  * within seconds, not at the idle timeout. Ends on the origin's end, a timeout
@@ -72,28 +73,42 @@ export async function pump(
     watchdog = setTimeout(watch, Math.max(next, 1));
   };
   watchdog = setTimeout(watch, Math.min(KEEP_ALIVE_MS, opts.idleMs));
-  const write = async (bytes: Uint8Array | string) => {
+  // A write resolves only once the client side has taken the chunk, so waiting for each one would hold every read
+  // behind the client's socket. Chunks are queued while the response buffer has room, and the pump waits
+  // (interruptibly) only when it is full, or for the stream's last chunk (`drain`).
+  const write = (bytes: Uint8Array | string, drain = false): Promise<void> | undefined => {
     const chunk = typeof bytes === 'string' ? (bytes ? encoder.encode(bytes) : null) : bytes.byteLength ? bytes : null;
-    if (!chunk) return;
-    writing = true;
-    try {
-      await interrupt.run(writer.write(chunk));
-    } finally {
-      writing = false;
+    if (!chunk) return undefined;
+    const written = writer.write(chunk);
+    if (!drain && (writer.desiredSize ?? 0) > 0) {
+      written.catch(noop); // a client that left shows in `writer.closed`
+      return undefined;
     }
+    writing = true;
+    return interrupt.run(written).finally(() => {
+      writing = false;
+    });
   };
   let outcome: Outcome;
   try {
     for (let next: ReadableStreamReadResult<Uint8Array> | null = first; ; next = null) {
       const { done, value } = next ?? (await interrupt.run(reader.read()));
       if (done) {
-        await write(codec.end());
+        await write(codec.end(), true);
         outcome = codec.errored ? 'failed' : 'completed';
         break;
       }
-      opts.onChunk?.(Date.now());
-      await write(codec.pushBytes ? codec.pushBytes(value) : codec.push(decoder.decode(value, { stream: true })));
-      waitingSince = Date.now();
+      const now = Date.now();
+      opts.onChunk?.(now);
+      const full = write(
+        codec.pushBytes ? codec.pushBytes(value) : codec.push(decoder.decode(value, { stream: true })),
+      );
+      if (full) {
+        await full;
+        waitingSince = Date.now();
+      } else {
+        waitingSince = now;
+      }
     }
   } catch (err) {
     const reason = abortReason(signal) ?? (err instanceof OriginTimeout ? err : null);
@@ -179,3 +194,5 @@ async function writeFinal(
     clearTimeout(timer);
   }
 }
+
+function noop(): void {}

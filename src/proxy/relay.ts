@@ -265,8 +265,9 @@ function committedStream(
 /**
  * The client's side of a stream: workerd's native byte pipe (IdentityTransformStream), which
  * the runtime sends from without running JavaScript per chunk, unlike a JS TransformStream.
- * Its buffer lets a write return before the client has read it, up to 64 KiB (then writes
- * wait for the client, and the total timeout bounds the wait).
+ * A write resolves once the client side has taken its chunk; the pump queues chunks while
+ * the pipe's `desiredSize` shows room (up to 64 KiB unread) and waits only beyond it, so a
+ * client that stops reading holds the origin back (and the total timeout bounds the wait).
  */
 function responseStream(): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
   return new IdentityTransformStream({ highWaterMark: RESPONSE_BUFFER_BYTES }) as unknown as {

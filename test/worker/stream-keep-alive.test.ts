@@ -105,3 +105,38 @@ describe('SSE keep-alives while the origin is silent', () => {
     await res.text();
   });
 });
+
+describe('a client that stops reading', () => {
+  it(
+    'holds the origin back: the router reads no further than its response buffer, and the total timeout ends the stream',
+    { timeout: 30_000 },
+    async () => {
+      await endpoint('not-reading', [{ url: originUrl() }], { total_ms: 3_000 });
+      const { id, key } = await createKey({ concurrency_limit: 1 });
+      // ~4,000 events (~700 KB) as fast as the origin can write them; the client takes none of it.
+      const res = await call('/v1/chat/completions', {
+        method: 'POST',
+        token: key,
+        json: {
+          model: 'not-reading',
+          messages: [{ role: 'user', content: 'hello' }],
+          stream: true,
+          max_tokens: 4_000,
+          ignore_eos: true,
+        },
+      });
+      expect(res.status).toBe(200);
+      await eventually(async () => expect(await inFlight(id)).toBe(0), 10_000);
+      const usage = (await (await admin('GET', `/keys/${id}/usage`)).json()) as {
+        data: Array<{ completed: number; completion_tokens: number }>;
+      };
+      const row = usage.data[0]!;
+      expect(row.completed).toBe(0);
+      // What fits in the 64 KiB response buffer (~220 bytes an event: ~290), not what the origin writes in 3 s
+      // (~1,300 here when the router reads on regardless).
+      expect(row.completion_tokens).toBeGreaterThan(0);
+      expect(row.completion_tokens).toBeLessThan(500);
+      await res.body?.cancel();
+    },
+  );
+});
