@@ -31,7 +31,14 @@ const NO_TOKENS: TokenEstimate = { prompt: 0, completion: 0 };
  * to what was reserved (`request.body`, see AdmittedRequest). Refusals: 429
  * (concurrency, calls, tokens) or 401 (revoked).
  */
-export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, request?: AdmittedRequest): Promise<Lease> {
+export async function admit(
+  env: Env,
+  key: KeyRecord,
+  endpoint: Endpoint,
+  request?: AdmittedRequest,
+  /** The request's `ctx.waitUntil`: keeps an admission that carries other requests' releases running to its end. */
+  waitUntil?: (p: Promise<unknown>) => void,
+): Promise<Lease> {
   const rules = admissionRules(endpoint, key);
   let estimate = NO_TOKENS;
   if (rules.tokens && request) {
@@ -44,7 +51,7 @@ export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, reques
   const started = performance.now();
   // This isolate's finished requests on the key, still to be released: the gate releases them first.
   const carried = takeReleases(key.hash);
-  const admission = await gateCall(key, async (): Promise<Admission> => {
+  const acquiring = gateCall(key, async (): Promise<Admission> => {
     try {
       return await gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules.key, reserved, carried);
     } catch (err) {
@@ -52,6 +59,9 @@ export async function admit(env: Env, key: KeyRecord, endpoint: Endpoint, reques
       throw err;
     }
   });
+  // Other requests' releases ride on this call: it must finish even if this request's client leaves meanwhile.
+  if (carried.length && waitUntil) waitUntil(acquiring.catch(() => undefined));
+  const admission = await acquiring;
   if (!admission.ok) throw refusal(admission);
   const budget: LeaseBudget = { estimate, reserved, ...(admission.headroom ? { headroom: admission.headroom } : {}) };
   if (rules.shared.length) {

@@ -53,7 +53,9 @@ const SSE_HEADERS = {
 export async function relay(c: Context<InferenceEnv>, request: RelayInput): Promise<Response> {
   const affinityKey = c.req.header('x-session-id') ?? sessionUser(request.exchange.body);
   const candidates = await candidateOrigins(c.env.DB, request.endpoint, request.entity, affinityKey);
-  const lease = await admit(c.env, c.get('apiKey'), request.endpoint, request.exchange);
+  const lease = await admit(c.env, c.get('apiKey'), request.endpoint, request.exchange, (p) =>
+    c.executionCtx.waitUntil(p),
+  );
   return run(c, { ...request, lease }, candidates);
 }
 
