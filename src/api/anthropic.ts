@@ -16,7 +16,8 @@ import { inferenceRoutes } from './route-group';
 /**
  * The Anthropic Messages API, `POST /v1/messages` and `/endpoints/{name}/v1/messages`
  * (authenticated by `authenticate`, which also takes `x-api-key`;
- * `anthropic-version` is accepted and not needed). Errors in Anthropic's shape
+ * `anthropic-version` is accepted and not needed; `anthropic-beta` goes on to Anthropic
+ * models). Errors in Anthropic's shape
  * (src/http/error-renderers.ts). Passed through to an Anthropic external model,
  * translated to the chat path for every other origin.
  */
@@ -33,7 +34,8 @@ async function createMessage(c: Context<InferenceEnv>): Promise<Response> {
   const endpoint = await targetEndpoint(c, request.model);
   const ctx = exchangeContext(c, endpoint, request.stream === true, 'chat', request.top_k);
   // A pair on the chat path translates here (refusing what chat cannot carry); the passthrough sends the request as it is.
-  const exchange = originExchange('messages', { request, chat }, ctx);
+  const betas = c.req.header('anthropic-beta');
+  const exchange = originExchange('messages', { request, chat, ...(betas ? { betas } : {}) }, ctx);
   const guard = requestGuard(c, endpoint, 'messages', () => [chatConversation(chat().messages)]);
   return relay(c, { ...ctx, exchange, guard });
 }

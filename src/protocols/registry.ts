@@ -1,8 +1,7 @@
 import type { ServedEntity } from '../endpoints/schema';
 import type { ExchangeContext, OriginExchange } from './exchange';
 import { anthropicOnChat } from './anthropic-on-chat';
-import { anthropicPassthrough } from './anthropic-passthrough';
-import type { MessagesRequest } from './anthropic/types';
+import { anthropicPassthrough, type MessagesInput } from './anthropic-passthrough';
 import { chatPairs, type ChatTranslatable } from './chat/chat-exchange';
 import { completionsOnTgi } from './completions-on-tgi';
 import { generateOnOpenAI } from './generate-on-openai';
@@ -20,7 +19,7 @@ import type { GenerateInput } from './tgi/types';
 /** What each client protocol's pairs take (the route validates the client's request into this). */
 export interface PairInputs extends InferenceRequest {
   responses: ChatTranslatable<ResponsesRequest>;
-  messages: ChatTranslatable<MessagesRequest>;
+  messages: MessagesInput;
   generate: GenerateInput;
   embed: EmbedRequest;
 }

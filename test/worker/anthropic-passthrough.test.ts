@@ -39,11 +39,17 @@ async function claude(name: string, mode = '', extra: Record<string, unknown> = 
   if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${await res.text()}`);
 }
 
-const send = (key: string, json: unknown, path = '/v1/messages', requestId = crypto.randomUUID()) =>
+const send = (
+  key: string,
+  json: unknown,
+  path = '/v1/messages',
+  requestId = crypto.randomUUID(),
+  headers: Record<string, string> = {},
+) =>
   call(path, {
     method: 'POST',
     json,
-    headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'x-request-id': requestId },
+    headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01', 'x-request-id': requestId, ...headers },
   });
 
 /** The one body the provider received for this request. */
@@ -116,6 +122,20 @@ describe('Messages passed through to an Anthropic external model', () => {
     // Byte for byte what the client sent, but the model: blocks, tool_choice, top_k, thinking and metadata untouched
     // (the chat path would have sent `system` as a string, tool results as strings, and refused `thinking`).
     expect(await received(requestId)).toEqual({ ...body, model: MODEL, temperature: 0.3 });
+  });
+
+  it('passes the client’s anthropic-beta header on to Anthropic, with the router’s credentials, not the client’s key', async () => {
+    const body = { model: 'pass-claude', max_tokens: 16, messages: [{ role: 'user', content: 'Hi' }] };
+    const betas = 'prompt-caching-2024-07-31,token-efficient-tools-2025-02-19';
+    const withBetas = crypto.randomUUID();
+    expect((await send(key, body, '/v1/messages', withBetas, { 'anthropic-beta': betas })).status).toBe(200);
+    const [sent] = await originAttempts(withBetas);
+    expect(sent!.headers['anthropic-beta']).toBe(betas);
+    expect(sent!.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent!.headers['x-api-key']).toBe('[redacted]'); // the provider's key, which the emulator's log hides
+    const without = crypto.randomUUID();
+    expect((await send(key, body, '/v1/messages', without)).status).toBe(200);
+    expect((await originAttempts(without))[0]!.headers['anthropic-beta']).toBeUndefined();
   });
 
   it('answers at /endpoints/{name}/v1/messages too, with the endpoint’s defaults where the request leaves them out', async () => {

@@ -32,7 +32,9 @@ export function providerTransport(
     throw errors.notReady(ctx.endpoint.name, problem ?? 'its secret is not set');
   }
   const call = { headers: providerHeaders(api, key), failure: providerFailure(api, ctx.entity.name, key) };
-  if (api.provider === 'anthropic') return (exchange) => ({ ...exchange, ...call });
+  // The pair's own headers (Anthropic's `anthropic-beta`) go along; the provider's credentials win any clash.
+  if (api.provider === 'anthropic')
+    return (exchange) => ({ ...exchange, ...call, headers: { ...exchange.headers, ...call.headers } });
   if (clientTopK != null) {
     throw errors.unsupportedParameter('top_k', 'OpenAI has no top-k sampling', 'OpenAI model');
   }
