@@ -75,9 +75,10 @@ type LeaseRow = { id: string } & HeldLease & Record<string, SqlStorageValue>;
  * checks and takes the key's rate and token windows, and inserts the lease with
  * synchronous SQL calls and no await in between: the step is atomic without a
  * lock. The leases table is mirrored in memory (read once per instance, then
- * written through), so counting them and releasing one reads no SQL. An alarm reclaims leases whose holder never released them (a crashed
- * isolate), charging what they reserved, so a slot is held at most for one lease
- * TTL. Usage counters are kept in memory and written by the same alarm.
+ * written through), so counting them and releasing one reads no SQL. An alarm
+ * reclaims leases whose holder never released them (a crashed isolate), charging
+ * what they reserved, so a slot is held at most for one lease TTL. Usage counters
+ * are kept in memory and written by the same alarm.
  */
 export class KeyGate extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -90,9 +91,8 @@ export class KeyGate extends DurableObject<Env> {
   /** Requests in flight waiting to hear that their key was revoked (`watch`), by lease id. In memory: see `watch`. */
   private readonly watchers = new Map<string, (outcome: LeaseEnd) => void>();
   /**
-   * The leases table, by id: loaded in the constructor and changed only together with
-   * the table (the SQL statement first, so a failed write leaves both as they were).
-   * A restarted object reloads it from SQLite.
+   * The leases table, by id: loaded in the constructor and changed only in the same
+   * synchronous step as the table. A restarted object reloads it from SQLite.
    */
   private readonly leases = new Map<string, HeldLease>();
 
@@ -126,14 +126,14 @@ export class KeyGate extends DurableObject<Env> {
     released: ReleaseReport[] = [],
   ): Promise<Admission> {
     const now = Date.now();
-    // The carried releases' rows stay until the admission: it rewrites one of them (one statement, one row
-    // written, instead of a delete and an insert), and the rest are deleted.
-    const freed: string[] = [];
-    const counted = this.endAll(released, now, freed);
+    // The admission rewrites one of the carried releases' rows (one statement, one row written, instead of a
+    // delete and an insert); the rest are deleted.
+    const freed = this.endAll(released, now);
+    const counted = freed.length > 0; // each carried release brings its usage, which the ledger flushes
     const reuse = freed.pop();
     const admission = this.admit(limit, ttlMs, endpointId, rules, tokens, now, reuse);
     if (!admission.ok && reuse !== undefined) freed.push(reuse);
-    for (const id of freed) this.sql.exec('DELETE FROM leases WHERE id = ?', id);
+    this.deleteRows(freed);
     const alarmAt = Math.min(admission.ok ? now + ttlMs : Infinity, counted ? now + USAGE_FLUSH_MS : Infinity);
     if (alarmAt !== Infinity) await this.armAlarm(alarmAt);
     return admission;
@@ -148,14 +148,18 @@ export class KeyGate extends DurableObject<Env> {
   async release(leaseId: string, usage?: UsageReport, refund = false): Promise<boolean> {
     const now = Date.now();
     const held = this.end(leaseId, usage, refund, now);
-    if (held && usage) await this.armAlarm(now + USAGE_FLUSH_MS);
-    return held;
+    if (!held) return false;
+    this.deleteRows([leaseId]);
+    if (usage) await this.armAlarm(now + USAGE_FLUSH_MS);
+    return true;
   }
 
   /** Releases several leases at once (an isolate's batch, see release-batch.ts); each as `release` does. */
   async releaseAll(released: ReleaseReport[]): Promise<void> {
     const now = Date.now();
-    if (this.endAll(released, now)) await this.armAlarm(now + USAGE_FLUSH_MS);
+    const freed = this.endAll(released, now);
+    this.deleteRows(freed);
+    if (freed.length) await this.armAlarm(now + USAGE_FLUSH_MS);
   }
 
   /** Extend a live lease (long streams call this well before it expires). */
@@ -301,21 +305,14 @@ export class KeyGate extends DurableObject<Env> {
     return { ok: true, leaseId, inFlight: inFlight + 1, ...(take.headroom ? { headroom: take.headroom } : {}) };
   }
 
-  /** Ends a lease this object holds (false: it holds none by that id); usage goes to the ledger, which the caller's alarm flushes. */
-  private end(
-    leaseId: string,
-    usage: UsageReport | undefined,
-    refund: boolean,
-    now: number,
-    /** Where to leave the row's id for the caller to delete or reuse, instead of deleting it here. */
-    freed?: string[],
-  ): boolean {
+  /**
+   * Ends a lease this object holds (false: it holds none by that id): its windows are
+   * settled and its usage goes to the ledger (the caller's alarm flushes it). Its row
+   * is the caller's to delete or reuse.
+   */
+  private end(leaseId: string, usage: UsageReport | undefined, refund: boolean, now: number): boolean {
     const row = this.leases.get(leaseId);
-    if (row) {
-      if (freed) freed.push(leaseId);
-      else this.sql.exec('DELETE FROM leases WHERE id = ?', leaseId);
-      this.leases.delete(leaseId);
-    }
+    this.leases.delete(leaseId);
     this.settle(leaseId, 'released');
     if (!row) return false;
     if (row.windows !== '[]') {
@@ -327,11 +324,15 @@ export class KeyGate extends DurableObject<Env> {
     return true;
   }
 
-  /** Ends each of these leases; true when any usage was counted (the ledger then needs its flush). */
-  private endAll(released: ReleaseReport[], now: number, freed?: string[]): boolean {
-    let counted = false;
-    for (const r of released) counted = this.end(r.leaseId, r.usage, false, now, freed) || counted;
-    return counted;
+  /** Ends each of these leases; the ids of those it held, whose rows are left to the caller. */
+  private endAll(released: ReleaseReport[], now: number): string[] {
+    const held: string[] = [];
+    for (const r of released) if (this.end(r.leaseId, r.usage, false, now)) held.push(r.leaseId);
+    return held;
+  }
+
+  private deleteRows(ids: string[]): void {
+    for (const id of ids) this.sql.exec('DELETE FROM leases WHERE id = ?', id);
   }
 
   private settle(leaseId: string, outcome: LeaseEnd): void {

@@ -84,21 +84,21 @@ export class Lease {
   /**
    * Frees the slot and settles token reservations with what the request used
    * (`usage`). The gate's part rides with this isolate's next admission for the key,
-   * or goes within RELEASE_BATCH_MS (release-batch.ts); `now`: it goes at once (a
-   * refused or failed request, whose error answer waits for it). The promise resolves
-   * once it is sent.
+   * or goes within RELEASE_BATCH_MS (release-batch.ts); `immediately`: it goes at once
+   * (a refused or failed request, whose error answer waits for it). The promise
+   * resolves once it is sent.
    */
-  release(usage: UsageReport, now = false): Promise<void> {
+  release(usage: UsageReport, immediately = false): Promise<void> {
     this.stopRenewal();
-    this.released ??= this.settle(usage, now);
+    this.released ??= this.settle(usage, immediately);
     return this.released;
   }
 
-  private async settle(usage: UsageReport, now: boolean): Promise<void> {
+  private async settle(usage: UsageReport, immediately: boolean): Promise<void> {
     const budget = this.budget;
     const shared = budget?.shared;
     await Promise.all([
-      now || this.gateName === undefined
+      immediately || this.gateName === undefined
         ? this.gate.release(this.id, usage).catch((err: unknown) => {
             // The lease expires by itself; the gate's alarm reclaims it (and charges what it reserved).
             console.error(JSON.stringify({ msg: 'lease release failed', lease: this.id, error: String(err) }));

@@ -401,6 +401,12 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
   const originPid = ctx.originPid;
   const loadStart = os.loadavg();
   const skipped: CompareResult['skipped'] = [];
+  /** A target that could not start: left out of the table, with the first line of why. */
+  const skip = (key: string, label: string, err: unknown): string => {
+    const reason = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    skipped.push({ key, label, reason });
+    return reason;
+  };
   const runners: Runner[] = [];
   const stops: Array<() => Promise<void>> = [];
   const extraFixtures: Fixtures[] = [];
@@ -437,8 +443,7 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
         extraFixtures.push(f);
         runners.push(routerRunner(key, label, what, f, h, originPid));
       } catch (err) {
-        skipped.push({ key, label, reason: err instanceof Error ? err.message.split('\n')[0]! : String(err) });
-        ctx.log(`${label}: not run: ${skipped.at(-1)!.reason}`);
+        ctx.log(`${label}: not run: ${skip(key, label, err)}`);
       }
     };
     await startRouter(
@@ -503,11 +508,7 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
         ),
       );
     } catch (err) {
-      skipped.push({
-        key: 'bare',
-        label: 'bare Worker',
-        reason: err instanceof Error ? err.message.split('\n')[0]! : String(err),
-      });
+      skip('bare', 'bare Worker', err);
     }
 
     const pkHeaders = (mode: string) => portkeyHeaders(`${origin}/mode/${mode}/v1`);
@@ -538,12 +539,7 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
         ),
       );
     } catch (err) {
-      skipped.push({
-        key: 'portkey-workerd',
-        label: 'Portkey (workerd)',
-        reason: err instanceof Error ? err.message.split('\n')[0]! : String(err),
-      });
-      ctx.log(`Portkey (workerd): not run: ${skipped.at(-1)!.reason}`);
+      ctx.log(`Portkey (workerd): not run: ${skip('portkey-workerd', 'Portkey (workerd)', err)}`);
     }
     let pkNode: PortkeyNode | null = null;
     try {
@@ -565,12 +561,7 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
         ),
       );
     } catch (err) {
-      skipped.push({
-        key: 'portkey-node',
-        label: 'Portkey (Node)',
-        reason: err instanceof Error ? err.message.split('\n')[0]! : String(err),
-      });
-      ctx.log(`Portkey (Node): not run: ${skipped.at(-1)!.reason}`);
+      ctx.log(`Portkey (Node): not run: ${skip('portkey-node', 'Portkey (Node)', err)}`);
     }
 
     // One checked request per target and kind before measuring: a target that cannot answer is dropped, said why.

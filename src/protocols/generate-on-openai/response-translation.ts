@@ -1,4 +1,4 @@
-import type { CompletionLogprobs } from '../openai/completion-logprobs';
+import type { CompletionBody } from '../openai/completion-types';
 import { tokenCountsOf } from '../openai/usage';
 import { mapVllmFinishReason } from '../shared/map-vllm-finish-reason';
 import type { TokenCounts } from '../shared/stream-codec';
@@ -6,23 +6,13 @@ import { EOS_TOKEN, type GenerateRoute, type TgiDetails } from '../tgi/types';
 import { tgiTokens } from './logprobs';
 import type { CompletionsCall } from './request-adapter';
 
-interface CompletionResponse {
-  choices?: Array<{
-    text?: string;
-    finish_reason?: string | null;
-    stop_reason?: unknown;
-    logprobs?: Partial<CompletionLogprobs> | null;
-  }>;
-  usage?: unknown;
-}
-
 /** A non-streaming vLLM completion as TGI's `/generate` answer (an array on the compat root). */
 export function generateOnOpenAIResponse(
   json: unknown,
   call: CompletionsCall,
   route: GenerateRoute,
 ): { body: unknown; usage: TokenCounts } {
-  const response = json as CompletionResponse;
+  const response = json as CompletionBody;
   const choice = response.choices?.[0] ?? {};
   const text = choice.text ?? '';
   const usage = tokenCountsOf(response.usage) ?? { promptTokens: 0, completionTokens: 0 };

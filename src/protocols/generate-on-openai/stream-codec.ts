@@ -2,20 +2,10 @@ import { ApiError } from '../../http/errors';
 import { originErrorMessage } from '../openai/error-body';
 import { tokenCountsOf } from '../openai/usage';
 import { TgiSseCodec } from '../shared/sse-codec';
-import type { CompletionLogprobs } from '../openai/completion-logprobs';
+import type { CompletionBody } from '../openai/completion-types';
 import { mapVllmFinishReason } from '../shared/map-vllm-finish-reason';
 import { EOS_TOKEN, type TgiFinishReason, type TgiStreamEvent, type TgiToken } from '../tgi/types';
 import { tgiTokens } from './logprobs';
-
-interface CompletionChunk {
-  choices?: Array<{
-    text?: string;
-    finish_reason?: string | null;
-    stop_reason?: unknown;
-    logprobs?: Partial<CompletionLogprobs> | null;
-  }>;
-  usage?: unknown;
-}
 
 export interface GenerateOnOpenAIOptions {
   /** The prompt, when the client asked for `return_full_text`; prepended to the final `generated_text`. */
@@ -54,9 +44,9 @@ export class GenerateOnOpenAICodec extends TgiSseCodec {
     if (data === '[DONE]') return this.pendingFinal ? this.emitFinal() : '';
     if (data.startsWith('{"error"'))
       return this.fail(`Request failed during generation: ${originErrorMessage(data)}`, 'generation');
-    let chunk: CompletionChunk;
+    let chunk: CompletionBody;
     try {
-      chunk = JSON.parse(data) as CompletionChunk;
+      chunk = JSON.parse(data) as CompletionBody;
     } catch {
       return this.fail('The origin sent an event that is not JSON', 'generation');
     }
@@ -66,7 +56,7 @@ export class GenerateOnOpenAICodec extends TgiSseCodec {
     return this.onChoice(choice);
   }
 
-  private onChoice(choice: NonNullable<CompletionChunk['choices']>[number]): string {
+  private onChoice(choice: NonNullable<CompletionBody['choices']>[number]): string {
     const delta = choice.text ?? '';
     const base = choice.logprobs?.text_offset?.[0] ?? this.text.length;
     let tokens = tgiTokens(choice.logprobs, delta, base);
