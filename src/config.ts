@@ -14,6 +14,13 @@ export interface Config {
   /** Request metrics on (`METRICS_ENABLED` is anything but "false"), flushed this often (`METRICS_FLUSH_MS`). */
   metrics: { enabled: boolean; flushMs: number };
   tenantQuotas: TenantQuotas;
+  /**
+   * How long after the gate granted a lease it may pass from a finished request to the
+   * next one on the same key in the same isolate, without asking the gate
+   * (`LEASE_REUSE_MS`, 0–1000, default 250; 0: every request asks the gate). It bounds
+   * how long other isolates may still admit a revoked key's requests. See src/gate/release-batch.ts.
+   */
+  leaseReuseMs: number;
   /** Which requests get a log line (`REQUEST_LOG`): see src/metrics/request-log.ts. */
   requestLog: RequestLogMode;
   /** Worker secrets external models may reference (`EXTERNAL_SECRETS`), each for one tenant or (null) all. */
@@ -54,6 +61,7 @@ export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
 export const DEFAULT_CONCURRENCY_LIMIT = 8;
 export const DEFAULT_TOKEN_BUDGET_MAX_TOKENS = 1024;
 export const DEFAULT_FLUSH_MS = 5_000;
+export const DEFAULT_LEASE_REUSE_MS = 250;
 
 export const DEFAULT_OUTLIER_CONFIG: OutlierConfig = {
   consecutiveFailures: 5,
@@ -98,6 +106,7 @@ export function routerConfig(env: Env): Config {
       origins: positiveInt(vars.TENANT_MAX_ORIGINS, q.origins),
       keys: positiveInt(vars.TENANT_MAX_KEYS, q.keys),
     },
+    leaseReuseMs: int(vars.LEASE_REUSE_MS, DEFAULT_LEASE_REUSE_MS, 0, 1_000),
     requestLog: REQUEST_LOG_MODES.find((m) => m === vars.REQUEST_LOG) ?? DEFAULT_REQUEST_LOG,
     externalSecrets: secretGrants(vars.EXTERNAL_SECRETS),
   };

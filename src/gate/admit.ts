@@ -5,7 +5,13 @@ import { ApiError, errors } from '../http/errors';
 import { gateCall, gateFor, Lease, LEASE_TTL_MS, tokenHeaders, type LeaseBudget } from './lease';
 import type { RateLimiter } from './rate-limiter';
 import { admissionRules } from './rules';
-import { sendReleases, takeReleases } from './release-batch';
+import {
+  RELEASE_BATCH_MS,
+  RELEASE_WAIT_WITH_ROOM_MS,
+  sendReleases,
+  takeOverLease,
+  takeReleases,
+} from './release-batch';
 import { reserveTokens, type TokenEstimate } from './token-estimate';
 import type { Admission, RateTake, Refusal, TokenHeadroom } from './types';
 
@@ -22,7 +28,10 @@ export interface AdmittedRequest {
 const NO_TOKENS: TokenEstimate = { prompt: 0, completion: 0 };
 
 /**
- * Admission: one RPC to the key's gate (concurrency, revocation, the key's own rate
+ * Admission: the lease of a request on the same key that this isolate just finished,
+ * when no rate or token window counts the request and the gate granted that lease
+ * within `Config.leaseReuseMs` (no call at all: release-batch.ts); otherwise one RPC
+ * to the key's gate (concurrency, revocation, the key's own rate
  * limits and token budgets in one atomic step, after the releases this isolate has
  * waiting for the key), plus one to the endpoint's limiter
  * only when the endpoint has `endpoint` or `tenant` rules; a refusal there gives the
@@ -48,6 +57,13 @@ export async function admit(
   }
   const reserved = estimate.prompt + estimate.completion;
   const gate = gateFor(env, key);
+  // No window to count in: a lease this isolate's last request on the key just finished with may pass to this one.
+  const reuseMs = rules.key.length || rules.shared.length ? 0 : routerConfig(env).leaseReuseMs;
+  const grantedAt = Date.now();
+  if (reuseMs) {
+    const handed = takeOverLease(key.hash, grantedAt);
+    if (handed) return new Lease(gate, handed.leaseId, LEASE_TTL_MS, 0, undefined, key.hash, handed.reuse);
+  }
   const started = performance.now();
   // This isolate's finished requests on the key, still to be released: the gate releases them first.
   const carried = takeReleases(key.hash);
@@ -86,6 +102,13 @@ export async function admit(
     performance.now() - started,
     rules.tokens ? budget : undefined,
     key.hash,
+    reuseMs
+      ? {
+          grantedAt,
+          until: grantedAt + reuseMs,
+          waitMs: admission.inFlight * 2 <= key.concurrency_limit ? RELEASE_WAIT_WITH_ROOM_MS : RELEASE_BATCH_MS,
+        }
+      : null,
   );
 }
 

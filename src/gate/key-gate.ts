@@ -129,7 +129,7 @@ export class KeyGate extends DurableObject<Env> {
     // The admission rewrites one of the carried releases' rows (one statement, one row written, instead of a
     // delete and an insert); the rest are deleted.
     const freed = this.endAll(released, now);
-    const counted = freed.length > 0; // each carried release brings its usage, which the ledger flushes
+    const counted = released.length > 0; // each carried release brings its usage, which the ledger flushes
     const reuse = freed.pop();
     const admission = this.admit(limit, ttlMs, endpointId, rules, tokens, now, reuse);
     if (!admission.ok && reuse !== undefined) freed.push(reuse);
@@ -159,7 +159,7 @@ export class KeyGate extends DurableObject<Env> {
     const now = Date.now();
     const freed = this.endAll(released, now);
     this.deleteRows(freed);
-    if (freed.length) await this.armAlarm(now + USAGE_FLUSH_MS);
+    if (released.length) await this.armAlarm(now + USAGE_FLUSH_MS);
   }
 
   /** Extend a live lease (long streams call this well before it expires). */
@@ -327,7 +327,10 @@ export class KeyGate extends DurableObject<Env> {
   /** Ends each of these leases; the ids of those it held, whose rows are left to the caller. */
   private endAll(released: ReleaseReport[], now: number): string[] {
     const held: string[] = [];
-    for (const r of released) if (this.end(r.leaseId, r.usage, false, now)) held.push(r.leaseId);
+    for (const r of released) {
+      if (r.leaseId === undefined) this.ledger.add(r.usage, now);
+      else if (this.end(r.leaseId, r.usage, false, now)) held.push(r.leaseId);
+    }
     return held;
   }
 

@@ -1,6 +1,6 @@
 import type { KeyRecord } from '../auth/key-record';
 import { errors } from '../http/errors';
-import { queueRelease } from './release-batch';
+import { queueRelease, sendReleases, takeReleases, type LeaseReuse } from './release-batch';
 import type { KeyGate } from './key-gate';
 import type { RateLimiter } from './rate-limiter';
 import { chargedTokens, type TokenEstimate } from './token-estimate';
@@ -16,6 +16,8 @@ export const LEASE_TTL_MS = 120_000;
 export class Lease {
   private released: Promise<void> | null = null;
   private renewal: ReturnType<typeof setInterval> | null = null;
+  /** Was it looked after (`hold`)? A lease with a revocation watch on it is not handed on. */
+  private held = false;
 
   constructor(
     private readonly gate: DurableObjectStub<KeyGate>,
@@ -27,6 +29,8 @@ export class Lease {
     private readonly budget?: LeaseBudget,
     /** The gate's name, to send the release with others (release-batch.ts); without it, it goes at once. */
     private readonly gateName?: string,
+    /** When the next request on the key may take this lease over once this one is done (release-batch.ts). */
+    readonly reuse: LeaseReuse | null = null,
   ) {}
 
   /** OpenAI's token rate-limit headers, from the tightest budget at admission (none when no budget applies). */
@@ -50,6 +54,7 @@ export class Lease {
    */
   hold(waitUntil: (p: Promise<unknown>) => void, maxMs: number, onRevoked: () => void): void {
     if (this.released || this.renewal) return;
+    this.held = true;
     const until = Date.now() + maxMs;
     this.watchRevocation(onRevoked);
     this.renewal = setInterval(() => {
@@ -83,10 +88,11 @@ export class Lease {
 
   /**
    * Frees the slot and settles token reservations with what the request used
-   * (`usage`). The gate's part rides with this isolate's next admission for the key,
-   * or goes within RELEASE_BATCH_MS (release-batch.ts); `immediately`: it goes at once
-   * (a refused or failed request, whose error answer waits for it). The promise
-   * resolves once it is sent.
+   * (`usage`). The gate's part rides with this isolate's next admission for the key
+   * (which may take the lease over), or goes within RELEASE_BATCH_MS
+   * (release-batch.ts); `immediately`: it goes at once, with whatever else waits for
+   * the gate (a refused or failed request, whose error answer waits for it). The
+   * promise resolves once it is sent.
    */
   release(usage: UsageReport, immediately = false): Promise<void> {
     this.stopRenewal();
@@ -97,13 +103,16 @@ export class Lease {
   private async settle(usage: UsageReport, immediately: boolean): Promise<void> {
     const budget = this.budget;
     const shared = budget?.shared;
+    const own = { leaseId: this.id, usage };
     await Promise.all([
-      immediately || this.gateName === undefined
+      this.gateName === undefined
         ? this.gate.release(this.id, usage).catch((err: unknown) => {
             // The lease expires by itself; the gate's alarm reclaims it (and charges what it reserved).
             console.error(JSON.stringify({ msg: 'lease release failed', lease: this.id, error: String(err) }));
           })
-        : queueRelease(this.gate, this.gateName, { leaseId: this.id, usage }),
+        : immediately
+          ? sendReleases(this.gate, [...takeReleases(this.gateName), own])
+          : queueRelease(this.gate, this.gateName, own, this.held ? null : this.reuse),
       shared &&
         shared.limiter.settle(shared.windows, budget.reserved, chargedTokens(usage)).catch((err: unknown) => {
           // The reservation stays counted until its window ends.

@@ -6,9 +6,13 @@ export interface UsageReport {
   completionTokens: number;
 }
 
-/** A finished request's release, as the gate takes it (on its own, or carried by the next admission). */
+/**
+ * A finished request's release, as the gate takes it (on its own, or carried by the
+ * next admission). Without `leaseId`, the lease went on to the next request in its
+ * isolate (src/gate/release-batch.ts): only the usage is left to count.
+ */
 export interface ReleaseReport {
-  leaseId: string;
+  leaseId?: string;
   usage: UsageReport;
 }
 

@@ -22,6 +22,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
         EXTERNAL_SECRETS: ' OPENAI_API_KEY , ACME_KEY:acme ,, ',
         TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '512',
         REQUEST_LOG: 'all',
+        LEASE_REUSE_MS: '0',
       }),
     );
     expect(c).toEqual({
@@ -31,6 +32,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
       outlier: { consecutiveFailures: 7, baseEjectionMs: 2000, maxEjectionMs: 60000, maxEjectionPercent: 25 },
       metrics: { enabled: false, flushMs: 250 },
       tenantQuotas: { endpoints: 4, servedEntities: 5, origins: 6, keys: 7 },
+      leaseReuseMs: 0,
       requestLog: 'all',
       externalSecrets: [
         { name: 'OPENAI_API_KEY', tenant: null },
@@ -50,6 +52,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
         EXTERNAL_SECRETS: '',
         TOKEN_BUDGET_DEFAULT_MAX_TOKENS: '0',
         REQUEST_LOG: 'everything',
+        LEASE_REUSE_MS: '5000',
       }),
     );
     expect(c.maxBodyBytes).toBe(8 * 1024 * 1024);
@@ -60,6 +63,7 @@ describe('the router config (src/config.ts): every var read in one place', () =>
     expect(c.tenantQuotas).toEqual(DEFAULT_TENANT_QUOTAS);
     expect(c.externalSecrets).toEqual([]);
     expect(c.requestLog).toBe('failures');
+    expect(c.leaseReuseMs).toBe(250);
   });
 
   it('never lets the longest ejection be shorter than the first', () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { KeyGate } from '../../src/gate/key-gate';
 import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
 import { admin, call, createEndpoint, createKey, eventually, inFlight, originStats } from './helpers/router';
 
@@ -37,6 +38,29 @@ describe('per-key concurrency', () => {
       const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: body });
       expect(res.status).toBe(200);
       await res.json();
+    }
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+    const usage = (await (await admin('GET', `/keys/${id}/usage`)).json()) as { data: Array<{ requests: number }> };
+    expect(usage.data.reduce((n, r) => n + r.requests, 0)).toBe(20);
+  });
+
+  it("passes a finished request's lease to the next one on the key without asking the gate, and counts every request", async () => {
+    await createEndpoint('hand-on');
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const acquire = vi.spyOn(KeyGate.prototype, 'acquire');
+    try {
+      const body = { model: 'hand-on', messages: hello };
+      for (let i = 0; i < 20; i++) {
+        const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: body });
+        expect(res.status).toBe(200);
+        await res.json();
+      }
+      // Each lease goes on for up to LEASE_REUSE_MS (250 ms) after the gate granted it, while the next request
+      // comes within RELEASE_BATCH_MS (5 ms) of the last one's end.
+      expect(acquire.mock.calls.length).toBeGreaterThan(0);
+      expect(acquire.mock.calls.length).toBeLessThan(20);
+    } finally {
+      acquire.mockRestore();
     }
     await eventually(async () => expect(await inFlight(id)).toBe(0));
     const usage = (await (await admin('GET', `/keys/${id}/usage`)).json()) as { data: Array<{ requests: number }> };

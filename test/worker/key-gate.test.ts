@@ -70,6 +70,20 @@ describe('KeyGate', () => {
     ]);
   });
 
+  it('counts the usage of a request whose lease went on to the next one, leaving the lease held', async () => {
+    const gate = freshGate();
+    const lease = await gate.acquire(1, 60_000, 'e');
+    if (!lease.ok) throw new Error('not admitted');
+    // Two requests used the lease one after the other: the first one's report has no lease (release-batch.ts).
+    await gate.releaseAll([{ usage }]);
+    expect(await gate.inFlight()).toBe(1);
+    await gate.releaseAll([{ leaseId: lease.leaseId, usage }]);
+    expect(await gate.inFlight()).toBe(0);
+    expect(await gate.usage()).toEqual([
+      expect.objectContaining({ endpoint: 'e', requests: 2, completed: 2, prompt_tokens: 6, completion_tokens: 10 }),
+    ]);
+  });
+
   it('releases what a refused admission carries too', async () => {
     const gate = freshGate();
     const first = await gate.acquire(1, 60_000, 'e');

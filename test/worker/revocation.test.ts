@@ -57,6 +57,27 @@ describe('revocation is the next request everywhere', () => {
     await expectError(await call('/endpoints/rv-models/v1/models', { token: key }), 401, { code: 'invalid_api_key' });
   });
 
+  it('refuses a key revoked elsewhere within LEASE_REUSE_MS, even to a client that never pauses', async () => {
+    // Back to back, each request takes over the lease of the one before (src/gate/release-batch.ts) without asking
+    // the gate; a lease is handed on only for LEASE_REUSE_MS (250 ms) after the gate granted it.
+    await createEndpoint('rv-chain');
+    const { id, key } = await createKey({ concurrency_limit: 1 });
+    const body = { model: 'rv-chain', messages: hello };
+    const send = async () => {
+      const res = await call('/v1/chat/completions', { method: 'POST', token: key, json: body });
+      await res.json();
+      return res.status;
+    };
+    expect(await send()).toBe(200);
+    await revokeElsewhere(id);
+    const revokedAt = Date.now();
+    let status = await send();
+    while (status === 200 && Date.now() - revokedAt < 2_000) status = await send();
+    expect(status).toBe(401);
+    // The 250 ms bound, with room for a slow machine: an unbounded hand-off would run for the whole 2 s.
+    expect(Date.now() - revokedAt).toBeLessThan(1_000);
+  });
+
   it("ends a revoked key's running stream with an error event, frees its slot, and leaves other keys' streams alone", async () => {
     // Three tokens, then the origin goes silent: left alone, each stream would run until its idle timeout (60 s).
     await createEndpoint('rv-stream', { mode: 'stall/3' });

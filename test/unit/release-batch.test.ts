@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { KeyGate } from '../../src/gate/key-gate';
+import { Lease } from '../../src/gate/lease';
+import {
+  queueRelease,
+  RELEASE_BATCH_MS,
+  RELEASE_WAIT_WITH_ROOM_MS,
+  takeOverLease,
+  takeReleases,
+} from '../../src/gate/release-batch';
+import type { ReleaseReport } from '../../src/gate/types';
+
+/** A recording stand-in for the gate stub: the real gate is exercised in test/worker; this checks the isolate's side. */
+function recordingGate() {
+  const batches: ReleaseReport[][] = [];
+  const released: string[] = [];
+  const gate = {
+    releaseAll: async (batch: ReleaseReport[]) => void batches.push(batch),
+    release: async (id: string) => void released.push(id),
+    renew: async () => true,
+    watch: async () => new Promise<'released'>(() => undefined),
+  };
+  return { batches, released, gate: gate as unknown as DurableObjectStub<KeyGate> };
+}
+
+const usage = { endpoint: 'e', outcome: 'completed' as const, promptTokens: 1, completionTokens: 2 };
+let n = 0;
+const gateName = () => `release-batch-test-${n++}`;
+const reuse = (grantedAt = Date.now(), spanMs = 250, waitMs = RELEASE_BATCH_MS) => ({
+  grantedAt,
+  until: grantedAt + spanMs,
+  waitMs,
+});
+
+describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
+  it("hands a finished request's lease to the next request on the key, and keeps the finished one's usage for the next call", async () => {
+    const { batches, gate } = recordingGate();
+    const name = gateName();
+    const granted = reuse();
+    const sent = queueRelease(gate, name, { leaseId: 'a', usage }, granted);
+    expect(takeOverLease(name, Date.now())).toEqual({ leaseId: 'a', reuse: granted });
+    expect(takeOverLease(name, Date.now())).toBeUndefined(); // one request holds it
+    await sent; // the finished request is done with it…
+    expect(batches).toEqual([]); // …without a call: the lease runs on
+    expect(takeReleases(name)).toEqual([{ usage }]); // its usage rides with the next call, without the lease
+    expect(takeReleases(name)).toEqual([]);
+  });
+
+  it('hands on the newest waiting lease, and none past its reuse span', async () => {
+    const { gate } = recordingGate();
+    const name = gateName();
+    const now = Date.now();
+    const sent = [
+      queueRelease(gate, name, { leaseId: 'old', usage }, reuse(now - 300)), // granted 300 ms ago: past 250 ms
+      queueRelease(gate, name, { leaseId: 'plain', usage }), // not reusable (a lease with rate windows)
+      queueRelease(gate, name, { leaseId: 'new', usage }, reuse(now)),
+    ];
+    expect(takeOverLease(name, now)?.leaseId).toBe('new');
+    expect(takeOverLease(name, now)).toBeUndefined();
+    expect(takeReleases(name)).toEqual([{ leaseId: 'old', usage }, { leaseId: 'plain', usage }, { usage }]);
+    await Promise.all(sent);
+  });
+
+  it('sends what nobody took within RELEASE_BATCH_MS: every release waiting for the gate, in one call', async () => {
+    const { batches, gate } = recordingGate();
+    const name = gateName();
+    const first = queueRelease(gate, name, { leaseId: 'a', usage }, reuse());
+    expect(takeOverLease(name, Date.now())?.leaseId).toBe('a');
+    const second = queueRelease(gate, name, { leaseId: 'b', usage }, reuse());
+    const third = queueRelease(gate, name, { leaseId: 'c', usage });
+    const started = Date.now();
+    await Promise.all([first, second, third]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(RELEASE_BATCH_MS - 1);
+    expect(batches).toEqual([[{ usage }, { leaseId: 'b', usage }, { leaseId: 'c', usage }]]);
+    expect(takeReleases(name)).toEqual([]);
+  });
+  it('keeps a lease for the next request longer while its key has room (RELEASE_WAIT_WITH_ROOM_MS)', async () => {
+    const { batches, gate } = recordingGate();
+    const name = gateName();
+    const roomy = queueRelease(
+      gate,
+      name,
+      { leaseId: 'roomy', usage },
+      reuse(Date.now(), 250, RELEASE_WAIT_WITH_ROOM_MS),
+    );
+    await new Promise((r) => setTimeout(r, RELEASE_BATCH_MS * 2));
+    expect(batches).toEqual([]);
+    expect(takeOverLease(name, Date.now())?.leaseId).toBe('roomy');
+    await roomy;
+    expect(takeReleases(name)).toEqual([{ usage }]);
+  });
+});
+
+describe('Lease release, with releases waiting in the isolate', () => {
+  it('offers its lease to the next request when it may be reused, and not once it was held for upkeep', async () => {
+    const { gate } = recordingGate();
+    const name = gateName();
+    const reusable = new Lease(gate, 'r', 60_000, 0, undefined, name, reuse());
+    const held = new Lease(gate, 'h', 60_000, 0, undefined, name, reuse());
+    held.hold(
+      () => undefined,
+      60_000,
+      () => undefined,
+    );
+    const done = [reusable.release(usage), held.release(usage)];
+    expect(takeOverLease(name, Date.now())?.leaseId).toBe('r');
+    expect(takeOverLease(name, Date.now())).toBeUndefined();
+    await Promise.all(done);
+  });
+
+  it('released at once (an error answer), it takes every release waiting for the gate along', async () => {
+    const { batches, gate } = recordingGate();
+    const name = gateName();
+    const waitingOne = queueRelease(gate, name, { leaseId: 'w', usage });
+    const failed = new Lease(gate, 'f', 60_000, 0, undefined, name, reuse());
+    await failed.release({ ...usage, outcome: 'failed' }, true);
+    expect(batches).toEqual([
+      [
+        { leaseId: 'w', usage },
+        { leaseId: 'f', usage: { ...usage, outcome: 'failed' } },
+      ],
+    ]);
+    await waitingOne;
+    expect(batches).toHaveLength(1);
+  });
+});
