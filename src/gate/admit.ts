@@ -56,14 +56,15 @@ export async function admit(
     request.body = reservation.body;
   }
   const reserved = estimate.prompt + estimate.completion;
-  const gate = gateFor(env, key);
   // No window to count in: a lease this isolate's last request on the key just finished with may pass to this one.
   const reuseMs = rules.key.length || rules.shared.length ? 0 : routerConfig(env).leaseReuseMs;
   const grantedAt = Date.now();
   if (reuseMs) {
     const handed = takeOverLease(key.hash, grantedAt);
-    if (handed) return new Lease(gate, handed.leaseId, LEASE_TTL_MS, 0, undefined, key.hash, handed.reuse);
+    if (handed)
+      return new Lease(() => gateFor(env, key), handed.leaseId, LEASE_TTL_MS, 0, undefined, key.hash, handed.reuse);
   }
+  const gate = gateFor(env, key);
   const started = performance.now();
   // This isolate's finished requests on the key, still to be released: the gate releases them first.
   const carried = takeReleases(key.hash);
@@ -96,7 +97,7 @@ export async function admit(
     budget.headroom = tighter(budget.headroom, take.headroom);
   }
   return new Lease(
-    gate,
+    () => gate,
     admission.leaseId,
     LEASE_TTL_MS,
     performance.now() - started,

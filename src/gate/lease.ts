@@ -19,8 +19,11 @@ export class Lease {
   /** Was it looked after (`hold`)? A lease with a revocation watch on it is not handed on. */
   private held = false;
 
+  private stub: DurableObjectStub<KeyGate> | null = null;
+
   constructor(
-    private readonly gate: DurableObjectStub<KeyGate>,
+    /** The key's gate (called for only when needed: a lease taken over may never speak to it). */
+    private readonly openGate: () => DurableObjectStub<KeyGate>,
     readonly id: string,
     private readonly ttlMs: number,
     /** How long admission took (the acquire round trip), for Server-Timing. */
@@ -32,6 +35,10 @@ export class Lease {
     /** When the next request on the key may take this lease over once this one is done (release-batch.ts). */
     readonly reuse: LeaseReuse | null = null,
   ) {}
+
+  private get gate(): DurableObjectStub<KeyGate> {
+    return (this.stub ??= this.openGate());
+  }
 
   /** OpenAI's token rate-limit headers, from the tightest budget at admission (none when no budget applies). */
   budgetHeaders(): Record<string, string> {
@@ -112,7 +119,7 @@ export class Lease {
           })
         : immediately
           ? sendReleases(this.gate, [...takeReleases(this.gateName), own])
-          : queueRelease(this.gate, this.gateName, own, this.held ? null : this.reuse),
+          : queueRelease(() => this.gate, this.gateName, own, this.held ? null : this.reuse),
       shared &&
         shared.limiter.settle(shared.windows, budget.reserved, chargedTokens(usage)).catch((err: unknown) => {
           // The reservation stays counted until its window ends.

@@ -67,12 +67,13 @@ export interface LeaseReuse {
 const waiting = new Map<string, PendingRelease[]>();
 
 /**
- * Queues a release for `gateName`; resolves once it is on its way or its lease was
- * taken over (or its sending failed: the lease then expires). `reuse`: the next
+ * Queues a release for `gateName` (`gate` gives its stub, asked for only if it has to
+ * go on its own); resolves once it is on its way or its lease was taken over (or its
+ * sending failed: the lease then expires). `reuse`: the next
  * admission may take the lease over within it.
  */
 export function queueRelease(
-  gate: DurableObjectStub<KeyGate>,
+  gate: () => DurableObjectStub<KeyGate>,
   gateName: string,
   report: ReleaseReport,
   reuse: LeaseReuse | null = null,
@@ -85,7 +86,7 @@ export function queueRelease(
     setTimeout(() => {
       // Taken over: its lease runs on, and its usage rides with the next call of the key's requests in this isolate.
       if (pending.taken || pending.leaseId === undefined) return resolve();
-      sendReleases(gate, takeReleases(gateName)).then(resolve);
+      sendReleases(gate(), takeReleases(gateName)).then(resolve);
     }, reuse?.waitMs ?? RELEASE_BATCH_MS);
   });
 }

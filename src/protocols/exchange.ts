@@ -30,6 +30,13 @@ export interface OriginExchange {
   codec: () => StreamCodec;
   /** Non-streaming: the client's body and the usage, from the origin's JSON (and headers, for TGI's token counts). */
   translate: (originJson: unknown, originHeaders: Headers) => { body: unknown; usage: TokenCounts };
+  /**
+   * Non-streaming, for pairs whose answer goes to the client nearly as the origin sent
+   * it: the client's body as text, and the usage, read from the origin's text without
+   * parsing it; undefined when the text is not one it can read that way (then
+   * `translate` does). Must give what `translate` gives, up to JSON formatting.
+   */
+  translateText?: (originText: string) => { body: string; usage: TokenCounts } | undefined;
   /** More request headers for the origin: a provider's credentials (never logged, never shown). */
   headers?: Record<string, string>;
   /** The origin's error answer in the client's terms, when it is not the default's (providers' error bodies and statuses). */

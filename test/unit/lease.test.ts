@@ -27,7 +27,7 @@ const usage = { endpoint: 'e', outcome: 'completed' as const, promptTokens: 0, c
 describe('Lease', () => {
   it('renews every third of its TTL while held, and stops once released', async () => {
     const { calls, gate } = recordingGate();
-    const lease = new Lease(gate, 'l1', 60);
+    const lease = new Lease(() => gate, 'l1', 60);
     const pending: Promise<unknown>[] = [];
     lease.hold(
       (p) => pending.push(p),
@@ -45,7 +45,7 @@ describe('Lease', () => {
 
   it('stops renewing after its maximum lifetime, even if never released', async () => {
     const { calls, gate } = recordingGate();
-    const lease = new Lease(gate, 'l3', 30);
+    const lease = new Lease(() => gate, 'l3', 30);
     lease.hold(
       () => undefined,
       25,
@@ -69,7 +69,7 @@ describe('Lease', () => {
       release: async () => true,
       renew: async () => true,
     } as unknown as DurableObjectStub<KeyGate>;
-    const lease = new Lease(gate, 'l5', 60_000);
+    const lease = new Lease(() => gate, 'l5', 60_000);
     let revoked = 0;
     lease.hold(
       () => undefined,
@@ -86,7 +86,7 @@ describe('Lease', () => {
 
   it('releases once, however many exits call release', async () => {
     const { calls, gate } = recordingGate();
-    const lease = new Lease(gate, 'l2', 60_000);
+    const lease = new Lease(() => gate, 'l2', 60_000);
     await Promise.all([lease.release(usage), lease.release(usage), lease.release(usage)]);
     expect(calls).toEqual(['release l2']);
   });

@@ -37,7 +37,7 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     const { batches, gate } = recordingGate();
     const name = gateName();
     const granted = reuse();
-    const sent = queueRelease(gate, name, { leaseId: 'a', usage }, granted);
+    const sent = queueRelease(() => gate, name, { leaseId: 'a', usage }, granted);
     expect(takeOverLease(name, Date.now())).toEqual({ leaseId: 'a', reuse: granted });
     expect(takeOverLease(name, Date.now())).toBeUndefined(); // one request holds it
     await sent; // the finished request is done with it…
@@ -51,9 +51,9 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     const name = gateName();
     const now = Date.now();
     const sent = [
-      queueRelease(gate, name, { leaseId: 'old', usage }, reuse(now - 300)), // granted 300 ms ago: past 250 ms
-      queueRelease(gate, name, { leaseId: 'plain', usage }), // not reusable (a lease with rate windows)
-      queueRelease(gate, name, { leaseId: 'new', usage }, reuse(now)),
+      queueRelease(() => gate, name, { leaseId: 'old', usage }, reuse(now - 300)), // granted 300 ms ago: past 250 ms
+      queueRelease(() => gate, name, { leaseId: 'plain', usage }), // not reusable (a lease with rate windows)
+      queueRelease(() => gate, name, { leaseId: 'new', usage }, reuse(now)),
     ];
     expect(takeOverLease(name, now)?.leaseId).toBe('new');
     expect(takeOverLease(name, now)).toBeUndefined();
@@ -64,21 +64,22 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
   it('sends what nobody took within RELEASE_BATCH_MS: every release waiting for the gate, in one call', async () => {
     const { batches, gate } = recordingGate();
     const name = gateName();
-    const first = queueRelease(gate, name, { leaseId: 'a', usage }, reuse());
+    const first = queueRelease(() => gate, name, { leaseId: 'a', usage }, reuse());
     expect(takeOverLease(name, Date.now())?.leaseId).toBe('a');
-    const second = queueRelease(gate, name, { leaseId: 'b', usage }, reuse());
-    const third = queueRelease(gate, name, { leaseId: 'c', usage });
+    const second = queueRelease(() => gate, name, { leaseId: 'b', usage }, reuse());
+    const third = queueRelease(() => gate, name, { leaseId: 'c', usage });
     const started = Date.now();
     await Promise.all([first, second, third]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(RELEASE_BATCH_MS - 1);
     expect(batches).toEqual([[{ usage }, { leaseId: 'b', usage }, { leaseId: 'c', usage }]]);
     expect(takeReleases(name)).toEqual([]);
   });
+
   it('keeps a lease for the next request longer while its key has room (RELEASE_WAIT_WITH_ROOM_MS)', async () => {
     const { batches, gate } = recordingGate();
     const name = gateName();
     const roomy = queueRelease(
-      gate,
+      () => gate,
       name,
       { leaseId: 'roomy', usage },
       reuse(Date.now(), 250, RELEASE_WAIT_WITH_ROOM_MS),
@@ -95,8 +96,8 @@ describe('Lease release, with releases waiting in the isolate', () => {
   it('offers its lease to the next request when it may be reused, and not once it was held for upkeep', async () => {
     const { gate } = recordingGate();
     const name = gateName();
-    const reusable = new Lease(gate, 'r', 60_000, 0, undefined, name, reuse());
-    const held = new Lease(gate, 'h', 60_000, 0, undefined, name, reuse());
+    const reusable = new Lease(() => gate, 'r', 60_000, 0, undefined, name, reuse());
+    const held = new Lease(() => gate, 'h', 60_000, 0, undefined, name, reuse());
     held.hold(
       () => undefined,
       60_000,
@@ -111,8 +112,8 @@ describe('Lease release, with releases waiting in the isolate', () => {
   it('released at once (an error answer), it takes every release waiting for the gate along', async () => {
     const { batches, gate } = recordingGate();
     const name = gateName();
-    const waitingOne = queueRelease(gate, name, { leaseId: 'w', usage });
-    const failed = new Lease(gate, 'f', 60_000, 0, undefined, name, reuse());
+    const waitingOne = queueRelease(() => gate, name, { leaseId: 'w', usage });
+    const failed = new Lease(() => gate, 'f', 60_000, 0, undefined, name, reuse());
     await failed.release({ ...usage, outcome: 'failed' }, true);
     expect(batches).toEqual([
       [

@@ -54,6 +54,9 @@ describe('inference errors (OpenAI shape)', () => {
     await env.DB.prepare("UPDATE api_keys SET status = 'revoked' WHERE id = ?").bind(id).run();
     const hash = await env.DB.prepare('SELECT hash FROM api_keys WHERE id = ?').bind(id).first<string>('hash');
     await env.GATE.getByName(hash!).revoke();
+    // The lease the first request held may pass to requests on the key in this isolate for LEASE_REUSE_MS (250 ms)
+    // after the gate granted it (src/gate/release-batch.ts); past that, the next request asks the gate.
+    await new Promise((r) => setTimeout(r, 250));
     await expectError(await chat(key, { model: 'revoke-gate', messages: hello }), 401, { message: 'Invalid API key' });
   });
 

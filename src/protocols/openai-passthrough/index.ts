@@ -7,7 +7,7 @@ import {
   type InferenceRequest,
 } from '../openai/request-schemas';
 import type { ProtocolPair } from '../pair';
-import { openaiPassthroughResponse } from './response-translation';
+import { openaiPassthroughResponse, openaiPassthroughText } from './response-translation';
 import { OpenAIPassthroughCodec } from './stream-codec';
 
 /**
@@ -34,6 +34,12 @@ function openaiPassthrough<K extends InferenceKind>(kind: K): ProtocolPair<Infer
             clientWantsUsage: streamOptions?.include_usage === true,
           }),
         translate: (json) => openaiPassthroughResponse(json, ctx.endpoint.name),
+        translateText: (text) =>
+          openaiPassthroughText(
+            text,
+            `"model":${JSON.stringify(ctx.originModel)}`,
+            `"model":${JSON.stringify(ctx.endpoint.name)}`,
+          ),
       };
     },
   };
