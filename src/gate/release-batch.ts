@@ -19,7 +19,7 @@ export const RELEASE_BATCH_MS = 5;
  * isolates cannot be refused for a slot held this way, as the key is far from its
  * limit; near it, releases wait RELEASE_BATCH_MS.
  */
-export const RELEASE_WAIT_WITH_ROOM_MS = 25;
+export const RELEASE_WAIT_WITH_ROOM_MS = 100;
 
 /** A release waiting for a ride. */
 interface PendingRelease extends ReleaseReport {
