@@ -116,7 +116,7 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
   // The input guardrail decides before anything is sent to the origin.
   const checked = input.guard?.checkInput(abort.signal);
   const answering = (async (): Promise<OriginAnswer> => {
-    await checked;
+    if (checked) await checked;
     const answer = await sendWithFailover(input.entity, candidates, {
       path: input.exchange.path,
       body: JSON.stringify(input.exchange.body),
@@ -159,9 +159,11 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
     throw apiError;
   };
   answering.catch(noop); // awaited below, unless the input check failed first
+  /** The release of a non-streaming answer: it goes out without waiting for it (src/gate/release-batch.ts). */
+  let released: Promise<void> | undefined;
   const work = (async (): Promise<Response> => {
     try {
-      await checked; // a refused prompt is a plain error response, before any stream starts
+      if (checked) await checked; // a refused prompt is a plain error response, before any stream starts
       // A stream's status is held for STATUS_HOLD_MS at most; past it the stream starts with keep-alives.
       const answer = input.stream ? await within(answering, STATUS_HOLD_MS) : await answering;
       if (answer === HELD_TOO_LONG)
@@ -172,7 +174,7 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
       // Nothing to look into (no output guardrail): the origin's text, with its model id replaced, when the pair can.
       const passed = input.guard ? undefined : input.exchange.translateText?.(text);
       if (passed) {
-        c.executionCtx.waitUntil(finishOnce(200, 'completed', passed.usage));
+        released = finishOnce(200, 'completed', passed.usage);
         return new Response(passed.body, { headers: { ...JSON_TYPE, ...routingHeaders(input, ttfb) } });
       }
       const { body, usage } = input.exchange.translate(JSON.parse(text), answer.response.headers);
@@ -183,13 +185,15 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
       }
       // The answer does not wait for the release: it goes with this isolate's next admission for the key, or
       // within a few ms (src/gate/release-batch.ts).
-      c.executionCtx.waitUntil(finishOnce(200, 'completed', usage));
+      released = finishOnce(200, 'completed', usage);
       return Response.json(body, { headers: routingHeaders(input, ttfb) });
     } catch (err) {
       return failed(err);
     }
   })();
-  c.executionCtx.waitUntil(work.then(noop, noop));
+  // One waitUntil: the work (which ends with the release on every error path), then the release of an answer that
+  // did not wait for it.
+  c.executionCtx.waitUntil(work.then(() => released, noop));
   return work;
 }
 
