@@ -15,8 +15,8 @@ export interface Config {
   metrics: { enabled: boolean; flushMs: number };
   tenantQuotas: TenantQuotas;
   /**
-   * How long after the gate granted a lease it may pass from a finished request to the
-   * next one on the same key in the same isolate, without asking the gate
+   * How long after the gate last admitted a request on a key from an isolate a finished
+   * request's lease may pass to the next one on the same key there, without asking the gate
    * (`LEASE_REUSE_MS`, 0–1000, default 250; 0: every request asks the gate). It bounds
    * how long other isolates may still admit a revoked key's requests. See src/gate/release-batch.ts.
    */

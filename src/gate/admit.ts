@@ -5,13 +5,7 @@ import { ApiError, errors } from '../http/errors';
 import { gateCall, gateFor, Lease, LEASE_TTL_MS, tokenHeaders, type LeaseBudget } from './lease';
 import type { RateLimiter } from './rate-limiter';
 import { admissionRules } from './rules';
-import {
-  RELEASE_BATCH_MS,
-  RELEASE_WAIT_WITH_ROOM_MS,
-  sendReleases,
-  takeOverLease,
-  takeReleases,
-} from './release-batch';
+import { confirmKey, forgetKey, sendReleases, takeOverLease, takeReleases } from './release-batch';
 import { reserveTokens, type TokenEstimate } from './token-estimate';
 import type { Admission, RateTake, Refusal, TokenHeadroom } from './types';
 
@@ -29,8 +23,9 @@ const NO_TOKENS: TokenEstimate = { prompt: 0, completion: 0 };
 
 /**
  * Admission: the lease of a request on the same key that this isolate just finished,
- * when no rate or token window counts the request and the gate granted that lease
- * within `Config.leaseReuseMs` (no call at all: release-batch.ts); otherwise one RPC
+ * when no rate or token window counts the request and the gate admitted a request on
+ * the key from this isolate within `Config.leaseReuseMs` (no call at all:
+ * release-batch.ts); otherwise one RPC
  * to the key's gate (concurrency, revocation, the key's own rate
  * limits and token budgets in one atomic step, after the releases this isolate has
  * waiting for the key), plus one to the endpoint's limiter
@@ -58,11 +53,10 @@ export async function admit(
   const reserved = estimate.prompt + estimate.completion;
   // No window to count in: a lease this isolate's last request on the key just finished with may pass to this one.
   const reuseMs = rules.key.length || rules.shared.length ? 0 : routerConfig(env).leaseReuseMs;
-  const grantedAt = Date.now();
+  const asked = Date.now();
   if (reuseMs) {
-    const handed = takeOverLease(key.hash, grantedAt);
-    if (handed)
-      return new Lease(() => gateFor(env, key), handed.leaseId, LEASE_TTL_MS, 0, undefined, key.hash, handed.reuse);
+    const handed = takeOverLease(key.hash, asked, reuseMs);
+    if (handed) return new Lease(() => gateFor(env, key), handed, LEASE_TTL_MS, 0, undefined, key.hash, true);
   }
   const gate = gateFor(env, key);
   const started = performance.now();
@@ -79,7 +73,11 @@ export async function admit(
   // Other requests' releases ride on this call: it must finish even if this request's client leaves meanwhile.
   if (carried.length && waitUntil) waitUntil(acquiring.catch(() => undefined));
   const admission = await acquiring;
-  if (!admission.ok) throw refusal(admission);
+  if (!admission.ok) {
+    if (admission.reason === 'revoked') forgetKey(key.hash);
+    throw refusal(admission);
+  }
+  if (reuseMs) confirmKey(key.hash, asked, admission.inFlight * 2 <= key.concurrency_limit);
   const budget: LeaseBudget = { estimate, reserved, ...(admission.headroom ? { headroom: admission.headroom } : {}) };
   if (rules.shared.length) {
     const limiter = limiterFor(env, endpoint);
@@ -103,13 +101,7 @@ export async function admit(
     performance.now() - started,
     rules.tokens ? budget : undefined,
     key.hash,
-    reuseMs
-      ? {
-          grantedAt,
-          until: grantedAt + reuseMs,
-          waitMs: admission.inFlight * 2 <= key.concurrency_limit ? RELEASE_WAIT_WITH_ROOM_MS : RELEASE_BATCH_MS,
-        }
-      : null,
+    reuseMs > 0,
   );
 }
 

@@ -1,6 +1,6 @@
 import type { KeyRecord } from '../auth/key-record';
 import { errors } from '../http/errors';
-import { queueRelease, sendReleases, takeReleases, type LeaseReuse } from './release-batch';
+import { queueRelease, sendReleases, takeReleases } from './release-batch';
 import type { KeyGate } from './key-gate';
 import type { RateLimiter } from './rate-limiter';
 import { chargedTokens, type TokenEstimate } from './token-estimate';
@@ -32,8 +32,8 @@ export class Lease {
     private readonly budget?: LeaseBudget,
     /** The gate's name, to send the release with others (release-batch.ts); without it, it goes at once. */
     private readonly gateName?: string,
-    /** When the next request on the key may take this lease over once this one is done (release-batch.ts). */
-    readonly reuse: LeaseReuse | null = null,
+    /** May the next request on the key take this lease over once this one is done (release-batch.ts)? */
+    private readonly reusable = false,
   ) {}
 
   private get gate(): DurableObjectStub<KeyGate> {
@@ -119,7 +119,7 @@ export class Lease {
           })
         : immediately
           ? sendReleases(this.gate, [...takeReleases(this.gateName), own])
-          : queueRelease(() => this.gate, this.gateName, own, this.held ? null : this.reuse),
+          : queueRelease(() => this.gate, this.gateName, own, this.reusable && !this.held),
       shared &&
         shared.limiter.settle(shared.windows, budget.reserved, chargedTokens(usage)).catch((err: unknown) => {
           // The reservation stays counted until its window ends.

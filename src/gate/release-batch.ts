@@ -12,12 +12,12 @@ export const RELEASE_BATCH_MS = 5;
 
 /**
  * How long a finished request's lease may wait for the next request on its key while
- * the key has room: at most half its limit in flight at the gate's last count (its
- * latest admission by this isolate). Under load, the next admission from this isolate
- * may come several milliseconds after a request ends, because the isolate's thread is
- * busy; waiting longer lets it take the lease over instead of asking the gate. Other
- * isolates cannot be refused for a slot held this way, as the key is far from its
- * limit; near it, releases wait RELEASE_BATCH_MS.
+ * the key has room: at most half its limit in flight at the gate's last count (this
+ * isolate's latest admission by the gate). Under load, the next admission from this
+ * isolate may come long after a request ends, because the isolate's thread is busy;
+ * waiting longer lets it take the lease over instead of asking the gate. A slot held
+ * this way is far from the key's limit, so it is unlikely to refuse anyone elsewhere;
+ * near the limit, releases wait RELEASE_BATCH_MS.
  */
 export const RELEASE_WAIT_WITH_ROOM_MS = 100;
 
@@ -25,18 +25,13 @@ export const RELEASE_WAIT_WITH_ROOM_MS = 100;
 interface PendingRelease extends ReleaseReport {
   /** An admission or a batch has it: it is on its way. */
   taken: boolean;
-  /** When the next admission on the key may take the lease over (none: it may not). */
-  reuse: LeaseReuse | null;
+  /** The next admission on the key may take the lease over. */
+  reusable: boolean;
 }
 
-/**
- * A lease that may pass to the next request: when the gate granted it, until when it
- * may be handed on (epoch ms), and how long it waits for the next request once free
- * (RELEASE_BATCH_MS, or RELEASE_WAIT_WITH_ROOM_MS when the key had room).
- */
-export interface LeaseReuse {
-  grantedAt: number;
-  until: number;
+/** What this isolate last heard from a key's gate: when it last admitted a request here, and how long a free lease waits. */
+interface KeyWord {
+  at: number;
   waitMs: number;
 }
 
@@ -45,7 +40,8 @@ export interface LeaseReuse {
  * request that ends puts its release here instead of making an RPC of its own:
  * - the next admission from this isolate for the same key may take its lease over
  *   (`takeOverLease`) when neither request counts against a rate or token window
- *   and the gate granted the lease less than the reuse span ago (`Config.leaseReuseMs`).
+ *   and the gate admitted a request on the key from this isolate less than the reuse
+ *   span ago (`Config.leaseReuseMs`).
  *   The slot passes from one request to the next without a word to the gate, and
  *   the finished request's usage stays here, without its lease, for the next ride;
  * - an admission that has to ask the gate takes every waiting release along
@@ -54,11 +50,12 @@ export interface LeaseReuse {
  *   a lease that may be handed on, while its key has room) goes, with every other
  *   one waiting for that gate, in one `releaseAll` call.
  * Under load a key's admissions are frequent, so most requests cost the gate nothing,
- * and most of the rest one call. A lease is handed on only within the reuse span of
- * the gate's own admission, so the gate still sees every key at least that often:
- * a revocation refuses new requests in every isolate within that span (at once in
- * the isolate that revoked: its key cache forgets the key, so the next request
- * reads it revoked).
+ * and most of the rest one call. A lease is handed on only while the gate admitted a
+ * request on the key from this isolate less than the reuse span ago (`confirmKey`), so
+ * the isolate hears from the gate about every key it serves at least that often: a
+ * revocation refuses new requests in every isolate within that span (at once in the
+ * isolate that revoked: its key cache forgets the key, so the next request reads it
+ * revoked).
  *
  * Every request waits only on its own timer and its own calls: workerd ends a
  * request whose promise another request would have to resolve ("Promise will
@@ -66,45 +63,68 @@ export interface LeaseReuse {
  */
 const waiting = new Map<string, PendingRelease[]>();
 
+/** By gate name; entries older than any reuse span are dropped once the map grows past KEY_WORDS_KEPT. */
+const heard = new Map<string, KeyWord>();
+const KEY_WORDS_KEPT = 10_000;
+const MAX_REUSE_MS = 1_000;
+
+/**
+ * The gate just admitted a request on this key from this isolate (`at`, taken before
+ * the call: the key was not revoked then); `roomy`: at most half its limit was in flight.
+ */
+export function confirmKey(gateName: string, at: number, roomy: boolean): void {
+  if (heard.size >= KEY_WORDS_KEPT) for (const [name, w] of heard) if (w.at < at - MAX_REUSE_MS) heard.delete(name);
+  heard.set(gateName, { at, waitMs: roomy ? RELEASE_WAIT_WITH_ROOM_MS : RELEASE_BATCH_MS });
+}
+
+/** The gate refused a request on this key as revoked: no lease of it is handed on here any more. */
+export function forgetKey(gateName: string): void {
+  heard.delete(gateName);
+}
+
 /**
  * Queues a release for `gateName` (`gate` gives its stub, asked for only if it has to
  * go on its own); resolves once it is on its way or its lease was taken over (or its
- * sending failed: the lease then expires). `reuse`: the next
- * admission may take the lease over within it.
+ * sending failed: the lease then expires). `reusable`: the next admission on the key
+ * may take the lease over.
  */
 export function queueRelease(
   gate: () => DurableObjectStub<KeyGate>,
   gateName: string,
   report: ReleaseReport,
-  reuse: LeaseReuse | null = null,
+  reusable = false,
 ): Promise<void> {
-  const pending: PendingRelease = { ...report, taken: false, reuse };
+  const pending: PendingRelease = { ...report, taken: false, reusable };
   const batch = waiting.get(gateName);
   if (batch) batch.push(pending);
   else waiting.set(gateName, [pending]);
+  const waitMs = reusable ? (heard.get(gateName)?.waitMs ?? RELEASE_BATCH_MS) : RELEASE_BATCH_MS;
   return new Promise<void>((resolve) => {
     setTimeout(() => {
       // Taken over: its lease runs on, and its usage rides with the next call of the key's requests in this isolate.
       if (pending.taken || pending.leaseId === undefined) return resolve();
       sendReleases(gate(), takeReleases(gateName)).then(resolve);
-    }, reuse?.waitMs ?? RELEASE_BATCH_MS);
+    }, waitMs);
   });
 }
 
 /**
  * A finished request's lease for the next request on this gate, if one is waiting and
- * may still be handed on at `now`: the caller's request holds it from here. The
- * finished request's usage stays queued for the next ride.
+ * the gate admitted a request on the key from this isolate less than `reuseMs` before
+ * `now`: the caller's request holds it from here. The finished request's usage stays
+ * queued for the next ride.
  */
-export function takeOverLease(gateName: string, now: number): { leaseId: string; reuse: LeaseReuse } | undefined {
+export function takeOverLease(gateName: string, now: number, reuseMs: number): string | undefined {
   const batch = waiting.get(gateName);
   if (!batch) return undefined;
+  const word = heard.get(gateName);
+  if (!word || now - word.at >= reuseMs) return undefined;
   for (let i = batch.length - 1; i >= 0; i--) {
     const r = batch[i]!;
-    const { leaseId, reuse } = r;
-    if (leaseId === undefined || !reuse || reuse.until <= now) continue;
+    const { leaseId } = r;
+    if (leaseId === undefined || !r.reusable) continue;
     r.leaseId = undefined; // what is left to deliver is its usage
-    return { leaseId, reuse };
+    return leaseId;
   }
   return undefined;
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { KeyGate } from '../../src/gate/key-gate';
 import { Lease } from '../../src/gate/lease';
 import {
+  confirmKey,
+  forgetKey,
   queueRelease,
   RELEASE_BATCH_MS,
   RELEASE_WAIT_WITH_ROOM_MS,
@@ -25,48 +27,50 @@ function recordingGate() {
 
 const usage = { endpoint: 'e', outcome: 'completed' as const, promptTokens: 1, completionTokens: 2 };
 let n = 0;
-const gateName = () => `release-batch-test-${n++}`;
-const reuse = (grantedAt = Date.now(), spanMs = 250, waitMs = RELEASE_BATCH_MS) => ({
-  grantedAt,
-  until: grantedAt + spanMs,
-  waitMs,
-});
+/** A fresh gate name whose gate admitted a request here just now (near its limit unless `roomy`). */
+const heardGate = (roomy = false) => {
+  const name = `release-batch-test-${n++}`;
+  confirmKey(name, Date.now(), roomy);
+  return name;
+};
 
 describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
   it("hands a finished request's lease to the next request on the key, and keeps the finished one's usage for the next call", async () => {
     const { batches, gate } = recordingGate();
-    const name = gateName();
-    const granted = reuse();
-    const sent = queueRelease(() => gate, name, { leaseId: 'a', usage }, granted);
-    expect(takeOverLease(name, Date.now())).toEqual({ leaseId: 'a', reuse: granted });
-    expect(takeOverLease(name, Date.now())).toBeUndefined(); // one request holds it
+    const name = heardGate();
+    const sent = queueRelease(() => gate, name, { leaseId: 'a', usage }, true);
+    expect(takeOverLease(name, Date.now(), 250)).toBe('a');
+    expect(takeOverLease(name, Date.now(), 250)).toBeUndefined(); // one request holds it
     await sent; // the finished request is done with it…
     expect(batches).toEqual([]); // …without a call: the lease runs on
     expect(takeReleases(name)).toEqual([{ usage }]); // its usage rides with the next call, without the lease
     expect(takeReleases(name)).toEqual([]);
   });
 
-  it('hands on the newest waiting lease, and none past its reuse span', async () => {
+  it('hands on the newest reusable lease, and none once the gate has not been heard from within the reuse span', async () => {
     const { gate } = recordingGate();
-    const name = gateName();
+    const name = heardGate();
     const now = Date.now();
     const sent = [
-      queueRelease(() => gate, name, { leaseId: 'old', usage }, reuse(now - 300)), // granted 300 ms ago: past 250 ms
+      queueRelease(() => gate, name, { leaseId: 'first', usage }, true),
       queueRelease(() => gate, name, { leaseId: 'plain', usage }), // not reusable (a lease with rate windows)
-      queueRelease(() => gate, name, { leaseId: 'new', usage }, reuse(now)),
+      queueRelease(() => gate, name, { leaseId: 'newest', usage }, true),
     ];
-    expect(takeOverLease(name, now)?.leaseId).toBe('new');
-    expect(takeOverLease(name, now)).toBeUndefined();
-    expect(takeReleases(name)).toEqual([{ leaseId: 'old', usage }, { leaseId: 'plain', usage }, { usage }]);
+    expect(takeOverLease(name, now, 250)).toBe('newest');
+    expect(takeOverLease(name, now + 250, 250)).toBeUndefined(); // the gate's last word is 250 ms old
+    expect(takeOverLease(`never-heard-${n++}`, now, 250)).toBeUndefined();
+    forgetKey(name); // the gate refused the key as revoked
+    expect(takeOverLease(name, now, 250)).toBeUndefined();
+    expect(takeReleases(name)).toEqual([{ leaseId: 'first', usage }, { leaseId: 'plain', usage }, { usage }]);
     await Promise.all(sent);
   });
 
   it('sends what nobody took within RELEASE_BATCH_MS: every release waiting for the gate, in one call', async () => {
     const { batches, gate } = recordingGate();
-    const name = gateName();
-    const first = queueRelease(() => gate, name, { leaseId: 'a', usage }, reuse());
-    expect(takeOverLease(name, Date.now())?.leaseId).toBe('a');
-    const second = queueRelease(() => gate, name, { leaseId: 'b', usage }, reuse());
+    const name = heardGate();
+    const first = queueRelease(() => gate, name, { leaseId: 'a', usage }, true);
+    expect(takeOverLease(name, Date.now(), 250)).toBe('a');
+    const second = queueRelease(() => gate, name, { leaseId: 'b', usage }, true);
     const third = queueRelease(() => gate, name, { leaseId: 'c', usage });
     const started = Date.now();
     await Promise.all([first, second, third]);
@@ -77,43 +81,40 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
 
   it('keeps a lease for the next request longer while its key has room (RELEASE_WAIT_WITH_ROOM_MS)', async () => {
     const { batches, gate } = recordingGate();
-    const name = gateName();
-    const roomy = queueRelease(
-      () => gate,
-      name,
-      { leaseId: 'roomy', usage },
-      reuse(Date.now(), 250, RELEASE_WAIT_WITH_ROOM_MS),
-    );
+    const name = heardGate(true);
+    const roomy = queueRelease(() => gate, name, { leaseId: 'roomy', usage }, true);
     await new Promise((r) => setTimeout(r, RELEASE_BATCH_MS * 2));
     expect(batches).toEqual([]);
-    expect(takeOverLease(name, Date.now())?.leaseId).toBe('roomy');
+    expect(takeOverLease(name, Date.now(), 250)).toBe('roomy');
     await roomy;
     expect(takeReleases(name)).toEqual([{ usage }]);
+    expect(RELEASE_WAIT_WITH_ROOM_MS).toBeGreaterThan(RELEASE_BATCH_MS * 2);
   });
 });
 
 describe('Lease release, with releases waiting in the isolate', () => {
   it('offers its lease to the next request when it may be reused, and not once it was held for upkeep', async () => {
     const { gate } = recordingGate();
-    const name = gateName();
-    const reusable = new Lease(() => gate, 'r', 60_000, 0, undefined, name, reuse());
-    const held = new Lease(() => gate, 'h', 60_000, 0, undefined, name, reuse());
+    const name = heardGate();
+    const reusable = new Lease(() => gate, 'r', 60_000, 0, undefined, name, true);
+    const held = new Lease(() => gate, 'h', 60_000, 0, undefined, name, true);
+    const withWindows = new Lease(() => gate, 'w', 60_000, 0, undefined, name, false);
     held.hold(
       () => undefined,
       60_000,
       () => undefined,
     );
-    const done = [reusable.release(usage), held.release(usage)];
-    expect(takeOverLease(name, Date.now())?.leaseId).toBe('r');
-    expect(takeOverLease(name, Date.now())).toBeUndefined();
+    const done = [reusable.release(usage), held.release(usage), withWindows.release(usage)];
+    expect(takeOverLease(name, Date.now(), 250)).toBe('r');
+    expect(takeOverLease(name, Date.now(), 250)).toBeUndefined();
     await Promise.all(done);
   });
 
   it('released at once (an error answer), it takes every release waiting for the gate along', async () => {
     const { batches, gate } = recordingGate();
-    const name = gateName();
+    const name = heardGate();
     const waitingOne = queueRelease(() => gate, name, { leaseId: 'w', usage });
-    const failed = new Lease(() => gate, 'f', 60_000, 0, undefined, name, reuse());
+    const failed = new Lease(() => gate, 'f', 60_000, 0, undefined, name, true);
     await failed.release({ ...usage, outcome: 'failed' }, true);
     expect(batches).toEqual([
       [
