@@ -12,7 +12,7 @@ export function generateKeyId(): string {
 }
 
 export async function hashKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
+  const digest = await crypto.subtle.digest('SHA-256', ENCODER.encode(key));
   return toHex(new Uint8Array(digest));
 }
 
@@ -27,8 +27,12 @@ function base64url(bytes: Uint8Array): string {
   return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
 }
 
+/** Every request hashes its key: one table lookup per byte. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const ENCODER = new TextEncoder();
+
 function toHex(bytes: Uint8Array): string {
   let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  for (const b of bytes) s += HEX[b]!;
   return s;
 }
