@@ -49,13 +49,23 @@ export function refusalReason(status: number, code: string | null): RefusalReaso
 
 /** An origin as a label: scheme, host and path, without credentials or query. */
 export function originLabel(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname.replace(/\/$/, '')}`;
-  } catch {
-    return 'invalid-url';
+  let label = labels.get(url);
+  if (label === undefined) {
+    try {
+      const u = new URL(url);
+      label = `${u.protocol}//${u.host}${u.pathname.replace(/\/$/, '')}`;
+    } catch {
+      label = 'invalid-url';
+    }
+    if (labels.size >= LABELS_KEPT) labels.clear();
+    labels.set(url, label);
   }
+  return label;
 }
+
+/** Every routed request labels its origin: parsed once per URL and isolate (origins are few; a full map starts over). */
+const labels = new Map<string, string>();
+const LABELS_KEPT = 1_000;
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
