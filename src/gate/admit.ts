@@ -66,8 +66,8 @@ export async function admit(
     try {
       return await gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules.key, reserved, carried);
     } catch (err) {
-      // They are this request's to deliver now. Releasing a lease twice is a no-op; a usage-only report (a lease
-      // taken over) counts twice if the failed call did reach the gate: a rare error, rather than losing it.
+      // They are this request's to deliver now. Releasing a lease twice is a no-op; a tally (of leases taken over)
+      // counts twice if the failed call did reach the gate: a rare error, rather than losing it.
       await sendReleases(gate, carried);
       throw err;
     }

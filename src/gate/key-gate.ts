@@ -328,7 +328,7 @@ export class KeyGate extends DurableObject<Env> {
   private endAll(released: ReleaseReport[], now: number): string[] {
     const held: string[] = [];
     for (const r of released) {
-      if (r.leaseId === undefined) this.ledger.add(r.usage, now);
+      if ('tally' in r) this.ledger.addTally(r.tally, now);
       else if (this.end(r.leaseId, r.usage, false, now)) held.push(r.leaseId);
     }
     return held;

@@ -1,5 +1,5 @@
 import type { KeyGate } from './key-gate';
-import type { ReleaseReport } from './types';
+import type { ReleaseReport, UsageReport, UsageTally } from './types';
 
 /**
  * How long a finished request's release may wait in its isolate for a ride to the
@@ -22,8 +22,10 @@ export const RELEASE_BATCH_MS = 5;
 export const RELEASE_WAIT_WITH_ROOM_MS = 100;
 
 /** A release waiting for a ride. */
-interface PendingRelease extends ReleaseReport {
-  /** An admission or a batch has it: it is on its way. */
+interface PendingRelease {
+  leaseId: string;
+  usage: UsageReport;
+  /** An admission or a batch has it, or its lease was taken over: its owner is done with it. */
   taken: boolean;
   /** The next admission on the key may take the lease over. */
   reusable: boolean;
@@ -43,7 +45,7 @@ interface KeyWord {
  *   and the gate admitted a request on the key from this isolate less than the reuse
  *   span ago (`Config.leaseReuseMs`).
  *   The slot passes from one request to the next without a word to the gate, and
- *   the finished request's usage stays here, without its lease, for the next ride;
+ *   the finished request's usage joins a tally per endpoint, for the next ride;
  * - an admission that has to ask the gate takes every waiting release along
  *   (`takeReleases`: the gate applies them first, in the same synchronous step);
  * - a release that nobody took within RELEASE_BATCH_MS (RELEASE_WAIT_WITH_ROOM_MS for
@@ -62,6 +64,9 @@ interface KeyWord {
  * never complete"), so whoever takes a release owns its delivery.
  */
 const waiting = new Map<string, PendingRelease[]>();
+
+/** The usage of requests whose leases were taken over, by gate name and endpoint: it rides with the next call. */
+const tallies = new Map<string, Map<string, UsageTally>>();
 
 /** By gate name; entries older than any reuse span are dropped once the map grows past KEY_WORDS_KEPT. */
 const heard = new Map<string, KeyWord>();
@@ -91,7 +96,7 @@ export function forgetKey(gateName: string): void {
 export function queueRelease(
   gate: () => DurableObjectStub<KeyGate>,
   gateName: string,
-  report: ReleaseReport,
+  report: { leaseId: string; usage: UsageReport },
   reusable = false,
 ): Promise<void> {
   const pending: PendingRelease = { ...report, taken: false, reusable };
@@ -101,8 +106,8 @@ export function queueRelease(
   const waitMs = reusable ? (heard.get(gateName)?.waitMs ?? RELEASE_BATCH_MS) : RELEASE_BATCH_MS;
   return new Promise<void>((resolve) => {
     setTimeout(() => {
-      // Taken over: its lease runs on, and its usage rides with the next call of the key's requests in this isolate.
-      if (pending.taken || pending.leaseId === undefined) return resolve();
+      // Sent, or taken over (its lease runs on, and its usage rides with the next call of the key's requests here).
+      if (pending.taken) return resolve();
       sendReleases(gate(), takeReleases(gateName)).then(resolve);
     }, waitMs);
   });
@@ -111,8 +116,8 @@ export function queueRelease(
 /**
  * A finished request's lease for the next request on this gate, if one is waiting and
  * the gate admitted a request on the key from this isolate less than `reuseMs` before
- * `now`: the caller's request holds it from here. The finished request's usage stays
- * queued for the next ride.
+ * `now`: the caller's request holds it from here. The finished request's usage joins
+ * the gate's tally, for the next ride.
  */
 export function takeOverLease(gateName: string, now: number, reuseMs: number): string | undefined {
   const batch = waiting.get(gateName);
@@ -121,23 +126,43 @@ export function takeOverLease(gateName: string, now: number, reuseMs: number): s
   if (!word || now - word.at >= reuseMs) return undefined;
   for (let i = batch.length - 1; i >= 0; i--) {
     const r = batch[i]!;
-    const { leaseId } = r;
-    if (leaseId === undefined || !r.reusable) continue;
-    r.leaseId = undefined; // what is left to deliver is its usage
-    return leaseId;
+    if (!r.reusable) continue;
+    batch.splice(i, 1);
+    r.taken = true;
+    count(gateName, r.usage);
+    return r.leaseId;
   }
   return undefined;
+}
+
+/** Adds a finished request's usage to its gate's tally. */
+function count(gateName: string, usage: UsageReport): void {
+  let byEndpoint = tallies.get(gateName);
+  if (!byEndpoint) tallies.set(gateName, (byEndpoint = new Map()));
+  let tally = byEndpoint.get(usage.endpoint);
+  if (!tally) {
+    tally = { endpoint: usage.endpoint, completed: 0, aborted: 0, failed: 0, promptTokens: 0, completionTokens: 0 };
+    byEndpoint.set(usage.endpoint, tally);
+  }
+  tally[usage.outcome]++;
+  tally.promptTokens += usage.promptTokens;
+  tally.completionTokens += usage.completionTokens;
 }
 
 /** The releases waiting for this gate, taken out of the queue: the caller delivers them. */
 export function takeReleases(gateName: string): ReleaseReport[] {
   const batch = waiting.get(gateName);
-  if (!batch) return NONE;
+  const byEndpoint = tallies.get(gateName);
+  if (!batch && !byEndpoint) return NONE;
   waiting.delete(gateName);
-  return batch.map((r) => {
+  tallies.delete(gateName);
+  const reports: ReleaseReport[] = [];
+  for (const r of batch ?? NO_PENDING) {
     r.taken = true;
-    return r.leaseId === undefined ? { usage: r.usage } : { leaseId: r.leaseId, usage: r.usage };
-  });
+    reports.push({ leaseId: r.leaseId, usage: r.usage });
+  }
+  for (const tally of byEndpoint?.values() ?? []) reports.push({ tally });
+  return reports;
 }
 
 /** Sends releases in one call (a batch, or those an admission failed to deliver). Never throws. */
@@ -147,9 +172,10 @@ export async function sendReleases(gate: DurableObjectStub<KeyGate>, batch: Rele
     await gate.releaseAll(batch);
   } catch (err) {
     // The leases expire by themselves; the gate's alarm reclaims them (and charges what they reserved).
-    const leases = batch.flatMap((r) => (r.leaseId === undefined ? [] : [r.leaseId]));
+    const leases = batch.flatMap((r) => ('leaseId' in r ? [r.leaseId] : []));
     console.error(JSON.stringify({ msg: 'lease release failed', leases, error: String(err) }));
   }
 }
 
 const NONE: ReleaseReport[] = [];
+const NO_PENDING: PendingRelease[] = [];

@@ -8,12 +8,20 @@ export interface UsageReport {
 
 /**
  * A finished request's release, as the gate takes it (on its own, or carried by the
- * next admission). Without `leaseId`, the lease went on to the next request in its
- * isolate (src/gate/release-batch.ts): only the usage is left to count.
+ * next admission): its lease and its usage; or a tally of the usage of requests whose
+ * leases went on to the next request in their isolate (src/gate/release-batch.ts), which
+ * the gate only counts.
  */
-export interface ReleaseReport {
-  leaseId?: string;
-  usage: UsageReport;
+export type ReleaseReport = { leaseId: string; usage: UsageReport } | { tally: UsageTally };
+
+/** Requests to one endpoint counted together: how many ended each way, and their tokens. */
+export interface UsageTally {
+  endpoint: string;
+  completed: number;
+  aborted: number;
+  failed: number;
+  promptTokens: number;
+  completionTokens: number;
 }
 
 /**

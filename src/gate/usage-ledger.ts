@@ -1,4 +1,4 @@
-import type { UsageReport, UsageRow } from './types';
+import type { UsageReport, UsageRow, UsageTally } from './types';
 
 /** How long a key's usage counters may stay in memory before they are written (the most a crash can lose). */
 export const USAGE_FLUSH_MS = 10_000;
@@ -29,12 +29,31 @@ export class UsageLedger {
   }
 
   add(usage: UsageReport, now: number): void {
+    const row = this.row(usage.endpoint, now);
+    row.requests++;
+    row[usage.outcome]++;
+    row.prompt_tokens += usage.promptTokens;
+    row.completion_tokens += usage.completionTokens;
+  }
+
+  /** Several requests' usage at once (a tally from an isolate, see release-batch.ts). */
+  addTally(tally: UsageTally, now: number): void {
+    const row = this.row(tally.endpoint, now);
+    row.requests += tally.completed + tally.aborted + tally.failed;
+    row.completed += tally.completed;
+    row.aborted += tally.aborted;
+    row.failed += tally.failed;
+    row.prompt_tokens += tally.promptTokens;
+    row.completion_tokens += tally.completionTokens;
+  }
+
+  private row(endpoint: string, now: number): UsageRow {
     const hour = new Date(now).toISOString().slice(0, 13) + ':00:00Z';
-    const id = `${usage.endpoint}\n${hour}`;
+    const id = `${endpoint}\n${hour}`;
     let row = this.pending.get(id);
     if (!row) {
       row = {
-        endpoint: usage.endpoint,
+        endpoint,
         hour,
         requests: 0,
         completed: 0,
@@ -45,10 +64,7 @@ export class UsageLedger {
       };
       this.pending.set(id, row);
     }
-    row.requests++;
-    row[usage.outcome]++;
-    row.prompt_tokens += usage.promptTokens;
-    row.completion_tokens += usage.completionTokens;
+    return row;
   }
 
   /** Writes what is pending (one upsert per endpoint and hour). */

@@ -10,7 +10,7 @@ import {
   takeOverLease,
   takeReleases,
 } from '../../src/gate/release-batch';
-import type { ReleaseReport } from '../../src/gate/types';
+import type { ReleaseReport, UsageReport } from '../../src/gate/types';
 
 /** A recording stand-in for the gate stub: the real gate is exercised in test/worker; this checks the isolate's side. */
 function recordingGate() {
@@ -26,6 +26,10 @@ function recordingGate() {
 }
 
 const usage = { endpoint: 'e', outcome: 'completed' as const, promptTokens: 1, completionTokens: 2 };
+/** The tally of `n` requests like `usage` whose leases were taken over. */
+const tally = (n: number, endpoint = 'e') => ({
+  tally: { endpoint, completed: n, aborted: 0, failed: 0, promptTokens: n, completionTokens: 2 * n },
+});
 let n = 0;
 /** A fresh gate name whose gate admitted a request here just now (near its limit unless `roomy`). */
 const heardGate = (roomy = false) => {
@@ -43,7 +47,7 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     expect(takeOverLease(name, Date.now(), 250)).toBeUndefined(); // one request holds it
     await sent; // the finished request is done with it…
     expect(batches).toEqual([]); // …without a call: the lease runs on
-    expect(takeReleases(name)).toEqual([{ usage }]); // its usage rides with the next call, without the lease
+    expect(takeReleases(name)).toEqual([tally(1)]); // its usage rides with the next call, without the lease
     expect(takeReleases(name)).toEqual([]);
   });
 
@@ -61,7 +65,26 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     expect(takeOverLease(`never-heard-${n++}`, now, 250)).toBeUndefined();
     forgetKey(name); // the gate refused the key as revoked
     expect(takeOverLease(name, now, 250)).toBeUndefined();
-    expect(takeReleases(name)).toEqual([{ leaseId: 'first', usage }, { leaseId: 'plain', usage }, { usage }]);
+    expect(takeReleases(name)).toEqual([{ leaseId: 'first', usage }, { leaseId: 'plain', usage }, tally(1)]);
+    await Promise.all(sent);
+  });
+
+  it('tallies the usage of leases taken over per endpoint and outcome: one report each, however many requests', async () => {
+    const { gate } = recordingGate();
+    const name = heardGate();
+    const sent: Promise<void>[] = [];
+    const finish = (leaseId: string, u: UsageReport) => {
+      sent.push(queueRelease(() => gate, name, { leaseId, usage: u }, true));
+      expect(takeOverLease(name, Date.now(), 250)).toBe(leaseId);
+    };
+    finish('a', usage);
+    finish('b', usage);
+    finish('c', { ...usage, outcome: 'aborted', completionTokens: 0 });
+    finish('d', { ...usage, endpoint: 'other' });
+    expect(takeReleases(name)).toEqual([
+      { tally: { endpoint: 'e', completed: 2, aborted: 1, failed: 0, promptTokens: 3, completionTokens: 4 } },
+      tally(1, 'other'),
+    ]);
     await Promise.all(sent);
   });
 
@@ -75,7 +98,7 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     const started = Date.now();
     await Promise.all([first, second, third]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(RELEASE_BATCH_MS - 1);
-    expect(batches).toEqual([[{ usage }, { leaseId: 'b', usage }, { leaseId: 'c', usage }]]);
+    expect(batches).toEqual([[{ leaseId: 'b', usage }, { leaseId: 'c', usage }, tally(1)]]);
     expect(takeReleases(name)).toEqual([]);
   });
 
@@ -87,7 +110,7 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     expect(batches).toEqual([]);
     expect(takeOverLease(name, Date.now(), 250)).toBe('roomy');
     await roomy;
-    expect(takeReleases(name)).toEqual([{ usage }]);
+    expect(takeReleases(name)).toEqual([tally(1)]);
     expect(RELEASE_WAIT_WITH_ROOM_MS).toBeGreaterThan(RELEASE_BATCH_MS * 2);
   });
 });

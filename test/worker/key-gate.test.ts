@@ -70,17 +70,26 @@ describe('KeyGate', () => {
     ]);
   });
 
-  it('counts the usage of a request whose lease went on to the next one, leaving the lease held', async () => {
+  it('counts a tally of requests whose leases went on to the next one, leaving the lease held', async () => {
     const gate = freshGate();
     const lease = await gate.acquire(1, 60_000, 'e');
     if (!lease.ok) throw new Error('not admitted');
-    // Two requests used the lease one after the other: the first one's report has no lease (release-batch.ts).
-    await gate.releaseAll([{ usage }]);
+    // Four requests used the lease one after the other: the first three come as a tally (release-batch.ts).
+    const tally = { endpoint: 'e', completed: 2, aborted: 1, failed: 0, promptTokens: 9, completionTokens: 12 };
+    await gate.releaseAll([{ tally }]);
     expect(await gate.inFlight()).toBe(1);
     await gate.releaseAll([{ leaseId: lease.leaseId, usage }]);
     expect(await gate.inFlight()).toBe(0);
     expect(await gate.usage()).toEqual([
-      expect.objectContaining({ endpoint: 'e', requests: 2, completed: 2, prompt_tokens: 6, completion_tokens: 10 }),
+      expect.objectContaining({
+        endpoint: 'e',
+        requests: 4,
+        completed: 3,
+        aborted: 1,
+        failed: 0,
+        prompt_tokens: 12,
+        completion_tokens: 17,
+      }),
     ]);
   });
 
