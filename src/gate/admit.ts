@@ -55,8 +55,10 @@ export async function admit(
   const reuseMs = rules.key.length || rules.shared.length ? 0 : routerConfig(env).leaseReuseMs;
   const asked = Date.now();
   if (reuseMs) {
-    const handed = takeOverLease(key.hash, asked, reuseMs);
-    if (handed) return new Lease(() => gateFor(env, key), handed, LEASE_TTL_MS, 0, undefined, key.hash, true);
+    // A lease goes back to the gate a third of its TTL after it was granted, long before it could expire in use.
+    const handed = takeOverLease(key.hash, asked, reuseMs, LEASE_TTL_MS / 3);
+    if (handed)
+      return new Lease(() => gateFor(env, key), handed.leaseId, LEASE_TTL_MS, 0, undefined, key.hash, handed.grantedAt);
   }
   const gate = gateFor(env, key);
   const started = performance.now();
@@ -103,7 +105,7 @@ export async function admit(
     performance.now() - started,
     rules.tokens ? budget : undefined,
     key.hash,
-    reuseMs > 0,
+    reuseMs > 0 ? asked : null,
   );
 }
 

@@ -32,8 +32,8 @@ export class Lease {
     private readonly budget?: LeaseBudget,
     /** The gate's name, to send the release with others (release-batch.ts); without it, it goes at once. */
     private readonly gateName?: string,
-    /** May the next request on the key take this lease over once this one is done (release-batch.ts)? */
-    private readonly reusable = false,
+    /** When the gate granted the lease, if the next request on the key may take it over once this one is done (release-batch.ts). */
+    private readonly grantedAt: number | null = null,
   ) {}
 
   private get gate(): DurableObjectStub<KeyGate> {
@@ -119,7 +119,7 @@ export class Lease {
           })
         : immediately
           ? sendReleases(this.gate, [...takeReleases(this.gateName), own])
-          : queueRelease(() => this.gate, this.gateName, own, this.reusable && !this.held),
+          : queueRelease(() => this.gate, this.gateName, own, this.held ? null : this.grantedAt),
       shared &&
         shared.limiter.settle(shared.windows, budget.reserved, chargedTokens(usage)).catch((err: unknown) => {
           // The reservation stays counted until its window ends.

@@ -27,8 +27,8 @@ interface PendingRelease {
   usage: UsageReport;
   /** An admission or a batch has it, or its lease was taken over: its owner is done with it. */
   taken: boolean;
-  /** The next admission on the key may take the lease over. */
-  reusable: boolean;
+  /** When the gate granted the lease, if the next admission on the key may take it over (null: it may not). */
+  grantedAt: number | null;
 }
 
 /** What this isolate last heard from a key's gate: when it last admitted a request here, and how long a free lease waits. */
@@ -43,7 +43,8 @@ interface KeyWord {
  * - the next admission from this isolate for the same key may take its lease over
  *   (`takeOverLease`) when neither request counts against a rate or token window
  *   and the gate admitted a request on the key from this isolate less than the reuse
- *   span ago (`Config.leaseReuseMs`).
+ *   span ago (`Config.leaseReuseMs`), and granted the lease itself less than a third of
+ *   its TTL ago (the hand-on does not renew it).
  *   The slot passes from one request to the next without a word to the gate, and
  *   the finished request's usage joins a tally per endpoint, for the next ride;
  * - an admission that has to ask the gate takes every waiting release along
@@ -90,20 +91,20 @@ export function forgetKey(gateName: string): void {
 /**
  * Queues a release for `gateName` (`gate` gives its stub, asked for only if it has to
  * go on its own); resolves once it is on its way or its lease was taken over (or its
- * sending failed: the lease then expires). `reusable`: the next admission on the key
- * may take the lease over.
+ * sending failed: the lease then expires). `grantedAt`: when the gate granted the lease,
+ * if the next admission on the key may take it over.
  */
 export function queueRelease(
   gate: () => DurableObjectStub<KeyGate>,
   gateName: string,
   report: { leaseId: string; usage: UsageReport },
-  reusable = false,
+  grantedAt: number | null = null,
 ): Promise<void> {
-  const pending: PendingRelease = { ...report, taken: false, reusable };
+  const pending: PendingRelease = { ...report, taken: false, grantedAt };
   const batch = waiting.get(gateName);
   if (batch) batch.push(pending);
   else waiting.set(gateName, [pending]);
-  const waitMs = reusable ? (heard.get(gateName)?.waitMs ?? RELEASE_BATCH_MS) : RELEASE_BATCH_MS;
+  const waitMs = grantedAt !== null ? (heard.get(gateName)?.waitMs ?? RELEASE_BATCH_MS) : RELEASE_BATCH_MS;
   return new Promise<void>((resolve) => {
     setTimeout(() => {
       // Sent, or taken over (its lease runs on, and its usage rides with the next call of the key's requests here).
@@ -114,23 +115,29 @@ export function queueRelease(
 }
 
 /**
- * A finished request's lease for the next request on this gate, if one is waiting and
- * the gate admitted a request on the key from this isolate less than `reuseMs` before
- * `now`: the caller's request holds it from here. The finished request's usage joins
+ * A finished request's lease for the next request on this gate, if one is waiting, was
+ * granted less than `maxLeaseAgeMs` ago, and the gate admitted a request on the key from
+ * this isolate less than `reuseMs` before `now`: the caller's request holds it from here. The finished request's usage joins
  * the gate's tally, for the next ride.
  */
-export function takeOverLease(gateName: string, now: number, reuseMs: number): string | undefined {
+export function takeOverLease(
+  gateName: string,
+  now: number,
+  reuseMs: number,
+  maxLeaseAgeMs: number,
+): { leaseId: string; grantedAt: number } | undefined {
   const batch = waiting.get(gateName);
   if (!batch) return undefined;
   const word = heard.get(gateName);
   if (!word || now - word.at >= reuseMs) return undefined;
   for (let i = batch.length - 1; i >= 0; i--) {
     const r = batch[i]!;
-    if (!r.reusable) continue;
+    // A lease is granted for a TTL the hand-on does not renew: one older than `maxLeaseAgeMs` goes back to the gate.
+    if (r.grantedAt === null || now - r.grantedAt >= maxLeaseAgeMs) continue;
     batch.splice(i, 1);
     r.taken = true;
     count(gateName, r.usage);
-    return r.leaseId;
+    return { leaseId: r.leaseId, grantedAt: r.grantedAt };
   }
   return undefined;
 }

@@ -30,6 +30,8 @@ const usage = { endpoint: 'e', outcome: 'completed' as const, promptTokens: 1, c
 const tally = (n: number, endpoint = 'e') => ({
   tally: { endpoint, completed: n, aborted: 0, failed: 0, promptTokens: n, completionTokens: 2 * n },
 });
+/** The lease id `takeOverLease` hands on (a reuse span of 250 ms, leases handed on for 40 s after their grant). */
+const take = (name: string, now = Date.now()) => takeOverLease(name, now, 250, 40_000)?.leaseId;
 let n = 0;
 /** A fresh gate name whose gate admitted a request here just now (near its limit unless `roomy`). */
 const heardGate = (roomy = false) => {
@@ -42,9 +44,9 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
   it("hands a finished request's lease to the next request on the key, and keeps the finished one's usage for the next call", async () => {
     const { batches, gate } = recordingGate();
     const name = heardGate();
-    const sent = queueRelease(() => gate, name, { leaseId: 'a', usage }, true);
-    expect(takeOverLease(name, Date.now(), 250)).toBe('a');
-    expect(takeOverLease(name, Date.now(), 250)).toBeUndefined(); // one request holds it
+    const sent = queueRelease(() => gate, name, { leaseId: 'a', usage }, Date.now());
+    expect(take(name, Date.now())).toBe('a');
+    expect(take(name, Date.now())).toBeUndefined(); // one request holds it
     await sent; // the finished request is done with it…
     expect(batches).toEqual([]); // …without a call: the lease runs on
     expect(takeReleases(name)).toEqual([tally(1)]); // its usage rides with the next call, without the lease
@@ -56,17 +58,28 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     const name = heardGate();
     const now = Date.now();
     const sent = [
-      queueRelease(() => gate, name, { leaseId: 'first', usage }, true),
+      queueRelease(() => gate, name, { leaseId: 'first', usage }, Date.now()),
       queueRelease(() => gate, name, { leaseId: 'plain', usage }), // not reusable (a lease with rate windows)
-      queueRelease(() => gate, name, { leaseId: 'newest', usage }, true),
+      queueRelease(() => gate, name, { leaseId: 'newest', usage }, Date.now()),
     ];
-    expect(takeOverLease(name, now, 250)).toBe('newest');
-    expect(takeOverLease(name, now + 250, 250)).toBeUndefined(); // the gate's last word is 250 ms old
-    expect(takeOverLease(`never-heard-${n++}`, now, 250)).toBeUndefined();
+    expect(take(name, now)).toBe('newest');
+    expect(take(name, now + 250)).toBeUndefined(); // the gate's last word is 250 ms old
+    expect(take(`never-heard-${n++}`, now)).toBeUndefined();
     forgetKey(name); // the gate refused the key as revoked
-    expect(takeOverLease(name, now, 250)).toBeUndefined();
+    expect(take(name, now)).toBeUndefined();
     expect(takeReleases(name)).toEqual([{ leaseId: 'first', usage }, { leaseId: 'plain', usage }, tally(1)]);
     await Promise.all(sent);
+  });
+
+  it('hands on no lease granted a third of its TTL ago or more: it goes back to the gate before it could expire in use', async () => {
+    const { batches, gate } = recordingGate();
+    const name = heardGate();
+    const old = queueRelease(() => gate, name, { leaseId: 'old', usage }, Date.now() - 40_000);
+    expect(take(name)).toBeUndefined();
+    const fresh = queueRelease(() => gate, name, { leaseId: 'fresh', usage }, Date.now() - 39_000);
+    expect(take(name)).toBe('fresh');
+    await Promise.all([old, fresh]);
+    expect(batches).toEqual([[{ leaseId: 'old', usage }, tally(1)]]); // the old lease's release went to the gate
   });
 
   it('tallies the usage of leases taken over per endpoint and outcome: one report each, however many requests', async () => {
@@ -74,8 +87,8 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     const name = heardGate();
     const sent: Promise<void>[] = [];
     const finish = (leaseId: string, u: UsageReport) => {
-      sent.push(queueRelease(() => gate, name, { leaseId, usage: u }, true));
-      expect(takeOverLease(name, Date.now(), 250)).toBe(leaseId);
+      sent.push(queueRelease(() => gate, name, { leaseId, usage: u }, Date.now()));
+      expect(take(name, Date.now())).toBe(leaseId);
     };
     finish('a', usage);
     finish('b', usage);
@@ -91,9 +104,9 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
   it('sends what nobody took within RELEASE_BATCH_MS: every release waiting for the gate, in one call', async () => {
     const { batches, gate } = recordingGate();
     const name = heardGate();
-    const first = queueRelease(() => gate, name, { leaseId: 'a', usage }, true);
-    expect(takeOverLease(name, Date.now(), 250)).toBe('a');
-    const second = queueRelease(() => gate, name, { leaseId: 'b', usage }, true);
+    const first = queueRelease(() => gate, name, { leaseId: 'a', usage }, Date.now());
+    expect(take(name, Date.now())).toBe('a');
+    const second = queueRelease(() => gate, name, { leaseId: 'b', usage }, Date.now());
     const third = queueRelease(() => gate, name, { leaseId: 'c', usage });
     const started = Date.now();
     await Promise.all([first, second, third]);
@@ -105,10 +118,10 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
   it('keeps a lease for the next request longer while its key has room (RELEASE_WAIT_WITH_ROOM_MS)', async () => {
     const { batches, gate } = recordingGate();
     const name = heardGate(true);
-    const roomy = queueRelease(() => gate, name, { leaseId: 'roomy', usage }, true);
+    const roomy = queueRelease(() => gate, name, { leaseId: 'roomy', usage }, Date.now());
     await new Promise((r) => setTimeout(r, RELEASE_BATCH_MS * 2));
     expect(batches).toEqual([]);
-    expect(takeOverLease(name, Date.now(), 250)).toBe('roomy');
+    expect(take(name, Date.now())).toBe('roomy');
     await roomy;
     expect(takeReleases(name)).toEqual([tally(1)]);
     expect(RELEASE_WAIT_WITH_ROOM_MS).toBeGreaterThan(RELEASE_BATCH_MS * 2);
@@ -119,17 +132,17 @@ describe('Lease release, with releases waiting in the isolate', () => {
   it('offers its lease to the next request when it may be reused, and not once it was held for upkeep', async () => {
     const { gate } = recordingGate();
     const name = heardGate();
-    const reusable = new Lease(() => gate, 'r', 60_000, 0, undefined, name, true);
-    const held = new Lease(() => gate, 'h', 60_000, 0, undefined, name, true);
-    const withWindows = new Lease(() => gate, 'w', 60_000, 0, undefined, name, false);
+    const reusable = new Lease(() => gate, 'r', 60_000, 0, undefined, name, Date.now());
+    const held = new Lease(() => gate, 'h', 60_000, 0, undefined, name, Date.now());
+    const withWindows = new Lease(() => gate, 'w', 60_000, 0, undefined, name, null);
     held.hold(
       () => undefined,
       60_000,
       () => undefined,
     );
     const done = [reusable.release(usage), held.release(usage), withWindows.release(usage)];
-    expect(takeOverLease(name, Date.now(), 250)).toBe('r');
-    expect(takeOverLease(name, Date.now(), 250)).toBeUndefined();
+    expect(take(name, Date.now())).toBe('r');
+    expect(take(name, Date.now())).toBeUndefined();
     await Promise.all(done);
   });
 
@@ -137,7 +150,7 @@ describe('Lease release, with releases waiting in the isolate', () => {
     const { batches, gate } = recordingGate();
     const name = heardGate();
     const waitingOne = queueRelease(() => gate, name, { leaseId: 'w', usage });
-    const failed = new Lease(() => gate, 'f', 60_000, 0, undefined, name, true);
+    const failed = new Lease(() => gate, 'f', 60_000, 0, undefined, name, Date.now());
     await failed.release({ ...usage, outcome: 'failed' }, true);
     expect(batches).toEqual([
       [
