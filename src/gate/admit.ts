@@ -5,7 +5,15 @@ import { ApiError, errors } from '../http/errors';
 import { gateCall, gateFor, Lease, LEASE_TTL_MS, tokenHeaders, type LeaseBudget } from './lease';
 import type { RateLimiter } from './rate-limiter';
 import { admissionRules } from './rules';
-import { confirmKey, forgetKey, sendReleases, takeOverLease, takeReleases } from './release-batch';
+import {
+  confirmKey,
+  forgetKey,
+  needsRefresh,
+  refreshKey,
+  sendReleases,
+  takeOverLease,
+  takeReleases,
+} from './release-batch';
 import { reserveTokens, type TokenEstimate } from './token-estimate';
 import type { Admission, RateTake, Refusal, TokenHeadroom } from './types';
 
@@ -57,8 +65,12 @@ export async function admit(
   if (reuseMs) {
     // A lease goes back to the gate a third of its TTL after it was granted, long before it could expire in use.
     const handed = takeOverLease(key.hash, asked, reuseMs, LEASE_TTL_MS / 3);
-    if (handed)
+    if (handed) {
+      // Halfway through the reuse span, one admission renews the key's word in the background.
+      if (waitUntil && needsRefresh(key.hash, asked, reuseMs))
+        waitUntil(refreshKey(gateFor(env, key), key.hash, asked, key.concurrency_limit));
       return new Lease(() => gateFor(env, key), handed.leaseId, LEASE_TTL_MS, 0, undefined, key.hash, handed.grantedAt);
+    }
   }
   const gate = gateFor(env, key);
   const started = performance.now();

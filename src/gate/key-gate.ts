@@ -5,6 +5,7 @@ import { migrateSchema, type Migration } from './schema-version';
 import { USAGE_FLUSH_MS, UsageLedger } from './usage-ledger';
 import type {
   Admission,
+  KeyWord,
   LeaseEnd,
   RateRule,
   RateTake,
@@ -154,12 +155,17 @@ export class KeyGate extends DurableObject<Env> {
     return true;
   }
 
-  /** Releases several leases at once (an isolate's batch, see release-batch.ts); each as `release` does. */
-  async releaseAll(released: ReleaseReport[]): Promise<void> {
+  /**
+   * Releases several leases at once (an isolate's batch, see release-batch.ts); each as
+   * `release` does. Answers what an isolate handing leases on needs to hear: whether the
+   * key is revoked, and how many leases are live.
+   */
+  async releaseAll(released: ReleaseReport[]): Promise<KeyWord> {
     const now = Date.now();
     const freed = this.endAll(released, now);
     this.deleteRows(freed);
     if (released.length) await this.armAlarm(now + USAGE_FLUSH_MS);
+    return { revoked: this.isRevoked(), inFlight: this.countLeases(now) };
   }
 
   /** Extend a live lease (long streams call this well before it expires). */

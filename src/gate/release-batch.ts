@@ -31,10 +31,15 @@ interface PendingRelease {
   grantedAt: number | null;
 }
 
-/** What this isolate last heard from a key's gate: when it last admitted a request here, and how long a free lease waits. */
-interface KeyWord {
+/**
+ * What this isolate last heard from a key's gate: when (the time a call was sent that the
+ * gate answered without refusing the key as revoked), how long a free lease waits, and
+ * whether a refresh of it is on its way.
+ */
+interface HeardWord {
   at: number;
   waitMs: number;
+  refreshing: boolean;
 }
 
 /**
@@ -70,7 +75,7 @@ const waiting = new Map<string, PendingRelease[]>();
 const tallies = new Map<string, Map<string, UsageTally>>();
 
 /** By gate name; entries older than any reuse span are dropped once the map grows past KEY_WORDS_KEPT. */
-const heard = new Map<string, KeyWord>();
+const heard = new Map<string, HeardWord>();
 const KEY_WORDS_KEPT = 10_000;
 const MAX_REUSE_MS = 1_000;
 
@@ -80,7 +85,46 @@ const MAX_REUSE_MS = 1_000;
  */
 export function confirmKey(gateName: string, at: number, roomy: boolean): void {
   if (heard.size >= KEY_WORDS_KEPT) for (const [name, w] of heard) if (w.at < at - MAX_REUSE_MS) heard.delete(name);
-  heard.set(gateName, { at, waitMs: roomy ? RELEASE_WAIT_WITH_ROOM_MS : RELEASE_BATCH_MS });
+  heard.set(gateName, { at, waitMs: roomy ? RELEASE_WAIT_WITH_ROOM_MS : RELEASE_BATCH_MS, refreshing: false });
+}
+
+/**
+ * Should an admission that took a lease over also refresh the key's word (`refreshKey`)?
+ * Once half the reuse span has passed, and no refresh is on its way: the word is renewed
+ * before it goes stale, so under steady traffic no admission waits for an acquire.
+ */
+export function needsRefresh(gateName: string, now: number, reuseMs: number): boolean {
+  const word = heard.get(gateName);
+  return word !== undefined && !word.refreshing && now - word.at >= reuseMs / 2;
+}
+
+/**
+ * One `releaseAll` call with what waits for the gate but the leases that may still be
+ * taken over (finished requests' releases, the tallies), whose answer renews the key's
+ * word (sent at `now`), or forgets it when the key is revoked. Never throws. Runs in the
+ * `waitUntil` of the admission that called it, off its path.
+ */
+export async function refreshKey(
+  gate: DurableObjectStub<KeyGate>,
+  gateName: string,
+  now: number,
+  limit: number,
+): Promise<void> {
+  const word = heard.get(gateName);
+  if (word) word.refreshing = true;
+  const carried = takeReleases(gateName, true);
+  try {
+    const answer = await gate.releaseAll(carried);
+    if (answer.revoked) forgetKey(gateName);
+    else confirmKey(gateName, now, answer.inFlight * 2 <= limit);
+  } catch (err) {
+    // As a failed batch: the leases expire by themselves. The word goes stale, and the next admission asks the gate.
+    const leases = carried.flatMap((r) => ('leaseId' in r ? [r.leaseId] : []));
+    console.error(JSON.stringify({ msg: 'lease release failed', leases, error: String(err) }));
+  } finally {
+    const current = heard.get(gateName);
+    if (current) current.refreshing = false;
+  }
 }
 
 /** The gate refused a request on this key as revoked: no lease of it is handed on here any more. */
@@ -156,15 +200,21 @@ function count(gateName: string, usage: UsageReport): void {
   tally.completionTokens += usage.completionTokens;
 }
 
-/** The releases waiting for this gate, taken out of the queue: the caller delivers them. */
-export function takeReleases(gateName: string): ReleaseReport[] {
+/**
+ * The releases waiting for this gate, taken out of the queue: the caller delivers them.
+ * `leaveReusable`: leases that may still be taken over stay (their own timers send them).
+ */
+export function takeReleases(gateName: string, leaveReusable = false): ReleaseReport[] {
   const batch = waiting.get(gateName);
   const byEndpoint = tallies.get(gateName);
   if (!batch && !byEndpoint) return NONE;
-  waiting.delete(gateName);
+  const left = leaveReusable ? (batch ?? NO_PENDING).filter((r) => r.grantedAt !== null) : NO_PENDING;
+  if (left.length) waiting.set(gateName, left);
+  else waiting.delete(gateName);
   tallies.delete(gateName);
   const reports: ReleaseReport[] = [];
   for (const r of batch ?? NO_PENDING) {
+    if (leaveReusable && r.grantedAt !== null) continue;
     r.taken = true;
     reports.push({ leaseId: r.leaseId, usage: r.usage });
   }

@@ -63,6 +63,13 @@ export type Refusal =
       headroom: TokenHeadroom;
     };
 
+/** The state of a key as the gate tells an isolate after its releases (`KeyGate.releaseAll`). */
+export interface KeyWord {
+  revoked: boolean;
+  /** Live leases. */
+  inFlight: number;
+}
+
 /** How an admitted request's lease ended, as `KeyGate.watch` reports it. */
 export type LeaseEnd = 'revoked' | 'released';
 

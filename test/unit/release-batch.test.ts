@@ -4,10 +4,12 @@ import { Lease } from '../../src/gate/lease';
 import {
   confirmKey,
   forgetKey,
+  needsRefresh,
   queueRelease,
   RELEASE_BATCH_MS,
   RELEASE_WAIT_WITH_ROOM_MS,
   takeOverLease,
+  refreshKey,
   takeReleases,
 } from '../../src/gate/release-batch';
 import type { ReleaseReport, UsageReport } from '../../src/gate/types';
@@ -125,6 +127,49 @@ describe('releases waiting in the isolate (src/gate/release-batch.ts)', () => {
     await roomy;
     expect(takeReleases(name)).toEqual([tally(1)]);
     expect(RELEASE_WAIT_WITH_ROOM_MS).toBeGreaterThan(RELEASE_BATCH_MS * 2);
+  });
+});
+
+describe("the key's word, renewed in the background (refreshKey)", () => {
+  /** A gate stand-in answering `releaseAll` with `word`, recording what it was sent. */
+  function answeringGate(word: { revoked: boolean; inFlight: number }) {
+    const batches: ReleaseReport[][] = [];
+    const gate = {
+      releaseAll: async (batch: ReleaseReport[]) => {
+        batches.push(batch);
+        return word;
+      },
+    } as unknown as DurableObjectStub<KeyGate>;
+    return { batches, gate };
+  }
+
+  it('renews the word halfway through the reuse span, carrying the tallies and leaving leases that may be taken over', async () => {
+    const { gate, batches } = answeringGate({ revoked: false, inFlight: 1 });
+    const name = `release-batch-test-${n++}`;
+    const start = Date.now();
+    confirmKey(name, start - 130, false);
+    const a = queueRelease(() => gate, name, { leaseId: 'a', usage }, start);
+    expect(take(name, start)).toBe('a'); // its usage joins the tally
+    const b = queueRelease(() => gate, name, { leaseId: 'b', usage }, start); // free, may be taken over
+    expect(needsRefresh(name, start, 250)).toBe(true);
+    const refreshing = refreshKey(gate, name, start, 8);
+    expect(needsRefresh(name, start, 250)).toBe(false); // one refresh at a time
+    await refreshing;
+    expect(batches).toEqual([[tally(1)]]);
+    // The word is renewed from `start`: 200 ms on (330 ms after the old word), 'b' may still pass on.
+    expect(take(name, start + 200)).toBe('b');
+    expect(needsRefresh(name, start + 100, 250)).toBe(false);
+    await Promise.all([a, b]);
+  });
+
+  it('stops the hand-on when the gate answers that the key is revoked', async () => {
+    const { gate } = answeringGate({ revoked: true, inFlight: 1 });
+    const name = heardGate();
+    const a = queueRelease(() => gate, name, { leaseId: 'a', usage }, Date.now());
+    await refreshKey(gate, name, Date.now(), 8);
+    expect(take(name)).toBeUndefined();
+    expect(takeReleases(name)).toEqual([{ leaseId: 'a', usage }]);
+    await a;
   });
 });
 
