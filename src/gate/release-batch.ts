@@ -74,17 +74,20 @@ const waiting = new Map<string, PendingRelease[]>();
 /** The usage of requests whose leases were taken over, by gate name and endpoint: it rides with the next call. */
 const tallies = new Map<string, Map<string, UsageTally>>();
 
-/** By gate name; entries older than any reuse span are dropped once the map grows past KEY_WORDS_KEPT. */
+/**
+ * By gate name, in the order the words came (the oldest first): past KEY_WORDS_KEPT keys the
+ * oldest word is dropped, and that key's next admission asks the gate.
+ */
 const heard = new Map<string, HeardWord>();
 const KEY_WORDS_KEPT = 10_000;
-const MAX_REUSE_MS = 1_000;
 
 /**
  * The gate just admitted a request on this key from this isolate (`at`, taken before
  * the call: the key was not revoked then); `roomy`: at most half its limit was in flight.
  */
 export function confirmKey(gateName: string, at: number, roomy: boolean): void {
-  if (heard.size >= KEY_WORDS_KEPT) for (const [name, w] of heard) if (w.at < at - MAX_REUSE_MS) heard.delete(name);
+  heard.delete(gateName); // re-inserted last: the map stays in the order the words came
+  if (heard.size >= KEY_WORDS_KEPT) heard.delete(heard.keys().next().value!);
   heard.set(gateName, { at, waitMs: roomy ? RELEASE_WAIT_WITH_ROOM_MS : RELEASE_BATCH_MS, refreshing: false });
 }
 
@@ -118,9 +121,8 @@ export async function refreshKey(
     if (answer.revoked) forgetKey(gateName);
     else confirmKey(gateName, now, answer.inFlight * 2 <= limit);
   } catch (err) {
-    // As a failed batch: the leases expire by themselves. The word goes stale, and the next admission asks the gate.
-    const leases = carried.flatMap((r) => ('leaseId' in r ? [r.leaseId] : []));
-    console.error(JSON.stringify({ msg: 'lease release failed', leases, error: String(err) }));
+    // As a failed batch; the word goes stale, and the next admission asks the gate.
+    logLost(carried, err);
   } finally {
     const current = heard.get(gateName);
     if (current) current.refreshing = false;
@@ -161,8 +163,8 @@ export function queueRelease(
 /**
  * A finished request's lease for the next request on this gate, if one is waiting, was
  * granted less than `maxLeaseAgeMs` ago, and the gate admitted a request on the key from
- * this isolate less than `reuseMs` before `now`: the caller's request holds it from here. The finished request's usage joins
- * the gate's tally, for the next ride.
+ * this isolate less than `reuseMs` before `now`: the caller's request holds it from here.
+ * The finished request's usage joins the gate's tally, for the next ride.
  */
 export function takeOverLease(
   gateName: string,
@@ -208,16 +210,19 @@ export function takeReleases(gateName: string, leaveReusable = false): ReleaseRe
   const batch = waiting.get(gateName);
   const byEndpoint = tallies.get(gateName);
   if (!batch && !byEndpoint) return NONE;
-  const left = leaveReusable ? (batch ?? NO_PENDING).filter((r) => r.grantedAt !== null) : NO_PENDING;
-  if (left.length) waiting.set(gateName, left);
-  else waiting.delete(gateName);
-  tallies.delete(gateName);
+  const left: PendingRelease[] = [];
   const reports: ReleaseReport[] = [];
   for (const r of batch ?? NO_PENDING) {
-    if (leaveReusable && r.grantedAt !== null) continue;
+    if (leaveReusable && r.grantedAt !== null) {
+      left.push(r);
+      continue;
+    }
     r.taken = true;
     reports.push({ leaseId: r.leaseId, usage: r.usage });
   }
+  if (left.length) waiting.set(gateName, left);
+  else waiting.delete(gateName);
+  tallies.delete(gateName);
   for (const tally of byEndpoint?.values() ?? []) reports.push({ tally });
   return reports;
 }
@@ -228,10 +233,14 @@ export async function sendReleases(gate: DurableObjectStub<KeyGate>, batch: Rele
   try {
     await gate.releaseAll(batch);
   } catch (err) {
-    // The leases expire by themselves; the gate's alarm reclaims them (and charges what they reserved).
-    const leases = batch.flatMap((r) => ('leaseId' in r ? [r.leaseId] : []));
-    console.error(JSON.stringify({ msg: 'lease release failed', leases, error: String(err) }));
+    logLost(batch, err);
   }
+}
+
+/** A batch that did not reach the gate: its leases expire by themselves (the gate's alarm reclaims them, and charges what they reserved). */
+function logLost(batch: ReleaseReport[], err: unknown): void {
+  const leases = batch.flatMap((r) => ('leaseId' in r ? [r.leaseId] : []));
+  console.error(JSON.stringify({ msg: 'lease release failed', leases, error: String(err) }));
 }
 
 const NONE: ReleaseReport[] = [];

@@ -172,21 +172,20 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
         return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce, gaps);
       const text = await answer.response.text();
       // Nothing to look into (no output guardrail): the origin's text, with its model id replaced, when the pair can.
-      const passed = input.guard ? undefined : input.exchange.translateText?.(text);
-      if (passed) {
-        released = finishOnce(200, 'completed', passed.usage);
-        return new Response(passed.body, { headers: { ...JSON_TYPE, ...routingHeaders(input, ttfb) } });
-      }
-      const { body, usage } = input.exchange.translate(JSON.parse(text), answer.response.headers);
-      const withheld = (await input.guard?.checkAnswer(body, abort.signal)) ?? null;
-      if (withheld) {
-        await finishOnce(withheld.status, 'completed', usage, true);
-        return renderError(input.guard?.errorProtocol ?? 'openai', withheld);
+      let answered = input.guard ? undefined : input.exchange.translateText?.(text);
+      if (!answered) {
+        const { body, usage } = input.exchange.translate(JSON.parse(text), answer.response.headers);
+        const withheld = (await input.guard?.checkAnswer(body, abort.signal)) ?? null;
+        if (withheld) {
+          await finishOnce(withheld.status, 'completed', usage, true);
+          return renderError(input.guard?.errorProtocol ?? 'openai', withheld);
+        }
+        answered = { body: JSON.stringify(body), usage };
       }
       // The answer does not wait for the release: it goes with this isolate's next admission for the key, or
       // within a few ms (src/gate/release-batch.ts).
-      released = finishOnce(200, 'completed', usage);
-      return Response.json(body, { headers: routingHeaders(input, ttfb) });
+      released = finishOnce(200, 'completed', answered.usage);
+      return new Response(answered.body, { headers: { ...JSON_TYPE, ...routingHeaders(input, ttfb) } });
     } catch (err) {
       return failed(err);
     }
