@@ -161,7 +161,35 @@ function compareTables(hs: HarnessResult[]): string {
         ['Same run, same rounds: the router with metrics and a second router process with METRICS_ENABLED=false.'],
       )
     : '';
-  return main + '\n' + metrics;
+  return main + '\n' + metrics + '\n' + pausesTable(cmp, ['direct', ...keys]);
+}
+
+/** How often each target paused with every request in flight, and for how long (scripts/bench/pauses.ts). */
+function pausesTable(cmp: NonNullable<HarnessResult['compare']>, keys: string[]): string {
+  const label = (k: string) => (k === 'direct' ? 'direct' : (cmp.targets.find((t) => t.key === k)?.label ?? k));
+  const cell = (p: NonNullable<HarnessResult['compare']>['points'][number], k: string) => {
+    const st = p.sides[k]?.pauses;
+    if (!st || !st.requests) return '-';
+    const per10k = (st.pauses / st.requests) * 10_000;
+    if (!st.pauses) return '0';
+    const sorted = [...st.excessMs].sort((a, b) => a - b);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+    return `${per10k.toFixed(1)} · +${median.toFixed(0)} (max +${sorted[sorted.length - 1]!.toFixed(0)}) · ${((st.caught / st.requests) * 100).toFixed(1)}%`;
+  };
+  const rows = cmp.points
+    .filter((p) => (p.kind === 'nonStream' || p.kind === 'ttft') && p.concurrency >= 16)
+    .map((p) => [
+      `${p.kind === 'nonStream' ? 'non-stream' : 'first token'} C=${p.concurrency}`,
+      ...keys.map((k) => cell(p, k)),
+    ]);
+  if (!rows.length) return '';
+  return section(
+    '0c. Pauses: every request in flight held together (per 10,000 requests · median (max) ms over the median request · share of requests caught)',
+    renderTable([L('point'), ...keys.map((k) => R(label(k)))], rows),
+    [
+      'A pause: at least half the concurrency finishing late (over twice the round median, and 5 ms over it) within 15 ms of each other, as when the target thread stops for a garbage collection. When the share caught passes 1%, the pauses set p99.',
+    ],
+  );
 }
 
 function latencyTable(hs: HarnessResult[]): string {

@@ -45,6 +45,7 @@ import {
 } from '../http-client.ts';
 import { closedLoop } from '../load.ts';
 import { startPeerWorker, type PeerWorker } from '../peer-workers.ts';
+import { addPauses, findPauses, NO_PAUSES, type PauseStats } from '../pauses.ts';
 import {
   PORTKEY_VERSION,
   portkeyHeaders,
@@ -89,6 +90,8 @@ export interface CompareSide {
   unexpected: number;
   incomplete: number;
   errorSamples: string[];
+  /** Moments when every request in flight waited together (scripts/bench/pauses.ts), over all rounds. */
+  pauses: PauseStats;
 }
 
 export interface ComparePoint {
@@ -204,6 +207,8 @@ function plainRunner(
 }
 
 type Sample = {
+  /** When it was sent (performance.now()): pauses are found from when requests ended. */
+  at: number;
   ms: number;
   total?: number;
   gaps?: number[];
@@ -227,10 +232,12 @@ async function runRound(
   let gateBefore: ReturnType<CpuMeter['snapshot']> | null = null;
   const send = stream
     ? async (): Promise<Sample> => {
+        const at = performance.now();
         const s: StreamReply = await requestStream(r.target, spec);
         const gaps: number[] = [];
         for (let i = 1; i < s.eventMs.length; i++) gaps.push(s.eventMs[i]! - s.eventMs[i - 1]!);
         return {
+          at,
           ms: s.firstEventMs,
           total: s.totalMs,
           gaps,
@@ -240,8 +247,9 @@ async function runRound(
         };
       }
     : async (): Promise<Sample> => {
+        const at = performance.now();
         const x: Reply = await request(r.target, spec);
-        return { ms: x.totalMs, ok: x.status === 200, status: x.status };
+        return { at, ms: x.totalMs, ok: x.status === 200, status: x.status };
       };
   const result = await closedLoop<Sample>({
     concurrency,
@@ -271,6 +279,7 @@ function emptySide(): CompareSide {
     unexpected: 0,
     incomplete: 0,
     errorSamples: [],
+    pauses: NO_PAUSES,
   };
 }
 
@@ -316,6 +325,7 @@ async function runPoint(
       for (const b of bad.slice(0, 2))
         side.errorSamples.push(`HTTP ${b.status}${b.status === 200 ? ' (stream without [DONE])' : ''}`);
       side.rps.push(result.rps);
+      side.pauses = addPauses(side.pauses, findPauses(ok, concurrency));
       if (cpu) {
         side.cpuMs.push(cpu.workerdMs);
         side.topThreadMs.push(cpu.workerdTopThreadMs);
