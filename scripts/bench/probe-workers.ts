@@ -5,7 +5,8 @@
 //   JSON body (workerd's HTTP floor); `/pass/…` forwards the request to the origin and
 //   streams the answer back (the runtime's proxy floor); `/json/…` does the same but parses
 //   and re-encodes the JSON both ways (what any body-rewriting proxy pays); `/pump/…` streams
-//   the answer through a JavaScript read/write loop (what any stream-rewriting proxy pays).
+//   the answer through a JavaScript read/write loop (what any stream-rewriting proxy pays);
+//   `/tee/…` streams it natively while JavaScript reads a copy (what reading alone costs).
 // - gate-probe: calls the router's KeyGate Durable Object exactly like the router does
 //   (acquire, release) and an empty RPC on a trivial SQLite-backed object (the runtime's
 //   RPC floor), timing them inside workerd. Its clock has 1 ms resolution and moves only
@@ -47,6 +48,23 @@ export default {
       })();
       ctx.waitUntil(pump.catch(() => undefined));
       return new Response(readable, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
+    }
+    if (url.pathname.startsWith('/tee/')) {
+      // The answer goes to the client on workerd's native pipe; JavaScript only reads a copy (tee) and
+      // counts its bytes: what reading a stream costs a worker that never writes to it.
+      const target = env.ORIGIN + url.pathname.slice('/tee'.length);
+      const upstream = await fetch(target, { method: request.method, headers: { 'content-type': 'application/json' }, body: request.body });
+      const [toClient, copy] = upstream.body.tee();
+      const reader = copy.getReader();
+      ctx.waitUntil((async () => {
+        let bytes = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return bytes;
+          bytes += value.byteLength;
+        }
+      })().catch(() => undefined));
+      return new Response(toClient, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
     }
     if (url.pathname.startsWith('/json/')) {
       const target = env.ORIGIN + url.pathname.slice('/json'.length);

@@ -24,7 +24,15 @@ function triple(a: number, b: number, c: number): string {
   return `${ms(a)} / ${ms(b)} / ${ms(c)}`;
 }
 
-const COMPARE_COLUMNS = ['router', 'router-gate-own', 'bare', 'bare-pump', 'portkey-workerd', 'portkey-node'];
+const COMPARE_COLUMNS = [
+  'router',
+  'router-gate-own',
+  'bare',
+  'bare-pump',
+  'bare-tee',
+  'portkey-workerd',
+  'portkey-node',
+];
 
 function range(v: number[] | undefined): string {
   if (!v || !v.length) return '-';
@@ -176,12 +184,12 @@ function pausesTable(cmp: NonNullable<HarnessResult['compare']>, keys: string[])
     const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
     return `${per10k.toFixed(1)} · +${median.toFixed(0)} (max +${sorted[sorted.length - 1]!.toFixed(0)}) · ${((st.caught / st.requests) * 100).toFixed(1)}%`;
   };
-  const rows = cmp.points
-    .filter((p) => (p.kind === 'nonStream' || p.kind === 'ttft') && p.concurrency >= 16)
-    .map((p) => [
-      `${p.kind === 'nonStream' ? 'non-stream' : 'first token'} C=${p.concurrency}`,
-      ...keys.map((k) => cell(p, k)),
-    ]);
+  const points = cmp.points.filter((p) => (p.kind === 'nonStream' || p.kind === 'ttft') && p.concurrency >= 16);
+  keys = keys.filter((k) => points.some((p) => p.sides[k]));
+  const rows = points.map((p) => [
+    `${p.kind === 'nonStream' ? 'non-stream' : 'first token'} C=${p.concurrency}`,
+    ...keys.map((k) => cell(p, k)),
+  ]);
   if (!rows.length) return '';
   return section(
     '0c. Pauses: every request in flight held together (per 10,000 requests · median (max) ms over the median request · share of requests caught)',

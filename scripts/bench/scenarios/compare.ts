@@ -517,6 +517,20 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
           originPid,
         ),
       );
+      runners.push(
+        plainRunner(
+          {
+            key: 'bare-tee',
+            label: 'Worker + JS read of a tee',
+            what: 'the same Worker streaming the answer natively while JavaScript reads a tee of it (1,000-token streams only: what reading each chunk costs, without writing)',
+            pids: bare.workerdPids,
+          },
+          bare.url,
+          (mode) => `/tee/mode/${mode}${CHAT_PATH}`,
+          gapMs,
+          originPid,
+        ),
+      );
     } catch (err) {
       skip('bare', 'bare Worker', err);
     }
@@ -596,8 +610,11 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
 
     const points: ComparePoint[] = [];
     // The metrics-off router is compared on non-streaming requests; the JS-pump Worker on streams.
-    const withoutMetricsOff = runners.filter((r) => r.info.key !== 'router-nometrics');
-    const withoutPump = runners.filter((r) => r.info.key !== 'bare-pump');
+    // The tee Worker only on 1,000-token streams, where the per-chunk cost shows.
+    const withoutTee = runners.filter((r) => r.info.key !== 'bare-tee');
+    const withoutMetricsOff = withoutTee.filter((r) => r.info.key !== 'router-nometrics');
+    const withoutPump = withoutTee.filter((r) => r.info.key !== 'bare-pump');
+    const longTargets = runners.filter((r) => r.info.key !== 'router-nometrics');
     for (const c of cmp.concurrency)
       points.push(await runPoint(ctx, withoutPump, 'nonStream', c, cmp.requests[c] ?? 1000, cmp.rounds, gapMs));
     for (const c of cmp.concurrency)
@@ -608,7 +625,7 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
     // Long streams: the emulator's `ignore_eos` is passed through by the router and the bare Worker; Portkey drops
     // unknown fields (its streams then stop at ~15 events, shown in the events column and left out of the CPU row).
     points.push(
-      await runPoint(ctx, withoutMetricsOff, 'longStream', cmp.longConcurrency, cmp.longStreams, cmp.slowRounds, gapMs),
+      await runPoint(ctx, longTargets, 'longStream', cmp.longConcurrency, cmp.longStreams, cmp.slowRounds, gapMs),
     );
     return {
       targets: runners.map((r) => r.info),
