@@ -5,6 +5,8 @@
 // slow; at C=64 a single 200 ms pause is 64 late requests, and two of them in 6,000
 // requests decide p99. These figures say how often a target paused and for how long.
 
+import { quantile } from './stats.ts';
+
 /** One request of a round: when it was sent and how long it took (ms, one clock). */
 export interface Timed {
   at: number;
@@ -39,8 +41,10 @@ export function findPauses(round: readonly Timed[], concurrency: number): PauseS
   const out: PauseStats = { requests: round.length, pauses: 0, excessMs: [], caught: 0 };
   const needed = Math.max(4, Math.ceil(concurrency / 2));
   if (round.length === 0 || concurrency < 2) return out;
-  const sorted = round.map((r) => r.ms).sort((a, b) => a - b);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const median = quantile(
+    round.map((r) => r.ms).sort((a, b) => a - b),
+    0.5,
+  );
   const late = round
     .filter((r) => r.ms > Math.max(median * LATE_FACTOR, median + MIN_EXCESS_MS))
     .map((r) => ({ end: r.at + r.ms, ms: r.ms }))

@@ -18,6 +18,15 @@ const STATIC_BODY = JSON.stringify({
   choices: [{ index: 0, message: { role: 'assistant', content: 'static answer' }, finish_reason: 'stop' }],
   usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
 });
+// The origin's answer for a request to /<route>/<path>: the same method and body, to ORIGIN/<path>.
+function forward(request, env, url, route) {
+  const target = env.ORIGIN + url.pathname.slice(route.length);
+  return fetch(target, { method: request.method, headers: { 'content-type': 'application/json' }, body: request.body });
+}
+// The client's answer: the origin's status and content type, with \`body\` (the origin's, or a stream of it).
+function reply(upstream, body) {
+  return new Response(body, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
+}
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
@@ -26,15 +35,13 @@ export default {
       return new Response(STATIC_BODY, { headers: { 'content-type': 'application/json' } });
     }
     if (url.pathname.startsWith('/pass/')) {
-      const target = env.ORIGIN + url.pathname.slice('/pass'.length);
-      const upstream = await fetch(target, { method: request.method, headers: { 'content-type': 'application/json' }, body: request.body });
-      return new Response(upstream.body, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
+      const upstream = await forward(request, env, url, '/pass');
+      return reply(upstream, upstream.body);
     }
     if (url.pathname.startsWith('/pump/')) {
       // A JavaScript read/write loop per chunk into workerd's native byte pipe: what any
       // worker that touches a stream's chunks pays before doing anything with them.
-      const target = env.ORIGIN + url.pathname.slice('/pump'.length);
-      const upstream = await fetch(target, { method: request.method, headers: { 'content-type': 'application/json' }, body: request.body });
+      const upstream = await forward(request, env, url, '/pump');
       const { readable, writable } = new IdentityTransformStream({ highWaterMark: 65536 });
       const reader = upstream.body.getReader();
       const writer = writable.getWriter();
@@ -47,13 +54,12 @@ export default {
         await writer.close();
       })();
       ctx.waitUntil(pump.catch(() => undefined));
-      return new Response(readable, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
+      return reply(upstream, readable);
     }
     if (url.pathname.startsWith('/tee/')) {
       // The answer goes to the client on workerd's native pipe; JavaScript only reads a copy (tee) and
       // counts its bytes: what reading a stream costs a worker that never writes to it.
-      const target = env.ORIGIN + url.pathname.slice('/tee'.length);
-      const upstream = await fetch(target, { method: request.method, headers: { 'content-type': 'application/json' }, body: request.body });
+      const upstream = await forward(request, env, url, '/tee');
       const [toClient, copy] = upstream.body.tee();
       const reader = copy.getReader();
       ctx.waitUntil((async () => {
@@ -64,7 +70,7 @@ export default {
           bytes += value.byteLength;
         }
       })().catch(() => undefined));
-      return new Response(toClient, { status: upstream.status, headers: { 'content-type': upstream.headers.get('content-type') ?? 'application/json' } });
+      return reply(upstream, toClient);
     }
     if (url.pathname.startsWith('/json/')) {
       const target = env.ORIGIN + url.pathname.slice('/json'.length);

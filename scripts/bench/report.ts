@@ -1,6 +1,8 @@
 // The printed report: one table per section, harnesses side by side (rows tagged by harness).
 
 import type { BenchResults, HarnessResult } from './results.ts';
+import type { ComparePoint, CompareResult } from './scenarios/compare.ts';
+import { quantile } from './stats.ts';
 import { int, ms, renderTable, signed, type Column } from './table.ts';
 
 const L = (title: string): Column => ({ title, align: 'left' });
@@ -173,27 +175,26 @@ function compareTables(hs: HarnessResult[]): string {
 }
 
 /** How often each target paused with every request in flight, and for how long (scripts/bench/pauses.ts). */
-function pausesTable(cmp: NonNullable<HarnessResult['compare']>, keys: string[]): string {
+function pausesTable(cmp: CompareResult, keys: string[]): string {
   const label = (k: string) => (k === 'direct' ? 'direct' : (cmp.targets.find((t) => t.key === k)?.label ?? k));
-  const cell = (p: NonNullable<HarnessResult['compare']>['points'][number], k: string) => {
+  const cell = (p: ComparePoint, k: string) => {
     const st = p.sides[k]?.pauses;
     if (!st || !st.requests) return '-';
-    const per10k = (st.pauses / st.requests) * 10_000;
     if (!st.pauses) return '0';
+    const per10k = (st.pauses / st.requests) * 10_000;
     const sorted = [...st.excessMs].sort((a, b) => a - b);
-    const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-    return `${per10k.toFixed(1)} · +${median.toFixed(0)} (max +${sorted[sorted.length - 1]!.toFixed(0)}) · ${((st.caught / st.requests) * 100).toFixed(1)}%`;
+    return `${per10k.toFixed(1)} · +${quantile(sorted, 0.5).toFixed(0)} (max +${sorted[sorted.length - 1]!.toFixed(0)}) · ${((st.caught / st.requests) * 100).toFixed(1)}%`;
   };
   const points = cmp.points.filter((p) => (p.kind === 'nonStream' || p.kind === 'ttft') && p.concurrency >= 16);
-  keys = keys.filter((k) => points.some((p) => p.sides[k]));
+  const shown = keys.filter((k) => points.some((p) => p.sides[k]));
   const rows = points.map((p) => [
     `${p.kind === 'nonStream' ? 'non-stream' : 'first token'} C=${p.concurrency}`,
-    ...keys.map((k) => cell(p, k)),
+    ...shown.map((k) => cell(p, k)),
   ]);
   if (!rows.length) return '';
   return section(
     '0c. Pauses: every request in flight held together (per 10,000 requests · median (max) ms over the median request · share of requests caught)',
-    renderTable([L('point'), ...keys.map((k) => R(label(k)))], rows),
+    renderTable([L('point'), ...shown.map((k) => R(label(k)))], rows),
     [
       'A pause: at least half the concurrency finishing late (over twice the round median, and 5 ms over it) within 15 ms of each other, as when the target thread stops for a garbage collection. When the share caught passes 1%, the pauses set p99.',
     ],

@@ -145,6 +145,18 @@ function body(model: string, stream: boolean, maxTokens: number): Buffer {
   );
 }
 
+/**
+ * Targets left out of a kind of point: the metrics-off router is compared on non-streaming
+ * requests only; the JS-pump Worker on streams; the tee Worker on 1,000-token streams, where
+ * the per-chunk cost shows.
+ */
+const LEFT_OUT: Record<CompareKind, readonly string[]> = {
+  nonStream: ['bare-pump', 'bare-tee'],
+  ttft: ['router-nometrics', 'bare-tee'],
+  slowTtft: ['router-nometrics', 'bare-tee'],
+  longStream: ['router-nometrics'],
+};
+
 const modeOf = (kind: CompareKind, gapMs: number) => (kind === 'slowTtft' ? slowMode(gapMs) : FAST_MODE);
 const tokensOf = (kind: CompareKind) => (kind === 'longStream' ? LONG_TOKENS : 16);
 
@@ -609,23 +621,36 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
     }
 
     const points: ComparePoint[] = [];
-    // The metrics-off router is compared on non-streaming requests; the JS-pump Worker on streams.
-    // The tee Worker only on 1,000-token streams, where the per-chunk cost shows.
-    const withoutTee = runners.filter((r) => r.info.key !== 'bare-tee');
-    const withoutMetricsOff = withoutTee.filter((r) => r.info.key !== 'router-nometrics');
-    const withoutPump = withoutTee.filter((r) => r.info.key !== 'bare-pump');
-    const longTargets = runners.filter((r) => r.info.key !== 'router-nometrics');
+    const targetsFor = (kind: CompareKind) => runners.filter((r) => !LEFT_OUT[kind].includes(r.info.key));
     for (const c of cmp.concurrency)
-      points.push(await runPoint(ctx, withoutPump, 'nonStream', c, cmp.requests[c] ?? 1000, cmp.rounds, gapMs));
+      points.push(
+        await runPoint(ctx, targetsFor('nonStream'), 'nonStream', c, cmp.requests[c] ?? 1000, cmp.rounds, gapMs),
+      );
     for (const c of cmp.concurrency)
-      points.push(await runPoint(ctx, withoutMetricsOff, 'ttft', c, cmp.streams[c] ?? 500, cmp.rounds, gapMs));
+      points.push(await runPoint(ctx, targetsFor('ttft'), 'ttft', c, cmp.streams[c] ?? 500, cmp.rounds, gapMs));
     points.push(
-      await runPoint(ctx, withoutMetricsOff, 'slowTtft', cmp.slowConcurrency, cmp.slowStreams, cmp.slowRounds, gapMs),
+      await runPoint(
+        ctx,
+        targetsFor('slowTtft'),
+        'slowTtft',
+        cmp.slowConcurrency,
+        cmp.slowStreams,
+        cmp.slowRounds,
+        gapMs,
+      ),
     );
     // Long streams: the emulator's `ignore_eos` is passed through by the router and the bare Worker; Portkey drops
     // unknown fields (its streams then stop at ~15 events, shown in the events column and left out of the CPU row).
     points.push(
-      await runPoint(ctx, longTargets, 'longStream', cmp.longConcurrency, cmp.longStreams, cmp.slowRounds, gapMs),
+      await runPoint(
+        ctx,
+        targetsFor('longStream'),
+        'longStream',
+        cmp.longConcurrency,
+        cmp.longStreams,
+        cmp.slowRounds,
+        gapMs,
+      ),
     );
     return {
       targets: runners.map((r) => r.info),
