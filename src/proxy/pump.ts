@@ -1,7 +1,9 @@
 import type { Outcome } from '../metrics/request-log';
 import type { StreamCodec } from '../protocols/shared/stream-codec';
-import { abortReason, ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
-import { ERROR_EVENT_GRACE_MS, KEEP_ALIVE_FRAME, KEEP_ALIVE_MS } from './keep-alive';
+import { abortReason, ClientGone, OriginTimeout } from './abort-reasons';
+import { Interrupt } from './interrupt';
+import { KEEP_ALIVE_FRAME, KEEP_ALIVE_MS } from './keep-alive';
+import { failStream } from './stream-failure';
 
 export type { Outcome };
 
@@ -125,74 +127,6 @@ export async function pump(
   // Not awaited: the origin is done; the client drains what is queued at its own pace.
   writer.close().catch(() => undefined);
   return outcome;
-}
-
-/**
- * Awaits one operation at a time, or the abort signal, whichever comes first: like
- * `Promise.race([op, aborted])`, without leaving a reaction on a shared promise per
- * call (thousands per long stream).
- */
-class Interrupt {
-  private reject: ((reason: unknown) => void) | null = null;
-  private readonly onAbort = () => this.reject?.(this.signal.reason);
-
-  constructor(private readonly signal: AbortSignal) {
-    signal.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  run<T>(op: Promise<T>): Promise<T> {
-    if (this.signal.aborted) {
-      op.catch(() => undefined);
-      return Promise.reject(this.signal.reason);
-    }
-    return new Promise<T>((resolve, reject) => {
-      this.reject = reject;
-      op.then(resolve, reject);
-    });
-  }
-
-  dispose(): void {
-    this.reject = null;
-    this.signal.removeEventListener('abort', this.onAbort);
-  }
-}
-
-/** The origin failed or timed out mid-stream: tell the client in its protocol, if it is still there to hear it. */
-async function failStream(
-  writer: WritableStreamDefaultWriter<Uint8Array>,
-  codec: StreamCodec,
-  encoder: TextEncoder,
-  reason: OriginTimeout | ClientGone | KeyRevoked | null,
-): Promise<Outcome> {
-  if (reason instanceof KeyRevoked)
-    return writeFinal(writer, encoder, codec.fail('The API key was revoked', 'api_key_revoked'));
-  const message =
-    reason instanceof OriginTimeout
-      ? reason.phase === 'total'
-        ? `The response did not finish within ${reason.ms} ms (total timeout)`
-        : `The origin sent nothing for ${reason.ms} ms (${reason.phase} timeout)`
-      : 'The origin connection failed mid-stream';
-  return writeFinal(writer, encoder, codec.fail(message, reason ? 'origin_timeout' : 'origin_stream_failed'));
-}
-
-/** Hands the client the stream's final error event, if it takes it within the grace period. */
-async function writeFinal(
-  writer: WritableStreamDefaultWriter<Uint8Array>,
-  encoder: TextEncoder,
-  frame: string,
-): Promise<Outcome> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const grace = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('client did not take the error event')), ERROR_EVENT_GRACE_MS);
-  });
-  try {
-    if (frame) await Promise.race([writer.write(encoder.encode(frame)), grace]);
-    return 'failed';
-  } catch {
-    return 'aborted';
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function noop(): void {}
