@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { startOrigin } from '../../test/origin/server.ts';
+import { DEFAULT_MODELS, startOrigin } from '../../test/origin/server.ts';
 import { buildConsole } from '../build-console.ts';
 import { AdminClient } from './admin-client.ts';
 import { childEnv, signalGroup, sleep } from './process-group.ts';
@@ -38,6 +38,8 @@ export interface StackOptions {
   quiet?: boolean;
   /** How long to wait for /healthz (default 60 s). */
   readyTimeoutMs?: number;
+  /** More names the emulator serves its chat model under (vLLM's `--served-model-name`). */
+  servedModelNames?: string[];
   /** Serve wrangler's `/__scheduled` route, which runs the Cron Trigger's handler on demand (dev only). */
   testScheduled?: boolean;
 }
@@ -190,7 +192,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   try {
     if (opts.originPort !== undefined) await assertPortFree(opts.originPort, 'Emulator');
-    const origin = await startOrigin({ port: opts.originPort ?? 0, host: HOST });
+    const origin = await startOrigin({
+      port: opts.originPort ?? 0,
+      host: HOST,
+      ...(opts.servedModelNames?.length ? { models: [...DEFAULT_MODELS, ...opts.servedModelNames] } : {}),
+    });
     cleanups.push(() => origin.close());
 
     let persistDir = opts.persistDir;

@@ -1,6 +1,7 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { ApiError } from '../http/errors';
 import type { StreamCodec, TokenCounts } from './shared/stream-codec';
+import type { StreamScanner } from './shared/stream-scanner';
 
 /** What a protocol adapter knows about the request it adapts. */
 export interface ExchangeContext {
@@ -28,6 +29,12 @@ export interface OriginExchange {
   body: unknown;
   /** Streaming: re-frames the origin's SSE for the client. */
   codec: () => StreamCodec;
+  /**
+   * Streaming, for pairs whose stream the client gets byte for byte (nothing renamed,
+   * nothing dropped): a scanner of the origin's bytes. The relay then sends the stream on
+   * workerd's native pipe and reads a copy in batches, instead of `codec` per event.
+   */
+  passthrough?: () => StreamScanner;
   /** Non-streaming: the client's body and the usage, from the origin's JSON (and headers, for TGI's token counts). */
   translate: (originJson: unknown, originHeaders: Headers) => { body: unknown; usage: TokenCounts };
   /**

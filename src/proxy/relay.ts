@@ -15,10 +15,12 @@ import { sendWithFailover, type OriginAnswer } from './send-with-failover';
 import { GapTimer } from '../metrics/gap-timer';
 import { recordAttempt, recordRequest } from '../metrics/hooks';
 import type { TokenCounts } from '../protocols/shared/stream-codec';
+import type { StreamScanner } from '../protocols/shared/stream-scanner';
 import type { OriginExchange } from '../protocols/exchange';
 import { ClientGone, KeyRevoked, OriginTimeout } from './abort-reasons';
 import type { ExchangeGuard } from './exchange-guard';
 import { originFailure } from './origin-failure';
+import { passThrough } from './pass-through';
 import { pump, type Outcome } from './pump';
 import { requestClock } from './request-clock';
 import { logRequest } from '../metrics/request-log';
@@ -168,8 +170,12 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
       const answer = input.stream ? await within(answering, STATUS_HOLD_MS) : await answering;
       if (answer === HELD_TOO_LONG)
         return committedStream(c, input, answering, abort, timeouts, started, finishOnce, gaps);
-      if (answer.reader && answer.first)
+      if (answer.reader && answer.first) {
+        // A stream the client gets as the origin sent it (and no output guardrail to look into it): the native pipe.
+        const scanner = input.guard ? undefined : input.exchange.passthrough?.();
+        if (scanner) return passThroughStream(c, input, answer, scanner, abort, timeouts, started, finishOnce);
         return startStream(c, input, answer.reader, answer.first, abort, timeouts, started, finishOnce, gaps);
+      }
       const text = await answer.response.text();
       // Nothing to look into (no output guardrail): the origin's text, with its model id replaced, when the pair can.
       let answered = input.guard ? undefined : input.exchange.translateText?.(text);
@@ -219,6 +225,31 @@ function startStream(
   return new Response(guarded(input, readable, abort), {
     headers: { ...SSE_HEADERS, ...routingHeaders(input, Date.now() - started) },
   });
+}
+
+/**
+ * A stream that passes through unchanged: the origin's bytes go to the client on the
+ * native pipe while a scanner reads a copy in batches (src/proxy/pass-through.ts). Its
+ * events are not timed one by one, so it adds nothing to the gap metric.
+ */
+function passThroughStream(
+  c: Context<InferenceEnv>,
+  input: Admitted,
+  answer: OriginAnswer,
+  scanner: StreamScanner,
+  abort: AbortController,
+  timeouts: EffectiveTimeouts,
+  started: number,
+  finish: Finish,
+): Response {
+  answer.reader?.releaseLock();
+  const { readable, writable } = responseStream();
+  const body = answer.response.body as ReadableStream<Uint8Array>;
+  const done = passThrough(body, answer.first?.value, writable, scanner, { idleMs: timeouts.idleMs, abort }).then(
+    (outcome) => finish(200, outcome, scanner.usage),
+  );
+  c.executionCtx.waitUntil(done);
+  return new Response(readable, { headers: { ...SSE_HEADERS, ...routingHeaders(input, Date.now() - started) } });
 }
 
 /**

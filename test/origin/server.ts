@@ -1,6 +1,9 @@
 // Origin emulator: a vLLM- and TGI-shaped inference server with fault modes, for tests and local dev.
 //
-//   node test/origin/server.ts --port 9100 [--host 127.0.0.1]
+//   node test/origin/server.ts --port 9100 [--host 127.0.0.1] [--served-model-name a,b]
+//
+// `--served-model-name` adds names the chat model also answers to (vLLM's flag of that name),
+// listed after the defaults: an endpoint of the router named as the origin's model needs no rename.
 //
 // Flavour: `/tgi` prefix (or TGI-only paths, or model "tgi" on /v1) → TGI; otherwise vLLM.
 // Faults: `/mode/<name>[/<n>]` prefix or `x-emulator-mode` header (see modes.ts).
@@ -180,9 +183,11 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  const served = argValue('--served-model-name');
   const origin = await startOrigin({
     port: Number(argValue('--port') ?? 9100),
     host: argValue('--host') ?? '127.0.0.1',
+    ...(served ? { models: [...DEFAULT_MODELS, ...served.split(',').filter(Boolean)] } : {}),
   });
   console.log(`origin emulator listening on ${origin.url}`);
   const stop = () => void origin.close().then(() => process.exit(0));

@@ -9,11 +9,14 @@ import {
 import type { ProtocolPair } from '../pair';
 import { openaiPassthroughResponse, openaiPassthroughText } from './response-translation';
 import { OpenAIPassthroughCodec } from './stream-codec';
+import { OpenAIPassthroughScanner } from './stream-scanner';
 
 /**
  * OpenAI-style request to an OpenAI-compatible origin (vLLM, SGLang, llama.cpp):
  * same route and body, `model` set to the origin's id, and usage always asked for
- * on streams (the codec drops the usage chunk again if the client did not ask).
+ * on streams (the codec drops the usage chunk again if the client did not ask). When
+ * nothing needs changing (the origin serves the model under the endpoint's name, the
+ * client asked for usage), a stream passes through natively and is only scanned.
  * One pair per route: chat, completions and embeddings pass through alike.
  */
 function openaiPassthrough<K extends InferenceKind>(kind: K): ProtocolPair<InferenceRequest[K]> {
@@ -23,6 +26,7 @@ function openaiPassthrough<K extends InferenceKind>(kind: K): ProtocolPair<Infer
     exchange(request: InferenceRequest[K], ctx: ExchangeContext): OriginExchange {
       const body: Record<string, unknown> = { ...request, model: ctx.originModel };
       const streamOptions = (request as ChatRequest | CompletionRequest).stream_options;
+      const clientWantsUsage = streamOptions?.include_usage === true;
       if (ctx.stream) body.stream_options = { ...streamOptions, include_usage: true };
       return {
         path: originPathFor[kind],
@@ -31,8 +35,14 @@ function openaiPassthrough<K extends InferenceKind>(kind: K): ProtocolPair<Infer
           new OpenAIPassthroughCodec({
             originModel: ctx.originModel,
             endpointName: ctx.endpoint.name,
-            clientWantsUsage: streamOptions?.include_usage === true,
+            clientWantsUsage,
           }),
+        // The origin serves the model under the endpoint's name and the client asked for the usage chunk: its
+        // stream is the client's as it stands. Not for a provider's (it names a dated snapshot, not the alias).
+        passthrough:
+          ctx.stream && clientWantsUsage && ctx.originModel === ctx.endpoint.name && !ctx.provider
+            ? () => new OpenAIPassthroughScanner()
+            : undefined,
         translate: (json) => openaiPassthroughResponse(json, ctx.endpoint.name),
         translateText: (text) =>
           openaiPassthroughText(

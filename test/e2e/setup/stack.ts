@@ -14,12 +14,17 @@ import { EMULATOR_ANTHROPIC_KEY, EMULATOR_OPENAI_KEY } from '../../origin/provid
 /** A key the emulated OpenAI refuses (for the provider-401 test). */
 export const E2E_WRONG_OPENAI_KEY = 'sk-proj-e2e-wrong-key-5566778899';
 
+/** A name the emulator also serves its chat model under (vLLM's --served-model-name). */
+export const E2E_SERVED_NAME = 'e2e-served';
+
 /** Small on purpose: errors.test.ts sends a body just over it (413). */
 export const E2E_MAX_BODY_BYTES = 65_536;
 
 export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
   const stack = await startStack({
     quiet: process.env.E2E_WRANGLER_LOG !== '1',
+    // An endpoint of this name needs no model rename: its streams pass through natively (pass-through.test.ts).
+    servedModelNames: [E2E_SERVED_NAME],
     // Metrics flush a quarter second after a request, so Prometheus sees them quickly.
     vars: {
       MAX_BODY_BYTES: String(E2E_MAX_BODY_BYTES),

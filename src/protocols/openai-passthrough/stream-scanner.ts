@@ -1,0 +1,96 @@
+import { errorEvent } from '../openai/error-body';
+import { tokenCountsOf } from '../openai/usage';
+import type { TokenCounts } from '../shared/stream-codec';
+import type { StreamScanner } from '../shared/stream-scanner';
+import { announcesRole } from './announces-role';
+
+const USAGE = '"usage":{';
+const CHOICES = '"choices":[{';
+/** Line starts that open an in-stream error: vLLM's `data: {"error": …}` and an SSE `event: error`. */
+const ERROR_LINES = ['data: {"error"', 'data:{"error"', 'event: error', 'event:error'];
+const DONE_LINES = ['data: [DONE]', 'data:[DONE]'];
+
+/**
+ * Reads an OpenAI-style stream (vLLM, SGLang, llama.cpp) that goes to the client as the
+ * origin wrote it: the usage from the last `"usage":{…}` line, content chunks counted as
+ * a fallback (one per token, as OpenAIPassthroughCodec counts them), `[DONE]`, and error
+ * events. It looks at each batch with the runtime's native string search and parses only
+ * the line that carries usage (once a batch at most), so its cost is per batch, not per event.
+ * It changes nothing: an origin's error event reaches the client as the origin wrote it.
+ */
+export class OpenAIPassthroughScanner implements StreamScanner {
+  private readonly decoder = new TextDecoder();
+  /** The last line of what came so far, not complete yet. */
+  private carry = '';
+  private reported: TokenCounts | null = null;
+  private counted = 0;
+  complete = false;
+  errored = false;
+
+  get usage(): TokenCounts {
+    return this.reported ?? { promptTokens: 0, completionTokens: this.counted };
+  }
+
+  push(chunk: Uint8Array): void {
+    const text = this.carry + this.decoder.decode(chunk, { stream: true });
+    const cut = text.lastIndexOf('\n') + 1;
+    this.carry = text.slice(cut);
+    if (cut > 0) this.lines(text, cut);
+  }
+
+  end(): string {
+    const rest = this.carry + this.decoder.decode();
+    this.carry = '';
+    if (rest) this.lines(rest, rest.length);
+    if (this.complete || this.errored) return '';
+    return this.fail('The origin ended the stream before the response was complete', 'origin_stream_truncated');
+  }
+
+  fail(message: string, code: string): string {
+    if (this.errored) return '';
+    this.errored = true;
+    return errorEvent(message, code) + 'data: [DONE]\n\n';
+  }
+
+  /** The whole lines `text[0, end)` (`end` is a line start). */
+  private lines(text: string, end: number): void {
+    for (let at = text.indexOf(CHOICES); at !== -1 && at < end; at = text.indexOf(CHOICES, at + CHOICES.length)) {
+      if (this.counted > 0 || !announcesRole(dataOf(lineAt(text, at, end)))) this.counted++;
+    }
+    const usage = text.lastIndexOf(USAGE, end - USAGE.length);
+    if (usage !== -1) this.readUsage(dataOf(lineAt(text, usage, end)));
+    if (!this.errored && ERROR_LINES.some((line) => startsLine(text, line, end))) this.errored = true;
+    if (!this.complete && DONE_LINES.some((line) => startsLine(text, line, end))) this.complete = true;
+  }
+
+  private readUsage(data: string): void {
+    try {
+      const chunk = JSON.parse(data) as { usage?: unknown };
+      this.reported = tokenCountsOf(chunk.usage) ?? this.reported;
+    } catch {
+      // not one JSON line: the counted chunks stand
+    }
+  }
+}
+
+/** The line around `text[at]`, within `text[0, end)`, without its line break. */
+function lineAt(text: string, at: number, end: number): string {
+  const start = text.lastIndexOf('\n', at) + 1;
+  let stop = text.indexOf('\n', at);
+  if (stop === -1 || stop > end) stop = end;
+  if (stop > start && text.charCodeAt(stop - 1) === 0x0d) stop--;
+  return text.slice(start, stop);
+}
+
+/** A `data:` line's value (one optional space after the colon, as SSE reads it). */
+function dataOf(line: string): string {
+  if (!line.startsWith('data:')) return line;
+  return line.slice(line.charCodeAt(5) === 0x20 ? 6 : 5);
+}
+
+/** Does a line of `text[0, end)` start with `prefix`? */
+function startsLine(text: string, prefix: string, end: number): boolean {
+  if (text.startsWith(prefix)) return true;
+  const at = text.indexOf('\n' + prefix);
+  return at !== -1 && at + 1 + prefix.length <= end;
+}
