@@ -22,6 +22,8 @@ export const SILENT_MODE = 'stall/1';
 
 export const EP_FAST = 'bench-fast';
 export const EP_SLOW = 'bench-slow';
+/** Endpoints whose names the bench's emulator also serves the chat model under. */
+export const SERVED_ENDPOINTS = [EP_FAST, EP_SLOW];
 export const EP_HOLD = 'bench-hold';
 export const EP_SILENT = 'bench-silent';
 /** A Llama Guard endpoint (the emulator's Llama Guard mode, answering at once) and an endpoint whose prompts it checks. */
@@ -68,19 +70,33 @@ async function ensureEndpoint(
   name: string,
   url: string,
   extra: Record<string, unknown> = {},
+  entity: { model?: string } = {},
 ): Promise<void> {
   await admin.createEndpoint({
     name,
     description: `bench: emulator ${url}`,
-    served_entities: [{ name: `${name}-entity`, protocol: 'openai', model: CHAT_MODEL, origins: [{ url }] }],
+    served_entities: [
+      { name: `${name}-entity`, protocol: 'openai', model: entity.model ?? CHAT_MODEL, origins: [{ url }] },
+    ],
     ...extra,
   });
 }
 
-export async function setupFixtures(harness: Harness, originUrl: string, gapMs: number): Promise<Fixtures> {
+/**
+ * `renamed`: the fast and slow endpoints' entities name the model by the emulator's id (CHAT_MODEL), so the
+ * router renames `model` in every answer and re-frames streams event by event; by default they name it as the
+ * endpoint (the emulator serves SERVED_ENDPOINTS too), so a stream whose client asks for usage passes through.
+ */
+export async function setupFixtures(
+  harness: Harness,
+  originUrl: string,
+  gapMs: number,
+  opts: { renamed?: boolean } = {},
+): Promise<Fixtures> {
   const admin = harness.admin;
-  await ensureEndpoint(admin, EP_FAST, `${originUrl}/mode/${FAST_MODE}`);
-  await ensureEndpoint(admin, EP_SLOW, `${originUrl}/mode/${slowMode(gapMs)}`);
+  const model = (ep: string) => ({ model: opts.renamed ? CHAT_MODEL : ep });
+  await ensureEndpoint(admin, EP_FAST, `${originUrl}/mode/${FAST_MODE}`, {}, model(EP_FAST));
+  await ensureEndpoint(admin, EP_SLOW, `${originUrl}/mode/${slowMode(gapMs)}`, {}, model(EP_SLOW));
   await ensureEndpoint(admin, EP_HOLD, `${originUrl}/mode/${HOLD_MODE}`);
   await ensureEndpoint(admin, EP_SILENT, `${originUrl}/mode/${SILENT_MODE}`, {
     timeouts: { first_byte_ms: 600_000, idle_ms: 600_000, total_ms: 3_600_000 },

@@ -12,11 +12,13 @@ export interface OriginProcess {
   stop(): Promise<void>;
 }
 
-export async function startOriginProcess(): Promise<OriginProcess> {
+/** `servedNames`: more names the chat model answers to (vLLM's --served-model-name). */
+export async function startOriginProcess(servedNames: string[] = []): Promise<OriginProcess> {
   const port = await freePort();
+  const served = servedNames.length ? ['--served-model-name', servedNames.join(',')] : [];
   const proc = spawnGroup(
     'origin emulator',
-    [path.join(REPO_ROOT, 'test/origin/server.ts'), '--port', String(port), '--host', '127.0.0.1'],
+    [path.join(REPO_ROOT, 'test/origin/server.ts'), '--port', String(port), '--host', '127.0.0.1', ...served],
     REPO_ROOT,
   );
   try {

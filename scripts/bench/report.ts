@@ -29,6 +29,7 @@ function triple(a: number, b: number, c: number): string {
 const COMPARE_COLUMNS = [
   'router',
   'router-gate-own',
+  'router-renamed',
   'bare',
   'bare-pump',
   'bare-tee',

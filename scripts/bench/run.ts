@@ -13,6 +13,7 @@ import { startWranglerHarness } from './harness-wrangler.ts';
 import { closeTarget, makeTarget } from './http-client.ts';
 import { commandLine, gitState, machineInfo } from './machine.ts';
 import { startOriginProcess } from './origin-process.ts';
+import { SERVED_ENDPOINTS } from './fixtures.ts';
 import { freePort } from '../lib/stack.ts';
 import { FULL, SMOKE, type Plan } from './plan.ts';
 import { renderReport } from './report.ts';
@@ -193,7 +194,9 @@ export async function runBench(opts: CliOptions): Promise<{ results: BenchResult
   progress(
     `edge-llm-router bench (${plan.name}), harnesses: ${opts.harnesses.join(', ')}; ${machine.cores} cores (${machine.cpuModel})`,
   );
-  const origin = await startOriginProcess();
+  // The emulator serves the chat model under the bench endpoints' names too, as vLLM does with
+  // --served-model-name: the router has no model to rename on them (fixtures.ts).
+  const origin = await startOriginProcess(SERVED_ENDPOINTS);
   progress(`origin emulator: ${origin.url} (own process, pid ${origin.pid})`);
   const harnessResults: HarnessResult[] = [];
   let client: BenchResults['client'];

@@ -8,6 +8,8 @@
 //   router           the router (this harness: workerd, direct socket; gate in the same process)
 //   router-gate-own  the router with its KeyGate Durable Object in a second workerd process
 //   router-nometrics the router with METRICS_ENABLED=false (non-streaming points only: issue 13)
+//   router-renamed   the router with endpoints that name the model by the origin's id: it renames
+//                    `model` and re-frames every stream event by event (streaming points only)
 //   bare             a Worker that only fetch()es the origin and streams the answer back
 //   bare-pump        the same Worker moving the answer through a JS read/write loop per chunk
 //   portkey-workerd  Portkey's gateway bundled for workerd (when its source is in the cache)
@@ -21,16 +23,7 @@ import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { checkInterrupted } from '../cleanup.ts';
 import { cpuMeter, type CpuMeter } from '../cpu.ts';
-import {
-  CHAT_MODEL,
-  CHAT_PATH,
-  EP_FAST,
-  EP_SLOW,
-  FAST_MODE,
-  setupFixtures,
-  slowMode,
-  type Fixtures,
-} from '../fixtures.ts';
+import { CHAT_PATH, EP_FAST, EP_SLOW, FAST_MODE, setupFixtures, slowMode, type Fixtures } from '../fixtures.ts';
 import type { Harness } from '../harness.ts';
 import { startMiniflareHarness } from '../harness-miniflare.ts';
 import {
@@ -140,7 +133,8 @@ function body(model: string, stream: boolean, maxTokens: number): Buffer {
       max_tokens: maxTokens,
       // The emulator's vLLM extension: keep generating to max_tokens (a long stream of known length).
       ...(maxTokens > 16 ? { ignore_eos: true } : {}),
-      ...(stream ? { stream: true } : {}),
+      // Usage on streams, as the OpenAI SDKs' usage tracking and the Vercel AI SDK ask for it.
+      ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}),
     }),
   );
 }
@@ -151,7 +145,7 @@ function body(model: string, stream: boolean, maxTokens: number): Buffer {
  * the per-chunk cost shows.
  */
 const LEFT_OUT: Record<CompareKind, readonly string[]> = {
-  nonStream: ['bare-pump', 'bare-tee'],
+  nonStream: ['bare-pump', 'bare-tee', 'router-renamed'],
   ttft: ['router-nometrics', 'bare-tee'],
   slowTtft: ['router-nometrics', 'bare-tee'],
   longStream: ['router-nometrics'],
@@ -210,9 +204,10 @@ function plainRunner(
     gateCpu: null,
     spec: (kind, stream) => {
       const mode = modeOf(kind, gapMs);
-      const k = `${stream}/${tokensOf(kind)}`;
+      const k = `${kind === 'slowTtft'}/${stream}/${tokensOf(kind)}`;
       let b = bodies.get(k);
-      if (!b) bodies.set(k, (b = body(CHAT_MODEL, stream, tokensOf(kind))));
+      // The same body as the router's: the emulator serves the model under the endpoints' names too.
+      if (!b) bodies.set(k, (b = body(kind === 'slowTtft' ? EP_SLOW : EP_FAST, stream, tokensOf(kind))));
       return { path: pathFor(mode), headers: headers?.(mode), body: b };
     },
   };
@@ -456,12 +451,13 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
       label: string,
       what: string,
       extra: Parameters<typeof startMiniflareHarness>[0],
+      renamed = false,
     ) => {
       try {
         ctx.log(`starting ${label}…`);
         const h = await startMiniflareHarness(extra);
         stops.push(h.stop);
-        const f = await setupFixtures(h, origin, gapMs);
+        const f = await setupFixtures(h, origin, gapMs, { renamed });
         extraFixtures.push(f);
         runners.push(routerRunner(key, label, what, f, h, originPid));
       } catch (err) {
@@ -491,6 +487,21 @@ export async function runCompare(ctx: Ctx): Promise<CompareResult> {
       workerDir: ctx.workerDir ?? undefined,
       prebuiltBundle: fx.harness.bundlePath,
     });
+
+    await startRouter(
+      'router-renamed',
+      'router, model renamed',
+      "the router with endpoints that name the model by the origin's id: it renames `model` in each event",
+      {
+        originUrl: origin,
+        adminToken: `bench-admin-${randomUUID()}`,
+        helpers: false,
+        label: 'router (model renamed)',
+        workerDir: ctx.workerDir ?? undefined,
+        prebuiltBundle: fx.harness.bundlePath,
+      },
+      true,
+    );
 
     let bare: PeerWorker | null = null;
     try {
