@@ -85,6 +85,22 @@ describe('streams that pass through unchanged (the origin serves the endpoint na
     expect(await inFlight(id)).toBe(0);
   });
 
+  it('a stream capped at 32 tokens or fewer is re-framed by the codec (its in-stream error reworded)', async () => {
+    const { key } = await createKey();
+    const short = await sseEvents(
+      await chat(key, { model: 'served-instream', messages: hello, max_tokens: 32, ...withUsage }),
+    );
+    expect(parsed(short).find((c) => c.error)?.error).toMatchObject({
+      code: 'origin_error',
+      message: expect.stringMatching(/^Origin error/),
+    });
+    // Over the cap: the native path, the origin's own words.
+    const long = await sseEvents(
+      await chat(key, { model: 'served-instream', messages: hello, max_tokens: 33, ...withUsage }),
+    );
+    expect(parsed(long).find((c) => c.error)?.error?.message).not.toMatch(/^Origin error/);
+  });
+
   it('an origin that drops mid-stream: the client gets what came, then an error event and [DONE]', async () => {
     await served('served-drop', 'drop/3');
     const { id, key } = await createKey({ concurrency_limit: 1 });
