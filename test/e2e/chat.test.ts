@@ -6,9 +6,10 @@ import type OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CHAT_MODEL,
-  EMBEDDING_MODEL,
+  collect,
   createEndpoint,
   createKey,
+  EMBEDDING_MODEL,
   newRequestId,
   openai,
   recordedRequest,
@@ -36,12 +37,6 @@ beforeAll(async () => {
   const key = await createKey(null);
   client = openai(key.key);
 });
-
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const chunk of stream) out.push(chunk);
-  return out;
-}
 
 const chatText = (chunks: ChatChunk[]) => chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('');
 

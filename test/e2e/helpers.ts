@@ -152,4 +152,11 @@ export async function closedPort(): Promise<number> {
   });
 }
 
+/** Every item of an async iterable (an SDK's stream), in order. */
+export async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of stream) out.push(item);
+  return out;
+}
+
 export const userMessage = (content: string) => [{ role: 'user' as const, content }];

@@ -6,7 +6,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { streamText } from 'ai';
 import type OpenAI from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { admin, createKey, eventually, openai, originWithMode, routerUrl, userMessage } from './helpers.ts';
+import { admin, collect, createKey, eventually, openai, originWithMode, routerUrl, userMessage } from './helpers.ts';
 import { E2E_SERVED_NAME } from './setup/stack.ts';
 
 type ChatChunk = OpenAI.Chat.Completions.ChatCompletionChunk;
@@ -22,12 +22,6 @@ beforeAll(async () => {
   });
   key = await createKey([E2E_SERVED_NAME]);
 });
-
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of stream) out.push(item);
-  return out;
-}
 
 describe('streams that pass through natively', () => {
   it('openai SDK: the stream and its usage chunk, as the origin wrote them; the usage is counted', async () => {

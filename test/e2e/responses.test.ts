@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   admin,
   CHAT_MODEL,
+  collect,
   createEndpoint,
   createKey,
   eventually,
@@ -51,12 +52,6 @@ const weather = {
   },
   strict: true,
 };
-
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of stream) out.push(item);
-  return out;
-}
 
 for (const kind of ['vllm', 'tgi'] as const) {
   describe(`Responses API on a ${kind}-protocol endpoint`, () => {

@@ -7,6 +7,7 @@ import OpenAI, { APIError, BadRequestError } from 'openai';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   admin,
+  collect,
   createKey,
   newRequestId,
   openai,
@@ -34,12 +35,6 @@ beforeAll(async () => {
   ep = await tgiEndpoint('tgi-openai');
   client = openai((await createKey(null)).key);
 });
-
-async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const chunk of stream) out.push(chunk);
-  return out;
-}
 
 describe('chat completions on a TGI origin', () => {
   it('answers a non-streaming request like OpenAI', async () => {
