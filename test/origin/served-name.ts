@@ -11,4 +11,5 @@ export const SERVED_NAMES = [
   'served-idle',
   'served-left',
   'served-total',
+  'served-revoked',
 ] as const;

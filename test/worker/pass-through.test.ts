@@ -157,4 +157,23 @@ describe('streams that pass through unchanged (the origin serves the endpoint na
     await eventually(async () => expect(await inFlight(id)).toBe(0));
     await eventually(async () => expect(await usageRow(id, 'served-left')).toMatchObject({ aborted: 1 }));
   });
+
+  it("revoking the key ends its running stream with the router's error event and frees its slot", async () => {
+    // Three tokens, then the origin goes silent: left alone, the stream would run until its idle timeout (60 s).
+    await served('served-revoked', 'stall/3');
+    const { id, key } = await createKey();
+    const res = await chat(key, { model: 'served-revoked', messages: hello, max_tokens: 100, ...withUsage });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('"content":"')) text += decoder.decode((await reader.read()).value, { stream: true });
+    expect(await inFlight(id)).toBe(1);
+    expect((await admin('POST', `/keys/${id}/revoke`)).status).toBe(200);
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      text += decoder.decode(next.value, { stream: true });
+    const events = await sseEvents(new Response(text));
+    expect(events.at(-1)).toBe('[DONE]');
+    expect(parsed(events).at(-1)?.error).toMatchObject({ code: 'api_key_revoked', message: 'The API key was revoked' });
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+  }, 30_000);
 });
