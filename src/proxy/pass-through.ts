@@ -20,10 +20,10 @@ const BATCHES_PER_IDLE = 8;
 const READ_BYTES = 32 * 1024;
 
 /**
- * Read buffers, kept for the next read instead of one new buffer per stream: a buffer is
- * outside the JavaScript heap, and allocating one per stream (1,500 a second at C=16) drove
- * extra garbage collections, the runtime's pauses that set p99 (README, Benchmark results).
- * A scan holds one only while a read is pending; the scanner copies what it reads.
+ * Read buffers, kept for the next read instead of one new 32 KiB buffer per stream (memory
+ * outside the JavaScript heap, which V8 counts towards its next collection). Pooling them did
+ * not change the bench's pause counts measurably (README, Benchmark results); it is kept as
+ * the cheaper habit. A scan holds one only while a read is pending; the scanner copies what it reads.
  */
 const POOL_MAX = 64;
 const pool: ArrayBuffer[] = [];
