@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { DEFAULT_MODELS, startOrigin } from '../../test/origin/server.ts';
+import { startOrigin } from '../../test/origin/server.ts';
 import { buildConsole } from '../build-console.ts';
 import { AdminClient } from './admin-client.ts';
 import { childEnv, signalGroup, sleep } from './process-group.ts';
@@ -195,7 +195,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const origin = await startOrigin({
       port: opts.originPort ?? 0,
       host: HOST,
-      ...(opts.servedModelNames?.length ? { models: [...DEFAULT_MODELS, ...opts.servedModelNames] } : {}),
+      servedNames: opts.servedModelNames,
     });
     cleanups.push(() => origin.close());
 

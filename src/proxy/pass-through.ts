@@ -3,7 +3,7 @@ import type { StreamScanner } from '../protocols/shared/stream-scanner';
 import { abortReason, ClientGone, OriginTimeout } from './abort-reasons';
 import { Interrupt } from './interrupt';
 import { ERROR_EVENT_GRACE_MS } from './keep-alive';
-import { failStream } from './stream-failure';
+import { failStream, writeFinal } from './stream-failure';
 
 export interface PassThroughOptions {
   idleMs: number;
@@ -134,7 +134,10 @@ export async function passThrough(
   return failed ? failedEnd(piped, writable, scanner, encoder, reason) : completedEnd(writable, scanner, encoder);
 }
 
-/** The origin's stream ended: the client has it all; the truncation error, if it ended early, goes last. */
+/**
+ * The origin's stream ended: the client has it all; the truncation error, if it ended early, goes last (within
+ * the grace period, as every final error event: a client that stopped reading does not hold the release).
+ */
 async function completedEnd(
   writable: WritableStream<Uint8Array>,
   scanner: StreamScanner,
@@ -142,13 +145,9 @@ async function completedEnd(
 ): Promise<Outcome> {
   const tail = scanner.end();
   const writer = writable.getWriter();
-  try {
-    if (tail) await writer.write(encoder.encode(tail));
-  } catch {
-    return 'aborted';
-  }
-  writer.close().catch(noop);
-  return scanner.errored ? 'failed' : 'completed';
+  const outcome = tail ? await writeFinal(writer, encoder, tail) : scanner.errored ? 'failed' : 'completed';
+  if (outcome !== 'aborted') writer.close().catch(noop);
+  return outcome;
 }
 
 /**

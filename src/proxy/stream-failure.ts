@@ -26,7 +26,7 @@ export async function failStream(
 }
 
 /** Hands the client the stream's final error event, if it takes it within the grace period. */
-async function writeFinal(
+export async function writeFinal(
   writer: WritableStreamDefaultWriter<Uint8Array>,
   encoder: TextEncoder,
   frame: string,

@@ -35,6 +35,8 @@ export type OriginOptions = {
   port?: number;
   host?: string;
   models?: string[];
+  /** More names the chat model is served under, after `models` (vLLM's `--served-model-name`). */
+  servedNames?: string[];
   embeddingModels?: string[];
   providerKeys?: ProviderKeys;
 };
@@ -133,7 +135,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   const env: Env = {
     stats: new StatsStore(),
     switches: new Switches(),
-    models: opts.models ?? DEFAULT_MODELS,
+    models: [...(opts.models ?? DEFAULT_MODELS), ...(opts.servedNames ?? [])],
     embeddingModels: opts.embeddingModels ?? DEFAULT_EMBEDDING_MODELS,
     providerKeys: opts.providerKeys ?? DEFAULT_PROVIDER_KEYS,
   };
@@ -187,7 +189,7 @@ if (isMain()) {
   const origin = await startOrigin({
     port: Number(argValue('--port') ?? 9100),
     host: argValue('--host') ?? '127.0.0.1',
-    ...(served ? { models: [...DEFAULT_MODELS, ...served.split(',').filter(Boolean)] } : {}),
+    servedNames: served?.split(',').filter(Boolean),
   });
   console.log(`origin emulator listening on ${origin.url}`);
   const stop = () => void origin.close().then(() => process.exit(0));

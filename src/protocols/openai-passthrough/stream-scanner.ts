@@ -7,8 +7,13 @@ import { announcesRole } from './announces-role';
 const USAGE = '"usage":{';
 const CHOICES = '"choices":[{';
 /** Line starts that open an in-stream error: vLLM's `data: {"error": …}` and an SSE `event: error`. */
-const ERROR_LINES = ['data: {"error"', 'data:{"error"', 'event: error', 'event:error'];
-const DONE_LINES = ['data: [DONE]', 'data:[DONE]'];
+interface LinePrefix {
+  text: string;
+  afterBreak: string;
+}
+const linePrefixes = (...texts: string[]): LinePrefix[] => texts.map((text) => ({ text, afterBreak: `\n${text}` }));
+const ERROR_LINES = linePrefixes('data: {"error"', 'data:{"error"', 'event: error', 'event:error');
+const DONE_LINES = linePrefixes('data: [DONE]', 'data:[DONE]');
 
 /**
  * Reads an OpenAI-style stream (vLLM, SGLang, llama.cpp) that goes to the client as the
@@ -88,9 +93,9 @@ function dataOf(line: string): string {
   return line.slice(line.charCodeAt(5) === 0x20 ? 6 : 5);
 }
 
-/** Does a line of `text[0, end)` start with `prefix`? */
-function startsLine(text: string, prefix: string, end: number): boolean {
-  if (text.startsWith(prefix)) return true;
-  const at = text.indexOf('\n' + prefix);
-  return at !== -1 && at + 1 + prefix.length <= end;
+/** Does a line of `text[0, end)` start with `prefix`? (`prefix` as LinePrefix gives it with its line break.) */
+function startsLine(text: string, prefix: LinePrefix, end: number): boolean {
+  if (text.startsWith(prefix.text)) return true;
+  const at = text.indexOf(prefix.afterBreak);
+  return at !== -1 && at + prefix.afterBreak.length <= end;
 }
