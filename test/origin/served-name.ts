@@ -12,4 +12,5 @@ export const SERVED_NAMES = [
   'served-left',
   'served-total',
   'served-revoked',
+  'served-held',
 ] as const;

@@ -158,6 +158,28 @@ describe('streams that pass through unchanged (the origin serves the endpoint na
     await eventually(async () => expect(await usageRow(id, 'served-left')).toMatchObject({ aborted: 1 }));
   });
 
+  it('events reach the client as the origin sends them: none is held back for a batch', async () => {
+    // Three tokens, then the origin goes silent until the client leaves. Had the router held events back to send
+    // them in batches (as a copy read with `readAtLeast` once did, through the runtime's tee), the third would
+    // come only with the idle timeout's end of the stream, 60 s later: past this test's own timeout.
+    await served('served-held', 'stall/3');
+    const { id, key } = await createKey();
+    const res = await chat(key, { model: 'served-held', messages: hello, max_tokens: 100, ...withUsage });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const contents = () => (text.match(/"content":"[^"]+"/g) ?? []).length;
+    while (contents() < 3) {
+      const next = await reader.read();
+      expect(next.done).toBe(false);
+      text += decoder.decode(next.value, { stream: true });
+    }
+    expect(text).not.toContain('[DONE]');
+    expect(await inFlight(id)).toBe(1);
+    await reader.cancel();
+    await eventually(async () => expect(await inFlight(id)).toBe(0));
+  }, 20_000);
+
   it("revoking the key ends its running stream with the router's error event and frees its slot", async () => {
     // Three tokens, then the origin goes silent: left alone, the stream would run until its idle timeout (60 s).
     await served('served-revoked', 'stall/3');
