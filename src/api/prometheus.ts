@@ -10,7 +10,9 @@ import { adminRoutesGroup } from './route-group';
 
 /**
  * `GET /metrics`: Prometheus' text format, for a scraper holding the ADMIN_TOKEN
- * or a platform key; each principal sees the endpoints it may see in the admin API.
+ * or a platform key: the ADMIN_TOKEN and org admins every endpoint, a tenant principal its own tenant's
+ * endpoints only. Endpoints shared with its tenant are left out: their labels name the owner's served
+ * entities and origins, and the figures are the owner's traffic (see README, Sharing).
  */
 export const prometheusRoutes = adminRoutesGroup();
 
@@ -19,8 +21,8 @@ const SCRAPE_MAX_ENDPOINTS = 5_000;
 
 prometheusRoutes.get('/metrics', adminAuth(), async (c) => {
   const principal = c.get('principal');
-  // Scoped in SQL: a tenant principal's scrape reads its tenant's endpoints (and those shared with it) only.
-  const endpoints = await new EndpointStore(c.env.DB).page(principal.tenantId, '', SCRAPE_MAX_ENDPOINTS);
+  // Scoped in SQL: a tenant principal's scrape reads its own tenant's endpoints only (not those shared with it).
+  const endpoints = await new EndpointStore(c.env.DB).ownedPage(principal.tenantId, '', SCRAPE_MAX_ENDPOINTS);
   const health = await healthMap(c.env.DB);
   const all = await Promise.all(
     endpoints.map(async (e): Promise<EndpointTotals> => {

@@ -50,6 +50,21 @@ export class EndpointStore {
     return results.map(toEndpoint);
   }
 
+  /**
+   * One page of endpoints in name order, after `after`: every tenant's (`tenantId` null),
+   * or one tenant's own (not those shared with it: for reads that show origins and traffic).
+   */
+  async ownedPage(tenantId: string | null, after: string, limit: number): Promise<Endpoint[]> {
+    const stmt =
+      tenantId === null
+        ? this.db.prepare(`${SELECT} WHERE e.name > ?1 ORDER BY e.name LIMIT ?2`).bind(after, limit)
+        : this.db
+            .prepare(`${SELECT} WHERE e.tenant_id = ?1 AND e.name > ?2 ORDER BY e.name LIMIT ?3`)
+            .bind(tenantId, after, limit);
+    const { results } = await stmt.all<EndpointRow>();
+    return results.map(toEndpoint);
+  }
+
   /** The named endpoints a tenant may use (own or shared), without their configs' bulk where it is not needed. */
   async usableByTenant(tenantId: string, names: string[]): Promise<Endpoint[]> {
     if (names.length === 0) return [];

@@ -267,6 +267,24 @@ describe('GET /admin/v1/endpoints/{name}/metrics', () => {
     await expectError(await metrics('mx-scoped', '', endpointKey.key), 403, {});
     await expectError(await call('/admin/v1/endpoints/mx-scoped/metrics'), 401, {});
   });
+
+  it('answers 404 to a tenant the endpoint is shared with: the series name its served entities and origins', async () => {
+    expect((await admin('POST', '/tenants', { name: 'mx-owner' })).status).toBe(201);
+    expect((await admin('POST', '/tenants', { name: 'mx-sharer' })).status).toBe(201);
+    await createEndpoint('mx-shared', { body: { tenant: 'mx-owner' } });
+    expect((await admin('POST', '/endpoints/mx-shared/shares', { tenant: 'mx-sharer' })).status).toBe(200);
+    const platform = async (tenant: string, role: string) =>
+      ((await (await admin('POST', '/keys', { kind: 'platform', role, tenant })).json()) as Json).key as string;
+    for (const role of ['tenant_admin', 'member']) {
+      const shared = await platform('mx-sharer', role);
+      // It sees the endpoint (shared view), but not its metrics.
+      expect((await call('/admin/v1/endpoints/mx-shared', { token: shared })).status).toBe(200);
+      await expectError(await metrics('mx-shared', '', shared), 404, { code: 'endpoint_not_found' });
+    }
+    const own = await metrics('mx-shared', '', await platform('mx-owner', 'member'));
+    expect(own.status).toBe(200);
+    expect(((await own.json()) as Json).served_entities[0].name).toBe('mx-shared-a');
+  });
 });
 
 describe('GET /metrics', () => {
@@ -318,6 +336,28 @@ describe('GET /metrics', () => {
     expect(await theirs.text()).not.toContain('mx-prom"');
     await expectError(await call('/metrics', { token: key }), 403, {});
     await expectError(await call('/metrics'), 401, {});
+  });
+
+  it('shows a tenant principal its own tenant’s endpoints only, not those shared with it', async () => {
+    expect((await admin('POST', '/tenants', { name: 'mx-prom-owner' })).status).toBe(201);
+    expect((await admin('POST', '/tenants', { name: 'mx-prom-sharer' })).status).toBe(201);
+    await createEndpoint('mx-prom-shared', { body: { tenant: 'mx-prom-owner' } });
+    await createEndpoint('mx-prom-mine', { body: { tenant: 'mx-prom-sharer' } });
+    expect((await admin('POST', '/endpoints/mx-prom-shared/shares', { tenant: 'mx-prom-sharer' })).status).toBe(200);
+    const scrape = async (tenant: string) => {
+      const { key } = (await (
+        await admin('POST', '/keys', { kind: 'platform', role: 'tenant_admin', tenant })
+      ).json()) as Json;
+      const res = await call('/metrics', { token: key });
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const sharer = await scrape('mx-prom-sharer');
+    expect(sharer).toMatch(/router_origin_healthy\{endpoint="mx-prom-mine",/);
+    expect(sharer).not.toContain('mx-prom-shared');
+    const owner = await scrape('mx-prom-owner');
+    expect(owner).toMatch(/router_origin_healthy\{endpoint="mx-prom-shared",served_entity="mx-prom-shared-a",/);
+    expect(owner).not.toContain('mx-prom-mine');
   });
 });
 

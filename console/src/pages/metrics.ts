@@ -117,7 +117,10 @@ export const metricsPage: Page = {
   nav: true,
   platformOnly: true,
   async render(ctx) {
-    const endpoints = await listAll<EndpointView>('/admin/v1/endpoints', ctx.session.key);
+    // Metrics are for the endpoint's own tenant: one shared with this tenant answers 404 there, so it is not offered.
+    const endpoints = (await listAll<EndpointView>('/admin/v1/endpoints', ctx.session.key)).filter(
+      (e) => e.access !== 'shared',
+    );
     if (endpoints.length === 0) {
       return h('div', { class: 'page' }, h('h1', null, 'Metrics'), h('p', { class: 'muted' }, 'No endpoints yet.'));
     }

@@ -6,13 +6,17 @@ import { MetricsQueryParams } from '../../metrics/query-schema';
 import type { SeriesRow } from '../../metrics/endpoint-metrics';
 import { metricsObject } from '../../metrics/recorder';
 import { metricsView } from '../../metrics/series';
-import { visibleEndpoint } from './endpoint-access';
+import { ownEndpoint } from './endpoint-access';
 
-/** An endpoint's metrics over time (for the dashboard and scripts); Prometheus reads `GET /metrics` instead. */
+/**
+ * An endpoint's metrics over time (for the dashboard and scripts); Prometheus reads `GET /metrics` instead.
+ * For the endpoint's own tenant and org admins only: the series name its served entities and origins and show
+ * its traffic, which a tenant it is shared with does not see (404, as for `/versions`).
+ */
 export const metricsAdmin = new Hono<AdminEnv>();
 
 metricsAdmin.get('/admin/v1/endpoints/:name/metrics', async (c) => {
-  const endpoint = await visibleEndpoint(c);
+  const endpoint = await ownEndpoint(c);
   const q = parseMetricsQuery(validate(MetricsQueryParams, c.req.query()));
   // RPC results lose their tuple types on the way; the rows are SeriesRow tuples.
   const rows = (await metricsObject(c.env, endpoint).range(
