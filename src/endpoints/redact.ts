@@ -6,15 +6,20 @@ import { isExternal, type EndpointConfig, type ServedEntity } from './schema';
  * sent back unchanged in an update stands for the stored one (see `restoreOrigins`).
  */
 const MASK = '***';
-/** `scheme://user[:password]@` anywhere in a text (error details quote URLs). */
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+/** A URL anywhere in a text (error details quote them): a scheme, `://`, then up to whitespace or a quote. */
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>`]+/gi;
+/** Punctuation that ends a sentence or a list rather than the URL before it. */
+const TRAILING = /[.,;:!)\]]+$/;
+/** For a URL that does not parse: `scheme://user[:password]@`, and each query value. */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]+@/i;
+const QUERY_VALUE = /([?&][^=&#]*=)[^&#]*/g;
 
 export function redactUrl(url: string): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return redactText(url);
+    return maskLoosely(url);
   }
   if (!parsed.username && !parsed.password && !parsed.search) return url;
   if (parsed.username || parsed.password) {
@@ -26,8 +31,17 @@ export function redactUrl(url: string): string {
   return parsed.toString().replaceAll(encodeURIComponent(MASK), MASK);
 }
 
+/** A URL that `URL` cannot parse, masked by pattern: its user info and every query value. */
+function maskLoosely(url: string): string {
+  return url.replace(USERINFO, `$1${MASK}@`).replace(QUERY_VALUE, `$1${MASK}`);
+}
+
+/** Every URL in a text (an error, a probe's detail) redacted as `redactUrl` does: user info and query values. */
 export function redactText(text: string): string {
-  return text.replace(USERINFO, `$1${MASK}@`);
+  return text.replace(URL_IN_TEXT, (match) => {
+    const tail = TRAILING.exec(match)?.[0] ?? '';
+    return redactUrl(match.slice(0, match.length - tail.length)) + tail;
+  });
 }
 
 export function redactEntities(entities: ServedEntity[]): ServedEntity[] {

@@ -230,3 +230,32 @@ describe('credentials in origin URLs', () => {
     expect(JSON.stringify(failed)).not.toContain('hunter2');
   }, 20_000);
 });
+
+describe('credentials in a failed rollout’s reason', () => {
+  it('never show a query-string token: not in the stored error, not in any read', async () => {
+    expect((await admin('POST', '/endpoints', { name: 'cred-query', served_entities: [entity()] })).status).toBe(201);
+    // Nothing listens on port 9: every probe fails, and the rollout's reason quotes the URL.
+    const bad = await admin('PATCH', '/endpoints/cred-query', {
+      served_entities: [entity('http://127.0.0.1:9/v1?token=tok-query-123&region=eu', 'only')],
+    });
+    expect(bad.status).toBe(202);
+    const failed = await eventually(async () => {
+      const e = (await (await admin('GET', '/endpoints/cred-query')).json()) as Json;
+      expect(e.config_update).toBe('failed');
+      return e;
+    }, 15_000);
+    expect(failed.config_update_error).toContain('http://127.0.0.1:9/v1?token=***&region=***');
+    const reads = [
+      JSON.stringify(failed),
+      await (await admin('GET', '/endpoints?limit=200')).text(),
+      await (await admin('GET', '/endpoints/cred-query/versions')).text(),
+    ];
+    for (const text of reads) expect(text).not.toContain('tok-query-123');
+    // Redacted where it is written: the row itself holds no token either.
+    const stored = await env.DB.prepare(
+      "SELECT config_update_error FROM endpoints WHERE name = 'cred-query'",
+    ).first<string>('config_update_error');
+    expect(stored).toContain('token=***');
+    expect(stored).not.toContain('tok-query-123');
+  }, 20_000);
+});

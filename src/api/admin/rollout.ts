@@ -3,6 +3,7 @@ import { PROBE_PARALLELISM, probeOne } from '../../origins/probe';
 import { mapBounded } from '../../lib/map-bounded';
 import { isExternal, type EndpointConfig } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
+import { redactText, redactUrl } from '../../endpoints/redact';
 
 export const ROLLOUT_ATTEMPTS = 5;
 export const ROLLOUT_RETRY_MS = 1_000;
@@ -11,7 +12,8 @@ const PROBE_TIMEOUT_MS = 3_000;
 /**
  * Is a config version ready to serve? Every served entity with traffic needs at
  * least one origin that answers its health probe, or for an external model its
- * secret (providers are not probed). Returns what is wrong, or null.
+ * secret (providers are not probed). Returns what is wrong, or null: stored as the
+ * endpoint's `config_update_error`, so origin URLs in it are redacted here, at the source.
  */
 export async function readiness(config: EndpointConfig, env: Env, tenantId: string): Promise<string | null> {
   const live = config.served_entities.filter((e) =>
@@ -23,7 +25,7 @@ export async function readiness(config: EndpointConfig, env: Env, tenantId: stri
       const results = await mapBounded(entity.origins, PROBE_PARALLELISM, (o) => probeOne(o.url, PROBE_TIMEOUT_MS));
       return results.some((r) => r.healthy)
         ? null
-        : `no healthy origin for served entity '${entity.name}': ${results.map((r) => `${r.url} ${r.detail}`).join('; ')}`;
+        : `no healthy origin for served entity '${entity.name}': ${results.map((r) => `${redactUrl(r.url)} ${redactText(r.detail)}`).join('; ')}`;
     }),
   );
   const failing = problems.filter((p): p is string => p !== null);
