@@ -4,7 +4,7 @@ import type { Endpoint } from '../endpoints/schema';
 import { ApiError, errors } from '../http/errors';
 import { gateCall, gateFor, Lease, LEASE_TTL_MS, tokenHeaders, type LeaseBudget } from './lease';
 import type { RateLimiter } from './rate-limiter';
-import { admissionRules } from './rules';
+import { admissionRules, type AdmissionRules } from './rules';
 import {
   confirmKey,
   forgetKey,
@@ -48,7 +48,7 @@ export async function admit(
   key: KeyRecord,
   endpoint: Endpoint,
   request?: AdmittedRequest,
-  /** The request's `ctx.waitUntil`: keeps an admission that carries other requests' releases running to its end. */
+  /** The request's `ctx.waitUntil`: keeps an admission by the gate running to its end if the client leaves. */
   waitUntil?: (p: Promise<unknown>) => void,
 ): Promise<Lease> {
   const rules = admissionRules(endpoint, key);
@@ -58,7 +58,6 @@ export async function admit(
     estimate = reservation.estimate;
     request.body = reservation.body;
   }
-  const reserved = estimate.prompt + estimate.completion;
   // No window to count in: a lease this isolate's last request on the key just finished with may pass to this one.
   const reuseMs = rules.key.length || rules.shared.length ? 0 : routerConfig(env).leaseReuseMs;
   const asked = Date.now();
@@ -72,11 +71,30 @@ export async function admit(
       return new Lease(() => gateFor(env, key), handed.leaseId, LEASE_TTL_MS, 0, undefined, key.hash, handed.grantedAt);
     }
   }
+  // The gate's part must run to its end even if the client leaves meanwhile: on Workers a disconnect ends an
+  // invocation with nothing left in `waitUntil`, and a lease granted then would never be released, its slot held
+  // for a whole TTL (with a limit of 1, the key shut out for two minutes). Other requests' releases ride on it
+  // too. The relay puts the rest of the request, its release included, in `waitUntil` once admission returns.
+  const admitting = atGate(env, key, endpoint, rules, estimate, reuseMs ? asked : null);
+  waitUntil?.(admitting.catch(() => undefined));
+  return admitting;
+}
+
+/** Admission by the key's gate (and the endpoint's limiter, when it has shared rules); `askedAt`: see confirmKey. */
+async function atGate(
+  env: Env,
+  key: KeyRecord,
+  endpoint: Endpoint,
+  rules: AdmissionRules,
+  estimate: TokenEstimate,
+  askedAt: number | null,
+): Promise<Lease> {
+  const reserved = estimate.prompt + estimate.completion;
   const gate = gateFor(env, key);
   const started = performance.now();
   // This isolate's finished requests on the key, still to be released: the gate releases them first.
   const carried = takeReleases(key.hash);
-  const acquiring = gateCall(key, async (): Promise<Admission> => {
+  const admission = await gateCall(key, async (): Promise<Admission> => {
     try {
       return await gate.acquire(key.concurrency_limit, LEASE_TTL_MS, endpoint.id, rules.key, reserved, carried);
     } catch (err) {
@@ -86,14 +104,11 @@ export async function admit(
       throw err;
     }
   });
-  // Other requests' releases ride on this call: it must finish even if this request's client leaves meanwhile.
-  if (carried.length && waitUntil) waitUntil(acquiring.catch(() => undefined));
-  const admission = await acquiring;
   if (!admission.ok) {
     if (admission.reason === 'revoked') forgetKey(key.hash);
     throw refusal(admission);
   }
-  if (reuseMs) confirmKey(key.hash, asked, admission.inFlight * 2 <= key.concurrency_limit);
+  if (askedAt !== null) confirmKey(key.hash, askedAt, admission.inFlight * 2 <= key.concurrency_limit);
   const budget: LeaseBudget = { estimate, reserved, ...(admission.headroom ? { headroom: admission.headroom } : {}) };
   if (rules.shared.length) {
     const limiter = limiterFor(env, endpoint);
@@ -117,7 +132,7 @@ export async function admit(
     performance.now() - started,
     rules.tokens ? budget : undefined,
     key.hash,
-    reuseMs > 0 ? asked : null,
+    askedAt,
   );
 }
 
