@@ -121,17 +121,23 @@ export class EndpointStore {
     return row ?? { endpoints: 0, servedEntities: 0, origins: 0 };
   }
 
-  /** Names of the other endpoints whose serving config names `guard` as an input or output guard (read in SQL, not by loading every endpoint). */
-  async guardedBy(guard: string): Promise<string[]> {
-    const { results } = await this.db
+  /**
+   * Which other endpoints' serving configs name `guard` as an input or output guard (read in SQL, not by
+   * loading every endpoint): the first of `tenantId`'s own, by name, and whether any other tenant's does
+   * (a guard shared with it). Another tenant's endpoint is never named: only that there is one.
+   */
+  async guardUse(guard: string, tenantId: string): Promise<{ inTenant: string | null; elsewhere: boolean }> {
+    const guarding = `FROM endpoints e JOIN endpoint_configs c ON c.endpoint = e.name AND c.version = e.config_version
+      WHERE e.name != ?1 AND (json_extract(c.config, '$.guardrails.input.endpoint') = ?1
+        OR json_extract(c.config, '$.guardrails.output.endpoint') = ?1)`;
+    const row = await this.db
       .prepare(
-        `SELECT e.name FROM endpoints e JOIN endpoint_configs c ON c.endpoint = e.name AND c.version = e.config_version
-         WHERE e.name != ?1 AND (json_extract(c.config, '$.guardrails.input.endpoint') = ?1 OR json_extract(c.config, '$.guardrails.output.endpoint') = ?1)
-         ORDER BY e.name`,
+        `SELECT (SELECT e.name ${guarding} AND e.tenant_id = ?2 ORDER BY e.name LIMIT 1) AS in_tenant,
+           EXISTS (SELECT 1 ${guarding} AND e.tenant_id != ?2) AS elsewhere`,
       )
-      .bind(guard)
-      .all<{ name: string }>();
-    return results.map((r) => r.name);
+      .bind(guard, tenantId)
+      .first<{ in_tenant: string | null; elsewhere: number }>();
+    return { inTenant: row?.in_tenant ?? null, elsewhere: row?.elsewhere === 1 };
   }
 
   /** Every distinct origin URL of a serving endpoint's serving config (what the cron probes; external models' providers are not probed). */

@@ -1,4 +1,3 @@
-import { tenantMayUse } from '../endpoints/access';
 import type { EndpointConfig, Guard } from '../endpoints/schema';
 import { EndpointStore } from '../endpoints/store';
 import { errors } from '../http/errors';
@@ -9,7 +8,8 @@ const STAGES = ['input', 'output'] as const;
  * Checks an endpoint's guardrails against the other endpoints (what the schema
  * cannot): each guard endpoint exists and is visible to the endpoint's tenant (its
  * own or shared with it), is not this endpoint, and has no guardrails itself; and an
- * endpoint that already guards others gets no guardrails (a guard is never guarded).
+ * endpoint that already guards others gets no guardrails (a guard is never guarded),
+ * whichever tenant those others are in. `tenantId` is the endpoint's tenant.
  */
 export async function checkGuardrails(
   db: D1Database,
@@ -28,17 +28,22 @@ export async function checkGuardrails(
     if (guard.endpoint === name) {
       throw errors.guardIsItself(param);
     }
-    const target = await store.get(guard.endpoint);
-    if (!target || !tenantMayUse(target, tenantId)) {
+    // Read only if the tenant may use it (its own, or shared with it): the scope is in SQL.
+    const [target] = await store.usableByTenant(tenantId, [guard.endpoint]);
+    if (!target) {
       throw errors.guardNotVisible(param, guard.endpoint, tenantId);
     }
     if (target.guardrails?.input || target.guardrails?.output) {
       throw errors.guardIsGuarded(param, guard.endpoint);
     }
   }
-  const guarded = await store.guardedBy(name);
-  if (guarded.length > 0) {
-    throw errors.guardedGuard(name, guarded[0]!);
+  // Its own tenant's guarded endpoint is named; another tenant's (the guard is shared with it) is not.
+  const use = await store.guardUse(name, tenantId);
+  if (use.inTenant !== null) {
+    throw errors.guardedGuard(name, use.inTenant);
+  }
+  if (use.elsewhere) {
+    throw errors.guardedGuardElsewhere(name);
   }
 }
 

@@ -133,6 +133,52 @@ describe('guardrails config', () => {
     expect((await admin('POST', '/endpoints/other-tenant-guard/shares', { tenant: 'default' })).status).toBe(200);
     expect((await admin('POST', '/endpoints', body('vis-2'))).status).toBe(201);
   });
+
+  it('keeps a guard used by another tenant unguarded, without naming that tenant’s endpoint', async () => {
+    expect((await admin('POST', '/tenants', { name: 'gx-owner' })).status).toBe(201);
+    expect((await admin('POST', '/tenants', { name: 'gx-user' })).status).toBe(201);
+    const tenantAdmin = async (tenant: string) =>
+      ((await (await admin('POST', '/keys', { kind: 'platform', role: 'tenant_admin', tenant })).json()) as Json)
+        .key as string;
+    const owner = await tenantAdmin('gx-owner');
+    const user = await tenantAdmin('gx-user');
+    const as = (token: string, method: string, path: string, json?: unknown) =>
+      call(`/admin/v1${path}`, { method, token, json });
+    await createGuard('gx-guard', { tenant: 'gx-owner' });
+    await createGuard('gx-guard-2', { tenant: 'gx-owner' });
+    expect((await as(owner, 'POST', '/endpoints/gx-guard/shares', { tenant: 'gx-user' })).status).toBe(200);
+    const guarded = await as(user, 'POST', '/endpoints', {
+      name: 'gx-user-secret',
+      served_entities: [{ name: 'a', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: inject('originUrl') }] }],
+      guardrails: { input: guard('gx-guard') },
+    });
+    expect(guarded.status, await guarded.clone().text()).toBe(201);
+
+    // The guard's own tenant may not guard it (a guard chain), and is not told which endpoint uses it.
+    for (const token of [owner, 'test-admin-token']) {
+      const refused = await expectError(
+        await as(token, 'PATCH', '/endpoints/gx-guard', { guardrails: { input: guard('gx-guard-2') } }),
+        400,
+        {
+          param: 'guardrails',
+          message: expect.stringContaining("'gx-guard' is the guard of an endpoint in another tenant"),
+        },
+      );
+      expect(JSON.stringify(refused)).not.toMatch(/gx-user/);
+    }
+    // Once its own tenant guards with it too, that endpoint is the one named.
+    const own = await as(owner, 'POST', '/endpoints', {
+      name: 'gx-own',
+      served_entities: [{ name: 'a', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: inject('originUrl') }] }],
+      guardrails: { output: guard('gx-guard') },
+    });
+    expect(own.status, await own.clone().text()).toBe(201);
+    await expectError(
+      await as(owner, 'PATCH', '/endpoints/gx-guard', { guardrails: { input: guard('gx-guard-2') } }),
+      400,
+      { message: expect.stringContaining("'gx-guard' is the guard of 'gx-own'") },
+    );
+  });
 });
 
 describe('input guardrail', () => {

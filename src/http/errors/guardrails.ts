@@ -23,6 +23,12 @@ export const guardrailErrors = {
       'guardrails',
       `endpoint '${name}' is the guard of '${guarded}'; a guard endpoint must not be guarded itself`,
     ),
+  /** Guardrails added to an endpoint that is the guard of another tenant's endpoint (shared with it): never named. */
+  guardedGuardElsewhere: (name: string) =>
+    invalid(
+      'guardrails',
+      `endpoint '${name}' is the guard of an endpoint in another tenant (one it was shared with); a guard endpoint must not be guarded itself`,
+    ),
   inputStreamCheck: () =>
     invalid('guardrails.input.stream_check_tokens', 'only output guards check streams; remove it from the input guard'),
   duplicateCategory: (stage: Stage, category: string) =>
