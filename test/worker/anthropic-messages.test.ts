@@ -289,6 +289,33 @@ describe('Messages: Anthropic errors and auth', () => {
     await expectAnthropicError(await send(key, ok, '/endpoints/nope/v1/messages'), 404, 'not_found_error');
   });
 
+  it('checks the blocks of a tool result: null or a non-object is a 400 naming its path', async () => {
+    await createEndpoint('msg-null-blocks');
+    const { key } = await createKey();
+    const turn = (content: unknown) => ({
+      model: 'msg-null-blocks',
+      max_tokens: 10,
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'get_weather', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content }] },
+      ],
+    });
+    await expectAnthropicError(
+      await send(key, turn([null])),
+      400,
+      'invalid_request_error',
+      /^Invalid 'messages\.2\.content\.0\.content\.0': expected object, got null$/,
+    );
+    await expectAnthropicError(
+      await send(key, turn(42)),
+      400,
+      'invalid_request_error',
+      /^Invalid 'messages\.2\.content\.0\.content': expected string or array, got number$/,
+    );
+    expect((await send(key, turn([{ type: 'text', text: 'sunny' }]))).status).toBe(200);
+  });
+
   it('takes the key from x-api-key or Authorization: Bearer, and the endpoint from the path', async () => {
     await createEndpoint('msg-auth');
     const { key } = await createKey();

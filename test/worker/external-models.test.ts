@@ -509,6 +509,24 @@ describe('external models: Anthropic provider', () => {
     expect((await originStats()).requests).toBe(before);
   });
 
+  it('refuses null or non-object tools and tool calls with a 400 naming them, before calling Anthropic', async () => {
+    const before = (await originStats()).requests;
+    await expectError(await chat(key, { model: 'ext-claude', messages: hello, tools: [null] }), 400, {
+      code: 'invalid_body',
+      param: 'tools.0',
+      message: "Invalid 'tools.0': expected object, got null",
+    });
+    await expectError(
+      await chat(key, {
+        model: 'ext-claude',
+        messages: [...hello, { role: 'assistant', content: 'x', tool_calls: [weather, 'call'] }],
+      }),
+      400,
+      { param: 'messages.1.tool_calls.1', message: "Invalid 'messages.1.tool_calls.1': expected object, got string" },
+    );
+    expect((await originStats()).requests).toBe(before);
+  });
+
   it("maps Anthropic's errors to OpenAI's shape with the right status and Retry-After", async () => {
     const limited = await chat(key, { model: 'ext-claude-error429', messages: hello });
     await expectError(limited, 429, { code: 'provider_rate_limited' });

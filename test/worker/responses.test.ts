@@ -324,6 +324,28 @@ describe('Responses: what a stateless router refuses', () => {
     });
   });
 
+  it('checks every element of the arrays it reads: null or a non-object is a 400 naming its path, whatever the model', async () => {
+    const { key } = await createKey();
+    // Translated before the endpoint is looked up: a model that does not exist gets the same refusal.
+    for (const model of ['resp-refuse', 'no-such-endpoint']) {
+      const output = await expectError(
+        await respond(key, { model, input: [{ type: 'function_call_output', call_id: 'c', output: [null] }] }),
+        400,
+        { code: 'invalid_body', param: 'input.0.output.0' },
+      );
+      expect(output.error.message).toBe("Invalid 'input.0.output.0': expected object, got null");
+    }
+    await expectError(
+      await respond(key, { model: 'resp-refuse', input: [{ type: 'message', role: 'user', content: [7] }] }),
+      400,
+      { param: 'input.0.content.0', message: "Invalid 'input.0.content.0': expected object, got number" },
+    );
+    await expectError(await respond(key, { model: 'resp-refuse', input: 'hi', tools: [null] }), 400, {
+      param: 'tools.0',
+      message: "Invalid 'tools.0': expected object, got null",
+    });
+  });
+
   it('holds the router rules: unknown model 404, bad key 401, the endpoint path names the model', async () => {
     await createEndpoint('resp-rules');
     const { key } = await createKey();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkedByType } from '../shared/checked-by-type';
 
 /**
  * Anthropic Messages API wire types (`POST /v1/messages`), as far as the router
@@ -143,12 +144,17 @@ export type AnthropicStreamEvent =
  */
 const RequestBlock = z.looseObject({ type: z.string() });
 
+/** A content block, and what the translation reads of a tool result: its text, or its blocks. */
+const MessageBlock = checkedByType(RequestBlock, {
+  tool_result: z.looseObject({ content: z.union([z.string(), z.array(RequestBlock)]).optional() }),
+});
+
 export const MessagesRequest = z.looseObject({
   model: z.string().min(1).optional(),
   max_tokens: z.number().int().min(1),
   messages: z
     .array(
-      z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(RequestBlock)]) }),
+      z.looseObject({ role: z.enum(['user', 'assistant']), content: z.union([z.string(), z.array(MessageBlock)]) }),
     )
     .min(1),
   system: z.union([z.string(), z.array(z.looseObject({ type: z.literal('text'), text: z.string() }))]).optional(),

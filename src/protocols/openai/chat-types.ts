@@ -52,9 +52,10 @@ export type ChatMessage =
 
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
-export interface ChatTool {
+// A type, not an interface: the chat request's `tools` are loose objects, which an interface is not assignable to.
+export type ChatTool = {
   type: 'function';
   function: { name: string; description?: string; parameters?: unknown; strict?: boolean };
-}
+};
 
 export type ChatToolChoice = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };

@@ -6,9 +6,10 @@ import type { InferenceKind } from '../../endpoints/inference-kind';
  * them, and the types the protocol pairs read them with (the route hands the
  * parsed request on). Objects are loose: fields the router does not know (vLLM
  * extras such as `min_p`, `repetition_penalty`) pass through to the origin
- * untouched; fields whose checks depend on the origin (`tools`, `tool_choice`,
- * `response_format`, `logit_bias`, chat's `logprobs`) are left to the origin or to
- * the pair that translates them.
+ * untouched; fields whose checks depend on the origin (`tool_choice`,
+ * `response_format`, `logit_bias`, chat's `logprobs`, what a tool or tool call holds)
+ * are left to the origin or to the pair that translates them. Arrays are checked
+ * element by element: a `null` among the tools is a 400 here on every origin.
  */
 const optionalNumber = (schema: z.ZodNumber) => schema.nullable().optional();
 
@@ -34,11 +35,15 @@ const samplingFields = {
 const Message = z.looseObject({
   role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
   content: z.union([z.string(), z.array(z.looseObject({ type: z.string() })), z.null()]).optional(),
+  /** Each an object; what it must hold is the origin's (or the translating pair's) to say. */
+  tool_calls: z.array(z.looseObject({})).nullable().optional(),
 });
 
 export const ChatRequest = z.looseObject({
   ...samplingFields,
   messages: z.array(Message).min(1),
+  /** Each an object; what it must hold is the origin's (or the translating pair's) to say. */
+  tools: z.array(z.looseObject({})).nullable().optional(),
   max_completion_tokens: optionalNumber(z.number().int().min(1)),
   top_logprobs: optionalNumber(z.number().int().min(0).max(20)),
   parallel_tool_calls: z.boolean().nullable().optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkedByType } from '../shared/checked-by-type';
 
 /**
  * The OpenAI Responses API wire format (`POST /v1/responses`), as far as the router
@@ -9,11 +10,17 @@ const nullableNumber = (schema: z.ZodNumber) => schema.nullable().optional();
 
 const ContentPart = z.looseObject({ type: z.string() });
 
-export const ResponsesInputItem = z.looseObject({
-  type: z.string().optional(),
-  role: z.enum(['user', 'assistant', 'system', 'developer']).optional(),
-  content: z.union([z.string(), z.array(ContentPart)]).optional(),
-});
+/** What the translation reads of a tool's output: its text, or its parts (`input_text`, …). */
+const FunctionCallOutput = z.looseObject({ output: z.union([z.string(), z.array(ContentPart)]).optional() });
+
+export const ResponsesInputItem = checkedByType(
+  z.looseObject({
+    type: z.string().optional(),
+    role: z.enum(['user', 'assistant', 'system', 'developer']).optional(),
+    content: z.union([z.string(), z.array(ContentPart)]).optional(),
+  }),
+  { function_call_output: FunctionCallOutput },
+);
 
 export const ResponsesTool = z.looseObject({ type: z.string(), name: z.string().optional() });
 
