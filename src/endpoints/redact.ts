@@ -57,18 +57,16 @@ export function redactConfig<T extends EndpointConfig>(config: T): T {
 
 /**
  * An update may send back origin URLs as reads show them: each redacted form of a
- * stored URL (any version) is put back to the stored URL. Returns the URLs that
+ * stored URL (`storedUrls`: any version's, oldest first) is put back to the stored URL. Returns the URLs that
  * still carry the mask but match nothing stored (the caller refuses those).
  */
 export function restoreOrigins(
   entities: ServedEntity[],
-  stored: EndpointConfig[],
+  storedUrls: string[],
 ): { entities: ServedEntity[]; unmatched: string[] } {
+  // Two stored URLs with the same redacted form: the later one in `storedUrls` (the newer) is put back.
   const byRedacted = new Map<string, string>();
-  for (const config of stored) {
-    for (const entity of config.served_entities)
-      if (!isExternal(entity)) for (const o of entity.origins) byRedacted.set(redactUrl(o.url), o.url);
-  }
+  for (const url of storedUrls) byRedacted.set(redactUrl(url), url);
   const unmatched: string[] = [];
   const restored = entities.map((e): ServedEntity =>
     isExternal(e)

@@ -20,6 +20,10 @@ function toEndpoint(row: EndpointRow): Endpoint {
   return { ...meta, ...config, shared_with: (JSON.parse(shared_with) as string[]).sort() };
 }
 
+function toVersion(row: { version: number; created_at: string; config: string }): ConfigVersion {
+  return { version: row.version, created_at: row.created_at, config: JSON.parse(row.config) as EndpointConfig };
+}
+
 export interface ConfigVersion {
   version: number;
   created_at: string;
@@ -252,16 +256,41 @@ export class EndpointStore {
       .run();
   }
 
-  async versions(name: string): Promise<ConfigVersion[]> {
+  /** One page of an endpoint's config versions, oldest first, after version `after`: `limit` rows read. */
+  async versions(name: string, after: number, limit: number): Promise<ConfigVersion[]> {
     const { results } = await this.db
-      .prepare('SELECT version, created_at, config FROM endpoint_configs WHERE endpoint = ? ORDER BY version')
-      .bind(name)
+      .prepare(
+        'SELECT version, created_at, config FROM endpoint_configs WHERE endpoint = ? AND version > ? ORDER BY version LIMIT ?',
+      )
+      .bind(name, after, limit)
       .all<{ version: number; created_at: string; config: string }>();
-    return results.map((r) => ({
-      version: r.version,
-      created_at: r.created_at,
-      config: JSON.parse(r.config) as EndpointConfig,
-    }));
+    return results.map(toVersion);
+  }
+
+  /** One config version of an endpoint (a rollback's target), or null. */
+  async version(name: string, version: number): Promise<ConfigVersion | null> {
+    const row = await this.db
+      .prepare('SELECT version, created_at, config FROM endpoint_configs WHERE endpoint = ? AND version = ?')
+      .bind(name, version)
+      .first<{ version: number; created_at: string; config: string }>();
+    return row ? toVersion(row) : null;
+  }
+
+  /**
+   * Every distinct origin URL any config version of an endpoint has had, ordered by the newest version
+   * naming it (last: the newest); read in SQL, not by loading each config.
+   */
+  async originUrlsEver(name: string): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT json_extract(o.value, '$.url') AS url, MAX(c.version) AS newest
+         FROM endpoint_configs c, json_each(c.config, '$.served_entities') se, json_each(se.value, '$.origins') o
+         WHERE c.endpoint = ? AND json_extract(o.value, '$.url') IS NOT NULL
+         GROUP BY url ORDER BY newest, url`,
+      )
+      .bind(name)
+      .all<{ url: string }>();
+    return results.map((r) => r.url);
   }
 
   setStateStatement(name: string, state: Endpoint['state'], now: string): D1PreparedStatement {

@@ -3,6 +3,7 @@ import { parseWindows, RateWindows } from './rate-windows';
 import { chargedTokens } from './token-estimate';
 import { migrateSchema, type Migration } from './schema-version';
 import { USAGE_FLUSH_MS, UsageLedger } from './usage-ledger';
+import { MAX_PAGE_SIZE } from '../http/pagination';
 import type {
   Admission,
   KeyWord,
@@ -10,10 +11,14 @@ import type {
   RateRule,
   RateTake,
   ReleaseReport,
+  UsagePosition,
   UsageReport,
   UsageRow,
   WindowState,
 } from './types';
+
+/** The most usage rows one call reads (a page of the admin API's listing, plus the row that says there is more). */
+const USAGE_PAGE_MAX = MAX_PAGE_SIZE + 1;
 
 /** The key's own token budget (across every endpoint) counts in this scope. */
 export const KEY_BUDGET_SCOPE = '*';
@@ -227,8 +232,9 @@ export class KeyGate extends DurableObject<Env> {
     return this.windows.totalReserved();
   }
 
-  async usage(): Promise<UsageRow[]> {
-    return this.ledger.rows();
+  /** A page of the key's usage rows (newest hour first), after `after`: `limit` rows read, never the whole table. */
+  async usage(after: UsagePosition | null = null, limit = USAGE_PAGE_MAX): Promise<UsageRow[]> {
+    return this.ledger.rows(after, Math.min(limit, USAGE_PAGE_MAX));
   }
 
   /**

@@ -89,6 +89,12 @@ export interface WindowState {
   resets_at: string;
 }
 
+/** Usage rows sort by hour (newest first), then endpoint; a page starts after this position. */
+export interface UsagePosition {
+  hour: string;
+  endpoint: string;
+}
+
 export interface UsageRow {
   endpoint: string;
   hour: string;

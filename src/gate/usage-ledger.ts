@@ -1,4 +1,4 @@
-import type { UsageReport, UsageRow, UsageTally } from './types';
+import type { UsagePosition, UsageReport, UsageRow, UsageTally } from './types';
 
 /** How long a key's usage counters may stay in memory before they are written (the most a crash can lose). */
 export const USAGE_FLUSH_MS = 10_000;
@@ -89,10 +89,20 @@ export class UsageLedger {
     this.pending.clear();
   }
 
-  rows(): UsageRow[] {
+  /** Up to `limit` rows, newest hour first, then by endpoint, after `after` (what is pending is written first). */
+  rows(after: UsagePosition | null, limit: number): UsageRow[] {
     this.flush();
-    return this.sql
-      .exec<UsageRow & Record<string, SqlStorageValue>>('SELECT * FROM usage ORDER BY hour DESC, endpoint')
-      .toArray();
+    const page = after
+      ? this.sql.exec<UsageRow & Record<string, SqlStorageValue>>(
+          'SELECT * FROM usage WHERE hour < ?1 OR (hour = ?1 AND endpoint > ?2) ORDER BY hour DESC, endpoint LIMIT ?3',
+          after.hour,
+          after.endpoint,
+          limit,
+        )
+      : this.sql.exec<UsageRow & Record<string, SqlStorageValue>>(
+          'SELECT * FROM usage ORDER BY hour DESC, endpoint LIMIT ?1',
+          limit,
+        );
+    return page.toArray();
   }
 }

@@ -1,7 +1,7 @@
 // Endpoints: the list (#/endpoints), one endpoint's page (#/endpoints/<name>), and the create and edit
 // forms (#/endpoints/new, #/endpoints/<name>/edit; ./endpoint-form.ts).
 
-import { endpointView, json, listEndpoints, nextStep, send } from '../api';
+import { endpointView, json, listAll, listEndpoints, nextStep, send } from '../api';
 import { confirmDialog, copyButton, h, pill, when } from '../dom';
 import type { Page, PageContext } from '../page';
 import { can, type Session } from '../session';
@@ -131,13 +131,8 @@ async function endpointInfo(ctx: PageContext, e: EndpointView): Promise<HTMLElem
   const shared = e.access === 'shared';
   const versions = shared
     ? []
-    : await json<{ data: Version[] }>('GET', `${path(e.name)}/versions`, {
-        key: ctx.session.key,
-        signal: ctx.signal,
-      }).then(
-        (r) => r.data,
-        () => [] as Version[],
-      );
+    : // The history is paginated: every page, followed by its cursor.
+      await listAll<Version>(`${path(e.name)}/versions?limit=200`, ctx.session.key).catch(() => [] as Version[]);
   const mine = manages(ctx.session, e);
   const message = h('p', { class: 'error', role: 'alert', hidden: true });
   const act = async (what: () => Promise<unknown>) => {

@@ -301,9 +301,8 @@ interface UsageRow {
 async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
   const [k, usage] = await Promise.all([
     json<KeyView>('GET', keyPath(id), { key: ctx.session.key, signal: ctx.signal }),
-    json<{ data: UsageRow[] }>('GET', `${keyPath(id)}/usage`, { key: ctx.session.key, signal: ctx.signal }).then(
-      (r) => r.data,
-    ),
+    // Usage is paginated (newest hour first): every page, followed by its cursor.
+    listAll<UsageRow>(`${keyPath(id)}/usage?limit=200`, ctx.session.key),
   ]);
   const message = h('p', { class: 'error', role: 'alert', hidden: true });
   const editable = !k.first_key && k.status === 'active' && can.manageKeys(ctx.session);

@@ -190,35 +190,44 @@ async function restoreCredentials(
   current: Endpoint,
   entities: ServedEntity[],
 ): Promise<ServedEntity[]> {
-  const stored = [current, ...(await store(c).versions(current.name)).map((v) => v.config)];
-  const { entities: restored, unmatched } = restoreOrigins(entities, stored);
+  const { entities: restored, unmatched } = restoreOrigins(entities, await store(c).originUrlsEver(current.name));
   if (unmatched.length) {
     throw errors.maskedOriginUnmatched(unmatched[0]!);
   }
   return restored;
 }
 
-/** Config history: for the endpoint's own tenant and org admins (a tenant it is shared with gets 404), credentials redacted. */
+/**
+ * A page of the config history, oldest first: for the endpoint's own tenant and org admins (a tenant it is
+ * shared with gets 404), credentials redacted.
+ */
 endpointAdmin.get('/admin/v1/endpoints/:name/versions', async (c) => {
+  const q = validate(PageQuery, c.req.query());
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+  const after = q.cursor === undefined ? 0 : decodeCursor(q.cursor, z.number().int().min(0));
   const endpoint = await ownEndpoint(c);
-  const versions = await store(c).versions(endpoint.name);
-  return c.json({
-    object: 'list',
-    data: versions.map((v) => ({
-      version: v.version,
-      created_at: v.created_at,
-      serving: v.version === endpoint.config_version,
-      pending: v.version === endpoint.pending_version,
-      config: redactConfig(v.config),
-    })),
-  });
+  const versions = await store(c).versions(endpoint.name, after, limit + 1);
+  return c.json(
+    toPage(
+      versions,
+      limit,
+      (v) => v.version,
+      (v) => ({
+        version: v.version,
+        created_at: v.created_at,
+        serving: v.version === endpoint.config_version,
+        pending: v.version === endpoint.pending_version,
+        config: redactConfig(v.config),
+      }),
+    ),
+  );
 });
 
 /** Roll back to an earlier version: its config becomes a new version, rolled out like any update. */
 endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
   const { version } = validate(Rollback, await readJsonBody(c));
   const current = await managedEndpoint(c);
-  const target = (await store(c).versions(current.name)).find((v) => v.version === version);
+  const target = await store(c).version(current.name, version);
   if (!target) throw errors.versionNotFound(current.name, version);
   await checkGuardrails(c.env.DB, current.name, current.tenant_id, target.config);
   return propose(c, current, current.description, target.config, 'endpoint.rollback', { to_version: version });

@@ -157,12 +157,28 @@ keyAdmin.get('/admin/v1/keys/:id', async (c) => {
   return c.json({ ...publicKey(key), in_flight: status.inFlight, token_window: status.budget });
 });
 
+const UsageCursor = z.object({ hour: z.string(), endpoint: z.string() });
+
+/** A page of the key's usage rows, newest hour first (read from its gate, `limit + 1` rows), with its token budget's window. */
 keyAdmin.get('/admin/v1/keys/:id/usage', async (c) => {
+  const q = validate(PageQuery, c.req.query());
+  const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+  const after = q.cursor === undefined ? null : decodeCursor(q.cursor, UsageCursor);
   const key = await visibleKey(c);
   const gate = gateFor(c.env, key);
   const period = budgetPeriod(key);
-  const [data, window] = await Promise.all([gate.usage(), period ? gate.budget(period) : null]);
-  return c.json({ object: 'list', key_id: key.id, data, token_budget: key.token_budget, token_window: window });
+  const [rows, window] = await Promise.all([gate.usage(after, limit + 1), period ? gate.budget(period) : null]);
+  return c.json({
+    ...toPage(
+      rows,
+      limit,
+      (r) => ({ hour: r.hour, endpoint: r.endpoint }),
+      (r) => r,
+    ),
+    key_id: key.id,
+    token_budget: key.token_budget,
+    token_window: window,
+  });
 });
 
 function budgetPeriod(key: KeyRecord): number | undefined {

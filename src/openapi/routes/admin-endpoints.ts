@@ -90,12 +90,16 @@ export const adminEndpointRoutes: RouteSpec[] = [
     method: 'get',
     path: `${base}/{name}/versions`,
     operationId: 'listEndpointVersions',
-    summary: 'The endpoint’s config versions',
+    summary: 'The endpoint’s config versions, a page at a time',
     description:
-      'For its own tenant and org admins (a tenant it is shared with gets 404); credentials in origin URLs redacted.',
+      'Oldest first. For its own tenant and org admins (a tenant it is shared with gets 404); credentials in origin URLs redacted. `limit` ≤ 200 (default 50).',
+    query: PageQuery,
     responses: {
-      200: { description: 'Every version, newest state marked', json: EndpointVersionList },
-      ...adminErrors([401, 403, 404], { 404: 'Unknown endpoint, not visible, or only shared with the caller' }),
+      200: { description: 'A page of versions, the serving and pending ones marked', json: EndpointVersionList },
+      ...adminErrors([400, 401, 403, 404], {
+        400: 'Invalid `limit` or `cursor`',
+        404: 'Unknown endpoint, not visible, or only shared with the caller',
+      }),
     },
   },
   {

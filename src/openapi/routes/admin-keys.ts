@@ -62,10 +62,11 @@ export const adminKeyRoutes: RouteSpec[] = [
     operationId: 'getKeyUsage',
     summary: 'Requests, outcomes and tokens per endpoint and hour, and the token budget’s current window',
     description:
-      'Usage rows are written by the key’s gate within 10 s of a request’s end (see the README, Token budgets); the token window is exact at once.',
+      'A page of usage rows, newest hour first, then by endpoint; `limit` ≤ 200 (default 50). Usage rows are written by the key’s gate within 10 s of a request’s end (see the README, Token budgets); the token window is exact at once.',
+    query: PageQuery,
     responses: {
-      200: { description: 'Usage rows, newest hour first', json: KeyUsage },
-      ...adminErrors([401, 403, 404], notFound),
+      200: { description: 'A page of usage rows, newest hour first', json: KeyUsage },
+      ...adminErrors([400, 401, 403, 404], { ...notFound, 400: 'Invalid `limit` or `cursor`' }),
     },
   },
   {

@@ -94,17 +94,14 @@ export const EndpointRead = z.union([EndpointInfo, SharedEndpointObject]);
 
 export const EndpointList = PageOf(z.union([EndpointObject, SharedEndpointObject]));
 
-export const EndpointVersionList = z.object({
-  object: z.literal('list'),
-  data: z.array(
-    z.object({
-      version: z.number().int(),
-      created_at: z.iso.datetime(),
-      serving: z.boolean(),
-      pending: z.boolean(),
-      config: EndpointConfigObject,
-    }),
-  ),
-});
+export const EndpointVersionList = PageOf(
+  z.object({
+    version: z.number().int(),
+    created_at: z.iso.datetime(),
+    serving: z.boolean(),
+    pending: z.boolean(),
+    config: EndpointConfigObject,
+  }),
+);
 
 export const EndpointDeleted = z.object({ name: z.string(), deleted: z.literal(true) });

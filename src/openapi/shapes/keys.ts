@@ -42,7 +42,7 @@ export const TokenWindow = z.object({
   }),
   reserved: z.number().int().meta({
     description:
-      'Tokens reserved by requests in flight (estimated prompt + max_tokens), replaced by their usage when they end',
+      'Tokens reserved by requests in flight (estimated prompt + max_tokens for each answer), replaced by their usage when they end',
   }),
   window_start: z.iso.datetime(),
   resets_at: z.iso.datetime(),
@@ -68,10 +68,8 @@ export const UsageRowObject = z.object({
   completion_tokens: z.number().int(),
 });
 
-export const KeyUsage = z.object({
-  object: z.literal('list'),
+export const KeyUsage = PageOf(UsageRowObject).extend({
   key_id: z.string(),
-  data: z.array(UsageRowObject),
   token_budget: TokenBudget.nullable(),
   token_window: TokenWindow.nullable().meta({
     description: 'The current window of `token_budget`; null when the key has none',
