@@ -116,6 +116,46 @@ describe('inference errors (OpenAI shape)', () => {
     );
   });
 
+  it('400 for a body nested deeper than 64 levels, in the route protocol, with or without a token budget', async () => {
+    await createEndpoint('nesting');
+    const plain = (await createKey()).key;
+    const budgeted = (await createKey({ token_budget: { tokens: 100_000, renewal_period: 'minute' } })).key;
+    // An unknown field passes the loose schemas: 100,000 levels (200 KB) went on to JSON.stringify (relay, token estimate).
+    const nested = (levels: number, body: Record<string, unknown>) =>
+      JSON.stringify(body).replace(/}$/, `,"x":${'['.repeat(levels)}${']'.repeat(levels)}}`);
+    const message = 'Request body is nested too deeply: at most 64 levels of arrays and objects are allowed';
+    for (const key of [plain, budgeted]) {
+      const res = await chat(key, undefined, { body: nested(100_000, { model: 'nesting', messages: hello }) });
+      await expectError(res, 400, { code: 'invalid_json', type: 'invalid_request_error', message });
+    }
+    // The body object is the first level: 63 more levels are within the limit, 64 more are not.
+    expect((await chat(plain, undefined, { body: nested(63, { model: 'nesting', messages: hello }) })).status).toBe(
+      200,
+    );
+    await expectError(await chat(plain, undefined, { body: nested(64, { model: 'nesting', messages: hello }) }), 400, {
+      message,
+    });
+    // Strings do not count, whatever they hold.
+    const text = [{ role: 'user', content: '[{'.repeat(1_000) }];
+    expect((await chat(plain, { model: 'nesting', messages: text })).status).toBe(200);
+
+    const anthropic = await call('/v1/messages', {
+      method: 'POST',
+      headers: { 'x-api-key': plain, 'content-type': 'application/json' },
+      body: nested(1_000, { model: 'nesting', max_tokens: 5, messages: hello }),
+    });
+    expect(anthropic.status).toBe(400);
+    expect(await anthropic.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message } });
+    const tgi = await call('/generate', {
+      method: 'POST',
+      token: plain,
+      headers: { 'content-type': 'application/json' },
+      body: nested(1_000, { model: 'nesting', inputs: 'hi' }),
+    });
+    expect(tgi.status).toBe(400);
+    expect(await tgi.json()).toEqual({ error: message, error_type: 'validation' });
+  });
+
   it('413 for a body over the limit, declared or streamed', async () => {
     const { key } = await createKey();
     const limit = Number(env.MAX_BODY_BYTES);
