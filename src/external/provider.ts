@@ -39,6 +39,20 @@ export function providerHeaders(api: ProviderApi, key: string): Record<string, s
   return { authorization: `Bearer ${key}` };
 }
 
+/** What the provider's credential is replaced with wherever a provider's text quotes it. */
+export const SECRET_MASK = '[secret]';
+
+/**
+ * Cuts `key` (the provider's credential) out of a text the provider sent. The
+ * transport applies it to every failure text (error bodies, connection errors)
+ * before anything reads it, so logs, client answers and metrics only ever see the
+ * redacted text; callers cut the text shorter only after.
+ */
+export function secretRedactor(key: string): (text: string) => string {
+  if (key === '') return (text) => text;
+  return (text) => text.split(key).join(SECRET_MASK);
+}
+
 /**
  * Why an external model cannot serve right now (its secret is not granted to the
  * endpoint's tenant, or not set), or null. Never includes the secret's value.

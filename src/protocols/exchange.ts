@@ -48,6 +48,11 @@ export interface OriginExchange {
   headers?: Record<string, string>;
   /** The origin's error answer in the client's terms, when it is not the default's (providers' error bodies and statuses). */
   failure?: OriginFailureMapper;
+  /**
+   * Cuts the credentials in `headers` out of a text the origin sent (a provider echoing its key in an
+   * error): the transport applies it to every failure text before anything logs, shows or counts it.
+   */
+  redact?: (text: string) => string;
 }
 
 /** An origin's error answer (status, body text, headers) as the router's error. */

@@ -129,6 +129,7 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
         ...input.exchange.headers,
       },
       mapFailure: input.exchange.failure,
+      redact: input.exchange.redact,
       abort,
       // Streams: until the first event, per attempt (then the next origin is tried). Non-streaming requests wait
       // for their whole answer: only the request's own total timeout ends them, which counts against no origin.

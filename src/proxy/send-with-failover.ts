@@ -28,6 +28,11 @@ export interface OriginRequest {
   stream: boolean;
   /** The last failed attempt's answer in the client's terms (providers), instead of the generic 502/429. */
   mapFailure?: OriginFailureMapper;
+  /**
+   * Cuts the request's credentials (a provider's key) out of a text the origin sent: applied to every
+   * failure's body and message here, before the ejection log, `mapFailure` or the client's answer reads them.
+   */
+  redact?: (text: string) => string;
   /** Called when an attempt's failure ejects its origin in this isolate (for the log). */
   onEjected?: (origin: Origin, detail: string) => void;
   /** Called after each attempt: did the origin answer (`ok`), and did its failure eject it? (metrics) */
@@ -107,6 +112,7 @@ async function tryOrigin(
       ? setTimeout(() => attempt.abort(new OriginTimeout('first_byte', firstByteMs)), firstByteMs)
       : undefined;
   const signal = attempt?.signal ?? req.abort.signal;
+  const redact = req.redact ?? unchanged;
   const verdict = outliers.start(origin.url, model, request);
   const finish = () => {
     verdict.end();
@@ -121,7 +127,7 @@ async function tryOrigin(
       signal,
     });
     if (response.status >= 500 || response.status === 429) {
-      const body = await response.text().catch(() => '');
+      const body = redact(await response.text().catch(() => ''));
       finish();
       const failure: Failure = {
         kind: 'status',
@@ -151,16 +157,16 @@ async function tryOrigin(
       verdict.abandoned();
       throw abortReason(req.abort.signal) ?? err;
     }
-    return settleFailure(verdict, classify(err, signal, response !== null), pool, firstByteMs ?? Infinity);
+    return settleFailure(verdict, classify(err, signal, response !== null, redact), pool, firstByteMs ?? Infinity);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }
 }
 
-function classify(err: unknown, signal: AbortSignal, answered: boolean): Failure {
+function classify(err: unknown, signal: AbortSignal, answered: boolean, redact: (text: string) => string): Failure {
   const reason = abortReason(signal);
   if (reason instanceof OriginTimeout) return { kind: 'timeout', ms: reason.ms };
-  const message = err instanceof Error ? err.message : String(err);
+  const message = redact(err instanceof Error ? err.message : String(err));
   return answered ? { kind: 'broken', message } : { kind: 'connect', message };
 }
 
@@ -172,6 +178,10 @@ function settleFailure(verdict: AttemptVerdicts, failure: Failure, pool: string[
     return { failure, ejected: false };
   }
   return { failure, ejected: verdict.failed('model', pool) };
+}
+
+function unchanged(text: string): string {
+  return text;
 }
 
 function isEventStream(response: Response): boolean {

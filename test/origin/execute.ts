@@ -2,7 +2,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { faultResponse, type Mode } from './modes.ts';
-import type { BodyPlan, Flavor, Plan, StreamPlan } from './plan.ts';
+import { text, type BodyPlan, type Flavor, type Plan, type StreamPlan } from './plan.ts';
 import { errorFrames, TGI_KEEPALIVE, TGI_KEEPALIVE_MS } from './sse.ts';
 import type { Tracker } from './stats.ts';
 
@@ -86,6 +86,18 @@ async function sendBody(c: Conn, plan: BodyPlan, mode: Mode): Promise<void> {
     }
     c.tracker.finish(plan.status < 400 ? 'completed' : 'error');
   });
+}
+
+/**
+ * A 500 in plain text that quotes the request's credentials (`authorization`, else `x-api-key`)
+ * after `filler` characters, as a misbehaving gateway in front of a provider might: a leak the
+ * router must cut out of whatever it logs or answers. The filler places the key where a caller
+ * that shortens the text would cut through it.
+ */
+function echoKey(req: IncomingMessage, filler: number): BodyPlan {
+  const name = req.headers.authorization !== undefined ? 'authorization' : 'x-api-key';
+  const credential = String(req.headers[name] ?? '(none)');
+  return text(500, `${'.'.repeat(filler)}upstream failed; request header ${name}: ${credential}`);
 }
 
 /** The last prompt count in what was written: TGI's `x-prompt-tokens` header, or a usage object's `prompt_tokens` / `input_tokens`. */
@@ -178,6 +190,8 @@ export async function execute(
     case 'error403':
     case 'error529':
       return sendBody(c, faultResponse(mode.name, flavor), mode);
+    case 'echo-key':
+      return sendBody(c, echoKey(req, mode.arg), mode);
     case 'instream-error':
       if (plan.kind === 'body') return sendBody(c, plan.status < 400 ? faultResponse('error500', flavor) : plan, mode);
       return sendStream(c, plan, mode, flavor);

@@ -13,6 +13,7 @@ export const MODE_NAMES = [
   'error429',
   'error403',
   'error529',
+  'echo-key',
   'drop',
   'stall',
   'instream-error',
@@ -23,7 +24,8 @@ export const MODE_NAMES = [
 export type ModeName = (typeof MODE_NAMES)[number];
 
 /**
- * `arg` is milliseconds for normal/slow, a token count for drop/stall/instream-error,
+ * `arg` is milliseconds for normal/slow, a token count for drop/stall/instream-error, the
+ * filler characters before the echoed credential for echo-key,
  * the window length in ms for flap (alternating windows: up, then down with connections
  * reset), the switch's number for switch (its mode is set with `POST /__switch`), unused otherwise.
  */
@@ -37,6 +39,7 @@ const DEFAULT_ARG: Record<ModeName, number> = {
   error429: 0,
   error403: 0,
   error529: 0,
+  'echo-key': 0,
   drop: 3,
   stall: 0,
   'instream-error': 2,

@@ -640,6 +640,44 @@ describe('external models: what the router does for self-hosted origins holds he
   });
 });
 
+describe('external models: a provider that echoes its key in an error', () => {
+  // The emulator's echo-key mode: a plain-text 500 quoting the request's credential header after n filler characters.
+  const ECHO_PREFIX = 'upstream failed; request header x-api-key: ';
+  /** Filler that starts the key 10 characters before offset 500, where a 500-character cut would split it. */
+  const SPLIT_AT_500 = 490 - ECHO_PREFIX.length;
+  let key: string;
+  beforeAll(async () => {
+    await createExternal('ext-gpt-echo', openaiModel('llm/v1/chat', 'gpt-4o-mini', 'OPENAI_API_KEY', 'echo-key'));
+    await createExternal('ext-claude-echo', anthropicModel('claude-sonnet-4-5', `echo-key/${SPLIT_AT_500}`));
+    key = (await createKey({ endpoints: null })).key;
+  });
+
+  it('ejecting the provider logs its failure with the key cut out, and the client is told without it', async () => {
+    const before = logged.length;
+    // Five consecutive failures (the default) eject the provider's API base in this isolate.
+    for (let i = 0; i < 5; i++) {
+      const res = await chat(key, { model: 'ext-gpt-echo', messages: hello });
+      const body = await expectError(res, 502, { code: 'provider_error' });
+      expect(body.error.message).toContain('[secret]');
+      expect(body.error.message).not.toContain(OPENAI_KEY);
+    }
+    const ejections = logged
+      .slice(before)
+      .filter((line) => line.startsWith('{"msg":"origin ejected"'))
+      .map((line) => JSON.parse(line) as { origin: string; detail: string });
+    const mine = ejections.filter((e) => e.origin.includes('/mode/echo-key/openai'));
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.detail).toBe('HTTP 500: upstream failed; request header authorization: Bearer [secret]');
+  });
+
+  it('cuts the key out of the whole body before shortening the message, so no part of it is left', async () => {
+    const res = await chat(key, { model: 'ext-claude-echo', messages: hello });
+    const body = await expectError(res, 502, { code: 'provider_error' });
+    expect(body.error.message).not.toContain(ANTHROPIC_KEY.slice(0, 10)); // the part before offset 500
+    expect(body.error.message).toContain(`${ECHO_PREFIX}[secret]`);
+  });
+});
+
 describe('external models: secrets never logged', () => {
   it('no log line and no answer of this file carries a secret value', () => {
     expect(logged.some((line) => line.includes('"msg":"request"'))).toBe(true); // the capture works

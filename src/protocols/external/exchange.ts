@@ -2,7 +2,7 @@ import type { Endpoint, ExternalEntity } from '../../endpoints/schema';
 import { errors } from '../../http/errors';
 import type { InferenceKind } from '../openai/request-schemas';
 import type { OriginExchange } from '../exchange';
-import { externalProblem, providerApi, providerHeaders } from '../../external/provider';
+import { externalProblem, providerApi, providerHeaders, secretRedactor } from '../../external/provider';
 import { providerFailure } from './provider-errors';
 import { secretValue } from '../../external/secrets';
 import { kindOfTask, routeOfTask } from '../../external/tasks';
@@ -31,7 +31,8 @@ export function providerTransport(
   if (problem !== null || key === null) {
     throw errors.notReady(ctx.endpoint.name, problem ?? 'its secret is not set');
   }
-  const call = { headers: providerHeaders(api, key), failure: providerFailure(api, ctx.entity.name, key) };
+  const redact = secretRedactor(key);
+  const call = { headers: providerHeaders(api, key), failure: providerFailure(api, ctx.entity.name, redact), redact };
   // The pair's own headers (Anthropic's `anthropic-beta`) go along; the provider's credentials win any clash.
   if (api.provider === 'anthropic')
     return (exchange) => ({ ...exchange, ...call, headers: { ...exchange.headers, ...call.headers } });

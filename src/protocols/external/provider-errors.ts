@@ -11,13 +11,19 @@ import type { ProviderApi } from '../../external/provider';
  * - 429 stays 429 and 529 (Anthropic overloaded) becomes 503, both with the
  *   provider's Retry-After (or 1 s);
  * - anything else is a 502.
- * The provider's message never carries the secret: it is cut out if echoed, and
+ * The provider's message never carries the secret: it is cut out of the whole body if
+ * echoed (before the message is read or shortened), and
  * 401/403 messages (which may quote part of the key) are not passed on at all.
  */
-export function providerFailure(api: ProviderApi, entityName: string, key: string): OriginFailureMapper {
+export function providerFailure(
+  api: ProviderApi,
+  entityName: string,
+  redact: (text: string) => string,
+): OriginFailureMapper {
   const who = `${api.provider === 'openai' ? 'OpenAI' : 'Anthropic'} (served entity '${entityName}')`;
   return (status, body, headers) => {
-    const message = originErrorMessage(body).split(key).join('[secret]');
+    // The whole body first: originErrorMessage cuts a text body short, which could leave part of a key behind.
+    const message = originErrorMessage(redact(body));
     if (status === 400 || status === 413 || status === 422) {
       return errors.providerRejected(status, who, message);
     }
