@@ -33,9 +33,11 @@ app.route('/', anthropicRoutes);
 app.route('/', tgiRoutes);
 app.route('/', teiRoutes);
 const ownMethods = methodsForPath(() => app.routes);
-app.notFound((c) => {
-  const owner = owningGroup(groups, c.req.path);
-  const allowed = owner ? [] : ownMethods(c.req.path);
-  return notFoundResponse(c, owner ?? (allowed.length > 0 ? { protocol: 'openai', allowed } : null));
-});
+app.notFound((c) =>
+  notFoundResponse(c, (path) => {
+    const owner = owningGroup(groups, path);
+    const allowed = owner ? [] : ownMethods(path);
+    return owner ?? (allowed.length > 0 ? { protocol: 'openai', allowed } : null);
+  }),
+);
 app.onError((err, c) => errorResponse('openai', err, c));

@@ -20,17 +20,28 @@ export function errorResponse<E extends RouterEnv>(protocol: ErrorProtocol, err:
   return renderError(protocol, errors.internal());
 }
 
+/** The route group a path belongs to (its protocol), and the methods it has routes for there. */
+export type PathOwner = { protocol: ErrorProtocol; allowed: string[] } | null;
+
 /**
  * No route matched. The route group whose path it is answers 405 with `Allow` in its
- * protocol when the path has routes for other methods; anything else is a 404.
+ * protocol when the path has routes for other methods; anything else is a 404. A
+ * known path with a trailing slash is a 404 in its group's protocol that names the
+ * path without it (routes take none; the 405 check's patterns take it as optional,
+ * so it is answered before).
  */
-export function notFoundResponse(
-  c: Context<RouterEnv>,
-  owner: { protocol: ErrorProtocol; allowed: string[] } | null,
-): Response {
+export function notFoundResponse(c: Context<RouterEnv>, ownerOf: (path: string) => PathOwner): Response {
+  const path = c.req.path;
+  const bare = path.replace(/\/+$/, '');
+  if (bare !== path) {
+    const owner = bare === '' ? null : ownerOf(bare);
+    if (owner) return renderError(owner.protocol, errors.trailingSlash(c.req.method, path, bare));
+    return renderError('openai', errors.routeNotFound(c.req.method, path));
+  }
+  const owner = ownerOf(path);
   if (owner && owner.allowed.length > 0) {
     const usable = owner.allowed.filter((m) => m !== 'HEAD').join(' or ');
-    return renderError(owner.protocol, errors.methodNotAllowed(c.req.method, c.req.path, usable, owner.allowed));
+    return renderError(owner.protocol, errors.methodNotAllowed(c.req.method, path, usable, owner.allowed));
   }
-  return renderError('openai', errors.routeNotFound(c.req.method, c.req.path));
+  return renderError('openai', errors.routeNotFound(c.req.method, path));
 }

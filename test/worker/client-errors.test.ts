@@ -93,4 +93,40 @@ describe('405 for a wrong method on a known route', () => {
 
     await expectError(await call('/v1/nothing-here', { token: key }), 404, { code: 'route_not_found' });
   });
+
+  it('a known path with a trailing slash: 404 in its protocol naming the path without it (never a 405 telling to use POST)', async () => {
+    const { key } = await createKey();
+    const json = { model: 'chat-only', messages: [{ role: 'user', content: 'hi' }] };
+    for (const method of ['POST', 'GET']) {
+      const res = await call('/v1/chat/completions/', { method, token: key, ...(method === 'POST' ? { json } : {}) });
+      await expectError(res, 404, {
+        code: 'route_not_found',
+        message: `No route for ${method} /v1/chat/completions/: the path is /v1/chat/completions, without the trailing slash`,
+      });
+      expect(res.headers.get('allow')).toBeNull();
+    }
+    await expectError(await call('/endpoints/chat-only/v1/embeddings/', { method: 'POST', token: key, json }), 404, {
+      message: expect.stringContaining('the path is /endpoints/chat-only/v1/embeddings, without the trailing slash'),
+    });
+    await expectError(await call('/admin/v1/keys/', { token: 'test-admin-token' }), 404, {
+      message: 'No route for GET /admin/v1/keys/: the path is /admin/v1/keys, without the trailing slash',
+    });
+    const messages = await call('/v1/messages/', { method: 'POST', token: key, json });
+    expect(messages.status).toBe(404);
+    expect(await messages.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'not_found_error',
+        message: 'No route for POST /v1/messages/: the path is /v1/messages, without the trailing slash',
+      },
+    });
+    const generate = await call('/generate/', { method: 'POST', token: key, json: { inputs: 'hi' } });
+    expect(generate.status).toBe(404);
+    expect(await generate.json()).toMatchObject({
+      error: 'No route for POST /generate/: the path is /generate, without the trailing slash',
+    });
+    await expectError(await call('/v1/nothing-here/', { method: 'POST', token: key }), 404, {
+      message: 'No route for POST /v1/nothing-here/',
+    });
+  });
 });

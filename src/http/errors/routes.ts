@@ -4,6 +4,11 @@ import { ApiError } from '../api-error';
 export const routeErrors = {
   routeNotFound: (method: string, path: string) =>
     new ApiError(404, `No route for ${method} ${path}`, { code: 'route_not_found' }),
+  /** A known path called with a trailing slash (`bare` is the path without it). */
+  trailingSlash: (method: string, path: string, bare: string) =>
+    new ApiError(404, `No route for ${method} ${path}: the path is ${bare}, without the trailing slash`, {
+      code: 'route_not_found',
+    }),
   methodNotAllowed: (method: string, path: string, usable: string, allowed: string[]) =>
     new ApiError(405, `Method ${method} is not allowed on ${path}; use ${usable}`, {
       code: 'method_not_allowed',
