@@ -130,17 +130,28 @@ function positive(value: unknown, fallback: number): number {
   return Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-/** `NAME` or `NAME:tenant`, comma-separated; blanks ignored. */
+/**
+ * `NAME` (every tenant) or `NAME:tenant` (one), comma-separated; blank entries ignored.
+ * An entry with an empty name or tenant (`NAME:`, `:acme`) or a second colon is a typo
+ * that must not widen a grant: it grants nothing, and says so in one log line.
+ */
 function secretGrants(value: unknown): Config['externalSecrets'] {
   if (typeof value !== 'string') return [];
-  return value
-    .split(',')
-    .map((entry) =>
-      entry
-        .trim()
-        .split(':')
-        .map((s) => s.trim()),
-    )
-    .filter(([name]) => name !== undefined && name !== '')
-    .map(([name, tenant]) => ({ name: name!, tenant: tenant === undefined || tenant === '' ? null : tenant }));
+  const grants: Config['externalSecrets'] = [];
+  for (const entry of value.split(',').map((e) => e.trim())) {
+    if (entry === '') continue;
+    const [name = '', tenant, ...rest] = entry.split(':').map((s) => s.trim());
+    if (name === '' || tenant === '' || rest.length > 0) {
+      console.warn(
+        JSON.stringify({
+          msg: 'config: EXTERNAL_SECRETS entry refused',
+          entry: entry.slice(0, 100),
+          reason: 'expected NAME or NAME:tenant; the entry grants its secret to no tenant',
+        }),
+      );
+      continue;
+    }
+    grants.push({ name, tenant: tenant ?? null });
+  }
+  return grants;
 }

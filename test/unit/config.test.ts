@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_OUTLIER_CONFIG, DEFAULT_TENANT_QUOTAS, routerConfig } from '../../src/config';
 
 const vars = (v: Record<string, string>) => v as unknown as Env;
@@ -64,6 +64,22 @@ describe('the router config (src/config.ts): every var read in one place', () =>
     expect(c.externalSecrets).toEqual([]);
     expect(c.requestLog).toBe('failures');
     expect(c.leaseReuseMs).toBe(250);
+  });
+
+  it('grants nothing for an EXTERNAL_SECRETS entry with an empty tenant or name (not every tenant), and logs it', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const c = routerConfig(vars({ EXTERNAL_SECRETS: 'OPEN_KEY:, :acme, TWO:a:b, ANTHROPIC_KEY : acme ,OK_KEY' }));
+      expect(c.externalSecrets).toEqual([
+        { name: 'ANTHROPIC_KEY', tenant: 'acme' },
+        { name: 'OK_KEY', tenant: null },
+      ]);
+      const lines = warn.mock.calls.map(([line]) => JSON.parse(String(line)) as { msg: string; entry: string });
+      expect(lines.map((l) => l.entry)).toEqual(['OPEN_KEY:', ':acme', 'TWO:a:b']);
+      expect(lines.every((l) => l.msg === 'config: EXTERNAL_SECRETS entry refused')).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('never lets the longest ejection be shorter than the first', () => {
