@@ -141,17 +141,21 @@ export class KeyStore {
    * The UPDATE that revokes an active key (for a batch with its audit record). Revocation
    * also tells the key's gate (src/gate/lease.ts `gateFor(...).revoke()`), which the caller does.
    */
-  revokeStatement(id: string, now: string): D1PreparedStatement {
+  revokeStatement(key: Pick<KeyRecord, 'id' | 'tenant_id'>, now: string): D1PreparedStatement {
     return this.db
-      .prepare("UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND status = 'active'")
-      .bind(now, id);
+      .prepare(
+        "UPDATE api_keys SET status = 'revoked', revoked_at = ? WHERE id = ? AND tenant_id = ? AND status = 'active'",
+      )
+      .bind(now, key.id, key.tenant_id);
   }
 
-  /** Keys locked to an endpoint (its First Key). */
-  async firstKeysOf(endpoint: string): Promise<KeyRecord[]> {
+  /** Keys of `tenantId` locked to an endpoint (its First Key): an endpoint of that name in another tenant, then or since, has its own. */
+  async firstKeysOf(endpoint: string, tenantId: string): Promise<KeyRecord[]> {
     const { results } = await this.db
-      .prepare('SELECT k.* FROM api_keys k, json_each(k.endpoints) e WHERE k.locked = 1 AND e.value = ?')
-      .bind(endpoint)
+      .prepare(
+        'SELECT k.* FROM api_keys k, json_each(k.endpoints) e WHERE k.tenant_id = ? AND k.locked = 1 AND e.value = ?',
+      )
+      .bind(tenantId, endpoint)
       .all<KeyRow>();
     return results.map(toRecord);
   }

@@ -11,6 +11,12 @@ const SELECT = `SELECT e.*, c.config,
     (SELECT json_group_array(s.tenant_id) FROM endpoint_shares s WHERE s.endpoint = e.name) AS shared_with
   FROM endpoints e JOIN endpoint_configs c ON c.endpoint = e.name AND c.version = e.config_version`;
 
+/** The endpoint named `?1` is still the one with id `?2` (for rows keyed by name: configs, shares). */
+const IS_ENDPOINT = `EXISTS (SELECT 1 FROM endpoints WHERE name = ?1 AND id = ?2)`;
+
+/** An endpoint as writes name it: by its identity (`id`), with its name for the rows keyed by name. */
+export type EndpointRef = Pick<Endpoint, 'id' | 'name'>;
+
 /** Rows a tenant may use: its own endpoints and those shared with it (`?1` is the tenant). */
 const USABLE_BY_TENANT = `(e.tenant_id = ?1 OR e.name IN (SELECT s.endpoint FROM endpoint_shares s WHERE s.tenant_id = ?1))`;
 
@@ -36,6 +42,26 @@ export class EndpointStore {
 
   async get(name: string): Promise<Endpoint | null> {
     const row = await this.db.prepare(`${SELECT} WHERE e.name = ?`).bind(name).first<EndpointRow>();
+    return row ? toEndpoint(row) : null;
+  }
+
+  /** The named endpoint if `tenantId` may use it (its own, or shared with it; null: any tenant's), scoped in SQL. */
+  async getUsable(name: string, tenantId: string | null): Promise<Endpoint | null> {
+    if (tenantId === null) return this.get(name);
+    const row = await this.db
+      .prepare(`${SELECT} WHERE ${USABLE_BY_TENANT} AND e.name = ?2`)
+      .bind(tenantId, name)
+      .first<EndpointRow>();
+    return row ? toEndpoint(row) : null;
+  }
+
+  /** The named endpoint if it is `tenantId`'s own (null: any tenant's), scoped in SQL. */
+  async getOwned(name: string, tenantId: string | null): Promise<Endpoint | null> {
+    if (tenantId === null) return this.get(name);
+    const row = await this.db
+      .prepare(`${SELECT} WHERE e.tenant_id = ? AND e.name = ?`)
+      .bind(tenantId, name)
+      .first<EndpointRow>();
     return row ? toEndpoint(row) : null;
   }
 
@@ -211,16 +237,29 @@ export class EndpointStore {
       .first<number>('v');
     const next = (latest ?? current.config_version) + 1;
     try {
+      // Both writes are conditional on the endpoint the caller read (its id and versions): if it moved on,
+      // or was deleted and its name taken again, neither changes anything.
       const [, bump] = await this.db.batch([
         this.db
-          .prepare('INSERT INTO endpoint_configs (endpoint, version, config, created_at) VALUES (?, ?, ?, ?)')
-          .bind(current.name, next, JSON.stringify(config), now),
+          .prepare(
+            `INSERT INTO endpoint_configs (endpoint, version, config, created_at) SELECT ?, ?, ?, ?
+             WHERE EXISTS (SELECT 1 FROM endpoints WHERE id = ? AND config_version = ? AND pending_version IS ?)`,
+          )
+          .bind(
+            current.name,
+            next,
+            JSON.stringify(config),
+            now,
+            current.id,
+            current.config_version,
+            current.pending_version,
+          ),
         this.db
           .prepare(
             `UPDATE endpoints SET pending_version = ?, config_update = 'in_progress', config_update_error = '', description = ?, updated_at = ?
-             WHERE name = ? AND config_version = ? AND pending_version IS ?`,
+             WHERE id = ? AND config_version = ? AND pending_version IS ?`,
           )
-          .bind(next, description, now, current.name, current.config_version, current.pending_version),
+          .bind(next, description, now, current.id, current.config_version, current.pending_version),
         ...also(next),
       ]);
       if (!bump || bump.meta.changes !== 1) throw new VersionMoved();
@@ -233,26 +272,30 @@ export class EndpointStore {
     return next;
   }
 
-  /** The pending version passed its probe: it serves from now on (atomically, for every new request). */
-  async activate(name: string, version: number, now: string): Promise<boolean> {
+  /**
+   * The pending version passed its probe: it serves from now on (atomically, for every new request).
+   * Keyed by the endpoint's id, not its name: a rollout that outlives its endpoint never touches one
+   * created since under the same name (in any tenant).
+   */
+  async activate(endpointId: string, version: number, now: string): Promise<boolean> {
     const res = await this.db
       .prepare(
         `UPDATE endpoints SET config_version = ?, pending_version = NULL, config_update = 'none', config_update_error = '', updated_at = ?
-         WHERE name = ? AND pending_version = ?`,
+         WHERE id = ? AND pending_version = ?`,
       )
-      .bind(version, now, name, version)
+      .bind(version, now, endpointId, version)
       .run();
     return res.meta.changes === 1;
   }
 
-  /** The pending version failed its probe: the serving version stays, and the endpoint says why. */
-  async failRollout(name: string, version: number, error: string, now: string): Promise<void> {
+  /** The pending version failed its probe: the serving version stays, and the endpoint says why (keyed by id, as `activate`). */
+  async failRollout(endpointId: string, version: number, error: string, now: string): Promise<void> {
     await this.db
       .prepare(
         `UPDATE endpoints SET pending_version = NULL, config_update = 'failed', config_update_error = ?, updated_at = ?
-         WHERE name = ? AND pending_version = ?`,
+         WHERE id = ? AND pending_version = ?`,
       )
-      .bind(error.slice(0, 1000), now, name, version)
+      .bind(error.slice(0, 1000), now, endpointId, version)
       .run();
   }
 
@@ -293,25 +336,34 @@ export class EndpointStore {
     return results.map((r) => r.url);
   }
 
-  setStateStatement(name: string, state: Endpoint['state'], now: string): D1PreparedStatement {
-    return this.db.prepare('UPDATE endpoints SET state = ?, updated_at = ? WHERE name = ?').bind(state, now, name);
+  /*
+   * The writes below are keyed by the endpoint the caller read (its id, not only its name): if it was
+   * deleted and its name taken again since (by any tenant), they change nothing.
+   */
+
+  setStateStatement(e: EndpointRef, state: Endpoint['state'], now: string): D1PreparedStatement {
+    return this.db.prepare('UPDATE endpoints SET state = ?, updated_at = ? WHERE id = ?').bind(state, now, e.id);
   }
 
-  deleteStatements(name: string): D1PreparedStatement[] {
+  deleteStatements(e: EndpointRef): D1PreparedStatement[] {
     return [
-      this.db.prepare('DELETE FROM endpoint_shares WHERE endpoint = ?').bind(name),
-      this.db.prepare('DELETE FROM endpoint_configs WHERE endpoint = ?').bind(name),
-      this.db.prepare('DELETE FROM endpoints WHERE name = ?').bind(name),
+      this.db.prepare(`DELETE FROM endpoint_shares WHERE endpoint = ?1 AND ${IS_ENDPOINT}`).bind(e.name, e.id),
+      this.db.prepare(`DELETE FROM endpoint_configs WHERE endpoint = ?1 AND ${IS_ENDPOINT}`).bind(e.name, e.id),
+      this.db.prepare('DELETE FROM endpoints WHERE id = ?').bind(e.id),
     ];
   }
 
-  shareStatement(name: string, tenantId: string, now: string): D1PreparedStatement {
+  shareStatement(e: EndpointRef, tenantId: string, now: string): D1PreparedStatement {
     return this.db
-      .prepare('INSERT OR IGNORE INTO endpoint_shares (endpoint, tenant_id, created_at) VALUES (?, ?, ?)')
-      .bind(name, tenantId, now);
+      .prepare(
+        `INSERT OR IGNORE INTO endpoint_shares (endpoint, tenant_id, created_at) SELECT ?1, ?3, ?4 WHERE ${IS_ENDPOINT}`,
+      )
+      .bind(e.name, e.id, tenantId, now);
   }
 
-  unshareStatement(name: string, tenantId: string): D1PreparedStatement {
-    return this.db.prepare('DELETE FROM endpoint_shares WHERE endpoint = ? AND tenant_id = ?').bind(name, tenantId);
+  unshareStatement(e: EndpointRef, tenantId: string): D1PreparedStatement {
+    return this.db
+      .prepare(`DELETE FROM endpoint_shares WHERE endpoint = ?1 AND tenant_id = ?3 AND ${IS_ENDPOINT}`)
+      .bind(e.name, e.id, tenantId);
   }
 }

@@ -115,9 +115,9 @@ export class ModelRequestStore {
     return results;
   }
 
-  /** Moves a request on from `from` (the status it was read with, so two admins cannot both decide it). */
+  /** Moves a request on from `from` (the status it was read with, so two admins cannot both decide it), within its tenant. */
   updateStatement(
-    id: string,
+    request: Pick<ModelRequest, 'id' | 'tenant'>,
     from: ModelRequestStatus,
     to: ModelRequestStatus,
     note: string,
@@ -126,8 +126,8 @@ export class ModelRequestStore {
   ): D1PreparedStatement {
     return this.db
       .prepare(
-        'UPDATE model_requests SET status = ?, note = ?, decided_by = ?, updated_at = ? WHERE id = ? AND status = ?',
+        'UPDATE model_requests SET status = ?, note = ?, decided_by = ?, updated_at = ? WHERE id = ? AND tenant_id = ? AND status = ?',
       )
-      .bind(to, note, decidedBy, at, id, from);
+      .bind(to, note, decidedBy, at, request.id, request.tenant, from);
   }
 }

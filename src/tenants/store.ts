@@ -11,8 +11,13 @@ export interface Tenant {
 export class TenantStore {
   constructor(private readonly db: D1Database) {}
 
-  get(id: string): Promise<Tenant | null> {
-    return this.db.prepare('SELECT * FROM tenants WHERE id = ?').bind(id).first<Tenant>();
+  /** A tenant by id; with `visibleTo`, only if it is that tenant (the scope is in SQL, as in `page`). */
+  get(id: string, visibleTo: string | null = null): Promise<Tenant | null> {
+    return (
+      visibleTo === null
+        ? this.db.prepare('SELECT * FROM tenants WHERE id = ?').bind(id)
+        : this.db.prepare('SELECT * FROM tenants WHERE id = ? AND id = ?').bind(id, visibleTo)
+    ).first<Tenant>();
   }
 
   /** A page of tenants in id order after `after`: every tenant (`visibleTo` null, an org admin), else only that one. */

@@ -259,3 +259,34 @@ describe('credentials in a failed rollout’s reason', () => {
     expect(stored).not.toContain('tok-query-123');
   }, 20_000);
 });
+
+describe('an endpoint name taken again', () => {
+  it('is out of reach of the rollout its deleted namesake left running', async () => {
+    await tenant('r-acme');
+    await tenant('r-globex');
+    const acme = as((await platformKey('r-acme', 'tenant_admin')).key);
+    const globex = as((await platformKey('r-globex', 'tenant_admin')).key);
+    expect((await acme('POST', '/endpoints', { name: 'r-chat', served_entities: [entity()] })).status).toBe(201);
+    // Nothing listens on port 9: acme's version 2 is retried in the background for a few seconds, then fails.
+    const stale = await acme('PATCH', '/endpoints/r-chat', {
+      served_entities: [entity('http://127.0.0.1:9/acme-only', 'a')],
+    });
+    expect(stale.status).toBe(202);
+    expect((await acme('DELETE', '/endpoints/r-chat')).status).toBe(200);
+
+    // globex takes the name, and its own version 2 is pending while acme's rollout is still retrying.
+    expect((await globex('POST', '/endpoints', { name: 'r-chat', served_entities: [entity()] })).status).toBe(201);
+    const mine = await globex('PATCH', '/endpoints/r-chat', {
+      served_entities: [entity('http://127.0.0.1:9/globex-only', 'g')],
+    });
+    expect(mine.status).toBe(202);
+    const failed = await eventually(async () => {
+      const e = (await (await globex('GET', '/endpoints/r-chat')).json()) as Json;
+      expect(e.config_update).toBe('failed');
+      return e;
+    }, 15_000);
+    // The failure is globex's own: acme's stale rollout wrote nothing into it (nor its origin URL).
+    expect(failed.config_update_error).toContain('/globex-only');
+    expect(JSON.stringify(failed)).not.toContain('acme-only');
+  }, 20_000);
+});

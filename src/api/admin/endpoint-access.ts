@@ -10,18 +10,22 @@ import { EndpointStore } from '../../endpoints/store';
 import type { AdminEnv } from './admin-auth';
 import type { OriginHealth } from '../../origins/health-store';
 
-/** The endpoint named in the path, if the caller may see it (else 404, as if it did not exist). */
+/** The endpoint named in the path, if the caller may see it (else 404, as if it did not exist): read within its tenant's scope, in SQL. */
 export async function visibleEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
   const name = c.req.param('name')!;
-  const endpoint = await new EndpointStore(c.env.DB).get(name);
-  if (!endpoint || !policy.seesEndpoint(c.get('principal'), endpoint)) throw errors.notFound('Endpoint', name);
+  const endpoint = await new EndpointStore(c.env.DB).getUsable(name, c.get('principal').tenantId);
+  if (!endpoint) throw errors.notFound('Endpoint', name);
   return endpoint;
 }
 
-/** The endpoint named in the path, if the caller may see its whole config (its tenant's principals and org admins; 404 otherwise). */
+/**
+ * The endpoint named in the path, if the caller may see its whole config (its tenant's principals and org
+ * admins; 404 otherwise, a tenant it is shared with included): read from the caller's tenant's rows, in SQL.
+ */
 export async function ownEndpoint(c: Context<AdminEnv>): Promise<Endpoint> {
-  const endpoint = await visibleEndpoint(c);
-  if (policy.seesAsShared(c.get('principal'), endpoint)) throw errors.notFound('Endpoint', endpoint.name);
+  const name = c.req.param('name')!;
+  const endpoint = await new EndpointStore(c.env.DB).getOwned(name, c.get('principal').tenantId);
+  if (!endpoint) throw errors.notFound('Endpoint', name);
   return endpoint;
 }
 

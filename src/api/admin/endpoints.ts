@@ -275,7 +275,7 @@ async function propose(
       at,
     );
   const version = await store(c).propose(current, description, pick(config), at, (v) => [audit(v)]);
-  const switched = await rollOut(c.env, current.tenant_id, current.name, version, config, (p) =>
+  const switched = await rollOut(c.env, current.tenant_id, current, version, config, (p) =>
     c.executionCtx.waitUntil(p.then(() => forgetEndpoint(current.name))),
   );
   return showWritten(c, current.name, switched ? 200 : 202);
@@ -293,7 +293,7 @@ async function setState(c: Context<AdminEnv>, action: 'stop' | 'start', state: '
   const endpoint = await managedEndpoint(c);
   const at = now();
   await c.env.DB.batch([
-    store(c).setStateStatement(endpoint.name, state, at),
+    store(c).setStateStatement(endpoint, state, at),
     auditStatement(
       c.env.DB,
       c.get('principal'),
@@ -308,11 +308,11 @@ async function setState(c: Context<AdminEnv>, action: 'stop' | 'start', state: '
 endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
   const endpoint = await managedEndpoint(c);
   const keys = new KeyStore(c.env.DB);
-  const firstKeys = await keys.firstKeysOf(endpoint.name);
+  const firstKeys = await keys.firstKeysOf(endpoint.name, endpoint.tenant_id);
   const at = now();
   await c.env.DB.batch([
-    ...store(c).deleteStatements(endpoint.name),
-    ...firstKeys.map((k) => keys.revokeStatement(k.id, at)),
+    ...store(c).deleteStatements(endpoint),
+    ...firstKeys.map((k) => keys.revokeStatement(k, at)),
     auditStatement(
       c.env.DB,
       c.get('principal'),
@@ -335,7 +335,7 @@ endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
   // tells nobody which tenants exist. A share naming no tenant is inert (and dropped if one is created).
   const at = now();
   await c.env.DB.batch([
-    store(c).shareStatement(endpoint.name, tenant, at),
+    store(c).shareStatement(endpoint, tenant, at),
     auditStatement(
       c.env.DB,
       c.get('principal'),
@@ -357,7 +357,7 @@ endpointAdmin.delete('/admin/v1/endpoints/:name/shares/:tenant', async (c) => {
   const tenant = c.req.param('tenant');
   const at = now();
   await c.env.DB.batch([
-    store(c).unshareStatement(endpoint.name, tenant),
+    store(c).unshareStatement(endpoint, tenant),
     auditStatement(
       c.env.DB,
       c.get('principal'),

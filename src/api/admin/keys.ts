@@ -220,7 +220,7 @@ keyAdmin.post('/admin/v1/keys/:id/revoke', async (c) => {
   const key = unlocked(await visibleKey(c), 'revoked');
   const at = new Date().toISOString();
   await c.env.DB.batch([
-    store(c).revokeStatement(key.id, at),
+    store(c).revokeStatement(key, at),
     auditStatement(
       c.env.DB,
       c.get('principal'),

@@ -144,7 +144,7 @@ modelRequestAdmin.patch('/admin/v1/model-requests/:id', async (c) => {
   }
   const at = new Date().toISOString();
   const [update] = await c.env.DB.batch([
-    store(c).updateStatement(id, found.status, input.status, input.note ?? found.note, p.id, at),
+    store(c).updateStatement(found, found.status, input.status, input.note ?? found.note, p.id, at),
     auditStatement(
       c.env.DB,
       p,

@@ -2,7 +2,7 @@ import { externalProblem } from '../../external/provider';
 import { PROBE_PARALLELISM, probeOne } from '../../origins/probe';
 import { mapBounded } from '../../lib/map-bounded';
 import { isExternal, type EndpointConfig } from '../../endpoints/schema';
-import { EndpointStore } from '../../endpoints/store';
+import { EndpointStore, type EndpointRef } from '../../endpoints/store';
 import { redactText, redactUrl } from '../../endpoints/redact';
 
 export const ROLLOUT_ATTEMPTS = 5;
@@ -41,14 +41,15 @@ export async function readiness(config: EndpointConfig, env: Env, tenantId: stri
 export async function rollOut(
   env: Env,
   tenantId: string,
-  name: string,
+  endpoint: EndpointRef,
   version: number,
   config: EndpointConfig,
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<boolean> {
   const store = new EndpointStore(env.DB);
   const first = await readiness(config, env, tenantId);
-  if (first === null) return store.activate(name, version, new Date().toISOString());
+  // Written by the endpoint's id: a retry that outlives it never touches one created since under its name.
+  if (first === null) return store.activate(endpoint.id, version, new Date().toISOString());
   waitUntil(
     (async () => {
       let problem: string | null = first;
@@ -57,10 +58,11 @@ export async function rollOut(
         problem = await readiness(config, env, tenantId);
       }
       const now = new Date().toISOString();
-      if (problem === null) await store.activate(name, version, now);
-      else await store.failRollout(name, version, `Config version ${version} never became ready: ${problem}`, now);
+      if (problem === null) await store.activate(endpoint.id, version, now);
+      else
+        await store.failRollout(endpoint.id, version, `Config version ${version} never became ready: ${problem}`, now);
     })().catch((err: unknown) =>
-      console.error(JSON.stringify({ msg: 'rollout failed', endpoint: name, version, error: String(err) })),
+      console.error(JSON.stringify({ msg: 'rollout failed', endpoint: endpoint.name, version, error: String(err) })),
     ),
   );
   return false;

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { policy } from './policy';
 import type { AdminEnv } from './admin-auth';
 import { errors } from '../../http/errors';
 import { TenantStore, type Tenant } from '../../tenants/store';
@@ -14,17 +13,15 @@ export async function requireTenant(
   param: string,
   anyTenant = false,
 ): Promise<Tenant> {
-  const tenant = await new TenantStore(c.env.DB).get(id);
-  if (!tenant || (!anyTenant && !policy.seesTenant(c.get('principal'), id))) {
-    throw errors.unknownTenant(id, param);
-  }
+  const tenant = await new TenantStore(c.env.DB).get(id, anyTenant ? null : c.get('principal').tenantId);
+  if (!tenant) throw errors.unknownTenant(id, param);
   return tenant;
 }
 
-/** The tenant in the path, if the caller may see it. */
+/** The tenant in the path, if the caller may see it (read within its scope, in SQL; 404 otherwise). */
 export async function visibleTenant(c: Context<AdminEnv>): Promise<Tenant> {
   const id = c.req.param('id')!;
-  const tenant = await new TenantStore(c.env.DB).get(id);
-  if (!tenant || !policy.seesTenant(c.get('principal'), id)) throw errors.notFound('Tenant', id);
+  const tenant = await new TenantStore(c.env.DB).get(id, c.get('principal').tenantId);
+  if (!tenant) throw errors.notFound('Tenant', id);
   return tenant;
 }
