@@ -1,5 +1,6 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { ApiError } from '../http/errors';
+import type { ClientProtocol } from './pair';
 import type { StreamCodec, TokenCounts } from './shared/stream-codec';
 import type { StreamScanner } from './shared/stream-scanner';
 
@@ -53,6 +54,11 @@ export interface OriginExchange {
    * error): the transport applies it to every failure text before anything logs, shows or counts it.
    */
   redact?: (text: string) => string;
+  /**
+   * The protocol the client called (set by `exchangeOf` from the pair): an origin's 404 or 405 is
+   * reported as this operation not being served, whatever route the origin was called on.
+   */
+  client?: ClientProtocol;
 }
 
 /** An origin's error answer (status, body text, headers) as the router's error. */

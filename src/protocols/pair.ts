@@ -41,9 +41,9 @@ export function originProtocolsOf(entity: ServedEntity): OriginProtocol[] {
 /**
  * A pair's exchange, wrapped in the external model's provider transport when the
  * pair talks to the origin itself (a pair through the chat path gets it from the
- * chat pair it wraps).
+ * chat pair it wraps), and marked with the pair's client protocol.
  */
 export function exchangeOf<Input>(pair: ProtocolPair<Input>, input: Input, ctx: ExchangeContext): OriginExchange {
   const exchange = pair.exchange(input, ctx);
-  return pair.origin !== 'chat' && ctx.provider ? ctx.provider(exchange) : exchange;
+  return { ...(pair.origin !== 'chat' && ctx.provider ? ctx.provider(exchange) : exchange), client: pair.client };
 }

@@ -1,6 +1,7 @@
 import { ApiError, errors } from '../http/errors';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import type { OriginFailureMapper } from '../protocols/exchange';
+import type { ClientProtocol } from '../protocols/pair';
 
 const MAX_ERROR_BODY = 64 * 1024;
 /** Origin statuses that are about the request itself (bad parameters, too long, wrong media type). */
@@ -12,8 +13,8 @@ export interface FailureContext {
   /** The model id sent to the origin (the served entity's, or a TGI adapter). */
   model: string;
   originUrl: string;
-  /** The client's route, e.g. `/v1/embeddings` or `/endpoints/demo/generate`. */
-  path: string;
+  /** The protocol the client called (the exchange's `client`). */
+  client?: ClientProtocol;
 }
 
 /**
@@ -37,7 +38,7 @@ export async function originFailure(
   const message = scrub(originErrorMessage(text), ctx);
   const status = response.status;
   if (status === 404 || status === 405) {
-    return errors.operationNotServed(ctx.endpoint, operation(ctx.path));
+    return errors.operationNotServed(ctx.endpoint, ctx.client ? OPERATIONS[ctx.client] : 'such');
   }
   if (status === 401 || status === 403 || status === 407) {
     return errors.originRefusedRouter(ctx.endpoint, status);
@@ -46,13 +47,16 @@ export async function originFailure(
   return errors.originAnswered(ctx.endpoint, status, message);
 }
 
-/** The client's route as an operation: `/v1/chat/completions` → "chat completions", TGI's routes → "generate". */
-function operation(path: string): string {
-  if (path.endsWith('/embeddings')) return 'embeddings';
-  if (path.endsWith('/chat/completions')) return 'chat completions';
-  if (path.endsWith('/completions')) return 'completions';
-  return 'generate';
-}
+/** The client's protocol as the operation it asked for: "does not serve chat completions requests". */
+const OPERATIONS: Record<ClientProtocol, string> = {
+  chat: 'chat completions',
+  completions: 'completions',
+  embeddings: 'embeddings',
+  responses: 'Responses API',
+  messages: 'Messages API',
+  generate: 'generate',
+  embed: 'embed',
+};
 
 /** The origin's text with its model id and its URL (or host) replaced by the endpoint's name. */
 function scrub(message: string, ctx: FailureContext): string {

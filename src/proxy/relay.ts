@@ -147,7 +147,7 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
       const model = String((input.exchange.body as { model?: unknown } | null)?.model ?? originModelOf(input.entity));
       throw await originFailure(
         answer.response,
-        { endpoint: input.endpoint.name, model, originUrl: answer.origin.url, path: c.req.path },
+        { endpoint: input.endpoint.name, model, originUrl: answer.origin.url, client: input.exchange.client },
         input.exchange.failure,
       );
     }

@@ -52,6 +52,36 @@ describe('origin 4xx answers become the client protocol 4xx, in terms of the end
     });
   });
 
+  it('names the operation the client called: Responses, Messages and TEI embed too', async () => {
+    await createEndpoint('wrong-model-ops', { model: 'org/not-served-by-the-origin' });
+    await createEndpoint('chat-only-embed');
+    const { key } = await createKey();
+    const notServed = (endpoint: string, operation: string) =>
+      `Endpoint '${endpoint}' does not serve ${operation} requests (its origin has no such model or route)`;
+    await expectError(
+      await call('/v1/responses', { method: 'POST', token: key, json: { model: 'wrong-model-ops', input: 'hi' } }),
+      400,
+      { code: 'unsupported_operation', message: notServed('wrong-model-ops', 'Responses API') },
+    );
+    const messages = await call('/v1/messages', {
+      method: 'POST',
+      token: key,
+      json: { model: 'wrong-model-ops', max_tokens: 5, messages: hello },
+    });
+    expect(messages.status).toBe(400);
+    expect(await messages.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: notServed('wrong-model-ops', 'Messages API') },
+    });
+    const embed = await call('/endpoints/chat-only-embed/embed', {
+      method: 'POST',
+      token: key,
+      json: { inputs: 'hi' },
+    });
+    expect(embed.status).toBe(400);
+    expect(await embed.json()).toEqual({ error: notServed('chat-only-embed', 'embed'), error_type: 'Validation' });
+  });
+
   it("an origin's 400 keeps its status and message, with the origin's model id replaced by the endpoint name", async () => {
     await createEndpoint('dims');
     await createEndpoint('dims-embed', { model: 'BAAI/bge-small-en-v1.5' });
