@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type Next } from 'hono';
 import type { RouterEnv } from '../http/router-env';
 import { errors } from '../http/errors';
 
@@ -7,7 +7,9 @@ import { errors } from '../http/errors';
  * stylesheet), read from Workers Static Assets (the `ASSETS` binding, built into
  * dist/web by scripts/build-console.ts). wrangler.toml sets `run_worker_first`, so the
  * inference routes never pay an asset lookup and every console response leaves
- * through here with the security headers below.
+ * through here with the security headers below — its errors too (a missing file, no
+ * ASSETS binding, a path or method with no console route), which the shared error
+ * and not-found handlers render.
  */
 export const consoleRoutes = new Hono<RouterEnv>();
 
@@ -41,10 +43,21 @@ async function fromAssets(c: Context<RouterEnv>, path: string): Promise<Response
   if (!c.env.ASSETS) throw errors.consoleUnavailable();
   const asset = await c.env.ASSETS.fetch(new URL(path, c.req.url), { method: 'GET', headers: c.req.raw.headers });
   if (asset.status === 404) throw errors.consoleFileNotFound(c.req.path);
-  const res = new Response(asset.body, asset);
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.headers.set(name, value);
-  return res;
+  return new Response(asset.body, asset); // the asset's own headers are immutable
 }
 
+/**
+ * The security headers on whatever leaves the console's paths: by then an error thrown
+ * below has been rendered by the app's error handler (hono renders it where it was
+ * thrown), and a path or method without a route by its not-found handler.
+ */
+async function secured(c: Context<RouterEnv>, next: Next): Promise<void> {
+  await next();
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
+}
+
+consoleRoutes.use('/', secured);
+consoleRoutes.use('/console', secured);
+consoleRoutes.use('/console/*', secured);
 consoleRoutes.get('/', (c) => fromAssets(c, '/'));
 consoleRoutes.get('/console/:file', (c) => fromAssets(c, `/console/${c.req.param('file')}`));

@@ -1,4 +1,7 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { app } from '../../src/app';
 import { expectError } from './helpers/expect-error';
 import { ADMIN_TOKEN, admin, call, createKey } from './helpers/router';
 
@@ -45,7 +48,39 @@ describe('the web console (GET /)', () => {
   it('answers a console file that does not exist with a JSON 404, not HTML', async () => {
     await expectError(await call('/console/nope.js'), 404, { code: 'route_not_found' });
   });
+
+  it("sends the security headers on the console's error answers too", async () => {
+    const missing = await call('/console/nope.js');
+    expectSecurityHeaders(missing);
+    await expectError(missing, 404, { code: 'route_not_found' });
+    // No route at all under /console, and a method the page has no route for: the not-found handler answers.
+    const deeper = await call('/console/a/b.js');
+    expectSecurityHeaders(deeper);
+    await expectError(deeper, 404, { code: 'route_not_found' });
+    const posted = await call('/', { method: 'POST' });
+    expectSecurityHeaders(posted);
+    expect(posted.status).toBeGreaterThanOrEqual(400);
+    await posted.body?.cancel();
+    // A Worker deployed without its assets.
+    const ctx = createExecutionContext();
+    const unavailable = await app.fetch(new Request('http://router.test/'), { ...env, ASSETS: undefined }, ctx);
+    await waitOnExecutionContext(ctx);
+    expectSecurityHeaders(unavailable);
+    await expectError(unavailable, 503, { code: 'console_unavailable' });
+    // Only the console's paths: the API's answers are not the console's.
+    const health = await call('/healthz');
+    expect(health.headers.get('content-security-policy')).toBeNull();
+    await health.body?.cancel();
+  });
 });
+
+function expectSecurityHeaders(res: Response): void {
+  expect(res.headers.get('content-security-policy') ?? '').toContain("default-src 'none'");
+  expect(res.headers.get('content-security-policy') ?? '').toContain("frame-ancestors 'none'");
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('x-frame-options')).toBe('DENY');
+  expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+}
 
 describe('GET /admin/v1/me', () => {
   it('says who the admin token and a platform key are', async () => {
