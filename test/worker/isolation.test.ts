@@ -56,6 +56,27 @@ describe('org-wide keys', () => {
     expect(still).toMatchObject({ status: 'active', description: '' });
   });
 
+  it('keep their audit records out of the tenant they were filed under: org admins read them', async () => {
+    const org = await platformKey(undefined, 'org_admin');
+    const defaultAdmin = as((await platformKey('default', 'tenant_admin')).key);
+    expect((await admin('PATCH', `/keys/${org.id}`, { description: 'renamed' })).status).toBe(200);
+    expect((await admin('POST', `/keys/${org.id}/revoke`)).status).toBe(200);
+    const theirs = (await (await defaultAdmin('GET', `/audit?target=${org.id}`)).json()) as Json;
+    expect(theirs.data).toEqual([]);
+    const wide = (await (await defaultAdmin('GET', '/audit?limit=200')).json()) as Json;
+    expect(JSON.stringify(wide)).not.toContain(org.id);
+    const all = (await (await admin('GET', `/audit?target=${org.id}`)).json()) as Json;
+    expect(all.data.map((r: Json) => [r.action, r.tenant_id])).toEqual([
+      ['key.revoke', null],
+      ['key.edit', null],
+      ['key.create', null],
+    ]);
+    // Its own keys' records stay in the tenant's log.
+    const peer = await platformKey('default', 'member');
+    const mine = (await (await defaultAdmin('GET', `/audit?target=${peer.id}`)).json()) as Json;
+    expect(mine.data.map((r: Json) => [r.action, r.tenant_id])).toEqual([['key.create', 'default']]);
+  });
+
   it('hides platform keys ranked above the caller, even ones it could otherwise see', async () => {
     const owner = await platformKey('default', 'owner');
     // A row as if an owner had come to hold a tenant admin key it created (roles change; rank still counts).

@@ -32,6 +32,15 @@ async function visibleKey(c: Context<AdminEnv>): Promise<KeyRecord> {
   return key;
 }
 
+/**
+ * The tenant an audit record about a key is filed under: its own, except for an org-wide (`org_admin`)
+ * key, which is beyond every tenant principal whatever tenant it was filed under (policy.seesKey): its
+ * records carry no tenant, so only org admins read them.
+ */
+function auditTenantOf(key: Pick<KeyRecord, 'tenant_id' | 'role'>): string | null {
+  return key.role === 'org_admin' ? null : key.tenant_id;
+}
+
 function unlocked(key: KeyRecord, verb: string): KeyRecord {
   if (key.locked) throw errors.forbidden(`The First Key of an endpoint cannot be ${verb}`);
   return key;
@@ -92,7 +101,7 @@ keyAdmin.post('/admin/v1/keys', async (c) => {
         action: 'key.create',
         targetType: 'key',
         targetId: record.id,
-        tenantId,
+        tenantId: auditTenantOf(record),
         detail: { kind, role: record.role, endpoints },
       },
       at,
@@ -207,7 +216,7 @@ keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
     auditStatement(
       c.env.DB,
       c.get('principal'),
-      { action: 'key.edit', targetType: 'key', targetId: key.id, tenantId: key.tenant_id, detail: { fields } },
+      { action: 'key.edit', targetType: 'key', targetId: key.id, tenantId: auditTenantOf(key), detail: { fields } },
       at,
     ),
   ]);
@@ -224,7 +233,7 @@ keyAdmin.post('/admin/v1/keys/:id/revoke', async (c) => {
     auditStatement(
       c.env.DB,
       c.get('principal'),
-      { action: 'key.revoke', targetType: 'key', targetId: key.id, tenantId: key.tenant_id },
+      { action: 'key.revoke', targetType: 'key', targetId: key.id, tenantId: auditTenantOf(key) },
       at,
     ),
   ]);
