@@ -427,6 +427,46 @@ describe('token budgets: the reservation bounds the generation', () => {
     },
   );
 
+  it('reserves what the origin may write: the larger of two limits, times n and the prompts of a batch', async () => {
+    await createEndpoint('tb-answers', {
+      body: { rate_limits: [{ key: 'api_key', tokens: 2000, renewal_period: 'day' }] },
+    });
+    const { key } = await createKey();
+    const messages = [{ role: 'user', content: 'hi' }];
+    const send = (path: string, json: Json) =>
+      call(path, { method: 'POST', token: key, json: { model: 'tb-answers', ...json } });
+    /** A refusal for more than the whole budget names what the request reserved. */
+    const reserved = async (path: string, json: Json) => {
+      const { error } = await expectError(await send(path, json), 429, {
+        code: 'token_budget_exceeded',
+        message: expect.stringMatching(/lower max_tokens or n/),
+      });
+      return Number(/reserves (\d+) tokens/.exec(error.message)?.[1]);
+    };
+    // vLLM reads max_completion_tokens first: the larger of the two counts, whichever the origin obeys.
+    const both = await reserved('/v1/chat/completions', { messages, max_tokens: 1, max_completion_tokens: 3000 });
+    expect(both).toBeGreaterThanOrEqual(3000);
+    expect(both).toBeLessThan(3100);
+    // n answers, each up to max_tokens.
+    const n = await reserved('/v1/chat/completions', { messages, max_tokens: 100, n: 30 });
+    expect(n).toBeGreaterThanOrEqual(3000);
+    expect(n).toBeLessThan(3100);
+    // A completions batch: every prompt gets its answer.
+    const batch = await reserved('/v1/completions', {
+      prompt: Array.from({ length: 30 }, () => 'hi'),
+      max_tokens: 100,
+    });
+    expect(batch).toBeGreaterThanOrEqual(3000);
+    expect(batch).toBeLessThan(3300);
+    // The same requests asking for one answer fit.
+    const one = await send('/v1/chat/completions', { messages, max_tokens: 100, n: 1 });
+    expect(one.status).toBe(200);
+    expect((await one.json()) as Json).toMatchObject({ choices: [{ index: 0 }] });
+    const single = await send('/v1/completions', { prompt: ['hi'], max_tokens: 100 });
+    expect(single.status).toBe(200);
+    await single.text();
+  });
+
   it('sets the limit in the field each origin route reads, and leaves a limit the request sets', async () => {
     const cap = routerConfig(env).tokenBudgetDefaultMaxTokens;
     await admin('POST', '/endpoints', {
@@ -465,6 +505,13 @@ describe('token budgets: the reservation bounds the generation', () => {
     expect(await send('generate', '/endpoints/tb-cap-tgi/generate', { inputs: 'fields' })).toMatchObject({
       parameters: { max_new_tokens: cap },
     });
+    // A limit in a field the route does not read limits nothing: the reserved one is written where it does.
+    expect(
+      await send('other-field', '/v1/chat/completions', { model: 'tb-cap-fields', messages, max_output_tokens: 1 }),
+    ).toMatchObject({ max_tokens: cap, max_output_tokens: 1 });
+    expect(
+      await send('generate-top', '/endpoints/tb-cap-tgi/generate', { inputs: 'fields', max_tokens: 1 }),
+    ).toMatchObject({ parameters: { max_new_tokens: cap } });
     // The request's own limit, in any of its names, is sent as it is.
     const own = await send('own', '/v1/chat/completions', {
       model: 'tb-cap-fields',

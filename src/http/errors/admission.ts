@@ -26,8 +26,8 @@ export const admissionErrors = {
   tokenBudget: (r: TokenRefusal, headers: Record<string, string>) => {
     const detail =
       r.reserved > r.budget
-        ? `This request reserves ${r.reserved} tokens (estimated prompt + max_tokens), more than the whole budget: lower max_tokens or shorten the prompt`
-        : `This request reserves ${r.reserved} tokens (estimated prompt + max_tokens) and ${r.remaining} remain in this window. Retry after ${r.retryAfterSeconds} s`;
+        ? `This request reserves ${r.reserved} tokens (estimated prompt + max_tokens for each answer), more than the whole budget: lower max_tokens or n, or shorten the prompt`
+        : `This request reserves ${r.reserved} tokens (estimated prompt + max_tokens for each answer) and ${r.remaining} remain in this window. Retry after ${r.retryAfterSeconds} s`;
     return new ApiError(429, `Token budget exceeded: ${r.limit}. ${detail}`, {
       code: 'token_budget_exceeded',
       headers: { 'retry-after': String(r.retryAfterSeconds), ...headers },
