@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { authenticate } from '../auth/authenticate';
 import type { InferenceEnv } from '../auth/inference-env';
-import { chatConversation } from '../guardrails/conversation';
+import { messagesConversation } from '../guardrails/conversation';
 import { requestGuard } from '../guardrails/request-guard';
 import { validate } from '../http/validate';
 import { MessagesRequest } from '../protocols/anthropic/types';
@@ -36,6 +36,7 @@ async function createMessage(c: Context<InferenceEnv>): Promise<Response> {
   // A pair on the chat path translates here (refusing what chat cannot carry); the passthrough sends the request as it is.
   const betas = c.req.header('anthropic-beta');
   const exchange = originExchange('messages', { request, chat, ...(betas ? { betas } : {}) }, ctx);
-  const guard = requestGuard(c, endpoint, 'messages', () => [chatConversation(chat().messages)]);
+  // The guard reads the request's text itself: what the chat translation would refuse, a passthrough still sends.
+  const guard = requestGuard(c, endpoint, 'messages', () => [messagesConversation(request)]);
   return relay(c, { ...ctx, exchange, guard });
 }

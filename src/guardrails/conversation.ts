@@ -36,6 +36,56 @@ export function chatConversation(messages: unknown): Conversation {
 }
 
 /**
+ * An Anthropic Messages request as Llama Guard turns, read for its text and nothing
+ * else, so that it refuses nothing: `system` and user turns are the User's (text
+ * blocks, tool results' text, text documents), assistant turns the Agent's (text, and
+ * each tool_use's input as JSON, as chat's tool-call arguments are). Blocks it cannot
+ * read (images, PDFs, thinking, server tool blocks) are skipped: a request the
+ * endpoint's origin takes (extended thinking, MCP servers, documents on an Anthropic
+ * model) is checked for its text and sent on, never refused because the guard reads
+ * chat messages.
+ */
+export function messagesConversation(request: { system?: unknown; messages?: unknown }): Conversation {
+  const turns: Turn[] = [];
+  push(turns, 'User', anthropicText(request.system));
+  for (const message of Array.isArray(request.messages) ? request.messages : []) {
+    if (!message || typeof message !== 'object') continue;
+    const m = message as { role?: unknown; content?: unknown };
+    push(turns, m.role === 'assistant' ? 'Agent' : 'User', anthropicText(m.content));
+  }
+  return turns;
+}
+
+/** Anthropic content (a string, or blocks) as text: the text of each block that has some, one per line. */
+function anthropicText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map(blockText).filter(Boolean).join('\n');
+}
+
+function blockText(block: unknown): string {
+  if (!block || typeof block !== 'object') return '';
+  const b = block as { type?: unknown; text?: unknown; input?: unknown; content?: unknown; source?: unknown };
+  switch (b.type) {
+    case 'text':
+      return typeof b.text === 'string' ? b.text : '';
+    case 'tool_use':
+      return b.input === undefined ? '' : JSON.stringify(b.input);
+    case 'tool_result':
+    case 'search_result':
+      return anthropicText(b.content);
+    case 'document': {
+      // A plain-text document, or one given as content blocks; PDFs and files are not text the guard can read.
+      const source = b.source as { type?: unknown; data?: unknown; content?: unknown } | null | undefined;
+      if (source?.type === 'text') return typeof source.data === 'string' ? source.data : '';
+      return source?.type === 'content' ? anthropicText(source.content) : '';
+    }
+    default:
+      return '';
+  }
+}
+
+/**
  * A completions prompt: each prompt of a batch is its own conversation (one User
  * turn). Token-id prompts cannot be read by the guard, so they are refused.
  */

@@ -541,3 +541,84 @@ describe('guardrails on the Anthropic Messages API (translated onto the chat pat
     ]);
   });
 });
+
+describe('guardrails on Anthropic Messages passed through to an Anthropic external model', () => {
+  it('reads the text it can (tool results, text documents) and skips what it cannot, refusing nothing Anthropic takes', async () => {
+    await createGuard('pt-guard');
+    const res = await admin('POST', '/endpoints', {
+      name: 'pt-claude',
+      served_entities: [
+        {
+          name: 'claude',
+          external_model: {
+            name: 'claude-sonnet-4-5',
+            provider: 'anthropic',
+            task: 'llm/v1/chat',
+            anthropic_config: {
+              anthropic_api_key: '{{secrets/ANTHROPIC_API_KEY}}',
+              anthropic_api_base: `${inject('originUrl')}/anthropic`,
+            },
+          },
+        },
+      ],
+      guardrails: { input: guard('pt-guard') },
+    });
+    expect(res.status).toBe(201);
+    const { key } = await createKey();
+    const send = (json: Json) =>
+      call('/v1/messages', {
+        method: 'POST',
+        json: { model: 'pt-claude', max_tokens: 50, ...json },
+        headers: { 'x-api-key': key },
+      });
+    const toolTurns = (result: unknown) => [
+      { role: 'user', content: 'What is the weather in Paris?' },
+      {
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: result }] },
+    ];
+
+    // Extended thinking: the chat translation refuses it; the guard reads the text around it and lets it pass on.
+    const n = nonce();
+    const thinking = await send({
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      messages: toolTurns([{ type: 'text', text: `Sunny ${n}` }]),
+    });
+    expect(thinking.status).toBe(200);
+    const { guard: checked, model } = await seen(n);
+    expect(checked).toHaveLength(1);
+    expect(String(checked[0]!.body!.prompt)).toContain(
+      `User: What is the weather in Paris?\n\nAgent: {"city":"Paris"}\n\nUser: Sunny ${n}`,
+    );
+    expect(model).toHaveLength(1);
+
+    // What it reads is checked: a tool result's text, a text document's.
+    const blocked = async (json: Json) => {
+      const answer = await send(json);
+      expect(answer.status).toBe(400);
+      expect(await answer.json()).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: expect.stringContaining('S10 (Hate)') },
+      });
+    };
+    await blocked({ messages: toolTurns(`Hateful <<unsafe:S10>>`) });
+    const doc = nonce();
+    await blocked({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'document',
+              source: { type: 'text', media_type: 'text/plain', data: `Hateful ${doc} <<unsafe:S10>>` },
+            },
+            { type: 'text', text: 'Summarise this.' },
+          ],
+        },
+      ],
+    });
+    expect((await seen(doc)).model).toHaveLength(0);
+  });
+});
