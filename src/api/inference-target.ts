@@ -5,19 +5,20 @@ import type { Endpoint } from '../endpoints/schema';
 import type { InferenceEnv } from '../auth/inference-env';
 import { errors } from '../http/errors';
 import { readJsonBody } from '../http/json-body';
+import { couldBeEndpointName } from '../lib/endpoint-name';
 
 /** An inference request's JSON body; its `model` is kept to count a refusal against (src/metrics/hooks.ts). */
 export async function readInferenceBody(c: Context<InferenceEnv>): Promise<unknown> {
   const body = await readJsonBody(c);
   const model = (body as { model?: unknown } | null)?.model;
-  if (typeof model === 'string') c.set('bodyModel', model);
+  if (typeof model === 'string' && couldBeEndpointName(model)) c.set('bodyModel', model);
   return body;
 }
 
 /**
  * The endpoint a request is for: named by the path (`/endpoints/{name}/…`, where
  * any `model` in the body is ignored) or by the body's `model`. Checks that it
- * exists for the key's tenant (404), that the key's scope allows it (403) and that
+ * exists for the key's tenant (404; a name no endpoint can have is not looked up), that the key's scope allows it (403) and that
  * it is serving (503).
  */
 export async function targetEndpoint(c: Context<InferenceEnv>, modelField: unknown): Promise<Endpoint> {
@@ -29,6 +30,8 @@ export async function targetEndpoint(c: Context<InferenceEnv>, modelField: unkno
       : 'name the endpoint to call';
     throw errors.invalidBody(`Invalid 'model': required field is missing (${hint})`, 'model');
   }
+  // A name no endpoint can have is not looked up (nor cached as missing): D1 and the cache see endpoint names only.
+  if (!couldBeEndpointName(name)) throw errors.unknownModel(name);
   const endpoint = await resolveEndpoint(c.env.DB, name);
   if (endpoint) c.set('endpointName', endpoint.name);
   const key = c.get('apiKey');

@@ -14,6 +14,7 @@ import { originExchange, type PairInputs } from '../protocols/registry';
 import { relay } from '../proxy/relay';
 import { exchangeContext } from './exchange-context';
 import { readInferenceBody, targetEndpoint } from './inference-target';
+import { couldBeEndpointName } from '../lib/endpoint-name';
 import { createResponse } from './responses';
 import { inferenceRoutes } from './route-group';
 
@@ -78,7 +79,9 @@ async function modelList(c: Context<InferenceEnv>): Promise<Response> {
   const only = c.req.param('name');
   const scope = only === undefined ? key.endpoints : (key.endpoints ?? [only]).filter((n) => n === only);
   // No admission here, so ask the key's gate: a key revoked in another isolate (still in this one's cache) is refused.
-  const [revoked, models] = await Promise.all([revokedNow(c.env, key), listModels(c.env.DB, key.tenant_id, scope)]);
+  // A name no endpoint can have lists nothing, without a query.
+  const listed = only === undefined || couldBeEndpointName(only) ? listModels(c.env.DB, key.tenant_id, scope) : [];
+  const [revoked, models] = await Promise.all([revokedNow(c.env, key), listed]);
   if (revoked) throw errors.invalidKey();
   if (only !== undefined && models.length === 0) throw errors.unknownModel(only);
   return c.json({

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { InferenceEnv } from '../auth/inference-env';
 import { ApiError } from '../http/errors';
+import { couldBeEndpointName } from '../lib/endpoint-name';
 import type { GuardVerdictLine } from './guard-record';
 import type { RequestLogLine } from './request-log';
 import type { GapTimer } from './gap-timer';
@@ -76,7 +77,8 @@ export function recordGuardCheck(c: Context<InferenceEnv>, line: GuardVerdictLin
 export function recordRefusal(c: Context<InferenceEnv>, err: Error): void {
   if (counted.has(c.req.raw) || !metricsEnabled(c.env)) return;
   const endpoint = c.get('endpointName') ?? c.req.param('name') ?? c.get('bodyModel');
-  if (!endpoint) return;
+  // A name no endpoint can have (a path's, unchecked) is not counted: its flush would look it up.
+  if (!endpoint || !couldBeEndpointName(endpoint)) return;
   const status = err instanceof ApiError ? err.status : 500;
   const code = err instanceof ApiError ? err.code : null;
   if (status === 404 && code === 'route_not_found') return;

@@ -1,6 +1,8 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { EndpointStore } from '../../src/endpoints/store';
 import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
+import { recorder } from '../../src/metrics/recorder';
 import {
   admin,
   call,
@@ -82,6 +84,42 @@ describe('inference errors (OpenAI shape)', () => {
       param: 'model',
       code: 'model_not_found',
     });
+  });
+
+  it('404 without a lookup for a model that cannot be an endpoint name; the message shows at most 100 characters of it', async () => {
+    const { key } = await createKey();
+    const lookup = vi.spyOn(EndpointStore.prototype, 'get');
+    const listing = vi.spyOn(EndpointStore.prototype, 'modelsFor');
+    try {
+      const huge = 'm'.repeat(3_000_000);
+      const res = await chat(key, { model: huge, messages: hello });
+      await expectError(res, 404, {
+        param: 'model',
+        code: 'model_not_found',
+        message: `The model '${'m'.repeat(100)}…' does not exist`,
+      });
+      for (const model of ['has space', 'a/b', '-leading-dash', 'm'.repeat(65)]) {
+        await expectError(await chat(key, { model, messages: hello }), 404, { code: 'model_not_found' });
+      }
+      const path = `/endpoints/${'p'.repeat(200)}/v1/chat/completions`;
+      await expectError(await call(path, { method: 'POST', token: key, json: { messages: hello } }), 404, {
+        message: `The model '${'p'.repeat(100)}…' does not exist`,
+      });
+      await expectError(await call(`/endpoints/${'p'.repeat(200)}/v1/models`, { token: key }), 404, {
+        code: 'model_not_found',
+      });
+      await recorder.flush(env); // the refusals' metrics, which look up the endpoint they name
+      expect(lookup).not.toHaveBeenCalled();
+      expect(listing).not.toHaveBeenCalled();
+      // A name that can be one is looked up, and its 404 quoted whole.
+      await expectError(await chat(key, { model: 'm'.repeat(64), messages: hello }), 404, {
+        message: `The model '${'m'.repeat(64)}' does not exist`,
+      });
+      expect(lookup).toHaveBeenCalledWith('m'.repeat(64));
+    } finally {
+      lookup.mockRestore();
+      listing.mockRestore();
+    }
   });
 
   it('400 names the invalid field', async () => {

@@ -20,8 +20,12 @@ export const requestErrors = {
       param: 'cursor',
       code: 'invalid_cursor',
     }),
+  /** The name as sent, cut to its first 100 characters (a `model` may be megabytes long). */
   unknownModel: (name: string) =>
-    new ApiError(404, `The model '${name}' does not exist`, { param: 'model', code: 'model_not_found' }),
+    new ApiError(404, `The model '${name.length > 100 ? `${name.slice(0, 100)}…` : name}' does not exist`, {
+      param: 'model',
+      code: 'model_not_found',
+    }),
   /**
    * A parameter the endpoint's `server` (e.g. "TGI origin", "Anthropic model") has no counterpart for.
    * Refusing is better than dropping whenever the answer would silently differ from what the client asked for.
