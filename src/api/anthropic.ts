@@ -9,6 +9,7 @@ import { messagesToChat } from '../protocols/anthropic-on-chat/request-adapter';
 import { once } from '../protocols/chat/chat-exchange';
 import { originExchange } from '../protocols/registry';
 import { relay } from '../proxy/relay';
+import { inClientTerms } from './client-terms';
 import { exchangeContext } from './exchange-context';
 import { readInferenceBody, targetEndpoint } from './inference-target';
 import { inferenceRoutes } from './route-group';
@@ -35,7 +36,9 @@ async function createMessage(c: Context<InferenceEnv>): Promise<Response> {
   const ctx = exchangeContext(c, endpoint, request.stream === true, 'chat', request.top_k);
   // A pair on the chat path translates here (refusing what chat cannot carry); the passthrough sends the request as it is.
   const betas = c.req.header('anthropic-beta');
-  const exchange = originExchange('messages', { request, chat, ...(betas ? { betas } : {}) }, ctx);
+  const exchange = inClientTerms('messages', () =>
+    originExchange('messages', { request, chat, ...(betas ? { betas } : {}) }, ctx),
+  );
   // The guard reads the request's text itself: what the chat translation would refuse, a passthrough still sends.
   const guard = requestGuard(c, endpoint, 'messages', () => [messagesConversation(request)]);
   return relay(c, { ...ctx, exchange, guard });

@@ -9,6 +9,7 @@ import { refuseUnsupported } from '../protocols/responses/refusals';
 import { ResponsesRequest } from '../protocols/responses/types';
 import { responsesToChat } from '../protocols/responses-on-chat/request-adapter';
 import { relay } from '../proxy/relay';
+import { inClientTerms } from './client-terms';
 import { exchangeContext } from './exchange-context';
 import { readInferenceBody, targetEndpoint } from './inference-target';
 
@@ -25,7 +26,7 @@ export async function createResponse(c: Context<InferenceEnv>): Promise<Response
   chat();
   const endpoint = await targetEndpoint(c, request.model);
   const ctx = exchangeContext(c, endpoint, request.stream === true, 'chat');
-  const exchange = originExchange('responses', { request, chat }, ctx);
+  const exchange = inClientTerms('responses', () => originExchange('responses', { request, chat }, ctx));
   const guard = requestGuard(c, endpoint, 'responses', () => [chatConversation(chat().messages)]);
   return relay(c, { ...ctx, exchange, guard });
 }

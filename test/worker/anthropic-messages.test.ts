@@ -316,6 +316,24 @@ describe('Messages: Anthropic errors and auth', () => {
     expect((await send(key, turn([{ type: 'text', text: 'sunny' }]))).status).toBe(200);
   });
 
+  it("names the Messages field in a refusal of the origin's adapter, not the chat field it became", async () => {
+    await tgiEndpoint('msg-tgi-terms');
+    const { key } = await createKey();
+    const body = await expectAnthropicError(
+      await send(key, {
+        model: 'msg-tgi-terms',
+        max_tokens: 10,
+        messages: [{ role: 'user', content: 'hi' }],
+        stop_sequences: ['a', 'b', 'c', 'd', 'e'],
+      }),
+      400,
+      'invalid_request_error',
+    );
+    expect(body.error.message).toBe(
+      "'stop_sequences' is not supported by this endpoint's TGI origin: TGI accepts at most 4 stop sequences (5 given)",
+    );
+  });
+
   it('takes the key from x-api-key or Authorization: Bearer, and the endpoint from the path', async () => {
     await createEndpoint('msg-auth');
     const { key } = await createKey();

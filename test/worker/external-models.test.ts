@@ -586,6 +586,42 @@ describe('external models: the Responses API rides the chat path to the provider
       expect(events).toContain('event: response.completed');
     }
   });
+
+  it('names the Responses field in a refusal of the Anthropic adapter, not the chat field it became', async () => {
+    await createExternal('ext-resp-claude-terms', anthropicModel());
+    const { key } = await createKey({ endpoints: null });
+    const respond = (json: Record<string, unknown>) =>
+      call('/v1/responses', {
+        method: 'POST',
+        token: key,
+        json: { model: 'ext-resp-claude-terms', input: 'Hi', ...json },
+      });
+    const tool = { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} } };
+    const strict = await expectError(await respond({ tools: [tool, { ...tool, name: 'other', strict: true }] }), 400, {
+      code: 'unsupported_parameter',
+      param: 'tools.1.strict',
+    });
+    expect(strict.error.message).toBe(
+      "'tools.1.strict' is not supported by this endpoint's Anthropic model: strict schema adherence is not mapped to Anthropic",
+    );
+    const format = await expectError(await respond({ text: { format: { type: 'json_object' } } }), 400, {
+      param: 'text.format',
+    });
+    expect(format.error.message).toMatch(/^'text\.format' is not supported by this endpoint's Anthropic model: /);
+    await expectError(
+      await respond({
+        input: [
+          { role: 'user', content: 'Hi' },
+          { role: 'system', content: 'late' },
+        ],
+      }),
+      400,
+      {
+        param: 'input',
+        message: expect.stringMatching(/^'input' is not supported by this endpoint's Anthropic model: /),
+      },
+    );
+  });
 });
 
 describe('external models: what the router does for self-hosted origins holds here too', () => {

@@ -346,6 +346,19 @@ describe('Responses: what a stateless router refuses', () => {
     });
   });
 
+  it("names the Responses field in a refusal of the origin's adapter, not the chat field it became", async () => {
+    await tgiEndpoint('resp-tgi-terms');
+    const { key } = await createKey();
+    const body = await expectError(
+      await respond(key, { model: 'resp-tgi-terms', input: 'hi', text: { format: { type: 'json_object' } } }),
+      400,
+      { code: 'unsupported_parameter', param: 'text.format' },
+    );
+    expect(body.error.message).toMatch(/^'text\.format' is not supported by this endpoint's TGI origin: /);
+    expect(body.error.message).not.toContain('response_format');
+    expect(body.error.message).toContain('use {"type":"json_schema","name":…,"schema":{…}}'); // the Responses shape
+  });
+
   it('holds the router rules: unknown model 404, bad key 401, the endpoint path names the model', async () => {
     await createEndpoint('resp-rules');
     const { key } = await createKey();
