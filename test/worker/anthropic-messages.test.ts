@@ -314,6 +314,15 @@ describe('Messages: Anthropic errors and auth', () => {
       /^Invalid 'messages\.2\.content\.0\.content': expected string or array, got number$/,
     );
     expect((await send(key, turn([{ type: 'text', text: 'sunny' }]))).status).toBe(200);
+    const image = { type: 'image', source: { type: 'url', url: 'https://example.com/map.png' } };
+    const withImage = await expectAnthropicError(
+      await send(key, turn([{ type: 'text', text: 'sunny' }, image])),
+      400,
+      'invalid_request_error',
+    );
+    expect(withImage.error.message).toBe(
+      "'messages.2.content.0.content.1' has type 'image': tool results take text blocks only on this endpoint (its origins take a tool's result as text); send the image as an image block of the user message",
+    );
   });
 
   it("names the Messages field in a refusal of the origin's adapter, not the chat field it became", async () => {

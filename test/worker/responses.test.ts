@@ -346,6 +346,29 @@ describe('Responses: what a stateless router refuses', () => {
     });
   });
 
+  it('refuses function_call arguments that are not a JSON string, and a function_call_output without output', async () => {
+    const { key } = await createKey();
+    const call = { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' };
+    // Refused before the endpoint is looked up (it does not exist): no longer sent on as '{}' and ''.
+    const items = (item: unknown) => ({ model: 'no-such-endpoint', input: [call, item] });
+    const asObject = await expectError(
+      await respond(key, items({ ...call, call_id: 'c2', arguments: { city: 'Lyon' } })),
+      400,
+      { code: 'invalid_body', param: 'input.1.arguments' },
+    );
+    expect(asObject.error.message).toBe(
+      `Invalid 'input.1.arguments': must be a JSON string (the arguments as the model gave them, e.g. '{"city":"Paris"}')`,
+    );
+    await expectError(await respond(key, items({ type: 'function_call_output', call_id: 'c1' })), 400, {
+      param: 'input.1.output',
+      message: "Invalid 'input.1.output': required field is missing",
+    });
+    await expectError(await respond(key, items({ type: 'function_call_output', call_id: 'c1', output: null })), 400, {
+      param: 'input.1.output',
+      message: "Invalid 'input.1.output': expected string or array, got null",
+    });
+  });
+
   it("names the Responses field in a refusal of the origin's adapter, not the chat field it became", async () => {
     await tgiEndpoint('resp-tgi-terms');
     const { key } = await createKey();

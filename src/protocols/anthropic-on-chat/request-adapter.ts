@@ -119,7 +119,12 @@ function toolResultText(content: unknown, param: string): string {
   return content
     .map((b: Block, k) => {
       if (b.type === 'text') return String(b.text ?? '');
-      throw unsupportedBlock(b, `${param}.content.${k}`);
+      const at = `${param}.content.${k}`;
+      const hint = b.type === 'image' ? '; send the image as an image block of the user message' : '';
+      throw errors.unsupported(
+        `${at}.type`,
+        `'${at}' has type '${b.type}': tool results take text blocks only on this endpoint (its origins take a tool's result as text)${hint}`,
+      );
     })
     .join('');
 }

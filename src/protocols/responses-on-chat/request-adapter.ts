@@ -51,7 +51,7 @@ function addItem(messages: ChatMessage[], item: Item, i: number): void {
       type: 'function' as const,
       function: {
         name: requireString(item.name, `input.${i}.name`),
-        arguments: typeof item.arguments === 'string' ? item.arguments : '{}',
+        arguments: requireJsonText(item.arguments, `input.${i}.arguments`),
       },
     };
     const last = messages.at(-1);
@@ -61,7 +61,7 @@ function addItem(messages: ChatMessage[], item: Item, i: number): void {
     messages.push({
       role: 'tool',
       tool_call_id: requireString(item.call_id, `input.${i}.call_id`),
-      content: outputText(item.output),
+      content: outputText(item.output, `input.${i}.output`),
     });
   } else if (type !== 'reasoning') {
     throw errors.unsupported(
@@ -95,13 +95,19 @@ function partOf(part: Record<string, unknown>, param: string): ChatContentPart {
   );
 }
 
-function outputText(output: unknown): string {
+/** A tool's output (a string, or parts whose text is joined; the request schema checks the shape). */
+function outputText(output: unknown, param: string): string {
   if (typeof output === 'string') return output;
-  if (Array.isArray(output))
-    return output
-      .map((p) => (typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
-      .join('');
-  return JSON.stringify(output ?? '');
+  if (!Array.isArray(output)) throw errors.invalidField(param, 'required field is missing');
+  return output
+    .map((p) => (typeof (p as { text?: unknown } | null)?.text === 'string' ? (p as { text: string }).text : ''))
+    .join('');
+}
+
+/** Checked by the request schema already (ResponsesInputItem): here for callers that bypass it. */
+function requireJsonText(value: unknown, param: string): string {
+  if (typeof value === 'string') return value;
+  throw errors.invalidField(param, value === undefined ? 'required field is missing' : 'must be a JSON string');
 }
 
 function requireString(value: unknown, param: string): string {

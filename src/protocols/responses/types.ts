@@ -10,8 +10,18 @@ const nullableNumber = (schema: z.ZodNumber) => schema.nullable().optional();
 
 const ContentPart = z.looseObject({ type: z.string() });
 
+/** What the translation reads of a function call: its arguments, as the JSON text the model gave. */
+const FunctionCall = z.looseObject({
+  arguments: z.custom<string>((value) => typeof value === 'string', {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required field is missing'
+        : `must be a JSON string (the arguments as the model gave them, e.g. '{"city":"Paris"}')`,
+  }),
+});
+
 /** What the translation reads of a tool's output: its text, or its parts (`input_text`, …). */
-const FunctionCallOutput = z.looseObject({ output: z.union([z.string(), z.array(ContentPart)]).optional() });
+const FunctionCallOutput = z.looseObject({ output: z.union([z.string(), z.array(ContentPart)]) });
 
 export const ResponsesInputItem = checkedByType(
   z.looseObject({
@@ -19,7 +29,7 @@ export const ResponsesInputItem = checkedByType(
     role: z.enum(['user', 'assistant', 'system', 'developer']).optional(),
     content: z.union([z.string(), z.array(ContentPart)]).optional(),
   }),
-  { function_call_output: FunctionCallOutput },
+  { function_call: FunctionCall, function_call_output: FunctionCallOutput },
 );
 
 export const ResponsesTool = z.looseObject({ type: z.string(), name: z.string().optional() });
