@@ -147,6 +147,9 @@ async function tryOrigin(
     if (req.stream && response.ok && response.body && isEventStream(response)) {
       answer.reader = response.body.getReader();
       answer.first = await answer.reader.read(); // still under the attempt's first-byte timer
+      // On a busy thread the timer can fire while the first event is already on its way in: the abort has cut the
+      // stream then, whatever this read returned. A first-byte timeout, as it would have been a moment earlier.
+      if (attempt?.signal.aborted) throw attempt.signal.reason;
     }
     verdict.succeeded();
     return { answer };
