@@ -706,6 +706,41 @@ describe('external models: a provider that echoes its key in an error', () => {
     expect(mine[0]!.detail).toBe('HTTP 500: upstream failed; request header authorization: Bearer [secret]');
   });
 
+  it('a Messages or Responses request on the chat path is logged with the key cut out too', async () => {
+    // Other origins than the test above (the mode is in the URL): each gets ejected afresh in this isolate.
+    await createExternal('ext-gpt-echo-msg', openaiModel('llm/v1/chat', 'gpt-4o-mini', 'OPENAI_API_KEY', 'echo-key/1'));
+    await createExternal('ext-claude-echo-resp', anthropicModel('claude-sonnet-4-5', 'echo-key/2'));
+    const before = logged.length;
+    for (let i = 0; i < 5; i++) {
+      const messages = await call('/v1/messages', {
+        method: 'POST',
+        headers: { 'x-api-key': key, 'anthropic-version': '2023-06-01' },
+        json: { model: 'ext-gpt-echo-msg', max_tokens: 16, messages: hello },
+      });
+      expect(messages.status).toBe(502);
+      expect(await read(messages)).not.toContain(OPENAI_KEY);
+      const responses = await call('/v1/responses', {
+        method: 'POST',
+        token: key,
+        json: { model: 'ext-claude-echo-resp', input: 'hello' },
+      });
+      expect(responses.status).toBe(502);
+      expect(await read(responses)).not.toContain(ANTHROPIC_KEY);
+    }
+    const details = logged
+      .slice(before)
+      .filter((line) => line.startsWith('{"msg":"origin ejected"'))
+      .map((line) => JSON.parse(line) as { origin: string; detail: string })
+      .filter((e) => /\/mode\/echo-key\/[12]\//.test(e.origin))
+      .map((e) => e.detail);
+    expect(details).toHaveLength(2);
+    for (const detail of details) {
+      expect(detail).toContain('[secret]');
+      expect(detail).not.toContain(OPENAI_KEY);
+      expect(detail).not.toContain(ANTHROPIC_KEY);
+    }
+  });
+
   it('cuts the key out of the whole body before shortening the message, so no part of it is left', async () => {
     const res = await chat(key, { model: 'ext-claude-echo', messages: hello });
     const body = await expectError(res, 502, { code: 'provider_error' });

@@ -29,6 +29,7 @@ export const anthropicOnChat: ProtocolPair<ChatTranslatable<MessagesRequest>> = 
       body: inner.body,
       headers: inner.headers,
       failure: inner.failure,
+      redact: inner.redact,
       codec: () => new AnthropicOnChatCodec(inner.codec(), opts),
       translate: (json, headers) => {
         const answer = inner.translate(json, headers);

@@ -30,6 +30,7 @@ export const responsesOnChat: ProtocolPair<ChatTranslatable<ResponsesRequest>> =
       body: inner.body,
       headers: inner.headers,
       failure: inner.failure,
+      redact: inner.redact,
       codec: () => new ResponsesOnChatCodec(inner.codec(), shell, ctx.requestId),
       translate: (json, headers) => {
         const answer = inner.translate(json, headers);
