@@ -163,9 +163,19 @@ export class AdminClient {
     return (await this.keyUsageResponse(id)).data;
   }
 
-  /** The usage answer as the API sends it (`{ object: 'list', key_id, data }`). */
-  keyUsageResponse(id: string): Promise<KeyUsageResponse> {
-    return this.request('GET', `/keys/${encodeURIComponent(id)}/usage`);
+  /** The usage answer as the API sends it, every page followed through `next_cursor` into one. */
+  async keyUsageResponse(id: string): Promise<KeyUsageResponse> {
+    const path = `/keys/${encodeURIComponent(id)}/usage`;
+    let answer: KeyUsageResponse | null = null;
+    let cursor: string | null = null;
+    do {
+      const query: string = `?limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page: KeyUsageResponse = await this.request('GET', path + query);
+      if (answer) answer.data.push(...page.data);
+      else answer = page;
+      cursor = page.has_more ? page.next_cursor : null;
+    } while (cursor);
+    return { ...answer, has_more: false, next_cursor: null };
   }
 
   updateKey(id: string, patch: { description: string }): Promise<ApiKeyInfo> {

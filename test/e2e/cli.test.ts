@@ -493,6 +493,8 @@ describe('edge-router key', () => {
       object: 'list',
       key_id: shownId,
       data: [],
+      has_more: false,
+      next_cursor: null,
       token_budget: null,
       token_window: null,
     });
