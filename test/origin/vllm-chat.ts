@@ -49,7 +49,7 @@ export function chatCompletions(ctx: RouteContext): Plan {
   if (sampling) return badRequest(sampling.message, sampling.param);
 
   const call = plannedToolCall(body);
-  if (call) return toolCallAnswer(ctx, body, model, call, promptTokens);
+  if (call) return toolCallAnswer(ctx, body, model, call, promptTokens, maxTokens);
   const gen = generate(prompt, {
     maxTokens: maxTokens ?? MAX_MODEL_LEN - promptTokens,
     stop: stopList(body.stop),
@@ -143,13 +143,18 @@ export function chatCompletions(ctx: RouteContext): Plan {
   return stream('vllm', { ...VLLM_SSE_HEADERS }, frames);
 }
 
-/** A tool call (docs/protocols/openai.md): finish_reason `tool_calls`, content null; streamed as the call's name, then its arguments in pieces. */
+/**
+ * A tool call (docs/protocols/openai.md): finish_reason `tool_calls`, content null; streamed as the call's name, then
+ * its arguments in pieces (one token each). A stream whose `max_tokens` is below the call's tokens stops there, with
+ * the arguments cut short and finish_reason `length`, as vLLM's streaming tool parser leaves them.
+ */
 function toolCallAnswer(
   ctx: RouteContext,
   body: Record<string, unknown>,
   model: string,
   call: PlannedCall,
   promptTokens: number,
+  maxTokens: number | null,
 ): Plan {
   const id = `chatcmpl-${requestIdSuffix(ctx)}`;
   const callId = `chatcmpl-tool-${randomUUID().replace(/-/g, '')}`;
@@ -186,6 +191,8 @@ function toolCallAnswer(
       completionTokens,
     );
   }
+  const cut = maxTokens !== null && maxTokens < completionTokens;
+  const streamed = cut ? pieces.slice(0, Math.max(0, maxTokens - 1)) : pieces;
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     vllmEvent({
       id,
@@ -200,11 +207,11 @@ function toolCallAnswer(
       data: chunk({ tool_calls: [{ id: callId, type: 'function', index: 0, function: { name: call.name } }] }),
       token: true,
     },
-    ...pieces.map((arguments_) => ({
+    ...streamed.map((arguments_) => ({
       data: chunk({ tool_calls: [{ index: 0, function: { arguments: arguments_ } }] }),
       token: true,
     })),
-    { data: chunk({}, 'tool_calls'), token: false },
+    { data: chunk({}, cut ? 'length' : 'tool_calls'), token: false },
   ];
   if (streamUsage(body).include) {
     frames.push({
@@ -214,7 +221,7 @@ function toolCallAnswer(
         created,
         model,
         choices: [],
-        usage: usage(promptTokens, completionTokens),
+        usage: usage(promptTokens, streamed.length + 1),
       }),
       token: false,
     });

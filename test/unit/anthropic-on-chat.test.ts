@@ -144,6 +144,28 @@ describe('stop reasons and the non-streaming answer', () => {
     expect(mapChatFinishToAnthropic({ reason: 'stop', stopReason: null }, '', [], true).stop_reason).toBe('tool_use');
   });
 
+  it('says max_tokens (or refusal), not tool_use, for a tool call cut off by length or a filter', () => {
+    expect(mapChatFinishToAnthropic({ reason: 'length', stopReason: null }, '', [], true).stop_reason).toBe(
+      'max_tokens',
+    );
+    expect(mapChatFinishToAnthropic({ reason: 'content_filter', stopReason: null }, '', [], true).stop_reason).toBe(
+      'refusal',
+    );
+    const msg = anthropicOnChatResponse(
+      {
+        choices: [
+          {
+            message: { content: null, tool_calls: [{ id: 'call_1', function: { name: 'f', arguments: '{"x":' } }] },
+            finish_reason: 'length',
+          },
+        ],
+      },
+      { promptTokens: 4, completionTokens: 6 },
+      { id: 'msg_r1', endpointName: 'demo', requestId: 'r1', stops: [] },
+    );
+    expect(msg.stop_reason).toBe('max_tokens');
+  });
+
   it('builds text and tool_use blocks with parsed input', () => {
     const msg = anthropicOnChatResponse(
       {
@@ -236,6 +258,25 @@ describe('AnthropicOnChatCodec', () => {
       usage: { input_tokens: 7, output_tokens: 5 },
     });
     expect(c.complete).toBe(true);
+  });
+
+  it('ends a stream whose tool call was cut off by length with max_tokens', () => {
+    const chunk = (delta: unknown, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'c', model: 'org/m', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+    const c = new AnthropicOnChatCodec(
+      new OpenAIPassthroughCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true }),
+      opts,
+    );
+    const events = parse(
+      c.push(
+        chunk({ tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'f' } }] }) +
+          chunk({ tool_calls: [{ index: 0, function: { arguments: '{"a":' } }] }, 'length') +
+          'data: [DONE]\n\n',
+      ) + c.end(),
+    );
+    expect(events.find((e) => e.type === 'message_delta')).toMatchObject({
+      delta: { stop_reason: 'max_tokens', stop_sequence: null },
+    });
   });
 
   it('sees the stop sequence TGI keeps at the end of a streamed text', () => {

@@ -164,7 +164,8 @@ describe('responsesOnChatResponse', () => {
         content: [{ type: 'output_text', text: 'Hi', annotations: [], logprobs: [] }],
       },
       // TGI's bare counter id is replaced by one unique to the request.
-      { type: 'function_call', id: 'fc_r1_0', call_id: 'call_r1_0', name: 'f', arguments: '{}', status: 'completed' },
+      // Cut off by length like the message: its arguments may be incomplete.
+      { type: 'function_call', id: 'fc_r1_0', call_id: 'call_r1_0', name: 'f', arguments: '{}', status: 'incomplete' },
     ]);
   });
 });
@@ -235,6 +236,27 @@ describe('ResponsesOnChatCodec', () => {
       name: 'f',
     });
     expect(events.at(-1)).toMatchObject({ type: 'response.completed' });
+  });
+
+  it('marks a function_call cut off by length incomplete, as the response', () => {
+    const c = new ResponsesOnChatCodec(inner(), shell(), 'r1');
+    const events = parse(
+      c.push(
+        vllm({ tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'f' } }] }) +
+          vllm({ tool_calls: [{ index: 0, function: { arguments: '{"a":' } }] }, 'length') +
+          usage +
+          'data: [DONE]\n\n',
+      ) + c.end(),
+    );
+    expect(events.find((e) => e.type === 'response.output_item.done')!.item).toMatchObject({
+      type: 'function_call',
+      arguments: '{"a":',
+      status: 'incomplete',
+    });
+    expect(events.at(-1)).toMatchObject({
+      type: 'response.incomplete',
+      response: { status: 'incomplete', output: [{ type: 'function_call', status: 'incomplete' }] },
+    });
   });
 
   it('reports a stream that ends without [DONE] as response.failed and an error event', () => {

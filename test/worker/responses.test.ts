@@ -228,6 +228,31 @@ for (const kind of ['vllm', 'tgi'] as const) {
       });
     });
 
+    if (kind === 'vllm') {
+      it('marks a streamed function call cut at max_output_tokens incomplete, as the response', async () => {
+        const name = `resp-${kind}-tool-cut`;
+        await make(name);
+        const { key } = await createKey();
+        const list = await events(
+          await respond(key, {
+            model: name,
+            input: 'weather cut',
+            tools: [weatherTool],
+            max_output_tokens: 2,
+            stream: true,
+          }),
+        );
+        expect(list.find((e) => e.type === 'response.output_item.done')!.item).toMatchObject({
+          type: 'function_call',
+          status: 'incomplete',
+        });
+        expect(list.at(-1)).toMatchObject({
+          type: 'response.incomplete',
+          response: { output: [{ type: 'function_call', status: 'incomplete' }] },
+        });
+      });
+    }
+
     it('ends a stream that fails mid-way with response.failed and an error event', async () => {
       const name = `resp-${kind}-fail`;
       await make(name, 'instream-error/2');

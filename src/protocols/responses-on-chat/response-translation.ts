@@ -34,7 +34,7 @@ export function responsesOnChatResponse(
       call_id: toolCallId(call.id, requestId, slot),
       name: call.function?.name ?? '',
       arguments: call.function?.arguments ?? '',
-      status: 'completed',
+      status: itemStatus,
     });
   });
   return responseObject(shell, { status, output, usage, incompleteReason });

@@ -115,7 +115,7 @@ export class ResponsesOnChatCodec extends ChatDerivedCodec {
       out += this.events.frame('response.output_item.done', { output_index: index, item });
     }
     for (const { item, index } of this.calls) {
-      item.status = 'completed';
+      item.status = itemStatus;
       out += this.events.frame('response.function_call_arguments.done', {
         item_id: item.id,
         output_index: index,

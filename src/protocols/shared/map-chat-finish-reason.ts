@@ -7,8 +7,9 @@ import type { ResponseStatus } from '../responses/types';
  */
 
 /**
- * Anthropic's stop reason from the chat finish: a tool call is `tool_use`, `length`
- * is `max_tokens`, a content filter is `refusal`; a stop that matched one of the
+ * Anthropic's stop reason from the chat finish: `length` is `max_tokens` and a
+ * content filter is `refusal`, even with a tool call in the answer (its input may be
+ * cut short: an agent must not run it); otherwise a tool call is `tool_use`; a stop that matched one of the
  * request's `stop_sequences` is `stop_sequence` with that string — vLLM names it
  * in `stop_reason`, TGI leaves it at the end of the text — and any other stop is
  * `end_turn`.
@@ -19,9 +20,9 @@ export function mapChatFinishToAnthropic(
   stops: readonly string[],
   usedTools: boolean,
 ): { stop_reason: AnthropicStopReason; stop_sequence: string | null } {
-  if (usedTools || finish.reason === 'tool_calls') return { stop_reason: 'tool_use', stop_sequence: null };
   if (finish.reason === 'length') return { stop_reason: 'max_tokens', stop_sequence: null };
   if (finish.reason === 'content_filter') return { stop_reason: 'refusal', stop_sequence: null };
+  if (usedTools || finish.reason === 'tool_calls') return { stop_reason: 'tool_use', stop_sequence: null };
   const named =
     typeof finish.stopReason === 'string' && stops.includes(finish.stopReason) ? finish.stopReason : undefined;
   const matched = named ?? stops.find((s) => s !== '' && textEnd.endsWith(s));
