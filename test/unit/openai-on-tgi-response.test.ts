@@ -65,6 +65,26 @@ describe('ChatOnTgiCodec', () => {
     expect(out[2]).toBe('[DONE]');
   });
 
+  it('removes usage from a chunk that has choices too when the client did not ask for it, and still reads it', () => {
+    const c = chatCodec();
+    const last = tgiChunk(' a', 'length').replace(
+      '"usage":null',
+      '"usage":{"prompt_tokens":4,"completion_tokens":1,"total_tokens":5}',
+    );
+    const out = payloads(c.push(last + TGI_DONE)) as Array<Record<string, unknown>>;
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ choices: [{ finish_reason: 'length' }] });
+    expect(out[0]).not.toHaveProperty('usage');
+    expect(c.usage).toEqual({ promptTokens: 4, completionTokens: 1 });
+
+    const asked = chatCodec(true);
+    expect(payloads(asked.push(last))[0]).toHaveProperty('usage', {
+      prompt_tokens: 4,
+      completion_tokens: 1,
+      total_tokens: 5,
+    });
+  });
+
   it('maps eos_token (older TGI) to stop and keeps a real id', () => {
     const c = chatCodec();
     const [first] = payloads(c.push(tgiChunk('x', 'eos_token').replace('"id":""', '"id":"abc"'))) as Array<{

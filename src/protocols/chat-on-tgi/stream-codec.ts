@@ -49,10 +49,9 @@ export class ChatOnTgiCodec extends OpenAISseCodec {
       return this.fail(`Origin error: ${originErrorMessage(data)}`, 'origin_error');
     }
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-    if (chunk.usage) {
-      this.reported = tokenCountsOf(chunk.usage) ?? this.reported;
-      if (choices.length === 0 && !this.opts.clientWantsUsage) return '';
-    } else if (!this.opts.clientWantsUsage) {
+    if (chunk.usage) this.reported = tokenCountsOf(chunk.usage) ?? this.reported;
+    if (!this.opts.clientWantsUsage) {
+      if (chunk.usage && choices.length === 0) return '';
       delete chunk.usage;
     }
     if (choices.length) this.counted++;
