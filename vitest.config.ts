@@ -36,6 +36,9 @@ export default defineConfig(async () => {
                   ADMIN_TOKEN: 'test-admin-token',
                   // Ejections of 1 s (not 10 s): the health tests wait one out to watch the half-open trial.
                   OUTLIER_BASE_EJECTION_MS: '1000',
+                  // First-byte timeouts count from 2 s (not 10 s): above the 1 s an endpoint may set, so a test shows
+                  // an endpoint's own 1 s timeout ejecting nothing.
+                  OUTLIER_FIRST_BYTE_MS: '2000',
                   // Metrics flush half a second after a request, so tests see them quickly.
                   METRICS_FLUSH_MS: '500',
                   // The completion limit a token budget sets when a request has none: within the emulator's

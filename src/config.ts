@@ -39,6 +39,12 @@ export interface OutlierConfig {
   maxEjectionMs: number;
   /** At most this share of a served entity's origins is ejected at once (at least one may be). */
   maxEjectionPercent: number;
+  /**
+   * A first-byte timeout counts against the origin only when the attempt waited at least this long
+   * (`OUTLIER_FIRST_BYTE_MS`), whatever the endpoint's own `first_byte_ms`: a shorter one still fails
+   * over, with no verdict, so no endpoint owner's short timeout can eject an origin others share.
+   */
+  firstByteMs: number;
 }
 
 /**
@@ -63,11 +69,15 @@ export const DEFAULT_TOKEN_BUDGET_MAX_TOKENS = 1024;
 export const DEFAULT_FLUSH_MS = 5_000;
 export const DEFAULT_LEASE_REUSE_MS = 250;
 
+/** The least `OUTLIER_FIRST_BYTE_MS` may be: a shorter wait says nothing about an origin. */
+export const TIMEOUT_FLOOR_MS = 1_000;
+
 export const DEFAULT_OUTLIER_CONFIG: OutlierConfig = {
   consecutiveFailures: 5,
   baseEjectionMs: 10_000,
   maxEjectionMs: 300_000,
   maxEjectionPercent: 50,
+  firstByteMs: 10_000,
 };
 
 export const DEFAULT_TENANT_QUOTAS: TenantQuotas = { endpoints: 100, servedEntities: 200, origins: 500, keys: 1_000 };
@@ -88,6 +98,7 @@ export function routerConfig(env: Env): Config {
     baseEjectionMs: int(vars.OUTLIER_BASE_EJECTION_MS, o.baseEjectionMs, 100, 3_600_000),
     maxEjectionMs: int(vars.OUTLIER_MAX_EJECTION_MS, o.maxEjectionMs, 100, 86_400_000),
     maxEjectionPercent: int(vars.OUTLIER_MAX_EJECTION_PERCENT, o.maxEjectionPercent, 0, 100),
+    firstByteMs: int(vars.OUTLIER_FIRST_BYTE_MS, o.firstByteMs, TIMEOUT_FLOOR_MS, 600_000),
   };
   outlier.maxEjectionMs = Math.max(outlier.maxEjectionMs, outlier.baseEjectionMs);
   const flushMs = Number(vars.METRICS_FLUSH_MS ?? DEFAULT_FLUSH_MS);

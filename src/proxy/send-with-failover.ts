@@ -2,7 +2,6 @@ import { originModelOf, type ServedEntity } from '../endpoints/schema';
 import { ApiError, errors } from '../http/errors';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import { abortReason, OriginTimeout } from './abort-reasons';
-import { TIMEOUT_FLOOR_MS } from '../origins/outlier-config';
 import { nextRequestToken, outliers, type AttemptVerdicts } from '../origins/outlier-detector';
 import type { OriginFailureMapper } from '../protocols/exchange';
 import { entityOrigins } from '../origins/entity-origins';
@@ -175,8 +174,9 @@ function classify(err: unknown, signal: AbortSignal, answered: boolean, redact: 
 
 function settleFailure(verdict: AttemptVerdicts, failure: Failure, pool: string[], firstByteMs: number): Attempt {
   if (failure.kind === 'connect') return { failure, ejected: verdict.failed('connect', pool) };
-  // A first-byte timeout shorter than the floor is the client's choice, not the origin's fault.
-  if (failure.kind === 'timeout' && firstByteMs < TIMEOUT_FLOOR_MS) {
+  // A first-byte timeout counts only past the operator's OUTLIER_FIRST_BYTE_MS: the endpoint's own first_byte_ms is
+  // its owner's choice (a long prefill may need more), and must not decide whether an origin others share is ejected.
+  if (failure.kind === 'timeout' && firstByteMs < outliers.config.firstByteMs) {
     verdict.abandoned();
     return { failure, ejected: false };
   }

@@ -157,6 +157,32 @@ describe('origin health without blast radius', () => {
     },
   );
 
+  it(
+    "an endpoint's own 1 s first-byte timeout fails over but ejects nothing: only OUTLIER_FIRST_BYTE_MS (2 s in the tests) counts",
+    { timeout: 60_000 },
+    async () => {
+      // Any endpoint owner may set first_byte_ms to 1000; an origin other tenants share must not be ejected for it.
+      await endpoint(
+        'tenant-timeout',
+        {
+          origins: [
+            { url: originUrl('stall/0/vllm'), weight: 1000 },
+            { url: originUrl('normal/3'), weight: 1 },
+          ],
+        },
+        { first_byte_ms: 1_000 },
+      );
+      const { key } = await createKey();
+      for (let i = 0; i < 7; i++) {
+        const { res, requestId } = await chat(key, 'tenant-timeout', { stream: true });
+        expect(res.status).toBe(200);
+        await res.text();
+        if (i >= 5) expect(await attemptModes(requestId)).toEqual(['stall/0', 'normal/3']);
+      }
+      expect(outliers.ejectedUntil(originUrl('stall/0/vllm'), CHAT_MODEL)).toBe(0);
+    },
+  );
+
   it('the schema refuses absurd timeouts with a message that says what to fix', async () => {
     const res = await admin('POST', '/endpoints', {
       name: 'absurd-timeouts',
