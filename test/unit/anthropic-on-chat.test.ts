@@ -260,6 +260,120 @@ describe('AnthropicOnChatCodec', () => {
     expect(c.complete).toBe(true);
   });
 
+  describe('parallel tool calls', () => {
+    const chunk = (calls: unknown[], finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'c', model: 'org/m', choices: [{ index: 0, delta: { tool_calls: calls }, finish_reason: finish }] })}\n\n`;
+    const start = (index: number, args?: string) => ({
+      index,
+      id: `call_${index}`,
+      type: 'function',
+      function: { name: `f${index}`, ...(args === undefined ? {} : { arguments: args }) },
+    });
+    const args = (index: number, a: string) => ({ index, function: { arguments: a } });
+    const end = 'data: {"id":"c","choices":[],"usage":{"prompt_tokens":7,"completion_tokens":5}}\n\ndata: [DONE]\n\n';
+
+    /** Runs the stream and checks Anthropic's rules: deltas and stops only for the open block, blocks numbered in order. */
+    function run(stream: string) {
+      const c = new AnthropicOnChatCodec(
+        new OpenAIPassthroughCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true }),
+        opts,
+      );
+      const events = parse(c.push(stream) + c.end());
+      let open = -1;
+      let next = 0;
+      const inputs = new Map<number, string>();
+      const ids: string[] = [];
+      for (const e of events) {
+        if (e.type === 'content_block_start') {
+          expect(open).toBe(-1);
+          expect(e.index).toBe(next++);
+          open = e.index as number;
+          ids.push((e.content_block as { id: string }).id);
+          inputs.set(open, '');
+        } else if (e.type === 'content_block_delta') {
+          expect(e.index).toBe(open);
+          inputs.set(open, inputs.get(open)! + (e.delta as { partial_json: string }).partial_json);
+        } else if (e.type === 'content_block_stop') {
+          expect(e.index).toBe(open);
+          open = -1;
+        }
+      }
+      expect(open).toBe(-1);
+      expect(c.errored).toBe(false);
+      const byId = Object.fromEntries(ids.map((id, i) => [id, JSON.parse(inputs.get(i)!) as unknown]));
+      return { events, byId };
+    }
+
+    it('keeps the event sequence valid when a call gets arguments after the next one started', () => {
+      // Chunk 1 starts calls 0 and 1; chunk 2 sends arguments for call 0.
+      const { events, byId } = run(
+        chunk([start(0), start(1)]) +
+          chunk([args(0, '{"a":')]) +
+          chunk([args(1, '{"b":')]) +
+          chunk([args(0, '1}')]) +
+          chunk([args(1, '2}')], 'tool_calls') +
+          end,
+      );
+      expect(byId).toEqual({ call_0: { a: 1 }, call_1: { b: 2 } });
+      // Call 1 comes whole at the end: start, one delta, stop.
+      expect(events.filter((e) => e.index === 1).map((e) => e.type)).toEqual([
+        'content_block_start',
+        'content_block_delta',
+        'content_block_stop',
+      ]);
+      expect(events.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'tool_use' } });
+    });
+
+    it('does so too when the first chunk already carries arguments for both calls', () => {
+      const { byId } = run(
+        chunk([start(0, '{"a"'), start(1, '{"b"')]) +
+          chunk([args(0, ':1}')]) +
+          chunk([args(1, ':2}')], 'tool_calls') +
+          end,
+      );
+      expect(byId).toEqual({ call_0: { a: 1 }, call_1: { b: 2 } });
+    });
+
+    it('ends the stream with an error, never a delta for a closed block, when arguments follow text', () => {
+      const c = new AnthropicOnChatCodec(
+        new OpenAIPassthroughCodec({ originModel: 'org/m', endpointName: 'demo', clientWantsUsage: true }),
+        opts,
+      );
+      const text = `data: ${JSON.stringify({ id: 'c', model: 'org/m', choices: [{ index: 0, delta: { content: 'x' } }] })}\n\n`;
+      const events = parse(c.push(chunk([start(0)]) + text + chunk([args(0, '{}')]) + end) + c.end());
+      expect(events.filter((e) => e.type === 'content_block_delta' && e.index === 0)).toEqual([]);
+      expect(events.at(-1)).toMatchObject({ type: 'error' });
+      expect(c.errored).toBe(true);
+    });
+
+    it('still streams the deltas of calls that come one after the other (vLLM)', () => {
+      const { events, byId } = run(
+        chunk([start(0)]) +
+          chunk([args(0, '{"a":')]) +
+          chunk([args(0, '1}')]) +
+          chunk([start(1)]) +
+          chunk([args(1, '{"b":')]) +
+          chunk([args(1, '2}')], 'tool_calls') +
+          end,
+      );
+      expect(byId).toEqual({ call_0: { a: 1 }, call_1: { b: 2 } });
+      expect(events.map((e) => `${String(e.type)}${e.index === undefined ? '' : `:${String(e.index)}`}`)).toEqual([
+        'message_start',
+        'ping',
+        'content_block_start:0',
+        'content_block_delta:0',
+        'content_block_delta:0',
+        'content_block_stop:0',
+        'content_block_start:1',
+        'content_block_delta:1',
+        'content_block_delta:1',
+        'content_block_stop:1',
+        'message_delta',
+        'message_stop',
+      ]);
+    });
+  });
+
   it('ends a stream whose tool call was cut off by length with max_tokens', () => {
     const chunk = (delta: unknown, finish: string | null = null) =>
       `data: ${JSON.stringify({ id: 'c', model: 'org/m', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;

@@ -23,6 +23,19 @@ export class AnthropicOnChatCodec extends ChatDerivedCodec {
   private open = { index: -1, kind: '' as 'text' | 'tool' | '' };
   private blocks = 0;
   private readonly toolBlocks: number[] = [];
+  /**
+   * Tool calls started while another tool block was open, not yet given a block: a
+   * block opens when its call's arguments come in order (the next call's, once the
+   * open one's are done, as vLLM streams them). Once a call's arguments arrive after a
+   * later call started (an origin sending parallel calls out of order), every call
+   * not yet open is kept here whole and sent as one block each at the end, so no
+   * delta ever goes to a closed block.
+   */
+  private readonly deferred = new Map<number, { id: string; name: string; args: string }>();
+  private newestSlot = -1;
+  /** The chunk the newest tool call started in: two calls starting in one chunk mean an origin that sends them in parallel. */
+  private newestChunk = -1;
+  private outOfOrder = false;
   /** The end of the text so far, long enough to see a stop sequence TGI left there. */
   private tail = '';
   private readonly tailLength: number;
@@ -50,26 +63,73 @@ export class AnthropicOnChatCodec extends ChatDerivedCodec {
   }
 
   protected onToolCall(slot: number, id: string, name: string): string {
+    if (this.errored) return '';
+    if (this.newestChunk === this.chunks) this.outOfOrder = true;
+    this.newestSlot = slot;
+    this.newestChunk = this.chunks;
+    if (this.outOfOrder || this.open.kind === 'tool') {
+      this.deferred.set(slot, { id, name, args: '' });
+      return '';
+    }
+    return this.openToolBlock(slot, id, name);
+  }
+
+  protected onToolArguments(slot: number, delta: string): string {
+    if (this.errored) return '';
+    if (slot !== this.newestSlot) this.outOfOrder = true;
+    const waiting = this.deferred.get(slot);
+    if (waiting) {
+      if (this.outOfOrder || this.deferred.size > 1) {
+        this.outOfOrder = true;
+        waiting.args += delta;
+        return '';
+      }
+      // In order: the open call is done, this one streams from here.
+      this.deferred.delete(slot);
+      return this.openToolBlock(slot, waiting.id, waiting.name) + this.toolDelta(slot, waiting.args + delta);
+    }
+    if (this.open.kind === 'tool' && this.toolBlocks[slot] === this.open.index) return this.toolDelta(slot, delta);
+    if (this.toolBlocks[slot] === undefined) return '';
+    // Its block was closed already (text came in between): no valid event can carry it.
+    return this.fail(
+      'The origin sent tool call arguments after the tool call’s block had ended',
+      'origin_stream_out_of_order',
+    );
+  }
+
+  private openToolBlock(slot: number, id: string, name: string): string {
     const out = this.openBlock('tool', { type: 'tool_use', id, name, input: {} });
     this.toolBlocks[slot] = this.open.index;
     return out;
   }
 
-  protected onToolArguments(slot: number, delta: string): string {
-    const index = this.toolBlocks[slot];
-    if (index === undefined) return '';
-    return anthropicEvent('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: delta } });
+  private toolDelta(slot: number, partial: string): string {
+    if (partial === '') return '';
+    return anthropicEvent('content_block_delta', {
+      index: this.toolBlocks[slot],
+      delta: { type: 'input_json_delta', partial_json: partial },
+    });
+  }
+
+  /** The tool calls kept back, each as one whole block (start, its arguments in one delta, stop). */
+  private flushDeferred(): string {
+    let out = '';
+    for (const [slot, call] of [...this.deferred].sort(([a], [b]) => a - b)) {
+      out += this.openToolBlock(slot, call.id, call.name);
+      out += anthropicEvent('content_block_delta', {
+        index: this.open.index,
+        delta: { type: 'input_json_delta', partial_json: call.args },
+      });
+    }
+    this.deferred.clear();
+    return out + this.closeBlock();
   }
 
   protected onFinish(finish: ChatFinish): string {
+    const blocks = this.start() + this.closeBlock() + this.flushDeferred();
     const stop = mapChatFinishToAnthropic(finish, this.tail, this.opts.stops, this.toolBlocks.length > 0);
     const usage = { input_tokens: this.usage.promptTokens, output_tokens: this.usage.completionTokens };
-    return (
-      this.start() +
-      this.closeBlock() +
-      anthropicEvent('message_delta', { delta: stop, usage }) +
-      anthropicEvent('message_stop')
-    );
+    return blocks + anthropicEvent('message_delta', { delta: stop, usage }) + anthropicEvent('message_stop');
   }
 
   protected onFailure(message: string, code: string): string {

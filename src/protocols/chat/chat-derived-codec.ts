@@ -22,6 +22,8 @@ export abstract class ChatDerivedCodec implements StreamCodec {
   /** Tool calls by the chat stream's `index`, in the order they started. */
   private readonly tools = new Map<number, number>();
   private finish: ChatFinish = { reason: null, stopReason: null };
+  /** Counts the chat chunks read: tells subclasses whether two things came in one chunk. */
+  protected chunks = 0;
   complete = false;
   errored = false;
 
@@ -80,6 +82,7 @@ export abstract class ChatDerivedCodec implements StreamCodec {
       return this.fail(`The origin sent an event that is not JSON: ${data.slice(0, 200)}`, 'origin_error');
     }
     if (chunk.error) return this.fail(originErrorMessage(data), chunk.error.code ?? 'origin_error');
+    this.chunks++;
     const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
     if (!choice) return '';
     let out = '';
