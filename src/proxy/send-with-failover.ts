@@ -60,7 +60,9 @@ type Failure =
  * connection, a 5xx or 429, or no first byte in time moves on to the next
  * candidate after a jittered backoff; with a single candidate only a connection
  * failure (refused, reset before any byte) is retried — a 500 is an answer, and
- * repeating it costs the origin without helping the client. Each attempt settles
+ * repeating it costs the origin without helping the client. The same 5xx from two
+ * origins in a row is the request's own failure (its content): neither counts, and
+ * no third origin is tried. Each attempt settles
  * the origin's outlier scopes exactly once (see outlier-detector.ts); a 4xx is the
  * client's problem, returned as it is. Nothing is tried once the client has gone.
  */
@@ -71,28 +73,77 @@ export async function sendWithFailover(
 ): Promise<OriginAnswer> {
   const request = nextRequestToken();
   const pool = entityOrigins(entity).map((o) => o.url);
+  const attempts = candidates.length === 1 ? MAX_ATTEMPTS : Math.min(MAX_ATTEMPTS, candidates.length);
   let last: Failure | null = null;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const origin = candidates.length === 1 ? candidates[0] : candidates[attempt];
-    if (!origin) break;
-    if (attempt > 0) await backoff(attempt, req.abort.signal);
-    throwIfAborted(req.abort.signal);
-    const outcome = await tryOrigin(origin, originModelOf(entity), request, pool, req);
-    if ('answer' in outcome) {
-      req.onAttempt?.(origin, true, false);
-      return outcome.answer;
+  // A 5xx whose verdict waits for the next attempt's result (see below).
+  let held = null as { origin: Origin; status: number; verdict: AttemptVerdicts } | null;
+  const settleHeld = (failed: boolean) => {
+    if (!held) return;
+    const { origin, verdict } = held;
+    held = null;
+    const ejected = failed ? verdict.failed('model', pool) : (verdict.abandoned(), false);
+    req.onAttempt?.(origin, false, ejected);
+    if (ejected && last) req.onEjected?.(origin, describe(last));
+  };
+  try {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const origin = candidates.length === 1 ? candidates[0] : candidates[attempt];
+      if (!origin) break;
+      if (attempt > 0) await backoff(attempt, req.abort.signal);
+      throwIfAborted(req.abort.signal);
+      const outcome = await tryOrigin(origin, originModelOf(entity), request, pool, req);
+      if ('answer' in outcome) {
+        settleHeld(true);
+        req.onAttempt?.(origin, true, false);
+        return outcome.answer;
+      }
+      const failure = outcome.failure;
+      if (outcome.pending) {
+        const status = failure.kind === 'status' ? failure.status : 0;
+        if (held?.status === status) {
+          // The same 5xx from two origins in a row: the request's content is the problem (llama.cpp answers an
+          // oversized embeddings input with a 500), not either origin. Neither attempt counts, and no third origin
+          // is asked: the client gets that failure.
+          settleHeld(false);
+          outcome.pending.abandoned();
+          req.onAttempt?.(origin, false, false);
+          last = failure;
+          break;
+        }
+        settleHeld(true);
+        last = failure;
+        if (attempt + 1 < attempts && candidates.length > 1) {
+          // Another origin will be tried: its result tells whether this 5xx was the origin's or the request's.
+          held = { origin, status, verdict: outcome.pending };
+          continue;
+        }
+        // The last candidate: one origin's 5xx cannot be told apart from the request's, so it counts as today.
+        const ejected = outcome.pending.failed('model', pool);
+        req.onAttempt?.(origin, false, ejected);
+        if (ejected) req.onEjected?.(origin, describe(failure));
+        if (candidates.length === 1) break;
+        continue;
+      }
+      settleHeld(true);
+      last = failure;
+      req.onAttempt?.(origin, false, outcome.ejected);
+      if (outcome.ejected) req.onEjected?.(origin, describe(failure));
+      if (candidates.length === 1 && last.kind !== 'connect') break;
     }
-    last = outcome.failure;
-    req.onAttempt?.(origin, false, outcome.ejected);
-    if (outcome.ejected) req.onEjected?.(origin, describe(outcome.failure));
-    if (candidates.length === 1 && last.kind !== 'connect') break;
+  } finally {
+    // Left with a held 5xx (the client left meanwhile, or its total timeout fired): nothing tells whose it was.
+    settleHeld(false);
   }
   throwIfAborted(req.abort.signal);
   if (last?.kind === 'status' && req.mapFailure) throw req.mapFailure(last.status, last.body, last.headers);
   throw failureError(entity, last);
 }
 
-type Attempt = { answer: OriginAnswer } | { failure: Failure; ejected: boolean };
+/**
+ * `pending`: a 5xx whose verdict is not settled yet (the caller settles it: `failed` or `abandoned`); `ejected`
+ * is then false.
+ */
+type Attempt = { answer: OriginAnswer } | { failure: Failure; ejected: boolean; pending?: AttemptVerdicts };
 
 async function tryOrigin(
   origin: Origin,
@@ -140,7 +191,7 @@ async function tryOrigin(
         verdict.abandoned();
         return { failure, ejected: false };
       }
-      return { failure, ejected: verdict.failed('model', pool) };
+      return { failure, ejected: false, pending: verdict };
     }
     const answer: OriginAnswer = { origin, response, done: finish };
     if (req.stream && response.ok && response.body && isEventStream(response)) {

@@ -125,6 +125,17 @@ export function faultResponse(name: FaultName, flavor: Flavor): BodyPlan {
 }
 
 /**
+ * `<<too-large>>` anywhere in a request body makes a normal-mode request fail as `error500`, as llama.cpp answers an
+ * oversized input: a 500 caused by the request's content, which every origin repeats. Other modes are left alone.
+ */
+export const TOO_LARGE_MARKER = '<<too-large>>';
+
+export function applyTooLarge(mode: Mode, rawBody: string): Mode {
+  if (mode.name !== 'normal' || !rawBody.includes(TOO_LARGE_MARKER)) return mode;
+  return { name: 'error500', arg: 0, label: `${mode.label}:too-large` };
+}
+
+/**
  * A fault mode carried by the model name: `<model>@<name>[/<n>]` (e.g.
  * `meta-llama/Llama-3.1-8B-Instruct@error500`) is `<model>` under that mode, so one
  * emulator URL can serve a failing model next to healthy ones. Null when the name

@@ -21,7 +21,7 @@ import { openaiRoute } from './openai-routes.ts';
 import { DEFAULT_PROVIDER_KEYS, type ProviderKeys } from './provider-keys.ts';
 import { json, text, type Plan, type RouteContext } from './plan.ts';
 import { applyModelMode, chooseFlavor, parseJson, readBody, routeKey, target } from './request.ts';
-import { parseModeSpec, Switches } from './modes.ts';
+import { applyTooLarge, parseModeSpec, Switches } from './modes.ts';
 import { redactHeaders, StatsStore, type OriginStats } from './stats.ts';
 import { tgiRoute } from './tgi-routes.ts';
 
@@ -91,7 +91,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, env: Env): Prom
   const { body, jsonError } = parseJson(raw);
   t = applyModelMode(t, body);
   if (t.error) return sendNow(res, json(400, { error: t.error }));
-  t = { ...t, mode: env.switches.resolve(t.mode) };
+  t = { ...t, mode: applyTooLarge(env.switches.resolve(t.mode), raw) };
   const flavor = chooseFlavor(t.prefixFlavor, method, t.path, body);
   const headers = redactHeaders(req.headers);
   const ctx: RouteContext = {

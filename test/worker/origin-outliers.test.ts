@@ -24,13 +24,13 @@ const hello = (marker: string) => [{ role: 'user', content: `hello ${marker}` }]
 async function chat(
   key: string,
   model: string,
-  opts: { stream?: boolean; signal?: AbortSignal } = {},
+  opts: { stream?: boolean; signal?: AbortSignal; marker?: string } = {},
 ): Promise<{ res: Response; requestId: string }> {
   const requestId = `outlier-${crypto.randomUUID()}`;
   const res = await call('/v1/chat/completions', {
     method: 'POST',
     token: key,
-    json: { model, messages: hello(requestId), stream: opts.stream ?? false },
+    json: { model, messages: hello(`${requestId}${opts.marker ?? ''}`), stream: opts.stream ?? false },
     headers: { 'x-request-id': requestId },
     signal: opts.signal,
   });
@@ -117,6 +117,32 @@ describe('origin health without blast radius', () => {
       // The first requests try the heavy, failing origin first; once it is ejected, only the healthy one is tried.
       expect(tries[0]).toEqual(['error500/1', 'normal/1']);
       expect(tries.at(-1)).toEqual(['normal/1']);
+    },
+  );
+
+  it(
+    'a request that gets the same 500 from two origins in a row is its own problem: no third try, nothing ejected',
+    { timeout: 60_000 },
+    async () => {
+      // Every origin answers a marked request with a 500, as llama.cpp does an oversized input: the request's fault.
+      const urls = [originUrl('normal/11'), originUrl('normal/12'), originUrl('normal/13')];
+      await endpoint('pool-bad-request', { origins: urls.map((url) => ({ url })) });
+      const { key } = await createKey();
+      for (let i = 0; i < 8; i++) {
+        const { res, requestId } = await chat(key, 'pool-bad-request', {
+          stream: i % 2 === 0,
+          marker: '<<too-large>>',
+        });
+        await expectError(res, 502, { code: 'origin_error' });
+        const modes = await attemptModes(requestId);
+        expect(modes).toHaveLength(2);
+        expect(new Set(modes).size).toBe(2);
+        // The same origins serve everyone else's requests.
+        const fine = (await chat(key, 'pool-bad-request')).res;
+        expect(fine.status).toBe(200);
+        await fine.text();
+      }
+      for (const url of urls) expect(outliers.ejectedUntil(url, CHAT_MODEL)).toBe(0);
     },
   );
 
