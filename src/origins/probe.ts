@@ -22,7 +22,9 @@ export async function probeOrigins(db: D1Database, timeoutMs = PROBE_TIMEOUT_MS)
 export async function probeOne(url: string, timeoutMs: number): Promise<OriginHealth> {
   const checked_at = new Date().toISOString();
   try {
-    const res = await fetch(originUrl(url, '/health'), { signal: AbortSignal.timeout(timeoutMs) });
+    // A redirect is not followed (it could lead anywhere, even to a healthy other server): it is the probe's answer,
+    // and not a 2xx, so the origin is unhealthy.
+    const res = await fetch(originUrl(url, '/health'), { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
     await res.body?.cancel();
     return {
       url,

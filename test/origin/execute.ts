@@ -190,6 +190,11 @@ export async function execute(
     case 'error403':
     case 'error529':
       return sendBody(c, faultResponse(mode.name, flavor), mode);
+    case 'redirect': {
+      // 307 to the same URL without the mode prefix (where the request would succeed).
+      const location = (req.url ?? '/').replace(/\/mode\/redirect(\/\d+)?/, '') || '/';
+      return sendBody(c, { kind: 'body', status: 307, headers: { location }, body: '', tokens: 0 }, mode);
+    }
     case 'echo-key':
       return sendBody(c, echoKey(req, mode.arg), mode);
     case 'instream-error':

@@ -20,6 +20,7 @@ export const MODE_NAMES = [
   'reset',
   'flap',
   'switch',
+  'redirect',
 ] as const;
 export type ModeName = (typeof MODE_NAMES)[number];
 
@@ -27,7 +28,8 @@ export type ModeName = (typeof MODE_NAMES)[number];
  * `arg` is milliseconds for normal/slow, a token count for drop/stall/instream-error, the
  * filler characters before the echoed credential for echo-key,
  * the window length in ms for flap (alternating windows: up, then down with connections
- * reset), the switch's number for switch (its mode is set with `POST /__switch`), unused otherwise.
+ * reset), the switch's number for switch (its mode is set with `POST /__switch`), unused otherwise (redirect
+ * answers 307 to the same URL without its mode prefix).
  */
 export type Mode = { name: ModeName; arg: number; label: string };
 
@@ -46,6 +48,7 @@ const DEFAULT_ARG: Record<ModeName, number> = {
   reset: 0,
   flap: 500,
   switch: 0,
+  redirect: 0,
 };
 
 export const NORMAL_MODE: Mode = { name: 'normal', arg: DEFAULT_ARG.normal, label: 'normal' };

@@ -2,6 +2,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../src';
+import { probeOne } from '../../src/origins/probe';
 import { CHAT_MODEL, admin, call, createKey, originUrl } from './helpers/router';
 
 async function runCron(): Promise<void> {
@@ -41,6 +42,15 @@ describe('origin health', () => {
         detail: expect.stringContaining('GET /health failed'),
       }),
     ]);
+  });
+
+  it('a probe does not follow a redirect: a 307 from /health is an unhealthy answer', async () => {
+    // The redirect leads to the emulator's healthy /health; followed, it would mark this origin up.
+    const probe = await probeOne(originUrl('redirect'), 5_000);
+    expect(probe).toEqual(
+      expect.objectContaining({ healthy: false, source: 'probe', detail: 'GET /health answered HTTP 307' }),
+    );
+    expect((await probeOne(originUrl(), 5_000)).healthy).toBe(true);
   });
 
   it('an endpoint whose only origin is down answers 503 at once, without trying it', async () => {
