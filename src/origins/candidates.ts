@@ -16,10 +16,12 @@ export async function candidateOrigins(
   endpoint: Endpoint,
   entity: ServedEntity,
   affinityKey?: string,
+  /** The model id the request sends the origin (outlier scopes are per origin and model); the entity's by default. */
+  model: string = originModelOf(entity),
 ): Promise<Origin[]> {
   const health = await healthMap(db);
   const origins = entityOrigins(entity);
-  const candidates = selectOrigins(origins, originModelOf(entity), { health, outliers, affinityKey });
+  const candidates = selectOrigins(origins, model, { health, outliers, affinityKey });
   if (candidates.length === 0) {
     const now = Date.now();
     const retryAfter = Math.max(

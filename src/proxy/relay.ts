@@ -36,6 +36,15 @@ export interface RelayInput {
   guard?: ExchangeGuard;
 }
 
+/**
+ * The model id the origin is sent (the body's `model`): a TGI client's LoRA `adapter_id` on an OpenAI origin, say,
+ * rather than the entity's base model. Outlier verdicts are kept under it, so a failing adapter ejects only itself.
+ */
+function sentModel(input: RelayInput): string {
+  const model = (input.exchange.body as { model?: unknown } | null)?.model;
+  return typeof model === 'string' ? model : originModelOf(input.entity);
+}
+
 interface Admitted extends RelayInput {
   lease: Lease;
 }
@@ -55,7 +64,13 @@ const SSE_HEADERS = {
  */
 export async function relay(c: Context<InferenceEnv>, request: RelayInput): Promise<Response> {
   const affinityKey = c.req.header('x-session-id') ?? sessionUser(request.exchange.body);
-  const candidates = await candidateOrigins(c.env.DB, request.endpoint, request.entity, affinityKey);
+  const candidates = await candidateOrigins(
+    c.env.DB,
+    request.endpoint,
+    request.entity,
+    affinityKey,
+    sentModel(request),
+  );
   const lease = await admit(c.env, c.get('apiKey'), request.endpoint, request.exchange, (p) =>
     c.executionCtx.waitUntil(p),
   );
@@ -135,7 +150,8 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
       // for their whole answer: only the request's own total timeout ends them, which counts against no origin.
       firstByteMs: input.stream ? timeouts.firstByteMs : null,
       stream: input.stream,
-      onEjected: (origin, detail) => logEjection(c.get('requestId'), origin.url, originModelOf(input.entity), detail),
+      model: sentModel(input),
+      onEjected: (origin, detail) => logEjection(c.get('requestId'), origin.url, sentModel(input), detail),
       onAttempt: (origin, ok, ejected) => {
         attempts++;
         recordAttempt(c, input.endpoint.name, input.entity.name, origin.url, ok, ejected);
@@ -144,7 +160,7 @@ async function run(c: Context<InferenceEnv>, input: Admitted, candidates: Origin
     originDone = answer.done;
     ttfb = Date.now() - started;
     if (!answer.response.ok) {
-      const model = String((input.exchange.body as { model?: unknown } | null)?.model ?? originModelOf(input.entity));
+      const model = sentModel(input);
       throw await originFailure(
         answer.response,
         { endpoint: input.endpoint.name, model, originUrl: answer.origin.url, client: input.exchange.client },

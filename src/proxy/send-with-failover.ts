@@ -25,6 +25,11 @@ export interface OriginRequest {
    */
   firstByteMs: number | null;
   stream: boolean;
+  /**
+   * The model id the body sends the origin, under which the attempts' verdicts are kept (a LoRA adapter's
+   * failures are its own, not its base model's); the entity's origin model by default.
+   */
+  model?: string;
   /** The last failed attempt's answer in the client's terms (providers), instead of the generic 502/429. */
   mapFailure?: OriginFailureMapper;
   /**
@@ -91,7 +96,7 @@ export async function sendWithFailover(
       if (!origin) break;
       if (attempt > 0) await backoff(attempt, req.abort.signal);
       throwIfAborted(req.abort.signal);
-      const outcome = await tryOrigin(origin, originModelOf(entity), request, pool, req);
+      const outcome = await tryOrigin(origin, req.model ?? originModelOf(entity), request, pool, req);
       if ('answer' in outcome) {
         settleHeld(true);
         req.onAttempt?.(origin, true, false);

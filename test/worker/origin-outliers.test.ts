@@ -146,6 +146,34 @@ describe('origin health without blast radius', () => {
     },
   );
 
+  it(
+    "a TGI client's failing LoRA adapter is ejected on its own, not the base model it runs on",
+    { timeout: 60_000 },
+    async () => {
+      const server = `${originUrl()}/vllm`; // the emulator's own URL under another name: scopes of its own
+      await endpoint('adapter-pool', { origins: [{ url: server }] });
+      const { key } = await createKey();
+      // The emulator serves `<model>@error500` as that model failing with a 500: a broken adapter.
+      const adapter = `${CHAT_MODEL}@error500`;
+      const generate = (parameters: Record<string, unknown>) =>
+        call('/generate', {
+          method: 'POST',
+          token: key,
+          json: { model: 'adapter-pool', inputs: 'hello', parameters: { max_new_tokens: 4, ...parameters } },
+        });
+      for (let i = 0; i < 8; i++) {
+        const bad = await generate({ adapter_id: adapter });
+        expect(bad.status).toBeGreaterThanOrEqual(500);
+        await bad.text();
+        const fine = await generate({});
+        expect(fine.status).toBe(200);
+        await fine.text();
+      }
+      expect(outliers.ejectedUntil(server, adapter)).toBeGreaterThan(0);
+      expect(outliers.ejectedUntil(server, CHAT_MODEL)).toBe(0);
+    },
+  );
+
   it('a pool of one retries a connection reset, but not a 500', { timeout: 60_000 }, async () => {
     await endpoint('single-reset', { origins: [{ url: originUrl('reset') }] });
     await endpoint('single-500', { origins: [{ url: originUrl('error500/2') }] });
