@@ -12,8 +12,10 @@ import { DEFAULT_OUTLIER_CONFIG, type OutlierConfig } from '../config';
  * from at least two requests, for `baseEjectionMs × 2^(n-1)` (n-th ejection, up
  * to `maxEjectionMs`; n decays by one per base interval of good health), and
  * only while the ejected share of the pool stays within `maxEjectionPercent`
- * (one origin may always be). When the ejection ends, one request is let through
- * as a trial (half-open): success closes the scope, failure ejects it again.
+ * (one origin may always be) — in the failing request's pool and in every other
+ * pool this isolate has served that holds the origin. When the ejection ends,
+ * one request is let through as a trial (half-open): success closes the scope,
+ * failure ejects it again.
  * Every way out of a trial settles it — success, failure, or *abandoned* (the
  * client left, its own timeout fired: no verdict, the next request tries) — and
  * a trial nobody settles expires after `TRIAL_TTL_MS`.
@@ -23,6 +25,8 @@ import { DEFAULT_OUTLIER_CONFIG, type OutlierConfig } from '../config';
  * Only the cron's active probes mark an origin down for every isolate.
  */
 export const TRIAL_TTL_MS = 30_000;
+/** Pools remembered for the ejection share (an isolate serves far fewer; the least recently served go first). */
+const MAX_POOLS = 1_000;
 
 interface Scope {
   consecutive: number;
@@ -61,6 +65,8 @@ const scopeKey = (url: string, model: string | null) => (model === null ? url : 
 export class OutlierDetector {
   private readonly scopes = new Map<string, Scope>();
   private readonly outstandingByUrl = new Map<string, number>();
+  /** The pools (served entities' origin URLs) this isolate has served, most recent last, at most MAX_POOLS. */
+  private readonly pools = new Map<string, string[]>();
 
   constructor(public config: OutlierConfig = DEFAULT_OUTLIER_CONFIG) {}
 
@@ -92,6 +98,17 @@ export class OutlierDetector {
     return this.outstandingByUrl.get(url) ?? 0;
   }
 
+  /**
+   * A request is served from this pool: the ejection share is checked on every pool seen holding an origin, not
+   * only the failing request's own (or a pool of one could eject an origin that a larger pool shares).
+   */
+  notePool(pool: string[]): void {
+    const key = pool.join('\n');
+    this.pools.delete(key);
+    this.pools.set(key, pool);
+    if (this.pools.size > MAX_POOLS) this.pools.delete(this.pools.keys().next().value as string);
+  }
+
   /** An attempt on (url, model) by request `request` starts; the verdicts settle it exactly once. */
   start(url: string, model: string, request: number, now = Date.now()): AttemptVerdicts {
     const keys = [url, scopeKey(url, model)];
@@ -115,7 +132,7 @@ export class OutlierDetector {
           const key = kind === 'connect' ? url : scopeKey(url, model);
           const other = trials.filter((k) => k !== key);
           other.forEach((k) => this.releaseTrial(k));
-          return this.fail(key, request, trials.includes(key), pool, model, t);
+          return this.fail(key, url, request, trials.includes(key), pool, model, t);
         }),
       abandoned: () => {
         settle(() => trials.forEach((k) => this.releaseTrial(k)));
@@ -131,6 +148,7 @@ export class OutlierDetector {
   reset(): void {
     this.scopes.clear();
     this.outstandingByUrl.clear();
+    this.pools.clear();
   }
 
   private scopeEjected(key: string, now: number): boolean {
@@ -181,7 +199,15 @@ export class OutlierDetector {
     }
   }
 
-  private fail(key: string, request: number, wasTrial: boolean, pool: string[], model: string, now: number): boolean {
+  private fail(
+    key: string,
+    url: string,
+    request: number,
+    wasTrial: boolean,
+    pool: string[],
+    model: string,
+    now: number,
+  ): boolean {
     const s = this.scope(key);
     s.trialSince = 0;
     if (s.ejectedUntil !== 0 && !wasTrial) {
@@ -195,7 +221,7 @@ export class OutlierDetector {
     s.consecutive++;
     if (!wasTrial) {
       if (s.consecutive < this.config.consecutiveFailures || s.requests < 2) return false;
-      if (!this.shareAllows(pool, model, now)) return false;
+      if (!this.shareAllows(url, pool, model, now)) return false;
     }
     this.eject(s, now);
     return true;
@@ -209,9 +235,17 @@ export class OutlierDetector {
     s.ejectedUntil = now + Math.min(baseEjectionMs * 2 ** (s.level - 1), maxEjectionMs);
   }
 
-  /** Ejecting one more origin keeps the pool's ejected share within the limit (or none is ejected yet). */
-  private shareAllows(pool: string[], model: string, now: number): boolean {
-    const ejected = pool.filter((url) => this.ejected(url, model, now)).length;
+  /**
+   * Ejecting `url` keeps the ejected share within the limit (or none is ejected yet) in the failing request's pool
+   * and in every other pool this isolate has served that holds `url`.
+   */
+  private shareAllows(url: string, pool: string[], model: string, now: number): boolean {
+    const others = [...this.pools.values()].filter((p) => p !== pool && p.includes(url));
+    return [pool, ...others].every((p) => this.poolAllows(p, model, now));
+  }
+
+  private poolAllows(pool: string[], model: string, now: number): boolean {
+    const ejected = pool.filter((u) => this.ejected(u, model, now)).length;
     const allowed = Math.max(1, Math.floor((pool.length * this.config.maxEjectionPercent) / 100));
     return ejected < allowed;
   }

@@ -78,6 +78,7 @@ export async function sendWithFailover(
 ): Promise<OriginAnswer> {
   const request = nextRequestToken();
   const pool = entityOrigins(entity).map((o) => o.url);
+  outliers.notePool(pool);
   const attempts = candidates.length === 1 ? MAX_ATTEMPTS : Math.min(MAX_ATTEMPTS, candidates.length);
   let last: Failure | null = null;
   // A 5xx whose verdict waits for the next attempt's result (see below).

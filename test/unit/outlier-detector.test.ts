@@ -82,6 +82,16 @@ describe('outlier detector', () => {
     expect(fail(single, N, { pool: [X] })).toBe(true);
   });
 
+  it("checks the share in every pool served that holds the origin, not only the failing request's", () => {
+    const d = new OutlierDetector(); // 50 %: one of two
+    const shared = ['http://a', 'http://b'];
+    d.notePool(shared);
+    expect(fail(d, N, { url: 'http://b', pool: shared })).toBe(true);
+    // A pool of one holding http://a may not eject it: the shared pool would have both origins ejected.
+    expect(fail(d, N, { url: 'http://a', pool: ['http://a'] })).toBe(false);
+    expect(d.available('http://a', 'a', T0)).toBe(true);
+  });
+
   it('lets one trial through after the ejection; a failed trial ejects again for twice as long, up to the maximum', () => {
     const d = new OutlierDetector();
     fail(d, N);

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { outliers } from '../../src/origins/outlier-detector';
+import { nextRequestToken, outliers } from '../../src/origins/outlier-detector';
 import {
   CHAT_MODEL,
   admin,
@@ -171,6 +171,41 @@ describe('origin health without blast radius', () => {
       }
       expect(outliers.ejectedUntil(server, adapter)).toBeGreaterThan(0);
       expect(outliers.ejectedUntil(server, CHAT_MODEL)).toBe(0);
+    },
+  );
+
+  it(
+    "a pool of one cannot eject an origin that a larger pool shares beyond that pool's ejection share",
+    { timeout: 60_000 },
+    async () => {
+      const SWITCH = 102;
+      const a = originUrl(`switch/${SWITCH}`);
+      const b = originUrl('error500/23');
+      await setSwitch(SWITCH, 'normal');
+      await endpoint('cap-shared', { origins: [{ url: a }, { url: b }] });
+      await endpoint('cap-single', { origins: [{ url: a }] });
+      const { key } = await createKey();
+      // b is ejected, for far longer than the test runs (set up through the detector: no timing involved).
+      const later = Date.now() + 600_000;
+      for (let i = 0; i < 5; i++) {
+        const attempt = outliers.start(b, CHAT_MODEL, nextRequestToken(), later);
+        attempt.failed('model', [a, b], later);
+        attempt.end();
+      }
+      expect(outliers.ejected(b, CHAT_MODEL)).toBe(true);
+      // The shared pool serves a request from a (its half that is not ejected).
+      const shared = await chat(key, 'cap-shared');
+      expect(shared.res.status).toBe(200);
+      await shared.res.text();
+      // Now a resets every connection. The one-origin pool fails over and over; ejecting a would leave the shared
+      // pool (50 %: one of its two origins) with both ejected.
+      await setSwitch(SWITCH, 'reset');
+      for (let i = 0; i < 4; i++) {
+        const single = await chat(key, 'cap-single');
+        await expectError(single.res, 502, { code: 'origin_unreachable' });
+      }
+      expect(outliers.ejected(a, CHAT_MODEL)).toBe(false);
+      await setSwitch(SWITCH, 'normal');
     },
   );
 
