@@ -5,7 +5,7 @@ import type { Endpoint } from '../endpoints/schema';
 import type { InferenceEnv } from '../auth/inference-env';
 import { errors } from '../http/errors';
 import { readJsonBody } from '../http/json-body';
-import { couldBeEndpointName } from '../lib/endpoint-name';
+import { couldBeEndpointName } from '../endpoints/endpoint-name';
 
 /** An inference request's JSON body; its `model` is kept to count a refusal against (src/metrics/hooks.ts). */
 export async function readInferenceBody(c: Context<InferenceEnv>): Promise<unknown> {

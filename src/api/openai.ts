@@ -14,7 +14,7 @@ import { originExchange, type PairInputs } from '../protocols/registry';
 import { relay } from '../proxy/relay';
 import { exchangeContext } from './exchange-context';
 import { readInferenceBody, targetEndpoint } from './inference-target';
-import { couldBeEndpointName } from '../lib/endpoint-name';
+import { couldBeEndpointName } from '../endpoints/endpoint-name';
 import { createResponse } from './responses';
 import { inferenceRoutes } from './route-group';
 

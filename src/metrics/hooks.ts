@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { InferenceEnv } from '../auth/inference-env';
 import { ApiError } from '../http/errors';
-import { couldBeEndpointName } from '../lib/endpoint-name';
+import { couldBeEndpointName } from '../endpoints/endpoint-name';
 import type { GuardVerdictLine } from './guard-record';
 import type { RequestLogLine } from './request-log';
 import type { GapTimer } from './gap-timer';

@@ -1,6 +1,6 @@
 import type { Endpoint, ServedEntity } from '../endpoints/schema';
 import type { ApiError } from '../http/errors';
-import type { ClientProtocol } from './pair';
+import type { ClientProtocol } from './protocol-names';
 import type { StreamCodec, TokenCounts } from './shared/stream-codec';
 import type { StreamScanner } from './shared/stream-scanner';
 

@@ -1,7 +1,7 @@
 import { ApiError, errors } from '../http/errors';
 import { originErrorMessage } from '../protocols/openai/error-body';
 import type { OriginFailureMapper } from '../protocols/exchange';
-import type { ClientProtocol } from '../protocols/pair';
+import type { ClientProtocol } from '../protocols/protocol-names';
 
 const MAX_ERROR_BODY = 64 * 1024;
 /** Origin statuses that are about the request itself (bad parameters, too long, wrong media type). */

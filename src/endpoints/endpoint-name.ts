@@ -1,4 +1,4 @@
-import { ResourceName } from '../endpoints/schema';
+import { ResourceName } from './schema';
 
 /** The longest endpoint name (src/endpoints/schema.ts, ResourceName). */
 const MAX_NAME_LENGTH = 64;
