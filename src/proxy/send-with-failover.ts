@@ -65,9 +65,10 @@ type Failure =
  * connection, a 5xx or 429, or no first byte in time moves on to the next
  * candidate after a jittered backoff; with a single candidate only a connection
  * failure (refused, reset before any byte) is retried — a 500 is an answer, and
- * repeating it costs the origin without helping the client. The same 5xx from two
- * origins in a row is the request's own failure (its content): neither counts, and
- * no third origin is tried. Each attempt settles
+ * repeating it costs the origin without helping the client. A 5xx counts against its
+ * origin only once a later attempt shows the request was fine (another origin answers,
+ * or fails otherwise): the same 5xx from every origin tried is the request's own
+ * failure (its content), and counts against none. Each attempt settles
  * the origin's outlier scopes exactly once (see outlier-detector.ts); a 4xx is the
  * client's problem, returned as it is. Nothing is tried once the client has gone.
  */
@@ -81,15 +82,18 @@ export async function sendWithFailover(
   outliers.notePool(pool);
   const attempts = candidates.length === 1 ? MAX_ATTEMPTS : Math.min(MAX_ATTEMPTS, candidates.length);
   let last: Failure | null = null;
-  // A 5xx whose verdict waits for the next attempt's result (see below).
-  let held = null as { origin: Origin; status: number; verdict: AttemptVerdicts } | null;
+  // 5xx answers whose verdicts wait for a later attempt's result: a run of the same status from one origin after
+  // another (see below).
+  let held: Array<{ origin: Origin; status: number; failure: Failure; verdict: AttemptVerdicts }> = [];
+  /** Settles the held 5xx answers: as their origins' failures, or as the request's own (no verdict). */
   const settleHeld = (failed: boolean) => {
-    if (!held) return;
-    const { origin, verdict } = held;
-    held = null;
-    const ejected = failed ? verdict.failed('model', pool) : (verdict.abandoned(), false);
-    req.onAttempt?.(origin, false, ejected);
-    if (ejected && last) req.onEjected?.(origin, describe(last));
+    const settling = held;
+    held = [];
+    for (const { origin, failure, verdict } of settling) {
+      const ejected = failed ? verdict.failed('model', pool) : (verdict.abandoned(), false);
+      req.onAttempt?.(origin, false, ejected);
+      if (ejected) req.onEjected?.(origin, describe(failure));
+    }
   };
   try {
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -99,45 +103,36 @@ export async function sendWithFailover(
       throwIfAborted(req.abort.signal);
       const outcome = await tryOrigin(origin, req.model ?? originModelOf(entity), request, pool, req);
       if ('answer' in outcome) {
+        // The request was fine: the 5xx answers before it were their origins'.
         settleHeld(true);
         req.onAttempt?.(origin, true, false);
         return outcome.answer;
       }
       const failure = outcome.failure;
+      last = failure;
       if (outcome.pending) {
         const status = failure.kind === 'status' ? failure.status : 0;
-        if (held?.status === status) {
-          // The same 5xx from two origins in a row: the request's content is the problem (llama.cpp answers an
-          // oversized embeddings input with a 500), not either origin. Neither attempt counts, and no third origin
-          // is asked: the client gets that failure.
-          settleHeld(false);
-          outcome.pending.abandoned();
-          req.onAttempt?.(origin, false, false);
-          last = failure;
-          break;
-        }
-        settleHeld(true);
-        last = failure;
-        if (attempt + 1 < attempts && candidates.length > 1) {
-          // Another origin will be tried: its result tells whether this 5xx was the origin's or the request's.
-          held = { origin, status, verdict: outcome.pending };
-          continue;
-        }
-        // The last candidate: one origin's 5xx cannot be told apart from the request's, so it counts as today.
-        const ejected = outcome.pending.failed('model', pool);
-        req.onAttempt?.(origin, false, ejected);
-        if (ejected) req.onEjected?.(origin, describe(failure));
+        // Another status than the run held: the run was its origins' failure, not the request's.
+        if (held.length && held[held.length - 1]!.status !== status) settleHeld(true);
+        held.push({ origin, status, failure, verdict: outcome.pending });
+        // Another origin will be tried: its result tells whose this 5xx was.
+        if (attempt + 1 < attempts && candidates.length > 1) continue;
+        // No origin left to ask. The same 5xx from every origin asked (llama.cpp answers an oversized embeddings
+        // input with a 500 on every server): the request's content is the problem, and no origin counts it. A
+        // single origin's 5xx cannot be told apart from the request's: it counts, as any failure.
+        settleHeld(held.length === 1);
         if (candidates.length === 1) break;
         continue;
       }
-      settleHeld(true);
-      last = failure;
+      // A timeout or a broken connection: its own verdict is settled. A run of the same 5xx before it stays
+      // unexplained and counts against none; a single 5xx counts.
+      settleHeld(held.length === 1);
       req.onAttempt?.(origin, false, outcome.ejected);
       if (outcome.ejected) req.onEjected?.(origin, describe(failure));
       if (candidates.length === 1 && last.kind !== 'connect') break;
     }
   } finally {
-    // Left with a held 5xx (the client left meanwhile, or its total timeout fired): nothing tells whose it was.
+    // Left with held 5xx answers (the client left meanwhile, or its total timeout fired): nothing tells whose.
     settleHeld(false);
   }
   throwIfAborted(req.abort.signal);

@@ -121,7 +121,7 @@ describe('origin health without blast radius', () => {
   );
 
   it(
-    'a request that gets the same 500 from two origins in a row is its own problem: no third try, nothing ejected',
+    'a request that gets the same 500 from every origin is its own problem: nothing ejected',
     { timeout: 60_000 },
     async () => {
       // Every origin answers a marked request with a 500, as llama.cpp does an oversized input: the request's fault.
@@ -134,15 +134,37 @@ describe('origin health without blast radius', () => {
           marker: '<<too-large>>',
         });
         await expectError(res, 502, { code: 'origin_error' });
+        // Every origin was asked once (a third might have answered), and none of them counts the 500.
         const modes = await attemptModes(requestId);
-        expect(modes).toHaveLength(2);
-        expect(new Set(modes).size).toBe(2);
+        expect(modes).toHaveLength(3);
+        expect(new Set(modes).size).toBe(3);
         // The same origins serve everyone else's requests.
         const fine = (await chat(key, 'pool-bad-request')).res;
         expect(fine.status).toBe(200);
         await fine.text();
       }
       for (const url of urls) expect(outliers.ejectedUntil(url, CHAT_MODEL)).toBe(0);
+    },
+  );
+
+  it(
+    'two broken origins in a row do not stop the failover: the third answers, and the two count as failed',
+    { timeout: 60_000 },
+    async () => {
+      // The broken pair almost always comes first (weights), so every request meets the same 500 twice before
+      // the healthy origin: the same status twice is no proof against the request while another origin is left.
+      const broken = [originUrl('error500/21'), originUrl('error500/22')];
+      await endpoint('pool-two-broken', {
+        origins: [...broken.map((url) => ({ url, weight: 1000 })), { url: originUrl('normal/23'), weight: 1 }],
+      });
+      const { key } = await createKey();
+      for (let i = 0; i < 6; i++) {
+        const { res } = await chat(key, 'pool-two-broken', { stream: i % 2 === 0 });
+        expect(res.status).toBe(200);
+        await res.text();
+      }
+      // Their 500s counted: at most half a pool of three is ejected at once, so one of the two is out.
+      expect(broken.filter((url) => outliers.ejectedUntil(url, CHAT_MODEL) > 0)).toHaveLength(1);
     },
   );
 
