@@ -24,13 +24,14 @@ export interface AuditRecord {
 /**
  * The INSERT of one audit record, to run in the same batch as the change it records.
  * `ifKey`: written only if that key exists by then (its insert was conditional).
+ * `ifChanged`: written only if the statement just before it changed a row.
  */
 export function auditStatement(
   db: D1Database,
   actor: Principal,
   entry: AuditEntry,
   at: string,
-  opts: { ifKey?: string } = {},
+  opts: { ifKey?: string; ifChanged?: boolean } = {},
 ): D1PreparedStatement {
   const values = [
     at,
@@ -43,6 +44,11 @@ export function auditStatement(
     JSON.stringify(entry.detail ?? {}),
   ];
   const columns = 'INSERT INTO audit_log (at, actor, actor_role, tenant_id, action, target_type, target_id, detail)';
+  if (opts.ifChanged) {
+    // Written only if the statement just before it in the same batch changed a row (SQLite's changes()): a write
+    // that lost a race to another changes nothing, and leaves no record of a change that did not happen.
+    return db.prepare(`${columns} SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE changes() > 0`).bind(...values);
+  }
   if (opts.ifKey !== undefined) {
     return db
       .prepare(`${columns} SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM api_keys WHERE id = ?)`)

@@ -222,7 +222,9 @@ export class EndpointStore {
   /**
    * Writes a new config version as pending: the serving version does not change
    * until the rollout activates it. Conditional on the versions the caller read,
-   * so of two concurrent updates one wins and the other gets 409.
+   * so of two concurrent updates one wins and the other gets 409. `also`'s statements
+   * run right after the endpoint's conditional update, in the same batch (an audit
+   * record written `ifChanged` reads that update's changes()).
    */
   async propose(
     current: Endpoint,

@@ -158,3 +158,33 @@ describe('admin API: endpoints', () => {
     ).toBe(0);
   });
 });
+
+describe('audit records of concurrent updates', () => {
+  it('an update that lost a race to another leaves no audit record: one record per update that landed', async () => {
+    await createEndpoint('audit-race');
+    // Sent together, they read the same version; the batches that find it moved write nothing (409).
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => admin('PATCH', '/endpoints/audit-race', { description: `race ${i}` })),
+    );
+    const statuses = await Promise.all(
+      results.map(async (r) => {
+        await r.text();
+        return r.status;
+      }),
+    );
+    const landed = statuses.filter((s) => s === 200 || s === 202).length;
+    expect(landed).toBeGreaterThanOrEqual(1);
+    expect(landed + statuses.filter((s) => s === 409).length).toBe(4);
+    const audit = (await (await admin('GET', '/audit?target=audit-race&limit=200')).json()) as {
+      data: Array<{ action: string; detail: { config_version?: number } }>;
+    };
+    const updates = audit.data.filter((r) => r.action === 'endpoint.update');
+    expect(updates).toHaveLength(landed);
+    // Each names a version that exists: the one its update wrote.
+    const versions = (await (await admin('GET', '/endpoints/audit-race/versions')).json()) as {
+      data: Array<{ version: number }>;
+    };
+    const written = new Set(versions.data.map((v) => v.version));
+    for (const u of updates) expect(written.has(u.detail.config_version!)).toBe(true);
+  });
+});

@@ -273,6 +273,7 @@ async function propose(
         detail: { ...detail, config_version: version },
       },
       at,
+      { ifChanged: true }, // right after the proposal's conditional update (EndpointStore.propose)
     );
   const version = await store(c).propose(current, description, pick(config), at, (v) => [audit(v)]);
   const switched = await rollOut(c.env, current.tenant_id, current, version, config, (p) =>
@@ -299,6 +300,7 @@ async function setState(c: Context<AdminEnv>, action: 'stop' | 'start', state: '
       c.get('principal'),
       { action: `endpoint.${action}`, targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id },
       at,
+      { ifChanged: true }, // an endpoint deleted meanwhile was not stopped or started
     ),
   ]);
   return showWritten(c, endpoint.name);
