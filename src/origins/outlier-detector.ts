@@ -25,7 +25,7 @@ import { DEFAULT_OUTLIER_CONFIG, type OutlierConfig } from '../config';
  * Only the cron's active probes mark an origin down for every isolate.
  */
 export const TRIAL_TTL_MS = 30_000;
-/** Pools remembered for the ejection share (an isolate serves far fewer; the least recently served go first). */
+/** Pools remembered for the ejection share (an isolate serves far fewer; past it the first noted goes). */
 const MAX_POOLS = 1_000;
 
 interface Scope {
@@ -65,8 +65,10 @@ const scopeKey = (url: string, model: string | null) => (model === null ? url : 
 export class OutlierDetector {
   private readonly scopes = new Map<string, Scope>();
   private readonly outstandingByUrl = new Map<string, number>();
-  /** The pools (served entities' origin URLs) this isolate has served, most recent last, at most MAX_POOLS. */
+  /** The pools (served entities' origin URLs) this isolate has served, by their URLs, oldest first, at most MAX_POOLS. */
   private readonly pools = new Map<string, string[]>();
+  /** Each pool array's key in `pools` (one per entity object: see entityPool). */
+  private readonly poolKeys = new WeakMap<string[], string>();
 
   constructor(public config: OutlierConfig = DEFAULT_OUTLIER_CONFIG) {}
 
@@ -103,8 +105,11 @@ export class OutlierDetector {
    * only the failing request's own (or a pool of one could eject an origin that a larger pool shares).
    */
   notePool(pool: string[]): void {
-    const key = pool.join('\n');
-    this.pools.delete(key);
+    let key = this.poolKeys.get(pool);
+    if (key === undefined) this.poolKeys.set(pool, (key = pool.join('\n')));
+    // One lookup per request once a pool is known; past MAX_POOLS the first one noted goes (an isolate serves
+    // far fewer, so no recency is kept).
+    if (this.pools.has(key)) return;
     this.pools.set(key, pool);
     if (this.pools.size > MAX_POOLS) this.pools.delete(this.pools.keys().next().value as string);
   }
@@ -240,7 +245,8 @@ export class OutlierDetector {
    * and in every other pool this isolate has served that holds `url`.
    */
   private shareAllows(url: string, pool: string[], model: string, now: number): boolean {
-    const others = [...this.pools.values()].filter((p) => p !== pool && p.includes(url));
+    const key = this.poolKeys.get(pool);
+    const others = [...this.pools.entries()].filter(([k, p]) => k !== key && p.includes(url)).map(([, p]) => p);
     return [pool, ...others].every((p) => this.poolAllows(p, model, now));
   }
 

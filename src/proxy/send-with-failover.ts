@@ -4,7 +4,7 @@ import { originErrorMessage } from '../protocols/openai/error-body';
 import { abortReason, OriginTimeout } from './abort-reasons';
 import { nextRequestToken, outliers, type AttemptVerdicts } from '../origins/outlier-detector';
 import type { OriginFailureMapper } from '../protocols/exchange';
-import { entityOrigins } from '../origins/entity-origins';
+import { entityPool } from '../origins/entity-origins';
 import { originUrl } from '../origins/origin-url';
 import type { Origin } from '../origins/select';
 
@@ -78,7 +78,7 @@ export async function sendWithFailover(
   req: OriginRequest,
 ): Promise<OriginAnswer> {
   const request = nextRequestToken();
-  const pool = entityOrigins(entity).map((o) => o.url);
+  const pool = entityPool(entity);
   outliers.notePool(pool);
   const attempts = candidates.length === 1 ? MAX_ATTEMPTS : Math.min(MAX_ATTEMPTS, candidates.length);
   let last: Failure | null = null;
