@@ -1,6 +1,6 @@
-import { ResourceName } from './schema';
+import { RESOURCE_NAME_PATTERN } from './schema';
 
-/** The longest endpoint name (src/endpoints/schema.ts, ResourceName). */
+/** The longest endpoint name (RESOURCE_NAME_PATTERN): longer strings are refused before the pattern runs. */
 const MAX_NAME_LENGTH = 64;
 
 /**
@@ -10,5 +10,5 @@ const MAX_NAME_LENGTH = 64;
  * or a refusal counter.
  */
 export function couldBeEndpointName(name: string): boolean {
-  return name.length <= MAX_NAME_LENGTH && ResourceName.safeParse(name).success;
+  return name.length <= MAX_NAME_LENGTH && RESOURCE_NAME_PATTERN.test(name);
 }

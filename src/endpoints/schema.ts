@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { CATEGORY_CODES } from './guardrail-categories.ts';
 
 /** Endpoint and served-entity names: URL-safe, so they can sit in `/endpoints/{name}/…`. */
+export const RESOURCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 export const ResourceName = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 characters: letters, digits, ".", "_" or "-"');
+  .regex(RESOURCE_NAME_PATTERN, 'must be 1-64 characters: letters, digits, ".", "_" or "-"');
 
 export const Origin = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
