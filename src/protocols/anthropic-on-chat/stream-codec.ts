@@ -111,15 +111,11 @@ export class AnthropicOnChatCodec extends ChatDerivedCodec {
     });
   }
 
-  /** The tool calls kept back, each as one whole block (start, its arguments in one delta, stop). */
+  /** The tool calls kept back, each as one whole block (start, its arguments in one delta if any, stop). */
   private flushDeferred(): string {
     let out = '';
     for (const [slot, call] of [...this.deferred].sort(([a], [b]) => a - b)) {
-      out += this.openToolBlock(slot, call.id, call.name);
-      out += anthropicEvent('content_block_delta', {
-        index: this.open.index,
-        delta: { type: 'input_json_delta', partial_json: call.args },
-      });
+      out += this.openToolBlock(slot, call.id, call.name) + this.toolDelta(slot, call.args);
     }
     this.deferred.clear();
     return out + this.closeBlock();
