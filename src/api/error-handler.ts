@@ -32,7 +32,8 @@ export type PathOwner = { protocol: ErrorProtocol; allowed: string[] } | null;
  */
 export function notFoundResponse(c: Context<RouterEnv>, ownerOf: (path: string) => PathOwner): Response {
   const path = c.req.path;
-  const bare = path.replace(/\/+$/, '');
+  // The root is a path of its own (the console's page), not an empty one with a trailing slash.
+  const bare = path === '/' ? path : path.replace(/\/+$/, '');
   if (bare !== path) {
     const owner = bare === '' ? null : ownerOf(bare);
     if (owner) return renderError(owner.protocol, errors.trailingSlash(c.req.method, path, bare));

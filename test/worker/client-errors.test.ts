@@ -124,6 +124,19 @@ describe('405 for a wrong method on a known route', () => {
     await expectError(await call('/v1/nothing-here', { token: key }), 404, { code: 'route_not_found' });
   });
 
+  it('answers 405 with Allow on / (the console page, GET only), not 404', async () => {
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      const res = await call('/', { method });
+      await expectError(res, 405, {
+        code: 'method_not_allowed',
+        message: `Method ${method} is not allowed on /; use GET`,
+      });
+      expect(res.headers.get('allow')).toBe('GET, HEAD');
+    }
+    // No path at all past the root is still a plain 404.
+    await expectError(await call('//', { method: 'POST' }), 404, { code: 'route_not_found' });
+  });
+
   it('a known path with a trailing slash: 404 in its protocol naming the path without it (never a 405 telling to use POST)', async () => {
     const { key } = await createKey();
     const json = { model: 'chat-only', messages: [{ role: 'user', content: 'hi' }] };
