@@ -132,6 +132,23 @@ describe('OpenAI chat on a TGI origin', () => {
     expect(usage.id).toMatch(/^chatcmpl-/);
   });
 
+  it('sends TGI stream_options with include_usage only, whatever else the client put in it', async () => {
+    await tgiEndpoint('tgi-chat-stream-options');
+    const { key } = await createKey();
+    const res = await chat(key, {
+      model: 'tgi-chat-stream-options',
+      messages: say('tso1'),
+      stream: true,
+      // vLLM's continuous_usage_stats, and a key nobody knows: TGI's StreamOptions has include_usage alone.
+      stream_options: { include_usage: false, continuous_usage_stats: true, chunk_size: 4 },
+    });
+    expect(res.status).toBe(200);
+    const events = await sseEvents(res);
+    expect(events.at(-1)).toBe('[DONE]');
+    expect(parse<ChatChunk>(events).every((c) => c.choices.length === 1 && c.usage === undefined)).toBe(true);
+    expect((await originRequestWith('hello tso1')).body!.stream_options).toEqual({ include_usage: true });
+  });
+
   it("fixes TGI's traps: stop string → array, presence_penalty 0 and top_p 1 dropped, max_completion_tokens → max_tokens", async () => {
     await tgiEndpoint('tgi-chat-fixups');
     const { key } = await createKey();

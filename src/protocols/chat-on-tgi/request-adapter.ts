@@ -13,7 +13,8 @@ import { responseFormatToGrammar } from '../tgi/response-format-to-grammar';
  * - `logit_bias` is typed f32[] (empty dropped, else refused); `n` is ignored (>1 refused);
  * - `response_format` has TGI's own shape; `max_completion_tokens` → `max_tokens`;
  * - `null` fields are dropped (TGI's booleans such as `stream` do not accept null).
- * Usage is always asked for on streams. Unknown extras pass through (TGI ignores them).
+ * Usage is always asked for on streams (`stream_options` is `{ include_usage: true }` and nothing else the
+ * client put in it). Unknown extras pass through (TGI ignores them).
  */
 export function chatToTgi(request: ChatRequest, originModel: string, stream: boolean): Record<string, unknown> {
   refuseCommon(request);
@@ -44,7 +45,8 @@ export function chatToTgi(request: ChatRequest, originModel: string, stream: boo
   else body.response_format = grammar;
 
   if (stream) {
-    body.stream_options = { ...request.stream_options, include_usage: true };
+    // TGI's StreamOptions has include_usage alone: the client's other keys (vLLM's continuous_usage_stats…) stay here.
+    body.stream_options = { include_usage: true };
   } else {
     delete body.stream_options;
   }
