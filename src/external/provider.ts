@@ -44,13 +44,15 @@ export const SECRET_MASK = '[secret]';
 
 /**
  * Cuts `key` (the provider's credential) out of a text the provider sent. The
- * transport applies it to every failure text (error bodies, connection errors)
- * before anything reads it, so logs, client answers and metrics only ever see the
- * redacted text; callers cut the text shorter only after.
+ * transport applies it to every failure text (error bodies, connection errors) and
+ * every event of the provider's stream (its error events included) before anything
+ * reads it, so logs, client answers and metrics only ever see the redacted text;
+ * callers cut the text shorter only after.
  */
 export function secretRedactor(key: string): (text: string) => string {
   if (key === '') return (text) => text;
-  return (text) => text.split(key).join(SECRET_MASK);
+  // Applied to every event of a provider's stream: most carry no key, and are returned as they are.
+  return (text) => (text.includes(key) ? text.split(key).join(SECRET_MASK) : text);
 }
 
 /**

@@ -95,9 +95,14 @@ async function sendBody(c: Conn, plan: BodyPlan, mode: Mode): Promise<void> {
  * that shortens the text would cut through it.
  */
 function echoKey(req: IncomingMessage, filler: number): BodyPlan {
+  return text(500, `${'.'.repeat(filler)}${echoedCredential(req)}`);
+}
+
+/** The text that quotes the request's credentials (`authorization`, else `x-api-key`), for echo-key and instream-echo-key. */
+function echoedCredential(req: IncomingMessage): string {
   const name = req.headers.authorization !== undefined ? 'authorization' : 'x-api-key';
   const credential = String(req.headers[name] ?? '(none)');
-  return text(500, `${'.'.repeat(filler)}upstream failed; request header ${name}: ${credential}`);
+  return `upstream failed; request header ${name}: ${credential}`;
 }
 
 /** The last prompt count in what was written: TGI's `x-prompt-tokens` header, or a usage object's `prompt_tokens` / `input_tokens`. */
@@ -124,7 +129,11 @@ function faultIndex(plan: StreamPlan, n: number): number {
 }
 
 async function sendStream(c: Conn, plan: StreamPlan, mode: Mode, flavor: Flavor): Promise<void> {
-  const faulty = mode.name === 'drop' || mode.name === 'stall' || mode.name === 'instream-error';
+  const faulty =
+    mode.name === 'drop' ||
+    mode.name === 'stall' ||
+    mode.name === 'instream-error' ||
+    mode.name === 'instream-echo-key';
   // stall/0 hangs right after the headers, before any event (even a role-only chunk).
   const at = faulty ? (mode.name === 'stall' && mode.arg === 0 ? 0 : faultIndex(plan, mode.arg)) : -1;
   const delay = tokenDelay(mode);
@@ -148,7 +157,8 @@ async function sendStream(c: Conn, plan: StreamPlan, mode: Mode, flavor: Flavor)
           return c.cut(false);
         }
         if (mode.name === 'stall') return await c.untilClosed();
-        for (const f of errorFrames(plan.style, 'emulated failure')) c.res.write(f);
+        const message = mode.name === 'instream-echo-key' ? echoedCredential(c.req) : 'emulated failure';
+        for (const f of errorFrames(plan.style, message)) c.res.write(f);
         c.res.end(() => c.tracker.finish('error'));
         return;
       }
@@ -197,6 +207,9 @@ export async function execute(
     }
     case 'echo-key':
       return sendBody(c, echoKey(req, mode.arg), mode);
+    case 'instream-echo-key':
+      if (plan.kind === 'body') return sendBody(c, echoKey(req, 0), mode);
+      return sendStream(c, plan, mode, flavor);
     case 'instream-error':
       if (plan.kind === 'body') return sendBody(c, plan.status < 400 ? faultResponse('error500', flavor) : plan, mode);
       return sendStream(c, plan, mode, flavor);

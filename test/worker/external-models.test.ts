@@ -749,6 +749,43 @@ describe('external models: a provider that echoes its key in an error', () => {
   });
 });
 
+describe("external models: a provider that echoes its key in a stream's error event", () => {
+  // The emulator's instream-echo-key mode: after two tokens, the protocol's in-stream error event (OpenAI
+  // `data: {"error":…}`, Anthropic `event: error`) whose message quotes the request's credential header.
+  let key: string;
+  beforeAll(async () => {
+    const gpt = openaiModel('llm/v1/chat', 'gpt-4o-mini', 'OPENAI_API_KEY', 'instream-echo-key');
+    await createExternal('ext-gpt-instream-echo', gpt);
+    await createExternal('ext-claude-instream-echo', anthropicModel('claude-sonnet-4-5', 'instream-echo-key'));
+    key = (await createKey({ endpoints: null })).key;
+  });
+
+  /** Each client protocol's streaming request: its route, its headers (the key included) and its body. */
+  const streams: Record<string, (model: string) => [string, Record<string, string>, Record<string, unknown>]> = {
+    chat: (model) => ['/v1/chat/completions', {}, { model, messages: hello, stream: true }],
+    messages: (model) => [
+      '/v1/messages',
+      { 'anthropic-version': '2023-06-01' },
+      { model, max_tokens: 16, messages: hello, stream: true },
+    ],
+    responses: (model) => ['/v1/responses', {}, { model, input: 'Hello there', stream: true }],
+  };
+
+  for (const model of ['ext-gpt-instream-echo', 'ext-claude-instream-echo']) {
+    for (const [protocol, request] of Object.entries(streams)) {
+      it(`${model}, ${protocol}: the error event reaches the client with the key cut out`, async () => {
+        const [path, headers, json] = request(model);
+        const res = await call(path, { method: 'POST', headers, token: key, json });
+        expect(res.status).toBe(200);
+        const text = await read(res);
+        expect(text).toContain('upstream failed; request header');
+        expect(text).toContain('[secret]');
+        for (const secret of SECRETS) expect(text).not.toContain(secret);
+      });
+    }
+  }
+});
+
 describe('external models: secrets never logged', () => {
   it('no log line and no answer of this file carries a secret value', () => {
     expect(logged.some((line) => line.includes('"msg":"request"'))).toBe(true); // the capture works

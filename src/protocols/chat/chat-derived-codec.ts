@@ -37,6 +37,11 @@ export abstract class ChatDerivedCodec implements StreamCodec {
     return this.inner.usage;
   }
 
+  /** The origin's stream is the inner codec's to read: it redacts, and this codec reads what it wrote. */
+  redactOrigin(redact: (text: string) => string): void {
+    this.inner.redactOrigin(redact);
+  }
+
   push(text: string): string {
     return this.read(this.inner.push(text));
   }

@@ -40,7 +40,7 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
   private readonly modelTo: string;
   /** Text of an event not complete yet. */
   private pending = '';
-  /** CRLF framing seen: every later chunk goes the text path. */
+  /** CRLF framing seen, or a provider's stream (see `redactOrigin`): every later chunk goes the text path. */
   private textMode = false;
   /** Decodes the stream as it comes: a character cut between two chunks waits for its other bytes. */
   private readonly decoder = new TextDecoder();
@@ -49,6 +49,12 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
     super();
     this.modelFrom = `"model":${JSON.stringify(opts.originModel)}`;
     this.modelTo = `"model":${JSON.stringify(opts.endpointName)}`;
+  }
+
+  /** A provider's stream goes the text path, where every event is redacted before it is read or relayed. */
+  override redactOrigin(redact: (text: string) => string): void {
+    super.redactOrigin(redact);
+    this.textMode = true;
   }
 
   pushBytes(chunk: Uint8Array): Uint8Array {

@@ -17,24 +17,39 @@ export abstract class SseCodec implements StreamCodec {
   protected counted = 0;
   complete = false;
   errored = false;
+  /** A provider's redactor (see `redactOrigin`), or null: a self-hosted origin's text is read as it came. */
+  private redact: ((text: string) => string) | null = null;
 
   get usage(): TokenCounts {
     return this.reported ?? { promptTokens: 0, completionTokens: this.counted };
   }
 
+  redactOrigin(redact: (text: string) => string): void {
+    this.redact = redact;
+  }
+
   push(text: string): string {
     let out = '';
     for (const event of this.parser.push(text))
-      out += event.kind === 'comment' ? `:${event.text}\n\n` : this.onData(event.data, event.event);
+      out +=
+        event.kind === 'comment'
+          ? `:${this.fromOrigin(event.text)}\n\n`
+          : this.onData(this.fromOrigin(event.data), event.event);
     return out;
   }
 
   end(): string {
     let out = '';
-    for (const event of this.parser.flush()) if (event.kind === 'data') out += this.onData(event.data, event.event);
+    for (const event of this.parser.flush())
+      if (event.kind === 'data') out += this.onData(this.fromOrigin(event.data), event.event);
     out += this.flush();
     if (this.complete || this.errored) return out;
     return out + this.fail(this.truncatedMessage, this.truncatedCode);
+  }
+
+  /** An event's text as the codec may read it: with a provider's key cut out, before anything parses or shortens it. */
+  private fromOrigin(text: string): string {
+    return this.redact === null ? text : this.redact(text);
   }
 
   /** The failure, in the client's protocol (once; later calls send nothing). */

@@ -19,6 +19,13 @@ export interface StreamCodec {
   end(): string;
   /** The relay gave up on the origin (timeout, drop): the error frame for the client. */
   fail(message: string, code: string): string;
+  /**
+   * From now on, `redact` (an external model's: its provider's key cut out) is applied to every text the
+   * origin's stream carries (each event's data, comments) before the codec reads it, so an error event the
+   * provider sends, and any message built or shortened from it, never holds the key. Set by the provider
+   * transport (src/protocols/external/exchange.ts); a codec that wraps another passes it on.
+   */
+  redactOrigin(redact: (text: string) => string): void;
   readonly usage: TokenCounts;
   /** True once the stream carried a complete answer (e.g. `[DONE]`). */
   readonly complete: boolean;
