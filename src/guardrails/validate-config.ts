@@ -7,7 +7,8 @@ const STAGES = ['input', 'output'] as const;
 /**
  * Checks an endpoint's guardrails against the other endpoints (what the schema
  * cannot): each guard endpoint exists and is visible to the endpoint's tenant (its
- * own or shared with it), is not this endpoint, and has no guardrails itself; and an
+ * own or shared with it), is not this endpoint, and has no guardrails itself (a shared
+ * one is refused without saying so: its config is another tenant's); and an
  * endpoint that already guards others gets no guardrails (a guard is never guarded),
  * whichever tenant those others are in. `tenantId` is the endpoint's tenant.
  */
@@ -34,7 +35,10 @@ export async function checkGuardrails(
       throw errors.guardNotVisible(param, guard.endpoint, tenantId);
     }
     if (target.guardrails?.input || target.guardrails?.output) {
-      throw errors.guardIsGuarded(param, guard.endpoint);
+      // Another tenant's endpoint shared with this one: its guardrails are not this tenant's to learn of.
+      throw target.tenant_id === tenantId
+        ? errors.guardIsGuarded(param, guard.endpoint)
+        : errors.sharedGuardUnusable(param, guard.endpoint);
     }
   }
   // Its own tenant's guarded endpoint is named; another tenant's (the guard is shared with it) is not.

@@ -179,6 +179,42 @@ describe('guardrails config', () => {
       { message: expect.stringContaining("'gx-guard' is the guard of 'gx-own'") },
     );
   });
+
+  it('does not tell a tenant a shared endpoint’s guardrails when it cannot serve as a guard', async () => {
+    expect((await admin('POST', '/tenants', { name: 'gg-owner' })).status).toBe(201);
+    expect((await admin('POST', '/tenants', { name: 'gg-user' })).status).toBe(201);
+    const tenantAdmin = async (tenant: string) =>
+      ((await (await admin('POST', '/keys', { kind: 'platform', role: 'tenant_admin', tenant })).json()) as Json)
+        .key as string;
+    const owner = await tenantAdmin('gg-owner');
+    const user = await tenantAdmin('gg-user');
+    const as = (token: string, method: string, path: string, json?: unknown) =>
+      call(`/admin/v1${path}`, { method, token, json });
+    const guardedBy = (name: string, guardName: string) => ({
+      name,
+      served_entities: [{ name: 'a', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: inject('originUrl') }] }],
+      guardrails: { input: guard(guardName) },
+    });
+    // The owner's endpoint has guardrails of its own, and is shared with the user's tenant.
+    await createGuard('gg-guard', { tenant: 'gg-owner' });
+    const shared = await as(owner, 'POST', '/endpoints', guardedBy('gg-shared', 'gg-guard'));
+    expect(shared.status, await shared.clone().text()).toBe(201);
+    expect((await as(owner, 'POST', '/endpoints/gg-shared/shares', { tenant: 'gg-user' })).status).toBe(200);
+
+    // Its own tenant is told why; the tenant it is shared with only that it cannot be a guard.
+    await expectError(await as(owner, 'POST', '/endpoints', guardedBy('gg-own', 'gg-shared')), 400, {
+      code: 'invalid_guardrails',
+      param: 'guardrails.input.endpoint',
+      message: expect.stringContaining("endpoint 'gg-shared' has guardrails of its own"),
+    });
+    const refused = await expectError(await as(user, 'POST', '/endpoints', guardedBy('gg-user-ep', 'gg-shared')), 400, {
+      code: 'invalid_guardrails',
+      param: 'guardrails.input.endpoint',
+      message: expect.stringContaining("endpoint 'gg-shared' cannot serve as a guard"),
+    });
+    // Past the field it names, nothing of the shared endpoint's config: not its guardrails, nor its guard.
+    expect(refused.error.message.replace('guardrails.input.endpoint: ', '')).not.toMatch(/guardrail|guarded|gg-guard/);
+  });
 });
 
 describe('input guardrail', () => {

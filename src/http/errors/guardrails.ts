@@ -17,6 +17,15 @@ export const guardrailErrors = {
     ),
   guardIsGuarded: (param: string, guard: string) =>
     invalid(param, `endpoint '${guard}' has guardrails of its own; a guard endpoint must not be guarded`),
+  /**
+   * The same refusal for a guard another tenant shared with this one: its guardrails are that tenant's config,
+   * so the message does not say why.
+   */
+  sharedGuardUnusable: (param: string, guard: string) =>
+    invalid(
+      param,
+      `endpoint '${guard}' cannot serve as a guard; name another endpoint that serves a Llama Guard model`,
+    ),
   /** Guardrails added to an endpoint that is itself the guard of `guarded`. */
   guardedGuard: (name: string, guarded: string) =>
     invalid(
