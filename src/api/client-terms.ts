@@ -29,7 +29,8 @@ const FIELDS = {
     [/^max_tokens$/, 'max_output_tokens'],
     [/^tools\.(\d+)\.function(\..+)?$/, 'tools.$1$2'],
     [/^tool_choice\.function\.name$/, 'tool_choice.name'],
-    // Instructions, merged function calls: chat's message indexes are not the input's.
+    // A message's field is named by its input item already (responses-on-chat's inputField: chat's message
+    // indexes are not the input's); what is left (`messages` itself, the endpoint's system prompt) is `input`.
     [/^messages(\..+)?$/, 'input'],
   ],
   messages: [

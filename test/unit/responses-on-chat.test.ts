@@ -3,7 +3,7 @@ import { ApiError } from '../../src/http/api-error';
 import { OpenAIPassthroughCodec } from '../../src/protocols/openai-passthrough/stream-codec';
 import { refuseUnsupported } from '../../src/protocols/responses/refusals';
 import type { ResponsesRequest } from '../../src/protocols/responses/types';
-import { responsesToChat } from '../../src/protocols/responses-on-chat/request-adapter';
+import { inputField, responsesToChat } from '../../src/protocols/responses-on-chat/request-adapter';
 import { responsesOnChatResponse } from '../../src/protocols/responses-on-chat/response-translation';
 import { ResponsesOnChatCodec } from '../../src/protocols/responses-on-chat/stream-codec';
 import { ChatOnTgiCodec } from '../../src/protocols/chat-on-tgi/stream-codec';
@@ -126,6 +126,50 @@ describe('responsesToChat', () => {
       refusal(() => responsesToChat({ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }] }] }))
         .param,
     ).toBe('input.0.content.0.type');
+  });
+
+  it("finds the input item (and its field) a chat message's field came from, for the origin adapter's refusals", () => {
+    const { messages } = responsesToChat({
+      instructions: 'Be brief',
+      input: [
+        { role: 'developer', content: 'Use metric units' },
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Weather here?' },
+            { type: 'input_image', image_url: 'https://x.test/a.png' },
+          ],
+        },
+        { role: 'assistant', content: 'Let me look.' },
+        { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '{}' },
+        { type: 'reasoning', summary: [] },
+        { type: 'function_call', call_id: 'c2', name: 'get_time', arguments: '{}' },
+        { type: 'function_call_output', call_id: 'c1', output: 'sunny' },
+        { type: 'function_call', call_id: 'c3', name: 'get_weather', arguments: '{}' },
+      ],
+    });
+    // A default system prompt prepended to the chat request shifts the indexes, not the messages.
+    const withDefault = [{ role: 'system', content: 'default' }, ...messages];
+    const at = (param: string) => inputField(withDefault, param);
+    expect(at('messages.0')).toBeNull(); // the endpoint's system prompt: no input item
+    expect(at('messages.1.content')).toBe('instructions');
+    expect(at('messages.2.role')).toBe('input.0.role');
+    expect(at('messages.3.content.1.image_url.url')).toBe('input.1.content.1.image_url');
+    expect(at('messages.3.content.0.type')).toBe('input.1.content.0.type');
+    expect(at('messages.4.content')).toBe('input.2.content');
+    // Both calls (the reasoning item between them dropped) joined the assistant message before them.
+    expect(at('messages.4.tool_calls.0.function.arguments')).toBe('input.3.arguments');
+    expect(at('messages.4.tool_calls.1.function.name')).toBe('input.5.name');
+    expect(at('messages.4.tool_calls.1.id')).toBe('input.5.call_id');
+    expect(at('messages.5.tool_call_id')).toBe('input.6.call_id');
+    expect(at('messages.5.content')).toBe('input.6.output');
+    // A call with no assistant message before it is an assistant message of its own.
+    expect(at('messages.6')).toBe('input.7');
+    expect(at('messages.6.tool_calls.0.function.arguments')).toBe('input.7.arguments');
+    expect(at('messages.7')).toBeNull();
+    expect(at('messages')).toBeNull();
+    expect(at('tools.0')).toBeNull();
+    expect(inputField(responsesToChat({ input: 'Hi' }).messages, 'messages.0.content')).toBe('input');
   });
 });
 

@@ -608,18 +608,61 @@ describe('external models: the Responses API rides the chat path to the provider
       param: 'text.format',
     });
     expect(format.error.message).toMatch(/^'text\.format' is not supported by this endpoint's Anthropic model: /);
-    await expectError(
+  });
+
+  it("names the input item (and its field) that the Anthropic adapter refused, not just 'input'", async () => {
+    await createExternal('ext-resp-claude-items', anthropicModel());
+    const { key } = await createKey({ endpoints: null });
+    const respond = (json: Record<string, unknown>) =>
+      call('/v1/responses', { method: 'POST', token: key, json: { model: 'ext-resp-claude-items', ...json } });
+    // Instructions become chat's first message: the late system message is chat's messages.2, the input's item 1.
+    const late = await expectError(
       await respond({
+        instructions: 'Be brief',
         input: [
           { role: 'user', content: 'Hi' },
           { role: 'system', content: 'late' },
         ],
       }),
       400,
+      { code: 'unsupported_parameter', param: 'input.1.role' },
+    );
+    expect(late.error.message).toMatch(/^'input\.1\.role' is not supported by this endpoint's Anthropic model: /);
+    expect(late.error.message).not.toContain('messages');
+    // A function call merged into the assistant message before it (chat's messages.1.tool_calls.0): its arguments.
+    const call1 = { type: 'function_call', call_id: 'c1', name: 'get_weather', arguments: '[1]' };
+    await expectError(
+      await respond({
+        input: [
+          { role: 'user', content: 'Weather?' },
+          { role: 'assistant', content: 'Let me look.' },
+          call1,
+          { type: 'function_call_output', call_id: 'c1', output: 'sunny' },
+        ],
+      }),
+      400,
       {
-        param: 'input',
-        message: expect.stringMatching(/^'input' is not supported by this endpoint's Anthropic model: /),
+        code: 'invalid_body',
+        param: 'input.2.arguments',
+        message: expect.stringMatching(/^Invalid 'input\.2\.arguments': /),
       },
+    );
+    // A content part of a kind Anthropic does not take (a BMP image): the part, by its index in the item.
+    await expectError(
+      await respond({
+        input: [
+          { role: 'user', content: 'Hi' },
+          {
+            role: 'user',
+            content: [
+              { type: 'input_text', text: 'Look:' },
+              { type: 'input_image', image_url: 'data:image/bmp;base64,Qk0=' },
+            ],
+          },
+        ],
+      }),
+      400,
+      { code: 'unsupported_parameter', param: 'input.1.content.1.image_url' },
     );
   });
 });

@@ -6,6 +6,20 @@ import type { ResponsesRequest } from '../responses/types';
 type Item = Extract<ResponsesRequest['input'], unknown[]>[number] & Record<string, unknown>;
 
 /**
+ * What a chat message or tool call of a translation came from: `instructions`, the
+ * string `input`, or the item at `input.<i>` (a message, a function call, or its output).
+ */
+type Source = { path: string; kind: 'instructions' | 'input' | 'message' | 'function_call' | 'function_call_output' };
+
+/** The source of every chat message and tool call `responsesToChat` built, by identity (defaults copy neither). */
+const sources = new WeakMap<object, Source>();
+
+function from<T extends object>(value: T, path: string, kind: Source['kind']): T {
+  sources.set(value, { path, kind });
+  return value;
+}
+
+/**
  * A Responses request as the chat request the internal path carries (see the
  * README's translation table). `instructions` become the first system message;
  * message items, function calls and their outputs become chat messages;
@@ -14,8 +28,9 @@ type Item = Extract<ResponsesRequest['input'], unknown[]>[number] & Record<strin
  */
 export function responsesToChat(req: ResponsesRequest): ChatRequest {
   const messages: ChatMessage[] = [];
-  if (req.instructions) messages.push({ role: 'system', content: req.instructions });
-  if (typeof req.input === 'string') messages.push({ role: 'user', content: req.input });
+  if (req.instructions)
+    messages.push(from({ role: 'system', content: req.instructions }, 'instructions', 'instructions'));
+  if (typeof req.input === 'string') messages.push(from({ role: 'user', content: req.input }, 'input', 'input'));
   else req.input.forEach((item, i) => addItem(messages, item as Item, i));
   if (messages.length === 0) throw errors.invalidField('input', 'it holds no message');
 
@@ -44,7 +59,7 @@ export function responsesToChat(req: ResponsesRequest): ChatRequest {
 
 function addItem(messages: ChatMessage[], item: Item, i: number): void {
   const type = item.type ?? 'message';
-  if (type === 'message') messages.push(messageOf(item, i));
+  if (type === 'message') messages.push(from(messageOf(item, i), `input.${i}`, 'message'));
   else if (type === 'function_call') {
     const call = {
       id: requireString(item.call_id, `input.${i}.call_id`),
@@ -54,15 +69,17 @@ function addItem(messages: ChatMessage[], item: Item, i: number): void {
         arguments: requireJsonText(item.arguments, `input.${i}.arguments`),
       },
     };
+    from(call, `input.${i}`, 'function_call');
     const last = messages.at(-1);
     if (last?.role === 'assistant') (last.tool_calls ??= []).push(call);
-    else messages.push({ role: 'assistant', content: null, tool_calls: [call] });
+    else messages.push(from({ role: 'assistant', content: null, tool_calls: [call] }, `input.${i}`, 'function_call'));
   } else if (type === 'function_call_output') {
-    messages.push({
+    const output: ChatMessage = {
       role: 'tool',
       tool_call_id: requireString(item.call_id, `input.${i}.call_id`),
       content: outputText(item.output, `input.${i}.output`),
-    });
+    };
+    messages.push(from(output, `input.${i}`, 'function_call_output'));
   } else if (type !== 'reasoning') {
     throw errors.unsupported(
       `input.${i}.type`,
@@ -127,4 +144,50 @@ function chatTool(tool: Record<string, unknown>, i: number): ChatTool {
 function chatToolChoice(choice: NonNullable<ResponsesRequest['tool_choice']>): ChatToolChoice {
   if (typeof choice === 'string') return choice;
   return { type: 'function', function: { name: requireString(choice.name, 'tool_choice.name') } };
+}
+
+/**
+ * The Responses field a chat path's `messages.<k>…` field was translated from, for a
+ * refusal by the origin's chat adapter (TGI's, Anthropic's): `messages.2.role` is
+ * `input.1.role` when instructions came first, a tool call's `function.arguments` is
+ * its function_call item's `arguments`, a tool message's `content` its item's `output`.
+ * `messages` is the chat request the adapter refused (defaults applied: a prepended
+ * system prompt shifts the indexes, not the messages). Null for a message this
+ * translation did not build, or a path that is not a message's.
+ */
+export function inputField(messages: readonly unknown[], param: string): string | null {
+  const match = /^messages\.(\d+)(?:\.(.+))?$/.exec(param);
+  if (!match) return null;
+  const message = messages[Number(match[1])];
+  const source = typeof message === 'object' && message !== null ? sources.get(message) : undefined;
+  if (!source) return null;
+  const rest = match[2] ?? '';
+  const call = /^tool_calls\.(\d+)(?:\.(.+))?$/.exec(rest);
+  if (call) {
+    const calls = (message as { tool_calls?: unknown }).tool_calls;
+    const target = Array.isArray(calls) ? (calls[Number(call[1])] as unknown) : undefined;
+    const callSource = typeof target === 'object' && target !== null ? sources.get(target) : undefined;
+    if (!callSource) return source.path;
+    const field = { 'function.arguments': 'arguments', 'function.name': 'name', id: 'call_id' }[call[2] ?? ''];
+    return field ? `${callSource.path}.${field}` : callSource.path;
+  }
+  switch (source.kind) {
+    case 'instructions':
+    case 'input':
+    case 'function_call':
+      return source.path;
+    case 'function_call_output':
+      if (rest === 'tool_call_id') return `${source.path}.call_id`;
+      return rest === 'content' || rest.startsWith('content.') ? `${source.path}.output` : source.path;
+    case 'message': {
+      if (rest === 'role') return `${source.path}.role`;
+      // A part keeps its index (a user message with an image keeps its parts); its image URL is the item's image_url.
+      const part = /^content\.(\d+)(?:\.(.+))?$/.exec(rest);
+      if (part) {
+        const field = part[2]?.startsWith('image_url') ? 'image_url' : part[2] === 'type' ? 'type' : null;
+        return `${source.path}.content.${part[1]}${field ? `.${field}` : ''}`;
+      }
+      return rest === 'content' ? `${source.path}.content` : source.path;
+    }
+  }
 }
