@@ -347,6 +347,7 @@ export class EndpointStore {
     return this.db.prepare('UPDATE endpoints SET state = ?, updated_at = ? WHERE id = ?').bind(state, now, e.id);
   }
 
+  /** The endpoint's own row is deleted last: an audit record written `ifChanged` right after reads whether it was still there. */
   deleteStatements(e: EndpointRef): D1PreparedStatement[] {
     return [
       this.db.prepare(`DELETE FROM endpoint_shares WHERE endpoint = ?1 AND ${IS_ENDPOINT}`).bind(e.name, e.id),

@@ -188,3 +188,52 @@ describe('audit records of concurrent updates', () => {
     for (const u of updates) expect(written.has(u.detail.config_version!)).toBe(true);
   });
 });
+
+describe('audit records of changes that changed nothing', () => {
+  /** The endpoint's audit records with `action`. */
+  async function records(name: string, action: string): Promise<Array<{ action: string; detail: { with?: string } }>> {
+    const audit = (await (await admin('GET', `/audit?target=${name}&limit=200`)).json()) as {
+      data: Array<{ action: string; detail: { with?: string } }>;
+    };
+    return audit.data.filter((r) => r.action === action);
+  }
+
+  it('a share repeated leaves one record: the repeats changed nothing', async () => {
+    expect((await admin('POST', '/tenants', { name: 'audit-share-tenant' })).status).toBe(201);
+    await createEndpoint('audit-share');
+    for (let i = 0; i < 3; i++) {
+      const shared = await admin('POST', '/endpoints/audit-share/shares', { tenant: 'audit-share-tenant' });
+      expect(shared.status).toBe(200);
+    }
+    expect(await records('audit-share', 'endpoint.share')).toHaveLength(1);
+  });
+
+  it('an unshare repeated leaves one record, and sharing again is a change again', async () => {
+    expect((await admin('POST', '/tenants', { name: 'audit-unshare-tenant' })).status).toBe(201);
+    await createEndpoint('audit-unshare');
+    const share = () => admin('POST', '/endpoints/audit-unshare/shares', { tenant: 'audit-unshare-tenant' });
+    expect((await share()).status).toBe(200);
+    for (let i = 0; i < 3; i++) {
+      const unshared = await admin('DELETE', '/endpoints/audit-unshare/shares/audit-unshare-tenant');
+      expect(unshared.status).toBe(200);
+    }
+    expect(await records('audit-unshare', 'endpoint.unshare')).toHaveLength(1);
+    expect((await share()).status).toBe(200);
+    expect(await records('audit-unshare', 'endpoint.share')).toHaveLength(2);
+  });
+
+  it('concurrent deletes of one endpoint leave one record: the ones that lost the race deleted nothing', async () => {
+    await createEndpoint('audit-delete-race');
+    // Sent together, they read the endpoint before any of them deletes it.
+    const results = await Promise.all(Array.from({ length: 4 }, () => admin('DELETE', '/endpoints/audit-delete-race')));
+    const statuses = await Promise.all(
+      results.map(async (r) => {
+        await r.text();
+        return r.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(1); // the race this test is about happened
+    expect(statuses.every((s) => s === 200 || s === 404)).toBe(true);
+    expect(await records('audit-delete-race', 'endpoint.delete')).toHaveLength(1);
+  });
+});

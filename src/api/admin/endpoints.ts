@@ -314,13 +314,14 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
   const at = now();
   await c.env.DB.batch([
     ...store(c).deleteStatements(endpoint),
-    ...firstKeys.map((k) => keys.revokeStatement(k, at)),
     auditStatement(
       c.env.DB,
       c.get('principal'),
       { action: 'endpoint.delete', targetType: 'endpoint', targetId: endpoint.name, tenantId: endpoint.tenant_id },
       at,
+      { ifChanged: true }, // right after the endpoint's own row: a delete that lost a race to another deleted nothing
     ),
+    ...firstKeys.map((k) => keys.revokeStatement(k, at)),
   ]);
   await Promise.all([...firstKeys.map((k) => gateFor(c.env, k).revoke()), forgetEndpointLimits(c.env, endpoint)]);
   for (const k of firstKeys) forgetKey(k.hash);
@@ -349,6 +350,7 @@ endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
         detail: { with: tenant },
       },
       at,
+      { ifChanged: true }, // a share that exists already (or an endpoint deleted meanwhile) is no change
     ),
   ]);
   return showWritten(c, endpoint.name);
@@ -371,6 +373,7 @@ endpointAdmin.delete('/admin/v1/endpoints/:name/shares/:tenant', async (c) => {
         detail: { with: tenant },
       },
       at,
+      { ifChanged: true }, // no such share (or an endpoint deleted meanwhile): no change
     ),
   ]);
   return showWritten(c, endpoint.name);
