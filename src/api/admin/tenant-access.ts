@@ -3,17 +3,9 @@ import type { AdminEnv } from './admin-auth';
 import { errors } from '../../http/errors';
 import { TenantStore, type Tenant } from '../../tenants/store';
 
-/**
- * Checks a tenant named in a request body exists (400 naming `param` if not).
- * `anyTenant`: the caller may name a tenant it cannot otherwise see (sharing an endpoint with it).
- */
-export async function requireTenant(
-  c: Context<AdminEnv>,
-  id: string,
-  param: string,
-  anyTenant = false,
-): Promise<Tenant> {
-  const tenant = await new TenantStore(c.env.DB).get(id, anyTenant ? null : c.get('principal').tenantId);
+/** Checks a tenant named in a request body exists and the caller may see it (400 naming `param` if not). */
+export async function requireTenant(c: Context<AdminEnv>, id: string, param: string): Promise<Tenant> {
+  const tenant = await new TenantStore(c.env.DB).get(id, c.get('principal').tenantId);
   if (!tenant) throw errors.unknownTenant(id, param);
   return tenant;
 }
