@@ -276,3 +276,60 @@ describe('TGI', () => {
     expect(topP.status).toBe(422);
   });
 });
+
+describe('tool calls under max_tokens (vLLM and TGI Messages API)', () => {
+  const weather = {
+    type: 'function',
+    function: {
+      name: 'get_weather',
+      parameters: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } } },
+    },
+  };
+  type Choice = { message: { tool_calls: Array<{ function: { name: string; arguments: string } }> } };
+  type Chunk = {
+    choices: Array<{
+      delta: { tool_calls?: Array<{ function: { arguments?: string | null } }> };
+      finish_reason: string | null;
+    }>;
+    usage?: { completion_tokens: number } | null;
+  };
+
+  const flavours = [
+    { name: 'vLLM', path: '/v1/chat/completions', prefix: 'data: ', whole: 'tool_calls' },
+    { name: 'TGI', path: '/tgi/v1/chat/completions', prefix: 'data:', whole: 'stop' },
+  ] as const;
+
+  for (const { name, path, prefix, whole } of flavours) {
+    it(`${name}: a non-stream call is cut where the stream is, with finish_reason length`, async () => {
+      const ask = { ...CHAT, tools: [weather] };
+      // {"city":"Paris","days":3}: 4 argument pieces, 5 tokens with the name.
+      const full = (await (await post(`${origin.url}${path}`, ask)).json()) as { choices: Choice[] };
+      expect(full).toMatchObject({ choices: [{ finish_reason: whole }], usage: { completion_tokens: 5 } });
+      const args = full.choices[0]!.message.tool_calls[0]!.function.arguments;
+      expect(JSON.parse(args)).toEqual({ city: 'Paris', days: 3 });
+
+      for (const maxTokens of [1, 3]) {
+        const limited = { ...ask, max_tokens: maxTokens };
+        const plain = (await (await post(`${origin.url}${path}`, limited)).json()) as { choices: Choice[] };
+        const { text } = await readAll(
+          await post(`${origin.url}${path}`, { ...limited, stream: true, stream_options: { include_usage: true } }),
+        );
+        const chunks = ssePayloads(text, prefix) as Chunk[];
+        const streamedArgs = chunks
+          .flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? []))
+          .map((t) => t.function.arguments ?? '')
+          .join('');
+        const streamedFinish = chunks.flatMap((c) => c.choices.map((ch) => ch.finish_reason)).filter(Boolean);
+        expect(streamedFinish).toEqual(['length']);
+        expect(chunks.at(-1)!.usage).toMatchObject({ completion_tokens: maxTokens });
+        expect(streamedArgs).toBe(args.slice(0, (maxTokens - 1) * 8));
+
+        expect(plain).toMatchObject({
+          choices: [{ finish_reason: 'length', message: { tool_calls: [{ function: { name: 'get_weather' } }] } }],
+          usage: { completion_tokens: maxTokens },
+        });
+        expect(plain.choices[0]!.message.tool_calls[0]!.function.arguments).toBe(streamedArgs);
+      }
+    });
+  }
+});

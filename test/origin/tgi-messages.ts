@@ -14,7 +14,7 @@ import {
   tgiError,
 } from './tgi-common.ts';
 import { countWords, generate, messagesText, topCandidates, type Generation, type Tok } from './tokens.ts';
-import { argumentPieces, plannedToolCall, type PlannedCall } from './tool-calls.ts';
+import { generatedCall, plannedToolCall, type PlannedCall } from './tool-calls.ts';
 import { CHAT_FIELDS, checkFields, COMPLETION_FIELDS, TGI_LIMITS, validateGenerate } from './validate-tgi.ts';
 
 const SSE_HEADERS = { ...TGI_SSE_HEADERS, 'x-accel-buffering': 'no' };
@@ -105,6 +105,7 @@ export function tgiChat(ctx: RouteContext): Plan {
       { id: '', created, model, system_fingerprint: SYSTEM_FINGERPRINT },
       call,
       countWords(inputs),
+      typeof p.max_new_tokens === 'number' ? p.max_new_tokens : null,
     );
   const { gen, inputLength } = run(inputs, p);
   const top = typeof body.top_logprobs === 'number' ? body.top_logprobs : 0;
@@ -254,15 +255,19 @@ export function tgiCompletions(ctx: RouteContext): Plan {
  * TGI's tool call (docs/protocols/tgi.md): non-stream, `id` "0", `arguments` a JSON string and
  * `description: null`; streamed, every delta carries the role and a tool_calls entry with
  * `id` "" (the name on the first, then argument pieces), and usage:null on every chunk.
+ * A `max_tokens` below the call's tokens (the name, then one per piece) stops it there,
+ * streaming or not: the arguments cut short and finish_reason `length`.
  */
 function tgiToolCall(
   body: Record<string, unknown>,
   head: Record<string, unknown>,
   call: PlannedCall,
   inputLength: number,
+  maxTokens: number | null,
 ): Plan {
-  const pieces = argumentPieces(call.arguments);
-  const generated = pieces.length + 1;
+  const gen = generatedCall(call, maxTokens);
+  const generated = gen.tokens;
+  const finish = gen.cut ? 'length' : 'stop';
   if (body.stream !== true) {
     return json(
       200,
@@ -278,12 +283,12 @@ function tgiToolCall(
                 {
                   id: '0',
                   type: 'function',
-                  function: { description: null, name: call.name, arguments: call.arguments },
+                  function: { description: null, name: call.name, arguments: gen.arguments },
                 },
               ],
             },
             logprobs: null,
-            finish_reason: 'stop',
+            finish_reason: finish,
           },
         ],
         usage: usageOf(inputLength, generated),
@@ -306,13 +311,11 @@ function tgiToolCall(
       ],
       usage: null,
     });
-  const frames: Frame[] = [
-    { data: chunk({ name: call.name, arguments: '' }, null), token: true },
-    ...pieces.map((piece, i) => ({
-      data: chunk({ name: null, arguments: piece }, i === pieces.length - 1 ? 'stop' : null),
-      token: true,
-    })),
-  ];
+  const deltas = [{ name: call.name, arguments: '' }, ...gen.pieces.map((piece) => ({ name: null, arguments: piece }))];
+  const frames: Frame[] = deltas.map((fn, i) => ({
+    data: chunk(fn, i === deltas.length - 1 ? finish : null),
+    token: true,
+  }));
   const so = body.stream_options;
   if (isObject(so) && so.include_usage === true) {
     frames.push({

@@ -48,8 +48,27 @@ function valueFor(schema: unknown): unknown {
 }
 
 /** The arguments in the pieces a stream sends them in (about 8 characters each). */
-export function argumentPieces(args: string): string[] {
+function argumentPieces(args: string): string[] {
   const pieces: string[] = [];
   for (let i = 0; i < args.length; i += 8) pieces.push(args.slice(i, i + 8));
   return pieces.length ? pieces : [''];
+}
+
+/** A tool call as generated under `max_tokens`: the name is one token, each argument piece one more. */
+export type GeneratedCall = {
+  /** The argument pieces generated, in order (a stream sends one per chunk). */
+  pieces: string[];
+  /** The arguments generated: all of them, or cut short. */
+  arguments: string;
+  /** Completion tokens: the name and the pieces generated. */
+  tokens: number;
+  /** `max_tokens` stopped the call before its last piece: finish_reason `length`, streaming or not. */
+  cut: boolean;
+};
+
+export function generatedCall(call: PlannedCall, maxTokens: number | null): GeneratedCall {
+  const pieces = argumentPieces(call.arguments);
+  const cut = maxTokens !== null && maxTokens < pieces.length + 1;
+  const kept = cut ? pieces.slice(0, Math.max(0, maxTokens - 1)) : pieces;
+  return { pieces: kept, arguments: kept.join(''), tokens: kept.length + 1, cut };
 }

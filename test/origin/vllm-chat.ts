@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { json, nowSeconds, stream, type Frame, type Plan, type RouteContext } from './plan.ts';
 import { VLLM_DONE, VLLM_SSE_HEADERS, vllmEvent } from './sse.ts';
 import { countWords, generate, messagesText, topCandidates, type Tok } from './tokens.ts';
-import { argumentPieces, plannedToolCall, type PlannedCall } from './tool-calls.ts';
+import { generatedCall, plannedToolCall, type PlannedCall } from './tool-calls.ts';
 import { checkCombinations, checkContext, checkSampling, checkShape, MAX_MODEL_LEN } from './validate-openai.ts';
 import {
   badRequest,
@@ -145,8 +145,8 @@ export function chatCompletions(ctx: RouteContext): Plan {
 
 /**
  * A tool call (docs/protocols/openai.md): finish_reason `tool_calls`, content null; streamed as the call's name, then
- * its arguments in pieces (one token each). A stream whose `max_tokens` is below the call's tokens stops there, with
- * the arguments cut short and finish_reason `length`, as vLLM's streaming tool parser leaves them.
+ * its arguments in pieces (one token each). A `max_tokens` below the call's tokens stops it there, streaming or not,
+ * with the arguments cut short and finish_reason `length`, as vLLM's streaming tool parser leaves them.
  */
 function toolCallAnswer(
   ctx: RouteContext,
@@ -159,8 +159,7 @@ function toolCallAnswer(
   const id = `chatcmpl-${requestIdSuffix(ctx)}`;
   const callId = `chatcmpl-tool-${randomUUID().replace(/-/g, '')}`;
   const created = nowSeconds();
-  const pieces = argumentPieces(call.arguments);
-  const completionTokens = pieces.length + 1;
+  const gen = generatedCall(call, maxTokens);
   if (body.stream !== true) {
     return json(
       200,
@@ -176,23 +175,21 @@ function toolCallAnswer(
               role: 'assistant',
               content: null,
               reasoning_content: null,
-              tool_calls: [{ id: callId, type: 'function', function: { name: call.name, arguments: call.arguments } }],
+              tool_calls: [{ id: callId, type: 'function', function: { name: call.name, arguments: gen.arguments } }],
             },
             logprobs: null,
-            finish_reason: 'tool_calls',
+            finish_reason: gen.cut ? 'length' : 'tool_calls',
             stop_reason: null,
           },
         ],
-        usage: { ...usage(promptTokens, completionTokens), prompt_tokens_details: null },
+        usage: { ...usage(promptTokens, gen.tokens), prompt_tokens_details: null },
         prompt_logprobs: null,
         system_fingerprint: null,
       },
       {},
-      completionTokens,
+      gen.tokens,
     );
   }
-  const cut = maxTokens !== null && maxTokens < completionTokens;
-  const streamed = cut ? pieces.slice(0, Math.max(0, maxTokens - 1)) : pieces;
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     vllmEvent({
       id,
@@ -207,11 +204,11 @@ function toolCallAnswer(
       data: chunk({ tool_calls: [{ id: callId, type: 'function', index: 0, function: { name: call.name } }] }),
       token: true,
     },
-    ...streamed.map((arguments_) => ({
+    ...gen.pieces.map((arguments_) => ({
       data: chunk({ tool_calls: [{ index: 0, function: { arguments: arguments_ } }] }),
       token: true,
     })),
-    { data: chunk({}, cut ? 'length' : 'tool_calls'), token: false },
+    { data: chunk({}, gen.cut ? 'length' : 'tool_calls'), token: false },
   ];
   if (streamUsage(body).include) {
     frames.push({
@@ -221,7 +218,7 @@ function toolCallAnswer(
         created,
         model,
         choices: [],
-        usage: usage(promptTokens, streamed.length + 1),
+        usage: usage(promptTokens, gen.tokens),
       }),
       token: false,
     });

@@ -233,24 +233,22 @@ for (const kind of ['vllm', 'tgi'] as const) {
       ]);
     });
 
-    if (kind === 'vllm') {
-      it('says max_tokens, not tool_use, when max_tokens cuts a streamed tool call short', async () => {
-        const name = `msg-${kind}-tool-cut`;
-        await make(name);
-        const { key } = await createKey();
-        const list = await events(
-          await send(key, {
-            model: name,
-            max_tokens: 2,
-            messages: [{ role: 'user', content: 'weather cut' }],
-            tools: [weatherTool],
-            stream: true,
-          }),
-        );
-        expect(list.find((e) => e.type === 'content_block_start')!.content_block).toMatchObject({ type: 'tool_use' });
-        expect(list.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'max_tokens' } });
-      });
-    }
+    it('says max_tokens, not tool_use, when max_tokens cuts a streamed tool call short', async () => {
+      const name = `msg-${kind}-tool-cut`;
+      await make(name);
+      const { key } = await createKey();
+      const list = await events(
+        await send(key, {
+          model: name,
+          max_tokens: 2,
+          messages: [{ role: 'user', content: 'weather cut' }],
+          tools: [weatherTool],
+          stream: true,
+        }),
+      );
+      expect(list.find((e) => e.type === 'content_block_start')!.content_block).toMatchObject({ type: 'tool_use' });
+      expect(list.find((e) => e.type === 'message_delta')).toMatchObject({ delta: { stop_reason: 'max_tokens' } });
+    });
 
     it('ends a stream that fails mid-way with an Anthropic error event', async () => {
       const name = `msg-${kind}-fail`;
