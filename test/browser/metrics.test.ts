@@ -107,6 +107,25 @@ describe('metrics page', () => {
     await context.close();
   });
 
+  it('says why a chart is empty for an endpoint without traffic, and keeps the window when the endpoint changes', async () => {
+    const quiet = (await createEndpoint('ui-metrics-quiet')).name;
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await page.goto(`/#/metrics/${quiet}`);
+    await page.locator('#metrics-window').selectOption({ label: 'Last 6 hours' });
+    const latency = page.locator('[data-chart="latency"]');
+    await latency.getByText('No data in this window').waitFor();
+    // A chart of counts draws its zero line, which says as much; it carries no note.
+    expect(await page.locator('[data-chart="requests"] .chart-empty').isHidden()).toBe(true);
+    const other = (await page.locator('#metrics-endpoint option').allTextContents()).find((n) => n !== quiet)!;
+    await page.locator('#metrics-endpoint').selectOption(other);
+    await page.waitForURL(new RegExp(`#/metrics/${other}$`));
+    await page.locator('[data-chart="requests"]').waitFor();
+    expect(await page.locator('#metrics-window option:checked').textContent()).toBe('Last 6 hours');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('offers an endpoint-key session no metrics page', async () => {
     const { context, page } = await newContext(browser, routerUrl());
     const endpointKey = await createKey(null);

@@ -1,5 +1,5 @@
 // The console's shell in Chromium: sign-in with each kind of key, the key kept in the tab only (no
-// cookies), a bad key answered with what to do, the page's security headers, and keyboard focus.
+// cookies), a bad key answered with what to do, the page's security headers, a phone's width, and keyboard focus.
 
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +56,9 @@ describe('sign-in', () => {
     await page.getByLabel('API key').press('Enter');
     const alert = page.getByRole('alert').filter({ hasText: 'Invalid API key' });
     await alert.waitFor();
-    expect(await alert.textContent()).toContain('sign in again with a valid key');
+    // What to check, not "sign out": there is nothing to sign out of yet.
+    expect(await alert.textContent()).toContain('Check that you pasted the whole key');
+    expect(await alert.textContent()).not.toContain('Sign out');
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     await context.close();
   });
@@ -88,6 +90,32 @@ describe('the page itself', () => {
       return w.injected === true;
     });
     expect(ran).toBe(false);
+    await context.close();
+  });
+
+  it('fits a phone’s width on every page: the header wraps and wide tables scroll inside their card', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, inject('adminToken'));
+    for (const hash of [
+      '#/playground',
+      '#/endpoints',
+      '#/endpoints/new',
+      '#/keys',
+      '#/model-requests',
+      '#/dashboard',
+      '#/metrics',
+    ]) {
+      await page.goto(`/${hash}`);
+      await page.locator('main h1').first().waitFor();
+      await page.locator('main .loading').waitFor({ state: 'detached' });
+      const { scroll, client } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
+      expect(scroll, hash).toBeLessThanOrEqual(client);
+    }
+    expect(errors).toEqual([]);
     await context.close();
   });
 

@@ -18,6 +18,8 @@ const WINDOWS: Array<{ label: string; seconds: number; step: string }> = [
   { label: 'Last 7 days', seconds: 604_800, step: '3600' },
 ];
 const REFRESH_MS = 10_000;
+/** The window last picked: kept when the user switches endpoint (a new render of the page). */
+let windowIndex = 0;
 
 type Values = Array<number | null>;
 interface Quantiles {
@@ -132,8 +134,8 @@ export const metricsPage: Page = {
     );
     const windowSelect = h(
       'select',
-      { id: 'metrics-window', onchange: () => void refresh() },
-      WINDOWS.map((w, i) => h('option', { value: String(i), selected: i === 0 }, w.label)),
+      { id: 'metrics-window', onchange: () => ((windowIndex = Number(windowSelect.value)), void refresh()) },
+      WINDOWS.map((w, i) => h('option', { value: String(i), selected: i === windowIndex }, w.label)),
     );
     const live = h('input', { type: 'checkbox', id: 'metrics-live', checked: true });
     const status = h('p', { class: 'muted', role: 'status' });
@@ -214,7 +216,17 @@ function draw(m: Metrics, grid: HTMLElement, charts: Charts): void {
     }
     if (!chart) {
       const target = h('div', { class: 'chart' });
-      const box = h('section', { class: 'card chart-card', 'data-chart': spec.id }, h('h2', null, spec.title), target);
+      const box = h(
+        'section',
+        { class: 'card chart-card', 'data-chart': spec.id },
+        h('h2', null, spec.title),
+        h(
+          'p',
+          { class: 'muted chart-empty', hidden: true },
+          'No data in this window: no request reached the endpoint.',
+        ),
+        target,
+      );
       grid.appendChild(box);
       const plot = new uPlot(
         {
@@ -248,5 +260,7 @@ function draw(m: Metrics, grid: HTMLElement, charts: Charts): void {
     chart.box.dataset.max = String(values.length ? Math.max(...values) : 0);
     chart.box.dataset.points = String(values.filter((v) => v > 0).length);
     chart.box.dataset.sum = String(values.reduce((a, v) => a + v, 0));
+    // Latency, time to first token and origin shares have no value at all without traffic: say so, not a blank box.
+    chart.box.querySelector<HTMLElement>('.chart-empty')!.hidden = values.length > 0;
   }
 }
