@@ -69,11 +69,21 @@ export function showFieldError(form: Element, name: string, message: string): bo
   const box = findField(form, name);
   const slot = box?.querySelector<HTMLElement>('.field-error');
   if (!box || !slot) return false;
-  slot.textContent = message;
+  // Only the field the message names can drop the name (a parent box shows the message whole).
+  slot.textContent = box.getAttribute('data-field') === name ? besideField(message) : message;
   slot.hidden = false;
   box.classList.add('invalid');
   box.querySelector<HTMLElement>('input, select, textarea')?.setAttribute('aria-invalid', 'true');
   return true;
+}
+
+/**
+ * The router's message without the field's API path, which the field's own label already names:
+ * `Invalid 'served_entities.0.origins.0.url': must be an http(s) URL` reads `Must be an http(s) URL`.
+ */
+function besideField(message: string): string {
+  const reason = /^Invalid '[^']*': (.+)$/s.exec(message)?.[1];
+  return reason ? reason.charAt(0).toUpperCase() + reason.slice(1) : message;
 }
 
 /** The field for a server `param` like `served_entities.0.origins.1.url`: the most specific one the form has. */

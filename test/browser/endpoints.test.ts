@@ -63,7 +63,8 @@ describe('endpoints', () => {
     // The router's message, at the origin URL field, and focus moved there.
     const urlField = page.locator('[data-field="served_entities.0.origins.0.url"]');
     await urlField.locator('.field-error').waitFor();
-    expect(await urlField.locator('.field-error').textContent()).toContain('must be an http(s) URL');
+    // Beside its field, without the API path the label already names (`Invalid 'served_entities.0.origins.0.url': …`).
+    expect(await urlField.locator('.field-error').textContent()).toBe('Must be an http(s) URL');
     expect(await urlField.locator('input').getAttribute('aria-invalid')).toBe('true');
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('ftp://not-an-origin');
     await screenshot(page, 'endpoint-form-error');

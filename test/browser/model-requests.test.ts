@@ -42,6 +42,10 @@ describe('model requests', () => {
     await row.waitFor();
     expect(await row.locator('.pill').textContent()).toBe('open');
     const id = (await row.getAttribute('data-request'))!;
+    // The confirmation stays on screen above the refreshed list (a new render of the page would drop it).
+    const submitted = page.getByRole('status').filter({ hasText: 'Request submitted' });
+    expect(await submitted.isVisible()).toBe(true);
+    expect(await submitted.getByRole('link').getAttribute('href')).toBe(`#/model-requests/${id}`);
 
     // Asking again: refused at the model field, with a link to the open request.
     await fill();

@@ -197,6 +197,22 @@ describe('playground', () => {
     await context.close();
   });
 
+  it('tells a platform session that pasted a platform key (not an endpoint key) to change it', async () => {
+    const { context, page } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await page.getByLabel('Endpoint key for the playground').fill(inject('adminToken'));
+    await page.getByRole('button', { name: 'Use key' }).click();
+    await pick(page, fastEp);
+    await say(page, 'Hello with the wrong kind of key');
+    const alert = page.locator('.messages [role="alert"]');
+    await alert.waitFor();
+    // The fix is another key, not access from a tenant admin.
+    expect(await alert.textContent()).toMatch(/endpoint key\. Change the playground’s endpoint key above\.$/);
+    const [, , , status] = await lastCall(page, 1);
+    expect(status).toBe('403');
+    await context.close();
+  });
+
   it('shows a failure as what to do next', async () => {
     const { context, page } = await newContext(browser, routerUrl());
     await signIn(page, key.key);

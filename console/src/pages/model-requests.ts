@@ -48,56 +48,61 @@ const link = (r: { id: string }, text: string) =>
   h('a', { href: `#/model-requests/${encodeURIComponent(r.id)}` }, text);
 
 async function requestList(ctx: PageContext): Promise<HTMLElement> {
-  const requests = await listAll<ModelRequest>(BASE, ctx.session.key);
-  const triager = can.triageModelRequests(ctx.session);
+  const list = h('section', { class: 'card' });
+  /** (Re)fills the list in place, so a submitted request's confirmation above it stays on screen. */
+  const refresh = async () => replace(list, requestTable(ctx, await listAll<ModelRequest>(BASE, ctx.session.key)));
+  await refresh();
   return h(
     'div',
     { class: 'page' },
     h('header', null, h('h1', null, 'Model requests')),
-    requestForm(ctx),
-    h(
-      'section',
-      { class: 'card' },
-      h('h2', null, triager ? 'Requests to triage' : 'Your requests'),
-      requests.length
-        ? h(
-            'table',
-            { class: 'model-requests' },
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                ['Model', 'Status', 'Note', 'Requested by', 'Tenant', 'Requests/min (avg / peak)', 'Asked'].map((t) =>
-                  h('th', { scope: 'col' }, t),
-                ),
-              ),
-            ),
-            h(
-              'tbody',
-              null,
-              requests.map((r) =>
-                h(
-                  'tr',
-                  { 'data-request': r.id },
-                  h('td', null, link(r, r.model)),
-                  h('td', null, pill(r.status)),
-                  h('td', { class: 'description' }, r.note || '—'),
-                  h('td', null, r.requested_by),
-                  h('td', null, r.tenant),
-                  h('td', null, `${r.expected_rpm_average ?? '—'} / ${r.expected_rpm_peak ?? '—'}`),
-                  h('td', null, when(r.created_at)),
-                ),
-              ),
-            ),
-          )
-        : h('p', { class: 'muted' }, 'No model requests yet.'),
-    ),
+    requestForm(ctx, refresh),
+    list,
   );
 }
 
-function requestForm(ctx: PageContext): HTMLElement {
+function requestTable(ctx: PageContext, requests: ModelRequest[]): Node[] {
+  const triager = can.triageModelRequests(ctx.session);
+  return [
+    h('h2', null, triager ? 'Requests to triage' : 'Your requests'),
+    requests.length
+      ? h(
+          'table',
+          { class: 'model-requests' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ['Model', 'Status', 'Note', 'Requested by', 'Tenant', 'Requests/min (avg / peak)', 'Asked'].map((t) =>
+                h('th', { scope: 'col' }, t),
+              ),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            requests.map((r) =>
+              h(
+                'tr',
+                { 'data-request': r.id },
+                h('td', null, link(r, r.model)),
+                h('td', null, pill(r.status)),
+                h('td', { class: 'description' }, r.note || '—'),
+                h('td', null, r.requested_by),
+                h('td', null, r.tenant),
+                h('td', null, `${r.expected_rpm_average ?? '—'} / ${r.expected_rpm_peak ?? '—'}`),
+                h('td', null, when(r.created_at)),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'No model requests yet.'),
+  ];
+}
+
+function requestForm(ctx: PageContext, refresh: () => Promise<void>): HTMLElement {
   const model = h('input', {
     type: 'text',
     name: 'model',
@@ -168,7 +173,8 @@ function requestForm(ctx: PageContext): HTMLElement {
           ' is open. The list below shows its status.',
         ),
       );
-      setTimeout(() => ctx.navigate('#/model-requests'), 0);
+      // The list refreshes in place (a new render would drop the confirmation); if that fails, the request is still in.
+      await refresh().catch(() => undefined);
     } catch (err) {
       if (err instanceof ApiFailure && err.status === 409 && err.code === 'model_request_exists') {
         const id = /mr_[A-Za-z0-9_-]+/.exec(err.message)?.[0];

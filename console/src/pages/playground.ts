@@ -304,7 +304,12 @@ class Playground {
       bubble.classList.add('failed');
       if (!answer.data) bubble.remove();
       if (outcome.error.param) this.showSettingError(outcome.error.param, outcome.error.message);
-      const platform = this.ctx.session.kind === 'platform' && outcome.error.status === 401;
+      // The pasted key is refused, or is not an endpoint key at all: the fix is another key, not access.
+      const wrongKey =
+        outcome.error.status === 401 ||
+        outcome.error.code === 'admin_token_on_inference_api' ||
+        outcome.error.code === 'platform_key_on_inference_api';
+      const platform = this.ctx.session.kind === 'platform' && wrongKey;
       const advice = platform
         ? `${outcome.error.message}. Change the playground’s endpoint key above.`
         : nextStep(outcome.error);

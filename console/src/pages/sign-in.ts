@@ -1,4 +1,4 @@
-import { nextStep } from '../api';
+import { ApiFailure, nextStep } from '../api';
 import { field, h } from '../dom';
 import { signIn, type Session } from '../session';
 
@@ -36,7 +36,7 @@ export function signInView(onSignedIn: (s: Session) => void): HTMLElement {
     try {
       onSignedIn(await signIn(input.value));
     } catch (err) {
-      error.textContent = nextStep(err);
+      error.textContent = signInAdvice(err);
       error.hidden = false;
       input.focus();
     } finally {
@@ -45,4 +45,11 @@ export function signInView(onSignedIn: (s: Session) => void): HTMLElement {
   });
   queueMicrotask(() => input.focus());
   return h('div', { class: 'center' }, form);
+}
+
+/** On this screen there is nothing to sign out of: a refused key is told what to check instead. */
+function signInAdvice(err: unknown): string {
+  if (err instanceof ApiFailure && err.status === 401 && err.code === 'invalid_api_key')
+    return 'Invalid API key. Check that you pasted the whole key, and that it has not been revoked or expired.';
+  return nextStep(err);
 }
