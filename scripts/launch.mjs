@@ -157,6 +157,9 @@ export async function launch(target, args) {
   try {
     file = resolveTarget(target);
     if (newEnough(process.versions.node)) {
+      // A CommonJS bin may start only as the main module (wrangler's: `if (module === require.main)`), which an
+      // import() never is: it gets a process of its own, under this Node.
+      if (isCommonJs(file)) return await reexec(process.execPath, [file, ...args]);
       process.argv = [process.execPath, file, ...args];
       stopWhenOrphaned(() => process.kill(process.pid, 'SIGTERM'));
       await import(pathToFileURL(file).href);
@@ -167,6 +170,23 @@ export async function launch(target, args) {
   } catch (err) {
     process.stderr.write(`edge-llm-router: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
+  }
+}
+
+/** Whether Node loads `file` as CommonJS: `.cjs`, or `.js` (or no extension) under a package.json without `"type": "module"`. */
+export function isCommonJs(file) {
+  if (/\.(mjs|mts|ts)$/.test(file)) return false;
+  if (file.endsWith('.cjs')) return true;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const pkgPath = path.join(dir, 'package.json');
+    if (existsSync(pkgPath)) {
+      try {
+        return JSON.parse(readFileSync(pkgPath, 'utf8')).type !== 'module';
+      } catch {
+        return true;
+      }
+    }
+    if (path.dirname(dir) === dir) return true;
   }
 }
 

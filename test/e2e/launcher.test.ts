@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../scripts/lib/stack.ts';
 // @ts-expect-error -- plain JavaScript (it must run on Node 18), without type declarations
-import { newEnough, nodePackage } from '../../scripts/launch.mjs';
+import { isCommonJs, newEnough, nodePackage, resolveTarget } from '../../scripts/launch.mjs';
 
 /** A Node binary older than 22.18 on this machine, if there is one. */
 function oldNode(): { bin: string; version: string } | null {
@@ -118,6 +118,34 @@ describe('launcher under a Node that runs .ts files', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('Usage: edge-router');
+  });
+
+  it('runs a CommonJS bin that starts only as the main module (wrangler), and mirrors its exit status', async () => {
+    // wrangler's bin/wrangler.js runs only `if (module === require.main)`: imported, it did nothing and exited 0,
+    // so `npm run types -- --check` (in `npm run typecheck`) and `npm run db:migrate` silently did nothing.
+    const version = spawnSync(process.execPath, ['scripts/node.mjs', 'wrangler', '--version'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    });
+    expect(version.status, version.stderr).toBe(0);
+    expect(version.stdout).toMatch(/\d+\.\d+\.\d+/);
+
+    const wrong = spawnSync(process.execPath, ['scripts/node.mjs', 'wrangler', 'no-such-command'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+    });
+    expect(wrong.status).not.toBe(0);
+  });
+
+  it('tells CommonJS bins from ES modules', () => {
+    const cjs = isCommonJs as (file: string) => boolean;
+    const bin = (name: string) => (resolveTarget as (target: string) => string)(name);
+    expect(cjs(bin('wrangler'))).toBe(true);
+    expect(cjs(bin('vitest'))).toBe(false);
+    expect(cjs(path.join(REPO_ROOT, 'scripts', 'dev.ts'))).toBe(false);
+    expect(cjs(path.join(REPO_ROOT, 'scripts', 'launch.mjs'))).toBe(false);
   });
 
   it('knows which versions run .ts files', () => {
