@@ -312,8 +312,9 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
   const keys = new KeyStore(c.env.DB);
   const firstKeys = await keys.firstKeysOf(endpoint.name, endpoint.tenant_id);
   const at = now();
-  await c.env.DB.batch([
-    ...store(c).deleteStatements(endpoint),
+  const deletes = store(c).deleteStatements(endpoint);
+  const results = await c.env.DB.batch([
+    ...deletes,
     auditStatement(
       c.env.DB,
       c.get('principal'),
@@ -323,6 +324,9 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
     ),
     ...firstKeys.map((k) => keys.revokeStatement(k, at)),
   ]);
+  // The endpoint's own row is the last delete: a request that lost a race to another delete deleted nothing, and
+  // is told so as any request naming an endpoint that does not exist (the winner revokes and forgets).
+  if (!results[deletes.length - 1]?.meta.changes) throw errors.notFound('Endpoint', endpoint.name);
   await Promise.all([...firstKeys.map((k) => gateFor(c.env, k).revoke()), forgetEndpointLimits(c.env, endpoint)]);
   for (const k of firstKeys) forgetKey(k.hash);
   forgetEndpoint(endpoint.name);
