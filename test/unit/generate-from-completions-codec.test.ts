@@ -99,6 +99,10 @@ describe('GenerateOnOpenAICodec', () => {
       failing.push('data: {"error":{"message":"boom","type":"InternalServerError","param":null,"code":500}}\n\n'),
     );
     expect(err).toEqual([{ error: 'Request failed during generation: boom', error_type: 'generation' }]);
+    const spaced = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
+    expect(parse(spaced.push('data: { "error": { "message": "boom" } }\n\n'))).toEqual([
+      { error: 'Request failed during generation: boom', error_type: 'generation' },
+    ]);
     const truncated = new GenerateOnOpenAICodec({ prefix: '', wantDetails: false, seed: null });
     truncated.push(chunk(' a', [0], [1]));
     expect(parse(truncated.end())).toEqual([

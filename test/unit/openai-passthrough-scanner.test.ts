@@ -58,6 +58,15 @@ describe('OpenAIPassthroughScanner', () => {
     expect(s.fail('late', 'x')).toBe('');
   });
 
+  it('sees an error event written as spaced JSON, however the stream is cut', () => {
+    const text = ROLE + TOKENS + 'data: { "error" : { "message": "boom" } }\n\n';
+    for (const size of [1, 3, 7, 64, text.length]) {
+      const s = scan(text, size);
+      expect(s.errored).toBe(true);
+      expect(s.end()).toBe('');
+    }
+  });
+
   it('does not take a token that spells an error or [DONE] for one', () => {
     const s = scan(chunk({ content: '{"error": no' }) + chunk({ content: 'data: [DONE]' }), 9);
     expect(s.errored).toBe(false);

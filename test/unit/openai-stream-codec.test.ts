@@ -63,6 +63,20 @@ describe('OpenAIPassthroughCodec', () => {
     expect(c.end()).toBe('');
   });
 
+  it('reads an error event written as spaced JSON (`{ "error": …}`) as an error, not as content', () => {
+    for (const data of ['{ "error": { "message": "out of memory" } }', '{\t"error" :{"message":"out of memory"}}']) {
+      const c = codec();
+      const out = c.push(chunk('x') + `data: ${data}\n\n` + chunk('after'));
+      const events = out.split('\n\n').filter(Boolean);
+      expect(JSON.parse(events[1]!.slice('data: '.length)).error).toMatchObject({
+        message: 'Origin error: out of memory',
+        code: 'origin_error',
+      });
+      expect(out).not.toContain('after');
+      expect(c.errored).toBe(true);
+    }
+  });
+
   it('reports a stream that ends without [DONE] as an error', () => {
     const c = codec();
     c.push(chunk('partial'));
@@ -117,6 +131,7 @@ describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
     'in-stream error':
       chunk('x') + 'data:{"error":{"message":"Input validation error","http_status_code":422}}\n\n' + chunk('after'),
     'error event name': chunk('x') + 'event: error\ndata: {"message":"boom"}\n\n' + chunk('after'),
+    'in-stream error, spaced JSON': chunk('x') + 'data: { "error": { "message": "boom" } }\n\n' + chunk('after'),
     'truncated (no [DONE])': chunk('x') + chunk('y'),
     'unfinished last event': chunk('x') + 'data: [DONE]',
     CRLF: chunk('x').replace('\n\n', '\r\n\r\n') + chunk('y').replace('\n\n', '\r\n\r\n') + 'data: [DONE]\r\n\r\n',

@@ -1,6 +1,7 @@
 import { ApiError } from '../../http/errors';
 import { originErrorMessage } from '../openai/error-body';
 import { tokenCountsOf } from '../openai/usage';
+import { isErrorData } from '../shared/error-data';
 import { TgiSseCodec } from '../shared/sse-codec';
 import type { CompletionBody } from '../openai/completion-types';
 import { mapVllmFinishReason } from '../shared/map-vllm-finish-reason';
@@ -42,7 +43,7 @@ export class GenerateOnOpenAICodec extends TgiSseCodec {
   protected onData(data: string): string {
     if (this.errored || this.complete) return '';
     if (data === '[DONE]') return this.pendingFinal ? this.emitFinal() : '';
-    if (data.startsWith('{"error"'))
+    if (isErrorData(data))
       return this.fail(`Request failed during generation: ${originErrorMessage(data)}`, 'generation');
     let chunk: CompletionBody;
     try {

@@ -1,3 +1,4 @@
+import { isErrorData } from '../shared/error-data';
 import { TgiSseCodec } from '../shared/sse-codec';
 import type { TgiStreamEvent } from '../tgi/types';
 
@@ -17,7 +18,7 @@ export class GeneratePassthroughCodec extends TgiSseCodec {
 
   protected onData(data: string): string {
     if (this.errored || this.complete) return '';
-    if (data.startsWith('{"error"')) {
+    if (isErrorData(data)) {
       this.errored = true;
       return `data:${data}\n\n`;
     }

@@ -1,3 +1,4 @@
+import { isErrorData, isSpace } from '../shared/error-data';
 import { OpenAISseCodec } from '../shared/sse-codec';
 import { originErrorMessage } from '../openai/error-body';
 import { tokenCountsOf } from '../openai/usage';
@@ -98,6 +99,7 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
       !text.startsWith(DATA, start) ||
       text.charCodeAt(p) !== BRACE ||
       text.startsWith(ERROR_START, p) ||
+      isSpace(text.charCodeAt(p + 1)) || // `{ "error": …}` and other spaced JSON: the text path reads it
       usage.within(p, end) !== -1
     ) {
       return this.push(whole());
@@ -115,7 +117,7 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
       this.complete = true;
       return 'data: [DONE]\n\n';
     }
-    if (eventName === 'error' || data.startsWith('{"error"')) {
+    if (eventName === 'error' || isErrorData(data)) {
       return this.fail(`Origin error: ${originErrorMessage(data)}`, 'origin_error');
     }
     if (data.includes('"usage":{')) {

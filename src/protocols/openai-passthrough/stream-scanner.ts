@@ -2,17 +2,16 @@ import { errorEvent } from '../openai/error-body';
 import { tokenCountsOf } from '../openai/usage';
 import type { TokenCounts } from '../shared/stream-codec';
 import type { StreamScanner } from '../shared/stream-scanner';
+import { ERROR_LINE } from '../shared/error-data';
 import { announcesRole } from './announces-role';
 
 const USAGE = '"usage":{';
 const CHOICES = '"choices":[{';
-/** Line starts that open an in-stream error: vLLM's `data: {"error": …}` and an SSE `event: error`. */
 interface LinePrefix {
   text: string;
   afterBreak: string;
 }
 const linePrefixes = (...texts: string[]): LinePrefix[] => texts.map((text) => ({ text, afterBreak: `\n${text}` }));
-const ERROR_LINES = linePrefixes('data: {"error"', 'data:{"error"', 'event: error', 'event:error');
 const DONE_LINES = linePrefixes('data: [DONE]', 'data:[DONE]');
 
 /**
@@ -64,7 +63,7 @@ export class OpenAIPassthroughScanner implements StreamScanner {
     }
     const usage = text.lastIndexOf(USAGE, end - USAGE.length);
     if (usage !== -1) this.readUsage(dataOf(lineAt(text, usage, end)));
-    if (!this.errored && ERROR_LINES.some((line) => startsLine(text, line, end))) this.errored = true;
+    if (!this.errored && opensError(text, end)) this.errored = true;
     if (!this.complete && DONE_LINES.some((line) => startsLine(text, line, end))) this.complete = true;
   }
 
@@ -91,6 +90,17 @@ function lineAt(text: string, at: number, end: number): string {
 function dataOf(line: string): string {
   if (!line.startsWith('data:')) return line;
   return line.slice(line.charCodeAt(5) === 0x20 ? 6 : 5);
+}
+
+/**
+ * Does a line of `text[0, end)` open an in-stream error (vLLM's `data: {"error": …}`, spaced JSON too, or an SSE
+ * `event: error`)? Native searches first: a batch with neither `"error"` nor `event:` in it has none, and the
+ * regular expression runs only on one that does (a token's own quotes are escaped, `\"error\"`, so text does not).
+ */
+function opensError(text: string, end: number): boolean {
+  if (text.indexOf('"error"') === -1 && text.indexOf('event:') === -1) return false;
+  const line = ERROR_LINE.exec(text);
+  return line !== null && line.index + line[0].length <= end;
 }
 
 /** Does a line of `text[0, end)` start with `prefix`? (`prefix` as LinePrefix gives it with its line break.) */
