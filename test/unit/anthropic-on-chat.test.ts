@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../src/http/api-error';
 import { renderAnthropicError } from '../../src/http/error-renderers';
 import type { MessagesRequest } from '../../src/protocols/anthropic/types';
-import { messagesToChat } from '../../src/protocols/anthropic-on-chat/request-adapter';
+import { inClientTerms } from '../../src/api/client-terms';
+import type { Endpoint, ServedEntity } from '../../src/endpoints/schema';
+import { anthropicOnChat } from '../../src/protocols/anthropic-on-chat';
+import { messagesField, messagesToChat } from '../../src/protocols/anthropic-on-chat/request-adapter';
+import { once } from '../../src/protocols/chat/chat-exchange';
 import { anthropicOnChatResponse } from '../../src/protocols/anthropic-on-chat/response-translation';
 import { mapChatFinishToAnthropic } from '../../src/protocols/shared/map-chat-finish-reason';
 import { AnthropicOnChatCodec } from '../../src/protocols/anthropic-on-chat/stream-codec';
@@ -121,6 +125,180 @@ describe('messagesToChat', () => {
         .param,
     ).toBe('messages.0.content.0.type');
     expect(refusal(() => messagesToChat(base({ tool_choice: { type: 'tool' } }))).param).toBe('tool_choice.name');
+  });
+
+  it("finds the Messages field a chat message's field came from, for the origin adapter's refusals", () => {
+    const { messages } = messagesToChat(
+      base({
+        system: [{ type: 'text', text: 'Be brief' }],
+        messages: [
+          { role: 'user', content: 'Weather in Paris?' },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'thinking', thinking: '…', signature: 's' },
+              { type: 'text', text: 'Let me look.' },
+              { type: 'tool_use', id: 't1', name: 'get_weather', input: { city: 'Paris' } },
+              { type: 'tool_use', id: 't2', name: 'get_time', input: {} },
+            ],
+          },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: 't1', content: 'sunny' },
+              { type: 'text', text: 'And this map?' },
+              { type: 'tool_result', tool_use_id: 't2', content: [{ type: 'text', text: '9:00' }] },
+              { type: 'image', source: { type: 'url', url: 'https://x.test/map.png' } },
+            ],
+          },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't3', name: 'get_weather', input: {} }] },
+        ],
+      }),
+    );
+    // Chat: system, user, assistant (2 calls), tool t1, tool t2, user (text + image parts), assistant (1 call).
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'user', 'assistant']);
+    // A default system prompt prepended to the chat request shifts the indexes, not the messages.
+    const withDefault = [{ role: 'system', content: 'default' }, ...messages];
+    const at = (param: string) => messagesField(withDefault, param);
+    expect(at('messages.0.content')).toBeNull(); // the endpoint's system prompt: no Messages field
+    expect(at('messages.1.content')).toBe('system');
+    expect(at('messages.1.role')).toBe('system');
+    expect(at('messages.2.role')).toBe('messages.0.role');
+    expect(at('messages.2.content')).toBe('messages.0.content');
+    expect(at('messages.3.content')).toBe('messages.1.content');
+    expect(at('messages.3.content.0')).toBe('messages.1.content');
+    expect(at('messages.3.tool_calls.0.function.arguments')).toBe('messages.1.content.2.input');
+    expect(at('messages.3.tool_calls.1.function.name')).toBe('messages.1.content.3.name');
+    expect(at('messages.3.tool_calls.1.id')).toBe('messages.1.content.3.id');
+    expect(at('messages.3.tool_calls.1')).toBe('messages.1.content.3');
+    expect(at('messages.3.tool_calls.5')).toBe('messages.1');
+    expect(at('messages.4.tool_call_id')).toBe('messages.2.content.0.tool_use_id');
+    expect(at('messages.4.content')).toBe('messages.2.content.0.content');
+    expect(at('messages.5.content.0')).toBe('messages.2.content.2.content');
+    expect(at('messages.5.role')).toBe('messages.2.content.2');
+    // The rest of the turn: its parts are the turn's text and image blocks, after the tool results.
+    expect(at('messages.6.content.0.type')).toBe('messages.2.content.1.type');
+    expect(at('messages.6.content.1.image_url.url')).toBe('messages.2.content.3.source');
+    expect(at('messages.6.content.1')).toBe('messages.2.content.3');
+    expect(at('messages.6.content')).toBe('messages.2.content');
+    expect(at('messages.6.role')).toBe('messages.2.role');
+    expect(at('messages.7')).toBe('messages.3');
+    expect(at('messages.7.tool_calls.0.function.arguments')).toBe('messages.3.content.0.input');
+    expect(at('messages.8')).toBeNull();
+    expect(at('messages')).toBeNull();
+    expect(at('tools.0.function.parameters')).toBeNull();
+    // A text-only rest of the turn is one string: its content is the message's.
+    const textOnly = messagesToChat(
+      base({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'text', text: 'b' },
+            ],
+          },
+        ],
+      }),
+    ).messages;
+    expect(messagesField(textOnly, 'messages.0.content')).toBe('messages.0.content');
+  });
+});
+
+describe('anthropicOnChat: a refusal of the origin chat adapter, in Messages terms', () => {
+  // The Anthropic provider's chat adapter (chat-on-anthropic) refuses what its Messages API cannot take, in chat's
+  // terms. (The registry sends a Messages request for an Anthropic model through the passthrough; here the pair is
+  // driven onto that adapter directly, as the chat-path refuser that checks message content.)
+  const entity = {
+    name: 'claude',
+    external_model: { name: 'claude-x', provider: 'anthropic', task: 'llm/v1/chat' },
+  } as ServedEntity;
+  const ctx = (defaults: Endpoint['defaults'] = {}) => ({
+    endpoint: { name: 'ep', defaults } as Endpoint,
+    entity,
+    originModel: 'claude-x',
+    requestId: 'r1',
+    stream: false,
+  });
+  /** What the route answers: the pair's exchange under the route's client-terms renaming, rendered in Anthropic's shape. */
+  async function refused(
+    request: MessagesRequest,
+    defaults?: Endpoint['defaults'],
+  ): Promise<{ param: string | null; body: unknown }> {
+    const err = refusal(() =>
+      inClientTerms('messages', () =>
+        anthropicOnChat.exchange({ request, chat: once(() => messagesToChat(request)) }, ctx(defaults)),
+      ),
+    );
+    return { param: err.param, body: await renderAnthropicError(err).json() };
+  }
+  const invalid = (message: string) => ({ type: 'error', error: { type: 'invalid_request_error', message } });
+
+  it('names the tool_use block whose input the adapter refused, not the tool call chat made of it', async () => {
+    // Chat: system, user, assistant with the call: messages.2.tool_calls.0.function.arguments.
+    const { param, body } = await refused(
+      base({
+        system: 'Be brief',
+        messages: [
+          { role: 'user', content: 'Weather?' },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'Let me look.' },
+              { type: 'tool_use', id: 't1', name: 'get_weather', input: ['Paris'] },
+            ],
+          },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'sunny' }] },
+        ],
+      }),
+    );
+    expect(param).toBe('messages.1.content.1.input');
+    expect(body).toEqual(
+      invalid("Invalid 'messages.1.content.1.input': must be a JSON object (Anthropic takes tool input as an object)"),
+    );
+  });
+
+  it('names the image block (after a tool result that became a message of its own) the adapter refused', async () => {
+    // Chat: system, user, assistant, tool (t1), user [text, image]: messages.4.content.1.image_url.url.
+    const { param, body } = await refused(
+      base({
+        system: 'Be brief',
+        messages: [
+          { role: 'user', content: 'Weather?' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'get_weather', input: {} }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'tool_result', tool_use_id: 't1', content: 'sunny' },
+              { type: 'text', text: 'And this map?' },
+              { type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'Qk0=' } },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(param).toBe('messages.2.content.2.source');
+    expect(body).toEqual(
+      invalid(
+        "'messages.2.content.2.source' is not supported by this endpoint's Anthropic model: Anthropic takes base64 JPEG, PNG, GIF or WebP images",
+      ),
+    );
+  });
+
+  it("counts the client's messages past the endpoint's system prompt, and names 'messages' for what no field built", async () => {
+    // The endpoint's system prompt is chat's messages.0: the image is chat's messages.1.content.0.
+    const image = { type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'Qk0=' } };
+    const shifted = await refused(base({ messages: [{ role: 'user', content: [image] }] }), {
+      system_prompt: 'Be brief',
+    });
+    expect(shifted.param).toBe('messages.0.content.0.source');
+    expect(JSON.stringify(shifted.body)).not.toContain('image_url');
+    // A turn of no blocks leaves chat no message to send: the refusal is of the messages.
+    const empty = await refused(base({ messages: [{ role: 'user', content: [] }] }));
+    expect(empty.param).toBe('messages');
+    expect(empty.body).toEqual(
+      invalid("Invalid 'messages': Anthropic needs at least one user message besides the system messages"),
+    );
   });
 });
 
