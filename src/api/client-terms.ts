@@ -13,10 +13,8 @@ type Rename = readonly [chat: RegExp, client: string, words?: ReadonlyArray<read
  * client's field each came from: the origin's chat adapter (TGI's, Anthropic's) refuses
  * in chat's terms, and the client is told the field it sent. Fields not listed have
  * one name in both. The translations' own refusals are already in the client's terms,
- * and their paths match none of these. A message's field is named before this runs,
- * by the pair (responses-on-chat's inputField, anthropic-on-chat's messagesField): chat's
- * messages do not line up with the client's, so only the pair knows which item or
- * block each came from.
+ * and their paths match none of these (the Messages table has no `messages…` rule: its
+ * chat messages do not line up with the client's).
  */
 const FIELDS = {
   responses: [

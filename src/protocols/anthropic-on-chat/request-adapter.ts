@@ -6,23 +6,6 @@ import type { ChatRequest } from '../openai/request-schemas';
 type Block = Record<string, unknown> & { type: string };
 
 /**
- * What a chat message, tool call or content part of a translation came from: `system`,
- * a message with string content (`messages.<i>`), an assistant's or a user's blocks
- * (`messages.<i>`: text, tool calls, the parts of the rest of the turn), or one block
- * (`messages.<i>.content.<j>`: a tool_use as a tool call, a tool_result as a `tool`
- * message, a text or image block as a content part).
- */
-type Source = { path: string; kind: 'system' | 'text' | 'assistant' | 'user' | 'tool_use' | 'tool_result' | 'block' };
-
-/** The source of every chat message, tool call and content part `messagesToChat` built, by identity (defaults copy none). */
-const sources = new WeakMap<object, Source>();
-
-function from<T extends object>(value: T, path: string, kind: Source['kind']): T {
-  sources.set(value, { path, kind });
-  return value;
-}
-
-/**
  * An Anthropic Messages request as the chat request the internal path carries (see
  * the README's translation table): `system` becomes the first system message,
  * `tool_use` blocks assistant `tool_calls`, `tool_result` blocks `tool` messages,
@@ -34,10 +17,9 @@ export function messagesToChat(req: MessagesRequest): ChatRequest {
   refuseUnsupported(req);
   const messages: ChatMessage[] = [];
   const system = typeof req.system === 'string' ? req.system : req.system?.map((b) => b.text).join('\n');
-  if (system) messages.push(from({ role: 'system', content: system }, 'system', 'system'));
+  if (system) messages.push({ role: 'system', content: system });
   req.messages.forEach((m, i) => {
-    if (typeof m.content === 'string')
-      messages.push(from({ role: m.role, content: m.content }, `messages.${i}`, 'text'));
+    if (typeof m.content === 'string') messages.push({ role: m.role, content: m.content });
     else if (m.role === 'assistant') messages.push(assistantMessage(m.content as Block[], i));
     else messages.push(...userMessages(m.content as Block[], i));
   });
@@ -91,21 +73,19 @@ function assistantMessage(blocks: Block[], i: number): ChatMessage {
   blocks.forEach((block, j) => {
     if (block.type === 'text') text.push(String(block.text ?? ''));
     else if (block.type === 'tool_use') {
-      const call = {
+      calls.push({
         id: String(block.id ?? ''),
-        type: 'function' as const,
+        type: 'function',
         function: { name: String(block.name ?? ''), arguments: JSON.stringify(block.input ?? {}) },
-      };
-      calls.push(from(call, `messages.${i}.content.${j}`, 'tool_use'));
+      });
     } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking')
       throw unsupportedBlock(block, `messages.${i}.content.${j}`);
   });
-  const message: ChatMessage = {
+  return {
     role: 'assistant',
     content: text.length ? text.join('') : null,
     ...(calls.length ? { tool_calls: calls } : {}),
   };
-  return from(message, `messages.${i}`, 'assistant');
 }
 
 /** Tool results first (as `tool` messages, in order), then the rest of the turn as one user message. */
@@ -116,25 +96,20 @@ function userMessages(blocks: Block[], i: number): ChatMessage[] {
     const param = `messages.${i}.content.${j}`;
     if (block.type === 'tool_result') {
       const content = toolResultText(block.content, param);
-      const result: ChatMessage = {
+      out.push({
         role: 'tool',
         tool_call_id: String(block.tool_use_id ?? ''),
         content: block.is_error === true ? `Error: ${content}` : content,
-      };
-      out.push(from(result, param, 'tool_result'));
-    } else if (block.type === 'text')
-      parts.push(from({ type: 'text', text: String(block.text ?? '') }, param, 'block'));
-    else if (block.type === 'image')
-      parts.push(from({ type: 'image_url', image_url: { url: imageUrl(block, param) } }, param, 'block'));
+      });
+    } else if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
+    else if (block.type === 'image') parts.push({ type: 'image_url', image_url: { url: imageUrl(block, param) } });
     else throw unsupportedBlock(block, param);
   });
-  if (parts.length) {
-    const rest: ChatMessage = {
+  if (parts.length)
+    out.push({
       role: 'user',
       content: parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts,
-    };
-    out.push(from(rest, `messages.${i}`, 'user'));
-  }
+    });
   return out;
 }
 
@@ -191,66 +166,4 @@ function chatToolChoice(choice: NonNullable<MessagesRequest['tool_choice']>): Ch
     return { type: 'function', function: { name: choice.name } };
   }
   return choice.type;
-}
-
-/**
- * The Messages field a chat path's `messages.<k>…` field was translated from, for a
- * refusal by the origin's chat adapter: chat's messages do not line up with the
- * client's (`system` is chat's first message, each tool_result block a `tool` message
- * of its own before the rest of its turn). A tool call's `function.arguments` is its
- * tool_use block's `input`, a tool message's `tool_call_id` its tool_result's
- * `tool_use_id`, a content part its block (an image part's URL the block's `source`).
- * `messages` is the chat request the adapter refused (defaults applied: a prepended
- * system prompt shifts the indexes, not the messages). Null for a message this
- * translation did not build, or a path that is not a message's.
- */
-export function messagesField(messages: readonly unknown[], param: string): string | null {
-  const match = /^messages\.(\d+)(?:\.(.+))?$/.exec(param);
-  if (!match) return null;
-  const message = messages[Number(match[1])];
-  const source = sourceOf(message);
-  if (!source) return null;
-  const rest = match[2] ?? '';
-  const call = /^tool_calls\.(\d+)(?:\.(.+))?$/.exec(rest);
-  if (call) {
-    const calls = (message as { tool_calls?: unknown }).tool_calls;
-    const callSource = sourceOf(Array.isArray(calls) ? (calls[Number(call[1])] as unknown) : undefined);
-    if (!callSource) return source.path;
-    const field = { 'function.arguments': 'input', 'function.name': 'name', id: 'id' }[call[2] ?? ''];
-    return field ? `${callSource.path}.${field}` : callSource.path;
-  }
-  const content = rest === 'content' || rest.startsWith('content.');
-  switch (source.kind) {
-    case 'system':
-    case 'tool_use':
-    case 'block':
-      return source.path;
-    case 'tool_result':
-      if (rest === 'tool_call_id') return `${source.path}.tool_use_id`;
-      return content ? `${source.path}.content` : source.path;
-    case 'text':
-    case 'assistant':
-      if (rest === 'role') return `${source.path}.role`;
-      return content ? `${source.path}.content` : source.path;
-    case 'user': {
-      if (rest === 'role') return `${source.path}.role`;
-      // A part of the rest of the turn is one of its blocks (tool results, which came first, take no part).
-      const part = /^content\.(\d+)(?:\.(.+))?$/.exec(rest);
-      const parts = (message as { content?: unknown }).content;
-      const partSource = part && Array.isArray(parts) ? sourceOf(parts[Number(part[1])] as unknown) : undefined;
-      if (part && partSource) {
-        const field = part[2]?.startsWith('image_url')
-          ? 'source'
-          : part[2] === 'type' || part[2] === 'text'
-            ? part[2]
-            : null;
-        return field ? `${partSource.path}.${field}` : partSource.path;
-      }
-      return content ? `${source.path}.content` : source.path;
-    }
-  }
-}
-
-function sourceOf(value: unknown): Source | undefined {
-  return typeof value === 'object' && value !== null ? sources.get(value) : undefined;
 }
