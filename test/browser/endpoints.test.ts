@@ -256,4 +256,24 @@ describe('endpoints', () => {
     await screenshot(page, 'endpoint-shared-view');
     await context.close();
   });
+
+  it('says an endpoint does not exist, in the page’s layout, with a way back to the list', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    const name = uniqueName('ui-no-such');
+    for (const hash of [`#/endpoints/${name}`, `#/endpoints/${name}/edit`]) {
+      await page.goto(`/${hash}`);
+      await page.getByRole('heading', { name: 'Endpoint not found', level: 1 }).waitFor();
+      expect(await page.locator('main').textContent(), hash).toContain(`There is no endpoint named ${name}`);
+      // The page's own header and card, not the router's bare message.
+      expect(await page.locator('main .page header h1').textContent(), hash).toBe('Endpoint not found');
+      expect(await page.locator('main [role="alert"]').count(), hash).toBe(0);
+    }
+    await screenshot(page, 'endpoint-not-found');
+    await page.getByRole('link', { name: 'All endpoints' }).click();
+    await page.getByRole('heading', { name: 'Endpoints', level: 1 }).waitFor();
+    expect(page.url()).toMatch(/#\/endpoints$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -141,4 +141,18 @@ describe('keys', () => {
     await screenshot(page, 'key');
     await context.close();
   });
+
+  it('says a key does not exist, in the page’s layout, with a way back to the list', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await page.goto('/#/keys/key_no_such_key');
+    await page.getByRole('heading', { name: 'Key not found', level: 1 }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('There is no key with id key_no_such_key');
+    expect(await page.locator('main [role="alert"]').count()).toBe(0);
+    await page.getByRole('link', { name: 'All keys' }).click();
+    await page.getByRole('heading', { name: 'API keys', level: 1 }).waitFor();
+    expect(page.url()).toMatch(/#\/keys$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -138,4 +138,28 @@ describe('metrics page', () => {
     ).toBe(0);
     await context.close();
   });
+
+  it('says an endpoint does not exist instead of showing another one’s metrics, with links to those that exist', async () => {
+    // At least one endpoint with metrics, whatever ran before.
+    await createEndpoint('ui-metrics-there');
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await page.goto('/#/metrics/ui-metrics-no-such-endpoint');
+    await page.getByText('There is no endpoint named ui-metrics-no-such-endpoint').waitFor();
+    // No charts of some other endpoint.
+    expect(await page.locator('#metrics-endpoint').count()).toBe(0);
+    expect(await page.locator('[data-chart]').count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'All endpoints' }).getAttribute('href')).toBe('#/endpoints');
+    const others = page.getByRole('navigation', { name: 'Metrics of other endpoints' });
+    expect(await others.getByRole('link').count()).toBeGreaterThan(0);
+    await screenshot(page, 'metrics-not-found');
+    // Each link opens that endpoint's metrics.
+    const first = others.getByRole('link').first();
+    const target = (await first.textContent())!;
+    await first.click();
+    await page.locator('[data-chart="requests"]').waitFor();
+    expect(await page.locator('#metrics-endpoint').inputValue()).toBe(target);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -81,4 +81,21 @@ describe('model requests', () => {
     expect(errors).toEqual([]);
     await again.context.close();
   });
+
+  it('says a model request does not exist, in the page’s layout, with a way back to the list', async () => {
+    const tenant = uniqueName('ui-mr-none');
+    await createTenant(tenant);
+    const member = await platformKey(tenant, 'member');
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, member.key);
+    await page.goto('/#/model-requests/mr_no_such_request');
+    await page.getByRole('heading', { name: 'Model request not found', level: 1 }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('There is no model request mr_no_such_request');
+    expect(await page.locator('main [role="alert"]').count()).toBe(0);
+    await page.getByRole('link', { name: 'All model requests' }).click();
+    await page.getByRole('heading', { name: 'Model requests', level: 1 }).waitFor();
+    expect(page.url()).toMatch(/#\/model-requests$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

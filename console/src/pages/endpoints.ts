@@ -6,6 +6,7 @@ import { confirmDialog, copyButton, h, pill, when } from '../dom';
 import type { Page, PageContext } from '../page';
 import { can, type Session } from '../session';
 import { isExternal, type EndpointView } from '../types';
+import { found, missing } from '../not-found';
 import { endpointForm } from './endpoint-form';
 
 const RATE_SCOPE = { api_key: 'API key', endpoint: 'endpoint', tenant: 'tenant' } as const;
@@ -18,11 +19,21 @@ export const endpointsPage: Page = {
   async render(ctx) {
     const [name, action] = ctx.params;
     if (name === 'new') return endpointForm(ctx, null);
-    if (name && action === 'edit') return endpointForm(ctx, await loadEndpoint(ctx, name));
-    if (name) return endpointInfo(ctx, await loadEndpoint(ctx, name));
-    return endpointList(ctx);
+    if (!name) return endpointList(ctx);
+    const e = await found(loadEndpoint(ctx, name));
+    if (!e) return missingEndpoint(name);
+    return action === 'edit' ? endpointForm(ctx, e) : endpointInfo(ctx, e);
   },
 };
+
+/** An endpoint the router does not know (or the session may not see: the router says the same). */
+export function missingEndpoint(name: string): HTMLElement {
+  return missing(
+    'Endpoint not found',
+    ['There is no endpoint named ', h('code', null, name), ' that you may see. It may have been deleted or renamed.'],
+    [['#/endpoints', 'All endpoints']],
+  );
+}
 
 const path = (name: string) => `/admin/v1/endpoints/${encodeURIComponent(name)}`;
 

@@ -4,6 +4,7 @@
 
 import { ApiFailure, json, listAll, listEndpoints, nextStep, send } from '../api';
 import { clearFieldErrors, confirmDialog, copyButton, field, h, pill, replace, showFieldError, when } from '../dom';
+import { found, missing } from '../not-found';
 import type { Page, PageContext } from '../page';
 import { can, type Role, type Session } from '../session';
 import type { EndpointView, KeyView } from '../types';
@@ -299,11 +300,20 @@ interface UsageRow {
 }
 
 async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
-  const [k, usage] = await Promise.all([
-    json<KeyView>('GET', keyPath(id), { key: ctx.session.key, signal: ctx.signal }),
-    // Usage is paginated (newest hour first): every page, followed by its cursor.
-    listAll<UsageRow>(`${keyPath(id)}/usage?limit=200`, ctx.session.key),
-  ]);
+  const loaded = await found(
+    Promise.all([
+      json<KeyView>('GET', keyPath(id), { key: ctx.session.key, signal: ctx.signal }),
+      // Usage is paginated (newest hour first): every page, followed by its cursor.
+      listAll<UsageRow>(`${keyPath(id)}/usage?limit=200`, ctx.session.key),
+    ]),
+  );
+  if (!loaded)
+    return missing(
+      'Key not found',
+      ['There is no key with id ', h('code', null, id), ' that you may see: check the id in the list.'],
+      [['#/keys', 'All keys']],
+    );
+  const [k, usage] = loaded;
   const message = h('p', { class: 'error', role: 'alert', hidden: true });
   const editable = !k.first_key && k.status === 'active' && can.manageKeys(ctx.session);
   const description = h('input', { type: 'text', name: 'description', value: k.description, maxlength: 1024 });

@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import './metrics.css';
 import { json, listAll, nextStep } from '../api';
 import { h } from '../dom';
+import { missing } from '../not-found';
 import type { Page } from '../page';
 import type { EndpointView } from '../types';
 
@@ -120,13 +121,20 @@ export const metricsPage: Page = {
   platformOnly: true,
   async render(ctx) {
     // Metrics are for the endpoint's own tenant: one shared with this tenant answers 404 there, so it is not offered.
-    const endpoints = (await listAll<EndpointView>('/admin/v1/endpoints', ctx.session.key)).filter(
-      (e) => e.access !== 'shared',
-    );
+    const listed = await listAll<EndpointView>('/admin/v1/endpoints', ctx.session.key);
+    const endpoints = listed.filter((e) => e.access !== 'shared');
+    const wanted = ctx.params[0];
+    if (wanted && !endpoints.some((e) => e.name === wanted)) {
+      return noMetrics(
+        wanted,
+        endpoints,
+        listed.some((e) => e.name === wanted),
+      );
+    }
     if (endpoints.length === 0) {
       return h('div', { class: 'page' }, h('h1', null, 'Metrics'), h('p', { class: 'muted' }, 'No endpoints yet.'));
     }
-    const chosen = endpoints.find((e) => e.name === ctx.params[0])?.name ?? endpoints[0]!.name;
+    const chosen = wanted ?? endpoints[0]!.name;
     const endpointSelect = h(
       'select',
       { id: 'metrics-endpoint', onchange: () => ctx.navigate(`#/metrics/${encodeURIComponent(endpointSelect.value)}`) },
@@ -193,6 +201,38 @@ export const metricsPage: Page = {
     );
   },
 };
+
+/** How many endpoints' metrics the not-found view links to (the endpoints list has them all). */
+const MAX_LINKS = 20;
+
+/** `#/metrics/<name>` for an endpoint without metrics here: unknown, or only shared with this tenant. */
+function noMetrics(name: string, endpoints: EndpointView[], shared: boolean): HTMLElement {
+  const code = h('code', null, name);
+  const what = shared
+    ? ['Endpoint ', code, ' is shared with your tenant: its metrics belong to the tenant that owns it.']
+    : ['There is no endpoint named ', code, ' that you may see, so it has no metrics.'];
+  const others = endpoints.slice(0, MAX_LINKS);
+  return missing(
+    'Metrics',
+    what,
+    [['#/endpoints', 'All endpoints']],
+    others.length
+      ? h(
+          'nav',
+          { 'aria-label': 'Metrics of other endpoints' },
+          h('p', null, 'Metrics of the endpoints that exist:'),
+          h(
+            'ul',
+            { class: 'metrics-links' },
+            others.map((e) => h('li', null, h('a', { href: `#/metrics/${encodeURIComponent(e.name)}` }, e.name))),
+          ),
+          endpoints.length > others.length
+            ? h('p', { class: 'hint' }, `and ${endpoints.length - others.length} more, under All endpoints.`)
+            : null,
+        )
+      : h('p', { class: 'muted' }, 'No endpoint has metrics yet.'),
+  );
+}
 
 type Charts = Map<string, { plot: uPlot; box: HTMLElement; target: HTMLElement; labels: string }>;
 

@@ -4,6 +4,7 @@
 
 import { ApiFailure, json, listAll, nextStep } from '../api';
 import { clearFieldErrors, field, h, pill, replace, showFieldError, when } from '../dom';
+import { found, missing } from '../not-found';
 import type { Page, PageContext } from '../page';
 import { can } from '../session';
 
@@ -200,10 +201,15 @@ function requestForm(ctx: PageContext, refresh: () => Promise<void>): HTMLElemen
 }
 
 async function requestInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
-  const r = await json<ModelRequest>('GET', `${BASE}/${encodeURIComponent(id)}`, {
-    key: ctx.session.key,
-    signal: ctx.signal,
-  });
+  const r = await found(
+    json<ModelRequest>('GET', `${BASE}/${encodeURIComponent(id)}`, { key: ctx.session.key, signal: ctx.signal }),
+  );
+  if (!r)
+    return missing(
+      'Model request not found',
+      ['There is no model request ', h('code', null, id), ' that you may see.'],
+      [['#/model-requests', 'All model requests']],
+    );
   const rows: Array<[string, string]> = [
     ['Model', r.model],
     ['Use case', r.use_case],
