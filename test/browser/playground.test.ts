@@ -51,6 +51,15 @@ async function lastCall(page: Page, count: number): Promise<string[]> {
   return rows.first().locator('td').allTextContents();
 }
 
+/** The chat request the origin received for `requestId`. */
+async function originBody(requestId: string): Promise<{ messages: Array<{ role: string; content: string }> }> {
+  return eventually(async () => {
+    const found = (await originStats()).recent.find((r) => r.headers['x-request-id'] === requestId);
+    if (!found) throw new Error('not recorded yet');
+    return found.body as { messages: Array<{ role: string; content: string }> };
+  });
+}
+
 describe('playground', () => {
   it('streams a chat token by token, and Stop aborts the request: the origin sees the client leave and the slot comes back', async () => {
     const { context, page, errors } = await newContext(browser, routerUrl());
@@ -257,6 +266,77 @@ describe('playground', () => {
       holder.abort();
       await context.close();
     }
+  });
+
+  it('keeps every answer’s “tokens · ms” note when the next message is sent', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, key.key);
+    await pick(page, fastEp);
+    await say(page, 'One');
+    await lastCall(page, 1);
+    await say(page, 'Two');
+    await lastCall(page, 2);
+    const notes = page.locator('.msg.assistant .meta');
+    await expect.poll(() => notes.count()).toBe(2);
+    for (const note of await notes.allTextContents()) expect(note).toMatch(/^\d+ tokens · \d+ ms$/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('marks a failed message, leaves it out of later requests and the snippet, and Retry sends it again', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, key.key);
+    await pick(page, fastEp);
+    await say(page, 'First question');
+    await lastCall(page, 1);
+    const notes = page.locator('.msg.assistant .meta');
+    await expect.poll(() => notes.count()).toBe(1);
+
+    // A request that fails (the endpoint is stopped): its turn stays on screen, marked, with the error.
+    await pick(page, stoppedEp);
+    await say(page, 'Lost question');
+    const alert = page.locator('.messages [role="alert"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/is stopped/);
+    const failed = page.locator('.msg.user.failed');
+    expect(await failed.count()).toBe(1);
+    expect(await failed.textContent()).toContain('Lost question');
+    await screenshot(page, 'playground-failed');
+
+    // The next message goes without it: never two user turns in a row.
+    await pick(page, fastEp);
+    await say(page, 'Second question');
+    const [, , , status, , , , second] = await lastCall(page, 3);
+    expect(status).toBe('200');
+    const sent = (await originBody(second!)).messages;
+    expect(sent.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(sent.map((m) => m.content)).not.toContain('Lost question');
+    // Each answer keeps its own note (the first one's is not lost when the next is sent).
+    await expect.poll(() => notes.count()).toBe(2);
+    for (const note of await notes.allTextContents()) expect(note).toMatch(/^\d+ tokens · \d+ ms$/);
+    expect(await failed.count()).toBe(1);
+
+    // The snippet is what the chat sends: without the failed turn.
+    await page.getByRole('tab', { name: 'API' }).click();
+    await page.getByRole('tab', { name: 'JavaScript' }).click();
+    const code = (await page.locator('pre.snippet').textContent()) ?? '';
+    expect(code).toContain('Second question');
+    expect(code).not.toContain('Lost question');
+    await page.getByRole('tab', { name: 'UI' }).click();
+
+    // Retry sends it again, as the newest turn; on success it is no longer marked.
+    await page.getByRole('button', { name: 'Retry' }).click();
+    const [, , , retried, , , , third] = await lastCall(page, 4);
+    expect(retried).toBe('200');
+    const resent = (await originBody(third!)).messages;
+    expect(resent.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect(resent.at(-1)?.content).toBe('Lost question');
+    await expect.poll(() => notes.count()).toBe(3);
+    expect(await failed.count()).toBe(0);
+    expect(await page.locator('.messages .error').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 });
 

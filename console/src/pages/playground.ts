@@ -4,7 +4,7 @@
 
 import { json, listEndpoints, nextStep } from '../api';
 import { streamChat, type StreamOutcome } from '../chat-stream';
-import { clearFieldErrors, copyButton, field, h, replace, showFieldError, uid } from '../dom';
+import { clearFieldErrors, copyButton, field, h, replace, showFieldError, uid, type Child } from '../dom';
 import type { Page, PageContext } from '../page';
 import { maskKey, playgroundKey, setPlaygroundKey } from '../session';
 import { chatBody, type ChatMessage, type ChatSettings } from '../settings';
@@ -16,6 +16,19 @@ interface EndpointChoice {
   /** Regions of its origins (known to platform sessions only). */
   regions: string[];
   defaults: Defaults | null;
+}
+
+/**
+ * A turn of the conversation as shown. A user turn whose request failed (or was stopped before any answer)
+ * stays on screen, marked, but is not sent with later requests; Retry sends it again as the newest turn.
+ */
+interface Turn extends ChatMessage {
+  /** Under an answer: "N tokens · M ms", or "Stopped". */
+  note?: string;
+  /** The user turn's request failed: what to do next. */
+  failed?: string;
+  /** What streamed before the failure (shown, never sent). */
+  partial?: string;
 }
 
 interface CallRecord {
@@ -33,7 +46,7 @@ const state = {
   view: 'ui' as 'ui' | 'api',
   language: 'python' as SnippetLanguage,
   settings: {} as ChatSettings,
-  messages: [] as ChatMessage[],
+  turns: [] as Turn[],
   calls: [] as CallRecord[],
 };
 
@@ -237,11 +250,32 @@ class Playground {
     return box;
   }
 
-  private renderMessages(): void {
+  /** The conversation as sent: failed turns left out. */
+  private sent(): ChatMessage[] {
+    return state.turns.filter((t) => t.failed === undefined).map(({ role, content }) => ({ role, content }));
+  }
+
+  /** `announce`: the failure just happened (an alert); redrawn later, it is shown without one. */
+  private turnView(turn: Turn, announce: boolean): Child[] {
+    const note = (text: string | undefined) => (text ? h('span', { class: 'meta' }, text) : null);
+    if (turn.failed === undefined) return [h('div', { class: `msg ${turn.role}` }, turn.content, note(turn.note))];
+    return [
+      h('div', { class: 'msg user failed' }, turn.content, note('Not sent with later messages')),
+      turn.partial ? h('div', { class: 'msg assistant failed' }, turn.partial, note('Incomplete')) : null,
+      h(
+        'div',
+        { class: 'failure' },
+        h('p', { class: 'error', role: announce ? 'alert' : null }, turn.failed),
+        h('button', { type: 'button', class: 'secondary small', onclick: () => this.retry(turn) }, 'Retry'),
+      ),
+    ];
+  }
+
+  private renderMessages(fresh?: Turn): void {
     replace(
       this.messagesBox,
-      state.messages.length
-        ? state.messages.map((m) => h('div', { class: `msg ${m.role}` }, m.content))
+      state.turns.length
+        ? state.turns.map((t) => this.turnView(t, t === fresh))
         : h(
             'p',
             { class: 'empty' },
@@ -254,32 +288,54 @@ class Playground {
 
   private clear(): void {
     this.running?.abort();
-    state.messages = [];
+    state.turns = [];
     this.status.textContent = '';
     this.renderMessages();
   }
 
-  private async send(): Promise<void> {
-    const text = this.input.value.trim();
+  /** The key to chat with, once the settings are valid; else says what to fix first. */
+  private readyKey(): string | null {
     const key = playgroundKey(this.ctx.session);
-    if (!text || this.running || !state.endpoint) return;
     if (!key) {
       this.status.textContent = 'Paste an endpoint key above first.';
-      return;
+      return null;
     }
     if (!this.readSettings()) {
       this.status.textContent = 'Fix the highlighted setting first.';
-      return;
+      return null;
     }
-    const endpoint = state.endpoint;
-    const history: ChatMessage[] = [...state.messages, { role: 'user', content: text }];
-    state.messages = history;
+    return key;
+  }
+
+  private send(): void {
+    const text = this.input.value.trim();
+    if (!text || this.running || !state.endpoint) return;
+    const key = this.readyKey();
+    if (!key) return;
     this.input.value = '';
+    void this.ask(key, text);
+  }
+
+  /** Sends a failed turn again, as the newest one: on success it is an ordinary turn, answered. */
+  private retry(turn: Turn): void {
+    if (this.running || !state.endpoint) return;
+    const key = this.readyKey();
+    if (!key) return;
+    state.turns = state.turns.filter((t) => t !== turn);
+    void this.ask(key, turn.content);
+  }
+
+  private async ask(key: string, text: string): Promise<void> {
+    const endpoint = state.endpoint;
+    const turn: Turn = { role: 'user', content: text };
+    const history: ChatMessage[] = [...this.sent(), { role: 'user', content: text }];
+    state.turns = [...state.turns, turn];
     this.renderMessages();
     const bubble = h('div', { class: 'msg assistant streaming' });
     const answer = document.createTextNode('');
     bubble.appendChild(answer);
     this.messagesBox.appendChild(bubble);
+    bubble.scrollIntoView({ block: 'nearest' });
     this.running = new AbortController();
     this.sendButton.disabled = true;
     this.stopButton.disabled = false;
@@ -295,14 +351,9 @@ class Playground {
     );
     this.running = null;
     this.stopButton.disabled = true;
-    this.sendButton.disabled = false;
-    bubble.classList.remove('streaming');
     state.calls.unshift({ at: new Date(), method: 'POST', path: '/v1/chat/completions', endpoint, outcome });
     this.renderCalls();
-    if (answer.data) state.messages = [...history, { role: 'assistant', content: answer.data }];
     if (outcome.error) {
-      bubble.classList.add('failed');
-      if (!answer.data) bubble.remove();
       if (outcome.error.param) this.showSettingError(outcome.error.param, outcome.error.message);
       // The pasted key is refused, or is not an endpoint key at all: the fix is another key, not access.
       const wrongKey =
@@ -310,19 +361,26 @@ class Playground {
         outcome.error.code === 'admin_token_on_inference_api' ||
         outcome.error.code === 'platform_key_on_inference_api';
       const platform = this.ctx.session.kind === 'platform' && wrongKey;
-      const advice = platform
+      turn.failed = platform
         ? `${outcome.error.message}. Change the playground’s endpoint key above.`
         : nextStep(outcome.error);
-      this.messagesBox.appendChild(h('p', { class: 'error', role: 'alert' }, advice));
+      if (answer.data) turn.partial = answer.data;
       this.status.textContent = '';
-    } else {
-      if (outcome.stopped) bubble.appendChild(h('span', { class: 'meta' }, 'Stopped'));
-      else if (outcome.usage)
-        bubble.appendChild(
-          h('span', { class: 'meta' }, `${outcome.usage.completion_tokens} tokens · ${outcome.totalMs} ms`),
-        );
+    } else if (outcome.stopped && !answer.data) {
+      turn.failed = 'Stopped before any answer came.';
+      this.status.textContent = 'Stopped: the request was cancelled.';
+    } else if (state.turns.includes(turn)) {
+      // (A conversation cleared while the answer streamed gets no answer back.)
+      const note = outcome.stopped
+        ? 'Stopped'
+        : outcome.usage
+          ? `${outcome.usage.completion_tokens} tokens · ${outcome.totalMs} ms`
+          : undefined;
+      state.turns = [...state.turns, { role: 'assistant', content: answer.data, note }];
       this.status.textContent = outcome.stopped ? 'Stopped: the request was cancelled.' : '';
     }
+    this.renderMessages(turn);
+    this.messagesBox.lastElementChild?.scrollIntoView({ block: 'nearest' });
     this.input.focus();
   }
 
@@ -475,7 +533,7 @@ class Playground {
       baseUrl: location.origin,
       endpoint: state.endpoint || 'ENDPOINT',
       settings: state.settings,
-      messages: state.messages,
+      messages: this.sent(),
     };
     const code = snippet(state.language, input);
     const tabs = h(
@@ -517,6 +575,9 @@ class Playground {
         `The code reads your key from $${KEY_VARIABLE}`,
         keyLine ? [' (this page uses ', h('code', null, maskKey(keyLine)), ')'] : null,
         '. It sends the settings of the panel; blank ones are left to the endpoint’s defaults.',
+        state.turns.some((t) => t.failed !== undefined)
+          ? ' Failed messages are left out, as the chat leaves them out.'
+          : null,
       ),
     );
   }
