@@ -17,8 +17,24 @@ const IS_ENDPOINT = `EXISTS (SELECT 1 FROM endpoints WHERE name = ?1 AND id = ?2
 /** An endpoint as writes name it: by its identity (`id`), with its name for the rows keyed by name. */
 export type EndpointRef = Pick<Endpoint, 'id' | 'name'>;
 
+/**
+ * The endpoint a config (`c`) names as its input or output guard, or NULL; indexed in exactly these words
+ * (migrations/0009_listing_indexes.sql), so finding a guard's users reads them, not every config.
+ */
+const GUARD_OF = (stage: 'input' | 'output') =>
+  `(CASE WHEN json_valid(c.config) THEN json_extract(c.config, '$.guardrails.${stage}.endpoint') END)`;
+
 /** Rows a tenant may use: its own endpoints and those shared with it (`?1` is the tenant). */
 const USABLE_BY_TENANT = `(e.tenant_id = ?1 OR e.name IN (SELECT s.endpoint FROM endpoint_shares s WHERE s.tenant_id = ?1))`;
+
+/**
+ * The first `?3` names, after `?2`, of the endpoints tenant `?1` may use, in name order: a merge of its own
+ * (endpoints_tenant) and those shared with it (endpoint_shares_tenant), each an index range read `?3` rows
+ * deep. The same rows as USABLE_BY_TENANT (a share names an endpoint that exists: its foreign key), but an
+ * OR of the two sorts every usable row to find a page; this reads the page.
+ */
+const USABLE_NAMES_PAGE = `SELECT name FROM endpoints WHERE tenant_id = ?1 AND name > ?2
+  UNION SELECT endpoint FROM endpoint_shares WHERE tenant_id = ?1 AND endpoint > ?2 ORDER BY 1 LIMIT ?3`;
 
 function toEndpoint(row: EndpointRow): Endpoint {
   const config = JSON.parse(row.config) as EndpointConfig;
@@ -74,7 +90,7 @@ export class EndpointStore {
       tenantId === null
         ? this.db.prepare(`${SELECT} WHERE e.name > ?1 ORDER BY e.name LIMIT ?2`).bind(after, limit)
         : this.db
-            .prepare(`${SELECT} WHERE ${USABLE_BY_TENANT} AND e.name > ?2 ORDER BY e.name LIMIT ?3`)
+            .prepare(`${SELECT} WHERE e.name IN (${USABLE_NAMES_PAGE}) ORDER BY e.name LIMIT ?3`)
             .bind(tenantId, after, limit);
     const { results } = await stmt.all<EndpointRow>();
     return results.map(toEndpoint);
@@ -114,12 +130,14 @@ export class EndpointStore {
     names: string[] | null,
     limit: number,
   ): Promise<Array<{ name: string; created_at: string }>> {
-    const scope = names === null ? '' : 'AND e.name IN (SELECT value FROM json_each(?2))';
+    // Every usable endpoint: the first page of them (names after ''); a key's scope: those names, looked up.
+    const where =
+      names === null
+        ? `e.name IN (${USABLE_NAMES_PAGE})`
+        : `${USABLE_BY_TENANT} AND e.name IN (SELECT value FROM json_each(?2))`;
     const { results } = await this.db
-      .prepare(
-        `SELECT e.name, e.created_at FROM endpoints e WHERE ${USABLE_BY_TENANT} ${scope} ORDER BY e.name LIMIT ?3`,
-      )
-      .bind(tenantId, names === null ? null : JSON.stringify(names), limit)
+      .prepare(`SELECT e.name, e.created_at FROM endpoints e WHERE ${where} ORDER BY e.name LIMIT ?3`)
+      .bind(tenantId, names === null ? '' : JSON.stringify(names), limit)
       .all<{ name: string; created_at: string }>();
     return results;
   }
@@ -158,8 +176,7 @@ export class EndpointStore {
    */
   async guardUse(guard: string, tenantId: string): Promise<{ inTenant: string | null; elsewhere: boolean }> {
     const guarding = `FROM endpoints e JOIN endpoint_configs c ON c.endpoint = e.name AND c.version = e.config_version
-      WHERE e.name != ?1 AND (json_extract(c.config, '$.guardrails.input.endpoint') = ?1
-        OR json_extract(c.config, '$.guardrails.output.endpoint') = ?1)`;
+      WHERE e.name != ?1 AND (${GUARD_OF('input')} = ?1 OR ${GUARD_OF('output')} = ?1)`;
     const row = await this.db
       .prepare(
         `SELECT (SELECT e.name ${guarding} AND e.tenant_id = ?2 ORDER BY e.name LIMIT 1) AS in_tenant,

@@ -104,8 +104,9 @@ export class ModelRequestStore {
       binds.push(opts.status);
     }
     if (opts.after) {
-      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-      binds.push(opts.after.createdAt, opts.after.createdAt, opts.after.id);
+      // A row value: a range on the (created_at, id) indexes, where an OR would read the rows before the cursor.
+      where.push('(created_at, id) < (?, ?)');
+      binds.push(opts.after.createdAt, opts.after.id);
     }
     const sql = `SELECT ${COLUMNS} FROM model_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
     const { results } = await this.db
