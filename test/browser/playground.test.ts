@@ -60,6 +60,13 @@ async function originBody(requestId: string): Promise<{ messages: Array<{ role: 
   });
 }
 
+/** The tab the keyboard focus is on (its label), if any. */
+function focusedTab(page: Page): Promise<string | null> {
+  return page.evaluate(() =>
+    document.activeElement?.getAttribute('role') === 'tab' ? document.activeElement.textContent : null,
+  );
+}
+
 describe('playground', () => {
   it('streams a chat token by token, and Stop aborts the request: the origin sees the client leave and the slot comes back', async () => {
     const { context, page, errors } = await newContext(browser, routerUrl());
@@ -335,6 +342,81 @@ describe('playground', () => {
     expect(await failed.count()).toBe(0);
     expect(await page.locator('.messages .error').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('follows the WAI-ARIA tabs pattern in the view and language tabs: roles, panels, roving tabindex, arrow keys', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, key.key);
+
+    /** A tablist's tabs: [label, aria-selected, tabindex], and each tab's panel pointing back to it. */
+    const facts = (list: string) =>
+      page.getByRole('tablist', { name: list }).evaluate((el) =>
+        Array.from(el.querySelectorAll('[role="tab"]')).map((tab) => {
+          const panel = document.getElementById(tab.getAttribute('aria-controls') ?? '');
+          return {
+            label: tab.textContent,
+            selected: tab.getAttribute('aria-selected'),
+            tabindex: tab.getAttribute('tabindex'),
+            panel: panel?.getAttribute('role') ?? null,
+            // The visible panel is labelled by the selected tab.
+            labelledBy: panel && !panel.hidden ? panel.getAttribute('aria-labelledby') === tab.id : null,
+          };
+        }),
+      );
+
+    expect(await facts('View')).toEqual([
+      { label: 'UI', selected: 'true', tabindex: '0', panel: 'tabpanel', labelledBy: true },
+      { label: 'API', selected: 'false', tabindex: '-1', panel: 'tabpanel', labelledBy: null },
+    ]);
+    await page.getByRole('tab', { name: 'UI' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedTab(page)).toBe('API');
+    expect(await facts('View')).toEqual([
+      { label: 'UI', selected: 'false', tabindex: '-1', panel: 'tabpanel', labelledBy: null },
+      { label: 'API', selected: 'true', tabindex: '0', panel: 'tabpanel', labelledBy: true },
+    ]);
+    expect(await page.getByRole('tabpanel', { name: 'API' }).isVisible()).toBe(true);
+
+    // Tab (past Copy code) reaches the selected language tab only, then its panel; the arrow keys move between tabs.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await focusedTab(page)).toBe('Python');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('tabpanel');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedTab(page)).toBe('Python');
+    const languages = await facts('Language');
+    expect(languages.map((t) => [t.label, t.selected, t.tabindex])).toEqual([
+      ['Python', 'true', '0'],
+      ['JavaScript', 'false', '-1'],
+      ['cURL', 'false', '-1'],
+      ['TGI /generate', 'false', '-1'],
+    ]);
+    expect(languages[0]).toMatchObject({ panel: 'tabpanel', labelledBy: true });
+    const code = page.getByRole('tabpanel', { name: 'Python' });
+    expect(await code.textContent()).toContain('from openai import OpenAI');
+    await page.keyboard.press('End');
+    expect(await focusedTab(page)).toBe('TGI /generate');
+    expect(await page.getByRole('tabpanel', { name: 'TGI /generate' }).textContent()).toContain('/generate');
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedTab(page)).toBe('Python');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focusedTab(page)).toBe('TGI /generate');
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    expect(await focusedTab(page)).toBe('JavaScript');
+    expect((await facts('Language')).map((t) => t.selected)).toEqual(['false', 'true', 'false', 'false']);
+    expect(await page.getByRole('tabpanel', { name: 'JavaScript' }).textContent()).toContain(
+      "import OpenAI from 'openai';",
+    );
+
+    // Back to the chat from the keyboard.
+    await page.getByRole('tab', { name: 'API' }).focus();
+    await page.keyboard.press('Home');
+    expect(await focusedTab(page)).toBe('UI');
+    expect(await page.getByRole('tabpanel', { name: 'UI' }).getByLabel('Message').isVisible()).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -9,6 +9,7 @@ import type { Page, PageContext } from '../page';
 import { maskKey, playgroundKey, setPlaygroundKey } from '../session';
 import { chatBody, type ChatMessage, type ChatSettings } from '../settings';
 import { SNIPPET_LABELS, snippet, KEY_VARIABLE, type SnippetLanguage } from '../snippets';
+import { tablist } from '../tabs';
 import { isExternal, type Defaults } from '../types';
 
 interface EndpointChoice {
@@ -117,8 +118,22 @@ class Playground {
   private readonly stopButton = h('button', { type: 'button', class: 'danger', disabled: true }, 'Stop');
   private readonly status = h('p', { class: 'hint', role: 'status' });
   private readonly panel = h('form', { class: 'card panel', 'aria-label': 'Configuration', novalidate: true });
-  private readonly chatCard = h('section', { class: 'card chat', 'aria-label': 'Chat' });
-  private readonly apiCard = h('section', { class: 'card', 'aria-label': 'API code' });
+  private readonly chatCard = h('section', { class: 'card chat', role: 'tabpanel', id: uid('chat') });
+  private readonly apiCard = h('section', { class: 'card', role: 'tabpanel', id: uid('api') });
+  /** The snippet: the language tabs' one panel. */
+  private readonly snippetCode = h('code');
+  private readonly snippetPanel = h(
+    'pre',
+    { class: 'snippet', role: 'tabpanel', tabindex: '0', id: uid('snippet') },
+    this.snippetCode,
+  );
+  private readonly snippetHint = h('p', { class: 'hint' });
+  private readonly languageTabs: Record<SnippetLanguage, string> = {
+    python: uid('tab'),
+    javascript: uid('tab'),
+    curl: uid('tab'),
+    tgi: uid('tab'),
+  };
   private readonly callsBody = h('tbody');
   private readonly endpointSelect = h('select', { name: 'endpoint' });
   private running: AbortController | null = null;
@@ -130,6 +145,7 @@ class Playground {
     ctx.signal.addEventListener('abort', () => this.running?.abort());
     const tabs = this.tabs();
     this.buildChat();
+    this.buildApi();
     this.buildPanel();
     this.root = h(
       'div',
@@ -142,19 +158,22 @@ class Playground {
 
   // ── View: UI or API ─────────────────────────────────────────────────────
   private tabs(): HTMLElement {
-    const make = (view: 'ui' | 'api', label: string) =>
-      h(
-        'button',
-        { type: 'button', role: 'tab', 'data-view': view, onclick: () => ((state.view = view), this.showView()) },
-        label,
-      );
-    return h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'View' }, make('ui', 'UI'), make('api', 'API'));
+    const ui = uid('tab');
+    const api = uid('tab');
+    this.chatCard.setAttribute('aria-labelledby', ui);
+    this.apiCard.setAttribute('aria-labelledby', api);
+    return tablist(
+      'View',
+      [
+        { key: 'ui', label: 'UI', id: ui, panel: this.chatCard.id },
+        { key: 'api', label: 'API', id: api, panel: this.apiCard.id },
+      ],
+      state.view,
+      (view) => ((state.view = view), this.showView()),
+    );
   }
 
   private showView(): void {
-    for (const tab of this.root?.querySelectorAll<HTMLElement>('[role="tab"][data-view]') ?? []) {
-      tab.setAttribute('aria-selected', String(tab.dataset.view === state.view));
-    }
     this.chatCard.hidden = state.view !== 'ui';
     this.apiCard.hidden = state.view !== 'api';
     if (state.view === 'api') this.renderSnippets();
@@ -527,6 +546,35 @@ class Playground {
   }
 
   // ── API view ────────────────────────────────────────────────────────────
+  private buildApi(): void {
+    const languages = Object.keys(SNIPPET_LABELS) as SnippetLanguage[];
+    const tabs = tablist(
+      'Language',
+      languages.map((lang) => ({
+        key: lang,
+        label: SNIPPET_LABELS[lang],
+        id: this.languageTabs[lang],
+        panel: this.snippetPanel.id,
+      })),
+      state.language,
+      (lang) => ((state.language = lang), this.renderSnippets()),
+    );
+    replace(
+      this.apiCard,
+      h(
+        'div',
+        { class: 'row' },
+        h('h2', null, 'API'),
+        h('span', { class: 'spacer' }),
+        copyButton(() => this.snippetCode.textContent ?? '', 'Copy code'),
+      ),
+      tabs,
+      this.snippetPanel,
+      this.snippetHint,
+    );
+  }
+
+  /** The snippet of the selected language: the request the UI would send (failed turns left out). */
   private renderSnippets(): void {
     if (state.view !== 'api') return;
     const input = {
@@ -535,50 +583,18 @@ class Playground {
       settings: state.settings,
       messages: this.sent(),
     };
-    const code = snippet(state.language, input);
-    const tabs = h(
-      'div',
-      { class: 'tabs', role: 'tablist', 'aria-label': 'Language' },
-      (Object.keys(SNIPPET_LABELS) as SnippetLanguage[]).map((lang) =>
-        h(
-          'button',
-          {
-            type: 'button',
-            role: 'tab',
-            'aria-selected': String(lang === state.language),
-            onclick: () => ((state.language = lang), this.renderSnippets()),
-          },
-          SNIPPET_LABELS[lang],
-        ),
-      ),
-    );
-    const pre = h(
-      'pre',
-      { class: 'snippet', tabindex: '0', 'aria-label': `${SNIPPET_LABELS[state.language]} code` },
-      h('code', { 'data-language': state.language }, code),
-    );
+    this.snippetCode.setAttribute('data-language', state.language);
+    this.snippetCode.textContent = snippet(state.language, input);
+    this.snippetPanel.setAttribute('aria-labelledby', this.languageTabs[state.language]);
     const keyLine = playgroundKey(this.ctx.session);
     replace(
-      this.apiCard,
-      h(
-        'div',
-        { class: 'row' },
-        h('h2', null, 'API'),
-        h('span', { class: 'spacer' }),
-        copyButton(() => code, 'Copy code'),
-      ),
-      tabs,
-      pre,
-      h(
-        'p',
-        { class: 'hint' },
-        `The code reads your key from $${KEY_VARIABLE}`,
-        keyLine ? [' (this page uses ', h('code', null, maskKey(keyLine)), ')'] : null,
-        '. It sends the settings of the panel; blank ones are left to the endpoint’s defaults.',
-        state.turns.some((t) => t.failed !== undefined)
-          ? ' Failed messages are left out, as the chat leaves them out.'
-          : null,
-      ),
+      this.snippetHint,
+      `The code reads your key from $${KEY_VARIABLE}`,
+      keyLine ? [' (this page uses ', h('code', null, maskKey(keyLine)), ')'] : null,
+      '. It sends the settings of the panel; blank ones are left to the endpoint’s defaults.',
+      state.turns.some((t) => t.failed !== undefined)
+        ? ' Failed messages are left out, as the chat leaves them out.'
+        : null,
     );
   }
 
