@@ -13,6 +13,14 @@ export const USAGE_TABLE = `
   )`;
 
 /**
+ * The usage listing's pages, newest hour first, then by endpoint: both read the `usage_listing` index in its order
+ * (key-gate.ts, schema step 3), the later pages from the cursor on (`hour <= ?1` is the index range).
+ */
+export const USAGE_FIRST_PAGE = 'SELECT * FROM usage ORDER BY hour DESC, endpoint LIMIT ?1';
+export const USAGE_PAGE_AFTER =
+  'SELECT * FROM usage WHERE hour <= ?1 AND (hour < ?1 OR endpoint > ?2) ORDER BY hour DESC, endpoint LIMIT ?3';
+
+/**
  * A key's usage per endpoint and hour, counted in memory and written in one go
  * (the gate's alarm flushes it within USAGE_FLUSH_MS, and every read flushes first),
  * so that a request's release writes no usage row. What a crash of the object can
@@ -93,16 +101,8 @@ export class UsageLedger {
   rows(after: UsagePosition | null, limit: number): UsageRow[] {
     this.flush();
     const page = after
-      ? this.sql.exec<UsageRow & Record<string, SqlStorageValue>>(
-          'SELECT * FROM usage WHERE hour < ?1 OR (hour = ?1 AND endpoint > ?2) ORDER BY hour DESC, endpoint LIMIT ?3',
-          after.hour,
-          after.endpoint,
-          limit,
-        )
-      : this.sql.exec<UsageRow & Record<string, SqlStorageValue>>(
-          'SELECT * FROM usage ORDER BY hour DESC, endpoint LIMIT ?1',
-          limit,
-        );
+      ? this.sql.exec<UsageRow & Record<string, SqlStorageValue>>(USAGE_PAGE_AFTER, after.hour, after.endpoint, limit)
+      : this.sql.exec<UsageRow & Record<string, SqlStorageValue>>(USAGE_FIRST_PAGE, limit);
     return page.toArray();
   }
 }

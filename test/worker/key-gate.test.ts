@@ -2,7 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { KeyGate } from '../../src/gate/key-gate';
-import { USAGE_FLUSH_MS } from '../../src/gate/usage-ledger';
+import { USAGE_FIRST_PAGE, USAGE_FLUSH_MS, USAGE_PAGE_AFTER } from '../../src/gate/usage-ledger';
 
 const usage = { endpoint: 'e', outcome: 'completed' as const, promptTokens: 3, completionTokens: 5 };
 let n = 0;
@@ -224,7 +224,7 @@ describe('KeyGate schema versions', () => {
   it('stores the version it reached', async () => {
     const gate = freshGate();
     await gate.inFlight();
-    expect(await version(gate)).toBe(2);
+    expect(await version(gate)).toBe(3);
   });
 
   it('upgrades a version-1 gate (before token budgets), keeping its leases and their rate windows', async () => {
@@ -259,7 +259,7 @@ describe('KeyGate schema versions', () => {
     });
     await evictDurableObject(gate);
     expect(await gate.inFlight()).toBe(1);
-    expect(await version(gate)).toBe(2);
+    expect(await version(gate)).toBe(3);
     const rule = { calls: 1, periodMs, label: '1/day' };
     // The old lease's call still counts in its window…
     expect(await gate.acquire(5, 60_000, 'e', [rule])).toMatchObject({ ok: false, reason: 'rate' });
@@ -277,6 +277,55 @@ describe('KeyGate schema versions', () => {
         (_i, state) => state.storage.sql.exec<{ version: number }>('SELECT version FROM schema_version').one().version,
       ),
     ).toBe(1);
+  });
+});
+
+describe('KeyGate usage listing', () => {
+  it("reads each page through the usage_listing index, in its order: no sort of the key's rows", async () => {
+    const gate = freshGate();
+    await gate.inFlight();
+    const plans = await runInDurableObject(gate, (_i: KeyGate, state) =>
+      (
+        [
+          [USAGE_FIRST_PAGE, 50],
+          [USAGE_PAGE_AFTER, '2026-01-01T00', 'e', 50],
+        ] as const
+      ).map(([statement, ...params]) =>
+        state.storage.sql
+          .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${statement}`, ...params)
+          .toArray()
+          .map((row) => row.detail)
+          .join(' / '),
+      ),
+    );
+    for (const plan of plans) {
+      expect(plan).toMatch(/usage_listing/);
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+    }
+    expect(plans[1]).toMatch(/SEARCH usage USING INDEX usage_listing \(hour<\?\)/);
+  });
+
+  it('pages through every row once, newest hour first, then by endpoint', async () => {
+    const gate = freshGate();
+    await gate.inFlight();
+    const rows = await runInDurableObject(gate, (_i: KeyGate, state) => {
+      for (const hour of ['2026-01-01T00', '2026-01-01T01', '2026-01-01T02']) {
+        for (const endpoint of ['b', 'a', 'c']) {
+          state.storage.sql.exec('INSERT INTO usage (endpoint, hour, requests) VALUES (?, ?, 1)', endpoint, hour);
+        }
+      }
+      const seen: string[] = [];
+      let page = state.storage.sql.exec<{ hour: string; endpoint: string }>(USAGE_FIRST_PAGE, 2).toArray();
+      while (page.length) {
+        seen.push(...page.map((r) => `${r.hour}/${r.endpoint}`));
+        const last = page[page.length - 1]!;
+        page = state.storage.sql
+          .exec<{ hour: string; endpoint: string }>(USAGE_PAGE_AFTER, last.hour, last.endpoint, 2)
+          .toArray();
+      }
+      return seen;
+    });
+    expect(rows).toEqual(['02', '01', '00'].flatMap((h) => ['a', 'b', 'c'].map((e) => `2026-01-01T${h}/${e}`)));
   });
 });
 
