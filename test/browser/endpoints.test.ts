@@ -276,4 +276,37 @@ describe('endpoints', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('fits every Protocol option’s label in its control, at 1360 px and on a 390 px phone', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await page.goto('/#/endpoints/new');
+    const protocol = page.getByLabel('Protocol');
+    /** Each option's text width against the room the closed control gives it (less its padding and arrow). */
+    const clipped = () =>
+      protocol.evaluate((select: HTMLSelectElement) => {
+        const style = getComputedStyle(select);
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room =
+          select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20; /* the arrow */
+        return Array.from(select.options)
+          .filter((o) => ctx.measureText(o.text).width > room)
+          .map((o) => `${o.text}: ${Math.round(ctx.measureText(o.text).width)} px in ${Math.round(room)} px`);
+      });
+    await protocol.waitFor();
+    expect(await clipped()).toEqual([]);
+    await screenshot(page, 'endpoint-form');
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await clipped()).toEqual([]);
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    expect(scroll).toBeLessThanOrEqual(client);
+    await protocol.scrollIntoViewIfNeeded();
+    await screenshot(page, 'endpoint-form-phone');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

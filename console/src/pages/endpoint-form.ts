@@ -267,12 +267,16 @@ export async function endpointForm(ctx: PageContext, existing: EndpointView | nu
               select(
                 entity.protocol,
                 [
-                  ['openai', 'OpenAI (vLLM, SGLang, llama.cpp)'],
+                  ['openai', 'OpenAI API'],
                   ['tgi', 'TGI'],
                 ],
                 (v) => (entity.protocol = v as 'openai' | 'tgi'),
               ),
-              { name: `served_entities.${i}.protocol` },
+              // Short option labels fit the control at any width; which servers speak each goes here.
+              {
+                name: `served_entities.${i}.protocol`,
+                hint: 'OpenAI API: vLLM, SGLang, llama.cpp. TGI: text-generation-inference.',
+              },
             ),
             field(
               'Model',
