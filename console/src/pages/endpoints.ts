@@ -1,5 +1,5 @@
 // Endpoints: the list (#/endpoints), one endpoint's page (#/endpoints/<name>), and the create and edit
-// forms (#/endpoints/new, #/endpoints/<name>/edit; ./endpoint-form.ts).
+// forms (#/endpoints/new, #/endpoints/<name>/edit; ./endpoint-form/).
 
 import { endpointView, json, listAll, listEndpoints, nextStep, send } from '../api';
 import { confirmDialog, copyButton, h, pill, when } from '../dom';
