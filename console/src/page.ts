@@ -1,4 +1,5 @@
-// What a page of the console is. To add one: write console/src/pages/<name>.ts exporting a Page, and list
+// What a page of the console is. To add one: write console/src/pages/<name>.ts (or, once it grows, a folder
+// console/src/pages/<name>/ whose index.ts puts its parts together, as playground/ does) exporting a Page, and list
 // it in console/src/pages/index.ts (the order there is the navigation's order). Its route is `#/<id>`,
 // and `#/<id>/a/b` gives params ['a', 'b']. Build DOM with h() from ./dom (never innerHTML), call the
 // API with ./api (json/listAll with ctx.session.key), and pass ctx.signal to fetches so leaving the page
