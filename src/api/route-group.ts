@@ -40,9 +40,12 @@ export function inferenceRoutes(protocol: ErrorProtocol): Hono<InferenceEnv> {
   });
 }
 
-/** An admin route group (the admin API, `/metrics`): errors in the OpenAI shape, never counted against an endpoint. */
+/**
+ * An admin route group (the admin API, `/metrics`): errors in the OpenAI shape (with `issues` on a
+ * validation refusal), never counted against an endpoint.
+ */
 export function adminRoutesGroup(): Hono<AdminEnv> {
-  return group<AdminEnv>('openai', (err, c) => errorResponse('openai', err, c));
+  return group<AdminEnv>('admin', (err, c) => errorResponse('admin', err, c));
 }
 
 /** Of these groups, the one that serves `path` (with some method), and the methods it allows there. */

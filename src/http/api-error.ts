@@ -76,6 +76,12 @@ export type ErrorCode =
   | 'validation'
   | 'version_not_found';
 
+/** One problem of a request, worded as a whole error message: `{ param: "name", message: "Invalid 'name': …" }`. */
+export interface ApiIssue {
+  param: string | null;
+  message: string;
+}
+
 /**
  * An error the router answers with; rendered in its route group's protocol (src/api/route-group.ts).
  * Built only by the catalogue's named constructors (src/http/errors/).
@@ -86,11 +92,22 @@ export class ApiError extends Error {
   readonly param: string | null;
   readonly code: ErrorCode | null;
   readonly headers: Record<string, string>;
+  /**
+   * Every problem a validation found, the first being `message` and `param` (null: not a validation).
+   * Only the admin API renders them (`error.issues`); inference protocols keep their exact shapes.
+   */
+  readonly issues: readonly ApiIssue[] | null;
 
   constructor(
     status: number,
     message: string,
-    opts: { type?: string; param?: string | null; code?: ErrorCode | null; headers?: Record<string, string> } = {},
+    opts: {
+      type?: string;
+      param?: string | null;
+      code?: ErrorCode | null;
+      headers?: Record<string, string>;
+      issues?: readonly ApiIssue[] | null;
+    } = {},
   ) {
     super(message);
     this.status = status;
@@ -98,6 +115,7 @@ export class ApiError extends Error {
     this.param = opts.param ?? null;
     this.code = opts.code ?? null;
     this.headers = opts.headers ?? {};
+    this.issues = opts.issues ?? null;
   }
 }
 

@@ -1,11 +1,25 @@
 import type { ApiError } from './errors';
 
-/** Which wire protocol a route speaks, and so which error body it answers with. */
-export type ErrorProtocol = 'openai' | 'tgi' | 'anthropic' | 'tei';
+/**
+ * Which wire protocol a route speaks, and so which error body it answers with. `admin`
+ * is the admin API's: the OpenAI shape, with `error.issues` on a validation refusal.
+ */
+export type ErrorProtocol = 'openai' | 'tgi' | 'anthropic' | 'tei' | 'admin';
 
-/** OpenAI shape: the openai SDKs read `error.message`, `type`, `param` and `code`. */
+/** OpenAI shape: the openai SDKs read `error.message`, `type`, `param` and `code`. Exactly these four. */
 export function renderOpenAIError(err: ApiError): Response {
   const body = { error: { message: err.message, type: err.type, param: err.param, code: err.code } };
+  return Response.json(body, { status: err.status, headers: err.headers });
+}
+
+/**
+ * The admin API's shape: OpenAI's, plus `issues` (every problem a validation found,
+ * `{ param, message }`, the first being `param` and `message`) when there are any,
+ * so a form can mark every field at once.
+ */
+export function renderAdminError(err: ApiError): Response {
+  const error = { message: err.message, type: err.type, param: err.param, code: err.code };
+  const body = { error: err.issues ? { ...error, issues: err.issues } : error };
   return Response.json(body, { status: err.status, headers: err.headers });
 }
 
@@ -91,5 +105,6 @@ function teiErrorType(err: ApiError): string {
 export function renderError(protocol: ErrorProtocol, err: ApiError): Response {
   if (protocol === 'anthropic') return renderAnthropicError(err);
   if (protocol === 'tei') return renderTeiError(err);
+  if (protocol === 'admin') return renderAdminError(err);
   return protocol === 'tgi' ? renderTgiError(err) : renderOpenAIError(err);
 }

@@ -1,12 +1,29 @@
 import type { z } from 'zod';
+import type { ApiIssue } from './api-error';
 import { errors } from './errors';
-import { describeFirstIssue } from './issue-message';
+import { describeIssue } from './issue-message';
 
-/** Parses with a zod schema; a failure becomes a 400 that names the offending field and what is wrong with it. */
+/** At most this many problems are listed in a refusal's `issues` (a body can hold thousands). */
+export const MAX_ISSUES = 50;
+
+/**
+ * Parses with a zod schema; a failure becomes a 400 that names the offending field and what is wrong with it
+ * (the first problem zod found), and lists every problem found (up to MAX_ISSUES) in the same words.
+ */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   // reportInput: the issue carries the value sent, so a wrong type is not mistaken for a missing field.
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  const { param, message } = describeFirstIssue(result.error, schema, 'required field is missing');
-  throw errors.invalidBody(`Invalid ${param ? `'${param}'` : 'request body'}: ${message}`, param);
+  const issues: ApiIssue[] = [];
+  const seen = new Set<string>();
+  for (const issue of result.error.issues) {
+    if (issues.length === MAX_ISSUES) break;
+    const { param, message } = describeIssue(issue, schema, 'required field is missing');
+    const text = `Invalid ${param ? `'${param}'` : 'request body'}: ${message}`;
+    // The text names the param: the same text twice is the same problem.
+    if (seen.has(text)) continue;
+    seen.add(text);
+    issues.push({ param, message: text });
+  }
+  throw errors.invalidBodyIssues(issues as [ApiIssue, ...ApiIssue[]]);
 }

@@ -36,7 +36,7 @@ import {
   EndpointVersionList,
   SharedEndpointObject,
 } from './shapes/endpoints';
-import { AnthropicErrorShape, OpenAIError, TgiErrorBody } from './shapes/errors';
+import { AdminError, AdminErrorIssue, AnthropicErrorShape, OpenAIError, TgiErrorBody } from './shapes/errors';
 import { KeyCreated, KeyInfo, KeyList, KeyObject, KeyUsage, UsageRowObject } from './shapes/keys';
 import { ModelRequestList, ModelRequestObject } from './shapes/model-requests';
 import { ChatCompletion, ChatCompletionChunk, Completion, EmbeddingList, ModelList } from './shapes/openai';
@@ -140,6 +140,8 @@ const named = {
   Me,
   // Errors.
   OpenAIError,
+  AdminError,
+  AdminErrorIssue,
   TgiError: TgiErrorBody,
   AnthropicError: AnthropicErrorShape,
 } satisfies Record<string, z.ZodType>;

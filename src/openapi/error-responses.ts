@@ -1,10 +1,11 @@
-import { AnthropicErrorShape, OpenAIError, TgiErrorBody } from './shapes/errors';
+import { AdminError, AnthropicErrorShape, OpenAIError, TgiErrorBody } from './shapes/errors';
 import type { ResponseSpec } from './route-spec';
 
 /**
  * Error responses, in the route's protocol (src/http/error-renderers.ts): the
- * OpenAI shape on /v1 and admin routes, TGI's `{ error, error_type }` on the
- * generate routes. 429 and 503 carry `Retry-After`.
+ * OpenAI shape on /v1 routes, the admin API's (OpenAI's plus `issues`) on admin
+ * routes, TGI's `{ error, error_type }` on the generate routes. 429 and 503 carry
+ * `Retry-After`.
  */
 export function openaiErrors(descriptions: Record<number, string>): Record<number, ResponseSpec> {
   return errors(descriptions, OpenAIError);
@@ -28,7 +29,7 @@ function errors(descriptions: Record<number, string>, schema: ResponseSpec['json
 }
 
 const ADMIN_ERRORS: Record<number, string> = {
-  400: 'Invalid body; `error.param` names the field',
+  400: 'Invalid body; `error.param` names the field, and `error.issues` lists every problem found',
   401: 'Missing or invalid admin token (the `ADMIN_TOKEN`, or a live platform key)',
   403: 'An endpoint key, or a role that may not do this',
   404: 'Not found, or not visible to the caller',
@@ -36,7 +37,10 @@ const ADMIN_ERRORS: Record<number, string> = {
   413: 'Body over `MAX_BODY_BYTES` (default 8 MiB)',
 };
 
-/** Admin API errors (OpenAI shape): `statuses` with the usual wording, or the route's own. */
+/**
+ * Admin API errors (OpenAI shape, with `issues` on a validation refusal): `statuses`
+ * with the usual wording, or the route's own.
+ */
 export function adminErrors(statuses: number[], wording: Record<number, string> = {}): Record<number, ResponseSpec> {
-  return openaiErrors(Object.fromEntries(statuses.map((s) => [s, wording[s] ?? ADMIN_ERRORS[s] ?? `HTTP ${s}`])));
+  return errors(Object.fromEntries(statuses.map((s) => [s, wording[s] ?? ADMIN_ERRORS[s] ?? `HTTP ${s}`])), AdminError);
 }

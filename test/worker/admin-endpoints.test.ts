@@ -65,6 +65,47 @@ describe('admin API: endpoints', () => {
     }
   });
 
+  it('lists every problem in `issues`, the first being `message` and `param`', async () => {
+    const res = await admin('POST', '/endpoints', {
+      name: 'bad name!',
+      served_entities: [{ ...entity(), origins: [{ url: 'ftp://h' }] }],
+      defaults: { temperature: 3 },
+      timeouts: { idle_ms: 5 },
+    });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as {
+      error: { message: string; param: string; code: string; issues: Array<{ param: string; message: string }> };
+    };
+    expect(error.code).toBe('invalid_body');
+    expect(error.issues.map((i) => i.param)).toEqual([
+      'name',
+      'served_entities.0.origins.0.url',
+      'defaults.temperature',
+      'timeouts.idle_ms',
+    ]);
+    expect(error.issues[0]).toEqual({ param: error.param, message: error.message });
+    for (const issue of error.issues) expect(issue.message).toMatch(new RegExp(`^Invalid '${issue.param}': `));
+    // Each issue is worded as the single message would be had it been the only problem.
+    const alone = await admin('POST', '/endpoints', {
+      name: 'x',
+      served_entities: [entity()],
+      timeouts: { idle_ms: 5 },
+    });
+    const only = ((await alone.json()) as { error: { message: string; issues: unknown[] } }).error;
+    expect(only.issues).toEqual([{ param: 'timeouts.idle_ms', message: only.message }]);
+    expect(error.issues[3]!.message).toBe(only.message);
+  });
+
+  it('bounds `issues` to the first 50 problems', async () => {
+    // 64 tags at most, each with two wrong fields: 128 problems.
+    const tags = Array.from({ length: 64 }, () => ({ key: 7, value: 7 }));
+    const res = await admin('POST', '/endpoints', { name: 'x', served_entities: [entity()], tags });
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { param: string; issues: Array<{ param: string }> } };
+    expect(error.issues).toHaveLength(50);
+    expect(error.issues[0]!.param).toBe(error.param);
+  });
+
   it('refuses malformed JSON with a JSON error', async () => {
     const res = await call('/admin/v1/endpoints', { method: 'POST', token: 'test-admin-token', body: '{"name":' });
     expect(res.status).toBe(400);

@@ -2,7 +2,7 @@
 // triages what (with the negative role cases), transitions, pagination and the audit log.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError } from './helpers/expect-error';
 import { ADMIN_TOKEN, admin, call, createKey } from './helpers/router';
 
 type ModelRequest = {
@@ -79,7 +79,7 @@ describe('asking for a model', () => {
   it('points a second open request for the same model in the same tenant to the first (409 with its id), whoever asks', async () => {
     const first = await ask(memberA1.key, `Qwen/Dup-${suffix}`);
     const again = await mr('POST', '', memberA2.key, { model: `qwen/dup-${suffix}`, use_case: 'the same, again' });
-    const body = await expectError(again, 409, { code: 'model_request_exists', param: 'model' });
+    const body = await expectAdminError(again, 409, { code: 'model_request_exists', param: 'model' });
     expect(body.error.message).toContain(first.id);
     expect(again.headers.get('location')).toBe(`/admin/v1/model-requests/${first.id}`);
     // Another tenant may ask for the same model.
@@ -90,9 +90,9 @@ describe('asking for a model', () => {
   });
 
   it('refuses bad input with the field named', async () => {
-    await expectError(await mr('POST', '', memberA1.key, { model: 'x' }), 400, { param: 'use_case' });
-    await expectError(await mr('POST', '', memberA1.key, { model: '  ', use_case: 'u' }), 400, { param: 'model' });
-    await expectError(
+    await expectAdminError(await mr('POST', '', memberA1.key, { model: 'x' }), 400, { param: 'use_case' });
+    await expectAdminError(await mr('POST', '', memberA1.key, { model: '  ', use_case: 'u' }), 400, { param: 'model' });
+    await expectAdminError(
       await mr('POST', '', memberA1.key, {
         model: 'x',
         use_case: 'u',
@@ -104,33 +104,37 @@ describe('asking for a model', () => {
         param: 'expected_rpm_peak',
       },
     );
-    await expectError(
+    await expectAdminError(
       await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', expected_rpm_average: -1 }),
       400,
       { param: 'expected_rpm_average' },
     );
-    await expectError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', colour: 'red' }), 400, {
+    await expectAdminError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', colour: 'red' }), 400, {
       code: 'invalid_body',
     });
   });
 
   it('lets only an org admin ask for another tenant', async () => {
-    await expectError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', tenant: tenantB }), 403, {
+    await expectAdminError(await mr('POST', '', memberA1.key, { model: 'x', use_case: 'u', tenant: tenantB }), 403, {
       code: 'forbidden',
     });
     const byOrg = await ask(ADMIN_TOKEN, `org/for-b-${suffix}`, { tenant: tenantB });
     expect(byOrg).toMatchObject({ tenant: tenantB, requested_by: 'admin' });
-    await expectError(await mr('POST', '', ADMIN_TOKEN, { model: 'x', use_case: 'u', tenant: `nope-${suffix}` }), 400, {
-      param: 'tenant',
-    });
+    await expectAdminError(
+      await mr('POST', '', ADMIN_TOKEN, { model: 'x', use_case: 'u', tenant: `nope-${suffix}` }),
+      400,
+      {
+        param: 'tenant',
+      },
+    );
   });
 
   it('refuses endpoint keys and unknown tokens', async () => {
     const endpointKey = await createKey();
-    await expectError(await mr('POST', '', endpointKey.key, { model: 'x', use_case: 'u' }), 403, {
+    await expectAdminError(await mr('POST', '', endpointKey.key, { model: 'x', use_case: 'u' }), 403, {
       code: 'endpoint_key_on_admin_api',
     });
-    await expectError(await mr('GET', '', 'sk-nope'), 401, { code: 'invalid_admin_token' });
+    await expectAdminError(await mr('GET', '', 'sk-nope'), 401, { code: 'invalid_admin_token' });
   });
 });
 
@@ -151,8 +155,8 @@ describe('who sees what', () => {
     expect(mine).not.toContain(a2.id);
     expect(mine).not.toContain(b.id);
     expect((await listAll(memberA1.key)).every((r) => r.requested_by === memberA1.id)).toBe(true);
-    await expectError(await mr('GET', `/${a2.id}`, memberA1.key), 404, { code: 'model_request_not_found' });
-    await expectError(await mr('GET', `/${b.id}`, memberA1.key), 404, { code: 'model_request_not_found' });
+    await expectAdminError(await mr('GET', `/${a2.id}`, memberA1.key), 404, { code: 'model_request_not_found' });
+    await expectAdminError(await mr('GET', `/${b.id}`, memberA1.key), 404, { code: 'model_request_not_found' });
     expect(await listAll(ownerA.key)).toEqual([]);
   });
 
@@ -160,7 +164,7 @@ describe('who sees what', () => {
     const tenant = (await listAll(adminA.key)).map((r) => r.id);
     expect(tenant).toEqual(expect.arrayContaining([a1.id, a2.id]));
     expect(tenant).not.toContain(b.id);
-    await expectError(await mr('GET', `/${b.id}`, adminA.key), 404, { code: 'model_request_not_found' });
+    await expectAdminError(await mr('GET', `/${b.id}`, adminA.key), 404, { code: 'model_request_not_found' });
     const all = (await listAll(ADMIN_TOKEN, '?limit=200')).map((r) => r.id);
     expect(all).toEqual(expect.arrayContaining([a1.id, a2.id, b.id]));
   });
@@ -169,13 +173,13 @@ describe('who sees what', () => {
 describe('triage', () => {
   it('tenant admins approve, then mark deployed, with a note the requester sees; members may not', async () => {
     const asked = await ask(memberA1.key, `triage/ok-${suffix}`);
-    await expectError(await mr('PATCH', `/${asked.id}`, memberA1.key, { status: 'approved' }), 403, {
+    await expectAdminError(await mr('PATCH', `/${asked.id}`, memberA1.key, { status: 'approved' }), 403, {
       code: 'forbidden',
     });
-    await expectError(await mr('PATCH', `/${asked.id}`, memberA2.key, { status: 'approved' }), 404, {
+    await expectAdminError(await mr('PATCH', `/${asked.id}`, memberA2.key, { status: 'approved' }), 404, {
       code: 'model_request_not_found',
     });
-    await expectError(await mr('PATCH', `/${asked.id}`, memberB.key, { status: 'approved' }), 404, {
+    await expectAdminError(await mr('PATCH', `/${asked.id}`, memberB.key, { status: 'approved' }), 404, {
       code: 'model_request_not_found',
     });
 
@@ -197,7 +201,7 @@ describe('triage', () => {
       note: 'Live as endpoint triage-ok',
     });
     expect(await deployed.json()).toMatchObject({ status: 'deployed', decided_by: 'admin' });
-    await expectError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'declined' }), 409, {
+    await expectAdminError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'declined' }), 409, {
       code: 'invalid_transition',
     });
   });
@@ -205,11 +209,11 @@ describe('triage', () => {
   it('keeps decisions final and refuses a status it does not know', async () => {
     const asked = await ask(memberA2.key, `triage/final-${suffix}`);
     expect((await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'declined' })).status).toBe(200);
-    await expectError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'approved' }), 409, {
+    await expectAdminError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'approved' }), 409, {
       code: 'invalid_transition',
     });
-    await expectError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'open' }), 400, { param: 'status' });
-    await expectError(await mr('PATCH', `/mr_missing`, adminA.key, { status: 'approved' }), 404, {
+    await expectAdminError(await mr('PATCH', `/${asked.id}`, adminA.key, { status: 'open' }), 400, { param: 'status' });
+    await expectAdminError(await mr('PATCH', `/mr_missing`, adminA.key, { status: 'approved' }), 404, {
       code: 'model_request_not_found',
     });
   });
@@ -257,7 +261,7 @@ describe('pagination', () => {
 
     const open = await mr('GET', '?status=declined', asker.key);
     expect(((await open.json()) as { data: unknown[] }).data).toEqual([]);
-    await expectError(await mr('GET', '?cursor=garbage', asker.key), 400, { param: 'cursor' });
-    await expectError(await mr('GET', '?limit=0', asker.key), 400, { param: 'limit' });
+    await expectAdminError(await mr('GET', '?cursor=garbage', asker.key), 400, { param: 'cursor' });
+    await expectAdminError(await mr('GET', '?limit=0', asker.key), 400, { param: 'limit' });
   });
 });

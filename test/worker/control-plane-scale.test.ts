@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { PROBE_PARALLELISM, probeOrigins } from '../../src/origins/probe';
 import { ADMIN_TOKEN, CHAT_MODEL, admin, call, originStats, originUrl } from './helpers/router';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError, expectError } from './helpers/expect-error';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const as = (token: string) => (method: string, path: string, json?: unknown) =>
@@ -130,13 +130,16 @@ describe('pagination', () => {
 
     const first = (await (await pager('GET', '/endpoints')).json()) as Json;
     expect(first).toMatchObject({ object: 'list', has_more: false, next_cursor: null });
-    await expectError(await pager('GET', '/endpoints?limit=201'), 400, { param: 'limit' });
-    await expectError(await pager('GET', '/keys?limit=0'), 400, { param: 'limit' });
-    await expectError(await pager('GET', '/endpoints?cursor=not-ours'), 400, {
+    await expectAdminError(await pager('GET', '/endpoints?limit=201'), 400, { param: 'limit' });
+    await expectAdminError(await pager('GET', '/keys?limit=0'), 400, { param: 'limit' });
+    await expectAdminError(await pager('GET', '/endpoints?cursor=not-ours'), 400, {
       param: 'cursor',
       code: 'invalid_cursor',
     });
-    await expectError(await pager('GET', '/keys?cursor=bm90LW91cnM'), 400, { param: 'cursor', code: 'invalid_cursor' });
+    await expectAdminError(await pager('GET', '/keys?cursor=bm90LW91cnM'), 400, {
+      param: 'cursor',
+      code: 'invalid_cursor',
+    });
   });
 });
 

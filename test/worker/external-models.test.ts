@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError, expectError } from './helpers/expect-error';
 import {
   admin,
   call,
@@ -123,7 +123,7 @@ describe('external models: config and secrets', () => {
       name: 'ext-plaintext',
       served_entities: [{ name: 'ext', external_model: model }],
     });
-    const body = await expectError(res, 400, {
+    const body = await expectAdminError(res, 400, {
       param: 'served_entities.0.external_model.openai_config.openai_api_key',
     });
     expect(body.error.message).toContain('{{secrets/');
@@ -226,7 +226,7 @@ describe("external models: Databricks' rules", () => {
         name: 'ext-bad',
         served_entities: [{ name: 'ext', external_model: model }],
       });
-      const body = await expectError(res, 400, { param });
+      const body = await expectAdminError(res, 400, { param });
       expect(body.error.message).toContain(message);
     }
   });

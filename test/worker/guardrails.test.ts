@@ -11,7 +11,7 @@ import {
   sseEvents,
   type OriginRecord,
 } from './helpers/router';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError, expectError } from './helpers/expect-error';
 
 const GUARD_MODEL = 'meta-llama/Llama-Guard-3-8B';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -66,7 +66,7 @@ describe('guardrails config', () => {
     await createGuard('cfg-guard');
     await createEndpoint('cfg-plain');
     const invalid = async (body: Json, status: number, match: Json) =>
-      expectError(await admin('PATCH', '/endpoints/cfg-plain', body), status, match);
+      expectAdminError(await admin('PATCH', '/endpoints/cfg-plain', body), status, match);
 
     await invalid({ guardrails: { input: guard('cfg-missing') } }, 400, {
       code: 'invalid_guardrails',
@@ -98,13 +98,13 @@ describe('guardrails config', () => {
     expect(((await updated.json()) as Json).guardrails).toEqual(rails);
 
     // The guard is not guarded, and a guarded endpoint is no guard.
-    await expectError(
+    await expectAdminError(
       await admin('PATCH', '/endpoints/cfg-guard', { guardrails: { input: guard('cfg-plain') } }),
       400,
       { message: expect.stringContaining('has guardrails of its own') },
     );
     await createGuard('cfg-guard-2');
-    await expectError(
+    await expectAdminError(
       await admin('PATCH', '/endpoints/cfg-guard', { guardrails: { output: guard('cfg-guard-2') } }),
       400,
       { message: expect.stringContaining("'cfg-guard' is the guard of 'cfg-plain'") },
@@ -127,7 +127,7 @@ describe('guardrails config', () => {
       served_entities: [{ name: 'a', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: inject('originUrl') }] }],
       guardrails: { output: guard('other-tenant-guard') },
     });
-    await expectError(await admin('POST', '/endpoints', body('vis-1')), 400, {
+    await expectAdminError(await admin('POST', '/endpoints', body('vis-1')), 400, {
       message: expect.stringContaining("no endpoint named 'other-tenant-guard' is visible to tenant 'default'"),
     });
     expect((await admin('POST', '/endpoints/other-tenant-guard/shares', { tenant: 'default' })).status).toBe(200);
@@ -156,7 +156,7 @@ describe('guardrails config', () => {
 
     // The guard's own tenant may not guard it (a guard chain), and is not told which endpoint uses it.
     for (const token of [owner, 'test-admin-token']) {
-      const refused = await expectError(
+      const refused = await expectAdminError(
         await as(token, 'PATCH', '/endpoints/gx-guard', { guardrails: { input: guard('gx-guard-2') } }),
         400,
         {
@@ -173,7 +173,7 @@ describe('guardrails config', () => {
       guardrails: { output: guard('gx-guard') },
     });
     expect(own.status, await own.clone().text()).toBe(201);
-    await expectError(
+    await expectAdminError(
       await as(owner, 'PATCH', '/endpoints/gx-guard', { guardrails: { input: guard('gx-guard-2') } }),
       400,
       { message: expect.stringContaining("'gx-guard' is the guard of 'gx-own'") },
@@ -202,16 +202,20 @@ describe('guardrails config', () => {
     expect((await as(owner, 'POST', '/endpoints/gg-shared/shares', { tenant: 'gg-user' })).status).toBe(200);
 
     // Its own tenant is told why; the tenant it is shared with only that it cannot be a guard.
-    await expectError(await as(owner, 'POST', '/endpoints', guardedBy('gg-own', 'gg-shared')), 400, {
+    await expectAdminError(await as(owner, 'POST', '/endpoints', guardedBy('gg-own', 'gg-shared')), 400, {
       code: 'invalid_guardrails',
       param: 'guardrails.input.endpoint',
       message: expect.stringContaining("endpoint 'gg-shared' has guardrails of its own"),
     });
-    const refused = await expectError(await as(user, 'POST', '/endpoints', guardedBy('gg-user-ep', 'gg-shared')), 400, {
-      code: 'invalid_guardrails',
-      param: 'guardrails.input.endpoint',
-      message: expect.stringContaining("endpoint 'gg-shared' cannot serve as a guard"),
-    });
+    const refused = await expectAdminError(
+      await as(user, 'POST', '/endpoints', guardedBy('gg-user-ep', 'gg-shared')),
+      400,
+      {
+        code: 'invalid_guardrails',
+        param: 'guardrails.input.endpoint',
+        message: expect.stringContaining("endpoint 'gg-shared' cannot serve as a guard"),
+      },
+    );
     // Past the field it names, nothing of the shared endpoint's config: not its guardrails, nor its guard.
     expect(refused.error.message.replace('guardrails.input.endpoint: ', '')).not.toMatch(/guardrail|guarded|gg-guard/);
   });

@@ -154,6 +154,32 @@ describe('inference errors (OpenAI shape)', () => {
     );
   });
 
+  it('400 with several problems keeps the protocols’ exact shapes: no `issues` (that is the admin API’s)', async () => {
+    await createEndpoint('many-problems');
+    const { key } = await createKey();
+    const json = { model: 'many-problems', messages: [{ role: 'wizard', content: 'x' }], temperature: 5, top_p: 0 };
+    const body = await expectError(await chat(key, json), 400, { code: 'invalid_body', param: 'temperature' });
+    expect(body.error).not.toHaveProperty('issues');
+    const scoped = await call('/endpoints/many-problems/v1/chat/completions', { method: 'POST', token: key, json });
+    expect((await expectError(scoped, 400, { code: 'invalid_body' })).error).not.toHaveProperty('issues');
+    const anthropic = await call('/v1/messages', {
+      method: 'POST',
+      token: key,
+      json: { model: 'many-problems', max_tokens: 0, messages: [{ role: 'wizard', content: 'x' }] },
+    });
+    expect(anthropic.status).toBe(400);
+    const anthropicBody = (await anthropic.json()) as { error: Record<string, unknown> };
+    expect(Object.keys(anthropicBody).sort()).toEqual(['error', 'type']);
+    expect(Object.keys(anthropicBody.error).sort()).toEqual(['message', 'type']);
+    const tgi = await call('/generate', {
+      method: 'POST',
+      token: key,
+      json: { model: 'many-problems', inputs: 'x', parameters: { temperature: -1, top_p: 7 } },
+    });
+    expect(tgi.status).toBe(422);
+    expect(Object.keys((await tgi.json()) as object).sort()).toEqual(['error', 'error_type']);
+  });
+
   it('400 for a body nested deeper than 64 levels, in the route protocol, with or without a token budget', async () => {
     await createEndpoint('nesting');
     const plain = (await createKey()).key;

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, CHAT_MODEL, admin, call, eventually, originUrl } from './helpers/router';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError, expectError } from './helpers/expect-error';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const as = (token: string) => (method: string, path: string, json?: unknown) =>
@@ -156,7 +156,7 @@ describe('sharing', () => {
     expect(ghost.status).toBe(200);
     expect(((await ghost.json()) as Json).shared_with).toEqual(['q-ghost', 'q-real']);
     // Malformed names are a plain validation error, whatever exists.
-    await expectError(await acme('POST', '/endpoints/q-chat/shares', { tenant: 'no spaces' }), 400, {
+    await expectAdminError(await acme('POST', '/endpoints/q-chat/shares', { tenant: 'no spaces' }), 400, {
       param: 'tenant',
     });
 
@@ -235,7 +235,7 @@ describe('credentials in origin URLs', () => {
     const forged = await admin('PATCH', '/endpoints/cred', {
       served_entities: [entity('http://***@10.0.0.1:8000', 'x')],
     });
-    await expectError(forged, 400, { param: 'served_entities' });
+    await expectAdminError(forged, 400, { param: 'served_entities' });
 
     // A rollout that fails quotes the URL in its reason: redacted too.
     const bad = await admin('PATCH', '/endpoints/cred', {

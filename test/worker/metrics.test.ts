@@ -4,7 +4,7 @@ import { bucketIndex, LATENCY_BUCKETS_MS } from '../../src/metrics/buckets';
 import { MetricsRecorder, metricsObject } from '../../src/metrics/recorder';
 import { resolveEndpoint } from '../../src/endpoints/cache';
 import { ADMIN_TOKEN, admin, call, createEndpoint, createKey, eventually, originUrl } from './helpers/router';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError, expectError } from './helpers/expect-error';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const hello = [{ role: 'user', content: 'hello there' }];
@@ -240,12 +240,12 @@ describe('request metrics', () => {
 describe('GET /admin/v1/endpoints/{name}/metrics', () => {
   it('answers bad parameters with 400 naming the parameter', async () => {
     await createEndpoint('mx-params');
-    await expectError(await metrics('mx-params', '?step=90'), 400, { param: 'step', code: 'invalid_query' });
-    await expectError(await metrics('mx-params', '?step=fast'), 400, { param: 'step' });
-    await expectError(await metrics('mx-params', '?since=yesterday'), 400, { param: 'since' });
-    await expectError(await metrics('mx-params', '?since=2000&until=1000'), 400, { param: 'since' });
-    await expectError(await metrics('mx-params', '?step=60&since=0&until=86400000'), 400, { param: 'step' });
-    await expectError(await metrics('mx-params', '?limit=5'), 400, {});
+    await expectAdminError(await metrics('mx-params', '?step=90'), 400, { param: 'step', code: 'invalid_query' });
+    await expectAdminError(await metrics('mx-params', '?step=fast'), 400, { param: 'step' });
+    await expectAdminError(await metrics('mx-params', '?since=yesterday'), 400, { param: 'since' });
+    await expectAdminError(await metrics('mx-params', '?since=2000&until=1000'), 400, { param: 'since' });
+    await expectAdminError(await metrics('mx-params', '?step=60&since=0&until=86400000'), 400, { param: 'step' });
+    await expectAdminError(await metrics('mx-params', '?limit=5'), 400, {});
     const ok = await metricsJson('mx-params', '?step=5m');
     expect(ok).toMatchObject({ object: 'endpoint.metrics', endpoint: 'mx-params', step: 300, resolution: 'minute' });
     // The last hour in 5-minute steps aligned to the clock: 12 steps, or 13 when the hour does not start on one.

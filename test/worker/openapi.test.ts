@@ -176,17 +176,33 @@ describe('GET /openapi.json', () => {
     }
   });
 
-  it('documents each protocol’s error shape: TGI’s { error, error_type } on the generate routes, Anthropic’s on /v1/messages, OpenAI’s elsewhere', () => {
+  it('documents each protocol’s error shape: TGI’s { error, error_type } on the generate routes, Anthropic’s on /v1/messages, the admin API’s (OpenAI’s with issues) on /admin and /metrics, OpenAI’s elsewhere', () => {
     const tgiError = doc.components.schemas.TgiError as Json;
     expect(tgiError.required).toEqual(['error', 'error_type']);
     expect((doc.components.schemas.AnthropicError as Json).required).toEqual(['type', 'error']);
+    // The admin error is OpenAI's four fields plus an optional `issues`: [{ param, message }].
+    const openaiError = deref((doc.components.schemas.OpenAIError as { properties: Json }).properties.error);
+    const adminError = deref((doc.components.schemas.AdminError as { properties: Json }).properties.error);
+    expect(openaiError.properties).not.toHaveProperty('issues');
+    expect(adminError.required).toEqual(openaiError.required);
+    expect(Object.keys(adminError.properties as Json)).toEqual([
+      ...Object.keys(openaiError.properties as Json),
+      'issues',
+    ]);
+    const issues = (adminError.properties as Record<string, Json>).issues!;
+    expect(issues.type).toBe('array');
+    expect(issues.items).toEqual({ $ref: '#/components/schemas/AdminErrorIssue' });
+    expect((doc.components.schemas.AdminErrorIssue as Json).required).toEqual(['param', 'message']);
     for (const { method, path, op } of operations()) {
+      const admin = path.startsWith('/admin/') || path === '/metrics';
       const shape =
         op.tags.includes('TGI inference') || op.tags.includes('TEI inference')
           ? 'TgiError'
           : op.tags.includes('Anthropic inference')
             ? 'AnthropicError'
-            : 'OpenAIError';
+            : admin
+              ? 'AdminError'
+              : 'OpenAIError';
       for (const [status, response] of Object.entries(op.responses)) {
         if (Number(status) < 400) continue;
         const schema = response.content?.['application/json']?.schema;

@@ -12,7 +12,7 @@ import {
   originUrl,
   setSwitch,
 } from './helpers/router';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError, expectError } from './helpers/expect-error';
 
 /**
  * Passive origin health without blast radius: failures count per (origin, model),
@@ -300,7 +300,7 @@ describe('origin health without blast radius', () => {
       served_entities: [{ name: 'pool', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] }],
       timeouts: { first_byte_ms: 1 },
     });
-    const body = await expectError(res, 400, { param: 'timeouts.first_byte_ms' });
+    const body = await expectAdminError(res, 400, { param: 'timeouts.first_byte_ms' });
     expect(body.error.message).toContain('at least 100 ms');
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KeyStore } from '../../src/auth/key-store';
 import type { KeyGate } from '../../src/gate/key-gate';
 import { admin, createEndpoint, createKey } from './helpers/router';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError, expectError } from './helpers/expect-error';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -45,8 +45,10 @@ describe('config history', () => {
     const whole = (await (await admin('GET', '/endpoints/paged-history/versions')).json()) as Json;
     expect(whole).toMatchObject({ has_more: false, next_cursor: null });
     expect(whole.data).toHaveLength(5);
-    await expectError(await admin('GET', '/endpoints/paged-history/versions?cursor=nope'), 400, { param: 'cursor' });
-    await expectError(await admin('GET', '/endpoints/paged-history/versions?limit=0'), 400, { param: 'limit' });
+    await expectAdminError(await admin('GET', '/endpoints/paged-history/versions?cursor=nope'), 400, {
+      param: 'cursor',
+    });
+    await expectAdminError(await admin('GET', '/endpoints/paged-history/versions?limit=0'), 400, { param: 'limit' });
 
     const back = await admin('POST', '/endpoints/paged-history/rollback', { version: 2 });
     expect(await back.json()).toMatchObject({ config_version: 6, defaults: { temperature: 0.2 } });
@@ -79,7 +81,7 @@ describe('key usage', () => {
     const first = (await (await admin('GET', `/keys/${id}/usage?limit=1`)).json()) as Json;
     expect(first).toMatchObject({ key_id: id, token_budget: null, token_window: null, has_more: true });
     expect(first.data).toHaveLength(1);
-    await expectError(await admin('GET', `/keys/${id}/usage?cursor=nope`), 400, { param: 'cursor' });
-    await expectError(await admin('GET', `/keys/${id}/usage?limit=201`), 400, { param: 'limit' });
+    await expectAdminError(await admin('GET', `/keys/${id}/usage?cursor=nope`), 400, { param: 'cursor' });
+    await expectAdminError(await admin('GET', `/keys/${id}/usage?limit=201`), 400, { param: 'limit' });
   });
 });

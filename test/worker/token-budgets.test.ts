@@ -5,7 +5,7 @@ import { routerConfig } from '../../src/config';
 import { RateWindows } from '../../src/gate/rate-windows';
 import type { KeyGate } from '../../src/gate/key-gate';
 import type { WindowState } from '../../src/gate/types';
-import { expectError } from './helpers/expect-error';
+import { expectAdminError, expectError } from './helpers/expect-error';
 import {
   admin,
   call,
@@ -53,19 +53,19 @@ describe('token budgets: configuration', () => {
     const entity = { name: 'a', protocol: 'openai', model: 'm', origins: [{ url: 'http://127.0.0.1:9' }] };
     const post = (rate_limits: unknown) =>
       admin('POST', '/endpoints', { name: 'tb-invalid', served_entities: [entity], rate_limits });
-    await expectError(await post([{ key: 'api_key', calls: 5, tokens: 100, renewal_period: 'minute' }]), 400, {
+    await expectAdminError(await post([{ key: 'api_key', calls: 5, tokens: 100, renewal_period: 'minute' }]), 400, {
       param: 'rate_limits.0.tokens',
       message: "Invalid 'rate_limits.0.tokens': a rate limit counts 'calls' or 'tokens', not both: make two rules",
     });
-    await expectError(await post([{ key: 'tenant', renewal_period: 'hour' }]), 400, {
+    await expectAdminError(await post([{ key: 'tenant', renewal_period: 'hour' }]), 400, {
       param: 'rate_limits.0.calls',
       message: "Invalid 'rate_limits.0.calls': a rate limit needs 'calls' or 'tokens'",
     });
-    await expectError(await post([{ key: 'tenant', tokens: 0, renewal_period: 'hour' }]), 400, {
+    await expectAdminError(await post([{ key: 'tenant', tokens: 0, renewal_period: 'hour' }]), 400, {
       param: 'rate_limits.0.tokens',
       message: "Invalid 'rate_limits.0.tokens': must be ≥ 1",
     });
-    await expectError(await post([{ key: 'user', tokens: 10, renewal_period: 'hour' }]), 400, {
+    await expectAdminError(await post([{ key: 'user', tokens: 10, renewal_period: 'hour' }]), 400, {
       param: 'rate_limits.0.key',
       message: "Invalid 'rate_limits.0.key': unknown value 'user', expected one of 'api_key', 'endpoint', 'tenant'",
     });
@@ -89,13 +89,21 @@ describe('token budgets: configuration', () => {
   });
 
   it('validates a key’s token_budget on create and update, and shows it', async () => {
-    await expectError(await admin('POST', '/keys', { token_budget: { tokens: 0, renewal_period: 'minute' } }), 400, {
-      param: 'token_budget.tokens',
-    });
-    await expectError(await admin('POST', '/keys', { token_budget: { tokens: 10, renewal_period: 'week' } }), 400, {
-      param: 'token_budget.renewal_period',
-    });
-    await expectError(
+    await expectAdminError(
+      await admin('POST', '/keys', { token_budget: { tokens: 0, renewal_period: 'minute' } }),
+      400,
+      {
+        param: 'token_budget.tokens',
+      },
+    );
+    await expectAdminError(
+      await admin('POST', '/keys', { token_budget: { tokens: 10, renewal_period: 'week' } }),
+      400,
+      {
+        param: 'token_budget.renewal_period',
+      },
+    );
+    await expectAdminError(
       await admin('POST', '/keys', {
         kind: 'platform',
         role: 'member',
@@ -118,7 +126,7 @@ describe('token budgets: configuration', () => {
     const removed = await admin('PATCH', `/keys/${key.id}`, { token_budget: null });
     expect(await removed.json()).toMatchObject({ token_budget: null });
     expect(await keyInfo(key.id)).toMatchObject({ token_budget: null, token_window: null });
-    await expectError(await admin('PATCH', `/keys/${key.id}`, {}), 400, {});
+    await expectAdminError(await admin('PATCH', `/keys/${key.id}`, {}), 400, {});
   });
 });
 

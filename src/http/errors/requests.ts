@@ -1,4 +1,4 @@
-import { ApiError } from '../api-error';
+import { ApiError, type ApiIssue } from '../api-error';
 
 /**
  * Refusals of the request itself, before any origin is called: its body, query or
@@ -8,6 +8,9 @@ import { ApiError } from '../api-error';
 export const requestErrors = {
   invalidJson: (message: string) => new ApiError(400, message, { code: 'invalid_json' }),
   invalidBody: (message: string, param: string | null) => new ApiError(400, message, { param, code: 'invalid_body' }),
+  /** A schema's refusal: the first problem is the message and param, `issues` lists every one (first included). */
+  invalidBodyIssues: (issues: readonly [ApiIssue, ...ApiIssue[]]) =>
+    new ApiError(400, issues[0].message, { param: issues[0].param, code: 'invalid_body', issues }),
   /** A field with a value the router cannot use: "Invalid '<param>': <why>". */
   invalidField: (param: string, why: string) =>
     new ApiError(400, `Invalid '${param}': ${why}`, { param, code: 'invalid_body' }),

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import type { ApiIssue } from '../../http/api-error';
 import type { OpenAIErrorObject } from '../../protocols/openai/error-body';
 import type { TgiError } from '../../protocols/tgi/types';
 import type { Assert, SameShape } from '../same-shape';
 
-/** The OpenAI error body (src/http/error-renderers.ts): inference /v1 routes and the admin API. */
+/** The OpenAI error body (src/http/error-renderers.ts): inference /v1 routes (the admin API's adds `issues`). */
 export const OpenAIError = z.object({
   error: z.object({
     message: z.string(),
@@ -17,6 +18,22 @@ export const OpenAIError = z.object({
       .meta({ description: 'The request field at fault, dotted (`served_entities.0.origins.0.url`), or null' }),
     code: z.string().nullable().meta({
       description: 'Machine-readable reason, e.g. `invalid_body`, `model_not_found`, `concurrency_limit_exceeded`',
+    }),
+  }),
+});
+
+/** One problem a validation found (src/http/validate.ts). */
+export const AdminErrorIssue = z.object({
+  param: z.string().nullable().meta({ description: 'The field at fault, dotted as in `error.param`, or null' }),
+  message: z.string().meta({ description: "In the words of `error.message`: `Invalid 'name': must not be empty`" }),
+});
+
+/** The admin API's error body (src/http/error-renderers.ts renderAdminError): OpenAI's, plus `issues`. */
+export const AdminError = z.object({
+  error: OpenAIError.shape.error.extend({
+    issues: z.array(AdminErrorIssue).optional().meta({
+      description:
+        'On a 400 `invalid_body`: every problem the validation found (at most 50), in order; the first is `message` and `param`',
     }),
   }),
 });
@@ -43,4 +60,5 @@ export const TgiErrorBody = z.object({
 });
 
 type _OpenAIErrorMatches = Assert<SameShape<z.infer<typeof OpenAIError>['error'], OpenAIErrorObject>>;
+type _AdminIssueMatches = Assert<SameShape<z.infer<typeof AdminErrorIssue>, ApiIssue>>;
 type _TgiErrorMatches = Assert<SameShape<z.infer<typeof TgiErrorBody>, TgiError>>;

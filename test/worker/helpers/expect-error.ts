@@ -15,3 +15,29 @@ export async function expectError(
   expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
   return body;
 }
+
+export type AdminErrorBody = {
+  error: ErrorBody['error'] & { issues?: Array<{ param: string | null; message: string }> };
+};
+
+/**
+ * Asserts the admin API's error: the OpenAI shape's four fields, plus `issues` on a validation refusal
+ * (every problem as `{ param, message }`, the first being the error's own `param` and `message`).
+ */
+export async function expectAdminError(
+  res: Response,
+  status: number,
+  match: Partial<ErrorBody['error']>,
+): Promise<AdminErrorBody> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/json');
+  const body = (await res.json()) as AdminErrorBody;
+  expect(body.error).toMatchObject(match);
+  const { issues, ...rest } = body.error;
+  expect(Object.keys(rest).sort()).toEqual(['code', 'message', 'param', 'type']);
+  if (issues !== undefined) {
+    expect(issues[0]).toEqual({ param: body.error.param, message: body.error.message });
+    for (const issue of issues) expect(Object.keys(issue).sort()).toEqual(['message', 'param']);
+  }
+  return body;
+}
