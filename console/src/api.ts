@@ -3,8 +3,14 @@
 
 import type { EndpointView } from './types';
 
+/** One problem of a refused request (the admin API's `error.issues`): `message` is worded as `error.message`. */
+export interface Issue {
+  param: string | null;
+  message: string;
+}
+
 export interface ErrorBody {
-  error: { message: string; type?: string; param?: string | null; code?: string | null };
+  error: { message: string; type?: string; param?: string | null; code?: string | null; issues?: Issue[] };
 }
 
 /** A non-2xx answer (or no answer at all: status 0). */
@@ -15,21 +21,36 @@ export class ApiFailure extends Error {
     readonly code: string | null = null,
     readonly param: string | null = null,
     readonly retryAfter: string | null = null,
+    /** Every problem the router found (the admin API lists them); empty when it named one or none. */
+    readonly issues: readonly Issue[] = [],
   ) {
     super(message);
   }
+}
+
+function issuesOf(value: unknown): Issue[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(
+    (i): i is Issue =>
+      !!i &&
+      typeof i === 'object' &&
+      typeof (i as Issue).message === 'string' &&
+      (typeof (i as Issue).param === 'string' || (i as Issue).param === null),
+  );
 }
 
 export async function failureOf(res: Response): Promise<ApiFailure> {
   let message = `HTTP ${res.status}`;
   let code: string | null = null;
   let param: string | null = null;
+  let issues: Issue[] = [];
   try {
     const body = (await res.json()) as Partial<ErrorBody> & { error_type?: string };
     if (body.error && typeof body.error === 'object') {
       message = body.error.message;
       code = body.error.code ?? null;
       param = body.error.param ?? null;
+      issues = issuesOf(body.error.issues);
     } else if (typeof body.error === 'string') {
       message = body.error;
       code = body.error_type ?? null;
@@ -37,7 +58,7 @@ export async function failureOf(res: Response): Promise<ApiFailure> {
   } catch {
     // not JSON: keep the status line
   }
-  return new ApiFailure(res.status, message, code, param, res.headers.get('retry-after'));
+  return new ApiFailure(res.status, message, code, param, res.headers.get('retry-after'), issues);
 }
 
 /** What the user can do about a failure, in one sentence after the router's own message. */

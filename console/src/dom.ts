@@ -87,7 +87,7 @@ function besideField(message: string): string {
 }
 
 /** The field for a server `param` like `served_entities.0.origins.1.url`: the most specific one the form has. */
-function findField(form: Element, name: string): Element | null {
+export function findField(form: Element, name: string): Element | null {
   const parts = name.split('.');
   for (let n = parts.length; n > 0; n--) {
     const found = form.querySelector(`[data-field="${CSS.escape(parts.slice(0, n).join('.'))}"]`);

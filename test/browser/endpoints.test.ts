@@ -95,6 +95,34 @@ describe('endpoints', () => {
     await context.close();
   });
 
+  it('an empty form: every field the router refuses is marked at once, the first one focused', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await openPage(page, 'Endpoints');
+    await page.getByRole('link', { name: 'Create endpoint' }).click();
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+
+    const messageAt = (param: string) => page.locator(`[data-field="${param}"] > .field-error`);
+    await messageAt('served_entities.0.origins.0.url').waitFor();
+    const shown = await page.locator('.field-error:not([hidden])').allTextContents();
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    // Each beside its field, without the API path the label already names.
+    for (const text of shown) expect(text).not.toMatch(/Invalid '/);
+    expect(await messageAt('name').textContent()).toMatch(/^Must be 1-64 characters/);
+    expect(await messageAt('served_entities.0.model').textContent()).toBe('Must not be empty');
+    expect(await messageAt('served_entities.0.origins.0.url').textContent()).toBe('Must be an http(s) URL');
+    for (const param of ['name', 'served_entities.0.model', 'served_entities.0.origins.0.url'])
+      expect(await page.locator(`[data-field="${param}"] input`).getAttribute('aria-invalid'), param).toBe('true');
+    // The first problem's field (Name) has the focus; every problem had a field, so no form-level alert.
+    expect(await page.evaluate(() => document.activeElement?.closest('[data-field]')?.getAttribute('data-field'))).toBe(
+      'name',
+    );
+    expect(await page.locator('form p.error[role="alert"]').isHidden()).toBe(true);
+    await screenshot(page, 'endpoint-form-all-errors');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows the endpoint: URLs with copy, origin health, versions with rollback, stop/start, and delete with confirmation', async () => {
     const ep = await createEndpoint('ui-info', { defaults: { temperature: 0.2 } });
     await adminCall(

@@ -8,6 +8,7 @@ import { found, missing } from '../not-found';
 import type { Page, PageContext } from '../page';
 import { can, type Role, type Session } from '../session';
 import type { EndpointView, KeyView } from '../types';
+import { showSubmitError } from './endpoint-form/field-errors';
 
 export const keysPage: Page = {
   id: 'keys',
@@ -276,11 +277,7 @@ function addKeyForm(ctx: PageContext, endpoints: EndpointView[]): HTMLElement {
         ),
       );
     } catch (err) {
-      const placed = err instanceof ApiFailure && err.param !== null && showFieldError(form, err.param, err.message);
-      if (!placed) {
-        formError.textContent = nextStep(err);
-        formError.hidden = false;
-      }
+      showSubmitError(form, formError, err);
     } finally {
       submit.disabled = false;
     }
