@@ -63,6 +63,8 @@ function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, mi
       if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
       return bound(issue.origin, 'big', issue.maximum, issue.inclusive ?? true);
     case 'invalid_value':
+      // An absent field that must be one of some values (a union's `protocol`): missing, and what it may be.
+      if (issue.input === undefined) return `${missing} (expected ${expectedValues(issue.values)})`;
       return issue.values.length === 1
         ? `expected ${quote(issue.values[0])}, got ${shown(issue.input)}`
         : `unknown value ${shown(issue.input)}, expected one of ${issue.values.map(quote).join(', ')}`;
@@ -230,4 +232,9 @@ function schemaAt(root: z.ZodType | undefined, path: PropertyKey[]): z.ZodType |
 function isInteger(schema: z.ZodType | undefined): boolean {
   const s = unwrap(schema);
   return !!s && def(s).type === 'number' && (s as unknown as { isInt?: boolean }).isInt === true;
+}
+
+/** `'a'` or `one of 'a', 'b'`. */
+function expectedValues(values: readonly unknown[]): string {
+  return values.length === 1 ? quote(values[0]) : `one of ${values.map(quote).join(', ')}`;
 }

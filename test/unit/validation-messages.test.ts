@@ -318,6 +318,10 @@ describe('the messages the issue reported, word for word', () => {
     expect(refusal(() => validate(EndpointCreate, { name: 'x' })).message).toBe(
       "Invalid 'served_entities': required field is missing",
     );
+    // A missing field that must be one of some values: missing, and what it may be.
+    expect(
+      refusal(() => validate(EndpointCreate, { name: 'x', served_entities: [{ name: 'a', origins: [] }] })).message,
+    ).toBe("Invalid 'served_entities.0.protocol': required field is missing (expected one of 'openai', 'tgi')");
     // A required field whose type is a union (string or array).
     expect(refusal(() => validate(CompletionRequest, {})).message).toBe("Invalid 'prompt': required field is missing");
     expect(refusal(() => validate(EmbeddingRequest, { model: 'm' })).message).toBe(
