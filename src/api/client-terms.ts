@@ -59,10 +59,7 @@ function renamed(err: unknown, renames: readonly Rename[]): unknown {
   const from = err.param;
   for (const [pattern, to, words = []] of renames) {
     if (!pattern.test(from)) continue;
-    const param = from.replace(pattern, to);
-    let message = err.message.split(`'${from}'`).join(`'${param}'`);
-    for (const [chat, client] of words) message = message.split(chat).join(client);
-    return errors.inClientTerms(err, param, message);
+    return errors.inClientTerms(err, from.replace(pattern, to), words);
   }
   return err;
 }

@@ -67,7 +67,7 @@ function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, mi
       if (issue.input === undefined) return `${missing} (expected ${expectedValues(issue.values)})`;
       return issue.values.length === 1
         ? `expected ${quote(issue.values[0])}, got ${shown(issue.input)}`
-        : `unknown value ${shown(issue.input)}, expected one of ${issue.values.map(quote).join(', ')}`;
+        : `unknown value ${shown(issue.input)}, expected ${expectedValues(issue.values)}`;
     case 'invalid_union':
       if ('discriminator' in issue && issue.discriminator) {
         const options = ((issue as { options?: unknown[] }).options ?? []).map(quote).join(', ');

@@ -38,9 +38,16 @@ export const requestErrors = {
       param,
       code: 'unsupported_parameter',
     }),
-  /** A refusal of a request translated to chat, in the client's terms: its field as the client sent it (src/api/client-terms.ts). */
-  inClientTerms: (err: ApiError, param: string, message: string) =>
-    new ApiError(err.status, message, { type: err.type, param, code: err.code, headers: err.headers }),
+  /**
+   * A refusal of a request translated to chat, in the client's terms: its field as the client sent it
+   * (src/api/client-terms.ts, responses-on-chat), named so in the message too, with `words` (chat's, the
+   * client's) replaced as well.
+   */
+  inClientTerms: (err: ApiError, param: string, words: ReadonlyArray<readonly [string, string]> = []) => {
+    let message = err.param === null ? err.message : err.message.split(`'${err.param}'`).join(`'${param}'`);
+    for (const [chat, client] of words) message = message.split(chat).join(client);
+    return new ApiError(err.status, message, { type: err.type, param, code: err.code, headers: err.headers });
+  },
   /** A parameter nothing behind the router can honour; `message` says what to send instead. */
   unsupported: (param: string, message: string) => new ApiError(400, message, { param, code: 'unsupported_parameter' }),
   /** A built-in (server) tool of the client's API that no origin has. */

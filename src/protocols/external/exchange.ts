@@ -33,26 +33,26 @@ export function providerTransport(
   }
   const redact = secretRedactor(key);
   const call = { headers: providerHeaders(api, key), failure: providerFailure(api, ctx.entity.name, redact), redact };
-  // The provider's stream is read with its key cut out of every event (its error events included).
-  const redacting = (exchange: OriginExchange) => () => {
-    const codec = exchange.codec();
-    codec.redactOrigin(redact);
-    return codec;
-  };
+  // The exchange sent to the provider: its credentials and failure reading, and its stream read with the key cut
+  // out of every event (its error events included).
+  const toProvider = (exchange: OriginExchange): OriginExchange => ({
+    ...exchange,
+    ...call,
+    codec: () => {
+      const codec = exchange.codec();
+      codec.redactOrigin(redact);
+      return codec;
+    },
+  });
   // The pair's own headers (Anthropic's `anthropic-beta`) go along; the provider's credentials win any clash.
   if (api.provider === 'anthropic')
-    return (exchange) => ({
-      ...exchange,
-      ...call,
-      headers: { ...exchange.headers, ...call.headers },
-      codec: redacting(exchange),
-    });
+    return (exchange) => ({ ...toProvider(exchange), headers: { ...exchange.headers, ...call.headers } });
   if (clientTopK != null) {
     throw errors.unsupportedParameter('top_k', 'OpenAI has no top-k sampling', 'OpenAI model');
   }
   return (exchange) => {
     const { top_k: _fromDefaults, ...body } = exchange.body as Record<string, unknown>; // an endpoint default for self-hosted models; OpenAI refuses the field
     // OpenAI's base URL ends in /v1 (as the openai SDK's baseURL does): its routes are /chat/completions, /completions, /embeddings.
-    return { ...exchange, body, path: exchange.path.replace(/^\/v1/, ''), ...call, codec: redacting(exchange) };
+    return { ...toProvider(exchange), body, path: exchange.path.replace(/^\/v1/, '') };
   };
 }

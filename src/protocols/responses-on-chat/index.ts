@@ -61,5 +61,5 @@ function inInputTerms(err: unknown, messages: readonly unknown[]): unknown {
   if (!(err instanceof ApiError) || err.param === null) return err;
   const param = inputField(messages, err.param);
   if (param === null) return err;
-  return errors.inClientTerms(err, param, err.message.split(`'${err.param}'`).join(`'${param}'`));
+  return errors.inClientTerms(err, param);
 }
