@@ -8,11 +8,17 @@ export async function expectError(
   status: number,
   match: Partial<ErrorBody['error']>,
 ): Promise<ErrorBody> {
+  const body = await jsonError<ErrorBody>(res, status, match);
+  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+  return body;
+}
+
+/** The JSON error body, after checking its status, content type and `match`. */
+async function jsonError<T extends ErrorBody>(res: Response, status: number, match: Partial<ErrorBody['error']>) {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toContain('application/json');
-  const body = (await res.json()) as ErrorBody;
+  const body = (await res.json()) as T;
   expect(body.error).toMatchObject(match);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
   return body;
 }
 
@@ -29,10 +35,7 @@ export async function expectAdminError(
   status: number,
   match: Partial<ErrorBody['error']>,
 ): Promise<AdminErrorBody> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/json');
-  const body = (await res.json()) as AdminErrorBody;
-  expect(body.error).toMatchObject(match);
+  const body = await jsonError<AdminErrorBody>(res, status, match);
   const { issues, ...rest } = body.error;
   expect(Object.keys(rest).sort()).toEqual(['code', 'message', 'param', 'type']);
   if (issues !== undefined) {
