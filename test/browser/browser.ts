@@ -56,9 +56,16 @@ export async function signIn(page: Page, key: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** Follows a link of the console's navigation. */
+/**
+ * Follows a link of the console's navigation and waits until the page it opens has rendered: the click only
+ * changes the hash, and until the hashchange is handled the previous page (say the playground, with its own
+ * "Endpoint" fields) is still in the document.
+ */
 export async function openPage(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true }).click();
+  const link = page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name, exact: true });
+  await link.click();
+  await link.and(page.locator('[aria-current="page"]')).waitFor();
+  await page.locator('main > .loading').waitFor({ state: 'detached' });
 }
 
 /** Form controls on the page without a label (a <label for>, a wrapping label, or aria-label). */
