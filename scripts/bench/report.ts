@@ -602,8 +602,8 @@ function profileTables(r: BenchResults): string {
         ],
       ),
     );
-    const st = p.stream;
-    if (st) {
+    for (const st of [p.stream, p.shortStream]) {
+      if (!st) continue;
       const perStream = (v: number) => (st.requests ? ((v / st.requests) * 1000).toFixed(0) : '-');
       const srows = (list: typeof st.byFile) =>
         list.slice(0, 20).map((r) => [r.name, ms(r.selfMs), `${(r.share * 100).toFixed(1)}%`, perStream(r.selfMs)]);

@@ -13,10 +13,19 @@ export interface ProfileResult extends ProfileSummary {
   file: string;
   concurrency: number;
   /** The same isolate serving 1,000-token streams (the per-event path). */
-  stream?: ProfileSummary & { file: string; concurrency: number; tokens: number };
+  stream?: StreamProfile;
+  /**
+   * 16-token streams with usage at C=16, as section 0's first-token points send them: the short streams
+   * that go through the pump (Design, step 7), whose CPU per stream sets the first token's wait at C ≥ 16.
+   */
+  shortStream?: StreamProfile;
 }
 
+export type StreamProfile = ProfileSummary & { file: string; concurrency: number; tokens: number };
+
 const LONG_TOKENS = 1000;
+
+const SHORT_TOKENS = 16;
 
 function longStreamBody(model: string): Buffer {
   return Buffer.from(
@@ -26,6 +35,19 @@ function longStreamBody(model: string): Buffer {
       max_tokens: LONG_TOKENS,
       ignore_eos: true,
       stream: true,
+    }),
+  );
+}
+
+/** Section 0's first-token body: 16 tokens, usage asked for as the OpenAI SDKs' usage tracking asks. */
+function shortStreamBody(model: string): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      model,
+      messages: [{ role: 'user', content: 'Benchmark the router: answer this short question in a few words, please.' }],
+      max_tokens: SHORT_TOKENS,
+      stream: true,
+      stream_options: { include_usage: true },
     }),
   );
 }
@@ -75,10 +97,31 @@ export async function runProfile(ctx: Ctx, outFile: string): Promise<ProfileResu
   ctx.log(
     `profile: ${streamed} streams of ${LONG_TOKENS} tokens, ${streamSummary.totalMs.toFixed(0)} ms profiled, written to ${streamFile}`,
   );
+
+  // Short streams at C=16: the pump's path, and the first token's wait on a saturated thread.
+  const shortSpec = { ...streamSpec, body: shortStreamBody(EP_FAST) };
+  const shortN = ctx.plan.name === 'smoke' ? 20 : requests;
+  await closedLoop({ concurrency, requests: 200, send: () => requestStream(ctx.fx.targets.router, shortSpec) });
+  let shortServed = 0;
+  const shortProfile = await profileDuring(h.inspectorUrl, async () => {
+    const run = await closedLoop({
+      concurrency,
+      requests: shortN,
+      send: () => requestStream(ctx.fx.targets.router, shortSpec),
+    });
+    shortServed = run.results.filter((r) => r.sawDone).length;
+  });
+  const shortFile = outFile.replace(/\.json$/, '') + '.router-short-stream.cpuprofile';
+  await writeFile(shortFile, JSON.stringify(shortProfile));
+  const shortSummary = await summarizeProfile(shortProfile, h.bundlePath, shortServed);
+  ctx.log(
+    `profile: ${shortServed} streams of ${SHORT_TOKENS} tokens, ${shortSummary.totalMs.toFixed(0)} ms profiled, written to ${shortFile}`,
+  );
   return {
     ...summary,
     file,
     concurrency,
     stream: { ...streamSummary, file: streamFile, concurrency: streamConcurrency, tokens: LONG_TOKENS },
+    shortStream: { ...shortSummary, file: shortFile, concurrency, tokens: SHORT_TOKENS },
   };
 }
