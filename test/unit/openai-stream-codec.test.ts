@@ -6,8 +6,13 @@ const chunk = (content: string, extra = '') =>
 const usageChunk =
   'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"org/llama","choices":[],"usage":{"prompt_tokens":9,"total_tokens":11,"completion_tokens":2}}\n\n';
 
-function codec(clientWantsUsage = false) {
-  return new OpenAIPassthroughCodec({ originModel: 'org/llama', endpointName: 'demo', clientWantsUsage });
+/** `renames`: the endpoint's name differs from the origin's model id (false: the origin serves the endpoint's name). */
+function codec(clientWantsUsage = false, renames = true) {
+  return new OpenAIPassthroughCodec({
+    originModel: 'org/llama',
+    endpointName: renames ? 'demo' : 'org/llama',
+    clientWantsUsage,
+  });
 }
 
 describe('OpenAIPassthroughCodec', () => {
@@ -99,8 +104,8 @@ describe('OpenAIPassthroughCodec', () => {
 describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
   const enc = new TextEncoder();
   const dec = new TextDecoder();
-  const run = (text: string, cuts: number[], clientWantsUsage = false) => {
-    const c = codec(clientWantsUsage);
+  const run = (text: string, cuts: number[], clientWantsUsage = false, renames = true) => {
+    const c = codec(clientWantsUsage, renames);
     const bytes = enc.encode(text);
     let out = '';
     let at = 0;
@@ -111,8 +116,8 @@ describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
     out += c.end();
     return { out, usage: c.usage, complete: c.complete, errored: c.errored };
   };
-  const viaText = (text: string, clientWantsUsage = false) => {
-    const c = codec(clientWantsUsage);
+  const viaText = (text: string, clientWantsUsage = false, renames = true) => {
+    const c = codec(clientWantsUsage, renames);
     const out = c.push(text) + c.end();
     return { out, usage: c.usage, complete: c.complete, errored: c.errored };
   };
@@ -152,8 +157,43 @@ describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
         ),
       ).toEqual(want);
       expect(run(text, [], true)).toEqual(viaText(text, true));
+      // The origin serving the endpoint's name: nothing to rename, and chunks can go out as their own bytes.
+      const same = viaText(text, true, false);
+      expect(run(text, [], true, false)).toEqual(same);
+      for (let cut = 1; cut < Math.min(n, 300); cut++) expect(run(text, [cut], true, false)).toEqual(same);
     });
   }
+
+  it('gives the same output however the bytes are cut: a byte-order mark, a character cut after an event', () => {
+    const texts = [
+      '\ufeff' + chunk('x') + chunk('y') + 'data: [DONE]\n\n',
+      chunk('x') + '\u00e9' + chunk('y') + chunk('z') + 'data: [DONE]\n\n',
+    ];
+    for (const text of texts) {
+      for (const renames of [true, false]) {
+        const whole = run(text, [], true, renames);
+        const n = enc.encode(text).length;
+        for (let cut = 1; cut < n; cut++) expect(run(text, [cut], true, renames)).toEqual(whole);
+        for (let cut = 1; cut + 1 < n; cut += 5) expect(run(text, [cut, cut + 1], true, renames)).toEqual(whole);
+      }
+    }
+    expect(run(texts[0]!, [], true, false).out.startsWith('data: ')).toBe(true);
+  });
+
+  it('sends a chunk it has nothing to change in as the bytes it came in, not encoded again', () => {
+    const c = codec(true, false);
+    c.pushBytes(enc.encode(chunk('first')));
+    const bytes = enc.encode(chunk('Hi') + chunk(' there') + usageChunk);
+    expect(c.pushBytes(bytes)).toBe(bytes);
+    expect(c.usage).toEqual({ promptTokens: 9, completionTokens: 2 });
+    // Half an event carried over from the chunk before: the chunk's bytes are not the events that go out.
+    const event = enc.encode(chunk('a'));
+    expect(dec.decode(c.pushBytes(event.subarray(0, 20)))).toBe('');
+    const rest = event.subarray(20);
+    const out = c.pushBytes(rest);
+    expect(out).not.toBe(rest);
+    expect(dec.decode(out)).toBe(chunk('a'));
+  });
 
   it('passes an ordinary content event through with only the model replaced', () => {
     const c = codec();

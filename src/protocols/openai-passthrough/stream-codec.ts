@@ -6,6 +6,8 @@ import { announcesRole } from './announces-role';
 
 const COLON = 0x3a;
 const BRACE = 0x7b;
+const LF = 0x0a;
+const BOM_BYTES = 3;
 const DATA = 'data: ';
 const ERROR_START = '{"error"';
 const MODEL_KEY = '"model"';
@@ -45,6 +47,12 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
   private textMode = false;
   /** Decodes the stream as it comes: a character cut between two chunks waits for its other bytes. */
   private readonly decoder = new TextDecoder();
+  private bytesIn = 0;
+  /**
+   * The decoder holds nothing back: the last chunk ended in an ASCII byte (no character cut in two), and the stream's
+   * first bytes, where a byte-order mark (which decoding drops) would be, are behind it.
+   */
+  private clean = false;
 
   constructor(private readonly opts: OpenAIPassthroughOptions) {
     super();
@@ -59,6 +67,7 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
   }
 
   pushBytes(chunk: Uint8Array): Uint8Array {
+    const carried = this.pending !== '';
     const text = this.pending + this.decoder.decode(chunk, { stream: true });
     this.pending = '';
     if (this.textMode || text.includes('\r')) {
@@ -75,6 +84,13 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
       pos = end + 2;
     }
     if (pos < text.length) this.pending = text.slice(pos);
+    // Every event went out as it came (nothing renamed, dropped or re-framed) and the chunk held exactly them (no
+    // text carried in, no bytes held back by the decoder from the chunk before, no byte-order mark it dropped): the
+    // chunk's own bytes go out, not encoded again.
+    const clean = this.clean;
+    this.bytesIn += chunk.length;
+    this.clean = this.bytesIn >= BOM_BYTES && (chunk[chunk.length - 1] ?? 0x80) < 0x80;
+    if (out === text && clean && !carried && chunk[chunk.length - 1] === LF) return chunk;
     return encodeText(out);
   }
 
