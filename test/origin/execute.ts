@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { faultResponse, type Mode } from './modes.ts';
 import { text, type BodyPlan, type Flavor, type Plan, type StreamPlan } from './plan.ts';
-import { errorFrames, TGI_KEEPALIVE, TGI_KEEPALIVE_MS } from './sse.ts';
+import { errorFrames, pythonJsonEvents, TGI_KEEPALIVE, TGI_KEEPALIVE_MS } from './sse.ts';
 import type { Tracker } from './stats.ts';
 
 type Conn = {
@@ -63,7 +63,7 @@ function connection(req: IncomingMessage, res: ServerResponse, tracker: Tracker)
 }
 
 function tokenDelay(mode: Mode): number {
-  return mode.name === 'slow' || mode.name === 'normal' ? mode.arg : 2;
+  return mode.name === 'slow' || mode.name === 'normal' || mode.name === 'json-dumps' ? mode.arg : 2;
 }
 
 async function sendBody(c: Conn, plan: BodyPlan, mode: Mode): Promise<void> {
@@ -167,7 +167,8 @@ async function sendStream(c: Conn, plan: StreamPlan, mode: Mode, flavor: Flavor)
       if (frame.token) await c.sleep(delay);
       if (c.gone()) return;
       if (frame.data !== '') {
-        flushed = new Promise<void>((resolve) => c.res.write(frame.data, () => resolve()));
+        const data = mode.name === 'json-dumps' ? pythonJsonEvents(frame.data) : frame.data;
+        flushed = new Promise<void>((resolve) => c.res.write(data, () => resolve()));
         reportPrompt(c.tracker, null, frame.data);
       }
       if (frame.token) c.tracker.wrote(1);

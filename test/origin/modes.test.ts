@@ -98,6 +98,22 @@ describe('fault modes', () => {
     expect(payloads[1]).toMatchObject({ error_type: 'generation' });
   });
 
+  it('json-dumps writes each streamed event as Python json.dumps does; the same chunks, usage included', async () => {
+    const body = { ...CHAT, max_tokens: 3, stream_options: { include_usage: true } };
+    const spaced = await (await post(`${origin.url}/mode/json-dumps/v1/chat/completions`, body)).text();
+    const plain = await (await post(`${origin.url}/v1/chat/completions`, body)).text();
+    const lines = sseEvents(spaced).filter((e) => e !== 'data: [DONE]');
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(line).toMatch(/^data: \{"id": "[^"]+", "object": "chat\.completion\.chunk", /);
+    expect(spaced).toContain('"usage": {"prompt_tokens": ');
+    expect(spaced).toContain('"choices": [{"index": 0, ');
+    expect(sseEvents(spaced).at(-1)).toBe('data: [DONE]');
+    // The same JSON values as the compact stream, but for ids and times.
+    const values = (text: string) =>
+      ssePayloads(text, 'data: ').map((p) => ({ ...(p as object), id: null, created: null }));
+    expect(values(spaced)).toEqual(values(plain));
+  });
+
   it('reset destroys the connection before any byte', async () => {
     await expect(post(`${origin.url}/mode/reset/v1/chat/completions`, CHAT)).rejects.toThrow();
     await waitFor(() => origin.stats().dropped === 1);

@@ -18,6 +18,7 @@ export const MODE_NAMES = [
   'stall',
   'instream-error',
   'instream-echo-key',
+  'json-dumps',
   'reset',
   'flap',
   'switch',
@@ -26,7 +27,7 @@ export const MODE_NAMES = [
 export type ModeName = (typeof MODE_NAMES)[number];
 
 /**
- * `arg` is milliseconds for normal/slow, a token count for drop/stall/instream-error/instream-echo-key, the
+ * `arg` is milliseconds for normal/slow/json-dumps, a token count for drop/stall/instream-error/instream-echo-key, the
  * filler characters before the echoed credential for echo-key,
  * the window length in ms for flap (alternating windows: up, then down with connections
  * reset), the switch's number for switch (its mode is set with `POST /__switch`), unused otherwise (redirect
@@ -47,6 +48,7 @@ const DEFAULT_ARG: Record<ModeName, number> = {
   stall: 0,
   'instream-error': 2,
   'instream-echo-key': 2,
+  'json-dumps': 2,
   reset: 0,
   flap: 500,
   switch: 0,

@@ -13,4 +13,5 @@ export const SERVED_NAMES = [
   'served-total',
   'served-revoked',
   'served-held',
+  'served-spaced',
 ] as const;

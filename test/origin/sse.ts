@@ -64,3 +64,32 @@ export const PROVIDER_SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
 };
+
+/**
+ * Python's `json.dumps(value)` with its defaults: `", "` between items, `": "` after keys, and every character
+ * outside ASCII as a `\uXXXX` escape (`ensure_ascii`). llama-cpp-python's server writes its stream chunks so.
+ */
+export function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${asciiJson(k)}: ${pythonJson(v)}`)
+      .join(', ')}}`;
+  return typeof value === 'string' ? asciiJson(value) : JSON.stringify(value);
+}
+
+function asciiJson(s: string): string {
+  return JSON.stringify(s).replace(/[\u0080-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** An SSE event's JSON `data:` lines rewritten as `pythonJson` writes them (the json-dumps mode); other lines as they are. */
+export function pythonJsonEvents(event: string): string {
+  return event.replace(/^(data: ?)(\{.*)$/gm, (line, prefix: string, json: string) => {
+    try {
+      return prefix + pythonJson(JSON.parse(json));
+    } catch {
+      return line;
+    }
+  });
+}

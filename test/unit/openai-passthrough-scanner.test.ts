@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OpenAIPassthroughScanner } from '../../src/protocols/openai-passthrough/stream-scanner';
+import { pythonJsonEvents } from '../origin/sse';
 
 const enc = new TextEncoder();
 const chunk = (delta: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -42,6 +43,27 @@ describe('OpenAIPassthroughScanner', () => {
     const s = scan(withUsage(1) + withUsage(2) + withUsage(3) + DONE, 11);
     s.end();
     expect(s.usage).toEqual({ promptTokens: 3, completionTokens: 3 });
+  });
+
+  it('reads JSON written as Python\'s json.dumps writes it (`"usage": {`), however the stream is cut', () => {
+    const text = ROLE + TOKENS + USAGE + DONE;
+    for (const size of [1, 3, 64, text.length]) {
+      const s = scan(pythonJsonEvents(text), size);
+      expect(s.end()).toBe('');
+      expect(s.usage).toEqual({ promptTokens: 7, completionTokens: 4 });
+    }
+    const counted = scan(pythonJsonEvents(ROLE + TOKENS + DONE), 5);
+    counted.end();
+    expect(counted.usage).toEqual({ promptTokens: 0, completionTokens: 4 });
+  });
+
+  it('takes no usage from text the model wrote (a content string holding `"usage": {…}`)', () => {
+    const quoting = chunk({ content: 'say {"usage": {"prompt_tokens": 99, "completion_tokens": 99}}' });
+    for (const text of [ROLE + quoting + TOKENS + DONE, pythonJsonEvents(ROLE + quoting + TOKENS + DONE)]) {
+      const s = scan(text, 64);
+      s.end();
+      expect(s.usage).toEqual({ promptTokens: 0, completionTokens: 5 });
+    }
   });
 
   it('reads CRLF framing and multi-byte characters cut between batches', () => {

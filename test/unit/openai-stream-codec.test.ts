@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OpenAIPassthroughCodec } from '../../src/protocols/openai-passthrough/stream-codec';
+import { pythonJsonEvents } from '../origin/sse';
 
 const chunk = (content: string, extra = '') =>
   `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"org/llama","choices":[{"index":0,"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}]${extra}}\n\n`;
@@ -141,6 +142,8 @@ describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
     'unfinished last event': chunk('x') + 'data: [DONE]',
     CRLF: chunk('x').replace('\n\n', '\r\n\r\n') + chunk('y').replace('\n\n', '\r\n\r\n') + 'data: [DONE]\r\n\r\n',
     'multi-line data': 'data: {"a":\ndata: 1}\n\n' + chunk('x') + 'data: [DONE]\n\n',
+    "Python's json.dumps": pythonJsonEvents(chunk('Hi') + chunk(' there') + usageChunk + 'data: [DONE]\n\n'),
+    "Python's json.dumps, no usage": pythonJsonEvents(chunk('a') + chunk('b') + chunk('c') + 'data: [DONE]\n\n'),
   };
 
   for (const [name, text] of Object.entries(streams)) {
@@ -193,6 +196,17 @@ describe('OpenAIStreamCodec on bytes (pushBytes)', () => {
     const out = c.pushBytes(rest);
     expect(out).not.toBe(rest);
     expect(dec.decode(out)).toBe(chunk('a'));
+  });
+
+  it("reads usage and counts content in JSON written as Python's json.dumps writes it", () => {
+    const usage = run(pythonJsonEvents(streams.plain!), [], true);
+    expect(usage.usage).toEqual({ promptTokens: 9, completionTokens: 2 });
+    const counted = run(pythonJsonEvents(streams['no usage, counted']!), [40], false, false);
+    expect(counted.usage).toEqual({ promptTokens: 0, completionTokens: 3 });
+    // Text the model wrote is no usage: its quotes are escaped.
+    const quoting = chunk('{"usage": {"prompt_tokens": 99}}') + chunk('b') + 'data: [DONE]\n\n';
+    for (const text of [quoting, pythonJsonEvents(quoting)])
+      expect(run(text, [], true).usage).toEqual({ promptTokens: 0, completionTokens: 2 });
   });
 
   it('passes an ordinary content event through with only the model replaced', () => {

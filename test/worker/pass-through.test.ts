@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SERVED_NAMES } from '../origin/served-name';
 import { admin, call, createEndpoint, createKey, eventually, inFlight, originStats, sseEvents } from './helpers/router';
 
@@ -198,4 +198,35 @@ describe('streams that pass through unchanged (the origin serves the endpoint na
     expect(parsed(events).at(-1)?.error).toMatchObject({ code: 'api_key_revoked', message: 'The API key was revoked' });
     await eventually(async () => expect(await inFlight(id)).toBe(0));
   }, 30_000);
+});
+
+describe('an origin that writes its stream as Python json.dumps does (llama-cpp-python: `"usage": {…}`)', () => {
+  const cases: Array<[string, string, Record<string, unknown>]> = [
+    ['passed through natively (over 32 tokens)', 'served-spaced', { max_tokens: 40, ignore_eos: true }],
+    ['re-framed by the codec (32 tokens or fewer)', 'served-spaced', { max_tokens: 8, ignore_eos: true }],
+    ['with the model renamed', 'spaced-renamed', { max_tokens: 40, ignore_eos: true }],
+  ];
+  beforeAll(async () => {
+    await served('served-spaced', 'json-dumps');
+    await createEndpoint('spaced-renamed', { mode: 'json-dumps' });
+  });
+  for (const [label, endpoint, body] of cases) {
+    it(`its usage counts: ${label}`, async () => {
+      const { id, key } = await createKey();
+      const res = await chat(key, { model: endpoint, messages: hello, ...withUsage, ...body });
+      expect(res.status).toBe(200);
+      const chunks = parsed(await sseEvents(res));
+      expect(chunks.every((c) => c.model === endpoint)).toBe(true);
+      const usage = chunks.at(-1)!.usage!;
+      expect(usage.completion_tokens).toBe(body.max_tokens);
+      await eventually(async () =>
+        expect(await usageRow(id, endpoint)).toMatchObject({
+          requests: 1,
+          completed: 1,
+          prompt_tokens: usage.prompt_tokens,
+          completion_tokens: usage.completion_tokens,
+        }),
+      );
+    });
+  }
 });

@@ -3,6 +3,7 @@ import { OpenAISseCodec } from '../shared/sse-codec';
 import { originErrorMessage } from '../openai/error-body';
 import { tokenCountsOf } from '../openai/usage';
 import { announcesRole } from './announces-role';
+import { CHOICES_KEY, keyOpening, OBJECT, OBJECTS, USAGE_KEY } from './json-key';
 
 const COLON = 0x3a;
 const BRACE = 0x7b;
@@ -75,8 +76,8 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
       return encodeText(this.push(text));
     }
     // One search per pattern and chunk: each finds its next occurrence, reused by the events before it.
-    const usage = new NextMatch(text, '"usage":{');
-    const choices = new NextMatch(text, '"choices":[{');
+    const usage = new NextMatch(text, USAGE_KEY, OBJECT);
+    const choices = new NextMatch(text, CHOICES_KEY, OBJECTS);
     let out = '';
     let pos = 0;
     for (let end = text.indexOf('\n\n', pos); end !== -1; end = text.indexOf('\n\n', pos)) {
@@ -136,10 +137,10 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
     if (eventName === 'error' || isErrorData(data)) {
       return this.fail(`Origin error: ${originErrorMessage(data)}`, 'origin_error');
     }
-    if (data.includes('"usage":{')) {
+    if (keyOpening(data, USAGE_KEY, OBJECT) !== -1) {
       const usageOnly = this.readUsage(data);
       if (usageOnly && !this.opts.clientWantsUsage) return '';
-    } else if (data.includes('"choices":[{') && (this.counted > 0 || !announcesRole(data))) {
+    } else if (keyOpening(data, CHOICES_KEY, OBJECTS) !== -1 && (this.counted > 0 || !announcesRole(data))) {
       this.counted++;
     }
     return `data: ${this.renameModel(data)}\n\n`;
@@ -162,7 +163,7 @@ export class OpenAIPassthroughCodec extends OpenAISseCodec {
     if (!data.includes('"model"')) return data;
     try {
       const chunk = JSON.parse(data) as { model?: unknown };
-      if (typeof chunk.model !== 'string') return data;
+      if (typeof chunk.model !== 'string' || chunk.model === this.opts.endpointName) return data;
       chunk.model = this.opts.endpointName;
       return JSON.stringify(chunk);
     } catch {
@@ -182,20 +183,23 @@ function within(text: string, pattern: string, from: number, to: number): number
 }
 
 /**
- * A pattern's occurrences in one chunk, asked for event by event in order: the next
- * occurrence is searched for once and reused until an event reaches it, so a pattern
- * most events lack (usage) costs one scan per chunk, not one per event.
+ * A key's occurrences in one chunk (where it opens an object, or an array of objects: see `keyOpening`), asked for
+ * event by event in order: the next occurrence is searched for once and reused until an event reaches it, so a key
+ * most events lack (usage) costs one scan per chunk, not one per event. An occurrence counts for the event it
+ * starts in.
  */
 class NextMatch {
   private at = -2; // not searched yet
 
   constructor(
     private readonly text: string,
-    private readonly pattern: string,
+    private readonly key: string,
+    private readonly opener: string,
   ) {}
 
   within(from: number, to: number): number {
-    if (this.at === -2 || (this.at !== -1 && this.at < from)) this.at = this.text.indexOf(this.pattern, from);
-    return this.at !== -1 && this.at + this.pattern.length <= to ? this.at : -1;
+    if (this.at === -2 || (this.at !== -1 && this.at < from))
+      this.at = keyOpening(this.text, this.key, this.opener, from);
+    return this.at !== -1 && this.at < to ? this.at : -1;
   }
 }

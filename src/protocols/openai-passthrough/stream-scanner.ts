@@ -4,9 +4,8 @@ import type { TokenCounts } from '../shared/stream-codec';
 import type { StreamScanner } from '../shared/stream-scanner';
 import { ERROR_LINE } from '../shared/error-data';
 import { announcesRole } from './announces-role';
+import { CHOICES_KEY, keyOpening, OBJECT, OBJECTS, USAGE_KEY } from './json-key';
 
-const USAGE = '"usage":{';
-const CHOICES = '"choices":[{';
 interface LinePrefix {
   text: string;
   afterBreak: string;
@@ -16,7 +15,7 @@ const DONE_LINES = linePrefixes('data: [DONE]', 'data:[DONE]');
 
 /**
  * Reads an OpenAI-style stream (vLLM, SGLang, llama.cpp) that goes to the client as the
- * origin wrote it: the usage from the last `"usage":{…}` line, content chunks counted as
+ * origin wrote it: the usage from the last line with a `"usage"` object, content chunks counted as
  * a fallback (one per token, as OpenAIPassthroughCodec counts them), `[DONE]`, and error
  * events. It looks at each batch with the runtime's native string search and parses only
  * the line that carries usage (once a batch at most), so its cost is per batch, not per event.
@@ -58,10 +57,15 @@ export class OpenAIPassthroughScanner implements StreamScanner {
 
   /** The whole lines `text[0, end)` (`end` is a line start). */
   private lines(text: string, end: number): void {
-    for (let at = text.indexOf(CHOICES); at !== -1 && at < end; at = text.indexOf(CHOICES, at + CHOICES.length)) {
-      if (this.counted > 0 || !announcesRole(dataOf(lineAt(text, at, end)))) this.counted++;
+    let usage = -1;
+    for (let at = keyOpening(text, USAGE_KEY, OBJECT); at !== -1 && at < end;) {
+      usage = at;
+      at = keyOpening(text, USAGE_KEY, OBJECT, at + 1);
     }
-    const usage = text.lastIndexOf(USAGE, end - USAGE.length);
+    for (let at = keyOpening(text, CHOICES_KEY, OBJECTS); at !== -1 && at < end;) {
+      if (this.counted > 0 || !announcesRole(dataOf(lineAt(text, at, end)))) this.counted++;
+      at = keyOpening(text, CHOICES_KEY, OBJECTS, at + 1);
+    }
     if (usage !== -1) this.readUsage(dataOf(lineAt(text, usage, end)));
     if (!this.errored && opensError(text, end)) this.errored = true;
     if (!this.complete && DONE_LINES.some((line) => startsLine(text, line, end))) this.complete = true;
