@@ -24,19 +24,42 @@ export function describeIssue(
   missing: string,
   base: PropertyKey[] = [],
 ): IssueText {
+  return describeIssues(issue, root, missing, base)[0]!;
+}
+
+/**
+ * Every problem one zod issue stands for (never none), the first being what `describeIssue` says: a union whose
+ * branches got past the type check stands for all the problems of its closest branch, in the order zod found them
+ * (a served entity without `protocol` or with an unknown one: that, and whatever else is wrong with its name,
+ * model or origins).
+ */
+export function describeIssues(
+  issue: z.core.$ZodIssue,
+  root: z.ZodType | undefined,
+  missing: string,
+  base: PropertyKey[] = [],
+): IssueText[] {
   const path = [...base, ...issue.path];
   const at = schemaAt(root, [...issue.path]);
-  // A union whose branches got past the type check: what the closest branch says is what to fix.
+  const branch = unionBranch(issue, at);
+  if (branch) return branch.issues.flatMap((inner) => describeIssues(inner, branch.schema, missing, path));
+  return [{ param: joinPath(path), message: describeLeaf(issue, at, missing) }];
+}
+
+/** A union whose branches got past the type check: the closest branch's problems are what to fix. */
+function unionBranch(
+  issue: z.core.$ZodIssue,
+  at: z.ZodType | undefined,
+): { issues: z.core.$ZodIssue[]; schema: z.ZodType | undefined } | null {
   if (
     issue.code === 'invalid_union' &&
     issue.input !== undefined &&
     issue.errors.length > 0 &&
     !('discriminator' in issue && issue.discriminator)
   ) {
-    const inner = closestBranch(issue.errors, at);
-    if (inner) return describeIssue(inner.issue, inner.schema, missing, path);
+    return closestBranch(issue.errors, at);
   }
-  return { param: joinPath(path), message: describeLeaf(issue, at, missing) };
+  return null;
 }
 
 /** zod's own wording; anything else is the schema author's message, kept as it is. */
@@ -121,29 +144,30 @@ function unionTypes(issue: z.core.$ZodIssueInvalidUnion, schema: z.ZodType | und
 /**
  * Of a union's failed branches, the one that got furthest: a branch that accepted the
  * value's type and failed on something inside (a bound, an element) says more than
- * "expected string or array".
+ * "expected string or array". Its problems, all of them, in the order zod found them.
  */
 function closestBranch(
   errors: z.core.$ZodIssue[][],
   schema: z.ZodType | undefined,
-): { issue: z.core.$ZodIssue; schema: z.ZodType | undefined } | null {
+): { issues: z.core.$ZodIssue[]; schema: z.ZodType | undefined } | null {
   const options = unionOptions(schema);
-  let best: { issue: z.core.$ZodIssue; schema: z.ZodType | undefined; offBranch: number } | null = null;
+  let best: { issues: z.core.$ZodIssue[]; schema: z.ZodType | undefined; offBranch: number } | null = null;
   for (let i = 0; i < errors.length; i++) {
-    const first = errors[i]?.[0];
-    if (!first) continue;
+    const issues = errors[i];
+    const first = issues?.[0];
+    if (!issues || !first) continue;
     const typeMiss = (first.code === 'invalid_type' || first.code === 'invalid_value') && first.path.length === 0;
     if (typeMiss) continue;
     // Of several object branches, the one the input meant has the fewest unknown or missing fields at its own level
     // (a served entity with `protocol` and `origins` is a self-hosted one, not an external model missing `external_model`).
-    const offBranch = errors[i]!.filter(
+    const offBranch = issues.filter(
       (issue) =>
         issue.path.length <= 1 &&
         (issue.code === 'unrecognized_keys' || (issue.code === 'invalid_type' && issue.input === undefined)),
     ).length;
-    if (best === null || offBranch < best.offBranch) best = { issue: first, schema: options[i], offBranch };
+    if (best === null || offBranch < best.offBranch) best = { issues, schema: options[i], offBranch };
   }
-  return best && { issue: best.issue, schema: best.schema };
+  return best && { issues: best.issues, schema: best.schema };
 }
 
 function formatMessage(issue: z.core.$ZodIssueInvalidStringFormat): string {

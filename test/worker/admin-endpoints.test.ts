@@ -96,6 +96,67 @@ describe('admin API: endpoints', () => {
     expect(error.issues[3]!.message).toBe(only.message);
   });
 
+  it("lists a served entity's other problems when its `protocol` is missing or unknown", async () => {
+    type Issues = { error: { message: string; param: string; issues: Array<{ param: string; message: string }> } };
+    const { protocol: _, model: __, ...noProtocol } = entity();
+    const missing = await admin('POST', '/endpoints', {
+      name: 'x',
+      served_entities: [{ ...noProtocol, origins: [{ url: 'not a url' }, { url: originUrl(), weight: 0 }] }],
+    });
+    expect(missing.status).toBe(400);
+    const { error } = (await missing.json()) as Issues;
+    expect(error.issues).toEqual([
+      {
+        param: 'served_entities.0.protocol',
+        message: "Invalid 'served_entities.0.protocol': required field is missing (expected one of 'openai', 'tgi')",
+      },
+      { param: 'served_entities.0.model', message: "Invalid 'served_entities.0.model': required field is missing" },
+      {
+        param: 'served_entities.0.origins.0.url',
+        message: "Invalid 'served_entities.0.origins.0.url': must be an http(s) URL",
+      },
+      {
+        param: 'served_entities.0.origins.1.weight',
+        message: "Invalid 'served_entities.0.origins.1.weight': must be ≥ 1",
+      },
+    ]);
+    expect({ param: error.param, message: error.message }).toEqual(error.issues[0]);
+
+    // An unknown protocol, on an update: the same list, the protocol's issue worded as before.
+    await createEndpoint('protocol-typo');
+    const unknown = await admin('PATCH', '/endpoints/protocol-typo', {
+      served_entities: [entity('a'), { ...entity('b'), name: 'b b', protocol: 'grpc', origins: [{ url: 'ftp://h' }] }],
+      timeouts: { total_ms: 5 },
+    });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as Issues).error.issues).toEqual([
+      {
+        param: 'served_entities.1.name',
+        message: `Invalid 'served_entities.1.name': must be 1-64 characters: letters, digits, ".", "_" or "-"`,
+      },
+      {
+        param: 'served_entities.1.protocol',
+        message: "Invalid 'served_entities.1.protocol': unknown value 'grpc', expected one of 'openai', 'tgi'",
+      },
+      {
+        param: 'served_entities.1.origins.0.url',
+        message: "Invalid 'served_entities.1.origins.0.url': must be an http(s) URL",
+      },
+      { param: 'timeouts.total_ms', message: "Invalid 'timeouts.total_ms': must be at least 100 ms" },
+    ]);
+
+    // With its protocol right, an entity's problems are all listed as well.
+    const known = await admin('POST', '/endpoints', {
+      name: 'x',
+      served_entities: [{ ...entity(), model: '', origins: [{ url: 'ftp://h' }], responses_api: 'yes' }],
+    });
+    expect(((await known.json()) as Issues).error.issues.map((i) => i.param)).toEqual([
+      'served_entities.0.model',
+      'served_entities.0.origins.0.url',
+      'served_entities.0.responses_api',
+    ]);
+  });
+
   it('bounds `issues` to the first 50 problems', async () => {
     // 64 tags at most, each with two wrong fields: 128 problems.
     const tags = Array.from({ length: 64 }, () => ({ key: 7, value: 7 }));
