@@ -58,3 +58,7 @@ export type CreatedKey = z.output<typeof KeyCreated>;
 export type KeyDetails = z.output<typeof KeyInfo>;
 export type UsageRow = z.output<typeof UsageRowObject>;
 export type KeyUsageResponse = z.output<typeof KeyUsage>;
+
+// How it refuses: one problem of a validation refusal (the admin API's `error.issues`, { param, message }).
+// The OpenAPI shape AdminErrorIssue (src/openapi/shapes/errors.ts) is checked against this type.
+export type { ApiIssue } from './http/api-error.ts';

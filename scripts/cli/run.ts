@@ -83,10 +83,17 @@ function helpOrUsage(out: Output, help: boolean, text: string, problem: string |
   return EXIT_USAGE;
 }
 
-/** One line for what went wrong: the API's own message and status, or why the router was not reached. */
+/**
+ * What went wrong: one line with the API's own message and status, or why the router was not reached.
+ * A validation refusal that found several problems adds every one of them (the first included), a line each.
+ */
 export function describeFailure(err: unknown, url: string | undefined): string {
   if (err instanceof AdminApiError) {
-    return `${err.apiMessage} (HTTP ${err.status}${err.code ? `, ${err.code}` : ''})`;
+    const headline = `${err.apiMessage} (HTTP ${err.status}${err.code ? `, ${err.code}` : ''})`;
+    // A single problem is the headline's message already.
+    const [first] = err.issues;
+    const listed = err.issues.length > 1 || (first !== undefined && first.message !== err.apiMessage);
+    return listed ? [headline, ...err.issues.map((issue) => `  ${issue.message}`)].join('\n') : headline;
   }
   if (err instanceof Error && err.name === 'TimeoutError') {
     return `the router at ${url} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`;

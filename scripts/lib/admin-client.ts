@@ -1,8 +1,10 @@
 // A small typed client for the router's admin API (`/admin/v1`). Every method throws
-// an AdminApiError carrying the router's JSON error message on a non-2xx answer.
+// an AdminApiError carrying the router's JSON error message (and every problem of a
+// validation refusal) on a non-2xx answer.
 
 // The admin API's types come from the router's own schemas (src/api-types.ts), never a copy.
 import type {
+  ApiIssue,
   ApiKeyInfo,
   CreatedEndpoint,
   CreatedKey,
@@ -53,15 +55,38 @@ export class AdminApiError extends Error {
   readonly code: string | null;
   /** The router's own error message (`error.message`), without the method, path and status. */
   readonly apiMessage: string;
+  /**
+   * Every problem a validation refusal found (`error.issues`), in order, the first being `apiMessage`;
+   * empty when the router listed none.
+   */
+  readonly issues: readonly ApiIssue[];
 
-  constructor(status: number, message: string, body: unknown, code: string | null, apiMessage: string = message) {
+  constructor(
+    status: number,
+    message: string,
+    body: unknown,
+    code: string | null,
+    apiMessage: string = message,
+    issues: readonly ApiIssue[] = [],
+  ) {
     super(message);
     this.name = 'AdminApiError';
     this.status = status;
     this.body = body;
     this.code = code;
     this.apiMessage = apiMessage;
+    this.issues = issues;
   }
+}
+
+/** The well-formed entries of an error body's `issues` (anything else is left out). */
+function issuesOf(value: unknown): ApiIssue[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    const { param, message } = (item ?? {}) as { param?: unknown; message?: unknown };
+    if (typeof message !== 'string' || (typeof param !== 'string' && param !== null)) return [];
+    return [{ param, message }];
+  });
 }
 
 export class AdminClient {
@@ -203,7 +228,7 @@ export class AdminClient {
       // not JSON: reported as text below
     }
     if (!response.ok) {
-      const error = (json as { error?: { message?: unknown; code?: unknown } } | undefined)?.error;
+      const error = (json as { error?: { message?: unknown; code?: unknown; issues?: unknown } } | undefined)?.error;
       const message = typeof error?.message === 'string' ? error.message : text.slice(0, 500) || response.statusText;
       const code = typeof error?.code === 'string' ? error.code : null;
       throw new AdminApiError(
@@ -212,6 +237,7 @@ export class AdminClient {
         json ?? text,
         code,
         message,
+        issuesOf(error?.issues),
       );
     }
     if (json === undefined) {

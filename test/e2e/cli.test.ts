@@ -371,6 +371,29 @@ describe('edge-router endpoint --from-file', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("Invalid 'served_entities.0.origins.0.url': must be an http(s) URL (HTTP 400");
   });
+
+  it('an invalid body with several problems: the first as the headline, then every one, a line each', async () => {
+    const args = ['endpoint', 'create', uniqueName('cli-bad'), '--model', CHAT_MODEL];
+    const bad = [...args, '--origin', 'ftp://nowhere', '--temperature', '7'];
+    const result = await cli(bad);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^edge-router: Invalid '[^']+': .+ \(HTTP 400, invalid_body\)$/);
+    const listed = lines.slice(1);
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    for (const line of listed) expect(line).toMatch(/^ {2}Invalid '[^']+': /);
+    expect(listed.find((l) => l.includes("'served_entities.0.origins.0.url'"))).toContain('must be an http(s) URL');
+    expect(listed.find((l) => l.includes("'defaults.temperature'"))).toBeDefined();
+    // The headline is the first problem listed.
+    expect(lines[0]).toContain(listed[0]!.trim());
+
+    // With --json the refusal reads the same, on stderr; stdout stays empty.
+    const json = await cli([...bad, '--json']);
+    expect(json.code).toBe(1);
+    expect(json.stdout).toBe('');
+    expect(json.stderr).toBe(result.stderr);
+  });
 });
 
 describe('edge-router key', () => {
