@@ -138,6 +138,24 @@ export class KeyStore {
   }
 
   /**
+   * The UPDATE that sets a key's editable fields, `description` and `token_budget` (for a batch with
+   * its audit record). Scoped to the key's tenant; `changes` 0 on its result: no such key there.
+   */
+  editStatement(
+    key: Pick<KeyRecord, 'id' | 'tenant_id'>,
+    edit: Pick<KeyRecord, 'description' | 'token_budget'>,
+  ): D1PreparedStatement {
+    return this.db
+      .prepare('UPDATE api_keys SET description = ?, token_budget = ? WHERE id = ? AND tenant_id = ?')
+      .bind(
+        edit.description,
+        edit.token_budget === null ? null : JSON.stringify(edit.token_budget),
+        key.id,
+        key.tenant_id,
+      );
+  }
+
+  /**
    * The UPDATE that revokes an active key (for a batch with its audit record). Revocation
    * also tells the key's gate (src/gate/lease.ts `gateFor(...).revoke()`), which the caller does.
    */

@@ -207,12 +207,7 @@ keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
   const fields = Object.keys(patch).sort();
   const budget = patch.token_budget === undefined ? key.token_budget : patch.token_budget;
   await c.env.DB.batch([
-    c.env.DB.prepare('UPDATE api_keys SET description = ?, token_budget = ? WHERE id = ? AND tenant_id = ?').bind(
-      patch.description ?? key.description,
-      budget === null ? null : JSON.stringify(budget),
-      key.id,
-      key.tenant_id,
-    ),
+    store(c).editStatement(key, { description: patch.description ?? key.description, token_budget: budget }),
     auditStatement(
       c.env.DB,
       c.get('principal'),

@@ -1,7 +1,6 @@
 // Every D1 statement the control plane runs, as its code builds it: each store method is called
 // against a recording D1 (nothing runs), and what it prepared and bound is returned with where it
-// comes from. test/worker/query-plans.test.ts explains each one against the migrated schema. (Only
-// the route handlers' own statement, keys.ts's UPDATE of a key by id and tenant, is not built here.)
+// comes from. test/worker/query-plans.test.ts explains each one against the migrated schema.
 
 import { auditStatement, listAudit } from '../../../src/audit/audit-log';
 import type { KeyRecord } from '../../../src/auth/key-record';
@@ -155,6 +154,9 @@ export async function controlPlaneStatements(): Promise<RecordedStatement[]> {
   await run('KeyStore.activeCount', (db) => keys(db).activeCount(TENANT));
   await run('KeyStore.insertWithinQuotaStatement', (db) => keys(db).insertWithinQuotaStatement(KEY, 100));
   await run('KeyStore.insertStatement', (db) => keys(db).insertStatement(KEY));
+  await run('KeyStore.editStatement', (db) =>
+    keys(db).editStatement(KEY, { description: 'new', token_budget: { tokens: 1000, renewal_period: 'day' } }),
+  );
   await run('KeyStore.revokeStatement', (db) => keys(db).revokeStatement(KEY, AT));
   await run('KeyStore.firstKeysOf', (db) => keys(db).firstKeysOf('chat', TENANT));
 
