@@ -14,7 +14,10 @@ export interface MetricsQuery {
   resolution: Resolution;
 }
 
-/** A time: RFC 3339 (`2026-11-30T10:00:00Z`) or Unix seconds. */
+/** The latest time a query may name: the end of year 9999, the last RFC 3339 can write (and well within a Date). */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/** A time: RFC 3339 (`2026-11-30T10:00:00Z`) or Unix seconds, no later than MAX_TIME_MS. */
 function parseTime(param: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const ms = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) * 1000 : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
@@ -23,6 +26,9 @@ function parseTime(param: string, raw: string | undefined, fallback: number): nu
       param,
       `Invalid '${param}': give an RFC 3339 time (2026-11-30T10:00:00Z) or Unix seconds`,
     );
+  // Unix seconds can name a time no Date holds (the answer's ISO times would throw): refused by name.
+  if (ms > MAX_TIME_MS)
+    throw errors.invalidQuery(param, `Invalid '${param}': give a time no later than 9999-12-31T23:59:59Z`);
   return ms;
 }
 

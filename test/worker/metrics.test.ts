@@ -255,6 +255,18 @@ describe('GET /admin/v1/endpoints/{name}/metrics', () => {
     expect(old.resolution).toBe('hour');
   });
 
+  it('answers a time past what a date can hold with 400 naming it, not 500', async () => {
+    await createEndpoint('mx-far');
+    // Unix seconds past year 275760 (JavaScript's last date); RFC 3339 only writes years up to 9999.
+    for (const q of ['?until=9999999999999', '?since=9000000000000&until=9000000003600', '?until=253402300800']) {
+      await expectAdminError(await metrics('mx-far', q), 400, { param: 'until', code: 'invalid_query' });
+    }
+    const err = (await (await metrics('mx-far', '?until=99999999999999999999')).json()) as {
+      error: { message: string };
+    };
+    expect(err.error.message).toBe("Invalid 'until': give a time no later than 9999-12-31T23:59:59Z");
+  });
+
   it('is tenant-scoped: another tenant’s platform key gets 404, an endpoint key 403', async () => {
     await createEndpoint('mx-scoped');
     expect((await admin('POST', '/tenants', { name: 'mx-other' })).status).toBe(201);
