@@ -1,13 +1,10 @@
 // Calls to the router's own API (same origin), with the session's key as a Bearer token. No cookies:
 // fetch's default `credentials: 'same-origin'` has none to send, and the router sets none.
 
-import type { EndpointView } from './types';
+import type { ApiIssue, EndpointView } from './types';
 
 /** One problem of a refused request (the admin API's `error.issues`): `message` is worded as `error.message`. */
-export interface Issue {
-  param: string | null;
-  message: string;
-}
+export type Issue = ApiIssue;
 
 export interface ErrorBody {
   error: { message: string; type?: string; param?: string | null; code?: string | null; issues?: Issue[] };

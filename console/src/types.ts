@@ -2,6 +2,8 @@
 // (src/api-types.ts), type-only, so the bundle carries no schema code.
 import type { ApiKeyInfo, Endpoint, EndpointDetails, KeyDetails } from '../../src/api-types.ts';
 
+export type { ApiIssue } from '../../src/api-types.ts';
+
 type Entity = Endpoint['served_entities'][number];
 
 /** A provider's hosted model; its API key is shown as the secret reference (`{{secrets/NAME}}`), never the key. */
