@@ -72,7 +72,7 @@ function showWritten(
 
 endpointAdmin.post('/admin/v1/endpoints', async (c) => {
   const p = c.get('principal');
-  const input = validate(EndpointCreate, await readJsonBody(c));
+  const input = validate(EndpointCreate, await readJsonBody(c, { unicode: true }));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (!policy.createsEndpointsIn(p, tenantId)) {
     throw errors.forbidden(
@@ -169,7 +169,7 @@ endpointAdmin.get('/admin/v1/endpoints/:name', async (c) => show(c, (await visib
 
 /** A new config version: it serves once its origins answer a health probe (200), or later (202, `config_update: in_progress`). */
 endpointAdmin.patch('/admin/v1/endpoints/:name', async (c) => {
-  const patch = validate(EndpointPatch, await readJsonBody(c));
+  const patch = validate(EndpointPatch, await readJsonBody(c, { unicode: true }));
   if (Object.keys(patch).length === 0) throw errors.emptyUpdate();
   const current = await managedEndpoint(c);
   const fields = Object.keys(patch);
@@ -225,7 +225,7 @@ endpointAdmin.get('/admin/v1/endpoints/:name/versions', async (c) => {
 
 /** Roll back to an earlier version: its config becomes a new version, rolled out like any update. */
 endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
-  const { version } = validate(Rollback, await readJsonBody(c));
+  const { version } = validate(Rollback, await readJsonBody(c, { unicode: true }));
   const current = await managedEndpoint(c);
   const target = await store(c).version(current.name, version);
   if (!target) throw errors.versionNotFound(current.name, version);
@@ -235,7 +235,7 @@ endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
 
 /** Update one served entity's model (or model version) in place: a new config version with only that change. */
 endpointAdmin.patch('/admin/v1/endpoints/:name/served-entities/:entity', async (c) => {
-  const change = validate(EntityUpdate, await readJsonBody(c));
+  const change = validate(EntityUpdate, await readJsonBody(c, { unicode: true }));
   if (Object.keys(change).length === 0) throw errors.emptyUpdate();
   const current = await managedEndpoint(c);
   const name = c.req.param('entity');
@@ -335,7 +335,7 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
 
 /** Share an endpoint with another tenant: that tenant's keys may call it (and its members see it). */
 endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
-  const { tenant } = validate(Share, await readJsonBody(c));
+  const { tenant } = validate(Share, await readJsonBody(c, { unicode: true }));
   const endpoint = await managedEndpoint(c);
   if (tenant === endpoint.tenant_id) throw errors.ownTenant();
   // Whether a tenant of that name exists is not checked: the answer is the same either way, so sharing

@@ -48,7 +48,7 @@ function unlocked(key: KeyRecord, verb: string): KeyRecord {
 
 keyAdmin.post('/admin/v1/keys', async (c) => {
   const p = c.get('principal');
-  const input = validate(KeyCreate, await readJsonBody(c));
+  const input = validate(KeyCreate, await readJsonBody(c, { unicode: true }));
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (!policy.seesTenant(p, tenantId)) throw errors.forbidden('You can only create keys in your own tenant');
   await requireTenant(c, tenantId, 'tenant');
@@ -195,7 +195,7 @@ function budgetPeriod(key: KeyRecord): number | undefined {
 }
 
 keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
-  const patch = validate(KeyPatch, await readJsonBody(c));
+  const patch = validate(KeyPatch, await readJsonBody(c, { unicode: true }));
   const key = unlocked(await visibleKey(c), 'edited');
   if (patch.token_budget && key.kind !== 'endpoint') {
     throw errors.invalidField(

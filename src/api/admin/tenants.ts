@@ -16,7 +16,7 @@ export const tenantAdmin = new Hono<AdminEnv>();
 tenantAdmin.post('/admin/v1/tenants', async (c) => {
   const p = c.get('principal');
   if (p.tenantId !== null) throw errors.forbidden('Only an org admin may create tenants');
-  const { name } = validate(TenantCreate, await readJsonBody(c));
+  const { name } = validate(TenantCreate, await readJsonBody(c, { unicode: true }));
   const at = new Date().toISOString();
   const audit = auditStatement(
     c.env.DB,

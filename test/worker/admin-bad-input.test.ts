@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, admin, call, createEndpoint, originUrl } from './helpers/router';
+import { expectAdminError } from './helpers/expect-error';
+
+/** Bytes as the body of an admin write, labelled JSON. */
+function rawAdmin(method: string, path: string, bytes: Uint8Array): Promise<Response> {
+  return call(`/admin/v1${path}`, {
+    method,
+    token: ADMIN_TOKEN,
+    headers: { 'content-type': 'application/json' },
+    body: bytes,
+  });
+}
+
+describe('admin writes take Unicode text only: what is stored is what was sent', () => {
+  it('refuses a body that is not UTF-8 (400 invalid_json), instead of storing U+FFFD in its place', async () => {
+    // `{"description":"café"}` in Latin-1: 0xe9 is not UTF-8.
+    const latin1 = Uint8Array.from([...'{"description":"caf'].map((ch) => ch.charCodeAt(0)).concat([0xe9, 0x22, 0x7d]));
+    const body = await expectAdminError(await rawAdmin('POST', '/keys', latin1), 400, { code: 'invalid_json' });
+    expect(body.error.message).toBe('Request body is not valid UTF-8: send the JSON encoded as UTF-8');
+    // Streamed (no Content-Length) the same.
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(latin1.slice(0, 10));
+        controller.enqueue(latin1.slice(10));
+        controller.close();
+      },
+    });
+    const streamed = await call('/admin/v1/model-requests', {
+      method: 'POST',
+      token: ADMIN_TOKEN,
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    await expectAdminError(streamed, 400, { code: 'invalid_json' });
+  });
+
+  it('refuses a string holding an unpaired surrogate escape, naming every field that holds one', async () => {
+    const keys = await expectAdminError(await admin('POST', '/keys', { description: 'a\ud800b' }), 400, {
+      code: 'invalid_body',
+      param: 'description',
+    });
+    expect(keys.error.message).toBe(
+      "Invalid 'description': holds an unpaired UTF-16 surrogate (\\ud800), which is not text; send valid Unicode",
+    );
+    const requests = await expectAdminError(
+      await admin('POST', '/model-requests', { model: 'm\udfff', use_case: '\ud83d' }),
+      400,
+      { code: 'invalid_body', param: 'model' },
+    );
+    expect(requests.error.issues!.map((i) => i.param)).toEqual(['model', 'use_case']);
+    await expectAdminError(
+      await admin('POST', '/endpoints', {
+        name: 'bad-text',
+        served_entities: [{ name: 'a', protocol: 'openai', model: 'm\ud800', origins: [{ url: originUrl() }] }],
+      }),
+      400,
+      { code: 'invalid_body', param: 'served_entities.0.model' },
+    );
+    await createEndpoint('text-kept');
+    await expectAdminError(await admin('PATCH', '/endpoints/text-kept', { description: '\udc00' }), 400, {
+      param: 'description',
+    });
+    // A pair is text: an emoji is stored and read back as sent.
+    const ok = await admin('PATCH', '/endpoints/text-kept', { description: 'launch 🚀 day' });
+    expect(ok.status).toBe(200);
+    const read = (await (await admin('GET', '/endpoints/text-kept')).json()) as { description: string };
+    expect(read.description).toBe('launch 🚀 day');
+  });
+});
