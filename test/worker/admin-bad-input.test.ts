@@ -69,3 +69,32 @@ describe('admin writes take Unicode text only: what is stored is what was sent',
     expect(read.description).toBe('launch 🚀 day');
   });
 });
+
+describe("every admin 400 invalid_body lists its problems in error.issues, not only the schema's", () => {
+  it('a field the schema accepts but the request cannot use is an issue too', async () => {
+    const cases: Array<[string, string, unknown, string]> = [
+      ['POST', '/keys', { expires_at: '2020-01-01T00:00:00Z' }, 'expires_at'],
+      [
+        'POST',
+        '/keys',
+        { kind: 'platform', role: 'member', token_budget: { tokens: 5, renewal_period: 'day' } },
+        'token_budget',
+      ],
+    ];
+    for (const [method, path, json, param] of cases) {
+      const body = await expectAdminError(await admin(method, path, json), 400, { code: 'invalid_body', param });
+      expect(body.error.issues).toEqual([{ param, message: body.error.message }]);
+    }
+    await createEndpoint('masked-origin');
+    const masked = await expectAdminError(
+      await admin('PATCH', '/endpoints/masked-origin', {
+        served_entities: [
+          { name: 'masked-origin-a', protocol: 'openai', model: 'm', origins: [{ url: 'http://***@10.9.9.9:8000' }] },
+        ],
+      }),
+      400,
+      { code: 'invalid_body', param: 'served_entities' },
+    );
+    expect(masked.error.issues).toEqual([{ param: 'served_entities', message: masked.error.message }]);
+  });
+});

@@ -60,12 +60,14 @@ export const adminErrors = {
   invalidConfig: (message: string, param: string | null) =>
     new ApiError(400, message, { param, code: 'invalid_config' }),
   /** A redacted origin URL sent back that matches no stored origin (the mask is not a credential). */
-  maskedOriginUnmatched: (url: string) =>
-    new ApiError(
-      400,
-      `Origin URL '${url}' carries the redaction mask '***' but matches no stored origin; give the full URL`,
-      { param: 'served_entities', code: 'invalid_body' },
-    ),
+  maskedOriginUnmatched: (url: string) => {
+    const message = `Origin URL '${url}' carries the redaction mask '***' but matches no stored origin; give the full URL`;
+    return new ApiError(400, message, {
+      param: 'served_entities',
+      code: 'invalid_body',
+      issues: [{ param: 'served_entities', message }],
+    });
+  },
   externalModelEntity: (entity: string, endpoint: string) =>
     new ApiError(
       400,

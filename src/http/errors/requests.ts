@@ -7,13 +7,14 @@ import { ApiError, type ApiIssue } from '../api-error';
  */
 export const requestErrors = {
   invalidJson: (message: string) => new ApiError(400, message, { code: 'invalid_json' }),
-  invalidBody: (message: string, param: string | null) => new ApiError(400, message, { param, code: 'invalid_body' }),
+  /** One problem of the body; like every `invalid_body`, it is listed in `issues` too (the admin API renders them). */
+  invalidBody: (message: string, param: string | null) =>
+    new ApiError(400, message, { param, code: 'invalid_body', issues: [{ param, message }] }),
   /** A schema's refusal: the first problem is the message and param, `issues` lists every one (first included). */
   invalidBodyIssues: (issues: readonly [ApiIssue, ...ApiIssue[]]) =>
     new ApiError(400, issues[0].message, { param: issues[0].param, code: 'invalid_body', issues }),
-  /** A field with a value the router cannot use: "Invalid '<param>': <why>". */
-  invalidField: (param: string, why: string) =>
-    new ApiError(400, `Invalid '${param}': ${why}`, { param, code: 'invalid_body' }),
+  /** A field with a value the router cannot use: "Invalid '<param>': <why>" (one issue). */
+  invalidField: (param: string, why: string) => requestErrors.invalidBody(`Invalid '${param}': ${why}`, param),
   emptyUpdate: () => new ApiError(400, 'The update names no field to change', { code: 'empty_update' }),
   tooLarge: (limit: number) =>
     new ApiError(413, `Request body exceeds the limit of ${limit} bytes`, { code: 'request_too_large' }),
