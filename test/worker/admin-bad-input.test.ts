@@ -98,3 +98,35 @@ describe("every admin 400 invalid_body lists its problems in error.issues, not o
     expect(masked.error.issues).toEqual([{ param: 'served_entities', message: masked.error.message }]);
   });
 });
+
+describe('a listing takes only its own cursors', () => {
+  it("answers another listing's next_cursor with 400 invalid_cursor, not a page after some other position", async () => {
+    await createEndpoint('cursor-e1');
+    await createEndpoint('cursor-e2');
+    expect((await admin('POST', '/tenants', { name: 'cursor-t1' })).status).toBe(201);
+    const cursorOf = async (path: string) => {
+      const page = (await (await admin('GET', path)).json()) as { next_cursor: string | null };
+      expect(page.next_cursor).not.toBeNull();
+      return encodeURIComponent(page.next_cursor!);
+    };
+    const endpoints = await cursorOf('/endpoints?limit=1');
+    const tenants = await cursorOf('/tenants?limit=1');
+    const keys = await cursorOf('/keys?limit=1');
+    for (const [path, cursor] of [
+      ['/tenants', endpoints],
+      ['/endpoints', tenants],
+      ['/keys', tenants],
+      ['/model-requests', keys],
+      ['/model-requests', 'garbage'],
+    ] as const) {
+      await expectAdminError(await admin('GET', `${path}?cursor=${cursor}`), 400, {
+        code: 'invalid_cursor',
+        param: 'cursor',
+        message: "Invalid 'cursor': pass the 'next_cursor' of the previous page unchanged",
+      });
+    }
+    // Each its own: the next page.
+    expect((await admin('GET', `/endpoints?limit=1&cursor=${endpoints}`)).status).toBe(200);
+    expect((await admin('GET', `/tenants?limit=1&cursor=${tenants}`)).status).toBe(200);
+  });
+});

@@ -146,19 +146,22 @@ endpointAdmin.post('/admin/v1/endpoints', async (c) => {
   });
 });
 
+/** The endpoint listing's position: an object of its own, so another listing's cursor is refused, not read as a name. */
+const EndpointCursor = z.strictObject({ name: z.string() });
+
 /** A page of the endpoints the caller may see, in name order: read from its tenant's rows only. */
 endpointAdmin.get('/admin/v1/endpoints', async (c) => {
   const p = c.get('principal');
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-  const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, z.string());
+  const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, EndpointCursor).name;
   const [rows, health] = await Promise.all([store(c).page(p.tenantId, after, limit + 1), healthMap(c.env.DB)]);
   const base = baseUrlOf(c);
   return c.json(
     toPage(
       rows,
       limit,
-      (e) => e.name,
+      (e) => ({ name: e.name }),
       (e) => viewFor(p, e, health, c.env, base),
     ),
   );

@@ -173,5 +173,5 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
   } catch {
     // fall through
   }
-  throw errors.invalidQuery('cursor', "Invalid 'cursor': pass back the next_cursor of the previous page");
+  throw errors.invalidCursor();
 }

@@ -27,18 +27,21 @@ tenantAdmin.post('/admin/v1/tenants', async (c) => {
   return c.json(await new TenantStore(c.env.DB).create(name, at, [audit]), 201);
 });
 
+/** The tenant listing's position: an object of its own, so another listing's cursor is refused, not read as an id. */
+const TenantCursor = z.strictObject({ tenant: z.string() });
+
 /** A page of the tenants the caller may see (org admins: all, in id order; others: their own). */
 tenantAdmin.get('/admin/v1/tenants', async (c) => {
   const p = c.get('principal');
   const q = validate(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-  const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, z.string());
+  const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, TenantCursor).tenant;
   const results = await new TenantStore(c.env.DB).page(p.tenantId, after, limit + 1);
   return c.json(
     toPage(
       results,
       limit,
-      (t) => t.id,
+      (t) => ({ tenant: t.id }),
       (t) => t,
     ),
   );
