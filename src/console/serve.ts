@@ -60,4 +60,11 @@ consoleRoutes.use('/', secured);
 consoleRoutes.use('/console', secured);
 consoleRoutes.use('/console/*', secured);
 consoleRoutes.get('/', (c) => fromAssets(c, '/'));
-consoleRoutes.get('/console/:file', (c) => fromAssets(c, `/console/${c.req.param('file')}`));
+/** A console file's name: one plain name (the router decodes `%2e%2e%2f` into the param, so `..` and `/` are refused here). */
+const CONSOLE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+consoleRoutes.get('/console/:file', (c) => {
+  const file = c.req.param('file');
+  if (!CONSOLE_FILE.test(file)) throw errors.consoleFileNotFound(c.req.path);
+  return fromAssets(c, `/console/${file}`);
+});

@@ -49,6 +49,15 @@ describe('the web console (GET /)', () => {
     await expectError(await call('/console/nope.js'), 404, { code: 'route_not_found' });
   });
 
+  it('serves only files under /console/: an encoded dot-dot or NUL in the name is a JSON 404, not another file', async () => {
+    // (`/console/%2e%2e` is `/` to every URL parser: the page itself, rightly.)
+    for (const path of ['/console/%2e%2e%2findex.html', '/console/..%5capp.js', '/console/app.js%00']) {
+      const res = await call(path);
+      expectSecurityHeaders(res);
+      await expectError(res, 404, { code: 'route_not_found' });
+    }
+  });
+
   it("sends the security headers on the console's error answers too", async () => {
     const missing = await call('/console/nope.js');
     expectSecurityHeaders(missing);
