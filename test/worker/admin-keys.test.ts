@@ -67,6 +67,15 @@ describe('admin API: keys', () => {
     expect(await (await admin('GET', `/keys/${id}`)).json()).toMatchObject({ status: 'revoked' });
   });
 
+  it('a revoke repeated, or lost to a concurrent one, leaves one audit record: the repeats changed nothing', async () => {
+    const { id } = await createKey();
+    const revokes = await Promise.all(Array.from({ length: 3 }, () => admin('POST', `/keys/${id}/revoke`)));
+    expect(revokes.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((await admin('POST', `/keys/${id}/revoke`)).status).toBe(200);
+    const audit = (await (await admin('GET', `/audit?target=${id}`)).json()) as { data: Array<{ action: string }> };
+    expect(audit.data.filter((r) => r.action === 'key.revoke')).toHaveLength(1);
+  });
+
   it('404s unknown keys', async () => {
     expect((await admin('GET', '/keys/key_nope')).status).toBe(404);
     expect((await admin('POST', '/keys/key_nope/revoke')).status).toBe(404);

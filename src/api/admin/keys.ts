@@ -230,6 +230,7 @@ keyAdmin.post('/admin/v1/keys/:id/revoke', async (c) => {
       c.get('principal'),
       { action: 'key.revoke', targetType: 'key', targetId: key.id, tenantId: auditTenantOf(key) },
       at,
+      { ifChanged: true }, // a key revoked already (or by a concurrent revoke) was not revoked again
     ),
   ]);
   await gateFor(c.env, key).revoke();
