@@ -233,6 +233,24 @@ describe('triage', () => {
     ]);
     expect(JSON.stringify(records)).not.toContain(BODY.use_case);
   });
+
+  it('concurrent decisions: those that lost the race (409 conflict) leave no audit record of a change that never happened', async () => {
+    const asked = await ask(memberA1.key, `audit/race-${suffix}`);
+    const decisions = ['approved', 'declined', 'deployed', 'approved', 'declined', 'deployed'];
+    const answers = await Promise.all(decisions.map((status) => mr('PATCH', `/${asked.id}`, adminA.key, { status })));
+    const done = answers.filter((r) => r.status === 200).length;
+    expect(done).toBeGreaterThanOrEqual(1);
+    const res = await call(`/admin/v1/audit?target=${asked.id}`, { token: adminA.key });
+    const records = ((await res.json()) as { data: Array<{ action: string; detail: { from: string; to: string } }> })
+      .data;
+    const updates = records.filter((r) => r.action === 'model_request.update');
+    // One record per change made, and they chain: each starts where the one before it ended.
+    expect(updates).toHaveLength(done);
+    const chain = updates.reverse().map((r) => r.detail);
+    chain.forEach((step, i) => expect(step.from).toBe(i === 0 ? 'open' : chain[i - 1]!.to));
+    const final = (await (await mr('GET', `/${asked.id}`, adminA.key)).json()) as ModelRequest;
+    expect(final.status).toBe(chain.at(-1)!.to);
+  });
 });
 
 describe('pagination', () => {

@@ -156,6 +156,7 @@ modelRequestAdmin.patch('/admin/v1/model-requests/:id', async (c) => {
         detail: { from: found.status, to: input.status },
       },
       at,
+      { ifChanged: true }, // a decision that lost the race (409 below) changed nothing
     ),
   ]);
   if (!update?.meta.changes) throw errors.conflict(`Model request '${id}' changed meanwhile; read it again`);
