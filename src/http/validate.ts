@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ApiIssue } from './api-error';
 import { errors } from './errors';
 import { describeIssues } from './issue-message';
+import { safeParseBody } from './parse-body';
 
 /** At most this many problems are listed in a refusal's `issues` (a body can hold thousands). */
 export const MAX_ISSUES = 50;
@@ -12,8 +13,8 @@ export const MAX_ISSUES = 50;
  * a union's closest branch included.
  */
 export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  // reportInput: the issue carries the value sent, so a wrong type is not mistaken for a missing field.
-  const result = schema.safeParse(value, { reportInput: true });
+  // Each issue carries the value sent, so a wrong type is not mistaken for a missing field.
+  const result = safeParseBody(schema, value);
   if (result.success) return result.data;
   const issues: ApiIssue[] = [];
   const seen = new Set<string>();

@@ -220,6 +220,53 @@ describe('inference errors (OpenAI shape)', () => {
     expect(await tgi.json()).toEqual({ error: message, error_type: 'validation' });
   });
 
+  it('400 for a body with 100,000s of invalid values, in the route protocol, naming the first (not a 500)', async () => {
+    await createEndpoint('many-invalid');
+    const { key } = await createKey();
+    // 1.5 MB of messages with two problems each: zod's issue list overflowed the stack (an "Internal error" 500).
+    const messages = Array.from({ length: 100_000 }, () => ({ role: 'robot', content: 5 }));
+    const body = await expectError(await chat(key, { model: 'many-invalid', messages }), 400, {
+      code: 'invalid_body',
+      param: 'messages.0.role',
+    });
+    expect(body.error.message).toBe(
+      "Invalid 'messages.0.role': unknown value 'robot', expected one of 'system', 'developer', 'user', 'assistant', 'tool', 'function'",
+    );
+    const stops = Array.from({ length: 200_000 }, () => 0);
+    const anthropic = await call('/v1/messages', {
+      method: 'POST',
+      token: key,
+      json: { model: 'many-invalid', max_tokens: 5, messages: hello, stop_sequences: stops },
+    });
+    expect(anthropic.status).toBe(400);
+    expect(await anthropic.json()).toEqual({
+      type: 'error',
+      error: { type: 'invalid_request_error', message: "Invalid 'stop_sequences.0': expected string, got number" },
+    });
+    const tgi = await call('/endpoints/many-invalid/generate', {
+      method: 'POST',
+      token: key,
+      json: { inputs: 'hi', parameters: { stop: stops } },
+    });
+    expect(tgi.status).toBe(422);
+    expect(await tgi.json()).toEqual({
+      error: 'Failed to deserialize the JSON body into the target type: parameters.stop.0: expected string, got number',
+      error_type: 'validation',
+    });
+    // Valid items first, the invalid ones after them: still a 400 that says what is wrong.
+    const late = [
+      ...Array.from({ length: 100 }, () => hello[0]),
+      ...Array.from({ length: 100_000 }, () => ({ role: 'robot', content: 5 })),
+    ];
+    const lateBody = await expectError(await chat(key, { model: 'many-invalid', messages: late }), 400, {
+      code: 'invalid_body',
+      param: null,
+    });
+    expect(lateBody.error.message).toBe(
+      'Invalid request body: it holds too many invalid values to name one (the first 100 items of each array are valid); check the items after them',
+    );
+  });
+
   it('413 for a body over the limit, declared or streamed', async () => {
     const { key } = await createKey();
     const limit = Number(env.MAX_BODY_BYTES);

@@ -1,5 +1,6 @@
 import { errors } from '../../http/errors';
 import { describeFirstIssue } from '../../http/issue-message';
+import { safeParseBody } from '../../http/parse-body';
 import { GenerateRequest } from './types';
 
 /**
@@ -7,7 +8,7 @@ import { GenerateRequest } from './types';
  * deserialize the JSON body" (as JSON here, with the field named), not a 400.
  */
 export function parseGenerate(raw: unknown): GenerateRequest {
-  const result = GenerateRequest.safeParse(raw, { reportInput: true });
+  const result = safeParseBody(GenerateRequest, raw);
   if (result.success) return result.data;
   const { param, message } = describeFirstIssue(result.error, GenerateRequest, 'missing field');
   throw errors.tgiDeserialize(param, message);
