@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONCURRENCY_MESSAGE } from '../../src/http/api-error';
+import { expectAdminError } from './helpers/expect-error';
 import {
   ADMIN_TOKEN,
   CHAT_MODEL,
@@ -146,6 +147,21 @@ describe('key expiry', () => {
     const expired = await chat(created.key, 'expiring');
     expect(expired.status).toBe(401);
     expect(((await expired.json()) as Json).error.message).toBe('API key has expired');
+  });
+
+  it('tells the holder of an expired platform key so on the admin API and /metrics, not that the token is invalid', async () => {
+    const soon = new Date(Date.now() + 400).toISOString();
+    const created = (await (
+      await admin('POST', '/keys', { kind: 'platform', role: 'member', expires_at: soon })
+    ).json()) as Json;
+    expect((await call('/admin/v1/me', { token: created.key })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    for (const path of ['/admin/v1/me', '/metrics']) {
+      await expectAdminError(await call(path, { token: created.key }), 401, {
+        code: 'expired_api_key',
+        message: 'API key has expired',
+      });
+    }
   });
 });
 

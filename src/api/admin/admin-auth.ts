@@ -29,7 +29,9 @@ export const adminAuth = (): MiddlewareHandler<AdminEnv> => async (c, next) => {
     return next();
   }
   const key = await lookupKey(c.env.DB, hash);
-  if (!key || key.status !== 'active' || keyExpired(key)) throw invalidToken();
+  if (!key || key.status !== 'active') throw invalidToken();
+  // Its holder is told, as on the inference API: the key is right but no longer works.
+  if (keyExpired(key)) throw errors.expiredKey();
   if (key.kind !== 'platform' || !key.role) {
     throw errors.endpointKeyOnAdmin();
   }
