@@ -16,7 +16,8 @@ import { keyExpired } from './key-record';
 export const authenticate = (): MiddlewareHandler<InferenceEnv> => async (c, next) => {
   const apiKeyHeader = c.req.header('x-api-key')?.trim();
   const authorization = c.req.header('authorization');
-  const token = !authorization?.trim() && apiKeyHeader ? apiKeyHeader : bearerToken(authorization, 'inference');
+  const token =
+    !authorization?.trim() && apiKeyHeader ? apiKeyOf(apiKeyHeader) : bearerToken(authorization, 'inference');
   const hash = await hashKey(token);
   const record = await lookupKey(c.env.DB, hash);
   if (!record && (await isAdminToken(hash, c.env.ADMIN_TOKEN))) {
@@ -30,3 +31,10 @@ export const authenticate = (): MiddlewareHandler<InferenceEnv> => async (c, nex
   c.set('apiKey', record);
   await next();
 };
+
+/** The key of an `x-api-key` header, which holds the key alone: a key has no spaces or commas. */
+function apiKeyOf(header: string): string {
+  if (/^Bearer\s/i.test(header)) throw errors.apiKeyHeaderNotOneKey(true);
+  if (/[\s,]/.test(header)) throw errors.apiKeyHeaderNotOneKey(false);
+  return header;
+}

@@ -20,6 +20,8 @@ export function bearerToken(header: string | undefined, audience: Audience): str
   }
   const match = /^Bearer(?:\s+(\S+))?$/i.exec(value);
   if (!match) {
+    // The Bearer scheme and more than a key after it: two headers joined by ', ', or a key with more words.
+    if (/^Bearer\s+\S+\s/i.test(value)) throw errors.bearerNotOneKey(/,\s*Bearer\s/i.test(value), WANTED[audience]);
     const scheme = /^(\S+)\s+\S/.exec(value)?.[1];
     throw errors.notBearer(scheme, WANTED[audience]);
   }

@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'invalid_admin_token'
   | 'invalid_api_key'
   | 'invalid_authorization_header'
+  | 'invalid_api_key_header'
   | 'invalid_body'
   | 'invalid_config'
   | 'invalid_cursor'

@@ -64,6 +64,47 @@ describe('auth error messages', async () => {
       },
     ],
     [
+      'Bearer and a key with more after it',
+      { authorization: 'Bearer sk-rt-abc extra' },
+      {
+        status: 401,
+        code: 'invalid_authorization_header',
+        message:
+          "The Authorization header has more than the key after 'Bearer' (a key has no spaces): send an endpoint API key as 'Authorization: Bearer <key>'",
+      },
+    ],
+    [
+      // Two Authorization headers reach the worker as one, their values joined by ', '.
+      'the Authorization header sent twice',
+      { authorization: 'Bearer sk-rt-abc, Bearer sk-rt-abc' },
+      {
+        status: 401,
+        code: 'invalid_authorization_header',
+        message:
+          "The Authorization header holds more than one value (was it sent twice?): send an endpoint API key as 'Authorization: Bearer <key>'",
+      },
+    ],
+    [
+      'an x-api-key holding Bearer and the key',
+      { 'x-api-key': 'Bearer sk-rt-abc' },
+      {
+        status: 401,
+        code: 'invalid_api_key_header',
+        message:
+          "The x-api-key header holds 'Bearer' and a key: send the key alone as 'x-api-key: <key>', or as 'Authorization: Bearer <key>'",
+      },
+    ],
+    [
+      'the x-api-key header sent twice',
+      { 'x-api-key': 'sk-rt-abc, sk-rt-abc' },
+      {
+        status: 401,
+        code: 'invalid_api_key_header',
+        message:
+          "The x-api-key header holds more than one value (was it sent twice?): send one key as 'x-api-key: <key>'",
+      },
+    ],
+    [
       'an unknown key',
       { authorization: 'Bearer sk-rt-not-a-real-key' },
       { status: 401, code: 'invalid_api_key', message: 'Invalid API key' },

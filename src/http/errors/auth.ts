@@ -24,6 +24,22 @@ export const authErrors = {
       `The Authorization header must use the Bearer scheme${scheme ? `, not '${scheme}'` : ''}: send ${wanted} ${BEARER}`,
       { code: 'invalid_authorization_header' },
     ),
+  /** `Bearer` followed by more than one word: the header sent twice (its values joined by ', '), or a key and more. */
+  bearerNotOneKey: (sentTwice: boolean, wanted: string) =>
+    new ApiError(
+      401,
+      `The Authorization header ${sentTwice ? 'holds more than one value (was it sent twice?)' : "has more than the key after 'Bearer' (a key has no spaces)"}: send ${wanted} ${BEARER}`,
+      { code: 'invalid_authorization_header' },
+    ),
+  /** An `x-api-key` header that is not one key: `Bearer <key>`, or the header sent twice (its values joined by ', '). */
+  apiKeyHeaderNotOneKey: (bearer: boolean) =>
+    new ApiError(
+      401,
+      bearer
+        ? "The x-api-key header holds 'Bearer' and a key: send the key alone as 'x-api-key: <key>', or as 'Authorization: Bearer <key>'"
+        : "The x-api-key header holds more than one value (was it sent twice?): send one key as 'x-api-key: <key>'",
+      { code: 'invalid_api_key_header' },
+    ),
   bearerWithoutKey: (wanted: string) =>
     new ApiError(401, `The Authorization header has no key after 'Bearer': send ${wanted} ${BEARER}`, {
       code: 'invalid_authorization_header',
