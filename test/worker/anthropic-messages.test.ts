@@ -342,6 +342,54 @@ describe('Messages: Anthropic errors and auth', () => {
     );
   });
 
+  it("a block of a kind the message's role does not take names the kinds it does; an image source says what it lacks", async () => {
+    await createEndpoint('msg-block-roles');
+    const { key } = await createKey();
+    const turn = (role: string, block: unknown) => ({
+      model: 'msg-block-roles',
+      max_tokens: 10,
+      messages: [{ role, content: [block] }],
+    });
+    // A tool_use block in a user turn was refused with a list of kinds that named tool_use itself.
+    await expectAnthropicError(
+      await send(key, turn('user', { type: 'tool_use', id: 't1', name: 'f', input: {} })),
+      400,
+      'invalid_request_error',
+      /^'messages\.0\.content\.0' is a block of type 'tool_use', which a user message does not take: send text, image and tool_result blocks \(tool_use blocks go in assistant messages\)$/,
+    );
+    await expectAnthropicError(
+      await send(key, turn('assistant', { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' } })),
+      400,
+      'invalid_request_error',
+      /^'messages\.0\.content\.0' is a block of type 'image', which an assistant message does not take: send text and tool_use blocks \(image blocks go in user messages\)$/,
+    );
+    await expectAnthropicError(
+      await send(key, turn('user', { type: 'bogus' })),
+      400,
+      'invalid_request_error',
+      /^'messages\.0\.content\.0' is a block of type 'bogus', which a user message does not take: send text, image and tool_result blocks$/,
+    );
+    // A base64 source without its data was told to be "a base64 or url image source".
+    await expectAnthropicError(
+      await send(key, turn('user', { type: 'image', source: { type: 'base64', media_type: 'image/png' } })),
+      400,
+      'invalid_request_error',
+      /^'messages\.0\.content\.0\.source\.data' is missing: a base64 image source holds the image's bytes in 'data'$/,
+    );
+    await expectAnthropicError(
+      await send(key, turn('user', { type: 'image', source: { type: 'url' } })),
+      400,
+      'invalid_request_error',
+      /^'messages\.0\.content\.0\.source\.url' is missing: a url image source holds the image's address in 'url'$/,
+    );
+    await expectAnthropicError(
+      await send(key, turn('user', { type: 'image', source: { type: 'file', file_id: 'f1' } })),
+      400,
+      'invalid_request_error',
+      /^'messages\.0\.content\.0\.source' must be a base64 or url image source \(files need Anthropic's storage\)$/,
+    );
+  });
+
   it("names the Messages field in a refusal of the origin's adapter, not the chat field it became", async () => {
     await tgiEndpoint('msg-tgi-terms');
     const { key } = await createKey();

@@ -79,7 +79,7 @@ function assistantMessage(blocks: Block[], i: number): ChatMessage {
         function: { name: String(block.name ?? ''), arguments: JSON.stringify(block.input ?? {}) },
       });
     } else if (block.type !== 'thinking' && block.type !== 'redacted_thinking')
-      throw unsupportedBlock(block, `messages.${i}.content.${j}`);
+      throw unsupportedBlock(block, `messages.${i}.content.${j}`, 'assistant');
   });
   return {
     role: 'assistant',
@@ -103,7 +103,7 @@ function userMessages(blocks: Block[], i: number): ChatMessage[] {
       });
     } else if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
     else if (block.type === 'image') parts.push({ type: 'image_url', image_url: { url: imageUrl(block, param) } });
-    else throw unsupportedBlock(block, param);
+    else throw unsupportedBlock(block, param, 'user');
   });
   if (parts.length)
     out.push({
@@ -133,16 +133,36 @@ function imageUrl(block: Block, param: string): string {
   const source = block.source as { type?: string; media_type?: string; data?: string; url?: string } | undefined;
   if (source?.type === 'base64' && source.data) return `data:${source.media_type ?? 'image/png'};base64,${source.data}`;
   if (source?.type === 'url' && source.url) return source.url;
+  // A source of a kind the router translates, without the field that holds the image: name that field.
+  const [field, holds] = source?.type === 'base64' ? ['data', "the image's bytes"] : ['url', "the image's address"];
+  if (source?.type === 'base64' || source?.type === 'url') {
+    throw errors.invalidBody(
+      `'${param}.source.${field}' is missing: a ${source.type} image source holds ${holds} in '${field}'`,
+      `${param}.source.${field}`,
+    );
+  }
   throw errors.unsupported(
     `${param}.source`,
     `'${param}.source' must be a base64 or url image source (files need Anthropic's storage)`,
   );
 }
 
-function unsupportedBlock(block: Block, param: string): ApiError {
+/** The kinds of block each role's message takes (thinking blocks, in an assistant message, are dropped). */
+const BLOCKS_OF = {
+  user: {
+    takes: 'text, image and tool_result blocks',
+    elsewhere: { tool_use: 'assistant', thinking: 'assistant', redacted_thinking: 'assistant' },
+  },
+  assistant: { takes: 'text and tool_use blocks', elsewhere: { image: 'user', tool_result: 'user' } },
+} as const;
+
+/** A block the message's role does not take: the kinds it does, and where this kind goes if another role takes it. */
+function unsupportedBlock(block: Block, param: string, role: 'user' | 'assistant'): ApiError {
+  const { takes, elsewhere } = BLOCKS_OF[role];
+  const other = (elsewhere as Record<string, string>)[block.type];
   return errors.unsupported(
     `${param}.type`,
-    `'${param}' is a '${block.type}' block, which is not supported here: send text, image, tool_use and tool_result blocks`,
+    `'${param}' is a block of type '${block.type}', which ${role === 'user' ? 'a user' : 'an assistant'} message does not take: send ${takes}${other ? ` (${block.type} blocks go in ${other} messages)` : ''}`,
   );
 }
 
