@@ -185,6 +185,8 @@ function kindOf(input: unknown, expected: string): string {
   if (Array.isArray(input)) return 'array';
   if (typeof input === 'number') {
     if (Number.isNaN(input)) return 'not a number';
+    // JSON has no Infinity: a literal such as 1e999 parses as one.
+    if (!Number.isFinite(input)) return 'a number too large to represent';
     return expected === 'integer' ? String(input) : 'number';
   }
   return typeof input;

@@ -180,6 +180,23 @@ describe('inference errors (OpenAI shape)', () => {
     expect(Object.keys((await tgi.json()) as object).sort()).toEqual(['error', 'error_type']);
   });
 
+  it('400 for a number too large to represent (1e999 parses as Infinity): says so, not "expected number, got number"', async () => {
+    await createEndpoint('infinite');
+    const { key } = await createKey();
+    const body =
+      '{"model":"infinite","messages":[{"role":"user","content":"hi"}],"temperature":1e999,"max_tokens":-1e999}';
+    const res = await expectError(await chat(key, undefined, { body }), 400, {
+      code: 'invalid_body',
+      param: 'temperature',
+    });
+    expect(res.error.message).toBe("Invalid 'temperature': expected number, got a number too large to represent");
+    const tokens = '{"model":"infinite","messages":[{"role":"user","content":"hi"}],"max_tokens":-1e999}';
+    await expectError(await chat(key, undefined, { body: tokens }), 400, {
+      param: 'max_tokens',
+      message: "Invalid 'max_tokens': expected integer, got a number too large to represent",
+    });
+  });
+
   it('400 for a body nested deeper than 64 levels, in the route protocol, with or without a token budget', async () => {
     await createEndpoint('nesting');
     const plain = (await createKey()).key;
