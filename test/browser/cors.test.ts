@@ -69,10 +69,11 @@ describe('the inference APIs from a web app on another origin', () => {
 
     const outcome = await page.evaluate(
       async ({ router, key, model }): Promise<Outcome> => {
-        const { OpenAI, Anthropic } = (window as unknown as { sdk: Record<string, new (o: object) => never> }).sdk as {
-          OpenAI: typeof import('openai').default;
-          Anthropic: typeof import('@anthropic-ai/sdk').default;
-        };
+        const { OpenAI, Anthropic } = (
+          window as unknown as {
+            sdk: { OpenAI: typeof import('openai').default; Anthropic: typeof import('@anthropic-ai/sdk').default };
+          }
+        ).sdk;
         const openai = new OpenAI({
           baseURL: `${router}/v1`,
           apiKey: key,
