@@ -37,12 +37,27 @@ export function notFoundResponse(c: Context<RouterEnv>, ownerOf: (path: string) 
   if (bare !== path) {
     const owner = bare === '' ? null : ownerOf(bare);
     if (owner) return renderError(owner.protocol, errors.trailingSlash(c.req.method, path, bare));
-    return renderError('openai', errors.routeNotFound(c.req.method, path));
+    return renderError(nearestOwner(bare, ownerOf)?.protocol ?? 'openai', errors.routeNotFound(c.req.method, path));
   }
   const owner = ownerOf(path);
   if (owner && owner.allowed.length > 0) {
     const usable = owner.allowed.filter((m) => m !== 'HEAD').join(' or ');
     return renderError(owner.protocol, errors.methodNotAllowed(c.req.method, path, usable, owner.allowed));
   }
-  return renderError('openai', errors.routeNotFound(c.req.method, path));
+  const single = path.replace(/\/{2,}/g, '/');
+  const singleOwner = single !== path && single !== '/' ? ownerOf(single) : null;
+  if (singleOwner) return renderError(singleOwner.protocol, errors.doubledSlash(c.req.method, path, single));
+  return renderError(nearestOwner(single, ownerOf)?.protocol ?? 'openai', errors.routeNotFound(c.req.method, path));
+}
+
+/**
+ * The owner of the nearest known path above `path`, whose protocol an unknown path under it answers in: an
+ * Anthropic client asking for `/v1/messages/count_tokens` reads an Anthropic error, a TGI one under `/generate` TGI's.
+ */
+function nearestOwner(path: string, ownerOf: (path: string) => PathOwner): PathOwner {
+  for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+    const owner = ownerOf(path.slice(0, end));
+    if (owner) return owner;
+  }
+  return null;
 }

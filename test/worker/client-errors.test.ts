@@ -172,4 +172,44 @@ describe('405 for a wrong method on a known route', () => {
       message: 'No route for POST /v1/nothing-here/',
     });
   });
+
+  it('a known path with a doubled slash (a base URL ending in /): 404 in its protocol naming the path', async () => {
+    const { key } = await createKey();
+    const json = { model: 'chat-only', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 };
+    const messages = await call('//v1/messages', { method: 'POST', token: key, json });
+    expect(messages.status).toBe(404);
+    expect(await messages.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'not_found_error',
+        message: 'No route for POST //v1/messages: the path is /v1/messages, with single slashes',
+      },
+    });
+    await expectError(await call('/v1//chat/completions', { method: 'POST', token: key, json }), 404, {
+      code: 'route_not_found',
+      message: 'No route for POST /v1//chat/completions: the path is /v1/chat/completions, with single slashes',
+    });
+    const generate = await call('//generate', { method: 'POST', token: key, json: { inputs: 'hi' } });
+    expect(generate.status).toBe(404);
+    expect(await generate.json()).toMatchObject({ error: expect.stringContaining('the path is /generate') });
+  });
+
+  it('an unknown path under a known route answers in that route’s protocol (Anthropic’s count_tokens, batches)', async () => {
+    const { key } = await createKey();
+    for (const path of ['/v1/messages/count_tokens', '/v1/messages/batches', '/endpoints/chat-only/v1/messages/x']) {
+      const res = await call(path, { method: 'POST', token: key, json: {} });
+      expect(res.status, path).toBe(404);
+      expect(await res.json(), path).toEqual({
+        type: 'error',
+        error: { type: 'not_found_error', message: `No route for POST ${path}` },
+      });
+    }
+    const tgi = await call('/generate_stream/more', { method: 'POST', token: key, json: { inputs: 'hi' } });
+    expect(tgi.status).toBe(404);
+    expect(await tgi.json()).toMatchObject({ error: 'No route for POST /generate_stream/more' });
+    await expectError(await call('/v1/chat/completions/more', { method: 'POST', token: key }), 404, {
+      code: 'route_not_found',
+      message: 'No route for POST /v1/chat/completions/more',
+    });
+  });
 });

@@ -9,6 +9,11 @@ export const routeErrors = {
     new ApiError(404, `No route for ${method} ${path}: the path is ${bare}, without the trailing slash`, {
       code: 'route_not_found',
     }),
+  /** A known path written with a doubled slash (a base URL ending in `/` joined to a path starting with one). */
+  doubledSlash: (method: string, path: string, single: string) =>
+    new ApiError(404, `No route for ${method} ${path}: the path is ${single}, with single slashes`, {
+      code: 'route_not_found',
+    }),
   methodNotAllowed: (method: string, path: string, usable: string, allowed: string[]) =>
     new ApiError(405, `Method ${method} is not allowed on ${path}; use ${usable}`, {
       code: 'method_not_allowed',
