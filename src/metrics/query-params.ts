@@ -22,13 +22,9 @@ function parseTime(param: string, raw: string | undefined, fallback: number): nu
   if (raw === undefined || raw === '') return fallback;
   const ms = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) * 1000 : /^\d{4}-\d{2}-\d{2}T/.test(raw) ? Date.parse(raw) : NaN;
   if (!Number.isFinite(ms))
-    throw errors.invalidQuery(
-      param,
-      `Invalid '${param}': give an RFC 3339 time (2026-11-30T10:00:00Z) or Unix seconds`,
-    );
+    throw errors.invalidQuery(param, 'give an RFC 3339 time (2026-11-30T10:00:00Z) or Unix seconds');
   // Unix seconds can name a time no Date holds (the answer's ISO times would throw): refused by name.
-  if (ms > MAX_TIME_MS)
-    throw errors.invalidQuery(param, `Invalid '${param}': give a time no later than 9999-12-31T23:59:59Z`);
+  if (ms > MAX_TIME_MS) throw errors.invalidQuery(param, `give a time no later than 9999-12-31T23:59:59Z`);
   return ms;
 }
 
@@ -36,8 +32,7 @@ function parseTime(param: string, raw: string | undefined, fallback: number): nu
 function parseStep(raw: string | undefined): number | null {
   if (raw === undefined || raw === '') return null;
   const m = /^(\d+)([smhd]?)$/.exec(raw);
-  if (!m)
-    throw errors.invalidQuery('step', "Invalid 'step': give seconds (300) or a duration with a unit (60s, 5m, 1h, 1d)");
+  if (!m) throw errors.invalidQuery('step', 'give seconds (300) or a duration with a unit (60s, 5m, 1h, 1d)');
   const unit = { '': 1_000, s: 1_000, m: MINUTE_MS, h: HOUR_MS, d: 86_400_000 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
   return Number(m[1]) * unit;
 }
@@ -50,7 +45,7 @@ function parseStep(raw: string | undefined): number | null {
 export function parseMetricsQuery(q: Record<string, string | undefined>, now = Date.now()): MetricsQuery {
   const until = parseTime('until', q.until, now);
   const since = parseTime('since', q.since, until - DEFAULT_WINDOW_MS);
-  if (since >= until) throw errors.invalidQuery('since', "Invalid 'since': it must be before 'until'");
+  if (since >= until) throw errors.invalidQuery('since', "it must be before 'until'");
   const resolution: Resolution = since >= now - MINUTE_RETENTION_MS ? 'minute' : 'hour';
   const unit = resolution === 'minute' ? MINUTE_MS : HOUR_MS;
   let stepMs = parseStep(q.step) ?? Math.max(unit, Math.ceil((until - since) / MAX_POINTS / unit) * unit);
@@ -58,8 +53,8 @@ export function parseMetricsQuery(q: Record<string, string | undefined>, now = D
     throw errors.invalidQuery(
       'step',
       resolution === 'minute'
-        ? "Invalid 'step': it must be a whole number of minutes (60, 120, 5m …)"
-        : "Invalid 'step': windows older than 7 days are kept per hour; give a whole number of hours (3600, 1h …)",
+        ? 'it must be a whole number of minutes (60, 120, 5m …)'
+        : 'windows older than 7 days are kept per hour; give a whole number of hours (3600, 1h …)',
     );
   }
   const start = Math.floor(since / stepMs) * stepMs;
@@ -67,7 +62,7 @@ export function parseMetricsQuery(q: Record<string, string | undefined>, now = D
   if (steps > MAX_POINTS) {
     throw errors.invalidQuery(
       'step',
-      `Invalid 'step': the window would have ${steps} points; at most ${MAX_POINTS} (use a larger step)`,
+      `the window would have ${steps} points; at most ${MAX_POINTS} (use a larger step)`,
     );
   }
   stepMs = Math.max(stepMs, unit);

@@ -130,3 +130,34 @@ describe('a listing takes only its own cursors', () => {
     expect((await admin('GET', `/tenants?limit=1&cursor=${tenants}`)).status).toBe(200);
   });
 });
+
+describe('a problem in a query parameter is worded as one: 400 invalid_query, naming the parameter', () => {
+  it('names the query parameter, not a field of the body, on every listing and on the metrics query', async () => {
+    await createEndpoint('query-words');
+    const cases: Array<[string, string | null, string]> = [
+      ['/endpoints?bogus=1', null, "Unknown query parameter(s) 'bogus': this route takes 'limit', 'cursor'"],
+      ['/keys?limit=0', 'limit', "Invalid query parameter 'limit': must be ≥ 1"],
+      ['/tenants?limit=201', 'limit', "Invalid query parameter 'limit': must be ≤ 200"],
+      ['/audit?limit=501', 'limit', "Invalid query parameter 'limit': must be ≤ 500"],
+      [
+        '/model-requests?status=nope',
+        'status',
+        "Invalid query parameter 'status': unknown value 'nope', expected one of 'open', 'approved', 'declined', 'deployed'",
+      ],
+      [
+        '/endpoints/query-words/metrics?limit=5',
+        null,
+        "Unknown query parameter(s) 'limit': this route takes 'since', 'until', 'step'",
+      ],
+      [
+        '/endpoints/query-words/metrics?step=fast',
+        'step',
+        "Invalid query parameter 'step': give seconds (300) or a duration with a unit (60s, 5m, 1h, 1d)",
+      ],
+    ];
+    for (const [path, param, message] of cases) {
+      const body = await expectAdminError(await admin('GET', path), 400, { code: 'invalid_query', param, message });
+      expect(body.error.issues, path).toEqual([{ param, message }]);
+    }
+  });
+});

@@ -264,7 +264,7 @@ describe('GET /admin/v1/endpoints/{name}/metrics', () => {
     const err = (await (await metrics('mx-far', '?until=99999999999999999999')).json()) as {
       error: { message: string };
     };
-    expect(err.error.message).toBe("Invalid 'until': give a time no later than 9999-12-31T23:59:59Z");
+    expect(err.error.message).toBe("Invalid query parameter 'until': give a time no later than 9999-12-31T23:59:59Z");
   });
 
   it('is tenant-scoped: another tenant’s platform key gets 404, an endpoint key 403', async () => {

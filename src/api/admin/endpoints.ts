@@ -27,7 +27,7 @@ import { gateFor } from '../../gate/lease';
 import { errors } from '../../http/errors';
 import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
-import { validate } from '../../http/validate';
+import { validate, validateQuery } from '../../http/validate';
 import { forgetHealth, healthMap } from '../../origins/health-store';
 import { EntityUpdate, Rollback, Share } from './admin-schemas';
 import { baseUrlOf, managedEndpoint, ownEndpoint, viewFor, visibleEndpoint } from './endpoint-access';
@@ -152,7 +152,7 @@ const EndpointCursor = z.strictObject({ name: z.string() });
 /** A page of the endpoints the caller may see, in name order: read from its tenant's rows only. */
 endpointAdmin.get('/admin/v1/endpoints', async (c) => {
   const p = c.get('principal');
-  const q = validate(PageQuery, c.req.query());
+  const q = validateQuery(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, EndpointCursor).name;
   const [rows, health] = await Promise.all([store(c).page(p.tenantId, after, limit + 1), healthMap(c.env.DB)]);
@@ -205,7 +205,7 @@ async function restoreCredentials(
  * shared with gets 404), credentials redacted.
  */
 endpointAdmin.get('/admin/v1/endpoints/:name/versions', async (c) => {
-  const q = validate(PageQuery, c.req.query());
+  const q = validateQuery(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? 0 : decodeCursor(q.cursor, z.number().int().min(0));
   const endpoint = await ownEndpoint(c);

@@ -15,7 +15,7 @@ import { PERIOD_MS } from '../../gate/rules';
 import { errors } from '../../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
 import { readJsonBody } from '../../http/json-body';
-import { validate } from '../../http/validate';
+import { validate, validateQuery } from '../../http/validate';
 import { KeyCreate, KeyPatch } from './key-schemas';
 import { requireTenant } from './tenant-access';
 
@@ -147,7 +147,7 @@ const KeyCursor = z.object({ created_at: z.string(), id: z.string() });
 /** A page of the keys the caller may see, oldest first; the scope is SQL (its tenant, the roles it may see, its own keys below tenant admin). */
 keyAdmin.get('/admin/v1/keys', async (c) => {
   const p = c.get('principal');
-  const q = validate(PageQuery, c.req.query());
+  const q = validateQuery(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? null : decodeCursor(q.cursor, KeyCursor);
   const scope = {
@@ -170,7 +170,7 @@ const UsageCursor = z.object({ hour: z.string(), endpoint: z.string() });
 
 /** A page of the key's usage rows, newest hour first (read from its gate, `limit + 1` rows), with its token budget's window. */
 keyAdmin.get('/admin/v1/keys/:id/usage', async (c) => {
-  const q = validate(PageQuery, c.req.query());
+  const q = validateQuery(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? null : decodeCursor(q.cursor, UsageCursor);
   const key = await visibleKey(c);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import type { AdminEnv } from './admin-auth';
-import { validate } from '../../http/validate';
+import { validateQuery } from '../../http/validate';
 import { parseMetricsQuery } from '../../metrics/query-params';
 import { MetricsQueryParams } from '../../metrics/query-schema';
 import type { SeriesRow } from '../../metrics/endpoint-metrics';
@@ -17,7 +17,7 @@ export const metricsAdmin = new Hono<AdminEnv>();
 
 metricsAdmin.get('/admin/v1/endpoints/:name/metrics', async (c) => {
   const endpoint = await ownEndpoint(c);
-  const q = parseMetricsQuery(validate(MetricsQueryParams, c.req.query()));
+  const q = parseMetricsQuery(validateQuery(MetricsQueryParams, c.req.query()));
   // RPC results lose their tuple types on the way; the rows are SeriesRow tuples.
   const rows = (await metricsObject(c.env, endpoint).range(
     q.resolution,

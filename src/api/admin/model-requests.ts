@@ -5,7 +5,7 @@ import type { Principal } from '../../auth/principal';
 import type { AdminEnv } from './admin-auth';
 import { ApiError, errors } from '../../http/errors';
 import { readJsonBody } from '../../http/json-body';
-import { validate } from '../../http/validate';
+import { validate, validateQuery } from '../../http/validate';
 import { ModelRequestStore, type ModelRequest, type Scope } from '../../model-requests/store';
 import {
   ModelRequestCreate,
@@ -112,7 +112,7 @@ modelRequestAdmin.post('/admin/v1/model-requests', async (c) => {
 });
 
 modelRequestAdmin.get('/admin/v1/model-requests', async (c) => {
-  const q = validate(ModelRequestQuery, c.req.query());
+  const q = validateQuery(ModelRequestQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_LIMIT;
   const rows = await store(c).list(scopeOf(c.get('principal')), {
     limit: limit + 1,

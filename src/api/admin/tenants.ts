@@ -5,7 +5,7 @@ import type { AdminEnv } from './admin-auth';
 import { errors } from '../../http/errors';
 import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
-import { validate } from '../../http/validate';
+import { validate, validateQuery } from '../../http/validate';
 import { TenantCreate } from './admin-schemas';
 import { TenantStore } from '../../tenants/store';
 import { visibleTenant } from './tenant-access';
@@ -33,7 +33,7 @@ const TenantCursor = z.strictObject({ tenant: z.string() });
 /** A page of the tenants the caller may see (org admins: all, in id order; others: their own). */
 tenantAdmin.get('/admin/v1/tenants', async (c) => {
   const p = c.get('principal');
-  const q = validate(PageQuery, c.req.query());
+  const q = validateQuery(PageQuery, c.req.query());
   const limit = q.limit ?? DEFAULT_PAGE_SIZE;
   const after = q.cursor === undefined ? '' : decodeCursor(q.cursor, TenantCursor).tenant;
   const results = await new TenantStore(c.env.DB).page(p.tenantId, after, limit + 1);

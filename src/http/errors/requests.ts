@@ -18,7 +18,17 @@ export const requestErrors = {
   emptyUpdate: () => new ApiError(400, 'The update names no field to change', { code: 'empty_update' }),
   tooLarge: (limit: number) =>
     new ApiError(413, `Request body exceeds the limit of ${limit} bytes`, { code: 'request_too_large' }),
-  invalidQuery: (param: string, message: string) => new ApiError(400, message, { param, code: 'invalid_query' }),
+  /**
+   * One problem of a query parameter: "Invalid query parameter '<param>': <why>". Like every `invalid_query`, it is
+   * listed in `issues` too (the admin API renders them).
+   */
+  invalidQuery: (param: string, why: string) => {
+    const message = `Invalid query parameter '${param}': ${why}`;
+    return new ApiError(400, message, { param, code: 'invalid_query', issues: [{ param, message }] });
+  },
+  /** A query schema's refusal: the first problem is the message and param, `issues` lists every one (first included). */
+  invalidQueryIssues: (issues: readonly [ApiIssue, ...ApiIssue[]]) =>
+    new ApiError(400, issues[0].message, { param: issues[0].param, code: 'invalid_query', issues }),
   invalidCursor: () =>
     new ApiError(400, "Invalid 'cursor': pass the 'next_cursor' of the previous page unchanged", {
       param: 'cursor',

@@ -33,7 +33,7 @@ export const AdminError = z.object({
   error: OpenAIError.shape.error.extend({
     issues: z.array(AdminErrorIssue).optional().meta({
       description:
-        'On a 400 `invalid_body`: every problem the validation found (at most 50), in order; the first is `message` and `param`',
+        'On a 400 `invalid_body` or `invalid_query`: every problem the validation found (at most 50), in order; the first is `message` and `param`',
     }),
   }),
 });
