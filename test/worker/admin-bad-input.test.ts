@@ -161,3 +161,31 @@ describe('a problem in a query parameter is worded as one: 400 invalid_query, na
     }
   });
 });
+
+describe("an admin 404 quotes the id sent cut to 100 characters, as the inference API's unknown model does", () => {
+  it('cuts a 5,000-character id in the path of an endpoint, key, tenant, model request and served entity', async () => {
+    await createEndpoint('long-id-404');
+    const long = 'x'.repeat(5_000);
+    const cut = `${'x'.repeat(100)}…`;
+    const cases: Array<[string, string, unknown, string, string]> = [
+      ['GET', `/endpoints/${long}`, undefined, 'endpoint_not_found', `Endpoint '${cut}' does not exist`],
+      ['GET', `/keys/${long}`, undefined, 'key_not_found', `API key '${cut}' does not exist`],
+      ['GET', `/tenants/${long}`, undefined, 'tenant_not_found', `Tenant '${cut}' does not exist`],
+      ['GET', `/model-requests/${long}`, undefined, 'model_request_not_found', `Model request '${cut}' does not exist`],
+      [
+        'PATCH',
+        `/endpoints/long-id-404/served-entities/${long}`,
+        { model: 'm2' },
+        'served_entity_not_found',
+        `Endpoint 'long-id-404' has no served entity '${cut}'`,
+      ],
+    ];
+    for (const [method, path, json, code, message] of cases) {
+      await expectAdminError(await admin(method, path, json), 404, { code, message });
+    }
+    // An id of 100 characters or fewer is quoted whole.
+    await expectAdminError(await admin('GET', `/endpoints/${'y'.repeat(100)}`), 404, {
+      message: `Endpoint '${'y'.repeat(100)}' does not exist`,
+    });
+  });
+});

@@ -1,4 +1,5 @@
 import { ApiError } from '../api-error';
+import { clip } from '../clip';
 
 /**
  * Refusals of the admin API: what a principal may not see (404, in the same words as
@@ -6,9 +7,12 @@ import { ApiError } from '../api-error';
  * configs that do not fit together (400).
  */
 export const adminErrors = {
-  /** What a principal may not see does not exist for it (404), in the same words as what truly does not. */
+  /**
+   * What a principal may not see does not exist for it (404), in the same words as what truly does not. The id, from
+   * the path, is quoted cut to its first 100 characters (clip), as the inference API quotes an unknown model.
+   */
   notFound: (kind: 'Endpoint' | 'API key' | 'Tenant', id: string) =>
-    new ApiError(404, `${kind} '${id}' does not exist`, {
+    new ApiError(404, `${kind} '${clip(id)}' does not exist`, {
       code: kind === 'Endpoint' ? 'endpoint_not_found' : kind === 'API key' ? 'key_not_found' : 'tenant_not_found',
     }),
   /** A tenant named in a body (`param`) that does not exist or that the caller may not see. */
@@ -18,14 +22,16 @@ export const adminErrors = {
   unknownEndpoints: (names: string[]) =>
     new ApiError(400, `Unknown endpoint(s): ${names.join(', ')}`, { param: 'endpoints', code: 'endpoint_not_found' }),
   versionNotFound: (endpoint: string, version: number) =>
-    new ApiError(404, `Endpoint '${endpoint}' has no config version ${version}`, {
+    new ApiError(404, `Endpoint '${clip(endpoint)}' has no config version ${version}`, {
       param: 'version',
       code: 'version_not_found',
     }),
   servedEntityNotFound: (endpoint: string, entity: string) =>
-    new ApiError(404, `Endpoint '${endpoint}' has no served entity '${entity}'`, { code: 'served_entity_not_found' }),
+    new ApiError(404, `Endpoint '${clip(endpoint)}' has no served entity '${clip(entity)}'`, {
+      code: 'served_entity_not_found',
+    }),
   modelRequestNotFound: (id: string) =>
-    new ApiError(404, `Model request '${id}' does not exist`, { code: 'model_request_not_found' }),
+    new ApiError(404, `Model request '${clip(id)}' does not exist`, { code: 'model_request_not_found' }),
   /** What a principal may see but not change (403). */
   forbidden: (message: string) => new ApiError(403, message, { code: 'forbidden' }),
   quotaExceeded: (tenantId: string, what: string, max: number) =>

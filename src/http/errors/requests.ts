@@ -1,4 +1,5 @@
 import { ApiError, type ApiIssue } from '../api-error';
+import { clip } from '../clip';
 
 /**
  * Refusals of the request itself, before any origin is called: its body, query or
@@ -34,9 +35,9 @@ export const requestErrors = {
       param: 'cursor',
       code: 'invalid_cursor',
     }),
-  /** The name as sent, cut to its first 100 characters (a `model` may be megabytes long). */
+  /** The name as sent, cut to its first 100 characters (clip: a `model` may be megabytes long). */
   unknownModel: (name: string) =>
-    new ApiError(404, `The model '${name.length > 100 ? `${name.slice(0, 100)}…` : name}' does not exist`, {
+    new ApiError(404, `The model '${clip(name)}' does not exist`, {
       param: 'model',
       code: 'model_not_found',
     }),
