@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { clip } from './clip';
 
 /**
  * What a client must fix, in words, for one zod issue: "expected integer, got string",
@@ -31,19 +32,21 @@ export function describeIssue(
  * Every problem one zod issue stands for (never none), the first being what `describeIssue` says: a union whose
  * branches got past the type check stands for all the problems of its closest branch, in the order zod found them
  * (a served entity without `protocol` or with an unknown one: that, and whatever else is wrong with its name,
- * model or origins).
+ * model or origins). `sent` is the whole value parsed: a coerced field (a query's `limit`) that is not a number is
+ * described by what was sent ('abc'), which zod's issue has already replaced with NaN.
  */
 export function describeIssues(
   issue: z.core.$ZodIssue,
   root: z.ZodType | undefined,
   missing: string,
   base: PropertyKey[] = [],
+  sent?: unknown,
 ): IssueText[] {
   const path = [...base, ...issue.path];
   const at = schemaAt(root, [...issue.path]);
   const branch = unionBranch(issue, at);
-  if (branch) return branch.issues.flatMap((inner) => describeIssues(inner, branch.schema, missing, path));
-  return [{ param: joinPath(path), message: describeLeaf(issue, at, missing) }];
+  if (branch) return branch.issues.flatMap((inner) => describeIssues(inner, branch.schema, missing, path, sent));
+  return [{ param: joinPath(path), message: describeLeaf(issue, at, missing, () => valueAt(sent, path)) }];
 }
 
 /** A union whose branches got past the type check: the closest branch's problems are what to fix. */
@@ -65,7 +68,12 @@ function unionBranch(
 /** zod's own wording; anything else is the schema author's message, kept as it is. */
 const ZOD_DEFAULT = /^(Invalid|Too (small|big)|Unrecognized)/;
 
-function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, missing: string): string {
+function describeLeaf(
+  issue: z.core.$ZodIssue,
+  schema: z.ZodType | undefined,
+  missing: string,
+  sentHere: () => unknown,
+): string {
   // Nothing sent where a value is required (a plain type or a union of types).
   if (
     issue.input === undefined &&
@@ -77,6 +85,9 @@ function describeLeaf(issue: z.core.$ZodIssue, schema: z.ZodType | undefined, mi
   switch (issue.code) {
     case 'invalid_type': {
       const expected = issue.expected === 'int' || isInteger(schema) ? 'integer' : issue.expected;
+      // NaN is what coercion made of a text that is not a number (JSON has no NaN): say what the text was.
+      const text = Number.isNaN(issue.input) ? sentHere() : undefined;
+      if (typeof text === 'string') return `expected ${expected}, got '${clip(text)}'`;
       return `expected ${expected}, got ${kindOf(issue.input, expected)}`;
     }
     case 'too_small':
@@ -198,6 +209,16 @@ function shown(value: unknown): string {
 
 function quote(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+/** The value at `path` inside `value`, or undefined. */
+function valueAt(value: unknown, path: PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
 }
 
 function joinPath(path: PropertyKey[]): string | null {

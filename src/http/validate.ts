@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiIssue } from './api-error';
 import { errors } from './errors';
+import { clip } from './clip';
 import { describeIssues, type IssueText } from './issue-message';
 import { safeParseBody } from './parse-body';
 
@@ -17,7 +18,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   const result = safeParseBody(schema, value);
   if (result.success) return result.data;
   const issues = listIssues(result.error, (issue) =>
-    describeIssues(issue, schema, 'required field is missing').map(({ param, message }) => ({
+    describeIssues(issue, schema, 'required field is missing', [], value).map(({ param, message }) => ({
       param,
       message: `Invalid ${param ? `'${param}'` : 'request body'}: ${message}`,
     })),
@@ -37,11 +38,11 @@ export function validateQuery<S extends z.ZodObject>(schema: S, query: Record<st
     if (issue.code === 'unrecognized_keys' && issue.path.length === 0) {
       const takes = Object.keys(schema.shape);
       const message =
-        `Unknown query parameter(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: ` +
+        `Unknown query parameter(s) ${issue.keys.map((k) => `'${clip(k)}'`).join(', ')}: ` +
         (takes.length ? `this route takes ${takes.map((k) => `'${k}'`).join(', ')}` : 'this route takes none');
       return [{ param: null, message }];
     }
-    return describeIssues(issue, schema, 'required parameter is missing').map(({ param, message }) => ({
+    return describeIssues(issue, schema, 'required parameter is missing', [], query).map(({ param, message }) => ({
       param,
       message: param ? `Invalid query parameter '${param}': ${message}` : `Invalid query string: ${message}`,
     }));

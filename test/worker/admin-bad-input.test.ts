@@ -189,3 +189,26 @@ describe("an admin 404 quotes the id sent cut to 100 characters, as the inferenc
     });
   });
 });
+
+describe('a query parameter that is not a number says what was sent', () => {
+  it('answers limit=abc with "expected integer, got \'abc\'", not "got not a number"', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['/keys?limit=abc', 'limit', "expected integer, got 'abc'"],
+      ['/model-requests?limit=ten', 'limit', "expected integer, got 'ten'"],
+      ['/audit?before=last', 'before', "expected integer, got 'last'"],
+      [`/endpoints?limit=${'z'.repeat(5_000)}`, 'limit', `expected integer, got '${'z'.repeat(100)}…'`],
+      // Numbers that are not integers were already shown as sent.
+      ['/tenants?limit=1.5', 'limit', 'expected integer, got 1.5'],
+    ];
+    for (const [path, param, why] of cases) {
+      const message = `Invalid query parameter '${param}': ${why}`;
+      const body = await expectAdminError(await admin('GET', path), 400, { code: 'invalid_query', param, message });
+      expect(body.error.issues, path).toEqual([{ param, message }]);
+    }
+    // An unknown parameter's name is cut as well.
+    await expectAdminError(await admin('GET', `/keys?${'q'.repeat(5_000)}=1`), 400, {
+      code: 'invalid_query',
+      message: `Unknown query parameter(s) '${'q'.repeat(100)}…': this route takes 'limit', 'cursor'`,
+    });
+  });
+});
