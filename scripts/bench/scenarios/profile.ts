@@ -3,7 +3,7 @@
 
 import { copyFile, writeFile } from 'node:fs/promises';
 import { CHAT_PATH, EP_FAST } from '../fixtures.ts';
-import { requestStream } from '../http-client.ts';
+import { requestStream, type RequestSpec } from '../http-client.ts';
 import { closedLoop } from '../load.ts';
 import { profileDuring, summarizeProfile, type ProfileSummary } from '../profile.ts';
 import { load, type Ctx } from './context.ts';
@@ -79,49 +79,51 @@ export async function runProfile(ctx: Ctx, outFile: string): Promise<ProfileResu
     headers: { authorization: `Bearer ${ctx.fx.mainKey.key}` },
     body: longStreamBody(EP_FAST),
   };
-  const streamConcurrency = 2;
-  const streamsN = ctx.plan.name === 'smoke' ? 2 : 20;
-  await requestStream(ctx.fx.targets.router, streamSpec);
-  let streamed = 0;
-  const streamProfile = await profileDuring(h.inspectorUrl, async () => {
-    const run = await closedLoop({
-      concurrency: streamConcurrency,
-      requests: streamsN,
-      send: () => requestStream(ctx.fx.targets.router, streamSpec),
-    });
-    streamed = run.results.filter((r) => r.sawDone).length;
+  const smoke = ctx.plan.name === 'smoke';
+  const stream = await profileStreams(ctx, outFile, 'router-stream', streamSpec, {
+    concurrency: 2,
+    streams: smoke ? 2 : 20,
+    warmup: 1,
+    tokens: LONG_TOKENS,
   });
-  const streamFile = outFile.replace(/\.json$/, '') + '.router-stream.cpuprofile';
-  await writeFile(streamFile, JSON.stringify(streamProfile));
-  const streamSummary = await summarizeProfile(streamProfile, h.bundlePath, streamed);
-  ctx.log(
-    `profile: ${streamed} streams of ${LONG_TOKENS} tokens, ${streamSummary.totalMs.toFixed(0)} ms profiled, written to ${streamFile}`,
-  );
-
   // Short streams at C=16: the pump's path, and the first token's wait on a saturated thread.
-  const shortSpec = { ...streamSpec, body: shortStreamBody(EP_FAST) };
-  const shortN = ctx.plan.name === 'smoke' ? 20 : requests;
-  await closedLoop({ concurrency, requests: 200, send: () => requestStream(ctx.fx.targets.router, shortSpec) });
-  let shortServed = 0;
-  const shortProfile = await profileDuring(h.inspectorUrl, async () => {
-    const run = await closedLoop({
-      concurrency,
-      requests: shortN,
-      send: () => requestStream(ctx.fx.targets.router, shortSpec),
-    });
-    shortServed = run.results.filter((r) => r.sawDone).length;
-  });
-  const shortFile = outFile.replace(/\.json$/, '') + '.router-short-stream.cpuprofile';
-  await writeFile(shortFile, JSON.stringify(shortProfile));
-  const shortSummary = await summarizeProfile(shortProfile, h.bundlePath, shortServed);
-  ctx.log(
-    `profile: ${shortServed} streams of ${SHORT_TOKENS} tokens, ${shortSummary.totalMs.toFixed(0)} ms profiled, written to ${shortFile}`,
+  const shortStream = await profileStreams(
+    ctx,
+    outFile,
+    'router-short-stream',
+    { ...streamSpec, body: shortStreamBody(EP_FAST) },
+    { concurrency, streams: smoke ? 20 : requests, warmup: 200, tokens: SHORT_TOKENS },
   );
   return {
     ...summary,
     file,
     concurrency,
-    stream: { ...streamSummary, file: streamFile, concurrency: streamConcurrency, tokens: LONG_TOKENS },
-    shortStream: { ...shortSummary, file: shortFile, concurrency, tokens: SHORT_TOKENS },
+    stream,
+    shortStream,
   };
+}
+
+/** The router isolate's profile while it serves `streams` streams of `spec` at `concurrency` (after a warm-up). */
+async function profileStreams(
+  ctx: Ctx,
+  outFile: string,
+  name: string,
+  spec: RequestSpec,
+  opts: { concurrency: number; streams: number; warmup: number; tokens: number },
+): Promise<StreamProfile> {
+  const h = ctx.fx.harness;
+  const send = () => requestStream(ctx.fx.targets.router, spec);
+  await closedLoop({ concurrency: Math.min(opts.concurrency, opts.warmup), requests: opts.warmup, send });
+  let served = 0;
+  const profile = await profileDuring(h.inspectorUrl!, async () => {
+    const run = await closedLoop({ concurrency: opts.concurrency, requests: opts.streams, send });
+    served = run.results.filter((r) => r.sawDone).length;
+  });
+  const file = outFile.replace(/\.json$/, '') + `.${name}.cpuprofile`;
+  await writeFile(file, JSON.stringify(profile));
+  const summary = await summarizeProfile(profile, h.bundlePath!, served);
+  ctx.log(
+    `profile: ${served} streams of ${opts.tokens} tokens, ${summary.totalMs.toFixed(0)} ms profiled, written to ${file}`,
+  );
+  return { ...summary, file, concurrency: opts.concurrency, tokens: opts.tokens };
 }
