@@ -9,11 +9,11 @@ import { teiRoutes } from './api/tei';
 import { tgiRoutes } from './api/tgi';
 import { consoleRoutes } from './console/serve';
 import { methodsForPath } from './http/method-not-allowed';
-import { requestId } from './http/request-id';
+import { everyResponse } from './http/every-response';
 import type { RouterEnv } from './http/router-env';
 
 /**
- * The router: request ids, then the route groups — the admin API and `/metrics`
+ * The router: request ids and cross-origin headers (src/http/every-response.ts), then the route groups — the admin API and `/metrics`
  * (OpenAI-shaped errors), and the inference APIs, each answering errors in its
  * own protocol (src/api/route-group.ts) — and JSON errors for everything else.
  */
@@ -21,7 +21,7 @@ export const app = new Hono<RouterEnv>();
 
 const groups = [adminRoutes, prometheusRoutes, openaiRoutes, anthropicRoutes, tgiRoutes, teiRoutes] as const;
 
-app.use('*', requestId());
+app.use('*', everyResponse());
 app.get('/healthz', (c) => c.json({ status: 'ok' }));
 app.get('/openapi.json', async (c) => (await import('./openapi/serve')).openApiJson(c));
 app.get('/docs', async (c) => (await import('./openapi/serve')).docsPage(c));

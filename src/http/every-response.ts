@@ -9,7 +9,7 @@ const VALID_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * request id — the client's X-Request-Id when it is sane, else a new one — echoed on the response, and the
  * cross-origin headers of the inference APIs (src/http/cors.ts), whose browser preflights it answers itself.
  */
-export const requestId = (): MiddlewareHandler<RouterEnv> => async (c, next) => {
+export const everyResponse = (): MiddlewareHandler<RouterEnv> => async (c, next) => {
   const incoming = c.req.header('x-request-id');
   const id = incoming && VALID_ID.test(incoming) ? incoming : crypto.randomUUID();
   c.set('requestId', id);
