@@ -342,6 +342,67 @@ describe('Messages: Anthropic errors and auth', () => {
     );
   });
 
+  it('refuses a tool call without its id, name or input, a tool result without its tool_use_id, and a custom tool without its input_schema', async () => {
+    await createEndpoint('msg-tool-fields');
+    const { key } = await createKey();
+    const body = (toolUse: Record<string, unknown>, toolResult: Record<string, unknown>, tools?: unknown[]) => ({
+      model: 'msg-tool-fields',
+      max_tokens: 10,
+      ...(tools ? { tools } : {}),
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: [{ type: 'tool_use', ...toolUse }] },
+        { role: 'user', content: [{ type: 'tool_result', ...toolResult, content: 'sunny' }] },
+      ],
+    });
+    const good = { id: 't1', name: 'get_weather', input: {} };
+    const cases: Array<[Record<string, unknown>, Record<string, unknown>, unknown[] | undefined, RegExp]> = [
+      [
+        { name: 'get_weather', input: {} },
+        { tool_use_id: 't1' },
+        undefined,
+        /^Invalid 'messages\.1\.content\.0\.id': required field is missing$/,
+      ],
+      [
+        { id: 't1', input: {} },
+        { tool_use_id: 't1' },
+        undefined,
+        /^Invalid 'messages\.1\.content\.0\.name': required field is missing$/,
+      ],
+      [
+        { id: 't1', name: 'get_weather' },
+        { tool_use_id: 't1' },
+        undefined,
+        /^Invalid 'messages\.1\.content\.0\.input': required field is missing$/,
+      ],
+      [good, {}, undefined, /^Invalid 'messages\.2\.content\.0\.tool_use_id': required field is missing$/],
+      [good, { tool_use_id: '' }, undefined, /^Invalid 'messages\.2\.content\.0\.tool_use_id': /],
+      [
+        good,
+        { tool_use_id: 't1' },
+        [{ name: 'get_weather' }],
+        /^Invalid 'tools\.0\.input_schema': required field is missing/,
+      ],
+    ];
+    for (const [toolUse, toolResult, tools, message] of cases)
+      await expectAnthropicError(
+        await send(key, body(toolUse, toolResult, tools)),
+        400,
+        'invalid_request_error',
+        message,
+      );
+    // A server tool (a `type` of Anthropic's own) has no input_schema; the request passes validation.
+    const server = await send(
+      key,
+      body(good, { tool_use_id: 't1' }, [{ type: 'web_search_20250305', name: 'web_search' }]),
+    );
+    expect(server.status).not.toBe(500);
+    expect(
+      (await send(key, body(good, { tool_use_id: 't1' }, [{ name: 'get_weather', input_schema: { type: 'object' } }])))
+        .status,
+    ).toBe(200);
+  });
+
   it("a block of a kind the message's role does not take names the kinds it does; an image source says what it lacks", async () => {
     await createEndpoint('msg-block-roles');
     const { key } = await createKey();

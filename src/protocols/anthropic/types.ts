@@ -146,8 +146,34 @@ const RequestBlock = z.looseObject({ type: z.string() });
 
 /** A content block, and what the translation reads of a tool result: its text, or its blocks. */
 const MessageBlock = checkedByType(RequestBlock, {
-  tool_result: z.looseObject({ content: z.union([z.string(), z.array(RequestBlock)]).optional() }),
+  tool_use: z.looseObject({ id: z.string().min(1), name: z.string().min(1), input: z.record(z.string(), z.unknown()) }),
+  tool_result: z.looseObject({
+    tool_use_id: z.string().min(1),
+    content: z.union([z.string(), z.array(RequestBlock)]).optional(),
+  }),
 });
+
+/**
+ * A tool the client offers: a custom one (no `type`, or `custom`) describes its input with `input_schema`, as
+ * Anthropic requires; one of Anthropic's server tools (`web_search_20250305`, `bash_20250124`, …) has none.
+ */
+const RequestTool = z
+  .looseObject({
+    type: z.string().optional(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    input_schema: z.record(z.string(), z.unknown()).optional(),
+  })
+  .superRefine((tool, ctx) => {
+    if ((tool.type === undefined || tool.type === 'custom') && tool.input_schema === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['input_schema'],
+        message:
+          'required field is missing (a custom tool describes its input with a JSON schema, e.g. {"type":"object"})',
+        input: undefined,
+      });
+  });
 
 export const MessagesRequest = z.looseObject({
   model: z.string().min(1).optional(),
@@ -162,16 +188,7 @@ export const MessagesRequest = z.looseObject({
   temperature: z.number().min(0).max(1).optional(),
   top_p: z.number().gt(0).max(1).optional(),
   top_k: z.number().int().min(0).optional(),
-  tools: z
-    .array(
-      z.looseObject({
-        type: z.string().optional(),
-        name: z.string().min(1),
-        description: z.string().optional(),
-        input_schema: z.record(z.string(), z.unknown()).optional(),
-      }),
-    )
-    .optional(),
+  tools: z.array(RequestTool).optional(),
   tool_choice: z
     .looseObject({
       type: z.enum(['auto', 'any', 'tool', 'none']),
