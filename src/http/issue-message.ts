@@ -16,20 +16,11 @@ export interface IssueText {
 
 /** The first issue of a failed parse, described. `missing` is the wording for an absent required field. */
 export function describeFirstIssue(error: z.ZodError, schema: z.ZodType, missing: string): IssueText {
-  return describeIssue(error.issues[0]!, schema, missing);
-}
-
-export function describeIssue(
-  issue: z.core.$ZodIssue,
-  root: z.ZodType | undefined,
-  missing: string,
-  base: PropertyKey[] = [],
-): IssueText {
-  return describeIssues(issue, root, missing, base)[0]!;
+  return describeIssues(error.issues[0]!, schema, missing)[0]!;
 }
 
 /**
- * Every problem one zod issue stands for (never none), the first being what `describeIssue` says: a union whose
+ * Every problem one zod issue stands for, at least one: a union whose
  * branches got past the type check stands for all the problems of its closest branch, in the order zod found them
  * (a served entity without `protocol` or with an unknown one: that, and whatever else is wrong with its name,
  * model or origins). `sent` is the whole value parsed: a coerced field (a query's `limit`) that is not a number is

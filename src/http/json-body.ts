@@ -3,6 +3,7 @@ import type { ApiIssue } from './api-error';
 import type { RouterEnv } from './router-env';
 import { routerConfig } from '../config';
 import { errors } from './errors';
+import { bodyProblem } from './errors/requests';
 import { MAX_ISSUES } from './validate';
 
 /** How deeply arrays and objects may nest in a request body (the body itself is the first level). */
@@ -80,7 +81,10 @@ function findUnpairedSurrogates(value: unknown, path: string[], issues: ApiIssue
       const unit = `\\u${found[0].charCodeAt(0).toString(16)}`;
       issues.push({
         param,
-        message: `Invalid ${param ? `'${param}'` : 'request body'}: holds an unpaired UTF-16 surrogate (${unit}), which is not text; send valid Unicode`,
+        message: bodyProblem(
+          param,
+          `holds an unpaired UTF-16 surrogate (${unit}), which is not text; send valid Unicode`,
+        ),
       });
     }
     return;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ApiIssue } from './api-error';
 import { errors } from './errors';
+import { bodyProblem, queryProblem } from './errors/requests';
 import { clip } from './clip';
 import { describeIssues, type IssueText } from './issue-message';
 import { safeParseBody } from './parse-body';
@@ -20,7 +21,7 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown): z.infe
   const issues = listIssues(result.error, (issue) =>
     describeIssues(issue, schema, 'required field is missing', [], value).map(({ param, message }) => ({
       param,
-      message: `Invalid ${param ? `'${param}'` : 'request body'}: ${message}`,
+      message: bodyProblem(param, message),
     })),
   );
   throw errors.invalidBodyIssues(issues);
@@ -44,7 +45,7 @@ export function validateQuery<S extends z.ZodObject>(schema: S, query: Record<st
     }
     return describeIssues(issue, schema, 'required parameter is missing', [], query).map(({ param, message }) => ({
       param,
-      message: param ? `Invalid query parameter '${param}': ${message}` : `Invalid query string: ${message}`,
+      message: queryProblem(param, message),
     }));
   });
   throw errors.invalidQueryIssues(issues);

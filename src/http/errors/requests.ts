@@ -6,6 +6,16 @@ import { clip } from '../clip';
  * parameters (400), its size (413), TGI's validation (422, in TGI's words), the model
  * it names (404), an operation or task the endpoint does not serve.
  */
+/** A body problem in words: "Invalid '<param>': <why>", or "Invalid request body: <why>" for the body itself. */
+export function bodyProblem(param: string | null, why: string): string {
+  return `Invalid ${param ? `'${param}'` : 'request body'}: ${why}`;
+}
+
+/** A query problem in words: "Invalid query parameter '<param>': <why>", or "Invalid query string: <why>". */
+export function queryProblem(param: string | null, why: string): string {
+  return param ? `Invalid query parameter '${param}': ${why}` : `Invalid query string: ${why}`;
+}
+
 export const requestErrors = {
   invalidJson: (message: string) => new ApiError(400, message, { code: 'invalid_json' }),
   /** One problem of the body; like every `invalid_body`, it is listed in `issues` too (the admin API renders them). */
@@ -15,7 +25,7 @@ export const requestErrors = {
   invalidBodyIssues: (issues: readonly [ApiIssue, ...ApiIssue[]]) =>
     new ApiError(400, issues[0].message, { param: issues[0].param, code: 'invalid_body', issues }),
   /** A field with a value the router cannot use: "Invalid '<param>': <why>" (one issue). */
-  invalidField: (param: string, why: string) => requestErrors.invalidBody(`Invalid '${param}': ${why}`, param),
+  invalidField: (param: string, why: string) => requestErrors.invalidBody(bodyProblem(param, why), param),
   emptyUpdate: () => new ApiError(400, 'The update names no field to change', { code: 'empty_update' }),
   tooLarge: (limit: number) =>
     new ApiError(413, `Request body exceeds the limit of ${limit} bytes`, { code: 'request_too_large' }),
@@ -24,7 +34,7 @@ export const requestErrors = {
    * listed in `issues` too (the admin API renders them).
    */
   invalidQuery: (param: string, why: string) => {
-    const message = `Invalid query parameter '${param}': ${why}`;
+    const message = queryProblem(param, why);
     return new ApiError(400, message, { param, code: 'invalid_query', issues: [{ param, message }] });
   },
   /** A query schema's refusal: the first problem is the message and param, `issues` lists every one (first included). */
