@@ -21,13 +21,13 @@ import {
 } from '../../endpoints/schema';
 import { EndpointStore } from '../../endpoints/store';
 import type { AdminEnv } from './admin-auth';
+import { adminBody } from './admin-body';
 import { refuseUngrantedSecrets } from '../../external/provider';
 import { forgetEndpointLimits } from '../../gate/admit';
 import { gateFor } from '../../gate/lease';
 import { errors } from '../../http/errors';
-import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
-import { validate, validateQuery } from '../../http/validate';
+import { validateQuery } from '../../http/validate';
 import { forgetHealth, healthMap } from '../../origins/health-store';
 import { EntityUpdate, Rollback, Share } from './admin-schemas';
 import { baseUrlOf, managedEndpoint, ownEndpoint, viewFor, visibleEndpoint } from './endpoint-access';
@@ -72,7 +72,7 @@ function showWritten(
 
 endpointAdmin.post('/admin/v1/endpoints', async (c) => {
   const p = c.get('principal');
-  const input = validate(EndpointCreate, await readJsonBody(c, { unicode: true }));
+  const input = await adminBody(c, EndpointCreate);
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (!policy.createsEndpointsIn(p, tenantId)) {
     throw errors.forbidden(
@@ -172,7 +172,7 @@ endpointAdmin.get('/admin/v1/endpoints/:name', async (c) => show(c, (await visib
 
 /** A new config version: it serves once its origins answer a health probe (200), or later (202, `config_update: in_progress`). */
 endpointAdmin.patch('/admin/v1/endpoints/:name', async (c) => {
-  const patch = validate(EndpointPatch, await readJsonBody(c, { unicode: true }));
+  const patch = await adminBody(c, EndpointPatch);
   if (Object.keys(patch).length === 0) throw errors.emptyUpdate();
   const current = await managedEndpoint(c);
   const fields = Object.keys(patch);
@@ -228,7 +228,7 @@ endpointAdmin.get('/admin/v1/endpoints/:name/versions', async (c) => {
 
 /** Roll back to an earlier version: its config becomes a new version, rolled out like any update. */
 endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
-  const { version } = validate(Rollback, await readJsonBody(c, { unicode: true }));
+  const { version } = await adminBody(c, Rollback);
   const current = await managedEndpoint(c);
   const target = await store(c).version(current.name, version);
   if (!target) throw errors.versionNotFound(current.name, version);
@@ -238,7 +238,7 @@ endpointAdmin.post('/admin/v1/endpoints/:name/rollback', async (c) => {
 
 /** Update one served entity's model (or model version) in place: a new config version with only that change. */
 endpointAdmin.patch('/admin/v1/endpoints/:name/served-entities/:entity', async (c) => {
-  const change = validate(EntityUpdate, await readJsonBody(c, { unicode: true }));
+  const change = await adminBody(c, EntityUpdate);
   if (Object.keys(change).length === 0) throw errors.emptyUpdate();
   const current = await managedEndpoint(c);
   const name = c.req.param('entity');
@@ -338,7 +338,7 @@ endpointAdmin.delete('/admin/v1/endpoints/:name', async (c) => {
 
 /** Share an endpoint with another tenant: that tenant's keys may call it (and its members see it). */
 endpointAdmin.post('/admin/v1/endpoints/:name/shares', async (c) => {
-  const { tenant } = validate(Share, await readJsonBody(c, { unicode: true }));
+  const { tenant } = await adminBody(c, Share);
   const endpoint = await managedEndpoint(c);
   if (tenant === endpoint.tenant_id) throw errors.ownTenant();
   // Whether a tenant of that name exists is not checked: the answer is the same either way, so sharing

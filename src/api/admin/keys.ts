@@ -10,12 +10,12 @@ import { policy } from './policy';
 import type { Principal } from '../../auth/principal';
 import { EndpointStore } from '../../endpoints/store';
 import type { AdminEnv } from './admin-auth';
+import { adminBody } from './admin-body';
 import { gateFor } from '../../gate/lease';
 import { PERIOD_MS } from '../../gate/rules';
 import { errors } from '../../http/errors';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
-import { readJsonBody } from '../../http/json-body';
-import { validate, validateQuery } from '../../http/validate';
+import { validateQuery } from '../../http/validate';
 import { KeyCreate, KeyPatch } from './key-schemas';
 import { requireTenant } from './tenant-access';
 
@@ -48,7 +48,7 @@ function unlocked(key: KeyRecord, verb: string): KeyRecord {
 
 keyAdmin.post('/admin/v1/keys', async (c) => {
   const p = c.get('principal');
-  const input = validate(KeyCreate, await readJsonBody(c, { unicode: true }));
+  const input = await adminBody(c, KeyCreate);
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (!policy.seesTenant(p, tenantId)) throw errors.forbidden('You can only create keys in your own tenant');
   await requireTenant(c, tenantId, 'tenant');
@@ -195,7 +195,7 @@ function budgetPeriod(key: KeyRecord): number | undefined {
 }
 
 keyAdmin.patch('/admin/v1/keys/:id', async (c) => {
-  const patch = validate(KeyPatch, await readJsonBody(c, { unicode: true }));
+  const patch = await adminBody(c, KeyPatch);
   const key = unlocked(await visibleKey(c), 'edited');
   if (patch.token_budget && key.kind !== 'endpoint') {
     throw errors.invalidField(

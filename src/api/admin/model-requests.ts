@@ -3,9 +3,9 @@ import { Hono, type Context } from 'hono';
 import { auditStatement } from '../../audit/audit-log';
 import type { Principal } from '../../auth/principal';
 import type { AdminEnv } from './admin-auth';
+import { adminBody } from './admin-body';
 import { ApiError, errors } from '../../http/errors';
-import { readJsonBody } from '../../http/json-body';
-import { validate, validateQuery } from '../../http/validate';
+import { validateQuery } from '../../http/validate';
 import { ModelRequestStore, type ModelRequest, type Scope } from '../../model-requests/store';
 import {
   ModelRequestCreate,
@@ -61,7 +61,7 @@ function newId(): string {
 
 modelRequestAdmin.post('/admin/v1/model-requests', async (c) => {
   const p = c.get('principal');
-  const input = validate(ModelRequestCreate, await readJsonBody(c, { unicode: true }));
+  const input = await adminBody(c, ModelRequestCreate);
   const tenantId = input.tenant ?? p.tenantId ?? 'default';
   if (p.tenantId !== null && tenantId !== p.tenantId)
     throw errors.forbidden('You can only request models for your own tenant');
@@ -135,7 +135,7 @@ modelRequestAdmin.get('/admin/v1/model-requests/:id', async (c) => {
 modelRequestAdmin.patch('/admin/v1/model-requests/:id', async (c) => {
   const p = c.get('principal');
   const id = c.req.param('id');
-  const input = validate(ModelRequestUpdate, await readJsonBody(c, { unicode: true }));
+  const input = await adminBody(c, ModelRequestUpdate);
   const found = await store(c).get(id, scopeOf(p));
   if (!found) throw errors.modelRequestNotFound(id);
   if (!triages(p)) throw errors.forbidden('Only org and tenant admins may change the status of a model request');

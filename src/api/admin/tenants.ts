@@ -2,10 +2,10 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { auditStatement } from '../../audit/audit-log';
 import type { AdminEnv } from './admin-auth';
+import { adminBody } from './admin-body';
 import { errors } from '../../http/errors';
-import { readJsonBody } from '../../http/json-body';
 import { decodeCursor, DEFAULT_PAGE_SIZE, PageQuery, toPage } from '../../http/pagination';
-import { validate, validateQuery } from '../../http/validate';
+import { validateQuery } from '../../http/validate';
 import { TenantCreate } from './admin-schemas';
 import { TenantStore } from '../../tenants/store';
 import { visibleTenant } from './tenant-access';
@@ -16,7 +16,7 @@ export const tenantAdmin = new Hono<AdminEnv>();
 tenantAdmin.post('/admin/v1/tenants', async (c) => {
   const p = c.get('principal');
   if (p.tenantId !== null) throw errors.forbidden('Only an org admin may create tenants');
-  const { name } = validate(TenantCreate, await readJsonBody(c, { unicode: true }));
+  const { name } = await adminBody(c, TenantCreate);
   const at = new Date().toISOString();
   const audit = auditStatement(
     c.env.DB,
