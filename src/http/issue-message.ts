@@ -222,6 +222,7 @@ type Def = {
   type: string;
   innerType?: z.ZodType;
   in?: z.ZodType;
+  out?: z.ZodType;
   shape?: Record<string, z.ZodType>;
   element?: z.ZodType;
   options?: z.ZodType[];
@@ -239,7 +240,8 @@ function unwrap(schema: z.ZodType | undefined): z.ZodType | undefined {
   for (let i = 0; current && i < 16; i++) {
     const d = def(current);
     if (WRAPPERS.has(d.type) && d.innerType) current = d.innerType;
-    else if (d.type === 'pipe' && d.in) current = d.in;
+    // A preprocessed value (`z.preprocess`: a transform piped into a schema) is described by the schema it feeds.
+    else if (d.type === 'pipe' && d.in) current = def(d.in).type === 'transform' && d.out ? d.out : d.in;
     else break;
   }
   return current;

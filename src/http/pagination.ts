@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errors } from './errors';
+import { queryInteger } from './query-integer';
 
 /** Listings answer at most this many items per page (`limit`), 50 when it is not given. */
 export const MAX_PAGE_SIZE = 200;
@@ -7,7 +8,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 
 /** `?limit=&cursor=` of a paginated listing. */
 export const PageQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  limit: queryInteger(1, MAX_PAGE_SIZE).optional(),
   /** `next_cursor` of the previous page, unchanged. */
   cursor: z.string().min(1).max(1024).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ResourceName } from '../endpoints/schema';
+import { queryInteger } from '../http/query-integer';
 
 const text = (max: number) => z.string().max(max);
 const rpm = z.number().int().min(0).max(10_000_000);
@@ -41,7 +42,7 @@ export const ModelRequestUpdate = z.strictObject({
 
 /** `GET /admin/v1/model-requests` query. */
 export const ModelRequestQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).optional(),
+  limit: queryInteger(1, 200).optional(),
   /** `next_cursor` of the previous page. */
   cursor: z.string().min(1).max(200).optional(),
   status: z.enum(MODEL_REQUEST_STATUSES).optional(),

@@ -191,7 +191,7 @@ describe("an admin 404 quotes the id sent cut to 100 characters, as the inferenc
 });
 
 describe('a query parameter that is not a number says what was sent', () => {
-  it('answers limit=abc with "expected integer, got \'abc\'", not "got not a number"', async () => {
+  it('answers limit=abc or limit=1e2 with "expected integer, got \'abc\'", not "got not a number" or a page of 100', async () => {
     const cases: Array<[string, string, string]> = [
       ['/keys?limit=abc', 'limit', "expected integer, got 'abc'"],
       ['/model-requests?limit=ten', 'limit', "expected integer, got 'ten'"],
@@ -199,6 +199,12 @@ describe('a query parameter that is not a number says what was sent', () => {
       [`/endpoints?limit=${'z'.repeat(5_000)}`, 'limit', `expected integer, got '${'z'.repeat(100)}…'`],
       // Numbers that are not integers were already shown as sent.
       ['/tenants?limit=1.5', 'limit', 'expected integer, got 1.5'],
+      // Only decimal digits: JavaScript's Number() would have read these as 100, 16, 5 and 10.
+      ['/keys?limit=1e2', 'limit', "expected integer, got '1e2'"],
+      ['/endpoints?limit=0x10', 'limit', "expected integer, got '0x10'"],
+      ['/model-requests?limit=%205', 'limit', "expected integer, got ' 5'"],
+      ['/audit?before=1e1', 'before', "expected integer, got '1e1'"],
+      ['/tenants?limit=', 'limit', "expected integer, got ''"],
     ];
     for (const [path, param, why] of cases) {
       const message = `Invalid query parameter '${param}': ${why}`;

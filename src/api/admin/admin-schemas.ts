@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ResourceName } from '../../endpoints/schema';
+import { queryInteger } from '../../http/query-integer';
 
 /** `POST /admin/v1/endpoints/{name}/rollback`: the version to go back to. */
 export const Rollback = z.strictObject({ version: z.number().int().min(1) });
@@ -18,7 +19,7 @@ export const TenantCreate = z.strictObject({ name: ResourceName });
 
 /** `GET /admin/v1/audit` query. */
 export const AuditQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  before: z.coerce.number().int().min(1).optional(),
+  limit: queryInteger(1, 500).optional(),
+  before: queryInteger(1).optional(),
   target: z.string().min(1).optional(),
 });
