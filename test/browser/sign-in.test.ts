@@ -92,6 +92,19 @@ describe('sign-in', () => {
     await context.close();
   });
 
+  it('asks for a key when only spaces were pasted, without telling the user to sign out', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await page.goto('/');
+    // Spaces pass the field's `required`; the console trims them and has no key to try.
+    await page.getByLabel('API key').fill('   ');
+    await page.getByLabel('API key').press('Enter');
+    const alert = page.getByRole('alert').filter({ hasText: 'Paste an API key' });
+    await alert.waitFor();
+    expect(await alert.textContent()).not.toContain('Sign out');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('opens only the playground for an endpoint key', async () => {
     const key = await createKey(null);
     const { context, page } = await newContext(browser, routerUrl());

@@ -49,7 +49,11 @@ export function signInView(onSignedIn: (s: Session) => void): HTMLElement {
 
 /** On this screen there is nothing to sign out of: a refused key is told what to check instead. */
 function signInAdvice(err: unknown): string {
-  if (err instanceof ApiFailure && err.status === 401 && err.code === 'invalid_api_key')
-    return 'Invalid API key. Check that you pasted the whole key, and that it has not been revoked or expired.';
+  if (err instanceof ApiFailure && err.status === 401) {
+    if (err.code === 'invalid_api_key')
+      return 'Invalid API key. Check that you pasted the whole key, and that it has not been revoked or expired.';
+    // (A blank key: "Paste an API key to sign in".)
+    return err.message.replace(/\.?$/, '.');
+  }
   return nextStep(err);
 }
