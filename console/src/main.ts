@@ -13,8 +13,17 @@ const root = document.getElementById('app')!;
 let session: Session | null = null;
 let leave: AbortController | null = null;
 
+/** A hash segment decoded; one that is not valid percent-encoding (a stray "%") is taken as it is. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function route(): { page: Page | undefined; params: string[] } {
-  const [id, ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const [id, ...params] = location.hash.replace(/^#\/?/, '').split('/').map(decodeSegment);
   const pages = visiblePages();
   const page = id ? pages.find((p) => p.id === id) : pages[0];
   return { page, params };

@@ -305,6 +305,17 @@ describe('endpoints', () => {
     await context.close();
   });
 
+  it('opens a link with a stray "%" (not percent-encoding) as that name, not a script error that leaves the last page up', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await openPage(page, 'Dashboard');
+    await page.evaluate(() => (location.hash = '#/endpoints/50%off'));
+    await page.getByRole('heading', { name: 'Endpoint not found', level: 1 }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('There is no endpoint named 50%off');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('fits every Protocol option’s label in its control, at 1360 px and on a 390 px phone', async () => {
     const { context, page, errors } = await newContext(browser, routerUrl());
     await signIn(page, inject('adminToken'));
