@@ -142,6 +142,33 @@ describe('keys', () => {
     await context.close();
   });
 
+  it('shows a key past its expiry as expired on its own page and leaves it out of the dashboard’s active keys', async () => {
+    const tenant = uniqueName('ui-kx');
+    await createTenant(tenant);
+    const tenantAdmin = await platformKey(tenant, 'tenant_admin');
+    const expiring = await adminCall<{ id: string }>('POST', '/keys', {
+      tenant,
+      description: 'expires at once',
+      expires_at: new Date(Date.now() + 1500).toISOString(),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, tenantAdmin.key);
+    await page.goto('/#/keys');
+    await page.locator(`tr[data-key="${expiring.id}"] .pill`, { hasText: 'expired' }).waitFor();
+    await page.goto(`/#/keys/${expiring.id}`);
+    await page.getByText('In flight now').waitFor();
+    expect(await page.locator('main h1 .pill').textContent()).toBe('expired');
+
+    // The tenant's keys: the tenant admin's own platform key is active, the expired one is not.
+    await openPage(page, 'Dashboard');
+    const active = page.locator('.stat', { hasText: 'Active keys' }).locator('.value');
+    expect(await active.textContent()).toBe('1');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('says a key does not exist, in the page’s layout, with a way back to the list', async () => {
     const { context, page, errors } = await newContext(browser, routerUrl());
     await signIn(page, inject('adminToken'));

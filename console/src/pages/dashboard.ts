@@ -2,6 +2,7 @@ import { listAll, listEndpoints } from '../api';
 import { h, pill } from '../dom';
 import type { Page } from '../page';
 import type { KeyView } from '../types';
+import { keyStatus } from './keys';
 
 /** The start page of a platform session: what is running, at a glance. */
 export const dashboardPage: Page = {
@@ -15,7 +16,7 @@ export const dashboardPage: Page = {
       listAll<KeyView>('/admin/v1/keys', session.key),
     ]);
     const count = (state: string) => endpoints.filter((e) => e.state === state).length;
-    const activeKeys = keys.filter((k) => k.status === 'active').length;
+    const activeKeys = keys.filter((k) => keyStatus(k) === 'active').length;
     return h(
       'div',
       { class: 'page' },

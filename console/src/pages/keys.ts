@@ -28,6 +28,11 @@ function kindLabel(k: KeyView): string {
   return k.kind === 'platform' ? `platform · ${(k.role ?? '').replace('_', ' ')}` : 'endpoint';
 }
 
+/** The key's status as a user means it: an active key past its expiry is refused, so it reads `expired`. */
+export function keyStatus(k: KeyView): string {
+  return k.status === 'active' && k.expires_at && Date.parse(k.expires_at) <= Date.now() ? 'expired' : k.status;
+}
+
 function firstKeyBadge(k: KeyView): Node | null {
   return k.first_key
     ? h('span', { class: 'badge', title: 'Created with its endpoint; cannot be edited or revoked' }, 'First Key')
@@ -94,15 +99,7 @@ async function keyList(ctx: PageContext): Promise<HTMLElement> {
                 k.kind === 'platform' ? '—' : k.endpoints === null ? 'all of its tenant' : k.endpoints.join(', '),
               ),
               h('td', null, k.concurrency_limit),
-              h(
-                'td',
-                null,
-                pill(
-                  k.expires_at && Date.parse(k.expires_at) <= Date.now() && k.status === 'active'
-                    ? 'expired'
-                    : k.status,
-                ),
-              ),
+              h('td', null, pill(keyStatus(k))),
               h('td', null, when(k.created_at)),
               h('td', null, when(k.expires_at)),
               h(
@@ -347,7 +344,7 @@ async function keyInfo(ctx: PageContext, id: string): Promise<HTMLElement> {
     h(
       'header',
       null,
-      h('h1', null, h('code', null, `${k.prefix}…`), ' ', pill(k.status), firstKeyBadge(k)),
+      h('h1', null, h('code', null, `${k.prefix}…`), ' ', pill(keyStatus(k)), firstKeyBadge(k)),
       editable
         ? h(
             'button',
