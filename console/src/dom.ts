@@ -70,7 +70,7 @@ export function showFieldError(form: Element, name: string, message: string): bo
   const slot = box?.querySelector<HTMLElement>('.field-error');
   if (!box || !slot) return false;
   // Only the field the message names can drop the name (a parent box shows the message whole).
-  slot.textContent = box.getAttribute('data-field') === name ? besideField(message) : message;
+  slot.textContent = fieldNames(box).includes(name) ? besideField(message) : message;
   slot.hidden = false;
   box.classList.add('invalid');
   box.querySelector<HTMLElement>('input, select, textarea')?.setAttribute('aria-invalid', 'true');
@@ -86,11 +86,14 @@ function besideField(message: string): string {
   return reason ? reason.charAt(0).toUpperCase() + reason.slice(1) : message;
 }
 
+/** The params a field answers to: its `data-field`, a space-separated list (most fields have one). */
+const fieldNames = (box: Element) => (box.getAttribute('data-field') ?? '').split(' ');
+
 /** The field for a server `param` like `served_entities.0.origins.1.url`: the most specific one the form has. */
 export function findField(form: Element, name: string): Element | null {
   const parts = name.split('.');
   for (let n = parts.length; n > 0; n--) {
-    const found = form.querySelector(`[data-field="${CSS.escape(parts.slice(0, n).join('.'))}"]`);
+    const found = form.querySelector(`[data-field~="${CSS.escape(parts.slice(0, n).join('.'))}"]`);
     if (found) return found;
   }
   return null;

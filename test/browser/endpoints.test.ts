@@ -123,6 +123,36 @@ describe('endpoints', () => {
     await context.close();
   });
 
+  it('a rate limit switched to count tokens: its limit’s problem shows beside the Limit field', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await openPage(page, 'Endpoints');
+    await page.getByRole('link', { name: 'Create endpoint' }).click();
+    await page.getByLabel('Name', { exact: true }).fill(uniqueName('ui-rl'));
+    await page.getByLabel('Served entity name').fill('main');
+    await page.getByLabel('Model', { exact: true }).fill(CHAT_MODEL);
+    await page.getByLabel('Origin URL').fill(originUrl());
+    await page.getByRole('button', { name: 'Add rate limit' }).click();
+    await page.getByLabel('Counts', { exact: true }).selectOption('tokens');
+    await page.getByLabel('Limit', { exact: true }).fill('0');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+
+    // The router names `rate_limits.0.tokens`: the Limit field now counts tokens, so the message lands there.
+    const limit = page.locator('[data-field~="rate_limits.0.tokens"]');
+    await limit.locator('.field-error').waitFor();
+    expect(await limit.locator('.field-error').textContent()).toMatch(/^Must be ≥ 1/);
+    expect(await limit.locator('input').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('form p.error[role="alert"]').isHidden()).toBe(true);
+    // A blank limit the router names `rate_limits.0.calls` whatever it counts: still beside the Limit field.
+    await page.getByLabel('Limit', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Create endpoint' }).click();
+    await limit.locator('.field-error', { hasText: 'needs' }).waitFor();
+    expect(await limit.locator('.field-error').textContent()).toMatch(/^A rate limit needs 'calls' or 'tokens'/);
+    expect(await page.locator('form p.error[role="alert"]').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows the endpoint: URLs with copy, origin health, versions with rollback, stop/start, and delete with confirmation', async () => {
     const ep = await createEndpoint('ui-info', { defaults: { temperature: 0.2 } });
     await adminCall(

@@ -9,8 +9,17 @@ export function rateLimitsSection(draft: Draft, render: () => void): HTMLFieldSe
     'fieldset',
     null,
     h('legend', null, 'Rate limits'),
-    draft.rate_limits.map((r, i) =>
-      h(
+    draft.rate_limits.map((r, i) => {
+      // The router names the limit `rate_limits.<i>.calls` or `.tokens`, as Counts picks (a blank one is
+      // always `.calls`): the field answers to the names of the current choice.
+      const limitNames = () =>
+        r.unit === 'tokens' ? `rate_limits.${i}.tokens rate_limits.${i}.calls` : `rate_limits.${i}.calls`;
+      const limit = field(
+        'Limit',
+        input(r.amount, (v) => (r.amount = v), { inputmode: 'numeric' }),
+        { name: limitNames() },
+      );
+      return h(
         'div',
         { class: 'row' },
         field(
@@ -34,15 +43,14 @@ export function rateLimitsSection(draft: Draft, render: () => void): HTMLFieldSe
               ['calls', 'calls'],
               ['tokens', 'tokens'],
             ],
-            (v) => (r.unit = v === 'tokens' ? 'tokens' : 'calls'),
+            (v) => {
+              r.unit = v === 'tokens' ? 'tokens' : 'calls';
+              limit.dataset.field = limitNames();
+            },
           ),
           { name: `rate_limits.${i}.unit` },
         ),
-        field(
-          'Limit',
-          input(r.amount, (v) => (r.amount = v), { inputmode: 'numeric' }),
-          { name: `rate_limits.${i}.${r.unit}` },
-        ),
+        limit,
         field(
           'Per',
           select(
@@ -57,8 +65,8 @@ export function rateLimitsSection(draft: Draft, render: () => void): HTMLFieldSe
           { name: `rate_limits.${i}.renewal_period` },
         ),
         removeButton(`Remove rate limit ${i + 1}`, () => draft.rate_limits.splice(i, 1), render),
-      ),
-    ),
+      );
+    }),
     h(
       'button',
       {
