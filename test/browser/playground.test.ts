@@ -244,6 +244,26 @@ describe('playground', () => {
     await context.close();
   });
 
+  it('marks a setting the browser cannot read as a number ("1e") instead of sending the request without it', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, key.key);
+    await pick(page, fastEp);
+    // A number field whose text is not a number has the value "": it must not read as a blank (default) setting.
+    await page.getByLabel('Temperature').pressSequentially('1e');
+    const sent: string[] = [];
+    page.on('request', (req) => {
+      if (req.url().endsWith('/v1/chat/completions')) sent.push(req.url());
+    });
+    await say(page, 'Hello?');
+    const problem = page.locator('[data-field="temperature"] .field-error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toBe('Must be between 0 and 2.');
+    expect(await page.locator('.chat [role="status"]').textContent()).toBe('Fix the highlighted setting first.');
+    expect(sent).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('says to try again later when the key’s concurrency limit is reached', async () => {
     // An origin that sends one token and then holds the stream open until the client leaves: the slot stays
     // taken however long the page takes (no timing to race).

@@ -113,8 +113,9 @@ export class ConfigPanel {
     for (const f of NUMBER_FIELDS) {
       const input = this.form.querySelector<HTMLInputElement>(`[name="${f.name}"]`)!;
       const raw = input.value.trim();
-      if (!raw) continue;
-      const value = Number(raw);
+      // Text the browser cannot read as a number ("1e", "-") leaves the value empty: marked, not taken as blank.
+      if (!raw && !input.validity.badInput) continue;
+      const value = raw ? Number(raw) : NaN;
       const bad =
         !Number.isFinite(value) ||
         value < f.min ||
