@@ -169,6 +169,32 @@ describe('keys', () => {
     await context.close();
   });
 
+  it('marks a concurrency limit or expiry the browser cannot read instead of creating the key with the default or no expiry', async () => {
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, inject('adminToken'));
+    await openPage(page, 'Keys');
+    const description = uniqueName('ui-k-nan');
+    await page.getByLabel('Description').fill(description);
+    // "1e" in a number field has the value "": it must not read as a blank (default) limit.
+    await page.getByLabel('Concurrency limit').pressSequentially('1e');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const problem = page.locator('[data-field="concurrency_limit"] .field-error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toBe('Must be a whole number, or blank for the default.');
+    expect(await page.locator('code.secret').count()).toBe(0);
+    // An expiry with only its month typed is as empty to the form: not a key that never expires.
+    await page.getByLabel('Concurrency limit').fill('3');
+    await page.getByLabel('Expires').pressSequentially('12');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const expiry = page.locator('[data-field="expires_at"] .field-error');
+    await expiry.waitFor();
+    expect(await expiry.textContent()).toMatch(/^Enter the whole date and time/);
+    expect(await page.locator('code.secret').count()).toBe(0);
+    expect((await admin().listKeys()).some((k) => k.description === description)).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('says a key does not exist, in the page’s layout, with a way back to the list', async () => {
     const { context, page, errors } = await newContext(browser, routerUrl());
     await signIn(page, inject('adminToken'));

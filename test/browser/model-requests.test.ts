@@ -82,6 +82,28 @@ describe('model requests', () => {
     await again.context.close();
   });
 
+  it('marks requests per minute the browser cannot read as a number instead of submitting without them', async () => {
+    const tenant = uniqueName('ui-mr-nan');
+    await createTenant(tenant);
+    const member = await platformKey(tenant, 'member');
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, member.key);
+    await openPage(page, 'Model requests');
+    await page.getByLabel('Model (name or Hugging Face id)').fill(`org/model-${tenant}`);
+    await page.getByLabel('Use case').fill('Summaries');
+    // "1e" in a number field has the value "": it must not read as "not given".
+    await page.getByLabel('Expected requests per minute (average)').pressSequentially('1e');
+    await page.getByLabel('Expected requests per minute (peak)').fill('50');
+    await page.getByRole('button', { name: 'Submit request' }).click();
+    const problem = page.locator('[data-field="expected_rpm_average"] .field-error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toBe('Must be a whole number, or blank.');
+    expect(await page.getByRole('status').filter({ hasText: 'Request submitted' }).count()).toBe(0);
+    expect(await page.locator('tr[data-request]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('says a model request does not exist, in the page’s layout, with a way back to the list', async () => {
     const tenant = uniqueName('ui-mr-none');
     await createTenant(tenant);

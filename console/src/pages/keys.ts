@@ -237,6 +237,18 @@ function addKeyForm(ctx: PageContext, endpoints: EndpointView[]): HTMLElement {
         return;
       }
     }
+    // What the browser cannot read (a number "1e", a date with only its month) leaves the value empty:
+    // marked, not taken as blank (the default limit, a key that never expires).
+    const unreadable: Array<[HTMLInputElement, string, string]> = [
+      [concurrency, 'concurrency_limit', 'Must be a whole number, or blank for the default.'],
+      [expires, 'expires_at', 'Enter the whole date and time, or leave it blank for a key that never expires.'],
+    ];
+    const bad = unreadable.filter(([input]) => input.validity.badInput);
+    for (const [, name, message] of bad) showFieldError(form, name, message);
+    if (bad.length) {
+      bad[0]![0].focus();
+      return;
+    }
     if (concurrency.value) body.concurrency_limit = Number(concurrency.value);
     if (expires.value) body.expires_at = new Date(expires.value).toISOString();
     submit.disabled = true;

@@ -154,6 +154,13 @@ function requestForm(ctx: PageContext, refresh: () => Promise<void>): HTMLElemen
     clearFieldErrors(form);
     formError.hidden = true;
     replace(done);
+    // Text the browser cannot read as a number ("1e") leaves the value empty: marked, not taken as not given.
+    const unreadable = [average, peak].filter((input) => input.validity.badInput);
+    for (const input of unreadable) showFieldError(form, input.name, 'Must be a whole number, or blank.');
+    if (unreadable.length) {
+      unreadable[0]!.focus();
+      return;
+    }
     const body: Record<string, unknown> = { model: model.value, use_case: useCase.value };
     if (requirements.value) body.requirements = requirements.value;
     if (criteria.value) body.evaluation_criteria = criteria.value;
