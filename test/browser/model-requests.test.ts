@@ -82,6 +82,32 @@ describe('model requests', () => {
     await again.context.close();
   });
 
+  it('points a duplicate to the open request when the model’s name has "mr_" in it too', async () => {
+    const tenant = uniqueName('ui-mr-dup');
+    await createTenant(tenant);
+    const member = await platformKey(tenant, 'member');
+    // The router's message names the model before the request's id: `… for 'org/summr_…': mr_….`
+    const model = `org/summr_${tenant}`;
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, member.key);
+    await openPage(page, 'Model requests');
+    const ask = async () => {
+      await page.getByLabel('Model (name or Hugging Face id)').fill(model);
+      await page.getByLabel('Use case').fill('Summaries');
+      await page.getByRole('button', { name: 'Submit request' }).click();
+    };
+    await ask();
+    const row = page.locator('tr[data-request]', { hasText: model });
+    await row.waitFor();
+    const id = (await row.getAttribute('data-request'))!;
+    await ask();
+    const error = page.locator('[data-field="model"] .field-error');
+    await error.getByRole('link').waitFor();
+    expect(await error.getByRole('link').getAttribute('href')).toBe(`#/model-requests/${id}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('marks requests per minute the browser cannot read as a number instead of submitting without them', async () => {
     const tenant = uniqueName('ui-mr-nan');
     await createTenant(tenant);

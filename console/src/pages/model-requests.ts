@@ -185,7 +185,8 @@ function requestForm(ctx: PageContext, refresh: () => Promise<void>): HTMLElemen
       await refresh().catch(() => undefined);
     } catch (err) {
       if (err instanceof ApiFailure && err.status === 409 && err.code === 'model_request_exists') {
-        const id = /mr_[A-Za-z0-9_-]+/.exec(err.message)?.[0];
+        // The message names the tenant and the model before the open request's id: the id is the last `mr_…`.
+        const id = err.message.match(/mr_[A-Za-z0-9_-]+/g)?.at(-1);
         showFieldError(form, 'model', 'Your tenant already has an open request for this model.');
         if (id) {
           const slot = form.querySelector('[data-field="model"] .field-error')!;
