@@ -131,8 +131,9 @@ function curl(input: SnippetInput): string {
 
 /**
  * TGI's generate API on the same endpoint (the router serves it whatever the origin speaks): a plain prompt
- * instead of messages; `max_new_tokens` for `max_tokens`; no presence penalty in TGI; a temperature of 0
- * becomes greedy decoding (TGI refuses 0).
+ * instead of messages; `max_new_tokens` for `max_tokens` (left out when blank, so the router fills in the
+ * endpoint's default, as for the chat); no presence penalty in TGI; a temperature of 0 becomes greedy
+ * decoding (TGI refuses 0).
  */
 function tgi(input: SnippetInput): string {
   const s = input.settings;
@@ -142,7 +143,7 @@ function tgi(input: SnippetInput): string {
   const parameters: Record<string, unknown> = {};
   if (s.temperature !== undefined && s.temperature > 0) parameters.temperature = s.temperature;
   if (s.temperature === 0) parameters.do_sample = false;
-  parameters.max_new_tokens = s.max_tokens ?? 256;
+  if (s.max_tokens !== undefined) parameters.max_new_tokens = s.max_tokens;
   if (s.top_p !== undefined && s.top_p < 1) parameters.top_p = s.top_p;
   if (s.top_k !== undefined && s.top_k > 0) parameters.top_k = s.top_k;
   if (s.stop?.length) parameters.stop = s.stop;

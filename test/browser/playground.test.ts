@@ -190,6 +190,39 @@ describe('playground', () => {
     await context.close();
   });
 
+  it('leaves a blank Max tokens to the endpoint’s default in the TGI snippet too, as the chat and its hint do', async () => {
+    const ep = (await createEndpoint('pg-tgi-defaults', { defaults: { max_tokens: 7 } })).name;
+    const own = await createKey([ep]);
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, own.key);
+    await pick(page, ep);
+    const marker = `tgi-default-${randomUUID()}`;
+    await page.getByLabel('System prompt').fill(marker);
+    await page.getByRole('tab', { name: 'API' }).click();
+    await page.getByRole('tab', { name: 'TGI /generate' }).click();
+    const code = (await page.locator('pre.snippet').textContent()) ?? '';
+    expect(
+      await page.locator('.card .hint', { hasText: 'blank ones are left to the endpoint’s defaults' }).count(),
+    ).toBe(1);
+    expect(code).not.toContain('max_new_tokens');
+
+    // Run as shown, the router fills the endpoint's default in: the origin is asked for 7 tokens.
+    const out = await runShell(code, { EDGE_ROUTER_API_KEY: own.key });
+    expect(JSON.parse(out)).toHaveProperty('generated_text');
+    const asked = await eventually(async () => {
+      const found = (await originStats()).recent.find((r) => JSON.stringify(r.body ?? '').includes(marker));
+      if (!found) throw new Error('not recorded yet');
+      return found.body as { max_tokens?: number };
+    });
+    expect(asked.max_tokens).toBe(7);
+
+    // A Max tokens set in the panel is sent as TGI's max_new_tokens.
+    await page.getByLabel('Max tokens').fill('40');
+    expect(await page.locator('pre.snippet').textContent()).toContain('"max_new_tokens": 40');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('asks a platform session for an endpoint key, then chats with it; every control has a label', async () => {
     const { context, page, errors } = await newContext(browser, routerUrl());
     await signIn(page, inject('adminToken'));
