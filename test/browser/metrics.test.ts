@@ -9,7 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { openai, userMessage } from '../e2e/helpers.ts';
 import { launch, newContext, openPage, screenshot, SCREENSHOTS, signIn } from './browser.ts';
-import { createEndpoint, createKey, eventually, routerUrl } from './helpers.ts';
+import {
+  adminCall,
+  CHAT_MODEL,
+  createEndpoint,
+  createKey,
+  eventually,
+  originUrl,
+  routerUrl,
+  uniqueName,
+} from './helpers.ts';
 
 let browser: Browser;
 
@@ -122,6 +131,26 @@ describe('metrics page', () => {
     await page.waitForURL(new RegExp(`#/metrics/${other}$`));
     await page.locator('[data-chart="requests"]').waitFor();
     expect(await page.locator('#metrics-window option:checked').textContent()).toBe('Last 6 hours');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('fits a phone’s width with an endpoint name as long as names go (64 characters)', async () => {
+    const long = uniqueName('ui-metrics-long-name').padEnd(64, 'x');
+    await adminCall('POST', '/endpoints', {
+      name: long,
+      served_entities: [{ name: 'main', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] }],
+    });
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, inject('adminToken'));
+    await page.goto(`/#/metrics/${long}`);
+    await page.locator('[data-chart="requests"]').waitFor();
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    expect(scroll).toBeLessThanOrEqual(client);
     expect(errors).toEqual([]);
     await context.close();
   });
