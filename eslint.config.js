@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.wrangler/', 'coverage/', 'dist/', 'worker-configuration.d.ts'] },
+  { ignores: ['node_modules/', '.wrangler/', 'coverage/', 'dist/', 'worker-configuration.d.ts', 'hi.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
