@@ -6,7 +6,16 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { launch, newContext, openPage, screenshot, signIn } from './browser.ts';
-import { admin, adminCall, createEndpoint, createTenant, platformKey, routerUrl, uniqueName } from './helpers.ts';
+import {
+  admin,
+  adminCall,
+  CHAT_MODEL,
+  createEndpoint,
+  createTenant,
+  platformKey,
+  routerUrl,
+  uniqueName,
+} from './helpers.ts';
 
 let browser: Browser;
 
@@ -139,6 +148,40 @@ describe('keys', () => {
     await page.getByRole('button', { name: 'Save description' }).click();
     await page.locator('dd.description', { hasText: 'mine, renamed' }).waitFor();
     await screenshot(page, 'key');
+    await context.close();
+  });
+
+  it('says beside Concurrency limit how far a member may go, not to ask for access', async () => {
+    const tenant = uniqueName('ui-kc');
+    await createTenant(tenant);
+    const tenantAdmin = await platformKey(tenant, 'tenant_admin');
+    const member = await platformKey(tenant, 'member');
+    const name = uniqueName('ui-kc-ep');
+    await adminCall(
+      'POST',
+      '/endpoints',
+      {
+        name,
+        served_entities: [
+          { name: 'main', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: inject('originUrl') }] },
+        ],
+      },
+      { token: tenantAdmin.key },
+    );
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await signIn(page, member.key);
+    await openPage(page, 'Keys');
+    await page.getByLabel(name, { exact: true }).check();
+    await page.getByLabel('Concurrency limit').fill('100');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const problem = page.locator('[data-field="concurrency_limit"] .field-error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toBe(
+      'Your role (member) may give a key at most 16 concurrent requests (asked: 100)',
+    );
+    expect(await page.locator('form p.error[role="alert"]').isHidden()).toBe(true);
+    expect(await page.locator('main').textContent()).not.toContain('Ask an admin');
+    expect(errors).toEqual([]);
     await context.close();
   });
 

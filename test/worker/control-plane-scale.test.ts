@@ -245,6 +245,8 @@ describe('concurrency by role', () => {
     const member = as(await platformKey('conc', 'member'));
     await expectError(await member('POST', '/keys', { endpoints: ['conc-chat'], concurrency_limit: 10_000 }), 403, {
       code: 'forbidden',
+      // The field to lower: the console shows the message beside it.
+      param: 'concurrency_limit',
       message: expect.stringContaining('at most 16 concurrent requests'),
     });
     expect((await member('POST', '/keys', { endpoints: ['conc-chat'], concurrency_limit: 16 })).status).toBe(201);

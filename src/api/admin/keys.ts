@@ -60,9 +60,7 @@ keyAdmin.post('/admin/v1/keys', async (c) => {
   const concurrency =
     input.concurrency_limit ?? Math.min(routerConfig(c.env).defaultConcurrencyLimit, policy.maxConcurrency(p));
   if (concurrency > policy.maxConcurrency(p)) {
-    throw errors.forbidden(
-      `Your role (${p.role}) may give a key at most ${policy.maxConcurrency(p)} concurrent requests (asked: ${concurrency})`,
-    );
+    throw errors.concurrencyAboveRole(p.role, policy.maxConcurrency(p), concurrency);
   }
   const maxKeys = routerConfig(c.env).tenantQuotas.keys;
   if ((await store(c).activeCount(tenantId)) >= maxKeys) throw errors.quotaExceeded(tenantId, 'active keys', maxKeys);

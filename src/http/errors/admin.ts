@@ -34,6 +34,12 @@ export const adminErrors = {
     new ApiError(404, `Model request '${clip(id)}' does not exist`, { code: 'model_request_not_found' }),
   /** What a principal may see but not change (403). */
   forbidden: (message: string) => new ApiError(403, message, { code: 'forbidden' }),
+  /** A key's `concurrency_limit` above what the caller's role may give (403, naming the field to lower). */
+  concurrencyAboveRole: (role: string, max: number, asked: number) =>
+    new ApiError(403, `Your role (${role}) may give a key at most ${max} concurrent requests (asked: ${asked})`, {
+      param: 'concurrency_limit',
+      code: 'forbidden',
+    }),
   quotaExceeded: (tenantId: string, what: string, max: number) =>
     new ApiError(
       403,
