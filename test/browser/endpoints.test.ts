@@ -346,6 +346,30 @@ describe('endpoints', () => {
     await context.close();
   });
 
+  it('fits a phone’s width with an endpoint name as long as names go, without a hyphen to break at', async () => {
+    // 64 characters (the most a name may have), one word: it must wrap, not widen the page.
+    const name = uniqueName('UiLongName').replaceAll('-', '').padEnd(64, 'x');
+    await adminCall('POST', '/endpoints', {
+      name,
+      served_entities: [{ name: 'main', protocol: 'openai', model: CHAT_MODEL, origins: [{ url: originUrl() }] }],
+    });
+    const { context, page, errors } = await newContext(browser, routerUrl());
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, inject('adminToken'));
+    for (const hash of [`#/endpoints/${name}`, `#/endpoints/${name}/edit`, '#/keys']) {
+      await page.goto(`/${hash}`);
+      await page.locator('main h1').first().waitFor();
+      await page.locator('main .loading').waitFor({ state: 'detached' });
+      const { scroll, client } = await page.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
+      expect(scroll, hash).toBeLessThanOrEqual(client);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('fits every Protocol option’s label in its control, at 1360 px and on a 390 px phone', async () => {
     const { context, page, errors } = await newContext(browser, routerUrl());
     await signIn(page, inject('adminToken'));
