@@ -68,6 +68,22 @@ export async function openPage(page: Page, name: string): Promise<void> {
   await page.locator('main > .loading').waitFor({ state: 'detached' });
 }
 
+/** How wide the document is (`scroll`) against the window (`client`): wider means the page scrolls sideways. */
+export function documentWidths(page: Page): Promise<{ scroll: number; client: number }> {
+  return page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+}
+
+/** Opens the console at `hash` and, once the page has loaded, says how wide it is (`documentWidths`). */
+export async function widthsAt(page: Page, hash: string): Promise<{ scroll: number; client: number }> {
+  await page.goto(`/${hash}`);
+  await page.locator('main h1').first().waitFor();
+  await page.locator('main .loading').waitFor({ state: 'detached' });
+  return documentWidths(page);
+}
+
 /** Form controls on the page without a label (a <label for>, a wrapping label, or aria-label). */
 export function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate(() =>

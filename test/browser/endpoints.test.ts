@@ -5,7 +5,16 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { launch, newContext, openPage, screenshot, signIn, unlabelledControls } from './browser.ts';
+import {
+  launch,
+  newContext,
+  openPage,
+  screenshot,
+  signIn,
+  unlabelledControls,
+  widthsAt,
+  documentWidths,
+} from './browser.ts';
 import {
   adminCall,
   CHAT_MODEL,
@@ -357,13 +366,7 @@ describe('endpoints', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, inject('adminToken'));
     for (const hash of [`#/endpoints/${name}`, `#/endpoints/${name}/edit`, '#/keys']) {
-      await page.goto(`/${hash}`);
-      await page.locator('main h1').first().waitFor();
-      await page.locator('main .loading').waitFor({ state: 'detached' });
-      const { scroll, client } = await page.evaluate(() => ({
-        scroll: document.documentElement.scrollWidth,
-        client: document.documentElement.clientWidth,
-      }));
+      const { scroll, client } = await widthsAt(page, hash);
       expect(scroll, hash).toBeLessThanOrEqual(client);
     }
     expect(errors).toEqual([]);
@@ -392,10 +395,7 @@ describe('endpoints', () => {
     await screenshot(page, 'endpoint-form');
     await page.setViewportSize({ width: 390, height: 844 });
     expect(await clipped()).toEqual([]);
-    const { scroll, client } = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
+    const { scroll, client } = await documentWidths(page);
     expect(scroll).toBeLessThanOrEqual(client);
     await protocol.scrollIntoViewIfNeeded();
     await screenshot(page, 'endpoint-form-phone');

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { openai, userMessage } from '../e2e/helpers.ts';
-import { launch, newContext, openPage, screenshot, SCREENSHOTS, signIn } from './browser.ts';
+import { documentWidths, launch, newContext, openPage, screenshot, SCREENSHOTS, signIn } from './browser.ts';
 import {
   adminCall,
   CHAT_MODEL,
@@ -146,10 +146,7 @@ describe('metrics page', () => {
     await signIn(page, inject('adminToken'));
     await page.goto(`/#/metrics/${long}`);
     await page.locator('[data-chart="requests"]').waitFor();
-    const { scroll, client } = await page.evaluate(() => ({
-      scroll: document.documentElement.scrollWidth,
-      client: document.documentElement.clientWidth,
-    }));
+    const { scroll, client } = await documentWidths(page);
     expect(scroll).toBeLessThanOrEqual(client);
     expect(errors).toEqual([]);
     await context.close();

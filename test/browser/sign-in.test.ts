@@ -4,7 +4,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { launch, newContext, signIn } from './browser.ts';
+import { launch, newContext, signIn, widthsAt } from './browser.ts';
 import { createKey, routerUrl } from './helpers.ts';
 
 let browser: Browser;
@@ -148,13 +148,7 @@ describe('the page itself', () => {
       '#/dashboard',
       '#/metrics',
     ]) {
-      await page.goto(`/${hash}`);
-      await page.locator('main h1').first().waitFor();
-      await page.locator('main .loading').waitFor({ state: 'detached' });
-      const { scroll, client } = await page.evaluate(() => ({
-        scroll: document.documentElement.scrollWidth,
-        client: document.documentElement.clientWidth,
-      }));
+      const { scroll, client } = await widthsAt(page, hash);
       expect(scroll, hash).toBeLessThanOrEqual(client);
     }
     expect(errors).toEqual([]);
