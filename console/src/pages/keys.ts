@@ -4,6 +4,7 @@
 
 import { ApiFailure, json, listAll, listEndpoints, nextStep, send } from '../api';
 import { clearFieldErrors, confirmDialog, copyButton, field, h, pill, replace, showFieldError, when } from '../dom';
+import { keyStatus } from '../key-status';
 import { found, missing } from '../not-found';
 import type { Page, PageContext } from '../page';
 import { can, type Role, type Session } from '../session';
@@ -26,11 +27,6 @@ const keyPath = (id: string) => `/admin/v1/keys/${encodeURIComponent(id)}`;
 
 function kindLabel(k: KeyView): string {
   return k.kind === 'platform' ? `platform · ${(k.role ?? '').replace('_', ' ')}` : 'endpoint';
-}
-
-/** The key's status as a user means it: an active key past its expiry is refused, so it reads `expired`. */
-export function keyStatus(k: KeyView): string {
-  return k.status === 'active' && k.expires_at && Date.parse(k.expires_at) <= Date.now() ? 'expired' : k.status;
 }
 
 function firstKeyBadge(k: KeyView): Node | null {
