@@ -64,6 +64,18 @@ export function field(
   );
 }
 
+/**
+ * Marks each input whose text the browser cannot read (a number "1e", a date with only its month typed: its value
+ * is then "", which would pass for blank) with its message under the field named `name`, and focuses the first.
+ * Returns whether any was marked: the form is not sent then.
+ */
+export function markUnreadable(form: Element, inputs: Array<[input: HTMLInputElement, name: string, message: string]>) {
+  const bad = inputs.filter(([input]) => input.validity.badInput);
+  for (const [, name, message] of bad) showFieldError(form, name, message);
+  bad[0]?.[0].focus();
+  return bad.length > 0;
+}
+
 /** Shows `message` under the field named `name` inside `form` (server validation); returns whether one was found. */
 export function showFieldError(form: Element, name: string, message: string): boolean {
   const box = findField(form, name);

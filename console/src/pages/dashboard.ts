@@ -1,8 +1,8 @@
 import { listAll, listEndpoints } from '../api';
 import { h, pill } from '../dom';
+import { keyStatus } from '../key-status';
 import type { Page } from '../page';
 import type { KeyView } from '../types';
-import { keyStatus } from '../key-status';
 
 /** The start page of a platform session: what is running, at a glance. */
 export const dashboardPage: Page = {

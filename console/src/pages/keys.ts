@@ -3,7 +3,18 @@
 // may not do is not offered (the router refuses it anyway).
 
 import { ApiFailure, json, listAll, listEndpoints, nextStep, send } from '../api';
-import { clearFieldErrors, confirmDialog, copyButton, field, h, pill, replace, showFieldError, when } from '../dom';
+import {
+  clearFieldErrors,
+  confirmDialog,
+  copyButton,
+  field,
+  h,
+  markUnreadable,
+  pill,
+  replace,
+  showFieldError,
+  when,
+} from '../dom';
 import { keyStatus } from '../key-status';
 import { found, missing } from '../not-found';
 import type { Page, PageContext } from '../page';
@@ -233,18 +244,14 @@ function addKeyForm(ctx: PageContext, endpoints: EndpointView[]): HTMLElement {
         return;
       }
     }
-    // What the browser cannot read (a number "1e", a date with only its month) leaves the value empty:
-    // marked, not taken as blank (the default limit, a key that never expires).
-    const unreadable: Array<[HTMLInputElement, string, string]> = [
-      [concurrency, 'concurrency_limit', 'Must be a whole number, or blank for the default.'],
-      [expires, 'expires_at', 'Enter the whole date and time, or leave it blank for a key that never expires.'],
-    ];
-    const bad = unreadable.filter(([input]) => input.validity.badInput);
-    for (const [, name, message] of bad) showFieldError(form, name, message);
-    if (bad.length) {
-      bad[0]![0].focus();
+    // Not taken as blank (the default limit, a key that never expires).
+    if (
+      markUnreadable(form, [
+        [concurrency, 'concurrency_limit', 'Must be a whole number, or blank for the default.'],
+        [expires, 'expires_at', 'Enter the whole date and time, or leave it blank for a key that never expires.'],
+      ])
+    )
       return;
-    }
     if (concurrency.value) body.concurrency_limit = Number(concurrency.value);
     if (expires.value) body.expires_at = new Date(expires.value).toISOString();
     submit.disabled = true;

@@ -3,7 +3,7 @@
 // a tenant is refused by the router with the first one's id, which the form links to.
 
 import { ApiFailure, json, listAll, nextStep } from '../api';
-import { clearFieldErrors, field, h, pill, replace, showFieldError, when } from '../dom';
+import { clearFieldErrors, field, h, markUnreadable, pill, replace, showFieldError, when } from '../dom';
 import { found, missing } from '../not-found';
 import type { Page, PageContext } from '../page';
 import { can } from '../session';
@@ -154,13 +154,14 @@ function requestForm(ctx: PageContext, refresh: () => Promise<void>): HTMLElemen
     clearFieldErrors(form);
     formError.hidden = true;
     replace(done);
-    // Text the browser cannot read as a number ("1e") leaves the value empty: marked, not taken as not given.
-    const unreadable = [average, peak].filter((input) => input.validity.badInput);
-    for (const input of unreadable) showFieldError(form, input.name, 'Must be a whole number, or blank.');
-    if (unreadable.length) {
-      unreadable[0]!.focus();
+    const unreadable = 'Must be a whole number, or blank.';
+    if (
+      markUnreadable(form, [
+        [average, average.name, unreadable],
+        [peak, peak.name, unreadable],
+      ])
+    )
       return;
-    }
     const body: Record<string, unknown> = { model: model.value, use_case: useCase.value };
     if (requirements.value) body.requirements = requirements.value;
     if (criteria.value) body.evaluation_criteria = criteria.value;
